@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+
+namespace Drover.Api.Client;
+
+/// <summary>
+/// The typed HTTP client for droverd's Kubernetes-shaped API, shared by the CLI, the agent, the ingress
+/// and the tests. It trusts only the cluster CA from the client config (no system roots).
+/// </summary>
+public sealed class DroverClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public DroverClient(ClientSettings settings, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Settings = settings;
+        var trusted = settings.CaCertificates();
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => Validate(certificate, errors, trusted),
+            },
+        };
+        _http = new HttpClient(handler) { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
+    }
+
+    public ClientSettings Settings { get; }
+    public TimeSpan RequestTimeout { get; }
+
+    public static string CollectionPath(ResourceType type, string? ns)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var prefix = type.Group.Length == 0 ? $"/api/{type.Version}" : $"/apis/{type.Group}/{type.Version}";
+        return type.Namespaced && !string.IsNullOrEmpty(ns) ? $"{prefix}/namespaces/{ns}/{type.Plural}" : $"{prefix}/{type.Plural}";
+    }
+
+    public static string ObjectPath(ResourceType type, string? ns, string name) =>
+        $"{CollectionPath(type, ns)}/{Uri.EscapeDataString(name)}";
+
+    public async Task<KubeObject> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct = default)
+    {
+        var bytes = await SendAsync(HttpMethod.Get, ObjectPath(type, ns, name), null, null, ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    public async Task<KubeObject?> TryGetAsync(ResourceType type, string? ns, string name, CancellationToken ct = default)
+    {
+        try
+        {
+            return await GetAsync(type, ns, name, ct).ConfigureAwait(false);
+        }
+        catch (ApiClientException e) when (e.Code == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<ListPage> ListAsync(ResourceType type, string? ns, string? labelSelector = null, string? fieldSelector = null, int limit = 0, string? continueToken = null, CancellationToken ct = default)
+    {
+        var query = Query(("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("limit", limit > 0 ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null), ("continue", continueToken));
+        var bytes = await SendAsync(HttpMethod.Get, CollectionPath(type, ns) + query, null, null, ct).ConfigureAwait(false);
+        var (items, meta) = type.DeserializeList(bytes);
+        return new ListPage(items, meta.ResourceVersion, meta.Continue);
+    }
+
+    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var bytes = await SendAsync(HttpMethod.Post, CollectionPath(type, obj.Metadata.Namespace), type.SerializeToUtf8Bytes(obj), "application/json", ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    /// <summary>Creates from raw JSON or YAML (the server decodes and validates it).</summary>
+    public async Task<KubeObject> CreateRawAsync(ResourceType type, string? ns, byte[] body, string contentType, CancellationToken ct = default)
+    {
+        var bytes = await SendAsync(HttpMethod.Post, CollectionPath(type, ns), body, contentType, ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, string? subresource = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var path = ObjectPath(type, obj.Metadata.Namespace, obj.Metadata.Name!) + (subresource is null ? "" : "/" + subresource);
+        var bytes = await SendAsync(HttpMethod.Put, path, type.SerializeToUtf8Bytes(obj), "application/json", ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    public async Task<KubeObject> PatchAsync(ResourceType type, string? ns, string name, string mergePatchJson, string? subresource = null, CancellationToken ct = default)
+    {
+        var path = ObjectPath(type, ns, name) + (subresource is null ? "" : "/" + subresource);
+        var bytes = await SendAsync(HttpMethod.Patch, path, Encoding.UTF8.GetBytes(mergePatchJson), "application/merge-patch+json", ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, string? propagationPolicy = null, long? gracePeriodSeconds = null, CancellationToken ct = default)
+    {
+        var query = Query(("propagationPolicy", propagationPolicy), ("gracePeriodSeconds", gracePeriodSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var bytes = await SendAsync(HttpMethod.Delete, ObjectPath(type, ns, name) + query, null, null, ct).ConfigureAwait(false);
+        return type.Deserialize(bytes);
+    }
+
+    /// <summary>GET of any path (e.g. /version, /metrics, a /scale subresource) as raw bytes.</summary>
+    public Task<byte[]> GetRawAsync(string path, CancellationToken ct = default) => SendAsync(HttpMethod.Get, path, null, null, ct);
+
+    public Task<byte[]> SendRawAsync(HttpMethod method, string path, byte[]? body, string? contentType, CancellationToken ct = default) =>
+        SendAsync(method, path, body, contentType, ct);
+
+    /// <summary>Streams watch events until the server ends the stream or <paramref name="ct"/> is cancelled.</summary>
+    public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, string? resourceVersion = null, string? labelSelector = null, string? fieldSelector = null, bool bookmarks = false, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var query = Query(("watch", "1"), ("resourceVersion", resourceVersion), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("allowWatchBookmarks", bookmarks ? "true" : null));
+        using var request = new HttpRequestMessage(HttpMethod.Get, CollectionPath(type, ns) + query);
+        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+                continue;
+            yield return ParseEvent(type, line);
+        }
+    }
+
+    internal static WatchEvent ParseEvent(ResourceType type, string line)
+    {
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        var eventType = root.GetProperty("type").GetString() ?? "";
+        var objectJson = root.GetProperty("object").GetRawText();
+        var bytes = Encoding.UTF8.GetBytes(objectJson);
+        switch (eventType)
+        {
+            case "ERROR":
+                return new WatchEvent(eventType, null, JsonSerializer.Deserialize(bytes, ApiJsonContext.Default.Status), null);
+            case "BOOKMARK":
+                var rv = root.GetProperty("object").GetProperty("metadata").GetProperty("resourceVersion").GetString();
+                return new WatchEvent(eventType, null, null, rv);
+            default:
+                var obj = type.Deserialize(bytes);
+                return new WatchEvent(eventType, obj, null, obj.Metadata.ResourceVersion);
+        }
+    }
+
+    private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? body, string? contentType, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
+        }
+        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, timeout.Token).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    {
+        try
+        {
+            return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            var cause = e.InnerException is { } inner ? $": {inner.Message}" : "";
+            throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach droverd at {Settings.Server}: {e.Message}{cause}" });
+        }
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+        Status? status = null;
+        try
+        {
+            status = JsonSerializer.Deserialize(body, ApiJsonContext.Default.Status);
+        }
+        catch (JsonException)
+        {
+            // Not a Status object (a proxy in between?): report the raw answer below.
+        }
+        throw new ApiClientException(status ?? new Status
+        {
+            Code = (int)response.StatusCode,
+            Reason = response.StatusCode.ToString(),
+            Message = $"HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body)}",
+        });
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var sb = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            if (string.IsNullOrEmpty(value))
+                continue;
+            sb.Append(sb.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+        }
+        return sb.ToString();
+    }
+
+    private static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted)
+    {
+        if (certificate is null || trusted.Count == 0)
+            return false;
+        // Name mismatch is judged by the CA-issued SANs below; only the chain to *our* CA matters.
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

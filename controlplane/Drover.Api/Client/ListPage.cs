@@ -1,0 +1,3 @@
+namespace Drover.Api.Client;
+
+public sealed record ListPage(IReadOnlyList<KubeObject> Items, string? ResourceVersion, string? Continue);

@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+
+namespace Drover.Api;
+
+/// <summary>
+/// Source-generated metadata for every API type. Unknown members are an error (a user must never
+/// believe a dropped setting took effect) and so are duplicate keys, as in Kubernetes' strict decoding.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
+    Converters = [typeof(KubeTimeJsonConverter)])]
+[JsonSerializable(typeof(Pod))]
+[JsonSerializable(typeof(Node))]
+[JsonSerializable(typeof(Namespace))]
+[JsonSerializable(typeof(Service))]
+[JsonSerializable(typeof(Endpoints))]
+[JsonSerializable(typeof(ConfigMap))]
+[JsonSerializable(typeof(Secret))]
+[JsonSerializable(typeof(Event))]
+[JsonSerializable(typeof(Deployment))]
+[JsonSerializable(typeof(ReplicaSet))]
+[JsonSerializable(typeof(Ingress))]
+[JsonSerializable(typeof(IngressClass))]
+[JsonSerializable(typeof(HorizontalPodAutoscaler))]
+[JsonSerializable(typeof(Lease))]
+[JsonSerializable(typeof(Scale))]
+[JsonSerializable(typeof(KubeList<Pod>))]
+[JsonSerializable(typeof(KubeList<Node>))]
+[JsonSerializable(typeof(KubeList<Namespace>))]
+[JsonSerializable(typeof(KubeList<Service>))]
+[JsonSerializable(typeof(KubeList<Endpoints>))]
+[JsonSerializable(typeof(KubeList<ConfigMap>))]
+[JsonSerializable(typeof(KubeList<Secret>))]
+[JsonSerializable(typeof(KubeList<Event>))]
+[JsonSerializable(typeof(KubeList<Deployment>))]
+[JsonSerializable(typeof(KubeList<ReplicaSet>))]
+[JsonSerializable(typeof(KubeList<Ingress>))]
+[JsonSerializable(typeof(KubeList<IngressClass>))]
+[JsonSerializable(typeof(KubeList<HorizontalPodAutoscaler>))]
+[JsonSerializable(typeof(KubeList<Lease>))]
+[JsonSerializable(typeof(Status))]
+[JsonSerializable(typeof(VersionInfo))]
+[JsonSerializable(typeof(ObjectMeta))]
+[JsonSerializable(typeof(ListMeta))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

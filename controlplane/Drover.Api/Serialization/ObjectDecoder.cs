@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace Drover.Api;
+
+/// <summary>
+/// Reads one API object from JSON: finds its kind, checks its apiVersion, then decodes it strictly.
+/// Every failure is a <see cref="ManifestException"/> naming the field, never a serializer stack trace.
+/// </summary>
+public static class ObjectDecoder
+{
+    public static KubeObject Decode(ReadOnlySpan<byte> json) => Decode(json, out _);
+
+    public static KubeObject Decode(ReadOnlySpan<byte> json, out ResourceType type)
+    {
+        type = ResolveType(json);
+        try
+        {
+            return type.Deserialize(json);
+        }
+        catch (JsonException e)
+        {
+            throw TranslateJsonError(e);
+        }
+    }
+
+    /// <summary>Reads apiVersion and kind from the top level and finds the matching resource type.</summary>
+    public static ResourceType ResolveType(ReadOnlySpan<byte> json)
+    {
+        if (!Utf8.IsValid(json))
+            throw new ManifestException($"the body is not valid UTF-8 (first bad byte at offset {FirstInvalidUtf8(json)})");
+        var (apiVersion, kind) = ReadTypeMeta(json);
+        if (string.IsNullOrEmpty(kind))
+            throw new ManifestException("kind: Required value: every object needs a kind", "kind");
+        var type = ResourceTypes.FindByKind(kind)
+            ?? throw new ManifestException($"kind: Unsupported value: \"{kind}\": no such kind; known kinds: {ResourceTypes.KnownKinds}", "kind");
+        if (string.IsNullOrEmpty(apiVersion))
+            throw new ManifestException($"apiVersion: Required value: {kind} needs apiVersion \"{type.ApiVersion}\"", "apiVersion");
+        if (apiVersion != type.ApiVersion)
+            throw new ManifestException($"apiVersion: Unsupported value: \"{apiVersion}\": {kind} is served as \"{type.ApiVersion}\"", "apiVersion");
+        return type;
+    }
+
+    private static (string? ApiVersion, string? Kind) ReadTypeMeta(ReadOnlySpan<byte> json)
+    {
+        string? apiVersion = null, kind = null;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new ManifestException("the body must be a JSON or YAML object");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isApiVersion = reader.ValueTextEquals("apiVersion"u8);
+                var isKind = !isApiVersion && reader.ValueTextEquals("kind"u8);
+                reader.Read();
+                if ((isApiVersion || isKind) && reader.TokenType != JsonTokenType.String)
+                    throw new ManifestException($"{(isKind ? "kind" : "apiVersion")}: Invalid value: must be a string", isKind ? "kind" : "apiVersion");
+                if (isApiVersion) apiVersion = reader.GetString();
+                else if (isKind) kind = reader.GetString();
+                else reader.Skip();
+            }
+            // Read to the end so malformed JSON after the type fields is reported here, with its position.
+            while (reader.Read()) { }
+        }
+        catch (JsonException e)
+        {
+            var line = (e.LineNumber ?? 0) + 1;
+            var column = (e.BytePositionInLine ?? 0) + 1;
+            throw new ManifestException($"malformed JSON at line {line}, column {column}: {StripPosition(e.Message)}", null, line, column, e);
+        }
+        return (apiVersion, kind);
+    }
+
+    public static ManifestException TranslateJsonError(JsonException e)
+    {
+        var path = ToFieldPath(e.Path);
+        var message = StripPosition(e.Message);
+        const string unmapped = "The JSON property '";
+        if (message.StartsWith(unmapped, StringComparison.Ordinal))
+        {
+            var end = message.IndexOf('\'', unmapped.Length);
+            var name = message[unmapped.Length..end];
+            // System.Text.Json reports the path of the object; append the offending member.
+            var field = path.EndsWith(name, StringComparison.Ordinal) ? path : Join(path, name);
+            return new ManifestException($"{field}: unknown field \"{name}\"; it is not a field of this object or not supported by Drover", field, inner: e);
+        }
+        if (message.StartsWith("Duplicate", StringComparison.Ordinal))
+            return new ManifestException($"{(path.Length == 0 ? "(root)" : path)}: duplicate field: {message}", path, inner: e);
+        if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
+        {
+            var target = message["The JSON value could not be converted to ".Length..].TrimEnd('.');
+            return new ManifestException($"{path}: Invalid value: expected {FriendlyType(target)}", path, inner: e);
+        }
+        return new ManifestException($"{(path.Length == 0 ? "(root)" : path)}: Invalid value: {message}", path, inner: e);
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    /// <summary>"$.spec.containers[0]['a.b']" → "spec.containers[0][a.b]".</summary>
+    internal static string ToFieldPath(string? jsonPath)
+    {
+        if (string.IsNullOrEmpty(jsonPath) || jsonPath == "$")
+            return "";
+        var sb = new StringBuilder(jsonPath.Length);
+        var s = jsonPath.AsSpan(1);
+        var i = 0;
+        while (i < s.Length)
+        {
+            if (s[i] == '.')
+            {
+                if (sb.Length > 0) sb.Append('.');
+                i++;
+            }
+            else if (s.Slice(i).StartsWith("['"))
+            {
+                var end = s.Slice(i + 2).IndexOf("']");
+                var name = end < 0 ? s.Slice(i + 2) : s.Slice(i + 2, end);
+                sb.Append('[').Append(name).Append(']');
+                i += end < 0 ? s.Length : end + 4;
+            }
+            else
+            {
+                sb.Append(s[i]);
+                i++;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static string StripPosition(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+
+    private static string FriendlyType(string clrType) => clrType switch
+    {
+        "System.String" => "a string",
+        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "an integer",
+        "System.Boolean" or "System.Nullable`1[System.Boolean]" => "true or false",
+        _ when clrType.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal) => "a list",
+        _ when clrType.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "a map",
+        _ when clrType.StartsWith("Drover.Api.", StringComparison.Ordinal) => "an object",
+        _ => clrType,
+    };
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length; i++)
+            if (!Utf8.IsValid(bytes[..(i + 1)]) && !Utf8.IsValid(bytes[..Math.Min(bytes.Length, i + 4)]))
+                return i;
+        return bytes.Length;
+    }
+}

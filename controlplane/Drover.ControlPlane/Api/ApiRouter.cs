@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using Drover.Api;
+using Drover.ControlPlane.Observability;
+using Drover.Store;
+
+namespace Drover.ControlPlane.Api;
+
+/// <summary>
+/// Dispatches /api and /apis requests to the verbs, turns every failure into a Status response and
+/// records one metric sample per request.
+/// </summary>
+public sealed partial class ApiRouter
+{
+    private readonly ResourceEndpoints _endpoints;
+    private readonly ApiMetrics _metrics;
+    private readonly ILogger<ApiRouter> _logger;
+
+    public ApiRouter(ResourceEndpoints endpoints, ApiMetrics metrics, ILogger<ApiRouter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(logger);
+        _endpoints = endpoints;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var path = ApiPath.Parse(context.Request.Path.Value ?? "");
+        var verb = "unknown";
+        try
+        {
+            if (path is null)
+                throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? ""));
+            verb = VerbOf(context.Request, path);
+            await DispatchAsync(context, path, verb).ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            await TryWriteStatusAsync(context, e.Status).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (StoreException e)
+        {
+            LogStoreFailure(_logger, e, context.Request.Method, context.Request.Path.Value);
+            await TryWriteStatusAsync(context, ApiErrors.Unavailable("the store failed: " + e.Message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogUnexpected(_logger, e, context.Request.Method, context.Request.Path.Value);
+            await TryWriteStatusAsync(context, ApiErrors.Internal("internal error; see droverd's log")).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.RecordRequest(verb, path?.Type.Plural ?? "unknown", context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, ApiPath path, string verb)
+    {
+        var e = _endpoints;
+        var method = context.Request.Method;
+        return path.Subresource switch
+        {
+            null => verb switch
+            {
+                "watch" => e.WatchAsync(context, path),
+                "list" => e.ListAsync(context, path),
+                "create" => e.CreateAsync(context, path),
+                "get" => e.GetAsync(context, path),
+                "update" => e.ReplaceAsync(context, path, statusOnly: false),
+                "patch" => e.PatchAsync(context, path, statusOnly: false),
+                "delete" => e.DeleteAsync(context, path),
+                _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, path.IsCollection ? path.Type.Plural : $"{path.Type.Singular} \"{path.Name}\"")),
+            },
+            "status" when path.Type.HasStatus => method switch
+            {
+                "GET" => e.GetAsync(context, path),
+                "PUT" => e.ReplaceAsync(context, path, statusOnly: true),
+                "PATCH" => e.PatchAsync(context, path, statusOnly: true),
+                _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, $"{path.Type.Plural}/status")),
+            },
+            "scale" when path.Type.HasScale => method switch
+            {
+                "GET" => e.GetScaleAsync(context, path),
+                "PUT" => e.UpdateScaleAsync(context, path, isPatch: false),
+                "PATCH" => e.UpdateScaleAsync(context, path, isPatch: true),
+                _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, $"{path.Type.Plural}/scale")),
+            },
+            _ => throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? "")),
+        };
+    }
+
+    /// <summary>Kubernetes' verb names, used for metrics and (later) authorisation.</summary>
+    public static string VerbOf(HttpRequest request, ApiPath path)
+    {
+        var watch = request.Query["watch"].ToString() is "1" or "true";
+        return (request.Method, path.IsCollection) switch
+        {
+            ("GET", true) => watch ? "watch" : "list",
+            ("GET", false) => watch ? "watch" : "get",
+            ("POST", true) => "create",
+            ("PUT", false) => "update",
+            ("PATCH", false) => "patch",
+            ("DELETE", false) => "delete",
+            _ => request.Method.ToLowerInvariant(),
+        };
+    }
+
+    private static async Task TryWriteStatusAsync(HttpContext context, Status status)
+    {
+        if (context.Response.HasStarted)
+            return;
+        context.Response.Clear();
+        await ResponseWriter.WriteStatusAsync(context, status).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Store failure serving {Method} {Path}")]
+    private static partial void LogStoreFailure(ILogger logger, Exception exception, string method, string? path);
+}

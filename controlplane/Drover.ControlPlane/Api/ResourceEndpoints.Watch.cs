@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using Drover.Api;
+using Drover.ControlPlane.Storage;
+using Drover.Store;
+
+namespace Drover.ControlPlane.Api;
+
+public sealed partial class ResourceEndpoints
+{
+    /// <summary>
+    /// WATCH: newline-delimited {"type","object"} events. Without a resourceVersion (or "0") the current
+    /// objects come first as ADDED, as Kubernetes does. A revision older than the compacted one is 410
+    /// Gone. Selectors are applied to old and new state, so an object leaving the selection is DELETED.
+    /// </summary>
+    public async Task WatchAsync(HttpContext context, ApiPath path)
+    {
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var labels = ParseLabelSelector(query["labelSelector"]);
+        var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
+        if (path.Name is not null)
+            fields = FieldSelector.Parse(path.Type, $"metadata.name={path.Name}" + (query["fieldSelector"].Count > 0 ? "," + query["fieldSelector"] : ""));
+        var bookmarks = query["allowWatchBookmarks"] is { Count: > 0 } b && b.ToString() is "true" or "1";
+        var timeout = ParseTimeout(query["timeoutSeconds"]);
+        var rvText = query["resourceVersion"].ToString();
+        long fromRevision = 0;
+        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
+            throw new ApiException(ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be an integer"));
+
+        var store = _objects.Raw;
+        if (fromRevision != 0 && fromRevision < store.CompactedRevision)
+            throw new ApiException(ApiErrors.Gone(fromRevision, store.CompactedRevision));
+
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutSource.CancelAfter(timeout);
+        var token = timeoutSource.Token;
+
+        var initial = new List<KubeObject>();
+        if (fromRevision == 0)
+        {
+            var list = await _objects.ListRawAsync(path.Type, path.Namespace, null, 0, token).ConfigureAwait(false);
+            fromRevision = list.Revision;
+            foreach (var kv in list.Items)
+            {
+                var obj = ObjectStore.Decode(path.Type, kv.Value, kv.ModRevision);
+                if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
+                    initial.Add(obj);
+            }
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(token).ConfigureAwait(false);
+        var output = context.Response.BodyWriter;
+        using var writer = new Utf8JsonWriter(output);
+        var lastRevision = fromRevision;
+
+        try
+        {
+            foreach (var obj in initial)
+                WriteEvent(writer, "ADDED", path.Type, obj);
+            await FlushAsync(writer, output, token).ConfigureAwait(false);
+
+            await using var events = store.WatchAsync(StoreKeys.Prefix(path.Type, path.Namespace), fromRevision, token).GetAsyncEnumerator(token);
+            var next = events.MoveNextAsync().AsTask();
+            while (true)
+            {
+                if (bookmarks && !next.IsCompleted)
+                {
+                    var winner = await Task.WhenAny(next, Task.Delay(_options.BookmarkInterval, token)).ConfigureAwait(false);
+                    if (winner != next)
+                    {
+                        // Only revisions this stream has fully delivered are safe to resume from.
+                        WriteBookmark(writer, path.Type, lastRevision);
+                        await FlushAsync(writer, output, token).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                if (!await next.ConfigureAwait(false))
+                    break;
+                var ev = events.Current;
+                lastRevision = ev.Kv.ModRevision;
+                Translate(writer, path.Type, ev, labels, fields);
+                await FlushAsync(writer, output, token).ConfigureAwait(false);
+                next = events.MoveNextAsync().AsTask();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client gone or timeoutSeconds reached: the stream just ends, as in Kubernetes.
+        }
+        catch (StoreCompactedException e)
+        {
+            WriteError(writer, ApiErrors.Gone(fromRevision, e.CompactedRevision));
+            await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreWatchOverflowException)
+        {
+            WriteError(writer, ApiErrors.Gone(lastRevision, lastRevision) with { Message = "the watch fell too far behind; list again and watch from the list's resourceVersion" });
+            await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private static void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
+    {
+        var obj = ObjectStore.Decode(type, ev.Kv.Value, ev.Kv.ModRevision);
+        var filtered = !labels.IsEmpty || !fields.IsEmpty;
+        bool Matches(KubeObject o) => !filtered || (labels.Matches(o.Metadata.Labels) && fields.Matches(o));
+
+        if (ev.Type == StoreEventType.Delete)
+        {
+            if (Matches(obj))
+                WriteEvent(writer, "DELETED", type, obj);
+            return;
+        }
+        var nowMatches = Matches(obj);
+        if (ev.PrevKv is null)
+        {
+            if (nowMatches)
+                WriteEvent(writer, "ADDED", type, obj);
+            return;
+        }
+        var wasMatching = !filtered || Matches(ObjectStore.Decode(type, ev.PrevKv.Value, ev.PrevKv.ModRevision));
+        if (nowMatches)
+            WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", type, obj);
+        else if (wasMatching)
+            WriteEvent(writer, "DELETED", type, obj);
+    }
+
+    private static void WriteEvent(Utf8JsonWriter writer, string eventType, ResourceType type, KubeObject obj)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, eventType);
+        writer.WritePropertyName("object"u8);
+        type.Serialize(writer, obj);
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset();
+        WriteNewline(writer);
+    }
+
+    private static void WriteBookmark(Utf8JsonWriter writer, ResourceType type, long revision)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "BOOKMARK");
+        writer.WriteStartObject("object"u8);
+        writer.WriteString("apiVersion"u8, type.ApiVersion);
+        writer.WriteString("kind"u8, type.Kind);
+        writer.WriteStartObject("metadata"u8);
+        writer.WriteString("resourceVersion"u8, revision.ToString(CultureInfo.InvariantCulture));
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset();
+        WriteNewline(writer);
+    }
+
+    private static void WriteError(Utf8JsonWriter writer, Status status)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "ERROR");
+        writer.WritePropertyName("object"u8);
+        JsonSerializer.Serialize(writer, status, ApiJsonContext.Default.Status);
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset();
+        WriteNewline(writer);
+    }
+
+    private static void WriteNewline(Utf8JsonWriter writer)
+    {
+        // Utf8JsonWriter cannot write a bare newline between top-level values; a raw write of "\n" is
+        // the framing Kubernetes' watch uses.
+        writer.WriteRawValue("\n"u8, skipInputValidation: true);
+        writer.Flush();
+        writer.Reset();
+    }
+
+    private static async Task FlushAsync(Utf8JsonWriter writer, System.IO.Pipelines.PipeWriter output, CancellationToken ct)
+    {
+        writer.Flush();
+        writer.Reset();
+        await output.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private static TimeSpan ParseTimeout(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return Timeout.InfiniteTimeSpan;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            throw new ApiException(ApiErrors.BadRequest($"timeoutSeconds: Invalid value: \"{text}\": must be a non-negative integer"));
+        return TimeSpan.FromSeconds(seconds);
+    }
+}

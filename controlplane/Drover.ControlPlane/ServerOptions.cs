@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace Drover.ControlPlane;
+
+/// <summary>droverd's settings, from its command line.</summary>
+public sealed record ServerOptions
+{
+    public required string DataDirectory { get; init; }
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+    public int Port { get; init; } = 6443;
+    /// <summary>The address written into client configs and join tokens; also a SAN of the serving certificate.</summary>
+    public string? AdvertiseAddress { get; init; }
+    public IReadOnlyList<string> ExtraSans { get; init; } = [];
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>History older than one interval is compacted away; watches from before it get 410 Gone.</summary>
+    public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public string? ClientConfigOutput { get; init; }
+}

@@ -1,0 +1,9 @@
+namespace Drover.Store;
+
+internal enum WriteOperationKind
+{
+    Create,
+    Update,
+    Delete,
+    Compact,
+}

@@ -1,0 +1,7 @@
+namespace Drover.Store;
+
+public enum StoreEventType
+{
+    Put,
+    Delete,
+}
