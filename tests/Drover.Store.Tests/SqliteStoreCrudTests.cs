@@ -61,12 +61,15 @@ public sealed class SqliteStoreCrudTests
         Assert.Equal(0, read.Value.Length);
     }
 
+    // Lone surrogates are built at run time: attribute arguments are stored as UTF-8, which would replace them.
     [Theory]
-    [InlineData("")]
-    [InlineData("a\0b")]
-    [InlineData("lone\uD800surrogate")]
-    public async Task CreateAsync_InvalidKey_ThrowsArgumentException(string key)
+    [InlineData("", -1)]
+    [InlineData("a", 0)]
+    [InlineData("lone", 0xD800)]
+    [InlineData("lone", 0xDC00)]
+    public async Task CreateAsync_InvalidKey_ThrowsArgumentException(string text, int codeUnit)
     {
+        var key = codeUnit < 0 ? text : text + (char)codeUnit + "x";
         await using var test = await TestStore.CreateAsync();
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() => test.Store.CreateAsync(key, Bytes("x")));

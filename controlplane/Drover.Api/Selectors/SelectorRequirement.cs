@@ -150,9 +150,10 @@ public sealed record SelectorRequirement(string Key, SelectorOperator Operator, 
 
     private bool Contains(string value)
     {
-        foreach (string candidate in Values)
+        // Indexed, not foreach: enumerating an IReadOnlyList boxes an enumerator on every match.
+        for (int i = 0; i < Values.Count; i++)
         {
-            if (string.Equals(candidate, value, StringComparison.Ordinal))
+            if (string.Equals(Values[i], value, StringComparison.Ordinal))
             {
                 return true;
             }

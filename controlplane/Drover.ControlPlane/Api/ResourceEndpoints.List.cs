@@ -56,7 +56,7 @@ public sealed partial class ResourceEndpoints
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, path.Type.ApiVersion);

@@ -53,7 +53,7 @@ public sealed partial class ResourceEndpoints
         context.Response.ContentType = "application/json";
         await context.Response.StartAsync(token).ConfigureAwait(false);
         var output = context.Response.BodyWriter;
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, ApiJson.WriterOptions);
         var lastRevision = fromRevision;
 
         try

@@ -10,7 +10,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
             type.Serialize(writer, value);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -19,7 +19,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = status.Code;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
             JsonSerializer.Serialize(writer, status, ApiJsonContext.Default.Status);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -28,7 +28,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
             JsonSerializer.Serialize(writer, value, typeInfo);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }

@@ -165,7 +165,7 @@ public sealed class SqliteStore : IStore
         {
             return new FileStream(databasePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException exception)
+        catch (IOException exception) when (exception is not DirectoryNotFoundException and not FileNotFoundException)
         {
             throw new StoreException($"The store at '{databasePath}' is already open.", exception);
         }
@@ -188,6 +188,10 @@ public sealed class SqliteStore : IStore
         {
             return Task.FromException<TResult>(new StoreException("The store could not be read.", exception));
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
         catch (Exception exception)
         {
             return Task.FromException<TResult>(exception);
@@ -208,7 +212,9 @@ public sealed class SqliteStore : IStore
         operation.RegisterCancellation(cancellationToken);
         if (!_loop.TryEnqueue(operation))
         {
-            throw new ObjectDisposedException(nameof(SqliteStore));
+            var disposed = new ObjectDisposedException(nameof(SqliteStore));
+            operation.Fail(disposed);
+            throw disposed;
         }
 
         return operation.Task;
@@ -235,7 +241,11 @@ public sealed class SqliteStore : IStore
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     page.Clear();
-                    ReadLogPage(prefix, last, subscribedAt, page);
+                    if (!TryReadLogPage(prefix, last, subscribedAt, page))
+                    {
+                        // Disposed while catching up: end like every other watch does.
+                        yield break;
+                    }
 
                     // The read connection is back in the pool before a slow consumer gets the events.
                     foreach (var storeEvent in page)
@@ -272,12 +282,22 @@ public sealed class SqliteStore : IStore
         }
     }
 
-    private void ReadLogPage(string prefix, long afterRevision, long toRevision, List<StoreEvent> page)
+    private bool TryReadLogPage(string prefix, long afterRevision, long toRevision, List<StoreEvent> page)
     {
-        var reader = _readers.Rent();
+        SqliteReader reader;
+        try
+        {
+            reader = _readers.Rent();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
         try
         {
             reader.ReadLog(prefix, afterRevision, toRevision, _catchUpPageSize, page);
+            return true;
         }
         catch (SqliteException exception)
         {

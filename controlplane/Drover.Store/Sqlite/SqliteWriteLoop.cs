@@ -27,6 +27,7 @@ internal sealed class SqliteWriteLoop
     private long _revision;
     private long _compactedRevision;
     private long _committedBatches;
+    private int _pendingWrites;
 
     public SqliteWriteLoop(SqliteWriter writer, WatchHub hub, int maxBatchSize, long revision, long compactedRevision)
     {
@@ -48,7 +49,7 @@ internal sealed class SqliteWriteLoop
     public long CommittedBatches => Volatile.Read(ref _committedBatches);
 
     /// <summary>Operations queued and not yet taken by the writer; lets tests line up a batch.</summary>
-    public int PendingWrites => _queue.Reader.Count;
+    public int PendingWrites => Volatile.Read(ref _pendingWrites);
 
     public void Start()
     {
@@ -60,7 +61,18 @@ internal sealed class SqliteWriteLoop
         thread.Start();
     }
 
-    public bool TryEnqueue(WriteOperation operation) => _queue.Writer.TryWrite(operation);
+    public bool TryEnqueue(WriteOperation operation)
+    {
+        // Counted before the write so the writer's decrement can never run first and dip below zero.
+        Interlocked.Increment(ref _pendingWrites);
+        if (_queue.Writer.TryWrite(operation))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _pendingWrites);
+        return false;
+    }
 
     /// <summary>Stops accepting writes; the returned task completes once everything already queued is committed or failed.</summary>
     public Task StopAsync()
@@ -78,6 +90,7 @@ internal sealed class SqliteWriteLoop
             {
                 while (_batch.Count < _maxBatchSize && reader.TryRead(out var operation))
                 {
+                    Interlocked.Decrement(ref _pendingWrites);
                     if (operation.TryClaim())
                     {
                         _batch.Add(operation);
@@ -93,6 +106,13 @@ internal sealed class SqliteWriteLoop
         }
         finally
         {
+            // Normally the queue is already closed and empty here; if the loop died instead, no caller may hang.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var orphan))
+            {
+                orphan.Fail(new StoreException("The store's writer stopped; the write was not applied."));
+            }
+
             _stopped.TrySetResult();
         }
     }

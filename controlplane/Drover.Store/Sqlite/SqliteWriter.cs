@@ -69,12 +69,13 @@ internal sealed class SqliteWriter : IDisposable
 
         _setMeta = Prepare("UPDATE meta SET value = $value WHERE name = $name", out _setMetaName, "$name", out _setMetaValue, "$value");
 
-        // Keeps, below the compaction point, the rows that surviving rows point at through prev_rev: replaying an
-        // update or delete after compaction still needs the value it replaced.
+        // Keeps, below the compaction point, every row an event may still cite through prev_rev: those cited by
+        // surviving rows, and the row of each live key's current value, which its next update or delete will cite.
         _compactLog = Prepare(
             """
-            DELETE FROM log WHERE rev <= $rev AND rev NOT IN (
-                SELECT prev_rev FROM log WHERE rev > $rev AND prev_rev IS NOT NULL AND prev_rev <= $rev)
+            DELETE FROM log WHERE rev <= $rev
+                AND rev NOT IN (SELECT prev_rev FROM log WHERE rev > $rev AND prev_rev IS NOT NULL AND prev_rev <= $rev)
+                AND rev NOT IN (SELECT mod_rev FROM kv WHERE mod_rev <= $rev)
             """,
             out _compactLogRevision,
             "$rev");

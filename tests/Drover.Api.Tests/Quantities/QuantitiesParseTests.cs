@@ -1,6 +1,6 @@
 namespace Drover.Api.Tests;
 
-public class QuantityParseTests
+public class QuantitiesParseTests
 {
     // Input and canonical output, mostly from Kubernetes quantity_test.go (TestQuantityParse,
     // TestQuantityString, TestQuantityParseEmit) with the canonical strings Kubernetes prints.

@@ -2,7 +2,7 @@ using CsCheck;
 
 namespace Drover.Api.Tests;
 
-public class QuantityPropertyTests
+public class QuantitiesPropertyTests
 {
     // Decimal formats: any long mantissa at any exponent from nano to 10^30.
     private static readonly Gen<Quantity> s_decimal = Gen.Select(

@@ -1,6 +1,6 @@
 namespace Drover.Api.Tests;
 
-public class QuantityValueTests
+public class QuantitiesValueTests
 {
     // Kubernetes TestMilliNewSet / TestNewSet.
     [Theory]
@@ -85,7 +85,7 @@ public class QuantityValueTests
     [Fact]
     public void Add_MixedFormats_KeepsLeftFormat()
     {
-        Assert.Equal("1073741924m", (Quantity.Parse("100m") + Quantity.Parse("1Gi")).ToString());
+        Assert.Equal("1073741824100m", (Quantity.Parse("100m") + Quantity.Parse("1Gi")).ToString());
         Assert.Equal(QuantityFormat.BinarySI, (Quantity.Parse("1Gi") + Quantity.Parse("1k")).Format);
     }
 
@@ -116,9 +116,13 @@ public class QuantityValueTests
     [Fact]
     public void Add_BeyondEi_WritesMultipleOfEi()
     {
-        Quantity big = Quantity.Parse("512Ei") + Quantity.Parse("512Ei");
+        // Parsing caps binary amounts at int64 max (as Kubernetes does); arithmetic does not.
+        Quantity big = Quantity.Parse("4Ei") + Quantity.Parse("4Ei");
+        Quantity huge = Quantity.FromScaled(System.Numerics.BigInteger.One << 70, 0, QuantityFormat.BinarySI);
 
-        Assert.Equal("1024Ei", big.ToString());
+        Assert.Equal("8Ei", big.ToString());
+        Assert.Equal("1024Ei", huge.ToString());
+        Assert.Equal(Quantity.Parse("9223372036854775807"), Quantity.Parse("8Ei"));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Drover.Api.Tests;
 
-public class QuantityJsonConverterTests
+public class QuantitiesJsonConverterTests
 {
     private static QuantityHolder Read(string json) =>
         JsonSerializer.Deserialize(json, QuantityJsonContext.Default.QuantityHolder)!;

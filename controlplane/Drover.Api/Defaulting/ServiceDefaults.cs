@@ -1,0 +1,36 @@
+namespace Drover.Api;
+
+/// <summary>Kubernetes SetDefaults_Service and SetDefaults_Endpoints.</summary>
+internal static class ServiceDefaults
+{
+    public static Service Apply(Service service)
+    {
+        var spec = service.Spec;
+        if (spec is null)
+            return service;
+        return service with
+        {
+            Spec = spec with
+            {
+                Type = spec.Type ?? "ClusterIP",
+                SessionAffinity = spec.SessionAffinity ?? "None",
+                Ports = PodDefaults.Map(spec.Ports, port => port with
+                {
+                    Protocol = port.Protocol ?? "TCP",
+                    // The common case is a pod listening on the same port the service exposes.
+                    TargetPort = port.TargetPort is null || IsZero(port.TargetPort.Value) ? new IntOrString(port.Port) : port.TargetPort,
+                }),
+            },
+        };
+    }
+
+    public static Endpoints Apply(Endpoints endpoints) => endpoints with
+    {
+        Subsets = PodDefaults.Map(endpoints.Subsets, subset => subset with
+        {
+            Ports = PodDefaults.Map(subset.Ports, port => port with { Protocol = port.Protocol ?? "TCP" }),
+        }),
+    };
+
+    private static bool IsZero(IntOrString value) => value.IsString ? value.StringValue.Length == 0 : value.IntValue == 0;
+}

@@ -1,0 +1,8 @@
+namespace Drover.Cli.Apply;
+
+internal enum ApplyOutcome
+{
+    Created,
+    Configured,
+    Unchanged,
+}

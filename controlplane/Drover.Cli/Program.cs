@@ -1,0 +1,3 @@
+using Drover.Cli;
+
+return await CliApplication.RunAsync(args, CliContext.FromConsole()).ConfigureAwait(false);

@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+using Drover.Api.Client;
+
+namespace Drover.ControlPlane.Auth;
+
+/// <summary>
+/// The admin token and the join token, generated once and kept 0600 under DATA/credentials. The join
+/// token is k3s-shaped — K10&lt;sha256 of the CA&gt;::server:&lt;secret&gt; — so a joining node can pin the CA
+/// before it trusts anything the server says.
+/// </summary>
+public sealed record Credentials(string AdminToken, string JoinToken)
+{
+    public static Credentials LoadOrCreate(string dataDirectory, string caSha256)
+    {
+        var dir = Path.Combine(dataDirectory, "credentials");
+        var admin = LoadOrCreate(Path.Combine(dir, "admin-token"), () => NewSecret());
+        var join = LoadOrCreate(Path.Combine(dir, "join-token"), () => $"K10{caSha256}::server:{NewSecret()}");
+        return new Credentials(admin, join);
+    }
+
+    private static string LoadOrCreate(string path, Func<string> create)
+    {
+        if (File.Exists(path))
+            return File.ReadAllText(path).Trim();
+        var value = create();
+        SecretFile.Write(path, value + "\n");
+        return value;
+    }
+
+    private static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Auth;
+using Drover.ControlPlane.Certificates;
+using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Storage;
+using Drover.Store;
+using Prometheus;
+
+namespace Drover.ControlPlane;
+
+/// <summary>Wires droverd together: store, PKI, credentials, API routes, controllers, metrics.</summary>
+public static partial class DroverServer
+{
+    public static async Task<int> RunAsync(ServerOptions options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var time = TimeProvider.System;
+        Directory.CreateDirectory(options.DataDirectory);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        SqliteStore store;
+        try
+        {
+            store = await SqliteStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"droverd: cannot open the store in {options.DataDirectory}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var advertise = options.AdvertiseAddress ?? (IPAddress.IsLoopback(options.BindAddress) || options.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.BindAddress.ToString());
+        var sans = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "::1", Dns.GetHostName(), advertise };
+        sans.UnionWith(options.ExtraSans);
+        if (!options.BindAddress.Equals(IPAddress.Any))
+            sans.Add(options.BindAddress.ToString());
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time);
+        var credentials = Credentials.LoadOrCreate(options.DataDirectory, pki.CaSha256);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Bodies are limited (with a Status answer) by the API itself; Kestrel's cap only backs it up.
+            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 2;
+            kestrel.Listen(options.BindAddress, options.Port, listen => listen.UseHttps(pki.ServingCertificate));
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton<IStore>(store);
+        services.AddSingleton(Metrics.DefaultRegistry);
+        services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<ObjectStore>();
+        services.AddSingleton<ObjectDeleter>();
+        services.AddSingleton<GarbageCollector>();
+        services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
+        services.AddHostedService<CompactionService>();
+        services.AddSingleton<ResourceEndpoints>();
+        services.AddSingleton<ApiRouter>();
+        services.AddSingleton(credentials);
+        services.AddSingleton<TokenAuthentication>();
+
+        await using var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
+        await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectStore>(), time, ct).ConfigureAwait(false);
+
+        var auth = app.Services.GetRequiredService<TokenAuthentication>();
+        var router = app.Services.GetRequiredService<ApiRouter>();
+        app.Use(next => context => auth.InvokeAsync(context, next));
+        app.MapGet("/healthz", WriteOk);
+        app.MapGet("/livez", WriteOk);
+        app.MapGet("/readyz", context => store.CurrentRevision >= 0 ? WriteOk(context) : WriteUnavailable(context));
+        app.MapGet("/version", WriteVersion);
+        app.MapMetrics("/metrics");
+        app.Map("/api/{**rest}", router.HandleAsync);
+        app.Map("/apis/{**rest}", router.HandleAsync);
+
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var listening = app.Urls.FirstOrDefault() ?? $"https://{advertise}:{options.Port}";
+        var port = new Uri(listening.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        var server = new Uri($"https://{(advertise.Contains(':', StringComparison.Ordinal) ? $"[{advertise}]" : advertise)}:{port}");
+        var adminConfigPath = Path.Combine(options.DataDirectory, "admin.config");
+        ClientSettings.Write(adminConfigPath, server, credentials.AdminToken, pki.CaPem);
+        if (options.ClientConfigOutput is { } extra)
+            ClientSettings.Write(extra, server, credentials.AdminToken, pki.CaPem);
+        LogStarted(logger, server.ToString(), options.DataDirectory, adminConfigPath);
+
+        await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static Task WriteOk(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync("ok");
+    }
+
+    private static Task WriteUnavailable(HttpContext context)
+    {
+        context.Response.StatusCode = 503;
+        return context.Response.WriteAsync("store not ready");
+    }
+
+    private static Task WriteVersion(HttpContext context) =>
+        ResponseWriter.WriteJsonAsync(context, DroverVersion.Info, ApiJsonContext.Default.VersionInfo);
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "droverd serving https at {Server} (data in {DataDirectory}); admin client config: {ClientConfig}")]
+    private static partial void LogStarted(ILogger logger, string server, string dataDirectory, string clientConfig);
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Drover.ControlPlane;
+
+var dataDir = new Option<string>("--data-dir") { Description = "Where the store, PKI and credentials live.", DefaultValueFactory = _ => "/var/lib/drover/server" };
+var bindAddress = new Option<string>("--bind-address") { Description = "Address to listen on.", DefaultValueFactory = _ => "0.0.0.0" };
+var port = new Option<int>("--port") { Description = "HTTPS port.", DefaultValueFactory = _ => 6443 };
+var advertise = new Option<string?>("--advertise-address") { Description = "Address clients and nodes use to reach this server (default: 127.0.0.1 when bound to loopback, else this host's first address)." };
+var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs for the serving certificate.", AllowMultipleArgumentsPerToken = true };
+var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
+var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Description = "Seconds between BOOKMARK events on watches that ask for them.", DefaultValueFactory = _ => 60 };
+var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
+
+var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
+{
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds,
+};
+root.SetAction(async (parse, ct) =>
+{
+    if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))
+    {
+        await Console.Error.WriteLineAsync($"--bind-address: \"{parse.GetValue(bindAddress)}\" is not an IP address").ConfigureAwait(false);
+        return 2;
+    }
+    var portValue = parse.GetValue(port);
+    if (portValue is < 0 or > 65535)
+    {
+        await Console.Error.WriteLineAsync($"--port: {portValue.ToString(CultureInfo.InvariantCulture)} is not in 0-65535").ConfigureAwait(false);
+        return 2;
+    }
+    var bookmark = parse.GetValue(bookmarkSeconds);
+    var compaction = parse.GetValue(compactionSeconds);
+    if (bookmark <= 0 || compaction <= 0)
+    {
+        await Console.Error.WriteLineAsync("--watch-bookmark-interval and --compaction-interval must be positive numbers of seconds").ConfigureAwait(false);
+        return 2;
+    }
+    var options = new ServerOptions
+    {
+        DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
+        BindAddress = bind,
+        Port = portValue,
+        AdvertiseAddress = parse.GetValue(advertise),
+        ExtraSans = parse.GetValue(sans) ?? [],
+        ClientConfigOutput = parse.GetValue(clientConfig),
+        BookmarkInterval = TimeSpan.FromSeconds(bookmark),
+        CompactionInterval = TimeSpan.FromSeconds(compaction),
+    };
+    return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
+});
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Drover.Api.Client;
+
+namespace Drover.ControlPlane.Tests.Fixtures;
+
+/// <summary>
+/// A real droverd, started as its own process on a loopback port with a private data directory.
+/// Killing it with SIGKILL is as real as a crash gets.
+/// </summary>
+public sealed class DroverdProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly bool _ownsDataDirectory;
+
+    private DroverdProcess(Process process, string dataDirectory, int port, bool ownsDataDirectory)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        Port = port;
+        _ownsDataDirectory = ownsDataDirectory;
+    }
+
+    public string DataDirectory { get; }
+    public int Port { get; }
+    public string ClientConfigPath => Path.Combine(DataDirectory, "admin.config");
+    public string Output { get { lock (_output) return _output.ToString(); } }
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs)
+    {
+        var owns = dataDirectory is null;
+        dataDirectory ??= Directory.CreateTempSubdirectory("droverd-test-").FullName;
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { RepoPaths.Droverd, "--data-dir", dataDirectory, "--bind-address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs))
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("droverd did not start");
+        var droverd = new DroverdProcess(process, dataDirectory, port, owns);
+        process.OutputDataReceived += (_, e) => droverd.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => droverd.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await droverd.WaitReadyAsync().ConfigureAwait(false);
+        return droverd;
+    }
+
+    public DroverClient Client(TimeSpan? timeout = null) => new(ClientSettings.Load(ClientConfigPath), timeout);
+
+    /// <summary>A client whose token is replaced: for authentication tests.</summary>
+    public DroverClient ClientWithToken(string token) => new(ClientSettings.Load(ClientConfigPath) with { Token = token });
+
+    public void KillHard()
+    {
+        // Process.Kill sends SIGKILL on Unix: no shutdown code in droverd runs.
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await term!.WaitForExitAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            KillHard();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _process.Dispose();
+        if (_ownsDataDirectory)
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"droverd exited with {_process.ExitCode}:\n{Output}");
+            if (File.Exists(ClientConfigPath) && Output.Contains("droverd serving", StringComparison.Ordinal))
+            {
+                using var client = Client();
+                try
+                {
+                    await client.GetRawAsync("/readyz").ConfigureAwait(false);
+                    return;
+                }
+                catch (ApiClientException)
+                {
+                    // Not listening yet.
+                }
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+        KillHard();
+        throw new TimeoutException($"droverd did not become ready within 60 s:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
