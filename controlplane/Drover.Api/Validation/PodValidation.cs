@@ -182,6 +182,13 @@ internal static class PodValidation
     {
         var newSpec = updated.Spec;
         var oldSpec = existing.Spec;
+        if (newSpec is null || oldSpec is null)
+        {
+            // A missing spec is reported by Validate; only a change needs saying here.
+            if (!ReferenceEquals(newSpec, oldSpec) && !StructuralEquality.PodSpecs(newSpec, oldSpec))
+                errors.Forbidden("spec", "pod updates may not change fields other than images, activeDeadlineSeconds and tolerations");
+            return;
+        }
         if (oldSpec.ActiveDeadlineSeconds is { } oldDeadline)
         {
             if (newSpec.ActiveDeadlineSeconds is not { } newDeadline)
@@ -195,16 +202,20 @@ internal static class PodValidation
         // difference is forbidden.
         var masked = newSpec with
         {
-            Containers = WithImagesFrom(newSpec.Containers, oldSpec.Containers),
+            Containers = newSpec.Containers is null ? null! : WithImagesFrom(newSpec.Containers, oldSpec.Containers),
             InitContainers = newSpec.InitContainers is null ? null : WithImagesFrom(newSpec.InitContainers, oldSpec.InitContainers),
             ActiveDeadlineSeconds = oldSpec.ActiveDeadlineSeconds,
             Tolerations = oldSpec.Tolerations,
+            // Drover has no pods/binding subresource yet: the scheduler binds by setting an empty
+            // nodeName in an update. Once set it is fixed, as in Kubernetes.
+            NodeName = string.IsNullOrEmpty(oldSpec.NodeName) ? oldSpec.NodeName : newSpec.NodeName,
         };
         if (!StructuralEquality.PodSpecs(masked, oldSpec))
         {
             errors.Forbidden("spec",
                 "pod updates may not change fields other than `spec.containers[*].image`, `spec.initContainers[*].image`, " +
-                "`spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations)");
+                "`spec.activeDeadlineSeconds`, `spec.tolerations` (only additions to existing tolerations), " +
+                "`spec.nodeName` (only when unset)");
         }
     }
 

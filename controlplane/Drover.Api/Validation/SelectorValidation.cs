@@ -53,7 +53,7 @@ internal static class SelectorValidation
         {
             return Selector.FromLabelSelector(selector).ToString();
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             return "<invalid selector>";
         }
@@ -66,9 +66,9 @@ internal static class SelectorValidation
         {
             return Selector.FromLabelSelector(selector).Matches(labels);
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            // Only reachable for a selector that validation already reported; no second error for it.
+            // A selector Selector cannot build (e.g. a JSON null among its values) gets no second error here.
             return true;
         }
     }

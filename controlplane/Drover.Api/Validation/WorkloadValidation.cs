@@ -16,7 +16,7 @@ internal static class WorkloadValidation
         else if (SelectorValidation.IsEmpty(selector))
         {
             // An empty selector would adopt every pod in the namespace.
-            errors.InvalidRendered("spec.selector", "{}", $"empty selector is invalid for {kind}");
+            errors.InvalidRendered("spec.selector", "{}", $"empty selector is invalid for {kind.ToLowerInvariant()}");
         }
         else
         {

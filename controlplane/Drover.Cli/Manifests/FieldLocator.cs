@@ -9,8 +9,11 @@ namespace Drover.Cli.Manifests;
 /// </summary>
 internal static class FieldLocator
 {
-    /// <summary>The node for <paramref name="field"/> in the document starting at <paramref name="documentLine"/>, or the deepest existing ancestor.</summary>
-    public static YamlNode? Find(string text, long documentLine, string field)
+    /// <summary>
+    /// The node for <paramref name="field"/> in the document starting at <paramref name="documentLine"/> (or the
+    /// deepest existing ancestor) and the line to report: the key's for a map entry, where the reader looks.
+    /// </summary>
+    public static (YamlNode Node, long Line)? Find(string text, long documentLine, string field)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(field);
@@ -28,19 +31,27 @@ internal static class FieldLocator
         if (document is null)
             return null;
         YamlNode node = document.RootNode;
+        long line = node.Start.Line;
         foreach (var segment in Segments(field))
         {
-            YamlNode? next = node switch
+            YamlNode? next = null;
+            if (node is YamlMappingNode map)
             {
-                YamlMappingNode map => map.Children.FirstOrDefault(p => p.Key is YamlScalarNode { Value: var k } && k == segment).Value,
-                YamlSequenceNode list when int.TryParse(segment, out var i) && i >= 0 && i < list.Children.Count => list.Children[i],
-                _ => null,
-            };
+                var entry = map.Children.FirstOrDefault(p => p.Key is YamlScalarNode { Value: var k } && k == segment);
+                next = entry.Value;
+                if (next is not null)
+                    line = entry.Key.Start.Line;
+            }
+            else if (node is YamlSequenceNode list && int.TryParse(segment, out var i) && i >= 0 && i < list.Children.Count)
+            {
+                next = list.Children[i];
+                line = next.Start.Line;
+            }
             if (next is null)
                 break;
             node = next;
         }
-        return node;
+        return (node, line);
     }
 
     /// <summary>"a.b[0][x.y]" → a, b, 0, x.y.</summary>

@@ -109,10 +109,10 @@ internal static class ManifestLoader
     {
         var line = e.Line ?? documentLine;
         var message = e.Message;
-        if (!string.IsNullOrEmpty(e.Field) && FieldLocator.Find(file.Text, documentLine, e.Field) is { } node)
+        if (!string.IsNullOrEmpty(e.Field) && FieldLocator.Find(file.Text, documentLine, e.Field) is { } found)
         {
-            line = node.Start.Line;
-            message = WithValue(message, e.Field, node);
+            line = found.Line;
+            message = WithValue(message, e.Field, found.Node);
         }
         return $"error: {file.Source}: document {number} (line {line}): {message}";
     }

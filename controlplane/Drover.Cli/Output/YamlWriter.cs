@@ -40,7 +40,7 @@ internal static partial class YamlWriter
                 emitter.Emit(new MappingStart(AnchorName.Empty, TagName.Empty, true, emptyMap ? MappingStyle.Flow : MappingStyle.Block));
                 foreach (var property in element.EnumerateObject())
                 {
-                    WriteString(emitter, property.Name);
+                    WriteString(emitter, property.Name, isKey: true);
                     WriteNode(emitter, property.Value);
                 }
                 emitter.Emit(new MappingEnd());
@@ -53,7 +53,7 @@ internal static partial class YamlWriter
                 emitter.Emit(new SequenceEnd());
                 break;
             case JsonValueKind.String:
-                WriteString(emitter, element.GetString()!);
+                WriteString(emitter, element.GetString()!, isKey: false);
                 break;
             case JsonValueKind.Number:
                 emitter.Emit(Plain(element.GetRawText()));
@@ -70,16 +70,18 @@ internal static partial class YamlWriter
         }
     }
 
-    private static void WriteString(IEmitter emitter, string value)
+    private static void WriteString(IEmitter emitter, string value, bool isKey)
     {
         ScalarStyle style;
-        if (NeedsQuotes(value))
-            style = ScalarStyle.DoubleQuoted;
-        else if (value.Contains('\n', StringComparison.Ordinal))
-            // The emitter falls back to double quotes when a literal block cannot hold the text exactly.
+        if (!NeedsQuotes(value) && SafePlain().IsMatch(value) && !value.Contains(": ", StringComparison.Ordinal) && !value.Contains(" #", StringComparison.Ordinal) && !value.EndsWith(':'))
+            style = ScalarStyle.Plain;
+        else if (!isKey && value.Contains('\n', StringComparison.Ordinal) && !NeedsQuotes(value))
+            // Readable multi-line values; the emitter itself falls back to double quotes when a block cannot hold the text.
             style = ScalarStyle.Literal;
         else
-            style = ScalarStyle.Any;
+            // Everything else is double-quoted rather than trusting the emitter's plain-scalar analysis,
+            // which a property test caught misjudging flow indicators and tabs.
+            style = ScalarStyle.DoubleQuoted;
         emitter.Emit(new Scalar(AnchorName.Empty, TagName.Empty, value, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 
@@ -90,7 +92,8 @@ internal static partial class YamlWriter
     internal static bool NeedsQuotes(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (value.Length == 0)
+        // YamlDotNet's emitter misjudges some tab-led plain scalars ("\t>" reads back as a block scalar): quote tabs and edge whitespace ourselves.
+        if (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]) || value.Contains('\t', StringComparison.Ordinal))
             return true;
         return value switch
         {
@@ -102,6 +105,10 @@ internal static partial class YamlWriter
             _ => LooksTyped().IsMatch(value),
         };
     }
+
+    // Plain-safe text: no indicator first, nothing after that starts a comment, mapping, flow collection or alias.
+    [GeneratedRegex(@"^[A-Za-z0-9_/.()$^<=+][A-Za-z0-9_ ./:@()$^+=,%<>-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafePlain();
 
     // Numbers (YAML 1.2 core and 1.1: 0x, 0o, 0b, leading dots, underscores, sexagesimal, inf/nan) and timestamps.
     [GeneratedRegex(@"^([-+]?(\.[0-9]|[0-9])[0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?|[-+]?0[xob][0-9a-fA-F_]+|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?)$", RegexOptions.CultureInvariant)]

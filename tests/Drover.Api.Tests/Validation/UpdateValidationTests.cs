@@ -128,6 +128,24 @@ public class UpdateValidationTests
     }
 
     [Fact]
+    public void ValidateUpdate_PodBoundToNode_IsAccepted()
+    {
+        var existing = RunningPod();
+
+        Manifests.AssertNoErrors(ObjectValidator.ValidateUpdate(existing with { Spec = existing.Spec with { NodeName = "edge-1" } }, existing));
+    }
+
+    [Fact]
+    public void ValidateUpdate_PodMovedToOtherNode_ReportsForbiddenSpec()
+    {
+        var bound = RunningPod() with { Spec = RunningPod().Spec with { NodeName = "edge-1" } };
+
+        var error = Assert.Single(ObjectValidator.ValidateUpdate(bound with { Spec = bound.Spec with { NodeName = "edge-2" } }, bound));
+
+        Assert.Equal("spec", error.Field);
+    }
+
+    [Fact]
     public void ValidateUpdate_PodNodeSelectorChanged_ReportsForbiddenSpec()
     {
         var existing = RunningPod();

@@ -184,6 +184,6 @@ public class TablePrinterTests
     {
         var printer = new TablePrinter(ColumnSets.For(ResourceTypes.Namespaces), wide: false, withNamespace: false);
         printer.Format([["NAME", "STATUS", "AGE"], ["a-very-long-name", "Active", "1s"]]);
-        Assert.Equal("x                   Active   2s\n", printer.Format([["x", "Active", "2s"]]));
+        Assert.Equal("x" + new string(' ', 18) + "Active   2s\n", printer.Format([["x", "Active", "2s"]]));
     }
 }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Drover's one entry point: deps | build | test | publish | up | down | bench.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+ARTIFACTS="$ROOT/artifacts"
+BIN="$ARTIFACTS/bin"
+RID=linux-x64
+DROVER_HOME=${DROVER_HOME:-$HOME/.drover}
+DATA_DIR=${DROVER_DATA_DIR:-$DROVER_HOME/server}
+PORT=${DROVER_PORT:-6443}
+
+# Every Debian package the tests, the demo and the benchmarks need. Later capabilities use the
+# container runtime, etcd, Prometheus, D-Bus and nginx/wrk; they are installed from the start so a
+# fresh machine is ready for all of them.
+DEBIAN_PACKAGES=(
+  clang zlib1g-dev                                   # Native AOT linking
+  containerd runc containernetworking-plugins        # real pods through CRI
+  busybox-static umoci skopeo                        # building images without a registry
+  etcd-server etcd-client                            # HA store
+  prometheus                                         # scrape tests
+  dbus                                               # logind/D-Bus tests
+  nginx wrk                                          # side-by-side benchmarks
+  iproute2 iptables procps curl ca-certificates sqlite3
+)
+# Deployables published with Native AOT: project path and binary name.
+DEPLOYABLES=(
+  "controlplane/Drover.ControlPlane:droverd"
+  "controlplane/Drover.Cli:drover"
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+cmd_deps() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || die "installing packages needs root (missing: ${missing[*]})"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is not on PATH"
+}
+
+cmd_build() {
+  log "dotnet build"
+  dotnet build "$ROOT/Drover.sln" -c Debug -nologo -clp:ErrorsOnly -v:quiet
+}
+
+# Publishes every deployable with Native AOT; any IL/AOT/trim warning fails the build.
+cmd_publish() {
+  mkdir -p "$BIN" "$ARTIFACTS/logs"
+  for entry in "${DEPLOYABLES[@]}"; do
+    local project=${entry%%:*} name=${entry##*:}
+    local logfile="$ARTIFACTS/logs/publish-$name.log"
+    log "publish $name (Native AOT, $RID)"
+    if ! dotnet publish "$ROOT/$project" -c Release -r "$RID" -o "$BIN" -nologo -p:PublishAot=true >"$logfile" 2>&1; then
+      grep -E "error|warning" "$logfile" | sort -u >&2 || cat "$logfile" >&2
+      die "publishing $name failed (log: $logfile)"
+    fi
+    if grep -qE "warning (IL[0-9]+|AOT|CS|NU)" "$logfile"; then
+      grep -E "warning" "$logfile" | sort -u >&2
+      die "publishing $name produced trim/AOT warnings (log: $logfile)"
+    fi
+    awk -v n="$name" -v s="$(stat -c %s "$BIN/$name")" 'BEGIN { printf "    %-8s %6.1f MB\n", n, s / 1048576 }' >&2
+  done
+}
+
+# Runs every test project, then sums them into the one line CI reads: "N passed, N failed".
+cmd_test() {
+  cmd_deps
+  cmd_build
+  cmd_publish
+  local passed=0 failed=0 status=0
+  mkdir -p "$ARTIFACTS/logs"
+  for project in "$ROOT"/tests/*/*.csproj; do
+    grep -q "<IsTestProject>false</IsTestProject>" "$project" && continue
+    local name; name=$(basename "$project" .csproj)
+    local logfile="$ARTIFACTS/logs/test-$name.log"
+    log "test $name"
+    set +e
+    dotnet test "$project" --no-build -c Debug -nologo 2>&1 | tee "$logfile" | grep -E "^\s*(Failed|Passed|Skipped) |Error Message|Passed!|Failed!|error" | grep -v "^\s*Passed " 
+    local rc=${PIPESTATUS[0]}
+    set -e
+    local summary; summary=$(grep -E "(Passed|Failed)!  - Failed:" "$logfile" | tail -1)
+    if [ -z "$summary" ]; then
+      log "$name produced no test summary (exit $rc)"
+      failed=$((failed + 1)); status=1; continue
+    fi
+    local f p
+    f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$summary")
+    p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$summary")
+    passed=$((passed + p)); failed=$((failed + f))
+    [ "$rc" = 0 ] || status=1
+  done
+  echo "$passed passed, $failed failed"
+  return $status
+}
+
+pid_file() { echo "$DATA_DIR/droverd.pid"; }
+
+cmd_up() {
+  cmd_deps
+  cmd_publish
+  mkdir -p "$DATA_DIR"
+  if [ -f "$(pid_file)" ] && kill -0 "$(cat "$(pid_file)")" 2>/dev/null; then
+    log "droverd already running (pid $(cat "$(pid_file)"))"
+  else
+    log "starting droverd (data in $DATA_DIR, https://127.0.0.1:$PORT)"
+    nohup "$BIN/droverd" --data-dir "$DATA_DIR" --bind-address 127.0.0.1 --port "$PORT" \
+      --write-client-config "$DROVER_HOME/config" >"$DATA_DIR/droverd.log" 2>&1 &
+    echo $! >"$(pid_file)"
+    for _ in $(seq 1 100); do
+      curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && [ -f "$DROVER_HOME/config" ] && break
+      kill -0 "$(cat "$(pid_file)")" 2>/dev/null || { cat "$DATA_DIR/droverd.log" >&2; die "droverd exited"; }
+      sleep 0.1
+    done
+  fi
+  "$BIN/drover" version
+  cat <<EOT
+
+Drover control plane is up (log: $DATA_DIR/droverd.log). The admin client config is $DROVER_HOME/config.
+Try:
+  $BIN/drover get nodes
+  $BIN/drover apply -f examples/
+  $BIN/drover get deployments,services -o wide
+  $BIN/drover describe deployment my-app
+Stop it with ./build.sh down. (Nodes, scheduling and the ingress come with the agent, controller and ingress capabilities.)
+EOT
+}
+
+cmd_down() {
+  local pidfile; pidfile=$(pid_file)
+  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    local pid; pid=$(cat "$pidfile")
+    log "stopping droverd (pid $pid)"
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  else
+    log "droverd is not running"
+  fi
+  rm -f "$pidfile"
+}
+
+cmd_bench() {
+  cmd_deps
+  cmd_publish
+  "$ROOT/bench/run.sh" "$@"
+}
+
+case "${1:-}" in
+  deps|build|test|publish|up|down|bench) c=$1; shift; "cmd_$c" "$@" ;;
+  *) echo "usage: ./build.sh deps|build|test|publish|up|down|bench" >&2; exit 2 ;;
+esac
