@@ -91,7 +91,16 @@ public static class ObjectDecoder
         if (message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal))
         {
             var target = message["The JSON value could not be converted to ".Length..].TrimEnd('.');
-            return new ManifestException($"{path}: Invalid value: expected {FriendlyType(target)}", path, inner: e);
+            // System.Text.Json names the containing type; the inner exception knows what the field wanted.
+            var expected = e.InnerException switch
+            {
+                InvalidOperationException { Message: var m } when m.EndsWith("as a string.", StringComparison.Ordinal) => "a string",
+                InvalidOperationException { Message: var m } when m.EndsWith("as a number.", StringComparison.Ordinal) => "an integer",
+                InvalidOperationException { Message: var m } when m.EndsWith("as a boolean.", StringComparison.Ordinal) => "true or false",
+                FormatException => "an integer",
+                _ => FriendlyType(target),
+            };
+            return new ManifestException($"{path}: Invalid value: expected {expected}", path, inner: e);
         }
         return new ManifestException($"{(path.Length == 0 ? "(root)" : path)}: Invalid value: {message}", path, inner: e);
     }

@@ -18,14 +18,21 @@ public static class YamlToJson
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var stream = new YamlStream();
+        using var reader = new StringReader(yaml);
+        var parser = new Parser(reader);
         try
         {
-            using var reader = new StringReader(yaml);
-            stream.Load(reader);
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new ManifestException($"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {Innermost(e).Message}", null, e.Start.Line, e.Start.Column, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet throws this, without a position, for some unterminated flow collections ("replicas: [3").
+            var mark = parser.Current?.End ?? Mark.Empty;
+            throw new ManifestException($"invalid YAML near line {mark.Line}, column {mark.Column}: malformed flow collection", null, mark.Line, mark.Column, e);
         }
 
         var documents = new List<ManifestDocument>(stream.Documents.Count);

@@ -107,12 +107,24 @@ public class ObjectDecoderSerializationTests
         Assert.Contains("column ", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "YamlToJson lets YamlDotNet's InvalidOperationException (unterminated flow sequence) escape instead of a ManifestException")]
+    [Fact]
     public void ConvertSingle_UnterminatedFlowSequence_FailsAsManifestException()
     {
         var yaml = Manifests.Patch(Manifests.Deployment, Replicas, "  replicas: [3\n");
 
         Assert.Throws<ManifestException>(() => YamlToJson.ConvertSingle(yaml));
+    }
+
+    [Theory]
+    [InlineData("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"replicas\":\"three\"}}", "spec.replicas", "expected an integer")]
+    [InlineData("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"a\"},\"spec\":{\"paused\":\"yes\"}}", "spec.paused", "expected true or false")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":5}}", "metadata.name", "expected a string")]
+    public void Decode_WrongScalarType_NamesExpectedType(string json, string field, string expected)
+    {
+        var error = Assert.Throws<ManifestException>(() => ObjectDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(field, error.Field);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
