@@ -128,7 +128,7 @@ Drover control plane is up (log: $DATA_DIR/droverd.log). The admin client config
 Try:
   $BIN/drover get nodes
   $BIN/drover apply -f examples/
-  $BIN/drover get deployments,services -o wide
+  $BIN/drover get deployments -o wide
   $BIN/drover describe deployment my-app
 Stop it with ./build.sh down. (Nodes, scheduling and the ingress come with the agent, controller and ingress capabilities.)
 EOT

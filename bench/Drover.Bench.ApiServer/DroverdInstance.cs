@@ -96,6 +96,14 @@ internal sealed class DroverdInstance : IAsyncDisposable
             _serving.TrySetResult();
     }
 
+    /// <summary>User + system CPU seconds droverd has used (from /proc/PID/stat, 100 ticks a second).</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
     /// <summary>VmRSS and VmHWM of droverd, in bytes.</summary>
     public (long Rss, long Hwm) Memory()
     {

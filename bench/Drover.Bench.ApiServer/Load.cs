@@ -28,10 +28,10 @@ internal static partial class Load
     public static string PodsPath(string ns) => $"/api/v1/namespaces/{ns}/pods";
 
     public static byte[] PodBody(string name) =>
-        Encoding.UTF8.GetBytes($$$"""{"metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
+        Encoding.UTF8.GetBytes($$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}"},"spec":{"containers":[{"name":"c","image":"busybox"}]}}""");
 
     public static Task CreateNamespaceAsync(DroverClient client, string name) =>
-        client.SendRawAsync(HttpMethod.Post, "/api/v1/namespaces", Encoding.UTF8.GetBytes($$$"""{"metadata":{"name":"{{{name}}}"}}"""), "application/json");
+        client.SendRawAsync(HttpMethod.Post, "/api/v1/namespaces", Encoding.UTF8.GetBytes($$$"""{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"{{{name}}}"}}"""), "application/json");
 
     /// <summary>
     /// Closed loop: <paramref name="concurrency"/> workers, each sending its next create as soon as the previous one is

@@ -52,6 +52,7 @@ figures["size.drover_bytes"] = droverSize;
 // 4. Memory: idle, after 10,000 pods, after a full LIST of them.
 Log("memory: fresh droverd, 10,000 pods, LIST");
 ClosedLoopResult bulk;
+Window bulkWindow;
 (long Rss, long Hwm) idle, stored, listed, settled;
 (long Total, long Database, long Wal) dataSize;
 double listMs;
@@ -61,8 +62,10 @@ await using (var server = await DroverdInstance.StartAsync(droverd, Path.Combine
 {
     await Task.Delay(1000);
     idle = server.Memory();
+    var before = await Snapshot.TakeAsync(server);
     bulk = await Load.ClosedLoopAsync(server.Client, "default", "p-", 16, TimeSpan.FromSeconds(120), 10_000);
     stored = server.Memory();
+    bulkWindow = Window.Between(before, await Snapshot.TakeAsync(server));
     dataSize = server.DataDirectorySize();
     var t0 = Stopwatch.GetTimestamp();
     var body = await server.Client.SendRawAsync(HttpMethod.Get, Load.PodsPath("default"), null, null);
@@ -89,10 +92,13 @@ if (bulk.FirstError is not null) notes.Add($"bulk create: {bulk.Errors} errors, 
 // 1. Closed loop, concurrency 16, 10 s.
 Log("closed loop: concurrency 16, 10 s");
 ClosedLoopResult closed;
+Window closedWindow;
 await using (var server = await DroverdInstance.StartAsync(droverd, Path.Combine(output, "droverd-closed.log")))
 {
     await WarmUpAsync(server);
+    var before = await Snapshot.TakeAsync(server);
     closed = await Load.ClosedLoopAsync(server.Client, "default", "p-", 16, TimeSpan.FromSeconds(10), int.MaxValue);
+    closedWindow = Window.Between(before, await Snapshot.TakeAsync(server));
     await SaveMetricsAsync(server, "closed");
 }
 Latency.WriteSamples(Path.Combine(output, "closed-latency-us.txt"), closed.Samples);
@@ -102,11 +108,14 @@ if (closed.FirstError is not null) notes.Add($"closed loop: {closed.Errors} erro
 // 2. Open loop, 500/s for 10 s.
 Log("open loop: 500 creates/s, 10 s");
 OpenLoopResult open;
+Window openWindow;
 await using (var server = await DroverdInstance.StartAsync(droverd, Path.Combine(output, "droverd-open.log")))
 {
     await WarmUpAsync(server);
     await Task.Delay(500);
+    var before = await Snapshot.TakeAsync(server);
     open = await Load.OpenLoopAsync(server.Client, "default", "p-", 500, 5000);
+    openWindow = Window.Between(before, await Snapshot.TakeAsync(server));
     await SaveMetricsAsync(server, "open");
 }
 Latency.WriteSamples(Path.Combine(output, "open-latency-from-scheduled-us.txt"), open.FromScheduled());
@@ -115,24 +124,31 @@ var openService = Latency.Of(open.ServiceTime());
 var openLag = Latency.Of(open.DispatchLag());
 if (open.FirstError is not null) notes.Add($"open loop: {open.Errors} errors, first: {open.FirstError}");
 
-// 3. Watch fan-out: 100 watchers, 1,000 creates at 200/s.
-Log("watch fan-out: 100 watchers, 1,000 creates at 200/s");
-WatchResult watch;
-await using (var server = await DroverdInstance.StartAsync(droverd, Path.Combine(output, "droverd-watch.log")))
+// 3. Watch fan-out: 100 watchers, 1,000 creates at 200/s; the same with 10 watchers beside it, to show the fan-out's cost.
+var watches = new List<WatchResult>();
+foreach (var watchers in new[] { 10, 100 })
 {
+    Log($"watch fan-out: {watchers} watchers, 1,000 creates at 200/s");
+    await using var server = await DroverdInstance.StartAsync(droverd, Path.Combine(output, $"droverd-watch{watchers}.log"));
     await WarmUpAsync(server);
-    watch = await WatchFanOut.RunAsync(server, "default", 100, 1000, 200);
-    await SaveMetricsAsync(server, "watch");
+    var result = await WatchFanOut.RunAsync(server, "default", watchers, 1000, 200);
+    await SaveMetricsAsync(server, $"watch{watchers}");
+    Latency.WriteSamples(Path.Combine(output, $"watch{watchers}-delivery-from-send-us.txt"), result.FromSend());
+    if (result.FirstError is not null) notes.Add($"watch ({watchers}): first error: {result.FirstError}");
+    if (result.Creation.FirstError is not null) notes.Add($"watch ({watchers}) creates: {result.Creation.Errors} errors, first: {result.Creation.FirstError}");
+    watches.Add(result);
 }
-Latency.WriteSamples(Path.Combine(output, "watch-delivery-from-ack-us.txt"), watch.FromAck().Select(t => Math.Max(t, 0)));
-var fromAck = watch.FromAck().ToArray();
-var watchFromAck = Latency.Of(fromAck);
-var beforeAck = fromAck.Count(t => t < 0);
-var watchFromSend = Latency.Of(watch.FromSend());
-var watchCreate = Latency.Of(watch.Creation.FromScheduled());
-if (watch.FirstError is not null) notes.Add($"watch: first error: {watch.FirstError}");
-if (watch.Creation.FirstError is not null) notes.Add($"watch creates: {watch.Creation.Errors} errors, first: {watch.Creation.FirstError}");
+var watch = watches[^1];
 
+Log("fsync probe: 200 × (4 KiB write + fsync) in the temp dir");
+var fsync = FsyncProbe.Run(200);
+
+void PutWindow(string prefix, Window w)
+{
+    figures[prefix + ".droverd_cores"] = w.ServerCores; figures[prefix + ".driver_cores"] = w.DriverCores;
+    figures[prefix + ".server_request_mean_ms"] = w.RequestMeanMs; figures[prefix + ".store_create_mean_ms"] = w.StoreCreateMeanMs;
+    figures[prefix + ".store_create_over_10ms_share"] = w.StoreCreateOver10msShare;
+}
 void Put(string prefix, Latency l)
 {
     figures[prefix + ".count"] = l.Count;
@@ -143,10 +159,16 @@ Put("bulk", bulkLatency);
 Put("closed", closedLatency); figures["closed.rate"] = closed.Rate; figures["closed.errors"] = closed.Errors;
 Put("open.from_scheduled", openLatency); Put("open.service", openService); Put("open.dispatch_lag", openLag);
 figures["open.achieved_rate"] = open.AchievedRate; figures["open.errors"] = open.Errors; figures["open.created"] = open.Created;
-Put("watch.from_ack", watchFromAck); Put("watch.from_send", watchFromSend); Put("watch.create_from_scheduled", watchCreate);
-figures["watch.delivered"] = watch.Delivered; figures["watch.expected"] = watch.Expected; figures["watch.duplicates"] = watch.Duplicates;
-figures["watch.before_ack"] = beforeAck; figures["watch.other_events"] = watch.OtherEvents; figures["watch.drain_s"] = watch.DrainSeconds;
-figures["watch.create_rate"] = watch.Creation.AchievedRate;
+foreach (var w in watches)
+{
+    var p = $"watch{w.Watchers}";
+    Put(p + ".from_ack", Latency.Of(w.FromAck())); Put(p + ".from_send", Latency.Of(w.FromSend())); Put(p + ".create_from_scheduled", Latency.Of(w.Creation.FromScheduled()));
+    figures[p + ".delivered"] = w.Delivered; figures[p + ".expected"] = w.Expected; figures[p + ".duplicates"] = w.Duplicates;
+    figures[p + ".before_ack"] = w.FromAck().Count(t => t < 0); figures[p + ".other_events"] = w.OtherEvents; figures[p + ".drain_s"] = w.DrainSeconds;
+    figures[p + ".create_rate"] = w.Creation.AchievedRate; PutWindow(p, w.Window);
+}
+PutWindow("bulk", bulkWindow); PutWindow("closed", closedWindow); PutWindow("open", openWindow);
+Put("fsync", fsync);
 await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(figures, new JsonSerializerOptions { WriteIndented = true }));
 
 // The report.
@@ -157,26 +179,39 @@ string Met(bool ok) => ok ? "met" : "**missed**";
 var md = new StringBuilder();
 md.AppendLine("### Pod creates (POST /api/v1/namespaces/default/pods, small pod, HTTPS over loopback)");
 md.AppendLine();
-md.AppendLine("| Load | Creates/s | p50 ms | p99 ms | max ms | Errors |");
-md.AppendLine("|---|---:|---:|---:|---:|---:|");
-md.AppendLine($"| Closed loop, 16 concurrent, 10 s | {R(closed.Rate)} | {F(closedLatency.P50)} | {F(closedLatency.P99)} | {F(closedLatency.Max)} | {closed.Errors} |");
-md.AppendLine($"| Open loop, 500/s offered, 10 s (latency from scheduled start) | {R(open.AchievedRate)} | {F(openLatency.P50)} | {F(openLatency.P99)} | {F(openLatency.Max)} | {open.Errors} |");
-md.AppendLine($"| ↳ same requests, send→ack only | | {F(openService.P50)} | {F(openService.P99)} | {F(openService.Max)} | |");
-md.AppendLine($"| ↳ load generator's dispatch lag (included above) | | {F(openLag.P50)} | {F(openLag.P99)} | {F(openLag.Max)} | |");
-md.AppendLine($"| Bulk: 10,000 pods, 16 concurrent, into an empty store | {R(bulk.Rate)} | {F(bulkLatency.P50)} | {F(bulkLatency.P99)} | {F(bulkLatency.Max)} | {bulk.Errors} |");
+md.AppendLine("| Load | Creates/s | p50 ms | p99 ms | max ms | Errors | droverd mean ms (of which store) | CPU cores droverd / driver |");
+md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+string W(Window w) => $"{F(w.RequestMeanMs)} ({F(w.StoreCreateMeanMs)}) | {w.Cores(w.ServerCores)} / {w.Cores(w.DriverCores)}";
+md.AppendLine($"| Closed loop, 16 concurrent, 10 s | {R(closed.Rate)} | {F(closedLatency.P50)} | {F(closedLatency.P99)} | {F(closedLatency.Max)} | {closed.Errors} | {W(closedWindow)} |");
+md.AppendLine($"| Open loop, 500/s offered, 10 s (latency from scheduled start) | {R(open.AchievedRate)} | {F(openLatency.P50)} | {F(openLatency.P99)} | {F(openLatency.Max)} | {open.Errors} | {W(openWindow)} |");
+md.AppendLine($"| ↳ same requests, send→ack only | | {F(openService.P50)} | {F(openService.P99)} | {F(openService.Max)} | | | |");
+md.AppendLine($"| ↳ load generator's dispatch lag (included above) | | {F(openLag.P50)} | {F(openLag.P99)} | {F(openLag.Max)} | | | |");
+md.AppendLine($"| Bulk: 10,000 pods, 16 concurrent, into an empty store | {R(bulk.Rate)} | {F(bulkLatency.P50)} | {F(bulkLatency.P99)} | {F(bulkLatency.Max)} | {bulk.Errors} | {W(bulkWindow)} |");
+md.AppendLine($"| Disk floor: 4 KiB write + fsync in the temp dir (200×) | | {F(fsync.P50)} | {F(fsync.P99)} | {F(fsync.Max)} | | | |");
 md.AppendLine();
-md.AppendLine("### Watch fan-out (100 watchers on pods in one namespace, 1,000 creates at 200/s)");
+md.AppendLine("\"droverd mean\" is droverd's own mean create time from /metrics over the window (request in, response out); " +
+    "\"store\" the part spent queued for and inside the group commit (SQLite WAL, synchronous=FULL). CPU is user+system time / wall time.");
 md.AppendLine();
-md.AppendLine("| Figure | p50 ms | p99 ms | max ms |");
-md.AppendLine("|---|---:|---:|---:|");
-md.AppendLine($"| Delivery delay, create acknowledged → event at a watcher | {F(watchFromAck.P50)} | {F(watchFromAck.P99)} | {F(watchFromAck.Max)} |");
-md.AppendLine($"| Delivery delay, create sent → event at a watcher | {F(watchFromSend.P50)} | {F(watchFromSend.P99)} | {F(watchFromSend.Max)} |");
-md.AppendLine($"| Create latency during the fan-out (from scheduled start) | {F(watchCreate.P50)} | {F(watchCreate.P99)} | {F(watchCreate.Max)} |");
+md.AppendLine("### Watch fan-out (watchers on pods in one namespace, then 1,000 creates at 200/s)");
 md.AppendLine();
-md.AppendLine($"Events delivered: {watch.Delivered:N0} of {watch.Expected:N0} ({(watch.Delivered == watch.Expected ? "none missing" : $"**{watch.Expected - watch.Delivered:N0} missing**")}, " +
-    $"{watch.Duplicates} duplicates, {beforeAck:N0} arrived before the creator saw its ack); creates achieved {R(watch.Creation.AchievedRate)}/s; " +
-    $"last event {watch.DrainSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s after the last create returned.");
+md.AppendLine("| Watchers | Delivered / expected | Delivery ack→event p50 / p99 / max ms | Delivery sent→event p50 / p99 / max ms | Creates/s achieved | Create p50 / p99 ms (from schedule) | CPU cores droverd / driver |");
+md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var w in watches)
+{
+    var a = Latency.Of(w.FromAck());
+    var snd = Latency.Of(w.FromSend());
+    var c = Latency.Of(w.Creation.FromScheduled());
+    md.AppendLine($"| {w.Watchers} | {w.Delivered:N0} / {w.Expected:N0} | {F(a.P50)} / {F(a.P99)} / {F(a.Max)} | {F(snd.P50)} / {F(snd.P99)} / {F(snd.Max)} | " +
+        $"{R(w.Creation.AchievedRate)} | {F(c.P50)} / {F(c.P99)} | {w.Window.Cores(w.Window.ServerCores)} / {w.Window.Cores(w.Window.DriverCores)} |");
+}
 md.AppendLine();
+foreach (var w in watches)
+{
+    md.AppendLine($"{w.Watchers} watchers: {(w.Delivered == w.Expected ? "no events missing" : $"**{w.Expected - w.Delivered:N0} events missing**")}, {w.Duplicates} duplicates, " +
+        $"{w.FromAck().Count(t => t < 0):N0} events reached a watcher before the creator had processed the create's response (negative ack→event delay); " +
+        $"the last event arrived {w.DrainSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s after the last create returned.");
+    md.AppendLine();
+}
 md.AppendLine("### droverd memory (MiB) and store size");
 md.AppendLine();
 md.AppendLine("| Point | VmRSS | VmHWM | Target | |");

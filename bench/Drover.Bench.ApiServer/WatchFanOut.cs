@@ -9,7 +9,7 @@ using Drover.Api.Client;
 namespace Drover.Bench.ApiServer;
 
 internal sealed record WatchResult(
-    int Watchers, int Creates, OpenLoopResult Creation, long[][] Received, int Duplicates, int OtherEvents, string? FirstError, double DrainSeconds)
+    int Watchers, int Creates, OpenLoopResult Creation, long[][] Received, int Duplicates, int OtherEvents, string? FirstError, double DrainSeconds, Window Window)
 {
     public long Delivered => Received.Sum(r => r.LongCount(t => t != 0));
     public long Expected => (long)Watchers * Creates;
@@ -103,13 +103,15 @@ internal static class WatchFanOut
             await Task.Delay(50).ConfigureAwait(false);
         await Task.Delay(500).ConfigureAwait(false);
 
+        var before = await Snapshot.TakeAsync(server).ConfigureAwait(false);
         var creation = await Load.OpenLoopAsync(server.Client, ns, "w-", rate, creates).ConfigureAwait(false);
         var drainStart = Stopwatch.GetTimestamp();
         await Task.WhenAny(allReceived.Task, Task.Delay(TimeSpan.FromSeconds(30))).ConfigureAwait(false);
         var drain = Latency.Ms(Stopwatch.GetTimestamp() - drainStart) / 1000.0;
+        var window = Window.Between(before, await Snapshot.TakeAsync(server).ConfigureAwait(false));
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(watcherTasks).ConfigureAwait(false);
-        return new WatchResult(watchers, creates, creation, received, duplicates, other, firstError, drain);
+        return new WatchResult(watchers, creates, creation, received, duplicates, other, firstError, drain, window);
     }
 
     /// <summary>"w-123" from the first "name":"w-…" of the event line (metadata.name; the container is named "c").</summary>

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Drover.ControlPlane.Tests.Fixtures;
+
+namespace Drover.ControlPlane.Tests.Cli;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the built drover CLI as a user would, pointed at a real droverd through DROVER_CONFIG.</summary>
+internal static class CliRunner
+{
+    public static async Task<CliResult> RunWithInputAsync(DroverdProcess server, string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(RepoPaths.Cli);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
+        using var process = Process.Start(info)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static Task<CliResult> RunAsync(DroverdProcess server, params string[] args) => RunWithInputAsync(server, null, args);
+}

@@ -1,0 +1,175 @@
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
+
+namespace Drover.ControlPlane.Tests.Cli;
+
+/// <summary>The built CLI against a real droverd, with the seed manifests, as the README tells users to run it.</summary>
+public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
+{
+    private readonly DroverdProcess _server = fixture.Server;
+    private readonly DroverClient _client = fixture.Server.Client();
+
+    [Fact]
+    public async Task Apply_SeedDirectory_CreatesThenUnchangedThenConfigured()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var first = await CliRunner.RunAsync(_server, "apply", "-f", RepoPaths.Examples, "-n", ns);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("deployment.apps/my-app created", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("service/my-app-service created", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ingress.networking.k8s.io/my-ingress created", first.Stdout, StringComparison.Ordinal);
+        Assert.Contains("horizontalpodautoscaler.autoscaling/my-app-hpa created", first.Stdout, StringComparison.Ordinal);
+
+        var second = await CliRunner.RunAsync(_server, "apply", "-f", RepoPaths.Examples, "-n", ns);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("deployment.apps/my-app unchanged", second.Stdout, StringComparison.Ordinal);
+
+        var changed = Manifests.Seed("seed-deployment.yaml").Replace("replicas: 3", "replicas: 4", StringComparison.Ordinal);
+        var third = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns);
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains("deployment.apps/my-app configured", third.Stdout, StringComparison.Ordinal);
+        Assert.Equal(4, ((Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task Apply_InvalidDocument_NamesFileFieldAndValueAndAppliesNothing()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var dir = Directory.CreateTempSubdirectory("drover-cli-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "a-service.yaml"), Manifests.Seed("seed-service.yaml"));
+            File.WriteAllText(Path.Combine(dir, "b-deployment.yaml"), Manifests.Seed("seed-deployment.yaml").Replace("cpu: \"250m\"", "cpu: \"lots\"", StringComparison.Ordinal));
+            var result = await CliRunner.RunAsync(_server, "apply", "-f", dir, "-n", ns);
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("b-deployment.yaml", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("spec.template.spec.containers[0].resources.requests.cpu", result.Stderr, StringComparison.Ordinal);
+            Assert.Contains("lots", result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled", result.Stderr, StringComparison.Ordinal);
+            Assert.Empty((await _client.ListAsync(ResourceTypes.Services, ns)).Items);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Apply_ServerRejectsObject_ExitNonZeroWithServerMessage()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var invalid = Manifests.Seed("seed-deployment.yaml").Replace("cpu: \"250m\"", "cpu: \"2\"", StringComparison.Ordinal);
+        var result = await CliRunner.RunWithInputAsync(_server, invalid, "apply", "-f", "-", "-n", ns);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("spec.template.spec.containers[0].resources.requests.cpu", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_Deployments_PrintsKubectlTable()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliRunner.RunAsync(_server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"), "-n", ns);
+        var result = await CliRunner.RunAsync(_server, "get", "deploy", "-n", ns);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches("^NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE", lines[0]);
+        Assert.Matches("^my-app\\s+0/3\\s+0\\s+0\\s+\\d+s", lines[1]);
+    }
+
+    [Fact]
+    public async Task Get_OutputYamlAndJson_RoundTripThroughDecoder()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliRunner.RunAsync(_server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-ingress.yaml"), "-n", ns);
+        var yaml = await CliRunner.RunAsync(_server, "get", "ing", "my-ingress", "-o", "yaml", "-n", ns);
+        Assert.True(yaml.ExitCode == 0, yaml.ToString());
+        var fromYaml = (Ingress)ObjectDecoder.Decode(YamlToJson.ConvertSingle(yaml.Stdout));
+        Assert.Equal("api.example.com", fromYaml.Spec.Rules![0].Host);
+
+        var json = await CliRunner.RunAsync(_server, "get", "ingress", "my-ingress", "-o", "json", "-n", ns);
+        var fromJson = (Ingress)ObjectDecoder.Decode(System.Text.Encoding.UTF8.GetBytes(json.Stdout));
+        Assert.Equal(fromYaml.Metadata.Uid, fromJson.Metadata.Uid);
+    }
+
+    [Fact]
+    public async Task Get_NodesOnEmptyCluster_SaysNoResources()
+    {
+        var result = await CliRunner.RunAsync(_server, "get", "nodes");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No resources found", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_UnknownKindOrMissingObject_ExitNonZero()
+    {
+        var unknown = await CliRunner.RunAsync(_server, "get", "frobnicators");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("frobnicators", unknown.Stderr, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(_server, "get", "deployment", "nope");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("NotFound", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Describe_Deployment_ShowsReplicasAndEvents()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliRunner.RunAsync(_server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"), "-n", ns);
+        var result = await CliRunner.RunAsync(_server, "describe", "deployment", "my-app", "-n", ns);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Name:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("my-app", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("RollingUpdate", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Events:", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_FromFile_RemovesObjects()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliRunner.RunAsync(_server, "apply", "-f", RepoPaths.Examples, "-n", ns);
+        var result = await CliRunner.RunAsync(_server, "delete", "-f", RepoPaths.Examples, "-n", ns);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("deployment.apps \"my-app\" deleted", result.Stdout, StringComparison.Ordinal);
+        Assert.Null(await _client.TryGetAsync(ResourceTypes.Deployments, ns, "my-app"));
+        Assert.Null(await _client.TryGetAsync(ResourceTypes.Services, ns, "my-app-service"));
+    }
+
+    [Fact]
+    public async Task Version_PrintsClientAndServer()
+    {
+        var result = await CliRunner.RunAsync(_server, "version");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Client Version: v0.1.0", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Server Version: v0.1.0", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCommand_ServerDown_ClearErrorNoStackTrace()
+    {
+        var dir = Directory.CreateTempSubdirectory("drover-cli-down-").FullName;
+        try
+        {
+            var config = Path.Combine(dir, "config");
+            var settings = ClientSettings.Load(_server.ClientConfigPath);
+            ClientSettings.Write(config, new Uri("https://127.0.0.1:1"), settings.Token, settings.CaPem);
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+            info.ArgumentList.Add(RepoPaths.Cli);
+            info.ArgumentList.Add("get");
+            info.ArgumentList.Add("pods");
+            info.Environment["DROVER_CONFIG"] = config;
+            using var process = System.Diagnostics.Process.Start(info)!;
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.NotEqual(0, process.ExitCode);
+            Assert.Contains("cannot reach droverd", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
