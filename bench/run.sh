@@ -31,6 +31,8 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "Machine: $(nproc) CPUs (${cpu:-unknown}), ${mem_gib} GiB RAM, Linux $(uname -r), .NET SDK $(dotnet --version);" \
        "droverd $(stat -c %s "$BIN/droverd") bytes, git $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo '+dirty')."
   echo
+  echo "Load average at the start: $(cat /proc/loadavg)."
+  echo
 } >"$OUT/results.md"
 cat "$OUT/results.md"
 

@@ -109,6 +109,7 @@ internal static partial class Load
             }
         }
 
+        var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new Thread(() =>
         {
             for (var i = 0; i < count; i++)
@@ -125,10 +126,11 @@ internal static partial class Load
                 sent[i] = now;
                 tasks[i] = One(i);
             }
+            dispatched.SetResult();
         })
         { IsBackground = true, Name = "open-loop dispatcher", Priority = ThreadPriority.AboveNormal };
         dispatcher.Start();
-        await Task.Run(dispatcher.Join).ConfigureAwait(false);
+        await dispatched.Task.ConfigureAwait(false);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         return new OpenLoopResult(start, scheduled, sent, acked, errors, firstError);
     }

@@ -19,6 +19,11 @@ internal sealed record WatchResult(
 
     public IEnumerable<long> FromSend() => Pairs().Select(p => p.Received - Creation.Sent[p.Index]);
 
+    /// <summary>Per event seen by every watcher: last delivery minus first (the fan-out's own spread, one clock).</summary>
+    public IEnumerable<long> Spread() => Enumerable.Range(0, Creates)
+        .Where(i => Received.All(r => r[i] != 0))
+        .Select(i => Received.Max(r => r[i]) - Received.Min(r => r[i]));
+
     private IEnumerable<(int Index, long Received)> Pairs() =>
         Received.SelectMany(r => Enumerable.Range(0, r.Length).Where(i => r[i] != 0 && Creation.Acked[i] != 0).Select(i => (i, r[i])));
 }
