@@ -58,6 +58,13 @@ cmd_publish() {
   for entry in "${DEPLOYABLES[@]}"; do
     local project=${entry%%:*} name=${entry##*:}
     local logfile="$ARTIFACTS/logs/publish-$name.log"
+    # Native AOT compilation takes minutes: skip a binary newer than every source it is built from.
+    if [ -f "$BIN/$name" ] && [ -z "$(find controlplane agent ingress Directory.Build.props Directory.Packages.props \
+         -newer "$BIN/$name" -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.proto' \) \
+         -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]; then
+      log "publish $name: up to date"
+      continue
+    fi
     log "publish $name (Native AOT, $RID)"
     if ! dotnet publish "$ROOT/$project" -c Release -r "$RID" -o "$BIN" -nologo -p:PublishAot=true >"$logfile" 2>&1; then
       grep -E "error|warning" "$logfile" | sort -u >&2 || cat "$logfile" >&2

@@ -52,18 +52,21 @@ internal sealed class CriClient : IDisposable
         return response.PodSandboxId;
     }
 
-    /// <summary>Stops the sandbox and its containers and releases its network. Idempotent.</summary>
+    /// <summary>
+    /// Stops the sandbox and its containers and releases its network. Idempotent: a sandbox that is
+    /// already gone counts as stopped (containerd 1.6 answers NotFound there although the CRI says idempotent).
+    /// </summary>
     public Task StopPodSandboxAsync(string podSandboxId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(podSandboxId);
-        return CallAsync("StopPodSandbox", _runtime.StopPodSandboxAsync, new StopPodSandboxRequest { PodSandboxId = podSandboxId }, _options.SandboxTimeout, cancellationToken);
+        return IgnoreNotFoundAsync(CallAsync("StopPodSandbox", _runtime.StopPodSandboxAsync, new StopPodSandboxRequest { PodSandboxId = podSandboxId }, _options.SandboxTimeout, cancellationToken));
     }
 
-    /// <summary>Removes the sandbox and whatever containers are left in it. Idempotent.</summary>
+    /// <summary>Removes the sandbox and whatever containers are left in it. Idempotent (gone counts as removed).</summary>
     public Task RemovePodSandboxAsync(string podSandboxId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(podSandboxId);
-        return CallAsync("RemovePodSandbox", _runtime.RemovePodSandboxAsync, new RemovePodSandboxRequest { PodSandboxId = podSandboxId }, _options.SandboxTimeout, cancellationToken);
+        return IgnoreNotFoundAsync(CallAsync("RemovePodSandbox", _runtime.RemovePodSandboxAsync, new RemovePodSandboxRequest { PodSandboxId = podSandboxId }, _options.SandboxTimeout, cancellationToken));
     }
 
     /// <summary>The sandbox's status; throws a NotFound <see cref="CriException"/> when it does not exist.</summary>
@@ -99,7 +102,7 @@ internal sealed class CriClient : IDisposable
     }
 
     /// <summary>
-    /// Sends the stop signal, waits up to <paramref name="gracePeriod"/>, then kills. Idempotent.
+    /// Sends the stop signal, waits up to <paramref name="gracePeriod"/>, then kills. Idempotent (gone counts as stopped).
     /// The CRI timeout has whole seconds; a sub-second grace rounds up so it never becomes "kill now".
     /// </summary>
     public Task StopContainerAsync(string containerId, TimeSpan gracePeriod, CancellationToken cancellationToken = default)
@@ -108,14 +111,14 @@ internal sealed class CriClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(gracePeriod, TimeSpan.Zero);
         var seconds = (long)Math.Ceiling(gracePeriod.TotalSeconds);
         var request = new StopContainerRequest { ContainerId = containerId, Timeout = seconds };
-        return CallAsync("StopContainer", _runtime.StopContainerAsync, request, TimeSpan.FromSeconds(seconds) + _options.TimeoutMargin, cancellationToken);
+        return IgnoreNotFoundAsync(CallAsync("StopContainer", _runtime.StopContainerAsync, request, TimeSpan.FromSeconds(seconds) + _options.TimeoutMargin, cancellationToken));
     }
 
-    /// <summary>Removes the container (killing it if it still runs). Idempotent.</summary>
+    /// <summary>Removes the container (killing it if it still runs). Idempotent (gone counts as removed).</summary>
     public Task RemoveContainerAsync(string containerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);
-        return CallAsync("RemoveContainer", _runtime.RemoveContainerAsync, new RemoveContainerRequest { ContainerId = containerId }, _options.CallTimeout, cancellationToken);
+        return IgnoreNotFoundAsync(CallAsync("RemoveContainer", _runtime.RemoveContainerAsync, new RemoveContainerRequest { ContainerId = containerId }, _options.CallTimeout, cancellationToken));
     }
 
     public async Task<IReadOnlyList<Container>> ListContainersAsync(ContainerFilter? filter = null, CancellationToken cancellationToken = default)
@@ -190,17 +193,28 @@ internal sealed class CriClient : IDisposable
         return response.ImageRef;
     }
 
-    /// <summary>Removes the image. Idempotent.</summary>
+    /// <summary>Removes the image. Idempotent (gone counts as removed).</summary>
     public Task RemoveImageAsync(string image, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(image);
-        return CallAsync("RemoveImage", _images.RemoveImageAsync, new RemoveImageRequest { Image = new ImageSpec { Image = image } }, _options.CallTimeout, cancellationToken);
+        return IgnoreNotFoundAsync(CallAsync("RemoveImage", _images.RemoveImageAsync, new RemoveImageRequest { Image = new ImageSpec { Image = image } }, _options.CallTimeout, cancellationToken));
     }
 
     public async Task<IReadOnlyList<FilesystemUsage>> ImageFsInfoAsync(CancellationToken cancellationToken = default)
     {
         var response = await CallAsync("ImageFsInfo", _images.ImageFsInfoAsync, new ImageFsInfoRequest(), _options.CallTimeout, cancellationToken).ConfigureAwait(false);
         return response.ImageFilesystems;
+    }
+
+    private static async Task IgnoreNotFoundAsync<TResponse>(Task<TResponse> call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        catch (CriException e) when (e.IsNotFound)
+        {
+        }
     }
 
     private static async Task<TResponse> CallAsync<TRequest, TResponse>(

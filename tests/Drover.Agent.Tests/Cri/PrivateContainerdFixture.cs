@@ -26,7 +26,7 @@ public sealed class PrivateContainerdFixture : IAsyncLifetime
 
     public string SocketPath => Path.Combine(Directory, "containerd.sock");
 
-    public CriClient Client => _client ?? throw new InvalidOperationException("The private containerd is not running.");
+    internal CriClient Client => _client ?? throw new InvalidOperationException("The private containerd is not running.");
 
     public async Task InitializeAsync()
     {
