@@ -50,11 +50,9 @@ public sealed class ObjectDeleter
         // Already being deleted: only a shorter grace period changes anything.
         if (meta.DeletionTimestamp is not null && !(grace < (meta.DeletionGracePeriodSeconds ?? long.MaxValue)))
             return existing;
-        var now = _time.GetUtcNow();
-        now = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return existing with
         {
-            Metadata = meta with { DeletionTimestamp = now.AddSeconds(grace), DeletionGracePeriodSeconds = grace },
+            Metadata = meta with { DeletionTimestamp = _time.GetUtcNowSeconds().AddSeconds(grace), DeletionGracePeriodSeconds = grace },
         };
     }
 }

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.ControlPlane.Storage;
 
 namespace Drover.ControlPlane.Api;
 
@@ -21,7 +22,7 @@ public sealed partial class ResourceEndpoints
             {
                 Name = name,
                 Uid = Guid.NewGuid().ToString(),
-                CreationTimestamp = NowSeconds(),
+                CreationTimestamp = _time.GetUtcNowSeconds(),
                 ResourceVersion = null,
                 Generation = 1,
                 DeletionTimestamp = null,

@@ -92,12 +92,6 @@ public sealed partial class ResourceEndpoints
             throw new ApiException(ApiErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated"));
     }
 
-    private DateTimeOffset NowSeconds()
-    {
-        var now = _time.GetUtcNow();
-        return new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-    }
-
     /// <summary>generateName's suffix: five characters from Kubernetes' unambiguous alphabet.</summary>
     private static string RandomSuffix()
     {

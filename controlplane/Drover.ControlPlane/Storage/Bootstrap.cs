@@ -11,8 +11,7 @@ public static class Bootstrap
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
-        var now = time.GetUtcNow();
-        now = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        var now = time.GetUtcNowSeconds();
         foreach (var name in Namespaces)
         {
             if (await objects.GetAsync(ResourceTypes.Namespaces, null, name, ct).ConfigureAwait(false) is not null)
