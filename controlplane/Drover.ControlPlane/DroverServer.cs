@@ -76,6 +76,10 @@ public static partial class DroverServer
         services.AddSingleton<ApiRouter>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
+        services.AddSingleton<NodeCredentials>();
+        services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton<Authorizer>();
+        services.AddSingleton<PodCidrAllocator>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
@@ -88,6 +92,12 @@ public static partial class DroverServer
         app.MapGet("/livez", WriteOk);
         app.MapGet("/readyz", context => store.CurrentRevision >= 0 ? WriteOk(context) : WriteUnavailable(context));
         app.MapGet("/version", WriteVersion);
+        app.MapGet("/cacerts", context =>
+        {
+            context.Response.ContentType = "application/x-pem-file";
+            return context.Response.WriteAsync(pki.CaPem);
+        });
+        app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
         app.MapMetrics("/metrics");
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);

@@ -10,11 +10,13 @@ var advertise = new Option<string?>("--advertise-address") { Description = "Addr
 var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs for the serving certificate.", AllowMultipleArgumentsPerToken = true };
 var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
 var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Description = "Seconds between BOOKMARK events on watches that ask for them.", DefaultValueFactory = _ => 60 };
+var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
+var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -46,7 +48,20 @@ root.SetAction(async (parse, ct) =>
         ClientConfigOutput = parse.GetValue(clientConfig),
         BookmarkInterval = TimeSpan.FromSeconds(bookmark),
         CompactionInterval = TimeSpan.FromSeconds(compaction),
+        ClusterCidr = parse.GetValue(clusterCidr)!,
+        NodeCidrMaskSize = parse.GetValue(nodeMask),
     };
+    try
+    {
+        var (_, clusterBits) = Drover.ControlPlane.Controllers.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
+        if (options.NodeCidrMaskSize < clusterBits || options.NodeCidrMaskSize > 30)
+            throw new ArgumentException($"--node-cidr-mask-size {options.NodeCidrMaskSize.ToString(CultureInfo.InvariantCulture)} must be between the cluster prefix /{clusterBits.ToString(CultureInfo.InvariantCulture)} and /30");
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+        return 2;
+    }
     return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

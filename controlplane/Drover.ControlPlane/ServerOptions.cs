@@ -15,4 +15,7 @@ public sealed record ServerOptions
     /// <summary>History older than one interval is compacted away; watches from before it get 410 Gone.</summary>
     public TimeSpan CompactionInterval { get; init; } = TimeSpan.FromMinutes(5);
     public string? ClientConfigOutput { get; init; }
+    /// <summary>Pod addresses of the whole cluster; each node gets one /<see cref="NodeCidrMaskSize"/> of it.</summary>
+    public string ClusterCidr { get; init; } = "10.42.0.0/16";
+    public int NodeCidrMaskSize { get; init; } = 24;
 }

@@ -126,18 +126,21 @@ our_netns() {
 
 cmd_stop() {
   [ -d "$DIR" ] || { log "nothing to stop in $DIR"; return 0; }
-  local index bridge netns=() ns id pid
+  local index bridge netns=() ids=() ns id pid
   index=$(cat "$DIR/index" 2>/dev/null || true)
   bridge=${index:+drover$index}
 
   if alive && ctr -a "$SOCK" version >/dev/null 2>&1; then
     mapfile -t netns < <(our_netns)
     printf '%s\n' "${netns[@]}" >"$DIR/netns.list"
+    mapfile -t ids < <(ctr_ containers ls -q 2>/dev/null)
+    printf '%s\n' "${ids[@]}" >"$DIR/containers.list"
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1 || true; done
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete -f "$id" >/dev/null 2>&1 || true; done
     for id in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers delete "$id" >/dev/null 2>&1 || true; done
   elif [ -f "$DIR/netns.list" ]; then
     mapfile -t netns <"$DIR/netns.list"
+    [ -f "$DIR/containers.list" ] && mapfile -t ids <"$DIR/containers.list"
   fi
 
   if alive; then
@@ -173,7 +176,11 @@ cmd_stop() {
   done
 
   # Host-wide leftovers, only this instance's files, and directories only when empty.
+  # libcni caches results per network and sandbox: our network's, and containerd's own "cni-loopback".
   [ -n "$bridge" ] && rm -f "$CNI_CACHE_DIR/results/$bridge-"* 2>/dev/null
+  for id in "${ids[@]}"; do
+    [ -n "$id" ] && rm -f "$CNI_CACHE_DIR/results/cni-loopback-$id-lo"
+  done
   rmdir "$CNI_CACHE_DIR/results" "$CNI_CACHE_DIR" 2>/dev/null || true
   rmdir "$NETNS_DIR" 2>/dev/null || true
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
@@ -182,7 +189,7 @@ cmd_stop() {
     rm -f "$IP_FORWARD_SAVE"
   fi
 
-  rm -rf "$DIR/root" "$DIR/state" "$DIR/cni/ipam" "$SOCK" "$SOCK.ttrpc"
+  rm -rf "$DIR/root" "$DIR/state" "$DIR/cni/ipam" "$DIR/containers.list" "$SOCK" "$SOCK.ttrpc"
   log "stopped $DIR"
 }
 

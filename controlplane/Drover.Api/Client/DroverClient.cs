@@ -26,7 +26,7 @@ public sealed class DroverClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => Validate(certificate, errors, trusted),
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaTrust.Validate(certificate, errors, trusted),
             },
         };
         _http = new HttpClient(handler) { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan };
@@ -212,19 +212,6 @@ public sealed class DroverClient : IDisposable
             sb.Append(sb.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
         }
         return sb.ToString();
-    }
-
-    private static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection trusted)
-    {
-        if (certificate is null || trusted.Count == 0)
-            return false;
-        // Name mismatch is judged by the CA-issued SANs below; only the chain to *our* CA matters.
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf) && (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0;
     }
 
     public void Dispose() => _http.Dispose();

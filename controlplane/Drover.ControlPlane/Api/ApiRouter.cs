@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Observability;
 using Drover.Store;
 
@@ -14,9 +15,12 @@ public sealed partial class ApiRouter
     private readonly ResourceEndpoints _endpoints;
     private readonly ApiMetrics _metrics;
     private readonly ILogger<ApiRouter> _logger;
+    private readonly Authorizer _authorizer;
 
-    public ApiRouter(ResourceEndpoints endpoints, ApiMetrics metrics, ILogger<ApiRouter> logger)
+    public ApiRouter(ResourceEndpoints endpoints, ApiMetrics metrics, Authorizer authorizer, ILogger<ApiRouter> logger)
     {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        _authorizer = authorizer;
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
@@ -35,6 +39,7 @@ public sealed partial class ApiRouter
             if (path is null)
                 throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? ""));
             verb = VerbOf(context.Request, path);
+            _authorizer.AuthorizeRequest(TokenAuthentication.PrincipalOf(context), verb, path, context.Request.Query);
             await DispatchAsync(context, path, verb).ConfigureAwait(false);
         }
         catch (ApiException e)

@@ -10,6 +10,7 @@ public sealed partial class ResourceEndpoints
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
         var obj = DecodeBody(json, path);
+        Authorize(context, "create", path, obj);
         await EnsureNamespaceAcceptsAsync(path.Type, obj.Metadata.Namespace, ct).ConfigureAwait(false);
 
         var meta = obj.Metadata;
@@ -33,7 +34,9 @@ public sealed partial class ResourceEndpoints
         obj = obj is Pod pod ? pod with { Status = new PodStatus { Phase = "Pending" } } : obj.WithStatusFrom(null);
         obj = Admit(path.Type, obj, existing: null);
 
-        var created = await _objects.CreateAsync(path.Type, obj, ct).ConfigureAwait(false);
+        var created = obj is Node node
+            ? await _cidrs.CreateWithCidrAsync(node, n => _objects.CreateAsync(path.Type, n, ct), ct).ConfigureAwait(false)
+            : await _objects.CreateAsync(path.Type, obj, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 201, path.Type, created).ConfigureAwait(false);
     }
 }

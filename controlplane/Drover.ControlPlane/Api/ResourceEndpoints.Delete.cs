@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
 
@@ -24,6 +25,8 @@ public sealed partial class ResourceEndpoints
             grace = parsed;
         }
 
+        if (TokenAuthentication.PrincipalOf(context).Kind != PrincipalKind.Admin)
+            Authorize(context, "delete", path, await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false));
         if (policy == "Orphan")
         {
             // Release the dependents first, so the collector never sees them with a vanished owner.

@@ -10,6 +10,7 @@ public sealed partial class ResourceEndpoints
     public async Task GetAsync(HttpContext context, ApiPath path)
     {
         var obj = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
+        Authorize(context, "get", path, obj);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, obj).ConfigureAwait(false);
     }
 
@@ -20,6 +21,7 @@ public sealed partial class ResourceEndpoints
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
         var incoming = DecodeBody(json, path);
         var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+        Authorize(context, "update", path, existing);
         var updated = await UpdateAsync(path, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
@@ -30,6 +32,7 @@ public sealed partial class ResourceEndpoints
         var ct = context.RequestAborted;
         var patchJson = await RequestBody.ReadJsonAsync(context.Request, isPatch: true, ct).ConfigureAwait(false);
         var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+        Authorize(context, "patch", path, existing);
         var incoming = ApplyPatch(path, existing, patchJson);
         var updated = await UpdateAsync(path, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Storage;
 
@@ -16,9 +17,15 @@ public sealed partial class ResourceEndpoints
     private readonly ServerOptions _options;
     private readonly GarbageCollector _collector;
     private readonly ObjectDeleter _deleter;
+    private readonly Authorizer _authorizer;
+    private readonly PodCidrAllocator _cidrs;
 
-    public ResourceEndpoints(ObjectStore objects, TimeProvider time, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter)
+    public ResourceEndpoints(ObjectStore objects, TimeProvider time, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, PodCidrAllocator cidrs)
     {
+        ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(cidrs);
+        _authorizer = authorizer;
+        _cidrs = cidrs;
         ArgumentNullException.ThrowIfNull(deleter);
         _deleter = deleter;
         ArgumentNullException.ThrowIfNull(objects);
@@ -30,6 +37,9 @@ public sealed partial class ResourceEndpoints
         _options = options;
         _collector = collector;
     }
+
+    private void Authorize(HttpContext context, string verb, ApiPath path, KubeObject obj) =>
+        _authorizer.AuthorizeObject(TokenAuthentication.PrincipalOf(context), verb, path, obj);
 
     /// <summary>Decodes a body strictly and checks it is the kind the URL names.</summary>
     private static KubeObject DecodeBody(byte[] json, ApiPath path)

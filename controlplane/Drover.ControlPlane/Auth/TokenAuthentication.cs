@@ -5,31 +5,43 @@ using Drover.ControlPlane.Api;
 namespace Drover.ControlPlane.Auth;
 
 /// <summary>
-/// Bearer-token authentication for everything but the health and version probes. Token comparison is
-/// constant-time so response timing reveals nothing about a token.
+/// Bearer-token authentication for everything but the probes, /version, /cacerts and the join
+/// endpoint (which checks the join token itself). Admin token comparison is constant-time; node
+/// tokens are checked against their stored hash.
 /// </summary>
 public sealed class TokenAuthentication
 {
     private readonly byte[] _adminToken;
+    private readonly NodeCredentials _nodes;
 
-    public TokenAuthentication(Credentials credentials)
+    public TokenAuthentication(Credentials credentials, NodeCredentials nodes)
     {
         ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(nodes);
         _adminToken = Encoding.UTF8.GetBytes(credentials.AdminToken);
+        _nodes = nodes;
     }
 
     public static bool IsPublic(PathString path) =>
-        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version";
+        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version" || path == "/cacerts" || path == NodeJoinEndpoint.Path;
 
-    public Principal? Authenticate(HttpRequest request)
+    public static string? BearerToken(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim() : null;
+    }
+
+    public async Task<Principal?> AuthenticateAsync(HttpRequest request)
+    {
+        var token = BearerToken(request);
+        if (string.IsNullOrEmpty(token))
             return null;
-        var presented = Encoding.UTF8.GetBytes(header.AsSpan(scheme.Length).Trim().ToString());
-        return CryptographicOperations.FixedTimeEquals(presented, _adminToken) ? new Principal("admin", PrincipalKind.Admin) : null;
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _adminToken))
+            return Principal.Admin;
+        var node = await _nodes.VerifyAsync(token, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return node is null ? null : Principal.ForNode(node);
     }
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -39,14 +51,23 @@ public sealed class TokenAuthentication
             await next(context).ConfigureAwait(false);
             return;
         }
-        var principal = Authenticate(context.Request);
+        var principal = await AuthenticateAsync(context.Request).ConfigureAwait(false);
         if (principal is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Unauthorized()).ConfigureAwait(false);
             return;
         }
+        // Only the API is open to nodes; /metrics and anything else outside it stays admin-only.
+        if (principal.Kind != PrincipalKind.Admin && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/apis"))
+        {
+            await ResponseWriter.WriteStatusAsync(context, ApiErrors.Forbidden($"User \"{principal.Name}\" cannot get path \"{context.Request.Path}\"")).ConfigureAwait(false);
+            return;
+        }
         context.Items[typeof(Principal)] = principal;
         await next(context).ConfigureAwait(false);
     }
+
+    public static Principal PrincipalOf(HttpContext context) =>
+        context.Items[typeof(Principal)] as Principal ?? throw new InvalidOperationException("request was not authenticated");
 }

@@ -1,0 +1,85 @@
+using Drover.Api;
+using Drover.ControlPlane.Api;
+
+namespace Drover.ControlPlane.Auth;
+
+/// <summary>
+/// What each identity may do, in the spirit of Kubernetes' Node authorizer and NodeRestriction: a
+/// node may register and update only its own Node and Lease, read the objects it needs, write the
+/// status of and finish deleting only the pods bound to it, and record events. Everything else is 403.
+/// Two stages: <see cref="AuthorizeRequest"/> before anything is read, <see cref="AuthorizeObject"/>
+/// once the object (new or stored) is known.
+/// </summary>
+public sealed class Authorizer
+{
+    private const string LeaseNamespace = "kube-node-lease";
+
+    public void AuthorizeRequest(Principal principal, string verb, ApiPath path, IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(query);
+        if (principal.Kind == PrincipalKind.Admin)
+            return;
+        var self = principal.NodeName!;
+        var read = verb is "get" or "list" or "watch";
+        var write = verb is "update" or "patch";
+        var allowed = path.Type.Kind switch
+        {
+            "Namespace" or "Service" or "Endpoints" => read && path.Subresource is null,
+            "Node" => (read && path.Subresource is null) || verb == "create" || (write && path.Name == self && path.Subresource is null or "status"),
+            "Lease" => path.Namespace == LeaseNamespace && path.Subresource is null
+                && ((read && (path.Name is null || path.Name == self)) || verb == "create" || (write && path.Name == self)),
+            "Pod" => verb switch
+            {
+                "list" or "watch" => path.Subresource is null && SelectsNode(query["fieldSelector"].ToString(), self),
+                "get" or "delete" => path.Subresource is null,              // checked again on the object
+                "update" or "patch" => path.Subresource == "status",        // checked again on the object
+                _ => false,
+            },
+            "Event" => verb is "create" or "update" or "patch",
+            _ => false,
+        };
+        if (!allowed)
+            throw Forbidden(principal, verb, path, path.Type.Kind == "Pod" && verb is "list" or "watch"
+                ? $"; a node may only {verb} pods with fieldSelector spec.nodeName={self}"
+                : "");
+    }
+
+    /// <summary>Checks a decoded (create) or stored (get, update, delete) object against the caller.</summary>
+    public void AuthorizeObject(Principal principal, string verb, ApiPath path, KubeObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(obj);
+        if (principal.Kind == PrincipalKind.Admin)
+            return;
+        var self = principal.NodeName!;
+        var allowed = obj switch
+        {
+            Node => verb != "create" || obj.Metadata.Name == self,
+            Lease => verb != "create" || (obj.Metadata.Name == self && obj.Metadata.Namespace == LeaseNamespace),
+            Pod pod => pod.Spec.NodeName == self,
+            _ => true,
+        };
+        if (!allowed)
+            throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, obj is Pod ? $"; the pod is not bound to node {self}" : $"; a node may only {verb} its own {path.Type.Singular}");
+    }
+
+    private static bool SelectsNode(string fieldSelector, string node)
+    {
+        foreach (var part in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (part == $"spec.nodeName={node}" || part == $"spec.nodeName=={node}")
+                return true;
+        return false;
+    }
+
+    private static ApiException Forbidden(Principal principal, string verb, ApiPath path, string why)
+    {
+        var type = path.Type;
+        var resource = path.Subresource is null ? type.Plural : $"{type.Plural}/{path.Subresource}";
+        var subject = path.Name is null ? type.Plural : $"{type.Plural} \"{path.Name}\"";
+        var scope = path.Namespace is null ? "" : $" in the namespace \"{path.Namespace}\"";
+        return new ApiException(ApiErrors.Forbidden($"{subject} is forbidden: User \"{principal.Name}\" cannot {verb} resource \"{resource}\" in API group \"{type.Group}\"{scope}{why}"));
+    }
+}

@@ -1,0 +1,188 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
+
+namespace Drover.ControlPlane.Tests.Api;
+
+/// <summary>Node identities: join with the cluster token, then only what a kubelet may do.</summary>
+public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
+{
+    private readonly DroverdProcess _server = fixture.Server;
+    private readonly DroverClient _admin = fixture.Server.Client();
+
+    private string JoinToken => File.ReadAllText(Path.Combine(_server.DataDirectory, "credentials/join-token")).Trim();
+
+    private async Task<(int Code, string Body)> JoinAsync(string nodeName, string token)
+    {
+        try
+        {
+            var settings = await NodeJoiner.JoinAsync(new Uri($"https://127.0.0.1:{_server.Port}"), token, nodeName);
+            return (200, settings.Token);
+        }
+        catch (NodeJoinException e)
+        {
+            return (e.Message.Contains("(401)", StringComparison.Ordinal) ? 401 : e.Message.Contains("(400)", StringComparison.Ordinal) ? 400 : 0, e.Message);
+        }
+    }
+
+    private async Task<DroverClient> NodeClientAsync(string nodeName)
+    {
+        var (code, token) = await JoinAsync(nodeName, JoinToken);
+        Assert.True(code == 200, token);
+        return _server.ClientWithToken(token);
+    }
+
+    private static Node NewNode(string name) => new() { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name } };
+
+    private static Pod BoundPod(string ns, string name, string node) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Pod",
+        Metadata = new ObjectMeta { Name = name, Namespace = ns },
+        Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "app", Image = "my-app:v1.0" }] },
+    };
+
+    [Fact]
+    public async Task Join_RightCaWrongSecret_401()
+    {
+        var token = JoinToken;
+        var (code, body) = await JoinAsync("edge-x", token[..token.LastIndexOf(':')] + ":wrong-secret");
+        Assert.Equal(401, code);
+        Assert.Contains("join token", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_TokenPinsOtherCa_AbortsBeforeSendingSecret()
+    {
+        var forged = "K10" + new string('a', 64) + JoinToken[(3 + 64)..];
+        var e = await Assert.ThrowsAsync<NodeJoinException>(() => NodeJoiner.JoinAsync(new Uri($"https://127.0.0.1:{_server.Port}"), forged, "edge-y"));
+        Assert.Contains("does not match the join token's pin", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Join_MalformedToken_ClearError()
+    {
+        var e = Assert.Throws<NodeJoinException>(() => NodeJoiner.PinnedCaHash("K10deadbeef::server:nope"));
+        Assert.Contains("malformed", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Join_InvalidNodeName_400NamingIt()
+    {
+        var (code, body) = await JoinAsync("Edge_1", JoinToken);
+        Assert.Equal(400, code);
+        Assert.Contains("Edge_1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CaCerts_MatchesHashInJoinToken()
+    {
+        using var client = _server.ClientWithToken("");
+        var pem = Encoding.UTF8.GetString(await client.GetRawAsync("/cacerts"));
+        using var ca = X509Certificate2.CreateFromPem(pem);
+        Assert.StartsWith("K10" + Convert.ToHexStringLower(SHA256.HashData(ca.RawData)) + "::", JoinToken, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Node_RegistersItself_GetsDistinctPodCidrs()
+    {
+        using var a = await NodeClientAsync("cidr-a");
+        using var b = await NodeClientAsync("cidr-b");
+        var na = (Node)await a.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-a"));
+        var nb = (Node)await b.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-b"));
+        Assert.Matches("^10\\.42\\.\\d+\\.0/24$", na.Spec.PodCIDR);
+        Assert.Matches("^10\\.42\\.\\d+\\.0/24$", nb.Spec.PodCIDR);
+        Assert.NotEqual(na.Spec.PodCIDR, nb.Spec.PodCIDR);
+
+        var status = na with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True" }] } };
+        var written = (Node)await a.UpdateAsync(ResourceTypes.Nodes, status, "status");
+        Assert.Equal("True", written.Status!.Conditions![0].Status);
+    }
+
+    [Fact]
+    public async Task Node_WritingAnotherNode_403()
+    {
+        using var a = await NodeClientAsync("own-a");
+        await _admin.CreateAsync(ResourceTypes.Nodes, NewNode("own-b"));
+        var e = await Assert.ThrowsAsync<ApiClientException>(() => a.CreateAsync(ResourceTypes.Nodes, NewNode("own-c")));
+        Assert.Equal(403, e.Code);
+        var other = await a.GetAsync(ResourceTypes.Nodes, null, "own-b");
+        e = await Assert.ThrowsAsync<ApiClientException>(() => a.UpdateAsync(ResourceTypes.Nodes, other, "status"));
+        Assert.Equal(403, e.Code);
+        Assert.Contains("system:node:own-a", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Node_Lease_OnlyItsOwnInNodeLeaseNamespace()
+    {
+        using var a = await NodeClientAsync("lease-a");
+        var lease = new Lease
+        {
+            ApiVersion = "coordination.k8s.io/v1",
+            Kind = "Lease",
+            Metadata = new ObjectMeta { Name = "lease-a", Namespace = "kube-node-lease" },
+            Spec = new LeaseSpec { HolderIdentity = "lease-a", LeaseDurationSeconds = 40, RenewTime = DateTimeOffset.UtcNow },
+        };
+        var created = await a.CreateAsync(ResourceTypes.Leases, lease);
+        await a.UpdateAsync(ResourceTypes.Leases, created);
+        var e = await Assert.ThrowsAsync<ApiClientException>(() => a.CreateAsync(ResourceTypes.Leases, lease with { Metadata = new ObjectMeta { Name = "lease-b", Namespace = "kube-node-lease" } }));
+        Assert.Equal(403, e.Code);
+    }
+
+    [Fact]
+    public async Task Node_PodsBoundToIt_StatusWritableOthers403()
+    {
+        using var node = await NodeClientAsync("pods-a");
+        var ns = await TestNamespaces.CreateAsync(_admin);
+        await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "mine", "pods-a"));
+        await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "theirs", "pods-b"));
+
+        var mine = (Pod)await node.GetAsync(ResourceTypes.Pods, ns, "mine");
+        var running = (Pod)await node.UpdateAsync(ResourceTypes.Pods, mine with { Status = new PodStatus { Phase = "Running" } }, "status");
+        Assert.Equal("Running", running.Status!.Phase);
+
+        var theirs = (Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "theirs");
+        var e = await Assert.ThrowsAsync<ApiClientException>(() => node.UpdateAsync(ResourceTypes.Pods, theirs with { Status = new PodStatus { Phase = "Running" } }, "status"));
+        Assert.Equal(403, e.Code);
+        Assert.Contains("not bound to node pods-a", e.Message, StringComparison.Ordinal);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.GetAsync(ResourceTypes.Pods, ns, "theirs"))).Code);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.DeleteAsync(ResourceTypes.Pods, ns, "theirs", gracePeriodSeconds: 0))).Code);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.UpdateAsync(ResourceTypes.Pods, mine))).Code);
+
+        var listed = await node.ListAsync(ResourceTypes.Pods, null, fieldSelector: "spec.nodeName=pods-a");
+        Assert.Equal(["mine"], listed.Items.Select(p => p.Metadata.Name));
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.ListAsync(ResourceTypes.Pods, null))).Code);
+
+        await node.DeleteAsync(ResourceTypes.Pods, ns, "mine", gracePeriodSeconds: 0);
+        Assert.Null(await _admin.TryGetAsync(ResourceTypes.Pods, ns, "mine"));
+    }
+
+    [Fact]
+    public async Task Node_EverythingElse_403()
+    {
+        using var node = await NodeClientAsync("else-a");
+        var ns = await TestNamespaces.CreateAsync(_admin);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.CreateRawAsync(ResourceTypes.Deployments, ns, Manifests.Utf8(Manifests.Seed("seed-deployment.yaml")), "application/yaml"))).Code);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.ListAsync(ResourceTypes.Secrets, "kube-system"))).Code);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "p", "else-a")))).Code);
+        Assert.Equal(403, (await Assert.ThrowsAsync<ApiClientException>(() => node.GetRawAsync("/metrics"))).Code);
+        // What a node needs to read is open to it.
+        await node.ListAsync(ResourceTypes.Services, null);
+        await node.ListAsync(ResourceTypes.Endpoints, null);
+        await node.ListAsync(ResourceTypes.Namespaces, null);
+    }
+
+    [Fact]
+    public async Task Node_RejoinReplacesCredential()
+    {
+        using var first = await NodeClientAsync("rejoin-a");
+        await first.ListAsync(ResourceTypes.Nodes, null);
+        using var second = await NodeClientAsync("rejoin-a");
+        await second.ListAsync(ResourceTypes.Nodes, null);
+        Assert.NotEqual(first.Settings.Token, second.Settings.Token);
+        Assert.Equal(401, (await Assert.ThrowsAsync<ApiClientException>(() => first.ListAsync(ResourceTypes.Nodes, null))).Code);
+    }
+}
