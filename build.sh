@@ -94,9 +94,10 @@ cmd_test() {
     dotnet test "$project" --no-build -c Debug -nologo 2>&1 | tee "$logfile" | grep -E "^\s*(Failed|Passed|Skipped) |Error Message|Passed!|Failed!|error" | grep -v "^\s*Passed " 
     local rc=${PIPESTATUS[0]}
     set -e
-    local summary; summary=$(grep -E "(Passed|Failed)!  - Failed:" "$logfile" | tail -1)
+    local summary; summary=$(grep -E "(Passed|Failed)!  - Failed:" "$logfile" | tail -1 || true)
     if [ -z "$summary" ]; then
-      log "$name produced no test summary (exit $rc)"
+      log "$name produced no test summary (exit $rc): counted as one failure; see $logfile"
+      tail -5 "$logfile" >&2
       failed=$((failed + 1)); status=1; continue
     fi
     local f p
