@@ -6,6 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 

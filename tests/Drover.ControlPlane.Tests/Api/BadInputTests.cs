@@ -2,6 +2,7 @@ using System.Net.Http;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 

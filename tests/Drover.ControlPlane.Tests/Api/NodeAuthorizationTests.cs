@@ -4,6 +4,7 @@ using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Cli;
 

@@ -1,3 +1,4 @@
+using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Fixtures;
 
 /// <summary>One droverd shared by a test class (tests use their own names or namespaces).</summary>

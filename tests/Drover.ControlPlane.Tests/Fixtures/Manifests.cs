@@ -1,3 +1,4 @@
+using Drover.Testing;
 using System.Text;
 using Drover.Api;
 

@@ -1,3 +1,4 @@
+using Drover.Testing;
 using Drover.Api;
 using Drover.Api.Client;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Storage;
 

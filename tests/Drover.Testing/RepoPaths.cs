@@ -1,9 +1,9 @@
 using System.Reflection;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.Testing;
 
 /// <summary>Finds the repository and the built daemons, for tests that run them as real processes.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Drover.Api.Client;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.Testing;
 
 /// <summary>
 /// A real droverd, started as its own process on a loopback port with a private data directory.
