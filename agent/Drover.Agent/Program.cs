@@ -1,4 +1,68 @@
-// The real entry point (join, node status, pod workers) comes with issue 3; until then the binary says so
-// instead of pretending to run.
-Console.Error.WriteLine("drover-agent: not implemented yet (issue 3)");
-return 2;
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Drover.Agent.Configuration;
+using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
+using Drover.Agent.Node;
+using Drover.Agent.Pods;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+// The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
+// status) → pod side. SIGTERM/SIGINT cancel one token that every loop honours.
+AgentMetrics.Configure();
+var root = AgentCommandLine.Create(RunAsync);
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    await Console.Error.WriteLineAsync("drover-agent: " + parse.Errors[0].Message).ConfigureAwait(false);
+    return 2;
+}
+// Our own signal handling below; System.CommandLine's would force-exit after its timeout.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+
+static async Task<int> RunAsync(AgentOptions options, CancellationToken invocationToken)
+{
+    using var loggers = LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(LogLevel.Information)
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        }));
+    var logger = loggers.CreateLogger("drover-agent");
+
+    using var stop = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
+    void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+
+    using var cri = new CriClient(new CriClientOptions { SocketPath = options.ContainerdSocket });
+    await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers);
+    try
+    {
+        await node.StartAsync(stop.Token).ConfigureAwait(false);
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested)
+    {
+        return 0;
+    }
+    catch (Exception e) when (e is NodeJoinException or AgentOptionsException or ClientConfigException or NodeRegistrationException or ApiClientException)
+    {
+        logger.LogCritical("cannot start: {Error}", e.Message);
+        return e is AgentOptionsException ? 2 : 1;
+    }
+
+    var pods = new PodManager(node.Api, cri, new PodManagerOptions { NodeName = options.NodeName, NodeIp = options.NodeIp.ToString() }, TimeProvider.System, loggers);
+    logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
+    await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token)).ConfigureAwait(false);
+    logger.LogInformation("drover-agent stopped");
+    return 0;
+}

@@ -80,6 +80,7 @@ public static partial class DroverServer
         services.AddSingleton<NodeJoinEndpoint>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton<PodCidrAllocator>();
+        services.AddSingleton<WatchEventCache>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");

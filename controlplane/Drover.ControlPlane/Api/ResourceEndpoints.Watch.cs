@@ -102,30 +102,42 @@ public sealed partial class ResourceEndpoints
         }
     }
 
-    private static void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
+    private void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
     {
-        var obj = ObjectStore.Decode(type, ev.Kv.Value, ev.Kv.ModRevision);
+        var current = _watchCache.Get(type, ev.Kv);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
         bool Matches(KubeObject o) => !filtered || (labels.Matches(o.Metadata.Labels) && fields.Matches(o));
 
         if (ev.Type == StoreEventType.Delete)
         {
-            if (Matches(obj))
-                WriteEvent(writer, "DELETED", type, obj);
+            if (Matches(current.Object))
+                WriteEvent(writer, "DELETED", current.Json);
             return;
         }
-        var nowMatches = Matches(obj);
+        var nowMatches = Matches(current.Object);
         if (ev.PrevKv is null)
         {
             if (nowMatches)
-                WriteEvent(writer, "ADDED", type, obj);
+                WriteEvent(writer, "ADDED", current.Json);
             return;
         }
-        var wasMatching = !filtered || Matches(ObjectStore.Decode(type, ev.PrevKv.Value, ev.PrevKv.ModRevision));
+        var wasMatching = !filtered || Matches(_watchCache.Get(type, ev.PrevKv).Object);
         if (nowMatches)
-            WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", type, obj);
+            WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current.Json);
         else if (wasMatching)
-            WriteEvent(writer, "DELETED", type, obj);
+            WriteEvent(writer, "DELETED", current.Json);
+    }
+
+    private static void WriteEvent(Utf8JsonWriter writer, string eventType, byte[] objectJson)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, eventType);
+        writer.WritePropertyName("object"u8);
+        writer.WriteRawValue(objectJson, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.Flush();
+        writer.Reset();
+        WriteNewline(writer);
     }
 
     private static void WriteEvent(Utf8JsonWriter writer, string eventType, ResourceType type, KubeObject obj)

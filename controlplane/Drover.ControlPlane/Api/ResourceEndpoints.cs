@@ -19,9 +19,12 @@ public sealed partial class ResourceEndpoints
     private readonly ObjectDeleter _deleter;
     private readonly Authorizer _authorizer;
     private readonly PodCidrAllocator _cidrs;
+    private readonly WatchEventCache _watchCache;
 
-    public ResourceEndpoints(ObjectStore objects, TimeProvider time, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, PodCidrAllocator cidrs)
+    public ResourceEndpoints(ObjectStore objects, TimeProvider time, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, PodCidrAllocator cidrs, WatchEventCache watchCache)
     {
+        ArgumentNullException.ThrowIfNull(watchCache);
+        _watchCache = watchCache;
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(cidrs);
         _authorizer = authorizer;

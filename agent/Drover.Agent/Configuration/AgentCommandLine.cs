@@ -1,0 +1,260 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Drover.Api;
+
+namespace Drover.Agent.Configuration;
+
+/// <summary>
+/// Flags and config-file keys of drover-agent. Every value is taken as text and checked here, so a bad
+/// value from either source gives one line naming the flag and the value (exit 2).
+/// </summary>
+internal static partial class AgentCommandLine
+{
+    private sealed record Flag(string Name, string Description, string? Default = null);
+
+    private static readonly Flag[] Flags =
+    [
+        new("server", "droverd's URL, e.g. https://10.0.0.1:6443."),
+        new("token", "The cluster join token (DATA/credentials/join-token on the server); needed for the first join only."),
+        new("node-name", "This node's name (default: the hostname)."),
+        new("data-dir", "Where the node credential and agent state live.", "/var/lib/drover/agent"),
+        new("containerd-socket", "containerd's CRI socket.", "/run/containerd/containerd.sock"),
+        new("node-ip", "The address reported as InternalIP (default: the address of the interface with the default route)."),
+        new("labels", "Node labels the agent owns: k=v,k2=v2."),
+        new("taints", "Node taints the agent owns: key=value:Effect,key:Effect."),
+        new("metrics-addr", "host:port for /metrics and /healthz; \"off\" disables them.", "127.0.0.1:9101"),
+        new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
+        new("status-interval", "Node status is written on change, and at least this often.", "60s"),
+        new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
+        new("reserved-memory", "Memory kept back from pods.", "256Mi"),
+        new("max-pods", "Pods this node accepts.", "110"),
+        new("cni-conf-dir", "Where the agent writes its CNI conflist (containerd's CNI conf_dir).", "/etc/cni/net.d"),
+        new("cni-bin-dir", "Where the CNI plugins are (containerd's CNI bin_dir).", "/usr/lib/cni"),
+        new("cni-bridge", "The pod bridge's name.", "drover0"),
+        new("cni-ip-masq", "Masquerade pod traffic that leaves the node: true or false.", "true"),
+        new("memory-pressure-threshold", "MemoryPressure when available memory falls below this.", "100Mi"),
+        new("disk-pressure-threshold", "DiskPressure when the data dir's filesystem has less than this percentage free.", "10"),
+    ];
+
+    /// <summary>Keys a config file may hold (the flags without their dashes, except --config).</summary>
+    public static IReadOnlySet<string> ConfigKeys { get; } = Flags.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The root command; <paramref name="run"/> gets validated options.</summary>
+    public static RootCommand Create(Func<AgentOptions, CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var (root, options, config) = Build();
+        root.SetAction(async (parse, ct) =>
+        {
+            AgentOptions agentOptions;
+            try
+            {
+                agentOptions = Resolve(parse, options, config);
+            }
+            catch (AgentOptionsException e)
+            {
+                await Console.Error.WriteLineAsync("drover-agent: " + e.Message).ConfigureAwait(false);
+                return 2;
+            }
+            return await run(agentOptions, ct).ConfigureAwait(false);
+        });
+        return root;
+    }
+
+    /// <summary>Parses and validates <paramref name="args"/> (tests, and anything that wants options without running).</summary>
+    public static AgentOptions Parse(params string[] args)
+    {
+        var (root, options, config) = Build();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+            throw new AgentOptionsException(parse.Errors[0].Message);
+        return Resolve(parse, options, config);
+    }
+
+    private static (RootCommand Root, Dictionary<string, Option<string?>> Options, Option<string?> Config) Build()
+    {
+        var root = new RootCommand("drover-agent: the Drover node agent (joins the cluster, reports the node, runs its pods through containerd's CRI).");
+        var options = new Dictionary<string, Option<string?>>(StringComparer.Ordinal);
+        foreach (var flag in Flags)
+        {
+            var description = flag.Default is null ? flag.Description : $"{flag.Description} [default: {flag.Default}]";
+            var option = new Option<string?>("--" + flag.Name) { Description = description };
+            options[flag.Name] = option;
+            root.Options.Add(option);
+        }
+        var config = new Option<string?>("--config") { Description = "A YAML file with the same keys as the flags (flags win)." };
+        root.Options.Add(config);
+        return (root, options, config);
+    }
+
+    private static AgentOptions Resolve(ParseResult parse, Dictionary<string, Option<string?>> options, Option<string?> configOption)
+    {
+        var configPath = parse.GetValue(configOption);
+        var fromFile = string.IsNullOrEmpty(configPath)
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : AgentConfigFile.Load(configPath, ConfigKeys);
+        string? Value(string name) =>
+            parse.GetValue(options[name]) ?? fromFile.GetValueOrDefault(name) ?? Flags.First(f => f.Name == name).Default;
+        return Build(Value);
+    }
+
+    private static AgentOptions Build(Func<string, string?> value)
+    {
+        var server = value("server") ?? throw new AgentOptionsException("--server is required (droverd's URL, e.g. https://10.0.0.1:6443)");
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || serverUri.Scheme != Uri.UriSchemeHttps)
+            throw Bad("server", server, "is not an https:// URL");
+        var token = value("token");
+        if (token is { Length: 0 })
+            token = null;
+        var nodeName = value("node-name") ?? Dns.GetHostName().ToLowerInvariant();
+        if (nodeName.Length > 253 || !NodeNamePattern().IsMatch(nodeName))
+            throw Bad("node-name", nodeName, "is not a valid node name (lower-case letters, digits, '-' and '.', starting and ending alphanumeric)");
+        var dataDir = value("data-dir")!;
+        if (dataDir.Length == 0)
+            throw Bad("data-dir", dataDir, "must not be empty");
+        var metrics = value("metrics-addr")!;
+        var cniBridge = value("cni-bridge")!;
+        if (cniBridge.Length is 0 or > 15 || !BridgePattern().IsMatch(cniBridge))
+            throw Bad("cni-bridge", cniBridge, "is not a Linux interface name (1-15 characters of letters, digits, '-', '_', '.')");
+        var disk = ParseDouble("disk-pressure-threshold", value("disk-pressure-threshold")!);
+        if (disk is < 0 or > 100)
+            throw Bad("disk-pressure-threshold", value("disk-pressure-threshold")!, "is not a percentage between 0 and 100");
+        return new AgentOptions
+        {
+            Server = serverUri,
+            Token = token,
+            NodeName = nodeName,
+            DataDirectory = Path.GetFullPath(dataDir),
+            ContainerdSocket = NonEmpty("containerd-socket", value("containerd-socket")!),
+            NodeIp = value("node-ip") is { } ip ? ParseAddress("node-ip", ip) : NodeAddressDetector.Detect(),
+            Labels = ParseLabels(value("labels") ?? ""),
+            Taints = ParseTaints(value("taints") ?? ""),
+            MetricsAddress = metrics is "off" or "" ? null : ParseEndpoint("metrics-addr", metrics),
+            LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
+            StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
+            ReservedCpu = ParseQuantity("reserved-cpu", value("reserved-cpu")!),
+            ReservedMemory = ParseQuantity("reserved-memory", value("reserved-memory")!),
+            MaxPods = ParseCount("max-pods", value("max-pods")!),
+            CniConfDirectory = NonEmpty("cni-conf-dir", value("cni-conf-dir")!),
+            CniBinDirectory = NonEmpty("cni-bin-dir", value("cni-bin-dir")!),
+            CniBridge = cniBridge,
+            CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
+            MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
+            DiskPressureFreeFraction = disk / 100,
+        };
+    }
+
+    internal static AgentOptionsException Bad(string flag, string value, string why) => new($"--{flag}: \"{value}\" {why}");
+
+    private static string NonEmpty(string flag, string value) =>
+        value.Length > 0 ? value : throw Bad(flag, value, "must not be empty");
+
+    private static IPAddress ParseAddress(string flag, string value) =>
+        IPAddress.TryParse(value, out var address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any)
+            ? address
+            : throw Bad(flag, value, "is not an IP address of this node");
+
+    private static IPEndPoint ParseEndpoint(string flag, string value) =>
+        IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port is > 0 and <= 65535 && value.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw Bad(flag, value, "is not an address:port (e.g. 127.0.0.1:9101), or \"off\"");
+
+    private static Quantity ParseQuantity(string flag, string value) =>
+        Quantity.TryParse(value, out var quantity) && quantity.Sign >= 0
+            ? quantity
+            : throw Bad(flag, value, "is not a non-negative quantity (e.g. 100m, 256Mi)");
+
+    private static int ParseCount(string flag, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : throw Bad(flag, value, "is not a positive whole number");
+
+    private static double ParseDouble(string flag, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+            ? number
+            : throw Bad(flag, value, "is not a number");
+
+    private static bool ParseBool(string flag, string value) => value switch
+    {
+        "true" or "True" => true,
+        "false" or "False" => false,
+        _ => throw Bad(flag, value, "is not true or false"),
+    };
+
+    /// <summary>Go-style durations as kubelet takes them: 10s, 1m30s, 500ms, 1h.</summary>
+    internal static TimeSpan ParsePositiveDuration(string flag, string value)
+    {
+        var match = DurationPattern().Match(value);
+        if (!match.Success)
+            throw Bad(flag, value, "is not a duration (e.g. 10s, 500ms, 1m30s)");
+        var total = TimeSpan.Zero;
+        foreach (Capture part in match.Groups["part"].Captures)
+        {
+            var unitStart = part.Value.AsSpan().IndexOfAnyExcept("0123456789.");
+            var number = double.Parse(part.Value.AsSpan(0, unitStart), NumberStyles.Float, CultureInfo.InvariantCulture);
+            total += part.Value[unitStart..] switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(number),
+                "s" => TimeSpan.FromSeconds(number),
+                "m" => TimeSpan.FromMinutes(number),
+                _ => TimeSpan.FromHours(number),
+            };
+        }
+        return total > TimeSpan.Zero ? total : throw Bad(flag, value, "must be longer than zero");
+    }
+
+    internal static Dictionary<string, string> ParseLabels(string value)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = item.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+                throw Bad("labels", item, "is not key=value");
+            var (key, label) = (item[..equals], item[(equals + 1)..]);
+            if (LabelValidation.ValidateKey(key) is { } keyError)
+                throw Bad("labels", item, "has an invalid key: " + keyError);
+            if (LabelValidation.ValidateValue(label) is { } valueError)
+                throw Bad("labels", item, "has an invalid value: " + valueError);
+            labels[key] = label;
+        }
+        return labels;
+    }
+
+    internal static List<Taint> ParseTaints(string value)
+    {
+        var taints = new List<Taint>();
+        foreach (var item in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var colon = item.LastIndexOf(':');
+            if (colon <= 0)
+                throw Bad("taints", item, "is not key=value:Effect or key:Effect");
+            var effect = item[(colon + 1)..];
+            if (effect is not ("NoSchedule" or "PreferNoSchedule" or "NoExecute"))
+                throw Bad("taints", item, "has an effect other than NoSchedule, PreferNoSchedule or NoExecute");
+            var keyValue = item[..colon];
+            var equals = keyValue.IndexOf('=', StringComparison.Ordinal);
+            var key = equals < 0 ? keyValue : keyValue[..equals];
+            var taintValue = equals < 0 ? null : keyValue[(equals + 1)..];
+            if (LabelValidation.ValidateKey(key) is { } keyError)
+                throw Bad("taints", item, "has an invalid key: " + keyError);
+            if (taintValue is not null && LabelValidation.ValidateValue(taintValue) is { } valueError)
+                throw Bad("taints", item, "has an invalid value: " + valueError);
+            if (taints.Any(t => t.Key == key && t.Effect == effect))
+                throw Bad("taints", item, "repeats a key and effect");
+            taints.Add(new Taint { Key = key, Value = taintValue, Effect = effect });
+        }
+        return taints;
+    }
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
+    private static partial Regex NodeNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex BridgePattern();
+
+    [GeneratedRegex("^(?<part>[0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")]
+    private static partial Regex DurationPattern();
+}

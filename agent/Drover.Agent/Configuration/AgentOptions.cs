@@ -1,0 +1,51 @@
+using System.Net;
+using Drover.Api;
+
+namespace Drover.Agent.Configuration;
+
+/// <summary>The agent's validated settings, from flags and the optional config file (flags win).</summary>
+internal sealed record AgentOptions
+{
+    public const string AgentVersion = "v0.1.0";
+
+    public required Uri Server { get; init; }
+
+    /// <summary>The cluster join token; needed only until the node holds its own credential.</summary>
+    public string? Token { get; init; }
+
+    public required string NodeName { get; init; }
+    public required string DataDirectory { get; init; }
+    public string ContainerdSocket { get; init; } = "/run/containerd/containerd.sock";
+    public required IPAddress NodeIp { get; init; }
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<Taint> Taints { get; init; } = [];
+
+    /// <summary>Where /metrics and /healthz listen; null turns the endpoint off.</summary>
+    public IPEndPoint? MetricsAddress { get; init; } = new(IPAddress.Loopback, 9101);
+
+    public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(60);
+    public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
+    public Quantity ReservedMemory { get; init; } = Quantity.Parse("256Mi");
+    public int MaxPods { get; init; } = 110;
+    public string CniConfDirectory { get; init; } = "/etc/cni/net.d";
+    public string CniBinDirectory { get; init; } = "/usr/lib/cni";
+    public string CniBridge { get; init; } = "drover0";
+
+    /// <summary>host-local's allocation state; under the data dir so one host can run several nodes.</summary>
+    public string CniIpamDirectory => Path.Combine(DataDirectory, "cni", "ipam");
+
+    /// <summary>Masquerade pod traffic leaving the node (off in tests: no traffic leaves the host there).</summary>
+    public bool CniIpMasq { get; init; } = true;
+
+    /// <summary>MemoryPressure when MemAvailable falls below this.</summary>
+    public Quantity MemoryPressureThreshold { get; init; } = Quantity.Parse("100Mi");
+
+    /// <summary>DiskPressure when the data dir's filesystem has less than this fraction free.</summary>
+    public double DiskPressureFreeFraction { get; init; } = 0.10;
+
+    /// <summary>PIDPressure when the tasks in use exceed this fraction of pid_max.</summary>
+    public double PidPressureFraction { get; init; } = 0.90;
+
+    public string CredentialPath => Path.Combine(DataDirectory, "credentials", "node.config");
+}

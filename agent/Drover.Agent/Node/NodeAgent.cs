@@ -1,0 +1,198 @@
+using Drover.Agent.Configuration;
+using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
+using Drover.Agent.Network;
+using Drover.Api;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Drover.Agent.Node;
+
+/// <summary>
+/// The node side of the agent: identity → registration → CNI config, then the lease heartbeat and the
+/// status reporter. <see cref="StartAsync"/> returns once the node has an API client and a podCIDR (the pod
+/// side needs both); <see cref="RunAsync"/> runs the background loops until cancelled.
+/// </summary>
+internal sealed partial class NodeAgent : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly AgentOptions _options;
+    private readonly CriClient _cri;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private DroverClient? _api;
+    private LeaseHeartbeat? _heartbeat;
+    private NodeStatusReporter? _reporter;
+    private MetricsServer? _metrics;
+    private bool _registered;
+
+    public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cri);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _options = options;
+        _cri = cri;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<NodeAgent>();
+    }
+
+    /// <summary>droverd, as this node (after <see cref="StartAsync"/>).</summary>
+    public DroverClient Api => _api ?? throw new InvalidOperationException("the node agent has not started");
+
+    public string PodCidr { get; private set; } = "";
+
+    public bool JoinedThisStart { get; private set; }
+
+    public LeaseHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("the node agent has not started");
+
+    public NodeStatusReporter StatusReporter => _reporter ?? throw new InvalidOperationException("the node agent has not started");
+
+    private string PodCidrPath => Path.Combine(_options.DataDirectory, "pod-cidr");
+
+    public async Task StartAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(_options.DataDirectory);
+        if (_options.MetricsAddress is { } address)
+        {
+            _metrics = new MetricsServer(address, () => true, _loggers.CreateLogger<MetricsServer>());
+            _metrics.Start();
+        }
+
+        var identity = new NodeIdentity(_options, _time, _loggers.CreateLogger<NodeIdentity>());
+        var settings = await identity.EnsureAsync(ct).ConfigureAwait(false);
+        JoinedThisStart = identity.Joined;
+        _api = new DroverClient(settings);
+
+        var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>());
+        var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
+
+        var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);
+        if (CniConfig.Write(_options.CniConfDirectory, conflist))
+            Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
+
+        _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions);
+        _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), _reporter.RequestUpdate);
+        _heartbeat.SetNodeUid(node?.Metadata.Uid);
+        _registration = node is null ? registration : null;
+    }
+
+    private NodeRegistration? _registration;
+
+    /// <summary>Runs the heartbeat and the status reporter (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
+    public Task RunAsync(CancellationToken ct)
+    {
+        var loops = new List<Task> { Heartbeat.RunAsync(ct), StatusReporter.RunAsync(ct) };
+        if (_registration is { } pending)
+            loops.Add(RegisterInBackgroundAsync(pending, ct));
+        return Task.WhenAll(loops);
+    }
+
+    /// <summary>
+    /// Registers, retrying while droverd is unreachable. A node that ran before (credential and podCIDR on
+    /// disk) does not wait: it goes on with what it knows and registers in the background (returns null).
+    /// </summary>
+    private async Task<Api.Node?> RegisterOrResumeAsync(NodeRegistration registration, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            try
+            {
+                var node = await registration.RegisterAsync(ct).ConfigureAwait(false);
+                Remember(node);
+                return node;
+            }
+            catch (ApiClientException e) when (e.Code is 401)
+            {
+                throw new NodeJoinException($"droverd refused this node's credential ({e.Message}); delete {_options.CredentialPath} and start again with --token to join anew", e);
+            }
+            catch (Exception e) when (IsTransient(e) && !ct.IsCancellationRequested)
+            {
+                if (!JoinedThisStart && File.Exists(PodCidrPath) && File.ReadAllText(PodCidrPath).Trim() is { Length: > 0 } known)
+                {
+                    PodCidr = known;
+                    Log.Offline(_logger, e.Message, known);
+                    return null;
+                }
+                Log.RegisterRetry(_logger, e.Message, backoff);
+            }
+            await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task RegisterInBackgroundAsync(NodeRegistration registration, CancellationToken ct)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+                var node = await registration.RegisterAsync(ct).ConfigureAwait(false);
+                Remember(node);
+                Heartbeat.SetNodeUid(node.Metadata.Uid);
+                StatusReporter.RequestUpdate();
+                if (node.Spec.PodCIDR != PodCidr)
+                    Log.PodCidrChanged(_logger, PodCidr, node.Spec.PodCIDR!);
+                return;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                Log.RegisterRetry(_logger, e.Message, backoff);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private void Remember(Api.Node node)
+    {
+        _registered = true;
+        PodCidr = PodCidr.Length == 0 ? node.Spec.PodCIDR! : PodCidr;
+        if (!File.Exists(PodCidrPath) || File.ReadAllText(PodCidrPath).Trim() != node.Spec.PodCIDR)
+            SecretFile.Write(PodCidrPath, node.Spec.PodCIDR + "\n");
+    }
+
+    /// <summary>droverd away or failing (worth waiting for), as opposed to a refusal that retrying cannot fix.</summary>
+    private static bool IsTransient(Exception e) => e switch
+    {
+        ApiClientException api => api.Code is 0 or 429 or >= 500,
+        NodeRegistrationException => true,
+        HttpRequestException => true,
+        TaskCanceledException => true,
+        _ => false,
+    };
+
+    public bool Registered => _registered;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_metrics is not null)
+            await _metrics.DisposeAsync().ConfigureAwait(false);
+        _api?.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "wrote CNI config {Path} for podCIDR {PodCidr}")]
+        public static partial void CniWritten(ILogger logger, string path, string podCidr);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "droverd is unreachable ({Error}); going on with podCIDR {PodCidr} from the last run and registering in the background")]
+        public static partial void Offline(ILogger logger, string error, string podCidr);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "cannot register the node yet ({Error}); retrying in {Delay}")]
+        public static partial void RegisterRetry(ILogger logger, string error, TimeSpan delay);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "droverd now gives this node podCIDR {Current} but the node runs with {Previous}; restart the agent to switch")]
+        public static partial void PodCidrChanged(ILogger logger, string previous, string current);
+    }
+}

@@ -1,0 +1,168 @@
+using Drover.Agent.Configuration;
+using Drover.Api;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Drover.Agent.Node;
+
+/// <summary>
+/// Creates this node's Node object (droverd assigns spec.podCIDR on create) or brings the labels and taints
+/// the agent owns up to date on an existing one. Ownership is recorded in annotations, so a label an
+/// operator added by hand survives, and a flag removed between restarts removes its label.
+/// </summary>
+internal sealed partial class NodeRegistration
+{
+    public const string OwnedLabelsAnnotation = "drover.io/agent-labels";
+    public const string OwnedTaintsAnnotation = "drover.io/agent-taints";
+
+    private readonly DroverClient _api;
+    private readonly AgentOptions _options;
+    private readonly ILogger _logger;
+
+    public NodeRegistration(DroverClient api, AgentOptions options, ILogger<NodeRegistration> logger)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _api = api;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The labels the agent sets: its flags plus the well-known ones (which win).</summary>
+    public static Dictionary<string, string> DesiredLabels(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal)
+        {
+            ["kubernetes.io/hostname"] = options.NodeName,
+            ["kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = HostFacts.Architecture(),
+        };
+        return labels;
+    }
+
+    /// <summary>Registers or reconciles; returns the stored Node, which carries the podCIDR.</summary>
+    public async Task<Api.Node> RegisterAsync(CancellationToken ct)
+    {
+        var labels = DesiredLabels(_options);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var existing = await _api.TryGetAsync(ResourceTypes.Nodes, null, _options.NodeName, ct).ConfigureAwait(false) as Api.Node;
+                Api.Node stored;
+                if (existing is null)
+                {
+                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints)!, ct).ConfigureAwait(false);
+                    Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
+                }
+                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints) is { } updated)
+                {
+                    stored = (Api.Node)await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, ct).ConfigureAwait(false);
+                    Log.Reconciled(_logger, _options.NodeName);
+                }
+                else
+                {
+                    stored = existing;
+                }
+                if (string.IsNullOrEmpty(stored.Spec.PodCIDR))
+                    throw new NodeRegistrationException($"node {_options.NodeName} has no spec.podCIDR (droverd assigns one when the node registers; a Node created by hand must carry one)");
+                return stored;
+            }
+            catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
+            {
+                // Someone else wrote the Node meanwhile (an operator, droverd's lifecycle controller): read again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// The Node to write so that the agent's labels and taints are as desired, or null when <paramref name="existing"/>
+    /// already is. Pure: labels and taints the agent does not own are kept.
+    /// </summary>
+    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(taints);
+        var ownedLabels = string.Join(',', labels.Keys.Order(StringComparer.Ordinal));
+        var ownedTaints = string.Join(',', taints.Select(TaintKey).Order(StringComparer.Ordinal));
+        if (existing is null)
+        {
+            return new Api.Node
+            {
+                ApiVersion = "v1",
+                Kind = "Node",
+                Metadata = new ObjectMeta
+                {
+                    Name = nodeName,
+                    Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
+                    Annotations = new() { [OwnedLabelsAnnotation] = ownedLabels, [OwnedTaintsAnnotation] = ownedTaints },
+                },
+                Spec = new NodeSpec { Taints = taints.Count > 0 ? [.. taints] : null },
+            };
+        }
+
+        var annotations = existing.Metadata.Annotations ?? [];
+        var previousLabels = Split(annotations.GetValueOrDefault(OwnedLabelsAnnotation));
+        var previousTaints = Split(annotations.GetValueOrDefault(OwnedTaintsAnnotation));
+
+        var newLabels = new Dictionary<string, string>(existing.Metadata.Labels ?? [], StringComparer.Ordinal);
+        foreach (var key in previousLabels.Where(k => !labels.ContainsKey(k)))
+            newLabels.Remove(key);
+        foreach (var (key, value) in labels)
+            newLabels[key] = value;
+
+        var desiredTaintKeys = taints.Select(TaintKey).ToHashSet(StringComparer.Ordinal);
+        var newTaints = (existing.Spec.Taints ?? [])
+            .Where(t => !desiredTaintKeys.Contains(TaintKey(t)) && !previousTaints.Contains(TaintKey(t)))
+            .ToList();
+        foreach (var taint in taints)
+            newTaints.Add((existing.Spec.Taints ?? []).FirstOrDefault(t => TaintKey(t) == TaintKey(taint) && t.Value == taint.Value) ?? taint);
+
+        var newAnnotations = new Dictionary<string, string>(annotations, StringComparer.Ordinal)
+        {
+            [OwnedLabelsAnnotation] = ownedLabels,
+            [OwnedTaintsAnnotation] = ownedTaints,
+        };
+
+        var sameLabels = SameDictionary(existing.Metadata.Labels, newLabels);
+        var sameAnnotations = SameDictionary(existing.Metadata.Annotations, newAnnotations);
+        var sameTaints = (existing.Spec.Taints ?? []).Select(Describe).Order(StringComparer.Ordinal)
+            .SequenceEqual(newTaints.Select(Describe).Order(StringComparer.Ordinal), StringComparer.Ordinal);
+        if (sameLabels && sameAnnotations && sameTaints)
+            return null;
+        return existing with
+        {
+            Metadata = existing.Metadata with { Labels = newLabels, Annotations = newAnnotations },
+            Spec = existing.Spec with { Taints = newTaints.Count > 0 ? newTaints : null },
+        };
+    }
+
+    private static string TaintKey(Taint taint) => $"{taint.Key}:{taint.Effect}";
+
+    private static string Describe(Taint taint) => $"{taint.Key}={taint.Value}:{taint.Effect}";
+
+    private static HashSet<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+
+    private static bool SameDictionary(Dictionary<string, string>? left, Dictionary<string, string> right) =>
+        (left?.Count ?? 0) == right.Count && right.All(kv => left!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "registered node {NodeName} with podCIDR {PodCidr}")]
+        public static partial void Registered(ILogger logger, string nodeName, string podCidr);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "updated the labels and taints of node {NodeName}")]
+        public static partial void Reconciled(ILogger logger, string nodeName);
+    }
+}
+
+/// <summary>The Node cannot be registered as the agent needs it (other than droverd being unreachable).</summary>
+internal sealed class NodeRegistrationException : Exception
+{
+    public NodeRegistrationException() { }
+    public NodeRegistrationException(string message) : base(message) { }
+    public NodeRegistrationException(string message, Exception innerException) : base(message, innerException) { }
+}

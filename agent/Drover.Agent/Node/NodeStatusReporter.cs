@@ -1,0 +1,275 @@
+using Drover.Agent.Configuration;
+using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
+using Drover.Agent.Network;
+using Drover.Api;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Drover.Agent.Node;
+
+/// <summary>
+/// Measures the node (procfs, statvfs, CRI Status/Version, the CNI config) every check interval and writes
+/// Node status only when something other than heartbeat times changed, or every status interval — the
+/// Lease is the cheap heartbeat, status writes are the expensive one (Kubernetes' split since 1.17).
+/// </summary>
+internal sealed partial class NodeStatusReporter
+{
+    private readonly DroverClient _api;
+    private readonly CriClient _cri;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly NodeConditions _conditions;
+    private readonly NodeSystemInfo _staticInfo;
+    private string? _runtimeVersion;
+    private IReadOnlyList<NodeCondition>? _lastConditions;
+    private NodeStatus? _lastPosted;
+    private DateTimeOffset _lastPostedAt;
+    private volatile bool _forced;
+
+    public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(cri);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _api = api;
+        _cri = cri;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _conditions = new NodeConditions(time);
+        // Seeded from the stored Node so an agent restart does not reset lastTransitionTime.
+        _lastConditions = previousConditions;
+        _staticInfo = new NodeSystemInfo
+        {
+            MachineID = HostFacts.MachineId(),
+            SystemUUID = ReadSystemUuid(),
+            BootID = HostFacts.BootId(),
+            KernelVersion = HostFacts.KernelVersion(),
+            OsImage = HostFacts.OsImage(),
+            KubeletVersion = AgentOptions.AgentVersion,
+            KubeProxyVersion = "",
+            OperatingSystem = "linux",
+            Architecture = HostFacts.Architecture(),
+        };
+    }
+
+    /// <summary>How often the node is measured: status writes follow changes this quickly.</summary>
+    public TimeSpan CheckInterval => _options.LeaseInterval < _options.StatusInterval ? _options.LeaseInterval : _options.StatusInterval;
+
+    /// <summary>The last status droverd accepted, or null.</summary>
+    public NodeStatus? LastPosted => Volatile.Read(ref _lastPosted);
+
+    /// <summary>Makes the next check write status even if nothing changed (e.g. after droverd was unreachable and may have marked the node Unknown).</summary>
+    public void RequestUpdate() => _forced = true;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A background loop never dies of one failure: log, count, measure again next time.
+                AgentMetrics.StatusUpdates.WithLabels("error", "check").Inc();
+                Log.CheckFailed(_logger, e.Message);
+            }
+            try
+            {
+                await Task.Delay(CheckInterval, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Measures once and writes status when it changed or is due; returns whether it wrote.</summary>
+    public async Task<bool> CheckAsync(CancellationToken ct)
+    {
+        var status = await ObserveAsync(ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var previous = LastPosted;
+        var changed = previous is null || Differs(previous, status);
+        var due = now - _lastPostedAt >= _options.StatusInterval;
+        var forced = _forced;
+        _lastConditions = status.Conditions;
+        if (!changed && !due && !forced)
+            return false;
+        var cause = changed ? "changed" : forced ? "forced" : "periodic";
+        try
+        {
+            await PostAsync(status, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ApiClientException && !ct.IsCancellationRequested)
+        {
+            AgentMetrics.StatusUpdates.WithLabels("error", cause).Inc();
+            Log.PostFailed(_logger, e.Message);
+            return false;
+        }
+        _forced = false;
+        Volatile.Write(ref _lastPosted, status);
+        _lastPostedAt = now;
+        AgentMetrics.StatusUpdates.WithLabels("ok", cause).Inc();
+        var ready = status.Conditions!.First(c => c.Type == NodeConditions.Ready);
+        AgentMetrics.NodeReady.Set(ready.Status == "True" ? 1 : 0);
+        if (changed)
+            Log.Posted(_logger, _options.NodeName, ready.Status, ready.Message ?? "");
+        return true;
+    }
+
+    /// <summary>A full status from fresh measurements.</summary>
+    public async Task<NodeStatus> ObserveAsync(CancellationToken ct)
+    {
+        var (memoryTotal, memoryAvailable) = HostFacts.Memory();
+        Directory.CreateDirectory(_options.DataDirectory);
+        var (diskTotal, diskAvailable) = HostFacts.Disk(_options.DataDirectory);
+        var (tasks, pidMax) = HostFacts.Pids();
+
+        var cpu = Quantity.FromInt64(Environment.ProcessorCount, QuantityFormat.DecimalSI);
+        var memory = Quantity.FromInt64(memoryTotal, QuantityFormat.BinarySI);
+        var pods = Quantity.FromInt64(_options.MaxPods, QuantityFormat.DecimalSI);
+        var storage = Quantity.FromInt64(diskTotal, QuantityFormat.BinarySI);
+        var capacity = new Dictionary<string, Quantity>(StringComparer.Ordinal)
+        {
+            ["cpu"] = cpu,
+            ["ephemeral-storage"] = storage,
+            ["memory"] = memory,
+            ["pods"] = pods,
+        };
+        var allocatable = new Dictionary<string, Quantity>(StringComparer.Ordinal)
+        {
+            ["cpu"] = NonNegative(cpu - _options.ReservedCpu),
+            ["ephemeral-storage"] = storage,
+            ["memory"] = NonNegative(memory - _options.ReservedMemory),
+            ["pods"] = pods,
+        };
+
+        var (runtimeProblem, networkProblem) = await RuntimeHealthAsync(ct).ConfigureAwait(false);
+        var health = new NodeHealth
+        {
+            RuntimeProblem = runtimeProblem,
+            NetworkProblem = networkProblem,
+            MemoryAvailableBytes = memoryAvailable,
+            MemoryThresholdBytes = _options.MemoryPressureThreshold.Value,
+            DiskFreeFraction = diskTotal > 0 ? (double)diskAvailable / diskTotal : 1,
+            DiskThresholdFraction = _options.DiskPressureFreeFraction,
+            TasksInUse = tasks,
+            PidMax = pidMax,
+            PidThresholdFraction = _options.PidPressureFraction,
+        };
+        return new NodeStatus
+        {
+            Capacity = capacity,
+            Allocatable = allocatable,
+            Conditions = _conditions.Compute(health, _lastConditions),
+            Addresses =
+            [
+                new NodeAddress { Type = "InternalIP", Address = _options.NodeIp.ToString() },
+                new NodeAddress { Type = "Hostname", Address = _options.NodeName },
+            ],
+            NodeInfo = _staticInfo with { ContainerRuntimeVersion = _runtimeVersion ?? "" },
+        };
+    }
+
+    private async Task<(string? Runtime, string? Network)> RuntimeHealthAsync(CancellationToken ct)
+    {
+        string? runtime = null;
+        var network = new List<string>();
+        if (!CniConfig.Exists(_options.CniConfDirectory))
+            network.Add($"no CNI config {CniConfig.FileName} in {_options.CniConfDirectory}");
+        if (CniConfig.MissingPlugins(_options.CniBinDirectory) is { Count: > 0 } missing)
+            network.Add($"CNI plugins missing from {_options.CniBinDirectory}: {string.Join(", ", missing)}");
+        try
+        {
+            if (_runtimeVersion is null)
+            {
+                var version = await _cri.VersionAsync(ct).ConfigureAwait(false);
+                _runtimeVersion = $"{version.RuntimeName}://{version.RuntimeVersion}";
+            }
+            var status = await _cri.StatusAsync(cancellationToken: ct).ConfigureAwait(false);
+            foreach (var condition in status.Status?.Conditions ?? [])
+            {
+                if (condition.Status)
+                    continue;
+                var text = $"{condition.Type}=false reason:{condition.Reason} message:{condition.Message}";
+                if (condition.Type == "RuntimeReady")
+                    runtime = "container runtime not ready: " + text;
+                else if (condition.Type == "NetworkReady")
+                    network.Add("container runtime network not ready: " + text);
+            }
+            if (status.Status is null || status.Status.Conditions.All(c => c.Type != "RuntimeReady"))
+                runtime ??= "container runtime did not report RuntimeReady";
+        }
+        catch (CriException e)
+        {
+            runtime = $"container runtime is unreachable at {_options.ContainerdSocket}: {e.Message}";
+        }
+        return (runtime, network.Count > 0 ? string.Join("; ", network) : null);
+    }
+
+    private async Task PostAsync(NodeStatus status, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = (Api.Node)await _api.GetAsync(ResourceTypes.Nodes, null, _options.NodeName, ct).ConfigureAwait(false);
+            try
+            {
+                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status }, "status", ct).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiClientException e) when (e.Code == 409 && attempt < 3)
+            {
+                // The Node changed between our read and write (labels, a controller): read it again.
+            }
+        }
+    }
+
+    /// <summary>Everything but heartbeat times.</summary>
+    internal static bool Differs(NodeStatus left, NodeStatus right) =>
+        !SameQuantities(left.Capacity, right.Capacity)
+        || !SameQuantities(left.Allocatable, right.Allocatable)
+        || !(left.Addresses ?? []).SequenceEqual(right.Addresses ?? [])
+        || left.NodeInfo != right.NodeInfo
+        || NodeConditions.Differ(left.Conditions, right.Conditions);
+
+    private static bool SameQuantities(Dictionary<string, Quantity>? left, Dictionary<string, Quantity>? right) =>
+        (left?.Count ?? 0) == (right?.Count ?? 0) && (right ?? []).All(kv => left!.TryGetValue(kv.Key, out var v) && v.CompareTo(kv.Value) == 0);
+
+    private static Quantity NonNegative(Quantity quantity) => quantity.Sign < 0 ? Quantity.Zero : quantity;
+
+    private static string ReadSystemUuid()
+    {
+        try
+        {
+            return File.Exists("/sys/class/dmi/id/product_uuid") ? File.ReadAllText("/sys/class/dmi/id/product_uuid").Trim() : "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "node {NodeName} status written: Ready={Ready} {Message}")]
+        public static partial void Posted(ILogger logger, string nodeName, string ready, string message);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "writing node status failed: {Error}")]
+        public static partial void PostFailed(ILogger logger, string error);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "measuring the node failed: {Error}")]
+        public static partial void CheckFailed(ILogger logger, string error);
+    }
+}

@@ -1,0 +1,364 @@
+using System.Collections.Concurrent;
+using Drover.Agent.Cri;
+using Drover.Agent.Probes;
+using Drover.Api;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging;
+using CriV1 = Drover.Agent.Cri.V1;
+
+namespace Drover.Agent.Pods;
+
+/// <summary>
+/// Runs the pods bound to this node through CRI. Watches pods with fieldSelector spec.nodeName=NODE (list,
+/// then watch from the list's revision; re-list after errors with back-off) and hands each pod to its
+/// worker (one per pod UID). A relist of CRI every second notices containers that exited between syncs
+/// (the kubelet's PLEG) and wakes their workers. Sandboxes of pods the API no longer binds here are
+/// removed, but only after a successful list: an agent that cannot reach droverd keeps its pods running.
+/// </summary>
+internal sealed partial class PodManager
+{
+    private readonly DroverClient _api;
+    private readonly CriClient _cri;
+    private readonly PodManagerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _orphanTeardowns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CriV1.ContainerState> _lastContainerStates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CriV1.PodSandboxState> _lastSandboxStates = new(StringComparer.Ordinal);
+    private CriConfigFactory? _configs;
+    private ProbeRunner? _probes;
+    private EventRecorder? _events;
+    private volatile bool _listed;
+    private CancellationToken _stopping;
+
+    public PodManager(DroverClient api, CriClient cri, PodManagerOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        ArgumentNullException.ThrowIfNull(cri);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentException.ThrowIfNullOrEmpty(options.NodeName);
+        _api = api;
+        _cri = cri;
+        _options = options;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger("Drover.Agent.Pods.PodManager");
+    }
+
+    /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
+    public TimeSpan RelistInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
+    public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
+
+    /// <summary>Runs until <paramref name="ct"/> is cancelled; the pods keep running afterwards (a new agent adopts them).</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        _stopping = ct;
+        _configs = new CriConfigFactory(_options, ResolvConf.Load(_options.ResolvConfPath));
+        using var probes = new ProbeRunner(_cri);
+        _probes = probes;
+        _events = new EventRecorder(_api, _options, _time, _loggers.CreateLogger("Drover.Agent.Pods.EventRecorder"));
+        LogStarting(_options.NodeName);
+        var events = _events.RunAsync(ct);
+        var relist = RelistLoopAsync(ct);
+        try
+        {
+            await WatchLoopAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await relist.ConfigureAwait(false);
+            await events.ConfigureAwait(false);
+            var running = _workers.Values.Select(w => w.Task).Concat(_orphanTeardowns.Values).ToList();
+            try
+            {
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            LogStopped(_options.NodeName, running.Count);
+        }
+    }
+
+    private string FieldSelector => "spec.nodeName=" + _options.NodeName;
+
+    private async Task WatchLoopAsync(CancellationToken ct)
+    {
+        var backoff = _options.WatchBackoffInitial;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                var page = await _api.ListAsync(ResourceTypes.Pods, null, fieldSelector: FieldSelector, ct: ct).ConfigureAwait(false);
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var pod in page.Items.OfType<Pod>())
+                {
+                    if (pod.Metadata.Uid is { } uid)
+                    {
+                        seen.Add(uid);
+                    }
+
+                    Dispatch(pod);
+                }
+
+                foreach (var (uid, entry) in _workers)
+                {
+                    if (!seen.Contains(uid))
+                    {
+                        entry.Worker.MarkGone();
+                    }
+                }
+
+                _listed = true;
+                backoff = _options.WatchBackoffInitial;
+                var resourceVersion = page.ResourceVersion;
+                LogListed(page.Items.Count, resourceVersion);
+                await CleanUpOrphansAsync(ct).ConfigureAwait(false);
+
+                // Watch from the list's revision; a stream that just ends is resumed, an ERROR (410) means list again.
+                while (!ct.IsCancellationRequested)
+                {
+                    var relist = false;
+                    await foreach (var ev in _api.WatchAsync(ResourceTypes.Pods, null, resourceVersion, fieldSelector: FieldSelector, bookmarks: true, ct: ct).ConfigureAwait(false))
+                    {
+                        switch (ev.Type)
+                        {
+                            case "ADDED" or "MODIFIED" when ev.Object is Pod pod:
+                                Dispatch(pod);
+                                break;
+                            case "DELETED" when ev.Object is Pod pod:
+                                Gone(pod);
+                                break;
+                            case "ERROR":
+                                LogWatchError(ev.Error?.Code ?? 0, ev.Error?.Message);
+                                relist = true;
+                                break;
+                        }
+
+                        if (relist)
+                        {
+                            break;
+                        }
+
+                        resourceVersion = ev.ResourceVersion ?? resourceVersion;
+                    }
+
+                    if (relist)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogWatchFailed(e.Message, backoff);
+                try
+                {
+                    await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = backoff * 2 > _options.WatchBackoffMax ? _options.WatchBackoffMax : backoff * 2;
+            }
+        }
+    }
+
+    private void Dispatch(Pod pod)
+    {
+        if (pod.Metadata.Uid is not { Length: > 0 } uid)
+        {
+            return;
+        }
+
+        if (!string.Equals(pod.Spec.NodeName, _options.NodeName, StringComparison.Ordinal))
+        {
+            Gone(pod);
+            return;
+        }
+
+        var entry = _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod), (Self: this, Pod: pod));
+        entry.Worker.Update(pod);
+    }
+
+    private void Gone(Pod pod)
+    {
+        if (pod.Metadata.Uid is { } uid && _workers.TryGetValue(uid, out var entry))
+        {
+            entry.Worker.Update(pod);
+            entry.Worker.MarkGone();
+        }
+    }
+
+    private WorkerEntry StartWorker(Pod pod)
+    {
+        var worker = new PodWorker(pod, _cri, _api, _options, _configs!, _probes!, _events!, _time, _loggers.CreateLogger("Drover.Agent.Pods.PodWorker"));
+        var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
+        LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid);
+        return entry;
+    }
+
+    private async Task RunWorkerAsync(PodWorker worker)
+    {
+        // Off the watch loop's thread: the first sync (image pull, sandbox) may take long.
+        await Task.Yield();
+        try
+        {
+            await worker.RunAsync(_stopping).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogWorkerCrashed(e, worker.Uid);
+        }
+        finally
+        {
+            if (!_stopping.IsCancellationRequested && _workers.TryGetValue(worker.Uid, out var entry) && ReferenceEquals(entry.Worker, worker))
+            {
+                _workers.TryRemove(new KeyValuePair<string, WorkerEntry>(worker.Uid, entry));
+            }
+        }
+    }
+
+    /// <summary>The kubelet's PLEG in its simplest form: list, diff against the last list, wake the pods that changed.</summary>
+    private async Task RelistLoopAsync(CancellationToken ct)
+    {
+        var managed = new Dictionary<string, string> { [PodLabels.ManagedBy] = PodLabels.ManagedByValue };
+        var primed = false;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RelistInterval, _time, ct).ConfigureAwait(false);
+                var containers = await _cri.ListContainersAsync(new CriV1.ContainerFilter { LabelSelector = { managed } }, ct).ConfigureAwait(false);
+                var sandboxes = await _cri.ListPodSandboxAsync(new CriV1.PodSandboxFilter { LabelSelector = { managed } }, ct).ConfigureAwait(false);
+                var changed = new HashSet<string>(StringComparer.Ordinal);
+                Diff(_lastContainerStates, containers.Select(c => (c.Id, c.State, c.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
+                Diff(_lastSandboxStates, sandboxes.Select(s => (s.Id, s.State, s.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
+                primed = true;
+                foreach (var uid in changed)
+                {
+                    if (_workers.TryGetValue(uid, out var entry))
+                    {
+                        entry.Worker.Wake();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRelistFailed(e.Message);
+            }
+        }
+    }
+
+    private static void Diff<TState>(Dictionary<string, TState> last, IEnumerable<(string Id, TState State, string? Uid)> current, bool primed, HashSet<string> changedUids)
+        where TState : struct, Enum
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, state, uid) in current)
+        {
+            seen.Add(id);
+            if (uid is null)
+            {
+                continue;
+            }
+
+            if (!last.TryGetValue(id, out var before) || !EqualityComparer<TState>.Default.Equals(before, state))
+            {
+                // New (a container that ran and died between two relists is new and exited) or changed; the
+                // first relist only learns what is there.
+                if (primed)
+                {
+                    changedUids.Add(uid);
+                }
+
+                last[id] = state;
+            }
+        }
+
+        foreach (var id in last.Keys.Where(id => !seen.Contains(id)).ToList())
+        {
+            last.Remove(id);
+        }
+    }
+
+    /// <summary>Sandboxes this agent made for pods it no longer has: stopped and removed in the background.</summary>
+    private async Task CleanUpOrphansAsync(CancellationToken ct)
+    {
+        if (!_listed)
+        {
+            return;
+        }
+
+        var sandboxes = await _cri.ListPodSandboxAsync(new CriV1.PodSandboxFilter { LabelSelector = { [PodLabels.ManagedBy] = PodLabels.ManagedByValue } }, ct).ConfigureAwait(false);
+        foreach (var group in sandboxes.GroupBy(s => s.Labels.GetValueOrDefault(PodLabels.PodUid) ?? ""))
+        {
+            var uid = group.Key;
+            if (uid.Length == 0 || _workers.ContainsKey(uid) || _orphanTeardowns.ContainsKey(uid))
+            {
+                continue;
+            }
+
+            var ids = group.Select(s => s.Id).ToList();
+            var task = Task.Run(() => RemoveOrphanAsync(uid, ids, ct), CancellationToken.None);
+            if (_orphanTeardowns.TryAdd(uid, task))
+            {
+                _ = task.ContinueWith(_ => _orphanTeardowns.TryRemove(uid, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task RemoveOrphanAsync(string uid, List<string> sandboxIds, CancellationToken ct)
+    {
+        try
+        {
+            LogOrphan(uid, sandboxIds.Count);
+            var containers = await _cri.ListContainersAsync(new CriV1.ContainerFilter { LabelSelector = { [PodLabels.PodUid] = uid } }, ct).ConfigureAwait(false);
+            await Task.WhenAll(containers.Where(c => c.State == CriV1.ContainerState.ContainerRunning)
+                .Select(c => _cri.StopContainerAsync(c.Id, OrphanGrace(c), ct))).ConfigureAwait(false);
+            foreach (var c in containers)
+            {
+                await _cri.RemoveContainerAsync(c.Id, ct).ConfigureAwait(false);
+            }
+
+            foreach (var id in sandboxIds)
+            {
+                await _cri.StopPodSandboxAsync(id, ct).ConfigureAwait(false);
+                await _cri.RemovePodSandboxAsync(id, ct).ConfigureAwait(false);
+            }
+
+            PodCleanup.RemoveCgroups(_options.CgroupMountRoot, _configs!.CgroupParent(uid));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            LogOrphanFailed(uid, e.Message);
+        }
+    }
+
+    private TimeSpan OrphanGrace(CriV1.Container container) =>
+        container.Annotations.TryGetValue(PodLabels.TerminationGracePeriodAnnotation, out var text)
+        && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : _options.OrphanGracePeriod;
+
+    private sealed record WorkerEntry(PodWorker Worker, Task Task);
+}

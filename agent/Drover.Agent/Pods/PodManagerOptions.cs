@@ -1,0 +1,45 @@
+namespace Drover.Agent.Pods;
+
+/// <summary>How the pod manager runs the pods bound to its node.</summary>
+public sealed record PodManagerOptions
+{
+    /// <summary>The node whose pods (spec.nodeName) this agent runs.</summary>
+    public required string NodeName { get; init; }
+
+    /// <summary>Reported as status.hostIP of every pod.</summary>
+    public required string NodeIp { get; init; }
+
+    /// <summary>Pods get cgroup_parent ROOT/pod&lt;uid&gt; (cgroupfs driver).</summary>
+    public string CgroupParentRoot { get; init; } = "/drover";
+
+    /// <summary>CRI log directories: ROOT/NAMESPACE_NAME_UID/CONTAINER/RESTARTCOUNT.log, as the kubelet lays them out.</summary>
+    public string PodLogRoot { get; init; } = "/var/log/pods";
+
+    /// <summary>The host's resolver configuration, copied into pods (loopback name servers are dropped).</summary>
+    public string ResolvConfPath { get; init; } = "/etc/resolv.conf";
+
+    /// <summary>The cgroup v1 mount point; pod cgroups runc leaves behind are removed under it.</summary>
+    public string CgroupMountRoot { get; init; } = "/sys/fs/cgroup";
+
+    /// <summary>The first restart (or image pull) back-off; doubles on every failure up to <see cref="BackoffMax"/>.</summary>
+    public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every pod is synced against CRI at least this often, events or not.</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The first wait before re-listing after the API failed; doubles up to <see cref="WatchBackoffMax"/>.</summary>
+    public TimeSpan WatchBackoffInitial { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan WatchBackoffMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Grace period for containers of pods that are no longer known (orphans found in CRI).</summary>
+    public TimeSpan OrphanGracePeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The runtime name in containerStatuses[].containerID ("containerd://ID").</summary>
+    public string RuntimeName { get; init; } = "containerd";
+
+    /// <summary>Whether to record Events (Pulling, Started, BackOff, Unhealthy…).</summary>
+    public bool RecordEvents { get; init; } = true;
+}

@@ -1,0 +1,8 @@
+namespace Drover.Agent.Probes;
+
+public enum ProbeKind
+{
+    Startup,
+    Readiness,
+    Liveness,
+}
