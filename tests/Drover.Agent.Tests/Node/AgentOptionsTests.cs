@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Net;
+using Drover.Agent.Configuration;
+using Drover.Api;
+
+namespace Drover.Agent.Node.Tests;
+
+public sealed class AgentOptionsTests
+{
+    private static readonly string[] Required = ["--server", "https://10.0.0.1:6443", "--token", "K10x"];
+
+    private static AgentOptions Parse(params string[] extra) => AgentCommandLine.Parse([.. Required, "--node-ip", "10.0.0.5", .. extra]);
+
+    private static string Error(params string[] args) =>
+        Assert.Throws<AgentOptionsException>(() => AgentCommandLine.Parse(args)).Message;
+
+    [Fact]
+    public void Parse_OnlyRequired_TakesDocumentedDefaults()
+    {
+        var options = Parse();
+
+        Assert.Equal(new Uri("https://10.0.0.1:6443"), options.Server);
+        Assert.Equal("/var/lib/drover/agent", options.DataDirectory);
+        Assert.Equal("/run/containerd/containerd.sock", options.ContainerdSocket);
+        Assert.Equal(IPEndPoint.Parse("127.0.0.1:9101"), options.MetricsAddress);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.LeaseInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.StatusInterval);
+        Assert.Equal(Quantity.Parse("100m"), options.ReservedCpu);
+        Assert.Equal(Quantity.Parse("256Mi"), options.ReservedMemory);
+        Assert.Equal(110, options.MaxPods);
+        Assert.Equal("/etc/cni/net.d", options.CniConfDirectory);
+        Assert.Equal("/usr/lib/cni", options.CniBinDirectory);
+        Assert.Equal("drover0", options.CniBridge);
+        Assert.Equal(Dns.GetHostName().ToLowerInvariant(), options.NodeName);
+    }
+
+    [Fact]
+    public void Parse_LabelsTaintsAndDurations_AreParsed()
+    {
+        var options = Parse("--labels", "zone=a,tier=edge", "--taints", "dedicated=gpu:NoSchedule,spot:PreferNoSchedule", "--lease-interval", "1m30s", "--status-interval", "500ms");
+
+        Assert.Equal("a", options.Labels["zone"]);
+        Assert.Equal("edge", options.Labels["tier"]);
+        Assert.Equal([("dedicated", "gpu", "NoSchedule"), ("spot", (string?)null, "PreferNoSchedule")], options.Taints.Select(t => (t.Key, t.Value, t.Effect)));
+        Assert.Equal(TimeSpan.FromSeconds(90), options.LeaseInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.StatusInterval);
+    }
+
+    [Theory]
+    [InlineData("--max-pods", "lots", "--max-pods: \"lots\"")]
+    [InlineData("--max-pods", "0", "--max-pods: \"0\"")]
+    [InlineData("--lease-interval", "10", "--lease-interval: \"10\" is not a duration")]
+    [InlineData("--reserved-memory", "256MB", "--reserved-memory: \"256MB\"")]
+    [InlineData("--taints", "gpu=yes:Sometimes", "--taints: \"gpu=yes:Sometimes\" has an effect other than")]
+    [InlineData("--labels", "novalue", "--labels: \"novalue\" is not key=value")]
+    [InlineData("--metrics-addr", "localhost", "--metrics-addr: \"localhost\"")]
+    [InlineData("--node-ip", "10.0.0.300", "--node-ip: \"10.0.0.300\"")]
+    [InlineData("--node-name", "Edge_1", "--node-name: \"Edge_1\"")]
+    [InlineData("--cni-bridge", "a-very-long-bridge-name", "--cni-bridge: \"a-very-long-bridge-name\"")]
+    public void Parse_BadValue_ErrorNamesFlagAndValue(string flag, string value, string expected)
+    {
+        var message = Error([.. Required, flag, value]);
+
+        Assert.StartsWith(expected, message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', message);
+    }
+
+    [Fact]
+    public void Parse_NoServer_SaysServerIsRequired()
+    {
+        Assert.StartsWith("--server is required", Error("--token", "t"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_HttpServer_Refused()
+    {
+        Assert.StartsWith("--server: \"http://10.0.0.1:6443\" is not an https:// URL", Error("--server", "http://10.0.0.1:6443"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ConfigFile_ValuesApplyAndFlagsWin()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, """
+                server: https://droverd.local:6443
+                token: K10abc
+                node-name: edge-7
+                node-ip: 192.168.1.7
+                max-pods: 20
+                labels:
+                  zone: north
+                taints:
+                - dedicated=edge:NoSchedule
+                lease-interval: 2s
+                cni-ip-masq: false
+                """);
+
+            var options = AgentCommandLine.Parse("--config", path, "--max-pods", "30");
+
+            Assert.Equal(new Uri("https://droverd.local:6443"), options.Server);
+            Assert.Equal("edge-7", options.NodeName);
+            Assert.Equal(IPAddress.Parse("192.168.1.7"), options.NodeIp);
+            Assert.Equal(30, options.MaxPods);
+            Assert.Equal("north", options.Labels["zone"]);
+            Assert.Equal("dedicated", Assert.Single(options.Taints).Key);
+            Assert.Equal(TimeSpan.FromSeconds(2), options.LeaseInterval);
+            Assert.False(options.CniIpMasq);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Parse_ConfigFileWithUnknownKey_ErrorNamesTheKey()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "server: https://droverd.local:6443\nnode-nmae: edge-7\n");
+
+            var message = Error("--config", path);
+
+            Assert.StartsWith($"--config: \"{path}\": unknown key \"node-nmae\"", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Parse_ConfigFileBadValue_ErrorNamesFlagAndValue()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "server: https://droverd.local:6443\nmax-pods: many\n");
+
+            Assert.StartsWith("--max-pods: \"many\"", Error("--config", path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Main_BadValue_ExitsTwoWithOneLine()
+    {
+        var agent = Path.Combine(AppContext.BaseDirectory, "drover-agent.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[] { agent, "--server", "https://127.0.0.1:1", "--token", "t", "--max-pods", "-3" })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Equal("drover-agent: --max-pods: \"-3\" is not a positive whole number", stderr.Trim());
+    }
+}

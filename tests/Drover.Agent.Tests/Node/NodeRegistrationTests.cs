@@ -1,0 +1,44 @@
+using Drover.Api;
+
+namespace Drover.Agent.Node.Tests;
+
+public sealed class NodeRegistrationTests
+{
+    private static readonly Dictionary<string, string> Labels = new() { ["kubernetes.io/hostname"] = "edge-1", ["zone"] = "a" };
+
+    [Fact]
+    public void Reconcile_NoNode_NewNodeWithLabelsTaintsAndOwnership()
+    {
+        var node = NodeRegistration.Reconcile(null, "edge-1", Labels, [new Taint { Key = "gpu", Effect = "NoSchedule" }])!;
+
+        Assert.Equal("edge-1", node.Metadata.Name);
+        Assert.Equal("a", node.Metadata.Labels!["zone"]);
+        Assert.Equal("gpu", Assert.Single(node.Spec.Taints!).Key);
+        Assert.Equal("kubernetes.io/hostname,zone", node.Metadata.Annotations![NodeRegistration.OwnedLabelsAnnotation]);
+    }
+
+    [Fact]
+    public void Reconcile_AlreadyAsDesired_Null()
+    {
+        var node = NodeRegistration.Reconcile(null, "edge-1", Labels, [])!;
+
+        Assert.Null(NodeRegistration.Reconcile(node, "edge-1", Labels, []));
+    }
+
+    [Fact]
+    public void Reconcile_FlagRemoved_RemovesOwnedLabelAndTaintKeepsOperatorOnes()
+    {
+        var before = NodeRegistration.Reconcile(null, "edge-1", Labels, [new Taint { Key = "gpu", Effect = "NoSchedule" }])!;
+        before = before with
+        {
+            Metadata = before.Metadata with { Labels = new(before.Metadata.Labels!) { ["owner"] = "ops" } },
+            Spec = before.Spec with { Taints = [.. before.Spec.Taints!, new Taint { Key = "maintenance", Effect = "NoExecute" }] },
+        };
+
+        var after = NodeRegistration.Reconcile(before, "edge-1", new Dictionary<string, string> { ["kubernetes.io/hostname"] = "edge-1" }, [])!;
+
+        Assert.False(after.Metadata.Labels!.ContainsKey("zone"));
+        Assert.Equal("ops", after.Metadata.Labels["owner"]);
+        Assert.Equal("maintenance", Assert.Single(after.Spec.Taints!).Key);
+    }
+}
