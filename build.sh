@@ -27,6 +27,7 @@ DEBIAN_PACKAGES=(
 DEPLOYABLES=(
   "controlplane/Drover.ControlPlane:droverd"
   "controlplane/Drover.Cli:drover"
+  "agent/Drover.Agent:drover-agent"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

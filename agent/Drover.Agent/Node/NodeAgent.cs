@@ -26,7 +26,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private LeaseHeartbeat? _heartbeat;
     private NodeStatusReporter? _reporter;
     private MetricsServer? _metrics;
-    private bool _registered;
+    private NodeRegistration? _pendingRegistration;
 
     public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers)
     {
@@ -59,7 +59,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         Directory.CreateDirectory(_options.DataDirectory);
         if (_options.MetricsAddress is { } address)
         {
-            _metrics = new MetricsServer(address, () => true, _loggers.CreateLogger<MetricsServer>());
+            _metrics = new MetricsServer(address, IsHealthy, _loggers.CreateLogger<MetricsServer>());
             _metrics.Start();
         }
 
@@ -78,16 +78,14 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions);
         _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), _reporter.RequestUpdate);
         _heartbeat.SetNodeUid(node?.Metadata.Uid);
-        _registration = node is null ? registration : null;
+        _pendingRegistration = node is null ? registration : null;
     }
-
-    private NodeRegistration? _registration;
 
     /// <summary>Runs the heartbeat and the status reporter (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken ct)
     {
         var loops = new List<Task> { Heartbeat.RunAsync(ct), StatusReporter.RunAsync(ct) };
-        if (_registration is { } pending)
+        if (_pendingRegistration is { } pending)
             loops.Add(RegisterInBackgroundAsync(pending, ct));
         return Task.WhenAll(loops);
     }
@@ -154,9 +152,15 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// /healthz: the agent's own loops are alive (the status check ran recently, whatever its outcome).
+    /// droverd being away is not unhealthy: the node keeps its pods running then.
+    /// </summary>
+    private bool IsHealthy() =>
+        _reporter is not { } reporter || _time.GetUtcNow() - reporter.LastCheck < reporter.CheckInterval * 3 + TimeSpan.FromSeconds(30);
+
     private void Remember(Api.Node node)
     {
-        _registered = true;
         PodCidr = PodCidr.Length == 0 ? node.Spec.PodCIDR! : PodCidr;
         if (!File.Exists(PodCidrPath) || File.ReadAllText(PodCidrPath).Trim() != node.Spec.PodCIDR)
             SecretFile.Write(PodCidrPath, node.Spec.PodCIDR + "\n");
@@ -171,8 +175,6 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         TaskCanceledException => true,
         _ => false,
     };
-
-    public bool Registered => _registered;
 
     public async ValueTask DisposeAsync()
     {

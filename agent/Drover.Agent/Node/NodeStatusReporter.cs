@@ -23,10 +23,12 @@ internal sealed partial class NodeStatusReporter
     private readonly NodeConditions _conditions;
     private readonly NodeSystemInfo _staticInfo;
     private string? _runtimeVersion;
+    private bool _runtimeVersionStale;
     private IReadOnlyList<NodeCondition>? _lastConditions;
     private NodeStatus? _lastPosted;
     private DateTimeOffset _lastPostedAt;
     private volatile bool _forced;
+    private long _lastCheckTicks;
 
     public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null)
     {
@@ -41,6 +43,7 @@ internal sealed partial class NodeStatusReporter
         _time = time;
         _logger = logger;
         _conditions = new NodeConditions(time);
+        _lastCheckTicks = time.GetUtcNow().UtcTicks;
         // Seeded from the stored Node so an agent restart does not reset lastTransitionTime.
         _lastConditions = previousConditions;
         _staticInfo = new NodeSystemInfo
@@ -59,6 +62,9 @@ internal sealed partial class NodeStatusReporter
 
     /// <summary>How often the node is measured: status writes follow changes this quickly.</summary>
     public TimeSpan CheckInterval => _options.LeaseInterval < _options.StatusInterval ? _options.LeaseInterval : _options.StatusInterval;
+
+    /// <summary>When the last check finished (written or not, failed or not): the loop is alive.</summary>
+    public DateTimeOffset LastCheck => new(Interlocked.Read(ref _lastCheckTicks), TimeSpan.Zero);
 
     /// <summary>The last status droverd accepted, or null.</summary>
     public NodeStatus? LastPosted => Volatile.Read(ref _lastPosted);
@@ -84,6 +90,7 @@ internal sealed partial class NodeStatusReporter
                 AgentMetrics.StatusUpdates.WithLabels("error", "check").Inc();
                 Log.CheckFailed(_logger, e.Message);
             }
+            Interlocked.Exchange(ref _lastCheckTicks, _time.GetUtcNow().UtcTicks);
             try
             {
                 await Task.Delay(CheckInterval, _time, ct).ConfigureAwait(false);
@@ -193,10 +200,11 @@ internal sealed partial class NodeStatusReporter
             network.Add($"CNI plugins missing from {_options.CniBinDirectory}: {string.Join(", ", missing)}");
         try
         {
-            if (_runtimeVersion is null)
+            if (_runtimeVersion is null || _runtimeVersionStale)
             {
                 var version = await _cri.VersionAsync(ct).ConfigureAwait(false);
                 _runtimeVersion = $"{version.RuntimeName}://{version.RuntimeVersion}";
+                _runtimeVersionStale = false;
             }
             var status = await _cri.StatusAsync(cancellationToken: ct).ConfigureAwait(false);
             foreach (var condition in status.Status?.Conditions ?? [])
@@ -214,6 +222,8 @@ internal sealed partial class NodeStatusReporter
         }
         catch (CriException e)
         {
+            // containerd may come back upgraded: ask its version again then (the last known one stays reported).
+            _runtimeVersionStale = true;
             runtime = $"container runtime is unreachable at {_options.ContainerdSocket}: {e.Message}";
         }
         return (runtime, network.Count > 0 ? string.Join("; ", network) : null);

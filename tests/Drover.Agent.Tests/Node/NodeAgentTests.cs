@@ -169,6 +169,29 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
     }
 
     [Fact]
+    public async Task Start_DroverdUnreachableWithStoredCredential_GoesOnWithStoredPodCidrAndKeepsRetrying()
+    {
+        var options = Options("node-six-d");
+        using var admin = environment.Droverd.Client();
+        string podCidr;
+        await using (var first = await StartAsync(options))
+            podCidr = (await WaitForReadyAsync(admin, "node-six-d")).Spec.PodCIDR!;
+        var failuresBefore = Metrics.AgentMetrics.HeartbeatFailures.Value;
+
+        // Nothing listens there: as after a reboot with the uplink down.
+        var offline = options with { Server = new Uri($"https://127.0.0.1:{FreePort()}"), Token = null };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var second = await StartAsync(offline);
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"start took {started.Elapsed}");
+        Assert.False(second.Agent.JoinedThisStart);
+        Assert.Equal(podCidr, second.Agent.PodCidr);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); Metrics.AgentMetrics.HeartbeatFailures.Value <= failuresBefore && DateTime.UtcNow < deadline;)
+            await Task.Delay(100);
+        Assert.True(Metrics.AgentMetrics.HeartbeatFailures.Value > failuresBefore, "no heartbeat failure was counted");
+    }
+
+    [Fact]
     public async Task Start_JoinTokenWithWrongCaHash_AbortsWithClearError()
     {
         var token = environment.JoinToken;
