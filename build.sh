@@ -75,7 +75,7 @@ cmd_publish() {
       grep -E "warning" "$logfile" | sort -u >&2
       die "publishing $name produced trim/AOT warnings (log: $logfile)"
     fi
-    awk -v n="$name" -v s="$(stat -c %s "$BIN/$name")" 'BEGIN { printf "    %-8s %6.1f MB\n", n, s / 1048576 }' >&2
+    awk -v n="$name" -v s="$(stat -c %s "$BIN/$name")" 'BEGIN { printf "    %-13s %6.1f MB\n", n, s / 1048576 }' >&2
   done
 }
 
