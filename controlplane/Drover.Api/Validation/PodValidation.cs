@@ -44,6 +44,9 @@ internal static class PodValidation
             // Names are unique across both lists: logs, exec and statuses address containers by name alone.
             for (var i = 0; i < initContainers.Count; i++)
                 ValidateContainer(initContainers[i], $"{path}.initContainers[{i}]", isInit: true, hostNetwork, grace, names, errors);
+            // The agent does not run init containers yet: refuse rather than let a user believe they ran.
+            if (initContainers.Count > 0)
+                errors.Forbidden(path + ".initContainers", "init containers are not supported by Drover yet");
         }
 
         if (spec.RestartPolicy is not null && Array.IndexOf(RestartPolicies, spec.RestartPolicy) < 0)
@@ -63,6 +66,8 @@ internal static class PodValidation
         {
             for (var i = 0; i < pullSecrets.Count; i++)
                 Check(pullSecrets[i]?.Name, $"{path}.imagePullSecrets[{i}].name", NameRules.Dns1123Subdomain, errors);
+            if (pullSecrets.Count > 0)
+                errors.Forbidden(path + ".imagePullSecrets", "registry credentials are not supported by Drover yet; images come from the node's store or an anonymous registry");
         }
         TaintValidation.ValidateTolerations(spec.Tolerations, path + ".tolerations", errors);
     }
@@ -108,6 +113,8 @@ internal static class PodValidation
         ProbeValidation.ValidateProbe(container.ReadinessProbe, path + ".readinessProbe", successMustBeOne: false, errors);
         ProbeValidation.ValidateProbe(container.StartupProbe, path + ".startupProbe", successMustBeOne: true, errors);
         ProbeValidation.ValidateLifecycle(container.Lifecycle, path + ".lifecycle", grace, errors);
+        if (container.Lifecycle is { PostStart: not null } or { PreStop: not null })
+            errors.Forbidden(path + ".lifecycle", "postStart and preStop hooks are not run by the Drover agent yet");
     }
 
     private static void ValidatePorts(List<ContainerPort>? ports, string path, bool hostNetwork, ErrorList errors)
