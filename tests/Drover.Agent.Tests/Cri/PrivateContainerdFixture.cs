@@ -1,3 +1,4 @@
+using Drover.Testing;
 using System.Diagnostics;
 using Drover.Agent.Cri;
 
@@ -20,7 +21,7 @@ public sealed class PrivateContainerdFixture : IAsyncLifetime
 
     private CriClient? _client;
 
-    public string RepoRoot { get; } = FindRepoRoot();
+    public string RepoRoot => RepoPaths.Root;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"drover-agent-tests-{Environment.ProcessId}");
 
@@ -98,45 +99,7 @@ public sealed class PrivateContainerdFixture : IAsyncLifetime
             .Concat(["/usr/sbin", "/sbin"])
             .Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private async Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args)
-    {
-        var script = Path.Combine(RepoRoot, "packaging", "containerd", "run-private.sh");
-        var startInfo = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"run-private.sh {args[0]} timed out after 2 minutes\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "packaging", "containerd", "run-private.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("packaging/containerd/run-private.sh not found above " + AppContext.BaseDirectory);
-    }
+    private static Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args) => PrivateContainerdScript.RunAsync(args);
 }
 
 [CollectionDefinition(Name)]

@@ -122,32 +122,7 @@ public sealed class AgentNodeFixture : IAsyncLifetime
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args)
-    {
-        var script = Path.Combine(RepoPaths.Root, "packaging", "containerd", "run-private.sh");
-        var startInfo = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        startInfo.ArgumentList.Add(script);
-        foreach (var arg in args)
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"run-private.sh {args[0]} timed out\n{await stdout}{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args) => PrivateContainerdScript.RunAsync(args);
 
     /// <summary>The agent's log in the fixture's directory: read it when a test fails.</summary>
     private sealed class FileLoggerProvider(string path) : ILoggerProvider
