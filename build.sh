@@ -112,12 +112,18 @@ cmd_test() {
 }
 
 pid_file() { echo "$DATA_DIR/droverd.pid"; }
+NODE_DIR=${DROVER_NODE_DIR:-$DROVER_HOME/node}
+AGENT_DIR=${DROVER_AGENT_DIR:-$DROVER_HOME/agent}
+agent_pid_file() { echo "$AGENT_DIR/drover-agent.pid"; }
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# A one-node cluster on this machine: droverd, a containerd of Drover's own (packaging/containerd,
+# its own socket and bridge drover0, not the machine's default one) and an agent joined to droverd.
 cmd_up() {
   cmd_deps
   cmd_publish
-  mkdir -p "$DATA_DIR"
-  if [ -f "$(pid_file)" ] && kill -0 "$(cat "$(pid_file)")" 2>/dev/null; then
+  mkdir -p "$DATA_DIR" "$AGENT_DIR"
+  if running "$(pid_file)"; then
     log "droverd already running (pid $(cat "$(pid_file)"))"
   else
     log "starting droverd (data in $DATA_DIR, https://127.0.0.1:$PORT)"
@@ -126,35 +132,68 @@ cmd_up() {
     echo $! >"$(pid_file)"
     for _ in $(seq 1 100); do
       curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && [ -f "$DROVER_HOME/config" ] && break
-      kill -0 "$(cat "$(pid_file)")" 2>/dev/null || { cat "$DATA_DIR/droverd.log" >&2; die "droverd exited"; }
+      running "$(pid_file)" || { cat "$DATA_DIR/droverd.log" >&2; die "droverd exited"; }
       sleep 0.1
     done
   fi
+  if [ -S "$NODE_DIR/containerd.sock" ] && "$ROOT/packaging/containerd/run-private.sh" status "$NODE_DIR" >/dev/null 2>&1; then
+    log "containerd already running ($NODE_DIR)"
+  else
+    log "starting containerd for the node ($NODE_DIR, bridge drover0)"
+    "$ROOT/packaging/containerd/run-private.sh" start "$NODE_DIR" 0 >&2
+  fi
+  local node; node=$(hostname | tr '[:upper:]_' '[:lower:]-')
+  if running "$(agent_pid_file)"; then
+    log "drover-agent already running (pid $(cat "$(agent_pid_file)"))"
+  else
+    log "starting drover-agent as node $node"
+    nohup "$BIN/drover-agent" --server "https://127.0.0.1:$PORT" --token "$(cat "$DATA_DIR/credentials/join-token")" \
+      --node-name "$node" --data-dir "$AGENT_DIR" --containerd-socket "$NODE_DIR/containerd.sock" \
+      --cni-conf-dir "$NODE_DIR/cni/conf" --cni-bridge drover0 --cni-ip-masq false \
+      --metrics-addr 127.0.0.1:9101 >"$AGENT_DIR/drover-agent.log" 2>&1 &
+    echo $! >"$(agent_pid_file)"
+  fi
+  for _ in $(seq 1 150); do
+    DROVER_CONFIG="$DROVER_HOME/config" "$BIN/drover" get nodes --no-headers 2>/dev/null | grep -q " Ready " && break
+    running "$(agent_pid_file)" || { tail -20 "$AGENT_DIR/drover-agent.log" >&2; die "drover-agent exited"; }
+    sleep 0.2
+  done
   "$BIN/drover" version
+  "$BIN/drover" get nodes -o wide
   cat <<EOT
 
-Drover control plane is up (log: $DATA_DIR/droverd.log). The admin client config is $DROVER_HOME/config.
-Try:
+Drover is up: droverd (log $DATA_DIR/droverd.log), containerd ($NODE_DIR), drover-agent (log $AGENT_DIR/drover-agent.log).
+The admin client config is $DROVER_HOME/config. Try:
   $BIN/drover get nodes
   $BIN/drover apply -f examples/
   $BIN/drover get deployments -o wide
   $BIN/drover describe deployment my-app
-Stop it with ./build.sh down. (Nodes, scheduling and the ingress come with the agent, controller and ingress capabilities.)
+Pods bound to the node run now (spec.nodeName: $node); the scheduler, the Deployment controller and the
+ingress that turn examples/ into running replicas come with their capabilities. Stop with ./build.sh down.
 EOT
 }
 
-cmd_down() {
-  local pidfile; pidfile=$(pid_file)
-  if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+stop_pid() {
+  local name=$1 pidfile=$2
+  if running "$pidfile"; then
     local pid; pid=$(cat "$pidfile")
-    log "stopping droverd (pid $pid)"
+    log "stopping $name (pid $pid)"
     kill -TERM "$pid"
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
   else
-    log "droverd is not running"
+    log "$name is not running"
   fi
   rm -f "$pidfile"
+}
+
+cmd_down() {
+  stop_pid drover-agent "$(agent_pid_file)"
+  if [ -d "$NODE_DIR" ]; then
+    log "stopping the node's containerd (its pods and network go with it)"
+    "$ROOT/packaging/containerd/run-private.sh" stop "$NODE_DIR" >&2 || true
+  fi
+  stop_pid droverd "$(pid_file)"
 }
 
 cmd_bench() {
