@@ -92,7 +92,7 @@ cmd_test() {
     local logfile="$ARTIFACTS/logs/test-$name.log"
     log "test $name"
     set +e
-    dotnet test "$project" --no-build -c Debug -nologo 2>&1 | tee "$logfile" | grep -E "^\s*(Failed|Passed|Skipped) |Error Message|Passed!|Failed!|error" | grep -v "^\s*Passed " 
+    dotnet test "$project" --no-build -c Debug -nologo 2>&1 | tee "$logfile" | grep -E -A4 "^\s*(Failed|Skipped) |Error Message|Passed!|Failed!|error" | grep -v "^\s*Passed \|^--$" 
     local rc=${PIPESTATUS[0]}
     set -e
     local summary; summary=$(grep -E "(Passed|Failed)!  - Failed:" "$logfile" | tail -1 || true)

@@ -165,7 +165,11 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         Assert.Equal(credential, File.ReadAllText(options.CredentialPath));
         var after = await admin.GetAsync(ResourceTypes.Secrets, "kube-system", "node-six-b.node-credential");
         Assert.Equal(issued.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
-        await second.Agent.Heartbeat.RenewAsync(CancellationToken.None);
+        // The stored credential must also authorise writes: the running heartbeat renews the Lease with it.
+        // (Calling RenewAsync from here would race the loop's own renewal for the same resourceVersion.)
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); second.Agent.Heartbeat.LastRenewed is null && DateTime.UtcNow < deadline;)
+            await Task.Delay(50);
+        Assert.NotNull(second.Agent.Heartbeat.LastRenewed);
     }
 
     [Fact]
