@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
+using Drover.Agent.Images;
 using Drover.Agent.Metrics;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
@@ -58,6 +59,16 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     {
         logger.LogCritical("cannot start: {Error}", e.Message);
         return e is AgentOptionsException ? 2 : 1;
+    }
+
+    // Airgap images before any pod starts: a pod with imagePullPolicy Never must find its image.
+    try
+    {
+        await new AirgapImporter(cri, options.ContainerdSocket, options.DataDirectory, loggers.CreateLogger<AirgapImporter>()).ImportAsync(stop.Token).ConfigureAwait(false);
+    }
+    catch (CriException e)
+    {
+        logger.LogError("airgap images not imported: containerd is not answering ({Error})", e.Message);
     }
 
     var pods = new PodManager(node.Api, cri, new PodManagerOptions { NodeName = options.NodeName, NodeIp = options.NodeIp.ToString() }, TimeProvider.System, loggers);

@@ -75,11 +75,16 @@ build_layout() {
   rm -rf "$bundle"
 }
 
-# finish_layout LAYOUT ARCHIVE: drop the "base" tag, collect garbage, tar the layout reproducibly.
+# finish_layout LAYOUT ARCHIVE BASE-NAME: drop the "base" tag, collect garbage, name every tag in full
+# (io.containerd.image.name, as `ctr images export` writes it) so the archive imports without
+# --base-name — the agent's airgap import (DATA_DIR/images/*.tar) relies on that — and tar the layout
+# reproducibly.
 finish_layout() {
-  local layout=$1 archive=$2
+  local layout=$1 archive=$2 base=$3
   umoci rm --image "$layout:base"
   umoci gc --layout "$layout"
+  sed -i -E "s|\"org\.opencontainers\.image\.ref\.name\":\"([^\"]+)\"|\"io.containerd.image.name\":\"$base:\\1\",&|g" "$layout/index.json"
+  grep -q '"io.containerd.image.name"' "$layout/index.json" || die "could not name the images in $layout/index.json"
   tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$layout" -cf "$archive.tmp" .
   mv -f "$archive.tmp" "$archive"
 }
@@ -91,7 +96,7 @@ install -m 0755 "$HERE/pause/pause.sh" "$PAUSE_ROOT/pause"
 build_layout "$WORK/pause" "$PAUSE_ROOT"
 umoci config --image "$WORK/pause:base" --tag 3.9 --created "$EPOCH" --no-history \
   --config.entrypoint /pause --config.stopsignal SIGTERM
-finish_layout "$WORK/pause" "$OUT/pause.tar"
+finish_layout "$WORK/pause" "$OUT/pause.tar" drover.local/pause
 
 # sample app
 APP_ROOT="$WORK/app-rootfs"
@@ -109,9 +114,9 @@ app_tag() { # LAYOUT TAG VERSION
 cp -a "$WORK/app" "$WORK/hello"
 app_tag "$WORK/app" v1.0 v1.0
 app_tag "$WORK/app" v2.0 v2.0
-finish_layout "$WORK/app" "$OUT/my-app.tar"
+finish_layout "$WORK/app" "$OUT/my-app.tar" docker.io/library/my-app
 app_tag "$WORK/hello" v1 hello-v1
-finish_layout "$WORK/hello" "$OUT/hello.tar"
+finish_layout "$WORK/hello" "$OUT/hello.tar" drover.local/hello
 
 cat >"$OUT/images.list.tmp" <<'EOF'
 pause.tar drover.local/pause
