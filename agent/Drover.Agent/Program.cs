@@ -71,6 +71,10 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         logger.LogError("airgap images not imported: containerd is not answering ({Error})", e.Message);
     }
 
+    // Start-up (join, TLS, registration, config, import) leaves several MB of garbage that an idle agent
+    // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
+    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
     var pods = new PodManager(node.Api, cri, new PodManagerOptions { NodeName = options.NodeName, NodeIp = options.NodeIp.ToString() }, TimeProvider.System, loggers);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
     await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token)).ConfigureAwait(false);
