@@ -5,8 +5,9 @@ namespace Drover.Scheduling;
 /// <summary>
 /// The scheduler's view of the cluster, kept up to date one event at a time: nodes with what they offer,
 /// and per node the requests of the pods placed there (bound, or assumed by the scheduler while the
-/// binding is in flight), plus each controller's replica count per node. Every update costs O(1) (O(nodes)
-/// only when a node leaves), so a decision never re-adds pods: O(nodes) per pod, not O(pods × nodes).
+/// binding is in flight), plus each controller's replica count per node. A pod event costs O(1), a node
+/// event O(label pairs selected on) and O(nodes) when a node leaves, so no decision ever re-adds pods:
+/// O(nodes) per pod, not O(pods × nodes).
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one scheduling loop applies watch events between decisions, as Kubernetes' scheduler
@@ -217,6 +218,7 @@ public sealed class ClusterSnapshot
         if (info.Node is not null || _states[info.Id].PodCount > 0)
             return;
         _nodesByName.Remove(info.Name);
+        info.IsForgotten = true;
         _states[info.Id] = default;
         _infos[info.Id] = null;
         _freeIds.Push(info.Id);

@@ -10,6 +10,7 @@ namespace Drover.Scheduling;
 public sealed class NodeInfo
 {
     private static readonly Dictionary<string, string> NoLabels = new(StringComparer.Ordinal);
+    private static readonly NodeState Forgotten;
 
     private readonly ClusterSnapshot _snapshot;
     private Dictionary<string, string> _labels = NoLabels;
@@ -36,7 +37,13 @@ public sealed class NodeInfo
     /// </summary>
     public Node? Node { get; private set; }
 
-    public ref readonly NodeState State => ref _snapshot.NodeStates[Id];
+    /// <summary>
+    /// What the node offers and what is counted on it. Zeros once the snapshot has forgotten the node,
+    /// so a stale reference never reads the numbers of whichever node was given its id next.
+    /// </summary>
+    public ref readonly NodeState State => ref IsForgotten ? ref Forgotten : ref _snapshot.NodeStates[Id];
+
+    internal bool IsForgotten { get; set; }
 
     public bool Ready => State.Ready;
 

@@ -168,4 +168,18 @@ public sealed class ClusterSnapshotTests
         Assert.False(a.Ready);
         Assert.Single(snapshot.Nodes);
     }
+
+    [Fact]
+    public void NodeInfo_HeldAfterNodeIsForgotten_ReadsZerosNotTheNextNodeWithItsId()
+    {
+        var snapshot = Snapshot(Node("old"));
+        var old = snapshot.FindNode("old")!;
+        snapshot.RemoveNode("old");
+
+        snapshot.UpsertNode(Node("new", cpu: "16"));
+        snapshot.Assume(Info("p", "1"), "new");
+
+        Assert.Equal(old.Id, snapshot.FindNode("new")!.Id);
+        Assert.Equal((0L, 0L), (old.AllocatableMilliCpu, old.RequestedMilliCpu));
+    }
 }
