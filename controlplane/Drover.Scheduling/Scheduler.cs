@@ -1,0 +1,183 @@
+using System.Numerics;
+using Drover.Api;
+
+namespace Drover.Scheduling;
+
+/// <summary>
+/// Picks a node for one pod over a <see cref="ClusterSnapshot"/>, as Nomad's stack does: filters cut the
+/// nodes down to those that can take the pod (recording why each other node cannot), scorers rank the
+/// rest, the best weighted sum wins, and ties are broken by the injected <see cref="Random"/>.
+/// </summary>
+/// <remarks>
+/// Pure: no I/O, no clock, and the snapshot is only read (bar the label index it fills on first use of a
+/// selector); the caller applies the decision with
+/// <see cref="ClusterSnapshot.Assume(PodInfo, string)"/>. With the same seed and the same sequence of
+/// snapshots and pods, the same decisions come out. Not thread-safe: it reuses its buffers (and so do
+/// stateful scorers), which keeps a decision to a couple of small allocations.
+/// </remarks>
+public sealed class Scheduler
+{
+    private readonly INodeFilter[] _filters;
+    private readonly INodeScorer[] _scorers;
+    private readonly int[] _weights;
+    private readonly Random _random;
+    private readonly RejectionLog _rejections = new();
+    private int[] _candidates = [];
+    private int[] _ties = [];
+    private long[] _totals = [];
+    private long[][] _scores;
+
+    /// <summary>A scheduler with <see cref="DefaultFilters"/> and <see cref="DefaultScorers"/>.</summary>
+    public Scheduler(Random random)
+        : this(DefaultFilters(), DefaultScorers(), random)
+    {
+    }
+
+    public Scheduler(IEnumerable<INodeFilter> filters, IEnumerable<INodeScorer> scorers, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        ArgumentNullException.ThrowIfNull(scorers);
+        ArgumentNullException.ThrowIfNull(random);
+        _filters = [.. filters];
+        _scorers = [.. scorers];
+        _weights = new int[_scorers.Length];
+        for (var i = 0; i < _scorers.Length; i++)
+            _weights[i] = _scorers[i].Weight;
+        _scores = new long[_scorers.Length][];
+        _random = random;
+    }
+
+    /// <summary>Cheapest first: flags, then taints, then labels, then arithmetic on requests.</summary>
+    public static IReadOnlyList<INodeFilter> DefaultFilters() =>
+    [
+        new NodeSchedulableFilter(),
+        new TaintTolerationFilter(),
+        new NodeSelectorFilter(),
+        new ResourcesFitFilter(),
+    ];
+
+    /// <summary>New instances each call: <see cref="OwnerSpreadScorer"/> keeps per-scheduler scratch state.</summary>
+    public static IReadOnlyList<INodeScorer> DefaultScorers() =>
+    [
+        new LeastAllocatedScorer(),
+        new BalancedAllocationScorer(),
+        new OwnerSpreadScorer(),
+        new TaintTolerationScorer(),
+    ];
+
+    public SchedulingDecision Decide(ClusterSnapshot snapshot, Pod pod) => Decide(snapshot, PodInfo.From(pod));
+
+    public SchedulingDecision Decide(ClusterSnapshot snapshot, PodInfo pod)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(pod);
+        var nodeIds = snapshot.NodeIds;
+        if (nodeIds.Length == 0)
+            return new Unschedulable(UnschedulableMessage.NoNodes, [], 0);
+        Reserve(nodeIds.Length);
+
+        var candidates = _candidates.AsSpan(0, nodeIds.Length);
+        nodeIds.CopyTo(candidates);
+        _rejections.Clear();
+        var count = candidates.Length;
+        foreach (var filter in _filters)
+        {
+            count = filter.Filter(snapshot, pod, candidates[..count], _rejections);
+            if (count == 0)
+                return Reject(snapshot, nodeIds.Length);
+        }
+
+        var feasible = candidates[..count];
+        var totals = _totals.AsSpan(0, count);
+        totals.Clear();
+        for (var s = 0; s < _scorers.Length; s++)
+        {
+            var scores = _scores[s].AsSpan(0, count);
+            _scorers[s].Score(snapshot, pod, feasible, scores);
+            Accumulate(totals, scores, _weights[s]);
+        }
+
+        var best = SelectBest(totals);
+        var details = new ScoreDetail[_scorers.Length];
+        for (var s = 0; s < _scorers.Length; s++)
+            details[s] = new ScoreDetail(_scorers[s].Name, Bounded(_scores[s][best]), _weights[s]);
+        return new Placement(snapshot.NodeAt(feasible[best]).Name, totals[best], details, count, nodeIds.Length);
+    }
+
+    /// <summary>Kept within 0–100 so a scorer out of range cannot outweigh the others.</summary>
+    private static long Bounded(long score) => Math.Min(Math.Max(score, 0), NodeScores.Max);
+
+    /// <summary>totals += weight × bounded(scores), several nodes per instruction where the hardware allows: it runs once per scorer over every feasible node.</summary>
+    private static void Accumulate(Span<long> totals, ReadOnlySpan<long> scores, long weight)
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var weights = new Vector<long>(weight);
+            var max = new Vector<long>(NodeScores.Max);
+            for (; i <= totals.Length - Vector<long>.Count; i += Vector<long>.Count)
+            {
+                var bounded = Vector.Min(Vector.Max(new Vector<long>(scores[i..]), Vector<long>.Zero), max);
+                (new Vector<long>(totals[i..]) + bounded * weights).CopyTo(totals[i..]);
+            }
+        }
+        for (; i < totals.Length; i++)
+            totals[i] += weight * Bounded(scores[i]);
+    }
+
+    /// <summary>
+    /// The position of the highest total; among equal totals, one drawn uniformly with a single call to
+    /// the random source (Kubernetes draws once per tie as it goes, which costs a call per node when
+    /// many identical nodes tie).
+    /// </summary>
+    private int SelectBest(ReadOnlySpan<long> totals)
+    {
+        var ties = _ties.AsSpan(0, totals.Length);
+        var tied = 0;
+        var highest = long.MinValue;
+        for (var i = 0; i < totals.Length; i++)
+        {
+            if (totals[i] > highest)
+            {
+                highest = totals[i];
+                tied = 0;
+            }
+            if (totals[i] == highest)
+                ties[tied++] = i;
+        }
+        return tied == 1 ? ties[0] : ties[_random.Next(tied)];
+    }
+
+    private Unschedulable Reject(ClusterSnapshot snapshot, int nodeCount)
+    {
+        // Cold path: allocation is fine here. Grouped by node in first-seen order, which is node order.
+        var byNode = new Dictionary<int, int>();
+        var order = new List<(int NodeId, string Filter, List<string> Reasons)>();
+        foreach (var entry in _rejections.Entries)
+        {
+            if (!byNode.TryGetValue(entry.NodeId, out var at))
+            {
+                byNode.Add(entry.NodeId, at = order.Count);
+                order.Add((entry.NodeId, entry.Filter, []));
+            }
+            order[at].Reasons.Add(entry.Reason);
+        }
+        var rejections = new NodeRejection[order.Count];
+        for (var i = 0; i < order.Count; i++)
+            rejections[i] = new NodeRejection(snapshot.NodeAt(order[i].NodeId).Name, order[i].Filter, order[i].Reasons);
+        _rejections.Clear();
+        return new Unschedulable(UnschedulableMessage.Format(nodeCount, rejections), rejections, nodeCount);
+    }
+
+    private void Reserve(int nodeCount)
+    {
+        if (_candidates.Length >= nodeCount)
+            return;
+        var length = Math.Max(nodeCount, _candidates.Length * 2);
+        _candidates = new int[length];
+        _ties = new int[length];
+        _totals = new long[length];
+        for (var s = 0; s < _scores.Length; s++)
+            _scores[s] = new long[length];
+    }
+}
