@@ -6,6 +6,7 @@ using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
@@ -72,6 +73,9 @@ public static partial class DroverServer
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
         services.AddHostedService<CompactionService>();
+        services.AddSingleton<ObjectService>();
+        services.AddSingleton<SharedInformers>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton(credentials);

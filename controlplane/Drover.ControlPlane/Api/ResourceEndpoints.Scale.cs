@@ -45,7 +45,7 @@ public sealed partial class ResourceEndpoints
             _ => throw new ApiException(ApiErrors.PathNotFound(context.Request.Path)),
         };
         rescaled = rescaled with { Metadata = rescaled.Metadata with { ResourceVersion = requested.Metadata.ResourceVersion } };
-        var updated = await UpdateAsync(path, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
+        var updated = await _service.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
         await ResponseWriter.WriteJsonAsync(context, ToScale(updated), ApiJsonContext.Default.Scale).ConfigureAwait(false);
     }
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Api;
-using Drover.ControlPlane.Storage;
 
 namespace Drover.ControlPlane.Api;
 
@@ -22,7 +21,7 @@ public sealed partial class ResourceEndpoints
         var incoming = DecodeBody(json, path);
         var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
-        var updated = await UpdateAsync(path, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+        var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
@@ -34,7 +33,7 @@ public sealed partial class ResourceEndpoints
         var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "patch", path, existing);
         var incoming = ApplyPatch(path, existing, patchJson);
-        var updated = await UpdateAsync(path, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+        var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
@@ -54,51 +53,5 @@ public sealed partial class ResourceEndpoints
         var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing));
         var merged = MergePatch.Apply(target, patch)!;
         return DecodeBody(JsonSerializer.SerializeToUtf8Bytes(merged, NodeJsonContext.Default.JsonNode), path);
-    }
-
-    /// <summary>
-    /// The one write path for PUT, PATCH and the /status and /scale subresources: server-owned fields
-    /// are kept, a stale resourceVersion is a 409, an unchanged object is not written at all.
-    /// </summary>
-    internal async Task<KubeObject> UpdateAsync(ApiPath path, KubeObject incoming, KubeObject existing, bool statusOnly, CancellationToken ct)
-    {
-        var type = path.Type;
-        var existingRevision = ObjectStore.ParseResourceVersion(existing);
-        var requestedRevision = ObjectStore.ParseResourceVersion(incoming);
-        if (requestedRevision != 0 && requestedRevision != existingRevision)
-            throw new ApiException(ApiErrors.Conflict(type, path.Name!));
-
-        var old = existing.Metadata;
-        KubeObject updated;
-        if (statusOnly)
-        {
-            updated = existing.WithStatusFrom(incoming);
-        }
-        else
-        {
-            var meta = incoming.Metadata with
-            {
-                Uid = old.Uid,
-                CreationTimestamp = old.CreationTimestamp,
-                Generation = old.Generation,
-                DeletionTimestamp = old.DeletionTimestamp,
-                DeletionGracePeriodSeconds = old.DeletionGracePeriodSeconds,
-                GenerateName = old.GenerateName,
-                ResourceVersion = old.ResourceVersion,
-            };
-            updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
-            updated = Admit(type, updated, existing);
-            if (SpecChanged(type, updated, existing))
-                updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
-        }
-
-        if (ObjectStore.Encode(type, updated).AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
-            return existing;
-
-        var written = await _objects.UpdateAsync(type, updated, existingRevision, ct).ConfigureAwait(false);
-        // The last finalizer removed from an object being deleted completes the deletion.
-        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !ObjectDeleter.IsGracefulPod(written))
-            return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ObjectStore.ParseResourceVersion(written), ct).ConfigureAwait(false);
-        return written;
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Drover.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers;
@@ -13,30 +12,27 @@ namespace Drover.ControlPlane.Api;
 public sealed partial class ResourceEndpoints
 {
     private readonly ObjectStore _objects;
-    private readonly TimeProvider _time;
     private readonly ServerOptions _options;
     private readonly GarbageCollector _collector;
     private readonly ObjectDeleter _deleter;
     private readonly Authorizer _authorizer;
-    private readonly PodCidrAllocator _cidrs;
     private readonly WatchEventCache _watchCache;
+    private readonly ObjectService _service;
 
-    public ResourceEndpoints(ObjectStore objects, TimeProvider time, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, PodCidrAllocator cidrs, WatchEventCache watchCache)
+    public ResourceEndpoints(ObjectStore objects, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, WatchEventCache watchCache, ObjectService service)
     {
         ArgumentNullException.ThrowIfNull(watchCache);
+        ArgumentNullException.ThrowIfNull(service);
+        _service = service;
         _watchCache = watchCache;
         ArgumentNullException.ThrowIfNull(authorizer);
-        ArgumentNullException.ThrowIfNull(cidrs);
         _authorizer = authorizer;
-        _cidrs = cidrs;
         ArgumentNullException.ThrowIfNull(deleter);
         _deleter = deleter;
         ArgumentNullException.ThrowIfNull(objects);
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(collector);
         _objects = objects;
-        _time = time;
         _options = options;
         _collector = collector;
     }
@@ -80,46 +76,5 @@ public sealed partial class ResourceEndpoints
             obj = obj with { Metadata = obj.Metadata with { Name = path.Name } };
         }
         return obj;
-    }
-
-    /// <summary>Server-side defaults then validation, as Kubernetes' admission chain orders them.</summary>
-    private static KubeObject Admit(ResourceType type, KubeObject obj, KubeObject? existing)
-    {
-        var defaulted = ObjectDefaulter.ApplyDefaults(obj);
-        var errors = existing is null ? ObjectValidator.Validate(defaulted) : ObjectValidator.ValidateUpdate(defaulted, existing);
-        if (errors.Count > 0)
-            throw new ApiException(ApiErrors.Invalid(type, defaulted.Metadata.Name ?? defaulted.Metadata.GenerateName, errors));
-        return defaulted;
-    }
-
-    private async Task EnsureNamespaceAcceptsAsync(ResourceType type, string? ns, CancellationToken ct)
-    {
-        if (!type.Namespaced)
-            return;
-        if (string.IsNullOrEmpty(ns))
-            throw new ApiException(ApiErrors.BadRequest($"{type.Plural} are namespaced: use /namespaces/NAME/{type.Plural}"));
-        var owner = await _objects.GetAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
-        if (owner is null)
-            throw new ApiException(ApiErrors.NotFound(ResourceTypes.Namespaces, ns));
-        if (owner.Metadata.DeletionTimestamp is not null)
-            throw new ApiException(ApiErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated"));
-    }
-
-    /// <summary>generateName's suffix: five characters from Kubernetes' unambiguous alphabet.</summary>
-    private static string RandomSuffix()
-    {
-        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
-        Span<char> chars = stackalloc char[5];
-        for (var i = 0; i < chars.Length; i++)
-            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-        return new string(chars);
-    }
-
-    private static bool SpecChanged(ResourceType type, KubeObject updated, KubeObject existing)
-    {
-        var empty = new ObjectMeta();
-        var a = type.SerializeToUtf8Bytes(updated.WithStatusFrom(null) with { Metadata = empty });
-        var b = type.SerializeToUtf8Bytes(existing.WithStatusFrom(null) with { Metadata = empty });
-        return !a.AsSpan().SequenceEqual(b);
     }
 }

@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using Drover.Api;
+using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Storage;
+
+namespace Drover.ControlPlane.Api;
+
+/// <summary>
+/// The write path every object takes, whoever asks: the REST verbs (after authorisation) and droverd's own
+/// controllers and scheduler (in-process, no HTTP). Server-owned metadata, defaulting, validation, generation
+/// and optimistic concurrency live here once, so a controller's write is held to the same rules as a user's.
+/// </summary>
+public sealed class ObjectService
+{
+    private readonly ObjectStore _objects;
+    private readonly TimeProvider _time;
+    private readonly ObjectDeleter _deleter;
+    private readonly PodCidrAllocator _cidrs;
+
+    public ObjectService(ObjectStore objects, TimeProvider time, ObjectDeleter deleter, PodCidrAllocator cidrs)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(deleter);
+        ArgumentNullException.ThrowIfNull(cidrs);
+        _objects = objects;
+        _time = time;
+        _deleter = deleter;
+        _cidrs = cidrs;
+    }
+
+    public ObjectStore Store => _objects;
+
+    public Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
+        _objects.GetAsync(type, ns, name, ct);
+
+    /// <summary>Creates <paramref name="obj"/>: name from generateName, uid, creationTimestamp, generation 1, status reset, admission.</summary>
+    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(obj);
+        await EnsureNamespaceAcceptsAsync(type, obj.Metadata.Namespace, ct).ConfigureAwait(false);
+
+        var meta = obj.Metadata;
+        var name = meta.Name;
+        if (string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(meta.GenerateName))
+            name = meta.GenerateName + RandomSuffix();
+        obj = obj with
+        {
+            Metadata = meta with
+            {
+                Name = name,
+                Uid = Guid.NewGuid().ToString(),
+                CreationTimestamp = _time.GetUtcNowSeconds(),
+                ResourceVersion = null,
+                Generation = 1,
+                DeletionTimestamp = null,
+                DeletionGracePeriodSeconds = null,
+            },
+        };
+        // Status is the server's to write: a create starts from none (a pod starts Pending).
+        obj = obj is Pod pod ? pod with { Status = new PodStatus { Phase = "Pending" } } : obj.WithStatusFrom(null);
+        obj = Admit(type, obj, existing: null);
+
+        return obj is Node node
+            ? await _cidrs.CreateWithCidrAsync(node, n => _objects.CreateAsync(type, n, ct), ct).ConfigureAwait(false)
+            : await _objects.CreateAsync(type, obj, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="existing"/> with <paramref name="incoming"/> (everything but server-owned
+    /// metadata, or only the status when <paramref name="statusOnly"/>): a stale resourceVersion is a 409,
+    /// an unchanged object is not written at all.
+    /// </summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(incoming);
+        ArgumentNullException.ThrowIfNull(existing);
+        var name = existing.Metadata.Name!;
+        var existingRevision = ObjectStore.ParseResourceVersion(existing);
+        var requestedRevision = ObjectStore.ParseResourceVersion(incoming);
+        if (requestedRevision != 0 && requestedRevision != existingRevision)
+            throw new ApiException(ApiErrors.Conflict(type, name));
+
+        var old = existing.Metadata;
+        KubeObject updated;
+        if (statusOnly)
+        {
+            updated = existing.WithStatusFrom(incoming);
+        }
+        else
+        {
+            var meta = incoming.Metadata with
+            {
+                Uid = old.Uid,
+                CreationTimestamp = old.CreationTimestamp,
+                Generation = old.Generation,
+                DeletionTimestamp = old.DeletionTimestamp,
+                DeletionGracePeriodSeconds = old.DeletionGracePeriodSeconds,
+                GenerateName = old.GenerateName,
+                ResourceVersion = old.ResourceVersion,
+            };
+            updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
+            updated = Admit(type, updated, existing);
+            if (SpecChanged(type, updated, existing))
+                updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
+        }
+
+        if (ObjectStore.Encode(type, updated).AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
+            return existing;
+
+        var written = await _objects.UpdateAsync(type, updated, existingRevision, ct).ConfigureAwait(false);
+        // The last finalizer removed from an object being deleted completes the deletion.
+        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !ObjectDeleter.IsGracefulPod(written))
+            return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ObjectStore.ParseResourceVersion(written), ct).ConfigureAwait(false);
+        return written;
+    }
+
+    /// <summary>
+    /// Update with the resourceVersion that <paramref name="incoming"/> carries as precondition (the usual
+    /// controller write: read from the cache, change, write; a 409 means the cache was stale — requeue).
+    /// </summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, bool statusOnly, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        var existing = await _objects.GetRequiredAsync(type, incoming.Metadata.Namespace, incoming.Metadata.Name!, ct).ConfigureAwait(false);
+        return await UpdateAsync(type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes as Kubernetes does (graceful pods and finalizers only marked); returns the removed or marked object.</summary>
+    public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, long? gracePeriodSeconds, CancellationToken ct)
+    {
+        var (result, _) = await _deleter.DeleteAsync(type, ns, name, gracePeriodSeconds, ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Server-side defaults then validation, as Kubernetes' admission chain orders them.</summary>
+    private static KubeObject Admit(ResourceType type, KubeObject obj, KubeObject? existing)
+    {
+        var defaulted = ObjectDefaulter.ApplyDefaults(obj);
+        var errors = existing is null ? ObjectValidator.Validate(defaulted) : ObjectValidator.ValidateUpdate(defaulted, existing);
+        if (errors.Count > 0)
+            throw new ApiException(ApiErrors.Invalid(type, defaulted.Metadata.Name ?? defaulted.Metadata.GenerateName, errors));
+        return defaulted;
+    }
+
+    private async Task EnsureNamespaceAcceptsAsync(ResourceType type, string? ns, CancellationToken ct)
+    {
+        if (!type.Namespaced)
+            return;
+        if (string.IsNullOrEmpty(ns))
+            throw new ApiException(ApiErrors.BadRequest($"{type.Plural} are namespaced: use /namespaces/NAME/{type.Plural}"));
+        var owner = await _objects.GetAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
+        if (owner is null)
+            throw new ApiException(ApiErrors.NotFound(ResourceTypes.Namespaces, ns));
+        if (owner.Metadata.DeletionTimestamp is not null)
+            throw new ApiException(ApiErrors.Forbidden($"unable to create new content in namespace {ns} because it is being terminated"));
+    }
+
+    /// <summary>generateName's suffix: five characters from Kubernetes' unambiguous alphabet.</summary>
+    private static string RandomSuffix()
+    {
+        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        Span<char> chars = stackalloc char[5];
+        for (var i = 0; i < chars.Length; i++)
+            chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        return new string(chars);
+    }
+
+    private static bool SpecChanged(ResourceType type, KubeObject updated, KubeObject existing)
+    {
+        var empty = new ObjectMeta();
+        var a = type.SerializeToUtf8Bytes(updated.WithStatusFrom(null) with { Metadata = empty });
+        var b = type.SerializeToUtf8Bytes(existing.WithStatusFrom(null) with { Metadata = empty });
+        return !a.AsSpan().SequenceEqual(b);
+    }
+}
