@@ -60,7 +60,13 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         return e is AgentOptionsException ? 2 : 1;
     }
 
-    var pods = new PodManager(node.Api, cri, new PodManagerOptions { NodeName = options.NodeName, NodeIp = options.NodeIp.ToString() }, TimeProvider.System, loggers);
+    var pods = new PodManager(node.Api, cri, new PodManagerOptions
+    {
+        NodeName = options.NodeName,
+        NodeIp = options.NodeIp.ToString(),
+        CheckpointDirectory = options.PodCheckpointDirectory,
+    }, TimeProvider.System, loggers);
+    node.ApiRecovered = pods.RetryNow;
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
     await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token)).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
