@@ -75,7 +75,13 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
     GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-    var pods = new PodManager(node.Api, cri, new PodManagerOptions { NodeName = options.NodeName, NodeIp = options.NodeIp.ToString() }, TimeProvider.System, loggers);
+    var pods = new PodManager(node.Api, cri, new PodManagerOptions
+    {
+        NodeName = options.NodeName,
+        NodeIp = options.NodeIp.ToString(),
+        CheckpointDirectory = options.PodCheckpointDirectory,
+    }, TimeProvider.System, loggers);
+    node.ApiRecovered = pods.RetryNow;
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
     await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token)).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");

@@ -8,6 +8,12 @@
 #                                    deletes the network namespaces its pods used and the bridge,
 #                                    unmounts everything under DIR, removes DIR/root and DIR/state
 #   run-private.sh status DIR        exit 0 when that containerd answers
+#   run-private.sh stop-daemon DIR   stops only the containerd daemon: shims and containers run on
+#   run-private.sh start-daemon DIR  starts containerd again on the same root and state
+#   run-private.sh restart-daemon DIR  both (a containerd restart, as an upgrade does it)
+#   run-private.sh reboot DIR        a simulated power cut and boot: containerd, shims and containers
+#                                    SIGKILLed, netns, bridge and state dir gone, containerd started on
+#                                    the old root (see cmd_reboot)
 #
 # Pods of node INDEX should use cgroup_parent /drover$INDEX/…: stop removes those cgroups.
 #
@@ -26,7 +32,7 @@ IP_FORWARD_SAVE=/run/drover-private.ip_forward
 
 log() { printf 'run-private: %s\n' "$*" >&2; }
 die() { printf 'run-private: %s\n' "$*" >&2; exit 1; }
-usage() { die "usage: run-private.sh start DIR INDEX | stop DIR | status DIR"; }
+usage() { die "usage: run-private.sh start DIR INDEX | stop DIR | status DIR | stop-daemon DIR | start-daemon DIR | restart-daemon DIR | reboot DIR"; }
 
 ctr_() { ctr -a "$SOCK" -n k8s.io "$@"; }
 
@@ -92,8 +98,21 @@ cmd_start() {
   local images=${DROVER_IMAGES_DIR:-$REPO/artifacts/images}
   "$REPO/packaging/images/build.sh" "$images"
 
+  launch_containerd
+
+  local archive base
+  while read -r archive base; do
+    [ -n "$archive" ] || continue
+    ctr_ images import --snapshotter "$snapshotter" --base-name "$base" "$images/$archive" >/dev/null \
+      || die "importing $archive as $base failed"
+  done <"$images/images.list"
+  log "containerd pid $(cat "$DIR/containerd.pid") socket $SOCK bridge $bridge podCIDR $cidr snapshotter $snapshotter"
+}
+
+# Starts containerd on DIR's config (root, state and socket as they are) and waits until CRI answers.
+launch_containerd() {
   setsid containerd --config "$DIR/config.toml" --log-level warn \
-    >"$DIR/logs/containerd.log" 2>&1 </dev/null &
+    >>"$DIR/logs/containerd.log" 2>&1 </dev/null &
   echo $! >"$DIR/containerd.pid"
   local i
   for ((i = 0; i < 200; i++)); do
@@ -106,14 +125,78 @@ cmd_start() {
     tail -n 20 "$DIR/logs/containerd.log" >&2
     die "the CRI plugin did not load (see $DIR/logs/containerd.log)"
   fi
+}
 
-  local archive base
-  while read -r archive base; do
-    [ -n "$archive" ] || continue
-    ctr_ images import --snapshotter "$snapshotter" --base-name "$base" "$images/$archive" >/dev/null \
-      || die "importing $archive as $base failed"
-  done <"$images/images.list"
-  log "containerd pid $(cat "$DIR/containerd.pid") socket $SOCK bridge $bridge podCIDR $cidr snapshotter $snapshotter"
+# Stops the containerd daemon only (SIGTERM, SIGKILL after 5 s). Its shims, and the containers under
+# them, run on: this is what a containerd upgrade or crash looks like to the pods.
+cmd_stop_daemon() {
+  alive || { log "containerd of $DIR is not running"; rm -f "$DIR/containerd.pid"; return 0; }
+  local pid
+  pid=$(cat "$DIR/containerd.pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  rm -f "$DIR/containerd.pid"
+  log "containerd of $DIR stopped (pid $pid); shims and containers left running"
+}
+
+cmd_start_daemon() {
+  [ -f "$DIR/config.toml" ] || die "$DIR has no config.toml: use start DIR INDEX first"
+  require_tools
+  if alive; then log "already running (pid $(cat "$DIR/containerd.pid"))"; return 0; fi
+  launch_containerd
+  log "containerd of $DIR started again (pid $(cat "$DIR/containerd.pid"))"
+}
+
+# Shim processes of this instance: they carry its socket in their command line.
+our_shims() {
+  local pid
+  for pid in $(grep -lsF -- "$SOCK" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
+    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in containerd-shim*) echo "$pid" ;; esac
+  done
+}
+
+# What a power cut and boot do to this node's runtime, as far as one host can show it: every process
+# dies at once (containerd, shims, containers: SIGKILL, no clean-up), what lives in RAM is gone (the
+# state dir, /run in real life, and its mounts; the pods' network namespaces and the bridge), what
+# lives on disk stays (root: images, snapshots, containerd's metadata of sandboxes and containers). Then
+# containerd boots on that disk: its CRI plugin finds the old sandboxes NotReady and the containers
+# exited, as after a real reboot. The agent is not touched: the caller kills it (as it likes) first.
+cmd_reboot() {
+  [ -f "$DIR/config.toml" ] || die "$DIR has no config.toml: use start DIR INDEX first"
+  require_tools
+  local index bridge netns=() ns pid child m
+  index=$(cat "$DIR/index")
+  command -v pgrep >/dev/null || die "missing: pgrep (Debian: procps)"
+  bridge=drover$index
+  if alive && ctr -a "$SOCK" version >/dev/null 2>&1; then
+    mapfile -t netns < <(our_netns)
+  fi
+  if alive; then
+    pid=$(cat "$DIR/containerd.pid")
+    kill -KILL "$pid" 2>/dev/null || true
+    # Its metadata database stays locked until the process is really gone.
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  fi
+  rm -f "$DIR/containerd.pid"
+  # Containers before their shims: a container whose shim died first would be adopted by init and live on.
+  for pid in $(our_shims); do
+    for child in $(pgrep -P "$pid"); do kill -KILL "$child" 2>/dev/null || true; done
+  done
+  for pid in $(our_shims); do kill -KILL "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 100); do [ -z "$(our_shims)" ] && break; sleep 0.05; done
+  for ns in "${netns[@]}"; do
+    [ -n "$ns" ] && [ -e "$NETNS_DIR/$ns" ] && { ip netns delete "$ns" 2>/dev/null || { umount -l "$NETNS_DIR/$ns" 2>/dev/null; rm -f "$NETNS_DIR/$ns"; }; }
+  done
+  if ip link show "$bridge" >/dev/null 2>&1; then ip link delete "$bridge" || true; fi
+  for m in $(awk -v d="$DIR/state/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
+  done
+  rm -rf "$DIR/state" "$SOCK" "$SOCK.ttrpc"
+  mkdir -p "$DIR/state"
+  launch_containerd
+  log "rebooted $DIR: containerd pid $(cat "$DIR/containerd.pid") on the old root; containers and network gone"
 }
 
 # Network namespace names (cni-…) used by this instance's sandboxes, read from their OCI specs.
@@ -151,10 +234,8 @@ cmd_stop() {
   fi
   rm -f "$DIR/containerd.pid"
 
-  # Shims of this instance outlive containerd; they carry its socket in their command line.
-  for pid in $(grep -lsF -- "$SOCK" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3); do
-    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in containerd-shim*) kill -KILL "$pid" 2>/dev/null || true ;; esac
-  done
+  # Shims of this instance outlive containerd.
+  for pid in $(our_shims); do kill -KILL "$pid" 2>/dev/null || true; done
 
   for ns in "${netns[@]}"; do
     [ -n "$ns" ] && [ -e "$NETNS_DIR/$ns" ] && { ip netns delete "$ns" 2>/dev/null || { umount -l "$NETNS_DIR/$ns" 2>/dev/null; rm -f "$NETNS_DIR/$ns"; }; }
@@ -204,5 +285,9 @@ case "$CMD" in
   start) [ -n "$INDEX" ] || usage; cmd_start ;;
   stop) cmd_stop ;;
   status) alive && ctr -a "$SOCK" version >/dev/null 2>&1 ;;
+  stop-daemon) cmd_stop_daemon ;;
+  start-daemon) cmd_start_daemon ;;
+  restart-daemon) cmd_stop_daemon; cmd_start_daemon ;;
+  reboot) cmd_reboot ;;
   *) usage ;;
 esac

@@ -12,16 +12,20 @@ namespace Drover.Testing;
 /// </summary>
 public sealed class DroverdProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly bool _ownsDataDirectory;
+    private readonly string[] _extraArgs;
+    private Process _process = null!;
 
-    private DroverdProcess(Process process, string dataDirectory, int port, bool ownsDataDirectory)
+    /// <summary>Where the current process's output starts in <see cref="Output"/> (readiness is read from there).</summary>
+    private int _outputStart;
+
+    private DroverdProcess(string dataDirectory, int port, bool ownsDataDirectory, string[] extraArgs)
     {
-        _process = process;
         DataDirectory = dataDirectory;
         Port = port;
         _ownsDataDirectory = ownsDataDirectory;
+        _extraArgs = extraArgs;
     }
 
     public string DataDirectory { get; }
@@ -30,27 +34,50 @@ public sealed class DroverdProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
+    private string CurrentOutput { get { lock (_output) return _output.ToString(_outputStart, _output.Length - _outputStart); } }
+
     public static async Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs)
     {
+        ArgumentNullException.ThrowIfNull(extraArgs);
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("droverd-test-").FullName;
-        var port = FreePort();
+        var droverd = new DroverdProcess(dataDirectory, FreePort(), owns, extraArgs);
+        droverd.Launch();
+        await droverd.WaitReadyAsync().ConfigureAwait(false);
+        return droverd;
+    }
+
+    /// <summary>
+    /// Starts droverd again after <see cref="StopAsync"/> or <see cref="KillHard"/>: same data directory and
+    /// port, so clients and agents find it where they left it (a control plane coming back after an outage).
+    /// </summary>
+    public async Task StartAgainAsync()
+    {
+        if (!_process.HasExited)
+            throw new InvalidOperationException("droverd is still running");
+        _process.Dispose();
+        Launch();
+        await WaitReadyAsync().ConfigureAwait(false);
+    }
+
+    private void Launch()
+    {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { RepoPaths.Droverd, "--data-dir", dataDirectory, "--bind-address", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(extraArgs))
+        foreach (var arg in new[] { RepoPaths.Droverd, "--data-dir", DataDirectory, "--bind-address", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArgs))
             info.ArgumentList.Add(arg);
+        lock (_output)
+            _outputStart = _output.Length;
         var process = Process.Start(info) ?? throw new InvalidOperationException("droverd did not start");
-        var droverd = new DroverdProcess(process, dataDirectory, port, owns);
-        process.OutputDataReceived += (_, e) => droverd.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => droverd.Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await droverd.WaitReadyAsync().ConfigureAwait(false);
-        return droverd;
+        _process = process;
     }
 
     public DroverClient Client(TimeSpan? timeout = null) => new(ClientSettings.Load(ClientConfigPath), timeout);
@@ -100,7 +127,7 @@ public sealed class DroverdProcess : IAsyncDisposable
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"droverd exited with {_process.ExitCode}:\n{Output}");
-            if (File.Exists(ClientConfigPath) && Output.Contains("droverd serving", StringComparison.Ordinal))
+            if (File.Exists(ClientConfigPath) && CurrentOutput.Contains("droverd serving", StringComparison.Ordinal))
             {
                 using var client = Client();
                 try

@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Drover.Testing;
 
-/// <summary>Runs packaging/containerd/run-private.sh (start|stop|status DIR [INDEX]): one private containerd per simulated node.</summary>
+/// <summary>
+/// Runs packaging/containerd/run-private.sh (start DIR INDEX | stop | status | stop-daemon | start-daemon |
+/// restart-daemon | reboot DIR): one private containerd per simulated node.
+/// </summary>
 public static class PrivateContainerdScript
 {
     public static string Path => System.IO.Path.Combine(RepoPaths.Root, "packaging", "containerd", "run-private.sh");

@@ -48,4 +48,7 @@ internal sealed record AgentOptions
     public double PidPressureFraction { get; init; } = 0.90;
 
     public string CredentialPath => Path.Combine(DataDirectory, "credentials", "node.config");
+
+    /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
+    public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
 }

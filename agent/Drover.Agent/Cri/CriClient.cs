@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Drover.Agent.Cri.V1;
+using Drover.Agent.Metrics;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -9,6 +11,9 @@ namespace Drover.Agent.Cri;
 /// Typed access to a CRI runtime's RuntimeService and ImageService (runtime.v1) over its unix socket.
 /// Every call has a deadline; failures surface as <see cref="CriException"/>, cancellation as
 /// <see cref="OperationCanceledException"/>. Thread-safe; one instance per runtime socket.
+/// Reconnecting is the channel's job: a call after containerd restarted opens a new connection to the
+/// socket; while the socket refuses, calls fail fast as Unavailable and the callers (the pod manager's relist,
+/// the workers) back off. Every call's latency goes to drover_agent_cri_request_duration_seconds{method}.
 /// </summary>
 internal sealed class CriClient : IDisposable
 {
@@ -226,6 +231,7 @@ internal sealed class CriClient : IDisposable
         where TRequest : IMessage
     {
         var options = new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var call = method(request, options);
@@ -234,6 +240,11 @@ internal sealed class CriClient : IDisposable
         catch (RpcException e)
         {
             throw new CriException(operation, e.StatusCode, e.Status.Detail, e);
+        }
+        finally
+        {
+            // Failed calls too: a runtime that is slow to refuse is as visible as one slow to answer.
+            AgentMetrics.CriRequest(operation).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 }

@@ -1,10 +1,11 @@
+using Drover.Agent.Probes;
 using Prometheus;
 
 namespace Drover.Agent.Metrics;
 
 /// <summary>
-/// The node side's metrics. Everything lives in prometheus-net's default registry, which
-/// <see cref="MetricsServer"/> serves: the pod side adds its own with <c>Prometheus.Metrics.CreateCounter</c> etc.
+/// The agent's metrics, all in prometheus-net's default registry, which <see cref="MetricsServer"/> serves:
+/// heartbeat and node status, pods by phase, sync duration, CRI call latency, probe results, restarts.
 /// </summary>
 internal static class AgentMetrics
 {
@@ -23,6 +24,57 @@ internal static class AgentMetrics
 
     public static readonly Gauge NodeReady = Prometheus.Metrics.CreateGauge(
         "drover_agent_node_ready", "1 when the node reports Ready=True.");
+
+    // ---- pods ----
+    // Labels stay bounded: phases, CRI methods and probe kinds are fixed sets; never pod names or ids.
+
+    private static readonly Gauge Pods = Prometheus.Metrics.CreateGauge(
+        "drover_agent_pods", "Pods this agent runs, by the phase of the status it last built.",
+        new GaugeConfiguration { LabelNames = ["phase"] });
+
+    public static readonly Gauge.Child PodsPending = Pods.WithLabels("Pending");
+    public static readonly Gauge.Child PodsRunning = Pods.WithLabels("Running");
+    public static readonly Gauge.Child PodsSucceeded = Pods.WithLabels("Succeeded");
+    public static readonly Gauge.Child PodsFailed = Pods.WithLabels("Failed");
+    public static readonly Gauge.Child PodsUnknown = Pods.WithLabels("Unknown");
+
+    /// <summary>Few buckets: an edge device's scrape should stay small. A sync is ms when nothing changes, seconds when it starts a pod.</summary>
+    public static readonly Histogram PodSyncDuration = Prometheus.Metrics.CreateHistogram(
+        "drover_agent_pod_sync_duration_seconds", "Duration of one pod worker sync (read CRI, act, write status).",
+        new HistogramConfiguration { Buckets = [0.01, 0.05, 0.25, 1, 5, 30] });
+
+    public static readonly Counter ContainerRestarts = Prometheus.Metrics.CreateCounter(
+        "drover_agent_container_restarts_total", "Containers created again after one that ran before (crash, liveness failure, lost sandbox): the sum of restartCount increments.");
+
+    // ---- CRI ----
+
+    private static readonly Histogram CriRequestDuration = Prometheus.Metrics.CreateHistogram(
+        "drover_agent_cri_request_duration_seconds", "Duration of CRI calls to the container runtime, failed ones included, by method.",
+        new HistogramConfiguration { LabelNames = ["method"], Buckets = [0.005, 0.025, 0.1, 0.5, 2.5, 10] });
+
+    /// <summary>The histogram child of a CRI method (a fixed set of names: the label stays bounded).</summary>
+    public static Histogram.Child CriRequest(string method) => CriRequestDuration.WithLabels(method);
+
+    // ---- probes ----
+
+    private static readonly Counter ProbeResults = Prometheus.Metrics.CreateCounter(
+        "drover_agent_probe_results_total", "Probe runs by probe (liveness, readiness, startup) and result (success, failure).",
+        new CounterConfiguration { LabelNames = ["probe", "result"] });
+
+    private static readonly Counter.Child StartupSuccess = ProbeResults.WithLabels("startup", "success");
+    private static readonly Counter.Child StartupFailure = ProbeResults.WithLabels("startup", "failure");
+    private static readonly Counter.Child ReadinessSuccess = ProbeResults.WithLabels("readiness", "success");
+    private static readonly Counter.Child ReadinessFailure = ProbeResults.WithLabels("readiness", "failure");
+    private static readonly Counter.Child LivenessSuccess = ProbeResults.WithLabels("liveness", "success");
+    private static readonly Counter.Child LivenessFailure = ProbeResults.WithLabels("liveness", "failure");
+
+    /// <summary>Counts one probe run; the children are made once, so a probe costs no label lookup.</summary>
+    public static void ProbeRan(ProbeKind kind, bool success) => (kind switch
+    {
+        ProbeKind.Startup => success ? StartupSuccess : StartupFailure,
+        ProbeKind.Readiness => success ? ReadinessSuccess : ReadinessFailure,
+        _ => success ? LivenessSuccess : LivenessFailure,
+    }).Inc();
 
     /// <summary>
     /// Keeps the registry lean for a small device: no EventCounter/Meter bridges (they allocate listeners

@@ -48,6 +48,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
     public bool JoinedThisStart { get; private set; }
 
+    /// <summary>Called when droverd accepts a heartbeat again after failures: the pod side lists at once instead of waiting out its back-off.</summary>
+    public Action? ApiRecovered { get; set; }
+
     public LeaseHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("the node agent has not started");
 
     public NodeStatusReporter StatusReporter => _reporter ?? throw new InvalidOperationException("the node agent has not started");
@@ -76,7 +79,12 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
         _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions);
-        _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), _reporter.RequestUpdate);
+        var reporter = _reporter;
+        _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), () =>
+        {
+            reporter.RequestUpdate();
+            ApiRecovered?.Invoke();
+        });
         _heartbeat.SetNodeUid(node?.Metadata.Uid);
         _pendingRegistration = node is null ? registration : null;
     }

@@ -19,14 +19,23 @@ internal sealed partial class PodManager
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listing or watching pods failed ({Error}); retrying in {Delay}")]
     private partial void LogWatchFailed(string error, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker for pod {Namespace}/{Pod} ({Uid}) started")]
-    private partial void LogWorkerStarted(string @namespace, string? pod, string uid);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Worker for pod {Namespace}/{Pod} ({Uid}) started (from the checkpoint: {FromCheckpoint})")]
+    private partial void LogWorkerStarted(string @namespace, string? pod, string uid, bool fromCheckpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "droverd cannot list this node's pods ({Why}); starting the {Count} checkpointed pods and retrying the list")]
+    private partial void LogRestoring(int count, string why);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listed the pods again after starting from the checkpoint: {Kept} bound here, {Gone} no longer")]
+    private partial void LogReconciled(int kept, int gone);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The worker of pod {Uid} crashed")]
     private partial void LogWorkerCrashed(Exception exception, string uid);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Relisting CRI failed: {Error}")]
-    private partial void LogRelistFailed(string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relisting CRI failed ({Failures} in a row; backing off): {Error}")]
+    private partial void LogRelistFailed(int failures, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "CRI answers again after {Failures} failed relists; syncing every pod")]
+    private partial void LogRelistRecovered(int failures);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removing {Count} sandboxes of pod {Uid}, which is no longer bound to this node")]
     private partial void LogOrphan(string uid, int count);

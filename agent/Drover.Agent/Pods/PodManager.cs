@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Drover.Agent.Checkpoint;
 using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
 using Drover.Agent.Probes;
 using Drover.Api;
 using Drover.Api.Client;
@@ -14,6 +16,9 @@ namespace Drover.Agent.Pods;
 /// worker (one per pod UID). A relist of CRI every second notices containers that exited between syncs
 /// (the kubelet's PLEG) and wakes their workers. Sandboxes of pods the API no longer binds here are
 /// removed, but only after a successful list: an agent that cannot reach droverd keeps its pods running.
+/// Every accepted pod is checkpointed on disk; when the first list fails (droverd unreachable, say after a
+/// reboot with a dead uplink) the checkpointed pods are started from there, and the first list that
+/// succeeds reconciles them: pods still bound go on with the same containers, the others are torn down.
 /// </summary>
 internal sealed partial class PodManager
 {
@@ -27,10 +32,17 @@ internal sealed partial class PodManager
     private readonly ConcurrentDictionary<string, Task> _orphanTeardowns = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CriV1.ContainerState> _lastContainerStates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CriV1.PodSandboxState> _lastSandboxStates = new(StringComparer.Ordinal);
+    private readonly PodCheckpoint? _checkpoint;
+
+    /// <summary>Orders checkpoint writes (watch loop) against the removal of finished workers (their own tasks).</summary>
+    private readonly Lock _checkpointSync = new();
+    private readonly SemaphoreSlim _retryNow = new(0, 1);
+    private readonly ApiReachability _reachability = new();
     private CriConfigFactory? _configs;
     private ProbeRunner? _probes;
     private EventRecorder? _events;
     private volatile bool _listed;
+    private bool _restored;
     private CancellationToken _stopping;
 
     public PodManager(DroverClient api, CriClient cri, PodManagerOptions options, TimeProvider time, ILoggerFactory loggers)
@@ -47,13 +59,35 @@ internal sealed partial class PodManager
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger("Drover.Agent.Pods.PodManager");
+        _checkpoint = options.CheckpointDirectory is { Length: > 0 } directory
+            ? new PodCheckpoint(directory, loggers.CreateLogger("Drover.Agent.Checkpoint.PodCheckpoint"))
+            : null;
     }
 
     /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
     public TimeSpan RelistInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long CRI relists wait at most after failures (containerd restarting): the time to notice it is back.</summary>
+    public TimeSpan RelistBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
     public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
+
+    /// <summary>droverd answers again (the heartbeat got through): list now instead of waiting out the back-off.</summary>
+    public void RetryNow()
+    {
+        if (_retryNow.CurrentCount == 0)
+        {
+            try
+            {
+                _retryNow.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Signalled concurrently: one pending retry is enough.
+            }
+        }
+    }
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled; the pods keep running afterwards (a new agent adopts them).</summary>
     public async Task RunAsync(CancellationToken ct)
@@ -96,7 +130,9 @@ internal sealed partial class PodManager
         {
             try
             {
-                var page = await _api.ListAsync(ResourceTypes.Pods, null, fieldSelector: FieldSelector, ct: ct).ConfigureAwait(false);
+                var page = await ListOrRestoreAsync(ct).ConfigureAwait(false);
+                // Before the dispatch below wakes the workers, so that they write their statuses at once.
+                _reachability.Set(true);
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var pod in page.Items.OfType<Pod>())
                 {
@@ -108,18 +144,27 @@ internal sealed partial class PodManager
                     Dispatch(pod);
                 }
 
+                var gone = 0;
                 foreach (var (uid, entry) in _workers)
                 {
                     if (!seen.Contains(uid))
                     {
                         entry.Worker.MarkGone();
+                        gone++;
                     }
+                }
+
+                if (_restored && !_listed)
+                {
+                    LogReconciled(seen.Count, gone);
                 }
 
                 _listed = true;
                 backoff = _options.WatchBackoffInitial;
                 var resourceVersion = page.ResourceVersion;
                 LogListed(page.Items.Count, resourceVersion);
+                // Pods that went while the agent was down have no worker: their files go (their sandboxes go below).
+                _checkpoint?.Prune(_workers.ContainsKey);
                 await CleanUpOrphansAsync(ct).ConfigureAwait(false);
 
                 // Watch from the list's revision; a stream that just ends is resumed, an ERROR (410) means list again.
@@ -162,10 +207,11 @@ internal sealed partial class PodManager
             }
             catch (Exception e)
             {
+                _reachability.Set(false);
                 LogWatchFailed(e.Message, backoff);
                 try
                 {
-                    await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+                    await BackoffAsync(backoff, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -175,6 +221,58 @@ internal sealed partial class PodManager
                 backoff = backoff * 2 > _options.WatchBackoffMax ? _options.WatchBackoffMax : backoff * 2;
             }
         }
+    }
+
+    /// <summary>
+    /// Lists the pods bound here. Until a list has succeeded once, a list that fails — or hangs, as on a dead
+    /// uplink — starts the checkpointed pods first; that happens before the list's answer is dispatched, so
+    /// the answer (newer) always wins over the checkpoint.
+    /// </summary>
+    private async Task<ListPage> ListOrRestoreAsync(CancellationToken ct)
+    {
+        var list = _api.ListAsync(ResourceTypes.Pods, null, fieldSelector: FieldSelector, ct: ct);
+        if (_listed || _restored || _checkpoint is null)
+        {
+            return await list.ConfigureAwait(false);
+        }
+
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            var delay = Task.Delay(_options.CheckpointRestoreDelay, _time, wait.Token);
+            var first = await Task.WhenAny(list, delay).ConfigureAwait(false);
+            await wait.CancelAsync().ConfigureAwait(false);
+            if (!ct.IsCancellationRequested && (first != list || !list.IsCompletedSuccessfully))
+            {
+                RestoreFromCheckpoint(first == list ? list.Exception?.InnerException?.Message ?? "the list failed" : $"no answer within {_options.CheckpointRestoreDelay}");
+            }
+        }
+
+        return await list.ConfigureAwait(false);
+    }
+
+    private void RestoreFromCheckpoint(string why)
+    {
+        _restored = true;
+        var pods = _checkpoint!.Load();
+        LogRestoring(pods.Count, why);
+        foreach (var pod in pods)
+        {
+            if (pod.Metadata.Uid is { Length: > 0 } uid && string.Equals(pod.Spec.NodeName, _options.NodeName, StringComparison.Ordinal))
+            {
+                _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod, fromCheckpoint: true), (Self: this, Pod: pod));
+            }
+        }
+    }
+
+    /// <summary>Waits out a back-off; <see cref="RetryNow"/> ends it early.</summary>
+    private async Task BackoffAsync(TimeSpan delay, CancellationToken ct)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var timer = Task.Delay(delay, _time, wait.Token);
+        var nudged = _retryNow.WaitAsync(wait.Token);
+        await Task.WhenAny(timer, nudged).ConfigureAwait(false);
+        await wait.CancelAsync().ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
     }
 
     private void Dispatch(Pod pod)
@@ -190,8 +288,19 @@ internal sealed partial class PodManager
             return;
         }
 
-        var entry = _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod), (Self: this, Pod: pod));
+        var entry = _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod, fromCheckpoint: false), (Self: this, Pod: pod));
         entry.Worker.Update(pod);
+        if (_checkpoint is not null)
+        {
+            lock (_checkpointSync)
+            {
+                // A worker that finished meanwhile has removed its file; writing it again would resurrect the pod offline.
+                if (_workers.TryGetValue(uid, out var current) && ReferenceEquals(current, entry) && !entry.Worker.Finished)
+                {
+                    _checkpoint.Save(pod);
+                }
+            }
+        }
     }
 
     private void Gone(Pod pod)
@@ -203,11 +312,11 @@ internal sealed partial class PodManager
         }
     }
 
-    private WorkerEntry StartWorker(Pod pod)
+    private WorkerEntry StartWorker(Pod pod, bool fromCheckpoint)
     {
-        var worker = new PodWorker(pod, _cri, _api, _options, _configs!, _probes!, _events!, _time, _loggers.CreateLogger("Drover.Agent.Pods.PodWorker"));
+        var worker = new PodWorker(pod, _cri, _api, _options, _configs!, _probes!, _events!, _reachability, _time, _loggers.CreateLogger("Drover.Agent.Pods.PodWorker"), fromCheckpoint);
         var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
-        LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid);
+        LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid, fromCheckpoint);
         return entry;
     }
 
@@ -225,29 +334,57 @@ internal sealed partial class PodManager
         }
         finally
         {
-            if (!_stopping.IsCancellationRequested && _workers.TryGetValue(worker.Uid, out var entry) && ReferenceEquals(entry.Worker, worker))
+            lock (_checkpointSync)
             {
-                _workers.TryRemove(new KeyValuePair<string, WorkerEntry>(worker.Uid, entry));
+                if (worker.Finished)
+                {
+                    // Torn down for good: a reboot must not bring it back.
+                    _checkpoint?.Remove(worker.Uid);
+                }
+
+                if (!_stopping.IsCancellationRequested && _workers.TryGetValue(worker.Uid, out var entry) && ReferenceEquals(entry.Worker, worker))
+                {
+                    _workers.TryRemove(new KeyValuePair<string, WorkerEntry>(worker.Uid, entry));
+                }
             }
         }
     }
 
-    /// <summary>The kubelet's PLEG in its simplest form: list, diff against the last list, wake the pods that changed.</summary>
+    /// <summary>
+    /// The kubelet's PLEG in its simplest form: list, diff against the last list, wake the pods that changed.
+    /// While CRI does not answer (containerd restarting) the relists back off up to <see cref="RelistBackoffMax"/>
+    /// and nothing is torn down: the containers run on under their shims. The first relist that works again
+    /// wakes every worker, so each re-reads its pod and reports at once.
+    /// </summary>
     private async Task RelistLoopAsync(CancellationToken ct)
     {
         var managed = new Dictionary<string, string> { [PodLabels.ManagedBy] = PodLabels.ManagedByValue };
         var primed = false;
+        var delay = RelistInterval;
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(RelistInterval, _time, ct).ConfigureAwait(false);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
+                UpdatePodsByPhase();
                 var containers = await _cri.ListContainersAsync(new CriV1.ContainerFilter { LabelSelector = { managed } }, ct).ConfigureAwait(false);
                 var sandboxes = await _cri.ListPodSandboxAsync(new CriV1.PodSandboxFilter { LabelSelector = { managed } }, ct).ConfigureAwait(false);
                 var changed = new HashSet<string>(StringComparer.Ordinal);
                 Diff(_lastContainerStates, containers.Select(c => (c.Id, c.State, c.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 Diff(_lastSandboxStates, sandboxes.Select(s => (s.Id, s.State, s.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 primed = true;
+                if (failures > 0)
+                {
+                    LogRelistRecovered(failures);
+                    failures = 0;
+                    delay = RelistInterval;
+                    foreach (var entry in _workers.Values)
+                    {
+                        entry.Worker.Wake();
+                    }
+                }
+
                 foreach (var uid in changed)
                 {
                     if (_workers.TryGetValue(uid, out var entry))
@@ -262,9 +399,38 @@ internal sealed partial class PodManager
             }
             catch (Exception e)
             {
-                LogRelistFailed(e.Message);
+                // One line for the first failure and every tenth: an outage must not flood a small disk with logs.
+                if (failures++ % 10 == 0)
+                {
+                    LogRelistFailed(failures, e.Message);
+                }
+
+                delay = delay * 2 > RelistBackoffMax ? RelistBackoffMax : delay * 2;
             }
         }
+    }
+
+    /// <summary>drover_agent_pods{phase}: every phase is set (0 included) so the series never vanish.</summary>
+    private void UpdatePodsByPhase()
+    {
+        int pending = 0, running = 0, succeeded = 0, failed = 0, unknown = 0;
+        foreach (var entry in _workers.Values)
+        {
+            switch (entry.Worker.Phase)
+            {
+                case "Pending": pending++; break;
+                case "Running": running++; break;
+                case "Succeeded": succeeded++; break;
+                case "Failed": failed++; break;
+                default: unknown++; break;
+            }
+        }
+
+        AgentMetrics.PodsPending.Set(pending);
+        AgentMetrics.PodsRunning.Set(running);
+        AgentMetrics.PodsSucceeded.Set(succeeded);
+        AgentMetrics.PodsFailed.Set(failed);
+        AgentMetrics.PodsUnknown.Set(unknown);
     }
 
     private static void Diff<TState>(Dictionary<string, TState> last, IEnumerable<(string Id, TState State, string? Uid)> current, bool primed, HashSet<string> changedUids)

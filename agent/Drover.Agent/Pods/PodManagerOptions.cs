@@ -40,6 +40,15 @@ public sealed record PodManagerOptions
     /// <summary>The runtime name in containerStatuses[].containerID ("containerd://ID").</summary>
     public string RuntimeName { get; init; } = "containerd";
 
+    /// <summary>Where the accepted pods are checkpointed (DATA/checkpoint/pods); null turns offline autonomy off.</summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>
+    /// Until droverd has answered once, a pod list that takes longer than this (a dead uplink drops packets
+    /// rather than refusing) starts the checkpointed pods while the list goes on.
+    /// </summary>
+    public TimeSpan CheckpointRestoreDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Whether to record Events (Pulling, Started, BackOff, Unhealthy…).</summary>
     public bool RecordEvents { get; init; } = true;
 }

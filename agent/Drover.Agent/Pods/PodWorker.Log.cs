@@ -7,6 +7,12 @@ internal sealed partial class PodWorker
     [LoggerMessage(Level = LogLevel.Warning, Message = "Syncing pod {Namespace}/{Pod} ({Uid}) failed; retrying")]
     private partial void LogSyncFailed(Exception exception, string @namespace, string? pod, string uid);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Namespace}/{Pod}: the container runtime does not answer ({Error}); the pod runs on, retrying")]
+    private partial void LogRuntimeUnavailable(string @namespace, string? pod, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pod {Namespace}/{Pod}: status not written, droverd is unreachable ({Error}); the next sync tries again")]
+    private partial void LogStatusDeferred(string @namespace, string? pod, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod} ({Uid}) stopped and removed: {Why}")]
     private partial void LogPodRemoved(string @namespace, string? pod, string uid, string why);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
 using Drover.Api;
 using Drover.Api.Client;
 using CriV1 = Drover.Agent.Cri.V1;
@@ -82,6 +83,7 @@ internal sealed partial class PodWorker
         var statuses = results.Select(r => WithProbeState(r.Status)).ToList();
 
         var status = PodStatusBuilder.Build(pod, statuses, podIp, _options.NodeIp, now);
+        _phase = status.Phase ?? "Unknown";
         if (PodStatusBuilder.IsTerminal(status.Phase) && !_terminalHandled)
         {
             // As the kubelet: a pod that has finished gives back its network and sandbox.
@@ -296,6 +298,12 @@ internal sealed partial class PodWorker
         }
 
         _nextAttempts[name] = attempt + 1;
+        if (attempt > 0)
+        {
+            // As restartCount counts: any container made again after one that ran (crash, liveness, lost sandbox).
+            AgentMetrics.ContainerRestarts.Inc();
+        }
+
         _events.Record(pod, EventRecorder.Normal, "Created", "Created container " + name, name);
         // Only the latest dead container is kept (it is the lastState); older ones go, as the kubelet's GC does.
         foreach (var old in mine.Skip(latest is null ? 0 : 1))
@@ -409,39 +417,70 @@ internal sealed partial class PodWorker
 
     private async Task WriteStatusAsync(Pod pod, PodStatus status, CancellationToken ct)
     {
+        if (!_confirmed)
+        {
+            // Started from the checkpoint and droverd has not sent the pod yet: it may have been deleted (and
+            // its name reused) meanwhile, so nothing is written on its behalf. The first sync after the list writes.
+            return;
+        }
+
         var bytes = SerializeStatus(status);
         if (_lastStatus is not null && bytes.AsSpan().SequenceEqual(_lastStatus))
         {
             return;
         }
 
-        var current = NewerOf(_statusBase, pod);
-        for (var attempt = 0; attempt < 4; attempt++)
+        if (!_reachability.IsReachable)
         {
-            try
+            LogStatusDeferred(Namespace(pod), pod.Metadata.Name, "the pod manager cannot reach it");
+            return;
+        }
+
+        var current = NewerOf(_statusBase, pod);
+        try
+        {
+            for (var attempt = 0; attempt < 4; attempt++)
             {
-                var written = await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", ct).ConfigureAwait(false);
-                _statusBase = written as Pod ?? current;
-                _lastStatus = bytes;
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409)
-            {
-                // Someone else wrote the pod (a label, a deletion mark): re-read and write ours on top.
-                if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, ct).ConfigureAwait(false) is not Pod fresh
-                    || fresh.Metadata.Uid != _uid)
+                try
+                {
+                    var written = await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", ct).ConfigureAwait(false);
+                    _statusBase = written as Pod ?? current;
+                    _lastStatus = bytes;
+                    return;
+                }
+                catch (ApiClientException e) when (e.Code == 409)
+                {
+                    // Someone else wrote the pod (a label, a deletion mark): re-read and write ours on top.
+                    if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, ct).ConfigureAwait(false) is not Pod fresh
+                        || fresh.Metadata.Uid != _uid)
+                    {
+                        return;
+                    }
+
+                    current = fresh;
+                }
+                catch (ApiClientException e) when (e.Code == 404)
                 {
                     return;
                 }
-
-                current = fresh;
-            }
-            catch (ApiClientException e) when (e.Code == 404)
-            {
-                return;
             }
         }
+        catch (Exception e) when (IsApiUnreachable(e, ct))
+        {
+            // droverd away: the pod runs on; _lastStatus stays, so the next sync (a resync, or the wake-up the
+            // next successful list brings) writes the status then.
+            LogStatusDeferred(Namespace(pod), pod.Metadata.Name, e.Message);
+        }
     }
+
+    /// <summary>droverd unreachable, overloaded or timing out — as opposed to refusing the write.</summary>
+    private static bool IsApiUnreachable(Exception e, CancellationToken ct) => e switch
+    {
+        ApiClientException api => api.Code is 0 or 429 or >= 500,
+        HttpRequestException => true,
+        OperationCanceledException => !ct.IsCancellationRequested,
+        _ => false,
+    };
 
     private static Pod NewerOf(Pod? a, Pod b)
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Drover.Agent.Cri;
+using Drover.Agent.Metrics;
 using Drover.Agent.Probes;
 using Drover.Api;
 using Drover.Api.Client;
@@ -11,7 +13,9 @@ namespace Drover.Agent.Pods;
 /// One pod's worker, as the kubelet's pod_workers.go: a loop fed by a "latest desired pod" slot and a wake
 /// signal, so a burst of updates costs one sync. Each sync re-reads the pod's actual state from CRI and
 /// moves it one step towards the desired state; the worker also wakes on its own (resync, back-off
-/// expiry, probe results). Nothing a sync throws stops the loop.
+/// expiry, probe results). Nothing a sync throws stops the loop. A worker started from the checkpoint
+/// (droverd unreachable) runs the pod but writes no status until droverd has sent the pod itself: only
+/// then is it known that the pod still exists as the checkpoint remembers it.
 /// </summary>
 internal sealed partial class PodWorker : IProbeListener
 {
@@ -21,6 +25,7 @@ internal sealed partial class PodWorker : IProbeListener
     private readonly PodManagerOptions _options;
     private readonly CriConfigFactory _configs;
     private readonly EventRecorder _events;
+    private readonly ApiReachability _reachability;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PodProbers _probers;
@@ -35,11 +40,15 @@ internal sealed partial class PodWorker : IProbeListener
     private int _signalPending;
     private Pod _desired;
     private volatile bool _gone;
+    private volatile bool _confirmed;
+    private volatile bool _finished;
+    private bool _runtimeDown;
+    private volatile string _phase = "Pending";
     private Pod? _statusBase;
     private byte[]? _lastStatus;
     private bool _terminalHandled;
 
-    public PodWorker(Pod pod, CriClient cri, DroverClient api, PodManagerOptions options, CriConfigFactory configs, ProbeRunner probes, EventRecorder events, TimeProvider time, ILogger logger)
+    public PodWorker(Pod pod, CriClient cri, DroverClient api, PodManagerOptions options, CriConfigFactory configs, ProbeRunner probes, EventRecorder events, ApiReachability reachability, TimeProvider time, ILogger logger, bool fromCheckpoint = false)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(cri);
@@ -48,15 +57,18 @@ internal sealed partial class PodWorker : IProbeListener
         ArgumentNullException.ThrowIfNull(configs);
         ArgumentNullException.ThrowIfNull(probes);
         ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(reachability);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _uid = CriConfigFactory.Uid(pod);
         _desired = pod;
+        _confirmed = !fromCheckpoint;
         _cri = cri;
         _api = api;
         _options = options;
         _configs = configs;
         _events = events;
+        _reachability = reachability;
         _time = time;
         _logger = logger;
         _restartBackoff = new RestartBackoff(options.BackoffInitial, options.BackoffMax);
@@ -69,11 +81,18 @@ internal sealed partial class PodWorker : IProbeListener
 
     public string Uid => _uid;
 
-    /// <summary>The latest desired state; replaces whatever the worker has not synced yet.</summary>
+    /// <summary>The worker is done: the pod was torn down for good (deleted, or no longer bound here).</summary>
+    public bool Finished => _finished;
+
+    /// <summary>The phase of the last status the worker built (Pending before its first sync).</summary>
+    public string Phase => _phase;
+
+    /// <summary>The latest desired state from droverd; replaces whatever the worker has not synced yet.</summary>
     public void Update(Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
         Volatile.Write(ref _desired, pod);
+        _confirmed = true;
         Wake();
     }
 
@@ -88,7 +107,15 @@ internal sealed partial class PodWorker : IProbeListener
     {
         if (Interlocked.CompareExchange(ref _signalPending, 1, 0) == 0)
         {
-            _signal.Release();
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // The loop clears the pending flag before it syncs, but a wait its timer won leaves the signal
+                // set: the worker is already due to wake, which is all a wake asks.
+            }
         }
     }
 
@@ -102,11 +129,15 @@ internal sealed partial class PodWorker : IProbeListener
                 Interlocked.Exchange(ref _signalPending, 0);
                 var pod = Volatile.Read(ref _desired);
                 var next = _options.ResyncInterval;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
                     var outcome = await SyncAsync(pod, _gone, ct).ConfigureAwait(false);
+                    AgentMetrics.PodSyncDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    _runtimeDown = false;
                     if (outcome.Finished)
                     {
+                        _finished = true;
                         return;
                     }
 
@@ -120,8 +151,23 @@ internal sealed partial class PodWorker : IProbeListener
                 {
                     return;
                 }
+                catch (CriException e) when (e.IsUnavailable)
+                {
+                    // containerd restarting: the containers run on under their shims; nothing to do but wait (the
+                    // manager's relist wakes this worker when CRI answers again).
+                    AgentMetrics.PodSyncDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    if (!_runtimeDown)
+                    {
+                        // Once per outage and pod: twenty pods retrying every few seconds would flood a small disk.
+                        _runtimeDown = true;
+                        LogRuntimeUnavailable(Namespace(pod), pod.Metadata.Name, e.RuntimeMessage);
+                    }
+
+                    next = _options.BackoffInitial < next ? _options.BackoffInitial : next;
+                }
                 catch (Exception e)
                 {
+                    AgentMetrics.PodSyncDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                     LogSyncFailed(e, Namespace(pod), pod.Metadata.Name, _uid);
                     // A runtime or API hiccup: try again soon, not only at the next resync.
                     next = _options.BackoffInitial < next ? _options.BackoffInitial : next;

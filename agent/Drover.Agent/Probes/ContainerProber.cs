@@ -1,3 +1,4 @@
+using Drover.Agent.Metrics;
 using Drover.Api;
 using Microsoft.Extensions.Logging;
 
@@ -132,6 +133,7 @@ internal sealed partial class ContainerProber : IAsyncDisposable
                     return;
                 }
 
+                AgentMetrics.ProbeRan(kind, outcome.Result == ProbeResult.Success);
                 var changed = state.Record(outcome.Result);
                 if (outcome.Result == ProbeResult.Failure && (state.ConsecutiveCount == 1 || changed))
                 {
