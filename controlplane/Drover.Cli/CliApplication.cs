@@ -19,6 +19,7 @@ internal static class CliApplication
         root.Subcommands.Add(GetCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(DeleteCommand.Create(context));
+        root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

@@ -85,6 +85,8 @@ public static partial class DroverServer
         services.AddSingleton<Authorizer>();
         services.AddSingleton<PodCidrAllocator>();
         services.AddSingleton<WatchEventCache>();
+        services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
+        services.AddSingleton<PodLogEndpoint>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");

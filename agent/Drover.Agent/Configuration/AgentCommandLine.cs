@@ -25,6 +25,7 @@ internal static partial class AgentCommandLine
         new("labels", "Node labels the agent owns: k=v,k2=v2."),
         new("taints", "Node taints the agent owns: key=value:Effect,key:Effect."),
         new("metrics-addr", "host:port for /metrics and /healthz; \"off\" disables them.", "127.0.0.1:9101"),
+        new("serving-addr", "host:port of the HTTPS endpoint that serves container logs to droverd (port 0: any free port); \"off\" disables it.", "0.0.0.0:10250"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
         new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
@@ -115,6 +116,7 @@ internal static partial class AgentCommandLine
         if (dataDir.Length == 0)
             throw Bad("data-dir", dataDir, "must not be empty");
         var metrics = value("metrics-addr")!;
+        var serving = value("serving-addr")!;
         var cniBridge = value("cni-bridge")!;
         if (cniBridge.Length is 0 or > 15 || !BridgePattern().IsMatch(cniBridge))
             throw Bad("cni-bridge", cniBridge, "is not a Linux interface name (1-15 characters of letters, digits, '-', '_', '.')");
@@ -132,6 +134,7 @@ internal static partial class AgentCommandLine
             Labels = ParseLabels(value("labels") ?? ""),
             Taints = ParseTaints(value("taints") ?? ""),
             MetricsAddress = metrics is "off" or "" ? null : ParseEndpoint("metrics-addr", metrics),
+            ServingAddress = serving is "off" or "" ? null : ParseEndpoint("serving-addr", serving, allowAnyPort: true),
             LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
             StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
             ReservedCpu = ParseQuantity("reserved-cpu", value("reserved-cpu")!),
@@ -156,8 +159,8 @@ internal static partial class AgentCommandLine
             ? address
             : throw Bad(flag, value, "is not an IP address of this node");
 
-    private static IPEndPoint ParseEndpoint(string flag, string value) =>
-        IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port is > 0 and <= 65535 && value.Contains(':', StringComparison.Ordinal)
+    private static IPEndPoint ParseEndpoint(string flag, string value, bool allowAnyPort = false) =>
+        IPEndPoint.TryParse(value, out var endpoint) && endpoint.Port is >= 0 and <= 65535 && (endpoint.Port > 0 || allowAnyPort) && value.Contains(':', StringComparison.Ordinal)
             ? endpoint
             : throw Bad(flag, value, "is not an address:port (e.g. 127.0.0.1:9101), or \"off\"");
 

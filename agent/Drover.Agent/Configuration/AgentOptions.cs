@@ -23,6 +23,12 @@ internal sealed record AgentOptions
     /// <summary>Where /metrics and /healthz listen; null turns the endpoint off.</summary>
     public IPEndPoint? MetricsAddress { get; init; } = new(IPAddress.Loopback, 9101);
 
+    /// <summary>
+    /// Where the HTTPS endpoint that serves container logs to droverd listens (the kubelet's port by
+    /// default); null turns it off. Port 0 takes a free port, which is then published on the Node.
+    /// </summary>
+    public IPEndPoint? ServingAddress { get; init; } = new(IPAddress.Any, Api.Client.NodeServing.DefaultPort);
+
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(60);
     public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
@@ -51,4 +57,8 @@ internal sealed record AgentOptions
 
     /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
     public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
+
+    public string ServingCertificatePath => Path.Combine(DataDirectory, "credentials", "serving.crt");
+
+    public string ServingKeyPath => Path.Combine(DataDirectory, "credentials", "serving.key");
 }

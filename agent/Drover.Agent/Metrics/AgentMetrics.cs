@@ -22,6 +22,10 @@ internal static class AgentMetrics
         "drover_agent_node_status_updates_total", "Node status writes, by result (ok, error) and cause (changed, periodic).",
         new CounterConfiguration { LabelNames = ["result", "cause"] });
 
+    public static readonly Counter LogRequests = Prometheus.Metrics.CreateCounter(
+        "drover_agent_log_requests_total", "Container-log requests, by answer: the HTTP status, refused (TLS: not droverd) or busy (too many at once).",
+        new CounterConfiguration { LabelNames = ["result"] });
+
     public static readonly Gauge NodeReady = Prometheus.Metrics.CreateGauge(
         "drover_agent_node_ready", "1 when the node reports Ready=True.");
 

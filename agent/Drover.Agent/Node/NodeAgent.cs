@@ -1,5 +1,8 @@
 using Drover.Agent.Configuration;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Drover.Agent.Cri;
+using Drover.Agent.Logs;
 using Drover.Agent.Metrics;
 using Drover.Agent.Network;
 using Drover.Api;
@@ -26,6 +29,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private LeaseHeartbeat? _heartbeat;
     private NodeStatusReporter? _reporter;
     private MetricsServer? _metrics;
+    private LogServer? _logs;
+    private X509Certificate2? _servingCertificate;
     private NodeRegistration? _pendingRegistration;
 
     public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers)
@@ -55,6 +60,12 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
     public NodeStatusReporter StatusReporter => _reporter ?? throw new InvalidOperationException("the node agent has not started");
 
+    /// <summary>Where container logs are served, or null when serving is off or could not bind.</summary>
+    public System.Net.IPEndPoint? ServingEndpoint => _logs?.LocalEndpoint;
+
+    /// <summary>Log requests being served now.</summary>
+    public int ActiveLogConnections => _logs?.ActiveConnections ?? 0;
+
     private string PodCidrPath => Path.Combine(_options.DataDirectory, "pod-cidr");
 
     public async Task StartAsync(CancellationToken ct)
@@ -71,14 +82,16 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         JoinedThisStart = identity.Joined;
         _api = new DroverClient(settings);
 
-        var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>());
+        // Bound before registering: the Node must carry the real port and the certificate's hash.
+        var serving = StartLogServer(settings);
+        var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>()) { ServingCertificateHash = serving?.Hash };
         var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
 
         var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);
         if (CniConfig.Write(_options.CniConfDirectory, conflist))
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
-        _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions);
+        _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0);
         var reporter = _reporter;
         _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), () =>
         {
@@ -87,6 +100,39 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         });
         _heartbeat.SetNodeUid(node?.Metadata.Uid);
         _pendingRegistration = node is null ? registration : null;
+    }
+
+    /// <summary>
+    /// Starts the container-log endpoint. A port that cannot be bound is logged, not fatal: running the
+    /// node's pods matters more than serving their logs, and the Node then says no port.
+    /// </summary>
+    private (string Hash, int Port)? StartLogServer(ClientSettings settings)
+    {
+        if (_options.ServingAddress is not { } address)
+            return null;
+        var ca = settings.CaCertificates();
+        if (ca.Count == 0)
+        {
+            Log.ServingWithoutCa(_logger, _options.CredentialPath);
+            return null;
+        }
+
+        _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _time);
+        var locator = new ContainerLogLocator(_cri);
+        var streamer = new ContainerLogStreamer(locator, _time, _loggers.CreateLogger<ContainerLogStreamer>());
+        var server = new LogServer(address, _servingCertificate, new ClientCertificatePolicy(ca), locator, streamer, _loggers.CreateLogger<LogServer>());
+        try
+        {
+            server.Start();
+        }
+        catch (SocketException e)
+        {
+            Log.ServingFailed(_logger, address, e.Message);
+            return null;
+        }
+
+        _logs = server;
+        return (NodeServing.CertificateHash(_servingCertificate), server.LocalEndpoint.Port);
     }
 
     /// <summary>Runs the heartbeat and the status reporter (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
@@ -188,6 +234,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     {
         if (_metrics is not null)
             await _metrics.DisposeAsync().ConfigureAwait(false);
+        if (_logs is not null)
+            await _logs.DisposeAsync().ConfigureAwait(false);
+        _servingCertificate?.Dispose();
         _api?.Dispose();
     }
 
@@ -201,6 +250,12 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "cannot register the node yet ({Error}); retrying in {Delay}")]
         public static partial void RegisterRetry(ILogger logger, string error, TimeSpan delay);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "cannot serve container logs on {Address}: {Error}; the node runs without (drover logs will say so)")]
+        public static partial void ServingFailed(ILogger logger, System.Net.IPEndPoint address, string error);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "the node credential {Path} holds no cluster CA; container logs are not served (callers could not be checked)")]
+        public static partial void ServingWithoutCa(ILogger logger, string path);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "droverd now gives this node podCIDR {Current} but the node runs with {Previous}; restart the agent to switch")]
         public static partial void PodCidrChanged(ILogger logger, string previous, string current);

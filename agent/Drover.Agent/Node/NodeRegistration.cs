@@ -29,6 +29,12 @@ internal sealed partial class NodeRegistration
         _logger = logger;
     }
 
+    /// <summary>
+    /// SHA-256 of the agent's serving certificate, published as <see cref="NodeServing.CertificateHashAnnotation"/>
+    /// for droverd to pin; null (serving off) removes the annotation so no stale pin outlives the endpoint.
+    /// </summary>
+    public string? ServingCertificateHash { get; init; }
+
     /// <summary>The labels the agent sets: its flags plus the well-known ones (which win).</summary>
     public static Dictionary<string, string> DesiredLabels(AgentOptions options)
     {
@@ -54,10 +60,10 @@ internal sealed partial class NodeRegistration
                 Api.Node stored;
                 if (existing is null)
                 {
-                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints)!, ct).ConfigureAwait(false);
+                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash)!, ct).ConfigureAwait(false);
                     Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
                 }
-                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints) is { } updated)
+                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash) is { } updated)
                 {
                     stored = (Api.Node)await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, ct).ConfigureAwait(false);
                     Log.Reconciled(_logger, _options.NodeName);
@@ -81,7 +87,7 @@ internal sealed partial class NodeRegistration
     /// The Node to write so that the agent's labels and taints are as desired, or null when <paramref name="existing"/>
     /// already is. Pure: labels and taints the agent does not own are kept.
     /// </summary>
-    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints)
+    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(taints);
@@ -89,6 +95,9 @@ internal sealed partial class NodeRegistration
         var ownedTaints = string.Join(',', taints.Select(TaintKey).Order(StringComparer.Ordinal));
         if (existing is null)
         {
+            var annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [OwnedLabelsAnnotation] = ownedLabels, [OwnedTaintsAnnotation] = ownedTaints };
+            if (servingCertificateHash is not null)
+                annotations[NodeServing.CertificateHashAnnotation] = servingCertificateHash;
             return new Api.Node
             {
                 ApiVersion = "v1",
@@ -97,15 +106,15 @@ internal sealed partial class NodeRegistration
                 {
                     Name = nodeName,
                     Labels = new Dictionary<string, string>(labels, StringComparer.Ordinal),
-                    Annotations = new() { [OwnedLabelsAnnotation] = ownedLabels, [OwnedTaintsAnnotation] = ownedTaints },
+                    Annotations = annotations,
                 },
                 Spec = new NodeSpec { Taints = taints.Count > 0 ? [.. taints] : null },
             };
         }
 
-        var annotations = existing.Metadata.Annotations ?? [];
-        var previousLabels = Split(annotations.GetValueOrDefault(OwnedLabelsAnnotation));
-        var previousTaints = Split(annotations.GetValueOrDefault(OwnedTaintsAnnotation));
+        var existingAnnotations = existing.Metadata.Annotations ?? [];
+        var previousLabels = Split(existingAnnotations.GetValueOrDefault(OwnedLabelsAnnotation));
+        var previousTaints = Split(existingAnnotations.GetValueOrDefault(OwnedTaintsAnnotation));
 
         var newLabels = new Dictionary<string, string>(existing.Metadata.Labels ?? [], StringComparer.Ordinal);
         foreach (var key in previousLabels.Where(k => !labels.ContainsKey(k)))
@@ -120,11 +129,15 @@ internal sealed partial class NodeRegistration
         foreach (var taint in taints)
             newTaints.Add((existing.Spec.Taints ?? []).FirstOrDefault(t => TaintKey(t) == TaintKey(taint) && t.Value == taint.Value) ?? taint);
 
-        var newAnnotations = new Dictionary<string, string>(annotations, StringComparer.Ordinal)
+        var newAnnotations = new Dictionary<string, string>(existingAnnotations, StringComparer.Ordinal)
         {
             [OwnedLabelsAnnotation] = ownedLabels,
             [OwnedTaintsAnnotation] = ownedTaints,
         };
+        if (servingCertificateHash is null)
+            newAnnotations.Remove(NodeServing.CertificateHashAnnotation);
+        else
+            newAnnotations[NodeServing.CertificateHashAnnotation] = servingCertificateHash;
 
         var sameLabels = SameDictionary(existing.Metadata.Labels, newLabels);
         var sameAnnotations = SameDictionary(existing.Metadata.Annotations, newAnnotations);

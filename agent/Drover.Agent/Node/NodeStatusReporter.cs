@@ -29,8 +29,10 @@ internal sealed partial class NodeStatusReporter
     private DateTimeOffset _lastPostedAt;
     private volatile bool _forced;
     private long _lastCheckTicks;
+    private readonly int _servingPort;
 
-    public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null)
+    /// <param name="servingPort">The port the log endpoint is bound to, published as daemonEndpoints.kubeletEndpoint; 0 when it is off.</param>
+    public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null, int servingPort = 0)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(cri);
@@ -44,6 +46,7 @@ internal sealed partial class NodeStatusReporter
         _logger = logger;
         _conditions = new NodeConditions(time);
         _lastCheckTicks = time.GetUtcNow().UtcTicks;
+        _servingPort = servingPort;
         // Seeded from the stored Node so an agent restart does not reset lastTransitionTime.
         _lastConditions = previousConditions;
         _staticInfo = new NodeSystemInfo
@@ -187,6 +190,7 @@ internal sealed partial class NodeStatusReporter
                 new NodeAddress { Type = "Hostname", Address = _options.NodeName },
             ],
             NodeInfo = _staticInfo with { ContainerRuntimeVersion = _runtimeVersion ?? "" },
+            DaemonEndpoints = new NodeDaemonEndpoints { KubeletEndpoint = new DaemonEndpoint { Port = _servingPort } },
         };
     }
 
@@ -252,6 +256,7 @@ internal sealed partial class NodeStatusReporter
         || !SameQuantities(left.Allocatable, right.Allocatable)
         || !(left.Addresses ?? []).SequenceEqual(right.Addresses ?? [])
         || left.NodeInfo != right.NodeInfo
+        || left.DaemonEndpoints?.KubeletEndpoint?.Port != right.DaemonEndpoints?.KubeletEndpoint?.Port
         || NodeConditions.Differ(left.Conditions, right.Conditions);
 
     private static bool SameQuantities(Dictionary<string, Quantity>? left, Dictionary<string, Quantity>? right) =>

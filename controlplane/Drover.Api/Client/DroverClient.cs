@@ -115,6 +115,41 @@ public sealed class DroverClient : IDisposable
     public Task<byte[]> SendRawAsync(HttpMethod method, string path, byte[]? body, string? contentType, CancellationToken ct = default) =>
         SendAsync(method, path, body, contentType, ct);
 
+    /// <summary>
+    /// GET of a path whose body is read as it arrives (a followed log): the request timeout covers the
+    /// answer's status and headers only. Errors are thrown as for every call; dispose the stream when done.
+    /// </summary>
+    public async Task<Stream> GetStreamAsync(string path, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        HttpResponseMessage response;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(RequestTimeout);
+            response = await SendCoreAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+            return await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The path of a pod's log, with its query (kubectl's parameters).</summary>
+    public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false) =>
+        ObjectPath(ResourceTypes.Pods, ns, pod) + "/log" + Query(
+            ("container", container),
+            ("follow", follow ? "true" : null),
+            ("tailLines", tailLines?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("timestamps", timestamps ? "true" : null),
+            ("previous", previous ? "true" : null));
+
     /// <summary>Streams watch events until the server ends the stream or <paramref name="ct"/> is cancelled.</summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, string? resourceVersion = null, string? labelSelector = null, string? fieldSelector = null, bool bookmarks = false, [EnumeratorCancellation] CancellationToken ct = default)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Drover.Api;
 
 public sealed record Node : KubeObject
@@ -32,6 +34,20 @@ public sealed record NodeStatus
     public List<NodeCondition>? Conditions { get; init; }
     public List<NodeAddress>? Addresses { get; init; }
     public NodeSystemInfo? NodeInfo { get; init; }
+    public NodeDaemonEndpoints? DaemonEndpoints { get; init; }
+}
+
+/// <summary>Endpoints of the daemons on the node; the agent's HTTPS endpoint is the kubelet's.</summary>
+public sealed record NodeDaemonEndpoints
+{
+    public DaemonEndpoint? KubeletEndpoint { get; init; }
+}
+
+public sealed record DaemonEndpoint
+{
+    /// <summary>Capitalised in JSON, as Kubernetes' DaemonEndpoint has it (<c>json:"Port"</c>).</summary>
+    [JsonPropertyName("Port")]
+    public int Port { get; init; }
 }
 
 public sealed record NodeCondition

@@ -6,6 +6,8 @@ internal static class NodeValidation
     public static void Validate(Node node, ErrorList errors)
     {
         MetadataValidation.Validate(node.Metadata, namespaced: false, NameRules.Dns1123Subdomain, errors);
+        if (node.Status?.DaemonEndpoints?.KubeletEndpoint is { Port: < 0 or > 65535 } kubelet)
+            errors.Invalid("status.daemonEndpoints.kubeletEndpoint.Port", kubelet.Port, "must be between 0 and 65535, inclusive");
         var spec = node.Spec;
         if (spec is null)
             return;

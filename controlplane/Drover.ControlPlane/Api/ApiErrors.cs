@@ -34,6 +34,7 @@ public static class ApiErrors
     }
 
     public static Status BadRequest(string message) => Make(400, "BadRequest", message);
+    public static Status NotFound(string message) => Make(404, "NotFound", message);
     public static Status Unauthorized() => Make(401, "Unauthorized", "Unauthorized: a valid bearer token is required");
     public static Status Forbidden(string message) => Make(403, "Forbidden", message);
     public static Status MethodNotAllowed(string method, string what) => Make(405, "MethodNotAllowed", $"the server does not allow {method} on {what}");

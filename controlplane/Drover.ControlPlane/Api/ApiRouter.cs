@@ -16,11 +16,14 @@ public sealed partial class ApiRouter
     private readonly ApiMetrics _metrics;
     private readonly ILogger<ApiRouter> _logger;
     private readonly Authorizer _authorizer;
+    private readonly PodLogEndpoint _logs;
 
-    public ApiRouter(ResourceEndpoints endpoints, ApiMetrics metrics, Authorizer authorizer, ILogger<ApiRouter> logger)
+    public ApiRouter(ResourceEndpoints endpoints, PodLogEndpoint logs, ApiMetrics metrics, Authorizer authorizer, ILogger<ApiRouter> logger)
     {
         ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(logs);
         _authorizer = authorizer;
+        _logs = logs;
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
@@ -90,6 +93,8 @@ public sealed partial class ApiRouter
                 "PATCH" => e.PatchAsync(context, path, statusOnly: true),
                 _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, $"{path.Type.Plural}/status")),
             },
+            // Authorised above as get on pods/log: nodes are refused, as Kubernetes' node authorizer refuses kubelets.
+            "log" when path.Type == ResourceTypes.Pods && !path.IsCollection => _logs.HandleAsync(context, path),
             "scale" when path.Type.HasScale => method switch
             {
                 "GET" => e.GetScaleAsync(context, path),

@@ -23,6 +23,7 @@ public sealed class AgentOptionsTests
         Assert.Equal("/var/lib/drover/agent", options.DataDirectory);
         Assert.Equal("/run/containerd/containerd.sock", options.ContainerdSocket);
         Assert.Equal(IPEndPoint.Parse("127.0.0.1:9101"), options.MetricsAddress);
+        Assert.Equal(IPEndPoint.Parse("0.0.0.0:10250"), options.ServingAddress);
         Assert.Equal(TimeSpan.FromSeconds(10), options.LeaseInterval);
         Assert.Equal(TimeSpan.FromSeconds(60), options.StatusInterval);
         Assert.Equal(Quantity.Parse("100m"), options.ReservedCpu);
@@ -54,6 +55,8 @@ public sealed class AgentOptionsTests
     [InlineData("--taints", "gpu=yes:Sometimes", "--taints: \"gpu=yes:Sometimes\" has an effect other than")]
     [InlineData("--labels", "novalue", "--labels: \"novalue\" is not key=value")]
     [InlineData("--metrics-addr", "localhost", "--metrics-addr: \"localhost\"")]
+    [InlineData("--metrics-addr", "127.0.0.1:0", "--metrics-addr: \"127.0.0.1:0\"")]
+    [InlineData("--serving-addr", "10250", "--serving-addr: \"10250\" is not an address:port")]
     [InlineData("--node-ip", "10.0.0.300", "--node-ip: \"10.0.0.300\"")]
     [InlineData("--node-name", "Edge_1", "--node-name: \"Edge_1\"")]
     [InlineData("--cni-bridge", "a-very-long-bridge-name", "--cni-bridge: \"a-very-long-bridge-name\"")]
@@ -63,6 +66,17 @@ public sealed class AgentOptionsTests
 
         Assert.StartsWith(expected, message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData("off", null)]
+    [InlineData("127.0.0.1:0", "127.0.0.1:0")]
+    [InlineData("10.0.0.5:10250", "10.0.0.5:10250")]
+    public void Parse_ServingAddr_OffOrAnyPortAccepted(string value, string? expected)
+    {
+        var options = Parse("--serving-addr", value);
+
+        Assert.Equal(expected is null ? null : IPEndPoint.Parse(expected), options.ServingAddress);
     }
 
     [Fact]

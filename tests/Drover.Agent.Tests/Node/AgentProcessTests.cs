@@ -23,7 +23,7 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
         {
             RepoPaths.Agent, "--server", env.Server.ToString(), "--token", env.JoinToken, "--node-name", NodeName,
             "--data-dir", dataDirectory, "--containerd-socket", env.SocketPath, "--cni-conf-dir", env.CniConfDirectory,
-            "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--metrics-addr", "off", "--lease-interval", "1s",
+            "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--metrics-addr", "off", "--serving-addr", "127.0.0.1:0", "--lease-interval", "1s",
         })
             info.ArgumentList.Add(arg);
         var process = Process.Start(info)!;

@@ -35,6 +35,8 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
             Labels = new Dictionary<string, string> { ["drover.io/test"] = "node" },
             Taints = [new Taint { Key = "drover.io/test", Value = "yes", Effect = "PreferNoSchedule" }],
             MetricsAddress = metricsPort == 0 ? null : new IPEndPoint(IPAddress.Loopback, metricsPort),
+            // Never the real kubelet port: several agents run at once in these tests.
+            ServingAddress = new IPEndPoint(IPAddress.Loopback, 0),
             LeaseInterval = TimeSpan.FromSeconds(1),
             CniConfDirectory = environment.CniConfDirectory,
             CniBridge = environment.Bridge,

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Api.Client;
 
 namespace Drover.Agent.Node.Tests;
 
@@ -40,5 +41,20 @@ public sealed class NodeRegistrationTests
         Assert.False(after.Metadata.Labels!.ContainsKey("zone"));
         Assert.Equal("ops", after.Metadata.Labels["owner"]);
         Assert.Equal("maintenance", Assert.Single(after.Spec.Taints!).Key);
+    }
+
+    [Fact]
+    public void Reconcile_ServingCertificateHash_PublishedThenReplacedThenRemoved()
+    {
+        var created = NodeRegistration.Reconcile(null, "edge-1", Labels, [], "aa")!;
+        Assert.Equal("aa", created.Metadata.Annotations![NodeServing.CertificateHashAnnotation]);
+        Assert.Null(NodeRegistration.Reconcile(created, "edge-1", Labels, [], "aa"));
+
+        var replaced = NodeRegistration.Reconcile(created, "edge-1", Labels, [], "bb")!;
+        Assert.Equal("bb", replaced.Metadata.Annotations![NodeServing.CertificateHashAnnotation]);
+
+        // Serving turned off: no stale pin may stay behind for droverd to trust.
+        var off = NodeRegistration.Reconcile(replaced, "edge-1", Labels, [], null)!;
+        Assert.False(off.Metadata.Annotations!.ContainsKey(NodeServing.CertificateHashAnnotation));
     }
 }

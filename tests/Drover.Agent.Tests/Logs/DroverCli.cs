@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+using Drover.Testing;
+
+namespace Drover.Agent.Logs.Tests;
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// The built drover CLI as a user runs it, pointed at a real droverd through DROVER_CONFIG (the pattern of
+/// Drover.ControlPlane.Tests' CliRunner), plus a running form for commands that stream (logs -f).
+/// </summary>
+internal sealed class DroverCli : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private Task _pumps = Task.CompletedTask;
+    private bool _disposed;
+
+    private DroverCli(Process process) => _process = process;
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+                return _stdout.ToString();
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+                return _stderr.ToString();
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<CliResult> RunAsync(DroverdProcess server, params string[] args)
+    {
+        using var cli = Start(server, args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await cli._process.WaitForExitAsync(timeout.Token);
+        await cli._pumps.WaitAsync(timeout.Token);
+        return new CliResult(cli._process.ExitCode, cli.Stdout, cli.Stderr);
+    }
+
+    public static DroverCli Start(DroverdProcess server, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(RepoPaths.Cli);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
+        var cli = new DroverCli(Process.Start(info)!);
+        // Character by character, not line by line: a test waits for text as soon as it is printed.
+        cli._pumps = Task.WhenAll(PumpAsync(cli._process.StandardOutput, cli._stdout), PumpAsync(cli._process.StandardError, cli._stderr));
+        return cli;
+    }
+
+    /// <summary>Waits until stdout holds <paramref name="text"/>; fails with what was printed.</summary>
+    public async Task WaitForStdoutAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"drover did not print \"{text}\" within {timeout}; stdout:\n{Stdout}\nstderr:\n{Stderr}");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            lock (into)
+                into.Append(buffer, 0, read);
+        }
+    }
+
+    /// <summary>Kills the CLI if it still runs (a user's Ctrl-C, as far as droverd can tell).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        _process.Dispose();
+    }
+}
