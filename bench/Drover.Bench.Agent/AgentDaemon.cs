@@ -15,9 +15,18 @@ internal sealed class AgentDaemon : IAsyncDisposable
 {
     private readonly ChildProcess _process;
 
+    private readonly Func<int> _errors;
+    private readonly Func<int> _warnings;
+    private readonly Func<int> _deadReadinessLoops;
+
     private AgentDaemon(ChildProcess process, string nodeName, IPEndPoint metrics, double startToReadyMs)
     {
         _process = process;
+        // Counted from the log because the agent has no metric for them; the figures with pods depend on these loops.
+        // Counting starts once the node is Ready, before the first measured phase.
+        _errors = process.CountLines(" fail: ");
+        _warnings = process.CountLines(" warn: ");
+        _deadReadinessLoops = process.CountLines("The Readiness probe loop of container");
         NodeName = nodeName;
         Metrics = metrics;
         StartToReadyMs = startToReadyMs;
@@ -26,6 +35,13 @@ internal sealed class AgentDaemon : IAsyncDisposable
     public string NodeName { get; }
     public int Pid => _process.Pid;
     public IPEndPoint Metrics { get; }
+
+    /// <summary>Lines the agent logged at Error ("fail:") and Warning level since its node was Ready.</summary>
+    public int Errors => _errors();
+    public int Warnings => _warnings();
+
+    /// <summary>Readiness probe loops that ended with an exception: their containers are no longer probed.</summary>
+    public int DeadReadinessLoops => _deadReadinessLoops();
 
     /// <summary>From starting the process to droverd reporting the node Ready=True.</summary>
     public double StartToReadyMs { get; }

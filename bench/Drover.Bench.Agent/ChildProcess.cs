@@ -63,6 +63,15 @@ internal sealed class ChildProcess : IAsyncDisposable
         return seen.Task;
     }
 
+    /// <summary>Counts the lines containing <paramref name="text"/> from now on; the returned function reads the count.</summary>
+    public Func<int> CountLines(string text)
+    {
+        var count = 0;
+        lock (_gate)
+            _listeners.Add(line => { if (line.Contains(text, StringComparison.Ordinal)) Interlocked.Increment(ref count); });
+        return () => Volatile.Read(ref count);
+    }
+
     private void OnLine(string? line)
     {
         if (line is null)

@@ -72,6 +72,7 @@ try
         Log($"{options.Pods} pods: settling {options.Settle.TotalSeconds:0} s, then memory and {options.CpuWindow.TotalSeconds:0} s of CPU");
         await Task.Delay(options.Settle, ct);
         results.MemoryWithPods = ProcFs.Memory(agent.Pid);
+        results.DeadReadinessLoopsInWindow = agent.DeadReadinessLoops;
         load = Load();
         results.CpuWithPods = await CpuWindow.MeasureAsync(agent.Pid, options.CpuWindow, Out($"cpu-{options.Pods}pods.txt"), ct);
         results.LoadDuringCpuWithPods = $"{load} → {Load()}";
@@ -93,6 +94,7 @@ try
                 results.Problems.Add($"clean-up: {e.Message}");
             }
         }
+        (results.AgentErrors, results.AgentWarnings, results.DeadReadinessLoops) = (agent.Errors, agent.Warnings, agent.DeadReadinessLoops);
         Log("stopping drover-agent and droverd");
     }
 }

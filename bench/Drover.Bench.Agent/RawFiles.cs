@@ -69,6 +69,10 @@ internal static class RawFiles
         Latency("bind.http_ok", [.. r.Bind.Select(s => s.HttpOkMs)]);
         Latency("bind.ready", [.. r.Bind.Select(s => s.ReadyMs)]);
         figures["pods_running"] = r.PodsRunning;
+        figures["agent.errors_logged"] = r.AgentErrors;
+        figures["agent.warnings_logged"] = r.AgentWarnings;
+        figures["agent.dead_readiness_loops"] = r.DeadReadinessLoops;
+        figures["agent.dead_readiness_loops_before_cpu_window"] = r.DeadReadinessLoopsInWindow;
         // JSON has no NaN: a figure the run did not get is left out.
         var measured = figures.Where(f => double.IsFinite(f.Value)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
         return File.WriteAllTextAsync(path, JsonSerializer.Serialize(new SortedDictionary<string, double>(measured, StringComparer.Ordinal), new JsonSerializerOptions { WriteIndented = true }), ct);

@@ -30,7 +30,7 @@ internal static class Report
         md.AppendLine($"| RSS idle, 0 pods (VmRSS; Pss) | {Mem(r.MemoryIdle)} | ≤ {IdleRssTargetMiB} MiB | {V(r.MemoryIdle?.VmRss <= IdleRssTargetMiB * MiB, r.MemoryIdle is null)} |");
         md.AppendLine($"| RSS with {o.Pods} pods (VmRSS; Pss) | {Mem(r.MemoryWithPods)} | ≤ {PodsRssTargetMiB} MiB | {V(r.MemoryWithPods?.VmRss <= PodsRssTargetMiB * MiB, r.MemoryWithPods is null)} |");
         md.AppendLine($"| Idle CPU over {o.CpuWindow.TotalSeconds:0} s, 0 pods | {Cpu(r.CpuIdle)} | ≤ {IdleCpuTargetPercent} % | {V(r.CpuIdle?.PercentOfCore <= IdleCpuTargetPercent, r.CpuIdle is null)} |");
-        md.AppendLine($"| CPU over {o.CpuWindow.TotalSeconds:0} s with {o.Pods} pods (each probed every 1 s) | {Cpu(r.CpuWithPods)} | (none) | |");
+        md.AppendLine($"| CPU over {o.CpuWindow.TotalSeconds:0} s with {r.PodsRunning} pods ({Alive(r)} of their readiness probes still running, period 1 s) | {Cpu(r.CpuWithPods)} | (none) | |");
         md.AppendLine($"| bind→Ready=True p50 / raw CRI floor p50 | {F(ready.P50)} / {F(floor.P50)} ms = **{Ratio(ready.P50, floor.P50)}** | ≤ {FloorRatioTarget}× | {V(ready.P50 <= FloorRatioTarget * floor.P50, ready.Count == 0 || floor.Count == 0)} |");
         md.AppendLine($"| bind→first HTTP 200 p50 / raw CRI floor p50 | {F(http.P50)} / {F(floor.P50)} ms = **{Ratio(http.P50, floor.P50)}** | ≤ {FloorRatioTarget}× | {V(http.P50 <= FloorRatioTarget * floor.P50, http.Count == 0 || floor.Count == 0)} |");
         md.AppendLine($"| bind→Ready=True p99 (max of {ready.Count}) | {F(ready.P99)} ms | ≤ {P99TargetMs} ms | {V(ready.P99 <= P99TargetMs, ready.Count == 0)} |");
@@ -65,11 +65,15 @@ internal static class Report
         md.AppendLine("| Window | CPU s (utime+stime) | Wall s | % of one core | Load (1 min) start → end |");
         md.AppendLine("|---|---:|---:|---:|---|");
         CpuRow("0 pods, right after the memory reading", r.CpuIdle, r.LoadDuringCpuIdle);
-        CpuRow($"{r.PodsRunning} pods, right after the memory reading", r.CpuWithPods, r.LoadDuringCpuWithPods);
+        CpuRow($"{r.PodsRunning} pods ({Alive(r)} readiness probes running), right after the memory reading", r.CpuWithPods, r.LoadDuringCpuWithPods);
         md.AppendLine();
         md.AppendLine($"The agent ran with production defaults (lease every 10 s, node status on change and every 60 s, Information logging). " +
             $"Its node was Ready {F(r.NodeReadyMs)} ms after the process started. CPU is read from /proc/PID/stat only (no API calls or " +
             "scrapes during a window; a tick is 10 ms, so the 0-pod figure has a resolution of ±0.02 % over 60 s).");
+        md.AppendLine();
+        md.AppendLine($"drover-agent logged {r.AgentErrors} errors and {r.AgentWarnings} warnings after its node was Ready (drover-agent.log); " +
+            $"{r.DeadReadinessLoops} of the bind pods' readiness probe loops ended with an exception ({r.DeadReadinessLoopsInWindow} before the CPU window with pods began), " +
+            "and those pods' readiness is no longer probed.");
         if (r.Problems.Count > 0)
         {
             md.AppendLine();
@@ -103,6 +107,8 @@ internal static class Report
                 md.AppendLine($"| {what} | {w.CpuSeconds.ToString("0.00", CultureInfo.InvariantCulture)} | {w.WallSeconds.ToString("0.0", CultureInfo.InvariantCulture)} | {Pct(w.PercentOfCore)} | {load} |");
         }
     }
+
+    private static string Alive(RunResults r) => r.CpuWithPods is null ? "n/a" : (r.PodsRunning - r.DeadReadinessLoopsInWindow).ToString(CultureInfo.InvariantCulture);
 
     private static string V(bool? met, bool missing = false) => missing || met is null ? "n/a" : met.Value ? "✔" : "✘";
 

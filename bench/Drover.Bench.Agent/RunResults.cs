@@ -16,6 +16,12 @@ internal sealed class RunResults
     public string? LoadDuringCpuWithPods { get; set; }
     public int PodsRunning { get; set; }
 
+    /// <summary>Of the bind pods' readiness probe loops, how many had died when the CPU window with pods began.</summary>
+    public int DeadReadinessLoopsInWindow { get; set; }
+    public int AgentErrors { get; set; }
+    public int AgentWarnings { get; set; }
+    public int DeadReadinessLoops { get; set; }
+
     /// <summary>What went wrong, in the order it happened; printed under the tables.</summary>
     public List<string> Problems { get; } = [];
 }
