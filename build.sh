@@ -196,10 +196,15 @@ cmd_down() {
   stop_pid droverd "$(pid_file)"
 }
 
+# ./build.sh bench [controlplane|agent]: both by default; one failing does not skip the other.
 cmd_bench() {
+  local which=${1:-all} status=0
+  case "$which" in all|controlplane|agent) ;; *) die "usage: ./build.sh bench [controlplane|agent]" ;; esac
   cmd_deps
   cmd_publish
-  "$ROOT/bench/run.sh" "$@"
+  if [ "$which" != agent ]; then "$ROOT/bench/run.sh" || status=$?; fi
+  if [ "$which" != controlplane ]; then "$ROOT/bench/agent.sh" || status=$?; fi
+  return "$status"
 }
 
 case "${1:-}" in
