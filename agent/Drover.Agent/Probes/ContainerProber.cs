@@ -11,6 +11,8 @@ namespace Drover.Agent.Probes;
 /// </summary>
 internal sealed partial class ContainerProber : IAsyncDisposable
 {
+    private static readonly TimeSpan WarmUpFirstRetry = TimeSpan.FromMilliseconds(100);
+
     private readonly ProbeRunner _runner;
     private readonly TimeProvider _time;
     private readonly IProbeListener _listener;
@@ -115,6 +117,12 @@ internal sealed partial class ContainerProber : IAsyncDisposable
                 await Task.Delay(wait, _time, ct).ConfigureAwait(false);
             }
 
+            // Until a readiness probe first passes, retry sooner than its period (100 ms, doubling up to the period):
+            // the first probes of a fresh container race its listen(), and one lost race would otherwise keep a
+            // ready container out of its Service for a whole period. Only readiness: it starts as failed, so the
+            // extra early failures change nothing, whereas startup and liveness failures count toward a restart.
+            var warmUp = kind == ProbeKind.Readiness ? WarmUpFirstRetry : settings.Period;
+            var everPassed = false;
             while (!ct.IsCancellationRequested)
             {
                 var target = _target;
@@ -146,7 +154,15 @@ internal sealed partial class ContainerProber : IAsyncDisposable
                     return;
                 }
 
-                await Task.Delay(settings.Period, _time, ct).ConfigureAwait(false);
+                everPassed |= outcome.Result == ProbeResult.Success;
+                var delay = settings.Period;
+                if (!everPassed && warmUp < settings.Period)
+                {
+                    delay = warmUp;
+                    warmUp += warmUp;
+                }
+
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
