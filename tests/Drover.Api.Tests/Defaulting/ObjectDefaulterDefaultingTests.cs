@@ -265,6 +265,16 @@ public class ObjectDefaulterDefaultingTests
     }
 
     [Fact]
+    public void ApplyDefaults_NodeWithEmptySpecInYaml_GetsAnEmptySpec()
+    {
+        var input = (Node)ObjectDecoder.Decode(System.Text.Encoding.UTF8.GetBytes("{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"edge-1\"},\"spec\":null}"), out _);
+
+        var node = (Node)ObjectDefaulter.ApplyDefaults(input);
+
+        Assert.NotNull(node.Spec);
+    }
+
+    [Fact]
     public void ApplyDefaults_Endpoints_GetTcpPorts()
     {
         var input = new Endpoints { Metadata = new ObjectMeta { Name = "web" }, Subsets = [new EndpointSubset { Ports = [new EndpointPort { Port = 80 }] }] };
