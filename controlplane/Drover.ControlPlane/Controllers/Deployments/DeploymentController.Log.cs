@@ -16,4 +16,7 @@ public sealed partial class DeploymentController
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "Deployment {Key}: deleted old ReplicaSet {Name} (revision {Revision}) beyond the revision history limit")]
     private static partial void LogHistoryCleaned(ILogger logger, string key, string name, long revision);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Debug, Message = "Deployment {Key} sync hit a conflict; retrying: {Reason}")]
+    private static partial void LogSyncConflict(ILogger logger, string key, string reason);
 }

@@ -13,4 +13,7 @@ public sealed partial class ReplicaSetController
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "ReplicaSet {Namespace}/{Name} released pod {Pod}: it no longer matches the selector")]
     private static partial void LogReleased(ILogger logger, string @namespace, string name, string pod);
+
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "ReplicaSet {Key} sync hit a conflict; retrying: {Reason}")]
+    private static partial void LogSyncConflict(ILogger logger, string key, string reason);
 }

@@ -58,7 +58,16 @@ public sealed partial class ReplicaSetController : BackgroundService
         {
             return;
         }
-        await _queue.RunAsync(Workers, SyncAsync, (key, e) => LogSyncFailed(_logger, e, key), stoppingToken).ConfigureAwait(false);
+        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
+    }
+
+    private void OnSyncFailed(string key, Exception e)
+    {
+        // A conflict only means the cache was behind our own or someone's write: routine, retried at once.
+        if (e is ApiException { Status.Code: 409 })
+            LogSyncConflict(_logger, key, e.Message);
+        else
+            LogSyncFailed(_logger, e, key);
     }
 
     public override void Dispose()
