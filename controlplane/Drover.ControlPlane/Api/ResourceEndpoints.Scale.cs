@@ -18,6 +18,26 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch, ct).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await UpdateScaleOnceAsync(context, path, isPatch, json, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (ScaleConflictException) when (attempt < MaxPatchAttempts)
+            {
+                // No resourceVersion asked for: a controller's status write in between is no conflict.
+            }
+            catch (ScaleConflictException e)
+            {
+                throw e.Inner;
+            }
+        }
+    }
+
+    private async Task UpdateScaleOnceAsync(HttpContext context, ApiPath path, bool isPatch, byte[] json, CancellationToken ct)
+    {
         var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         var current = ToScale(owner);
         Scale requested;
@@ -45,7 +65,15 @@ public sealed partial class ResourceEndpoints
             _ => throw new ApiException(ApiErrors.PathNotFound(context.Request.Path)),
         };
         rescaled = rescaled with { Metadata = rescaled.Metadata with { ResourceVersion = requested.Metadata.ResourceVersion } };
-        var updated = await _service.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
+        KubeObject updated;
+        try
+        {
+            updated = await _service.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Status.Code == 409 && (requested.Metadata.ResourceVersion is null || requested.Metadata.ResourceVersion == owner.Metadata.ResourceVersion && isPatch))
+        {
+            throw new ScaleConflictException(e);
+        }
         await ResponseWriter.WriteJsonAsync(context, ToScale(updated), ApiJsonContext.Default.Scale).ConfigureAwait(false);
     }
 
@@ -73,5 +101,11 @@ public sealed partial class ResourceEndpoints
             Spec = new ScaleSpec { Replicas = specReplicas },
             Status = new ScaleStatus { Replicas = statusReplicas, Selector = Selector.FromLabelSelector(selector).ToString() },
         };
+    }
+
+    /// <summary>A conflict the scale verb may retry (the request named no resourceVersion of its own).</summary>
+    private sealed class ScaleConflictException(ApiException inner) : Exception(inner.Message, inner)
+    {
+        public ApiException Inner { get; } = inner;
     }
 }

@@ -30,12 +30,26 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var patchJson = await RequestBody.ReadJsonAsync(context.Request, isPatch: true, ct).ConfigureAwait(false);
-        var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
-        Authorize(context, "patch", path, existing);
-        var incoming = ApplyPatch(path, existing, patchJson);
-        var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
-        await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+            Authorize(context, "patch", path, existing);
+            var incoming = ApplyPatch(path, existing, patchJson);
+            try
+            {
+                var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+                await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxPatchAttempts && incoming.Metadata.ResourceVersion == existing.Metadata.ResourceVersion)
+            {
+                // A patch without a resourceVersion of its own applies to whatever is stored (as Kubernetes'
+                // GuaranteedUpdate): a controller's write in between is no conflict for it, so apply it again.
+            }
+        }
     }
+
+    private const int MaxPatchAttempts = 5;
 
     private static KubeObject ApplyPatch(ApiPath path, KubeObject existing, byte[] patchJson)
     {

@@ -14,17 +14,32 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
     private async Task<Deployment> SeedAsync(string ns) =>
         (Deployment)await _client.CreateRawAsync(ResourceTypes.Deployments, ns, Manifests.Utf8(Manifests.Seed("seed-deployment.yaml")), "application/yaml");
 
+    /// <summary>Read, change, write, again on a conflict: the deployment controller writes the same object meanwhile.</summary>
+    private async Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change, string? subresource = null)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var current = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+                return (Deployment)await _client.UpdateAsync(ResourceTypes.Deployments, change(current), subresource);
+            }
+            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Status_Put_ChangesOnlyStatusAndKeepsGeneration()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var d = await SeedAsync(ns);
-        var withStatus = d with
+        await SeedAsync(ns);
+        var written = await UpdateDeploymentAsync(ns, d => d with
         {
             Spec = d.Spec with { Replicas = 9 },
             Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 3, ReadyReplicas = 2 },
-        };
-        var written = (Deployment)await _client.UpdateAsync(ResourceTypes.Deployments, withStatus, "status");
+        }, "status");
         Assert.Equal(2, written.Status!.ReadyReplicas);
         Assert.Equal(3, written.Spec.Replicas);
         Assert.Equal(1, written.Metadata.Generation);
@@ -34,8 +49,8 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
     public async Task Update_Main_IgnoresStatusInBody()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var d = await SeedAsync(ns);
-        var written = (Deployment)await _client.UpdateAsync(ResourceTypes.Deployments, d with { Status = new DeploymentStatus { ReadyReplicas = 7 } });
+        await SeedAsync(ns);
+        var written = await UpdateDeploymentAsync(ns, d => d with { Status = new DeploymentStatus { ReadyReplicas = 7 } });
         Assert.Null(written.Status?.ReadyReplicas);
     }
 

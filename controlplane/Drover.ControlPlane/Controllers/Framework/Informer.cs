@@ -59,12 +59,30 @@ public sealed partial class Informer
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(keysOf);
         lock (_gate)
+            AddIndexLocked(name, keysOf);
+    }
+
+    /// <summary>
+    /// Adds the index unless one of that name exists: for well-known indexes (pods by controller) that several
+    /// controllers want and that are defined once, in one place, so the same name always means the same keys.
+    /// </summary>
+    public void EnsureIndex(string name, Func<KubeObject, IEnumerable<string>> keysOf)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(keysOf);
+        lock (_gate)
         {
-            var index = new Index(keysOf);
-            foreach (var (key, obj) in _items)
-                index.Put(key, obj, null);
-            _indexes.Add(name, index);
+            if (!_indexes.ContainsKey(name))
+                AddIndexLocked(name, keysOf);
         }
+    }
+
+    private void AddIndexLocked(string name, Func<KubeObject, IEnumerable<string>> keysOf)
+    {
+        var index = new Index(keysOf);
+        foreach (var (key, obj) in _items)
+            index.Put(key, obj, null);
+        _indexes.Add(name, index);
     }
 
     public KubeObject? Get(string? ns, string name)
@@ -128,6 +146,8 @@ public sealed partial class Informer
                     revision = ev.Kv.ModRevision;
                     Apply(ev);
                 }
+                // A watch only ends by itself when the store is closing; do not spin on it.
+                await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -138,12 +158,26 @@ public sealed partial class Informer
                 LogRelist(_logger, Type.Plural, e.Message);
                 revision = await RelistAsync(ct).ConfigureAwait(false);
             }
+            catch (Exception e)
+            {
+                // Anything else (a store error mid-watch): the informer is shared by every controller, so it
+                // must outlive the failure rather than fault the host; a relist puts the cache right again.
+                LogWatchFailed(_logger, e, Type.Plural);
+                await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
+                revision = await RelistAsync(ct).ConfigureAwait(false);
+            }
         }
     }
 
+    private static TimeSpan RetryDelay => TimeSpan.FromMilliseconds(200);
+
     private void Apply(StoreEvent ev)
     {
-        var obj = ObjectStore.Decode(Type, ev.Kv.Value, ev.Kv.ModRevision);
+        if (TryDecode(ev.Kv) is not { } obj)
+        {
+            Revision = ev.Kv.ModRevision;
+            return;
+        }
         var key = KeyOf(obj);
         ObjectChange change;
         lock (_gate)
@@ -191,7 +225,8 @@ public sealed partial class Informer
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var kv in list.Items)
                 {
-                    var obj = ObjectStore.Decode(Type, kv.Value, kv.ModRevision);
+                    if (TryDecode(kv) is not { } obj)
+                        continue;
                     var key = KeyOf(obj);
                     seen.Add(key);
                     _items.TryGetValue(key, out var old);
@@ -214,6 +249,20 @@ public sealed partial class Informer
             foreach (var change in changes)
                 Notify(change);
             return list.Revision;
+        }
+    }
+
+    /// <summary>One undecodable value (written by an older or broken version) must not stop the cache for every other object.</summary>
+    private KubeObject? TryDecode(KeyValue kv)
+    {
+        try
+        {
+            return ObjectStore.Decode(Type, kv.Value, kv.ModRevision);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            LogUndecodable(_logger, kv.Key, e.Message);
+            return null;
         }
     }
 
@@ -272,4 +321,10 @@ public sealed partial class Informer
 
     [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "A handler of the {Type} informer failed")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, string type);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Warning, Message = "Informer for {Type}: watch failed; relisting")]
+    private static partial void LogWatchFailed(ILogger logger, Exception exception, string type);
+
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Informer skipped {Key}: it does not decode ({Reason})")]
+    private static partial void LogUndecodable(ILogger logger, string key, string reason);
 }

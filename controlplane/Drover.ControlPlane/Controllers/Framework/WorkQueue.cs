@@ -17,7 +17,9 @@ public sealed class WorkQueue<T> : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _baseDelay;
     private readonly TimeSpan _maxDelay;
-    private readonly List<ITimer> _timers = [];
+    // One pending timer per key (the earliest wins), as client-go's delaying queue: a controller that asks
+    // for a later look on every sync must not pile up one timer per sync.
+    private readonly Dictionary<T, Delayed> _waiting = [];
     private bool _disposed;
 
     public WorkQueue(TimeProvider time, TimeSpan? baseDelay = null, TimeSpan? maxDelay = null)
@@ -38,40 +40,70 @@ public sealed class WorkQueue<T> : IDisposable
         }
     }
 
+    /// <summary>Keys waiting for their delay to pass.</summary>
+    public int DelayedCount
+    {
+        get
+        {
+            lock (_gate)
+                return _waiting.Count;
+        }
+    }
+
     public void Add(T key)
     {
         lock (_gate)
-        {
-            if (_disposed || !_dirty.Add(key))
-                return;
-            if (_processing.Contains(key))
-                return;
-            _queue.Enqueue(key);
-        }
-        _ready.Release();
+            AddLocked(key);
     }
 
+    /// <summary>Adds <paramref name="key"/> once <paramref name="delay"/> has passed; a key already waiting keeps the earlier of the two times.</summary>
     public void AddAfter(T key, TimeSpan delay)
     {
-        if (delay <= TimeSpan.Zero)
-        {
-            Add(key);
-            return;
-        }
         lock (_gate)
         {
             if (_disposed)
                 return;
-            ITimer? timer = null;
-            timer = _time.CreateTimer(_ =>
+            if (delay <= TimeSpan.Zero)
             {
-                lock (_gate)
-                    _timers.Remove(timer!);
-                timer!.Dispose();
-                Add(key);
-            }, null, delay, Timeout.InfiniteTimeSpan);
-            _timers.Add(timer);
+                AddLocked(key);
+                return;
+            }
+            var due = _time.GetUtcNow() + delay;
+            if (_waiting.TryGetValue(key, out var pending))
+            {
+                if (pending.Due <= due)
+                    return;
+                pending.Timer?.Dispose();
+            }
+            var delayed = new Delayed(due);
+            _waiting[key] = delayed;
+            // The callback takes the lock this thread holds, so it cannot see the entry before it is complete.
+            delayed.Timer = _time.CreateTimer(_ => Fire(key, delayed), null, delay, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    private void Fire(T key, Delayed delayed)
+    {
+        lock (_gate)
+        {
+            // A replaced timer that fired anyway must not add the key early.
+            if (!_waiting.TryGetValue(key, out var current) || !ReferenceEquals(current, delayed))
+                return;
+            _waiting.Remove(key);
+            delayed.Timer?.Dispose();
+            AddLocked(key);
+        }
+    }
+
+    private void AddLocked(T key)
+    {
+        if (_disposed || !_dirty.Add(key))
+            return;
+        if (_processing.Contains(key))
+            return;
+        _queue.Enqueue(key);
+        // Released under the lock so that Dispose cannot slip in between (a timer callback would then throw).
+        _ready.Release();
     }
 
     /// <summary>Requeues after base × 2^(failures so far), capped; the count grows until <see cref="Forget"/>.</summary>
@@ -120,16 +152,15 @@ public sealed class WorkQueue<T> : IDisposable
 
     public void Done(T key)
     {
-        bool again;
         lock (_gate)
         {
             _processing.Remove(key);
-            again = _dirty.Contains(key) && !_disposed;
-            if (again)
+            if (_dirty.Contains(key) && !_disposed)
+            {
                 _queue.Enqueue(key);
+                _ready.Release();
+            }
         }
-        if (again)
-            _ready.Release();
     }
 
     /// <summary>
@@ -153,7 +184,7 @@ public sealed class WorkQueue<T> : IDisposable
             {
                 key = await TakeAsync(ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
@@ -182,11 +213,19 @@ public sealed class WorkQueue<T> : IDisposable
     {
         lock (_gate)
         {
+            if (_disposed)
+                return;
             _disposed = true;
-            foreach (var timer in _timers)
-                timer.Dispose();
-            _timers.Clear();
+            foreach (var delayed in _waiting.Values)
+                delayed.Timer?.Dispose();
+            _waiting.Clear();
+            _ready.Dispose();
         }
-        _ready.Dispose();
+    }
+
+    private sealed class Delayed(DateTimeOffset due)
+    {
+        public DateTimeOffset Due { get; } = due;
+        public ITimer? Timer { get; set; }
     }
 }

@@ -1,0 +1,94 @@
+using Drover.Api;
+using Drover.ControlPlane.Controllers.Framework;
+
+namespace Drover.ControlPlane.Controllers.Deployments;
+
+/// <summary>Informer handlers: Deployment, ReplicaSet and pod changes become Deployment keys (quick, on the watch loop).</summary>
+public sealed partial class DeploymentController
+{
+    private void OnDeploymentChanged(ObjectChange change) => _queue.Add(Informer.KeyOf(change.Latest));
+
+    private void OnReplicaSetChanged(ObjectChange change)
+    {
+        var current = change.New as ReplicaSet;
+        var old = change.Old as ReplicaSet;
+        if (current is not null && old is not null && current.Metadata.ResourceVersion == old.Metadata.ResourceVersion)
+            return;
+
+        var oldController = old is null ? null : ControllerRefs.ControllerOf(old.Metadata);
+        var currentController = current is null ? null : ControllerRefs.ControllerOf(current.Metadata);
+        if (old is not null && oldController is not null && oldController.Uid != currentController?.Uid)
+            EnqueueOwner(old.Metadata.Namespace, oldController);
+
+        if (current is null)
+            return;
+        if (currentController is not null)
+        {
+            EnqueueOwner(current.Metadata.Namespace, currentController);
+            return;
+        }
+        // An orphan (new, or one whose labels or owner changed): any Deployment whose selector matches may adopt it.
+        if (old is null || oldController is not null || !SameLabels(old.Metadata.Labels, current.Metadata.Labels))
+            EnqueueMatching(current);
+    }
+
+    /// <summary>Recreate waits for old pods to be gone; their removal is what lets it go on.</summary>
+    private void OnPodChanged(ObjectChange change)
+    {
+        if (change.New is not null || change.Old is not Pod pod)
+            return;
+        if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "ReplicaSet" } podController)
+            return;
+        if (_replicaSets.Get(pod.Metadata.Namespace, podController.Name) is not ReplicaSet rs || rs.Metadata.Uid != podController.Uid)
+            return;
+        if (ControllerRefs.ControllerOf(rs.Metadata) is not { } rsController)
+            return;
+        if (ResolveDeployment(rs.Metadata.Namespace, rsController) is { } deployment && !RolloutMath.IsRollingUpdate(deployment))
+            _queue.Add(Informer.KeyOf(deployment));
+    }
+
+    private void EnqueueOwner(string? ns, OwnerReference controller)
+    {
+        if (ResolveDeployment(ns, controller) is { } deployment)
+            _queue.Add(Informer.KeyOf(deployment));
+    }
+
+    private Deployment? ResolveDeployment(string? ns, OwnerReference controller)
+    {
+        if (controller.Kind != ResourceTypes.Deployments.Kind)
+            return null;
+        return _deployments.Get(ns, controller.Name) is Deployment deployment && deployment.Metadata.Uid == controller.Uid ? deployment : null;
+    }
+
+    private void EnqueueMatching(ReplicaSet rs)
+    {
+        foreach (var obj in _deployments.List(rs.Metadata.Namespace))
+        {
+            if (obj is not Deployment deployment)
+                continue;
+            try
+            {
+                if (Selector.FromLabelSelector(deployment.Spec.Selector).Matches(rs.Metadata.Labels))
+                    _queue.Add(Informer.KeyOf(deployment));
+            }
+            catch (FormatException)
+            {
+                // Reported when that Deployment syncs.
+            }
+        }
+    }
+
+    private static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+            return false;
+        if (a is null || b is null)
+            return true;
+        foreach (var (key, value) in a)
+        {
+            if (!b.TryGetValue(key, out var other) || other != value)
+                return false;
+        }
+        return true;
+    }
+}
