@@ -17,20 +17,8 @@ internal static class CordonCommand
         {
             var names = NodeNames(parse.GetValue(nodes) ?? [], verb);
             using var session = CommandSession.Open(parse);
-            var exitCode = 0;
-            foreach (var name in names)
-            {
-                try
-                {
-                    await context.Out.WriteLineAsync(await Cordoner.SetAsync(session.Client, name, cordon, ct).ConfigureAwait(false)).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException && CliApplication.Describe(e) is { } message)
-                {
-                    await context.Error.WriteLineAsync(message).ConfigureAwait(false);
-                    exitCode = 1;
-                }
-            }
-            return exitCode;
+            return await PerTarget.RunAsync(context, names, async name =>
+                await context.Out.WriteLineAsync(await Cordoner.SetAsync(session.Client, name, cordon, ct).ConfigureAwait(false)).ConfigureAwait(false)).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,5 +1,3 @@
-using Drover.Cli.Arguments;
-
 namespace Drover.Cli.Commands;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Drover.Cli.Commands;
 /// </summary>
 internal static class PerTarget
 {
-    public static async Task<int> RunAsync(CliContext context, IReadOnlyList<ResourceTarget> targets, Func<ResourceTarget, Task> action)
+    public static async Task<int> RunAsync<T>(CliContext context, IReadOnlyList<T> targets, Func<T, Task> action)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(targets);

@@ -20,18 +20,7 @@ internal sealed class CliProcess : IDisposable
 
     public static CliProcess Start(DroverdProcess server, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        info.ArgumentList.Add(RepoPaths.Cli);
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
-        var process = Process.Start(info)!;
+        var process = Process.Start(CliRunner.StartInfo(server, redirectInput: false, args))!;
         var cli = new CliProcess(process);
         process.OutputDataReceived += (_, e) =>
         {
