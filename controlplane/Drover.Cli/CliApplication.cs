@@ -20,6 +20,12 @@ internal static class CliApplication
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(DeleteCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));
+        root.Subcommands.Add(SetCommand.Create(context));
+        root.Subcommands.Add(RolloutCommand.Create(context));
+        root.Subcommands.Add(ScaleCommand.Create(context));
+        root.Subcommands.Add(CordonCommand.Create(context, cordon: true));
+        root.Subcommands.Add(CordonCommand.Create(context, cordon: false));
+        root.Subcommands.Add(DrainCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

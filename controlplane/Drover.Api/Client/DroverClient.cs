@@ -102,6 +102,33 @@ public sealed class DroverClient : IDisposable
         return type.Deserialize(bytes);
     }
 
+    /// <summary>GET …/scale: the autoscaling/v1 Scale view of a Deployment or ReplicaSet.</summary>
+    public async Task<Scale> GetScaleAsync(ResourceType type, string? ns, string name, CancellationToken ct = default)
+    {
+        var bytes = await SendAsync(HttpMethod.Get, ObjectPath(type, ns, name) + "/scale", null, null, ct).ConfigureAwait(false);
+        return DeserializeScale(bytes);
+    }
+
+    /// <summary>PUT …/scale: a Scale carrying a resourceVersion is a precondition (409 when stale).</summary>
+    public async Task<Scale> UpdateScaleAsync(ResourceType type, Scale scale, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(scale);
+        var body = JsonSerializer.SerializeToUtf8Bytes(scale, ApiJsonContext.Default.Scale);
+        var bytes = await SendAsync(HttpMethod.Put, ObjectPath(type, scale.Metadata.Namespace, scale.Metadata.Name!) + "/scale", body, "application/json", ct).ConfigureAwait(false);
+        return DeserializeScale(bytes);
+    }
+
+    /// <summary>PATCH …/scale with a merge patch setting spec.replicas: the unconditional scale.</summary>
+    public async Task<Scale> PatchScaleAsync(ResourceType type, string? ns, string name, int replicas, CancellationToken ct = default)
+    {
+        var patch = Encoding.UTF8.GetBytes("{\"spec\":{\"replicas\":" + replicas.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
+        var bytes = await SendAsync(HttpMethod.Patch, ObjectPath(type, ns, name) + "/scale", patch, "application/merge-patch+json", ct).ConfigureAwait(false);
+        return DeserializeScale(bytes);
+    }
+
+    private static Scale DeserializeScale(byte[] bytes) =>
+        JsonSerializer.Deserialize(bytes, ApiJsonContext.Default.Scale) ?? throw new JsonException("the scale is null");
+
     public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, string? propagationPolicy = null, long? gracePeriodSeconds = null, CancellationToken ct = default)
     {
         var query = Query(("propagationPolicy", propagationPolicy), ("gracePeriodSeconds", gracePeriodSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)));

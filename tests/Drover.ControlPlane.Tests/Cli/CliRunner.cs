@@ -14,19 +14,7 @@ internal static class CliRunner
 {
     public static async Task<CliResult> RunWithInputAsync(DroverdProcess server, string? stdin, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = stdin is not null,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        info.ArgumentList.Add(RepoPaths.Cli);
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(server, stdin is not null, args))!;
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
@@ -40,4 +28,22 @@ internal static class CliRunner
     }
 
     public static Task<CliResult> RunAsync(DroverdProcess server, params string[] args) => RunWithInputAsync(server, null, args);
+
+    /// <summary>`dotnet drover.dll ARGS` with stdout and stderr redirected, configured for <paramref name="server"/>.</summary>
+    public static ProcessStartInfo StartInfo(DroverdProcess server, bool redirectInput, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
+            UseShellExecute = false,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        info.ArgumentList.Add(RepoPaths.Cli);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
+        return info;
+    }
 }

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Drover.Api;
+using Drover.Cli.Describe;
+using Drover.Cli.Output;
+
+namespace Drover.Cli.Rollout;
+
+/// <summary>kubectl's DeploymentHistoryViewer: one row per revision found on the Deployment's ReplicaSets.</summary>
+internal static class RolloutHistory
+{
+    public const string NoHistory = "No rollout history found.";
+
+    /// <summary>Revision → template (with its change-cause), the last ReplicaSet winning a duplicate revision as in kubectl.</summary>
+    public static SortedDictionary<long, PodTemplateSpec> ByRevision(IEnumerable<ReplicaSet> owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        var history = new SortedDictionary<long, PodTemplateSpec>();
+        foreach (var rs in owned)
+        {
+            if (Revisions.Of(rs) is not { } revision)
+                continue;
+            var template = rs.Spec.Template;
+            if (rs.Metadata.Annotations?.TryGetValue(Revisions.ChangeCauseAnnotation, out var cause) == true && cause.Length > 0)
+            {
+                var meta = template.Metadata ?? new ObjectMeta();
+                var annotations = new Dictionary<string, string>(meta.Annotations ?? [], StringComparer.Ordinal) { [Revisions.ChangeCauseAnnotation] = cause };
+                template = template with { Metadata = meta with { Annotations = annotations } };
+            }
+            history[revision] = template;
+        }
+        return history;
+    }
+
+    /// <summary>"REVISION  CHANGE-CAUSE" and a row per revision, oldest first; kubectl's line when there is none.</summary>
+    public static string Table(IEnumerable<ReplicaSet> owned)
+    {
+        var history = ByRevision(owned);
+        if (history.Count == 0)
+            return NoHistory + "\n";
+        var tab = new TabWriter(0, 2);
+        tab.WriteLine("REVISION\tCHANGE-CAUSE");
+        foreach (var (revision, template) in history)
+        {
+            var cause = template.Metadata?.Annotations?.GetValueOrDefault(Revisions.ChangeCauseAnnotation);
+            tab.WriteLine(revision.ToString(CultureInfo.InvariantCulture) + "\t" + Cells.OrNone(cause));
+        }
+        return tab.Flush();
+    }
+
+    /// <summary>The pod template of one revision, described as kubectl's printTemplate does.</summary>
+    public static string Revision(IEnumerable<ReplicaSet> owned, long revision, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var history = ByRevision(owned);
+        if (history.Count == 0)
+            return NoHistory + "\n";
+        if (!history.TryGetValue(revision, out var template))
+            throw new CliException($"error: unable to find the specified revision {revision} (known revisions: {string.Join(", ", history.Keys)})");
+        var writer = new DescribeWriter(now, zone);
+        DeploymentDescriber.PodTemplate(writer, template);
+        return writer.Flush();
+    }
+}

@@ -1,0 +1,146 @@
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
+
+namespace Drover.ControlPlane.Tests.Cli;
+
+/// <summary>
+/// Stand-ins for what this branch's droverd does not run yet: the Deployment controller's ReplicaSets and
+/// status, a node, and the node agent finishing pod deletions. Every object made here is named "stand-in".
+/// </summary>
+internal static class CliStandIns
+{
+    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
+
+    /// <summary>The seed Deployment in <paramref name="ns"/>, as the user applies it.</summary>
+    public static async Task<Deployment> SeedDeploymentAsync(DroverdProcess server, DroverClient client, string ns)
+    {
+        var applied = await CliRunner.RunAsync(server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"), "-n", ns);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        return (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+    }
+
+    /// <summary>
+    /// A ReplicaSet as the Deployment controller would keep one per revision: controlled by the Deployment,
+    /// its live template plus a pod-template-hash label, the revision (and change-cause) annotated, no replicas.
+    /// </summary>
+    public static async Task<ReplicaSet> RevisionAsync(DroverClient client, Deployment deployment, long revision, string? changeCause = null)
+    {
+        var hash = $"standin{revision}";
+        var template = deployment.Spec.Template;
+        var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? []) { ["pod-template-hash"] = hash };
+        var selector = new Dictionary<string, string>(deployment.Spec.Selector!.MatchLabels!) { ["pod-template-hash"] = hash };
+        var annotations = new Dictionary<string, string> { [RevisionAnnotation] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (changeCause is not null)
+            annotations["kubernetes.io/change-cause"] = changeCause;
+        var rs = new ReplicaSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ReplicaSet",
+            Metadata = new ObjectMeta
+            {
+                Name = $"{deployment.Metadata.Name}-{hash}",
+                Namespace = deployment.Metadata.Namespace,
+                Labels = labels,
+                Annotations = annotations,
+                OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment.Metadata.Name!, Uid = deployment.Metadata.Uid!, Controller = true }],
+            },
+            Spec = new ReplicaSetSpec
+            {
+                Replicas = 0,
+                Selector = new LabelSelector { MatchLabels = selector },
+                Template = template with { Metadata = (template.Metadata ?? new ObjectMeta()) with { Labels = labels } },
+            },
+        };
+        return (ReplicaSet)await client.CreateAsync(ResourceTypes.ReplicaSets, rs);
+    }
+
+    /// <summary>Writes the Deployment's status as its controller would (admin may PUT /status).</summary>
+    public static async Task WriteStatusAsync(DroverClient client, string ns, string name, DeploymentStatus status)
+    {
+        var current = (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, name);
+        await client.UpdateAsync(ResourceTypes.Deployments, current with { Status = status }, "status");
+    }
+
+    /// <summary>A node object with no agent behind it; a unique name, since nodes are cluster-wide.</summary>
+    public static async Task<string> NodeAsync(DroverClient client)
+    {
+        var name = "stand-in-node-" + Guid.NewGuid().ToString("N")[..8];
+        await client.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name }, Spec = new NodeSpec() });
+        return name;
+    }
+
+    /// <summary>A ReplicaSet of <paramref name="replicas"/> whose pods the test binds itself (so they have a controller).</summary>
+    public static async Task<ReplicaSet> ReplicaSetAsync(DroverClient client, string ns, string name, int replicas)
+    {
+        var labels = new Dictionary<string, string> { ["app"] = name };
+        var rs = new ReplicaSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ReplicaSet",
+            Metadata = new ObjectMeta { Name = name, Namespace = ns },
+            Spec = new ReplicaSetSpec
+            {
+                Replicas = replicas,
+                Selector = new LabelSelector { MatchLabels = labels },
+                Template = new PodTemplateSpec
+                {
+                    Metadata = new ObjectMeta { Labels = labels },
+                    Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "my-app:v1.0" }] },
+                },
+            },
+        };
+        return (ReplicaSet)await client.CreateAsync(ResourceTypes.ReplicaSets, rs);
+    }
+
+    /// <summary>A pod already bound to <paramref name="node"/>, controlled by <paramref name="owner"/> when given.</summary>
+    public static async Task<Pod> BoundPodAsync(DroverClient client, string ns, string name, string node, ReplicaSet? owner)
+    {
+        var pod = new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new ObjectMeta
+            {
+                Name = name,
+                Namespace = ns,
+                Labels = owner?.Spec.Template.Metadata?.Labels,
+                OwnerReferences = owner is null ? null : [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = owner.Metadata.Name!, Uid = owner.Metadata.Uid!, Controller = true }],
+            },
+            Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "app", Image = "my-app:v1.0" }] },
+        };
+        return (Pod)await client.CreateAsync(ResourceTypes.Pods, pod);
+    }
+
+    /// <summary>
+    /// Does what the node's agent does for a pod being deleted: stops it (here: nothing to stop) and removes it
+    /// with grace 0. Runs until <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public static async Task KubeletAsync(DroverClient client, string node, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var pods = await client.ListAsync(ResourceTypes.Pods, null, fieldSelector: "spec.nodeName=" + node, ct: ct);
+                foreach (var pod in pods.Items.Where(p => p.Metadata.DeletionTimestamp is not null))
+                {
+                    try
+                    {
+                        await client.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, gracePeriodSeconds: 0, ct: ct);
+                    }
+                    catch (ApiClientException e) when (e.Code == 404)
+                    {
+                        // Gone already.
+                    }
+                }
+                await Task.Delay(200, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The test is done with the node.
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
+
+namespace Drover.ControlPlane.Tests.Cli;
+
+/// <summary>`set image` and `scale` through the built CLI against a real droverd.</summary>
+public sealed class WorkloadCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
+{
+    private readonly DroverdProcess _server = fixture.Server;
+    private readonly DroverClient _client = fixture.Server.Client();
+
+    private async Task<Deployment> DeploymentAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+
+    [Theory]
+    [InlineData("deployment/my-app")]
+    [InlineData("deployments/my-app")]
+    [InlineData("deploy/my-app")]
+    [InlineData("deployment my-app")]
+    public async Task SetImage_AnyResourceForm_ChangesTemplateImageAndGeneration(string resource)
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var before = await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        var result = await CliRunner.RunAsync(_server, ["set", "image", .. resource.Split(' '), "app=my-app:v2.0", "-n", ns]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("deployment.apps/my-app image updated\n", result.Stdout);
+        var after = await DeploymentAsync(ns);
+        Assert.Equal("my-app:v2.0", after.Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal(before.Metadata.Generation + 1, after.Metadata.Generation);
+    }
+
+    [Fact]
+    public async Task SetImage_UnknownContainer_NamesItAndAvailableAndChangesNothing()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        var result = await CliRunner.RunAsync(_server, "set", "image", "deployment/my-app", "web=my-app:v2.0", "-n", ns);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("unable to find container named \"web\" in deployment.apps/my-app (containers: app)", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("my-app:v1.0", (await DeploymentAsync(ns)).Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task SetImage_MissingDeployment_NotFoundExitNonZero()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var result = await CliRunner.RunAsync(_server, "set", "image", "deployment/nope", "app=x:1", "-n", ns);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Error from server (NotFound): deployments.apps \"nope\" not found", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scale_Deployment_SetsReplicasThroughScaleSubresource()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        var result = await CliRunner.RunAsync(_server, "scale", "deployment/my-app", "--replicas=5", "-n", ns);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("deployment.apps/my-app scaled\n", result.Stdout);
+        Assert.Equal(5, (await DeploymentAsync(ns)).Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task Scale_CurrentReplicasPrecondition_AppliedOnlyWhenItHolds()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        var refused = await CliRunner.RunAsync(_server, "scale", "deploy/my-app", "--replicas=1", "--current-replicas=2", "-n", ns);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("error: Expected replicas to be 2, was 3", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, (await DeploymentAsync(ns)).Spec.Replicas);
+
+        var accepted = await CliRunner.RunAsync(_server, "scale", "deploy/my-app", "--replicas=1", "--current-replicas=3", "-n", ns);
+        Assert.True(accepted.ExitCode == 0, accepted.ToString());
+        Assert.Equal(1, (await DeploymentAsync(ns)).Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task Scale_ReplicaSet_SetsReplicas()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.ReplicaSetAsync(_client, ns, "stand-in-rs", 1);
+        var result = await CliRunner.RunAsync(_server, "scale", "replicaset", "stand-in-rs", "--replicas=0", "-n", ns);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("replicaset.apps/stand-in-rs scaled\n", result.Stdout);
+        Assert.Equal(0, ((ReplicaSet)await _client.GetAsync(ResourceTypes.ReplicaSets, ns, "stand-in-rs")).Spec.Replicas);
+    }
+
+    [Fact]
+    public async Task Scale_NegativeReplicas_ClearErrorAndUnchanged()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        var result = await CliRunner.RunAsync(_server, "scale", "deployment/my-app", "--replicas=-1", "-n", ns);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--replicas=-1", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(3, (await DeploymentAsync(ns)).Spec.Replicas);
+    }
+}
