@@ -8,6 +8,7 @@ using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Prometheus;
@@ -85,6 +86,12 @@ public static partial class DroverServer
         services.AddSingleton<Authorizer>();
         services.AddSingleton<PodCidrAllocator>();
         services.AddSingleton<WatchEventCache>();
+        services.AddSingleton<PodBinder>();
+        services.AddSingleton<BindingEndpoint>();
+        services.AddSingleton<SchedulerMetrics>();
+        services.AddHostedService<SchedulerService>();
+        services.AddHostedService<EndpointsController>();
+        services.AddHostedService<NodeLifecycleController>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Tests.Scheduling;
+using Drover.Testing;
+
+namespace Drover.ControlPlane.Tests.Controllers;
+
+/// <summary>A droverd with short node lifecycle periods: 2 s of silence marks a node, 3 s on it evicts a pod.</summary>
+public sealed class ShortLifecycleDroverdFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Eviction = TimeSpan.FromSeconds(3);
+    private DroverdProcess? _server;
+
+    public DroverdProcess Server => _server ?? throw new InvalidOperationException("not started");
+
+    public async Task InitializeAsync() =>
+        _server = await DroverdProcess.StartAsync(null, "--node-monitor-grace-period", "2s", "--pod-eviction-timeout", "3s");
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Node lifecycle in a real droverd: a stand-in node (<see cref="StandInNode"/>) stops renewing its Lease,
+/// is marked Unknown and tainted, loses its pods after the eviction timeout, and is untainted when it
+/// heartbeats again.
+/// </summary>
+public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : IClassFixture<ShortLifecycleDroverdFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly DroverClient _admin = fixture.Server.Client();
+
+    private Task<Node> NodeAsync(string name, Func<Node, bool> condition, string what) =>
+        Poll.UntilAsync(async () => (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name), condition, Timeout, what);
+
+    private static bool HasUnreachableTaint(Node node, string effect) =>
+        node.Spec.Taints?.Any(t => t.Key == "node.kubernetes.io/unreachable" && t.Effect == effect) == true;
+
+    [Fact]
+    public async Task Lifecycle_LeaseExpires_UnknownTaintedPodsEvictedThenUntaintedOnRenewal()
+    {
+        var ns = await TestNamespaces.CreateAsync(_admin);
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal) { ["test-pool"] = id };
+        await using var node = await StandInNode.StartAsync(_admin, $"dying-{id}", "4", labels: pool, renewEvery: TimeSpan.FromMilliseconds(300));
+        await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "victim", nodeName: node.Name));
+        await StandInNode.ReportPodAsync(_admin, ns, "victim", "10.42.9.10", ready: true);
+        await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "stays", nodeName: node.Name,
+            tolerations: [new Toleration { Key = "node.kubernetes.io/unreachable", Operator = "Exists", Effect = "NoExecute" }]));
+        // Heartbeating: nothing happens for well over the grace period.
+        await Task.Delay(ShortLifecycleDroverdFixture.Grace * 2);
+        var alive = (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, node.Name);
+        Assert.Null(alive.Spec.Taints);
+        Assert.Equal("True", alive.Status!.Conditions!.Single(c => c.Type == "Ready").Status);
+
+        await node.StopHeartbeatAsync();
+        var silent = Stopwatch.StartNew();
+
+        var marked = await NodeAsync(node.Name, n => HasUnreachableTaint(n, "NoExecute") && HasUnreachableTaint(n, "NoSchedule"), "unreachable taints");
+        Assert.True(silent.Elapsed >= ShortLifecycleDroverdFixture.Grace - TimeSpan.FromMilliseconds(500), $"marked after only {silent.ElapsedMilliseconds} ms");
+        var ready = marked.Status!.Conditions!.Single(c => c.Type == "Ready");
+        Assert.Equal("Unknown", ready.Status);
+        Assert.Equal("NodeStatusUnknown", ready.Reason);
+        Assert.Equal("Kubelet stopped posting node status.", ready.Message);
+        Assert.Contains(marked.Status.Conditions!, c => c.Type == "MemoryPressure" && c.Status == "Unknown");
+        Assert.NotNull(marked.Spec.Taints!.Single(t => t.Effect == "NoExecute").TimeAdded);
+
+        // Nobody probes the pods any more: they leave the Services' ready addresses.
+        await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "victim"), p => TestPods.Condition(p, "Ready")?.Status == "False", Timeout, "victim marked not ready");
+
+        // The scheduler does not place anything on the node.
+        await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "newcomer", nodeSelector: pool));
+        var refused = await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "newcomer"), p => TestPods.Condition(p, "PodScheduled")?.Status == "False", Timeout, "newcomer unschedulable");
+        // Other tests' nodes in this droverd may be silent too; the readiness filter turns them all down first.
+        Assert.Matches(@"^0/\d+ nodes are available: \d+ node\(s\) were not ready(, \d+ node\(s\) didn't match Pod's node affinity/selector)?\.$", TestPods.Condition(refused, "PodScheduled")!.Message);
+
+        await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "victim"), p => p is null, Timeout, "victim evicted");
+        Assert.True(silent.Elapsed >= ShortLifecycleDroverdFixture.Grace + ShortLifecycleDroverdFixture.Eviction - TimeSpan.FromSeconds(1),
+            $"evicted {silent.ElapsedMilliseconds} ms after the last heartbeat");
+        Assert.NotNull(await Poll.PodAsync(_admin, ns, "stays"));
+        var evictions = (await _admin.ListAsync(ResourceTypes.Events, ns, fieldSelector: "involvedObject.name=victim,reason=TaintManagerEviction")).Items;
+        Assert.Single(evictions);
+
+        node.ResumeHeartbeat();
+        var back = await NodeAsync(node.Name, n => !HasUnreachableTaint(n, "NoExecute") && !HasUnreachableTaint(n, "NoSchedule"), "taints removed");
+        Assert.Null(back.Spec.Taints);
+    }
+
+    [Fact]
+    public async Task Lifecycle_NodeThatNeverHeartbeats_MarkedNeverUpdated()
+    {
+        var name = "mute-" + Guid.NewGuid().ToString("N")[..8];
+        await _admin.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name } });
+
+        var node = await NodeAsync(name, n => HasUnreachableTaint(n, "NoExecute"), "unreachable taint");
+
+        var ready = node.Status!.Conditions!.Single(c => c.Type == "Ready");
+        Assert.Equal("Unknown", ready.Status);
+        Assert.Equal("NodeStatusNeverUpdated", ready.Reason);
+        Assert.Null(ready.LastHeartbeatTime);
+    }
+}
