@@ -84,8 +84,8 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
         Assert.True(silent.Elapsed >= ShortLifecycleDroverdFixture.Grace + ShortLifecycleDroverdFixture.Eviction - TimeSpan.FromSeconds(1),
             $"evicted {silent.ElapsedMilliseconds} ms after the last heartbeat");
         Assert.NotNull(await Poll.PodAsync(_admin, ns, "stays"));
-        var evictions = (await _admin.ListAsync(ResourceTypes.Events, ns, fieldSelector: "involvedObject.name=victim,reason=TaintManagerEviction")).Items;
-        Assert.Single(evictions);
+        await Poll.UntilAsync(async () => (await _admin.ListAsync(ResourceTypes.Events, ns, fieldSelector: "involvedObject.name=victim,reason=TaintManagerEviction")).Items,
+            events => events.Count == 1, Timeout, "one TaintManagerEviction event");
 
         node.ResumeHeartbeat();
         var back = await NodeAsync(node.Name, n => !HasUnreachableTaint(n, "NoExecute") && !HasUnreachableTaint(n, "NoSchedule"), "taints removed");
