@@ -202,23 +202,9 @@ public sealed class Scheduler
 
     private Unschedulable Reject(ClusterSnapshot snapshot, int nodeCount)
     {
-        // Cold path: allocation is fine here. Grouped by node in first-seen order, which is node order.
-        var byNode = new Dictionary<int, int>();
-        var order = new List<(int NodeId, string Filter, List<string> Reasons)>();
-        foreach (var entry in _rejections.Entries)
-        {
-            if (!byNode.TryGetValue(entry.NodeId, out var at))
-            {
-                byNode.Add(entry.NodeId, at = order.Count);
-                order.Add((entry.NodeId, entry.Filter, []));
-            }
-            order[at].Reasons.Add(entry.Reason);
-        }
-        var rejections = new NodeRejection[order.Count];
-        for (var i = 0; i < order.Count; i++)
-            rejections[i] = new NodeRejection(snapshot.NodeAt(order[i].NodeId).Name, order[i].Filter, order[i].Reasons);
+        var rejections = RejectionList.From(snapshot, _rejections.Entries, out var histogram, out var filters);
         _rejections.Clear();
-        return new Unschedulable(UnschedulableMessage.Format(nodeCount, rejections), rejections, nodeCount);
+        return new Unschedulable(UnschedulableMessage.FromCounts(nodeCount, histogram), rejections, nodeCount) { RejectingFilters = filters };
     }
 
     private void Reserve(int nodeCount)

@@ -53,6 +53,7 @@ internal sealed partial class SchedulerService : BackgroundService
 
     private int _inFlight;
     private bool _clusterChanged;
+    private bool _podFreed;
     private int _tickQueued;
     private CancellationToken _stopping;
 
@@ -113,10 +114,10 @@ internal sealed partial class SchedulerService : BackgroundService
         {
             Drain(reader);
             var now = _time.GetUtcNow();
-            if (_clusterChanged)
+            if (_clusterChanged || _podFreed)
             {
-                _clusterChanged = false;
-                _queue.WakeUnschedulable(now);
+                _queue.WakeUnschedulable(now, resourcesOnly: !_clusterChanged);
+                _clusterChanged = _podFreed = false;
             }
             var decided = ScheduleBatch(now);
             if (decided == DecisionsPerBatch)
@@ -189,7 +190,7 @@ internal sealed partial class SchedulerService : BackgroundService
                 _bound.Remove(uid);
             // A pod that held requests on a node leaves room behind.
             if (_snapshot.RemovePod(gone))
-                _clusterChanged = true;
+                _podFreed = true;
             return;
         }
 
@@ -201,7 +202,7 @@ internal sealed partial class SchedulerService : BackgroundService
             if (pod.Status?.Phase is "Succeeded" or "Failed")
             {
                 if (_snapshot.Forget(snapshotKey))
-                    _clusterChanged = true;
+                    _podFreed = true;
             }
             else if (_snapshot.NodeNameOf(snapshotKey) != pod.Spec.NodeName)
             {
@@ -264,7 +265,7 @@ internal sealed partial class SchedulerService : BackgroundService
                 break;
             case Unschedulable unschedulable:
                 _metrics.Unschedulable();
-                _queue.Park(queued, now);
+                _queue.Park(queued, now, unschedulable.RejectingFilters.Contains(Unschedulable.NodeResourcesFit));
                 ReportUnschedulable(queued.Pod, unschedulable);
                 break;
         }
@@ -312,8 +313,9 @@ internal sealed partial class SchedulerService : BackgroundService
         // already holds the truth and the queue has let the pod go).
         if (!stillQueued)
             return;
-        if (_snapshot.NodeNameOf(finished.Info.Key) == finished.NodeName)
-            _snapshot.Forget(finished.Info.Key);
+        // The room it held may be what a parked pod was waiting for.
+        if (_snapshot.NodeNameOf(finished.Info.Key) == finished.NodeName && _snapshot.Forget(finished.Info.Key))
+            _podFreed = true;
         if (finished.Error is ApiException { Status.Code: 404 })
         {
             _queue.Remove(queued.Key);

@@ -86,14 +86,18 @@ internal sealed class SchedulingQueue
         return false;
     }
 
-    /// <summary>The decision said no: park the pod until something changes.</summary>
-    public void Park(QueuedPod pod, DateTimeOffset now)
+    /// <summary>
+    /// The decision said no: park the pod until something changes. <paramref name="waitsForResources"/>: some
+    /// node turned it down for lack of room, so a pod going away could help it (otherwise only node changes can).
+    /// </summary>
+    public void Park(QueuedPod pod, DateTimeOffset now, bool waitsForResources = true)
     {
         ArgumentNullException.ThrowIfNull(pod);
         if (pod.State != QueuedState.InFlight)
             return;
         pod.State = QueuedState.Unschedulable;
         pod.ParkedAt = now;
+        pod.WaitsForResources = waitsForResources;
         _unschedulable.Add(pod);
     }
 
@@ -108,13 +112,25 @@ internal sealed class SchedulingQueue
     }
 
     /// <summary>
-    /// The cluster changed in a way that could make parked pods fit (a node joined or gained room, a bound
-    /// pod went away): every parked pod is tried again, as soon as its backoff allows.
+    /// The cluster changed in a way that could make parked pods fit: a node joined or changed for the better
+    /// (every parked pod is tried again), or only a bound pod went away (<paramref name="resourcesOnly"/>: only
+    /// pods some node turned down for lack of room). Each as soon as its backoff allows.
     /// </summary>
-    public void WakeUnschedulable(DateTimeOffset now)
+    public void WakeUnschedulable(DateTimeOffset now, bool resourcesOnly = false)
     {
         if (_unschedulable.Count == 0)
             return;
+        if (resourcesOnly)
+        {
+            _unschedulable.RemoveWhere(pod =>
+            {
+                if (!pod.WaitsForResources)
+                    return false;
+                Move(pod, now);
+                return true;
+            });
+            return;
+        }
         foreach (var pod in _unschedulable)
             Move(pod, now);
         _unschedulable.Clear();
@@ -208,6 +224,9 @@ internal sealed class QueuedPod(string key, Pod pod)
     public DateTimeOffset LastAttempt { get; set; }
 
     public DateTimeOffset ParkedAt { get; set; }
+
+    /// <summary>Some node turned the pod down for lack of cpu, memory or pod slots at its last attempt.</summary>
+    public bool WaitsForResources { get; set; }
 
     public DateTimeOffset BackoffUntil => Attempts == 0 ? DateTimeOffset.MinValue : LastAttempt + SchedulingQueue.Backoff(Attempts);
 

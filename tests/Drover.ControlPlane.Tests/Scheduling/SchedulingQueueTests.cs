@@ -123,4 +123,23 @@ public sealed class SchedulingQueueTests
         Assert.Equal("two", second.Uid);
         Assert.Equal(0, queue.UnschedulableCount);
     }
+
+    [Fact]
+    public void WakeUnschedulable_PodFreed_WakesOnlyPodsWaitingForRoom()
+    {
+        var queue = new SchedulingQueue();
+        queue.AddOrUpdate("ns/big", Pod("big"), T0);
+        queue.AddOrUpdate("ns/picky", Pod("picky"), T0);
+        queue.TryPop(T0, out var big);
+        queue.TryPop(T0, out var picky);
+        queue.Park(big, T0, waitsForResources: true);
+        queue.Park(picky, T0, waitsForResources: false);
+
+        queue.WakeUnschedulable(T0.AddSeconds(2), resourcesOnly: true);
+        Assert.Equal(["ns/big"], Drain(queue, T0.AddSeconds(2)));
+        Assert.Equal(1, queue.UnschedulableCount);
+
+        queue.WakeUnschedulable(T0.AddSeconds(2));
+        Assert.Equal(["ns/picky"], Drain(queue, T0.AddSeconds(2)));
+    }
 }
