@@ -33,6 +33,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     private readonly TimeSpan _grace;
     private readonly TimeSpan _evictionTimeout;
     private readonly TimeSpan _period;
+    private bool _fullDisruption;
 
     public NodeLifecycleController(SharedInformers informers, ObjectService objects, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -93,15 +94,37 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     /// <summary>One pass over every node; a failure on one node is logged and retried on the next pass.</summary>
     internal async Task MonitorAsync(CancellationToken ct)
     {
+        var now = _time.GetUtcNow();
+        var nodes = new List<(Node Node, bool Silent)>();
+        var silentCount = 0;
         foreach (var obj in _nodes.List())
         {
             var node = (Node)obj;
+            var silent = now - _heartbeats.LastSeen(node.Metadata.Name!, now) > _grace;
+            silentCount += silent ? 1 : 0;
+            nodes.Add((node, silent));
+        }
+        // Every node silent at once is far more likely droverd's own network than every node dying:
+        // Kubernetes calls it full disruption and stops evicting. Nodes are still marked and kept free of
+        // new pods, but their NoExecute taints come off, so eviction timers start afresh once some node
+        // is heard from again instead of emptying the whole cluster the moment the link returns.
+        var fullDisruption = silentCount > 0 && silentCount == nodes.Count;
+        if (fullDisruption != _fullDisruption)
+        {
+            _fullDisruption = fullDisruption;
+            if (fullDisruption)
+                LogFullDisruption(_logger, silentCount);
+            else
+                LogDisruptionOver(_logger);
+        }
+
+        foreach (var (cached, silent) in nodes)
+        {
+            var node = cached;
             try
             {
-                var now = _time.GetUtcNow();
-                var silentFor = now - _heartbeats.LastSeen(node.Metadata.Name!, now);
-                node = silentFor > _grace
-                    ? await MarkUnreachableAsync(node, ct).ConfigureAwait(false)
+                node = silent
+                    ? await MarkUnreachableAsync(node, fullDisruption, ct).ConfigureAwait(false)
                     : await ClearUnreachableAsync(node, ct).ConfigureAwait(false);
                 if (NodeUnreachable.Find(node.Spec.Taints, TaintEffects.NoExecute) is { } taint)
                     await EvictAsync(node, taint, ct).ConfigureAwait(false);
@@ -121,7 +144,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         }
     }
 
-    private async Task<Node> MarkUnreachableAsync(Node node, CancellationToken ct)
+    private async Task<Node> MarkUnreachableAsync(Node node, bool fullDisruption, CancellationToken ct)
     {
         var now = _time.GetUtcNowSeconds();
         if (NodeUnreachable.MarkUnknown(node.Status, now) is { } unknown)
@@ -130,8 +153,9 @@ internal sealed partial class NodeLifecycleController : BackgroundService
             LogUnreachable(_logger, node.Metadata.Name!, _grace.TotalSeconds);
             _events.Record(node, "Normal", "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");
         }
-        if (NodeUnreachable.WithTaints(node.Spec.Taints, now) is { } tainted)
-            node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = tainted } }, statusOnly: false, ct).ConfigureAwait(false);
+        var taints = fullDisruption ? NodeUnreachable.WithoutNoExecute(node.Spec.Taints) ?? NodeUnreachable.WithNoSchedule(node.Spec.Taints) : NodeUnreachable.WithTaints(node.Spec.Taints, now);
+        if (taints is not null)
+            node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } }, statusOnly: false, ct).ConfigureAwait(false);
         await MarkPodsNotReadyAsync(node, now, ct).ConfigureAwait(false);
         return node;
     }
@@ -197,6 +221,12 @@ internal sealed partial class NodeLifecycleController : BackgroundService
 
     [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Evicted pod {Pod} from unreachable node {Node}")]
     private static partial void LogEvicted(ILogger logger, string pod, string node);
+
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "All {Nodes} nodes are silent: treating it as droverd's own network trouble (full disruption), no pod is evicted meanwhile")]
+    private static partial void LogFullDisruption(ILogger logger, int nodes);
+
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Nodes are heard from again: full disruption over, evictions resume")]
+    private static partial void LogDisruptionOver(ILogger logger);
 
     [LoggerMessage(EventId = 603, Level = LogLevel.Error, Message = "Checking node {Node} failed; will retry")]
     private static partial void LogNodeFailed(ILogger logger, Exception exception, string node);

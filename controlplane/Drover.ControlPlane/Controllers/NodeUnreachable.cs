@@ -66,6 +66,22 @@ internal static class NodeUnreachable
         return result;
     }
 
+    /// <summary>The taints plus unreachable NoSchedule, or null when it is there already.</summary>
+    public static List<Taint>? WithNoSchedule(List<Taint>? taints) =>
+        Find(taints, TaintEffects.NoSchedule) is not null ? null : [.. taints ?? [], new Taint { Key = TaintKey, Effect = TaintEffects.NoSchedule }];
+
+    /// <summary>
+    /// The taints without unreachable NoExecute but with unreachable NoSchedule (full disruption: keep new
+    /// pods away, evict nothing), or null when they are like that already.
+    /// </summary>
+    public static List<Taint>? WithoutNoExecute(List<Taint>? taints)
+    {
+        if (Find(taints, TaintEffects.NoExecute) is null)
+            return null;
+        var kept = taints!.FindAll(t => t is not null && !(t.Key == TaintKey && t.Effect == TaintEffects.NoExecute));
+        return WithNoSchedule(kept) ?? kept;
+    }
+
     /// <summary>The taints without the unreachable ones, or null when there are none to remove.</summary>
     public static List<Taint>? WithoutTaints(List<Taint>? taints)
     {

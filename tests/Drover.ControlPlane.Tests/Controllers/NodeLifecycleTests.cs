@@ -49,6 +49,8 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
         var id = Guid.NewGuid().ToString("N")[..8];
         var pool = new Dictionary<string, string>(StringComparer.Ordinal) { ["test-pool"] = id };
         await using var node = await StandInNode.StartAsync(_admin, $"dying-{id}", "4", labels: pool, renewEvery: TimeSpan.FromMilliseconds(300));
+        // A node that stays up: with every node silent droverd would suspect its own network and evict nothing.
+        await using var steady = await StandInNode.StartAsync(_admin, $"steady-{id}", "4", renewEvery: TimeSpan.FromMilliseconds(300));
         await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "victim", nodeName: node.Name));
         await StandInNode.ReportPodAsync(_admin, ns, "victim", "10.42.9.10", ready: true);
         await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "stays", nodeName: node.Name,
@@ -77,8 +79,11 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
         // The scheduler does not place anything on the node.
         await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "newcomer", nodeSelector: pool));
         var refused = await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "newcomer"), p => TestPods.Condition(p, "PodScheduled")?.Status == "False", Timeout, "newcomer unschedulable");
-        // Other tests' nodes in this droverd may be silent too; the readiness filter turns them all down first.
-        Assert.Matches(@"^0/\d+ nodes are available: \d+ node\(s\) were not ready(, \d+ node\(s\) didn't match Pod's node affinity/selector)?\.$", TestPods.Condition(refused, "PodScheduled")!.Message);
+        // The dying node is turned down as not ready (other tests' nodes here may be silent too, and the
+        // steady one does not carry the pool label).
+        var message = TestPods.Condition(refused, "PodScheduled")!.Message!;
+        Assert.Matches(@"^0/\d+ nodes are available: .*\d+ node\(s\) were not ready", message);
+        Assert.DoesNotContain("Insufficient", message, StringComparison.Ordinal);
 
         await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "victim"), p => p is null, Timeout, "victim evicted");
         Assert.True(silent.Elapsed >= ShortLifecycleDroverdFixture.Grace + ShortLifecycleDroverdFixture.Eviction - TimeSpan.FromSeconds(1),
@@ -98,11 +103,37 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
         var name = "mute-" + Guid.NewGuid().ToString("N")[..8];
         await _admin.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name } });
 
-        var node = await NodeAsync(name, n => HasUnreachableTaint(n, "NoExecute"), "unreachable taint");
+        var node = await NodeAsync(name, n => HasUnreachableTaint(n, "NoSchedule"), "unreachable taint");
 
         var ready = node.Status!.Conditions!.Single(c => c.Type == "Ready");
         Assert.Equal("Unknown", ready.Status);
         Assert.Equal("NodeStatusNeverUpdated", ready.Reason);
         Assert.Null(ready.LastHeartbeatTime);
+    }
+
+    [Fact]
+    public async Task Lifecycle_EveryNodeSilent_NoEvictionUntilOneIsHeardAgain()
+    {
+        // Its own droverd: "every node" must mean these two.
+        await using var server = await DroverdProcess.StartAsync(null, "--node-monitor-grace-period", "1s", "--pod-eviction-timeout", "1s");
+        using var admin = server.Client();
+        var ns = await TestNamespaces.CreateAsync(admin);
+        await using var a = await StandInNode.StartAsync(admin, "a", "4", renewEvery: TimeSpan.FromMilliseconds(200));
+        await using var b = await StandInNode.StartAsync(admin, "b", "4", renewEvery: TimeSpan.FromMilliseconds(200));
+        await admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "on-a", nodeName: "a"));
+
+        await a.StopHeartbeatAsync();
+        await b.StopHeartbeatAsync();
+        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "a marked");
+        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "b"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "b marked");
+        // Well past grace + eviction timeout: still there, and no NoExecute taint to count from.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.NotNull(await Poll.PodAsync(admin, ns, "on-a"));
+        Assert.False(HasUnreachableTaint((Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), "NoExecute"));
+
+        // b is back: a alone is silent, so its pods go after the eviction timeout counted from now.
+        b.ResumeHeartbeat();
+        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoExecute"), Timeout, "a tainted NoExecute");
+        await Poll.UntilAsync(() => Poll.PodAsync(admin, ns, "on-a"), p => p is null, Timeout, "on-a evicted");
     }
 }

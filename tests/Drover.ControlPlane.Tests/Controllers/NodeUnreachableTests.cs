@@ -81,4 +81,17 @@ public sealed class NodeUnreachableTests
         Assert.Equal(Now.AddSeconds(20), beats.LastSeen("n", Now.AddSeconds(30)));
         Assert.Equal(Now.AddSeconds(40), beats.LastSeen("never-seen", Now.AddSeconds(40)));
     }
+
+    [Fact]
+    public void WithoutNoExecute_FullDisruption_KeepsNoScheduleOnly()
+    {
+        var tainted = NodeUnreachable.WithTaints(null, Now)!;
+
+        var calmed = NodeUnreachable.WithoutNoExecute(tainted)!;
+
+        Assert.Equal([("node.kubernetes.io/unreachable", "NoSchedule")], calmed.Select(t => (t.Key, t.Effect)));
+        Assert.Null(NodeUnreachable.WithoutNoExecute(calmed));
+        Assert.Null(NodeUnreachable.WithNoSchedule(calmed));
+        Assert.Equal([("node.kubernetes.io/unreachable", "NoSchedule")], NodeUnreachable.WithNoSchedule(null)!.Select(t => (t.Key, t.Effect)));
+    }
 }
