@@ -149,7 +149,12 @@ internal sealed partial class SchedulingEvents
         if (_backlog.Writer.TryWrite(entry))
             return;
         lock (_gate)
+        {
             entry.Writing = false;
+            // An event never written is dropped for good; one already written keeps its count for a later flush.
+            if (!entry.Created && _entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+                _entries.Remove(entry.Key);
+        }
         if (Interlocked.Increment(ref _dropped) % 100 == 1)
             LogDropped(_logger, _component, Dropped);
     }
