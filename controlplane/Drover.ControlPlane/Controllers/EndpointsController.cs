@@ -201,8 +201,9 @@ internal sealed partial class EndpointsController : BackgroundService
 
     private void OnSyncFailed(string key, Exception e)
     {
-        // A conflict only means the cache was a step behind; the rate-limited retry settles it quietly.
-        if (e is ApiException { Status.Code: 409 })
+        // A conflict only means the cache was a step behind, and a 403/404 that the namespace is going away
+        // (its Service goes with it): the rate-limited retry settles both quietly.
+        if (e is ApiException { Status.Code: 409 or 403 or 404 })
             return;
         LogSyncFailed(_logger, e, key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
