@@ -10,12 +10,15 @@ var warmUp = TimeSpan.FromSeconds(3);
 const int Rounds = 7;
 const int DecisionsPerRound = 2_000;
 int[] sizes = args.Length > 0 ? [.. args[0].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] : [100, 1_000, 5_000];
+// Second argument: kube-scheduler's percentageOfNodesToScore (0, the default, adapts; 100 scores every feasible node).
+var percentage = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var optimized = typeof(Scheduler).Assembly.GetCustomAttributes(typeof(DebuggableAttribute), false) is not [DebuggableAttribute { IsJITOptimizerDisabled: true }];
 
 Console.WriteLine("## Scheduler alone: bench/Drover.Bench.Scheduler");
 Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {(optimized ? "Release" : "DEBUG (figures meaningless)")}, load average at the start {LoadAverage()}. " +
+    $"{Environment.ProcessorCount} CPUs, .NET {Environment.Version}, {(optimized ? "Release" : "DEBUG (figures meaningless)")}, load average at the start {LoadAverage()}, " +
+    $"percentageOfNodesToScore {(percentage == 0 ? "adaptive" : percentage.ToString(CultureInfo.InvariantCulture) + "%")}. " +
     $"Each size: {warmUp.TotalSeconds:F0} s of warm-up (tiered JIT), then {Rounds} rounds of {DecisionsPerRound:N0} decisions; the median round is shown."));
 Console.WriteLine("Per decision: PodInfo.From + Decide + Assume (+ Forget of the oldest placed pod). Nodes: 5% not ready, 2% cordoned,");
 Console.WriteLine("8% tainted NoSchedule, 5% PreferNoSchedule, 10% full, the rest 0–60% used; 20% of pods have a nodeSelector, 5% a toleration.");
@@ -31,7 +34,7 @@ foreach (var nodeCount in sizes)
     // Placed pods stay for a window of five per node before they are forgotten.
     var window = nodeCount * 5;
     var cluster = BenchCluster.Create(nodeCount, pendingCount: window + 1_000, seed: 20_240_601);
-    var loop = new SchedulingLoop(cluster, new Scheduler(new Random(1)), window);
+    var loop = new SchedulingLoop(cluster, new Scheduler(new Random(1)) { PercentageOfNodesToScore = percentage }, window);
     var warm = Stopwatch.StartNew();
     while (warm.Elapsed < warmUp)
         loop.Run(100);

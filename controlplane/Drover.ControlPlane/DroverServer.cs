@@ -10,6 +10,7 @@ using Drover.ControlPlane.Controllers.Deployments;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Prometheus;
@@ -95,6 +96,12 @@ public static partial class DroverServer
         services.AddSingleton<WatchEventCache>();
         services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
         services.AddSingleton<PodLogEndpoint>();
+        services.AddSingleton<PodBinder>();
+        services.AddSingleton<BindingEndpoint>();
+        services.AddSingleton<SchedulerMetrics>();
+        services.AddHostedService<SchedulerService>();
+        services.AddHostedService<EndpointsController>();
+        services.AddHostedService<NodeLifecycleController>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");

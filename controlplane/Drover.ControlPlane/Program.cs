@@ -13,10 +13,12 @@ var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Descript
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
+var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m; a bare number is seconds).", DefaultValueFactory = _ => "20s" };
+var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -38,6 +40,16 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync("--watch-bookmark-interval and --compaction-interval must be positive numbers of seconds").ConfigureAwait(false);
         return 2;
     }
+    if (!TryParseDuration(parse.GetValue(nodeGrace), out var grace) || grace <= TimeSpan.Zero)
+    {
+        await Console.Error.WriteLineAsync($"--node-monitor-grace-period: \"{parse.GetValue(nodeGrace)}\" is not a positive duration such as 20s").ConfigureAwait(false);
+        return 2;
+    }
+    if (!TryParseDuration(parse.GetValue(evictionTimeout), out var eviction))
+    {
+        await Console.Error.WriteLineAsync($"--pod-eviction-timeout: \"{parse.GetValue(evictionTimeout)}\" is not a duration such as 20s").ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
         DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
@@ -50,6 +62,8 @@ root.SetAction(async (parse, ct) =>
         CompactionInterval = TimeSpan.FromSeconds(compaction),
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
+        NodeMonitorGracePeriod = grace,
+        PodEvictionTimeout = eviction,
     };
     try
     {
@@ -65,3 +79,42 @@ root.SetAction(async (parse, ct) =>
     return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+
+// Go's duration syntax as Kubernetes flags take it ("20s", "1m30s", "500ms"), or a bare number of seconds.
+static bool TryParseDuration(string? text, out TimeSpan duration)
+{
+    duration = TimeSpan.Zero;
+    if (string.IsNullOrWhiteSpace(text))
+        return false;
+    text = text.Trim();
+    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
+    {
+        duration = TimeSpan.FromSeconds(bare);
+        return bare >= 0;
+    }
+    var rest = text.AsSpan();
+    while (!rest.IsEmpty)
+    {
+        var digits = 0;
+        while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+            digits++;
+        var units = digits;
+        while (units < rest.Length && char.IsAsciiLetter(rest[units]))
+            units++;
+        if (digits == 0 || units == digits || !double.TryParse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            return false;
+        TimeSpan? part = rest[digits..units] switch
+        {
+            "ms" => TimeSpan.FromMilliseconds(value),
+            "s" => TimeSpan.FromSeconds(value),
+            "m" => TimeSpan.FromMinutes(value),
+            "h" => TimeSpan.FromHours(value),
+            _ => null,
+        };
+        if (part is null)
+            return false;
+        duration += part.Value;
+        rest = rest[units..];
+    }
+    return true;
+}

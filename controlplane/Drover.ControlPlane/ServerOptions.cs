@@ -18,4 +18,13 @@ public sealed record ServerOptions
     /// <summary>Pod addresses of the whole cluster; each node gets one /<see cref="NodeCidrMaskSize"/> of it.</summary>
     public string ClusterCidr { get; init; } = "10.42.0.0/16";
     public int NodeCidrMaskSize { get; init; } = 24;
+    /// <summary>A node whose Lease has not been renewed for this long is marked Unknown and tainted unreachable.</summary>
+    public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long pods without their own toleration stay on an unreachable node before they are evicted (the
+    /// tolerationSeconds Kubernetes' DefaultTolerationSeconds admission would give them; 300 s there, 20 s here).
+    /// </summary>
+    public TimeSpan PodEvictionTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>Seeds the scheduler's tie-breaking, for reproducible placements in tests; random when null.</summary>
+    public int? SchedulerSeed { get; init; }
 }

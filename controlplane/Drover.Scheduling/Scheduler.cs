@@ -26,6 +26,7 @@ public sealed class Scheduler
     private int[] _ties = [];
     private long[] _totals = [];
     private long[][] _scores;
+    private int _nextStartIndex;
 
     /// <summary>A scheduler with <see cref="DefaultFilters"/> and <see cref="DefaultScorers"/>.</summary>
     public Scheduler(Random random)
@@ -76,16 +77,38 @@ public sealed class Scheduler
             return new Unschedulable(UnschedulableMessage.NoNodes, [], 0);
         Reserve(nodeIds.Length);
 
-        var candidates = _candidates.AsSpan(0, nodeIds.Length);
-        nodeIds.CopyTo(candidates);
+        var total = nodeIds.Length;
+        var candidates = _candidates.AsSpan(0, total);
+        var wanted = FeasibleNodesToFind(total);
+        // When it may stop early, start where the previous decision stopped, as kube-scheduler does, so
+        // that every node gets its turn. (Small clusters are always searched whole, in node order.)
+        var start = wanted < total ? _nextStartIndex % total : 0;
+        nodeIds[start..].CopyTo(candidates);
+        nodeIds[..start].CopyTo(candidates[(total - start)..]);
         _rejections.Clear();
-        var count = candidates.Length;
-        foreach (var filter in _filters)
+
+        // Filter a chunk at a time until enough feasible nodes are found; survivors are packed at the
+        // front. A pod no node can take has then been checked against every node, so its message is whole.
+        var count = 0;
+        var evaluated = 0;
+        while (count < wanted && evaluated < total)
         {
-            count = filter.Filter(snapshot, pod, candidates[..count], _rejections);
-            if (count == 0)
-                return Reject(snapshot, nodeIds.Length);
+            var chunk = candidates.Slice(evaluated, Math.Min(wanted - count, total - evaluated));
+            var kept = chunk.Length;
+            foreach (var filter in _filters)
+            {
+                kept = filter.Filter(snapshot, pod, chunk[..kept], _rejections);
+                if (kept == 0)
+                    break;
+            }
+            chunk[..kept].CopyTo(candidates[count..]);
+            count += kept;
+            evaluated += chunk.Length;
         }
+        if (wanted < total)
+            _nextStartIndex = (start + evaluated) % total;
+        if (count == 0)
+            return Reject(snapshot, total);
 
         var feasible = candidates[..count];
         var totals = _totals.AsSpan(0, count);
@@ -101,8 +124,37 @@ public sealed class Scheduler
         var details = new ScoreDetail[_scorers.Length];
         for (var s = 0; s < _scorers.Length; s++)
             details[s] = new ScoreDetail(_scorers[s].Name, Bounded(_scores[s][best]), _weights[s]);
-        return new Placement(snapshot.NodeAt(feasible[best]).Name, totals[best], details, count, nodeIds.Length);
+        return new Placement(snapshot.NodeAt(feasible[best]).Name, totals[best], details, count, evaluated);
     }
+
+    /// <summary>
+    /// How many feasible nodes are enough to stop filtering and start scoring: kube-scheduler's
+    /// numFeasibleNodesToFind. All of them below <see cref="MinFeasibleNodesToFind"/> nodes; above, the
+    /// given <see cref="PercentageOfNodesToScore"/>, or when that is 0 the adaptive 50% − nodes/125 (at least
+    /// 5%), and never fewer than <see cref="MinFeasibleNodesToFind"/>. At 1,000 nodes that is 420: scoring
+    /// the best of 420 feasible nodes places as well as scoring all of them, at well under half the cost.
+    /// </summary>
+    public int FeasibleNodesToFind(int nodeCount)
+    {
+        if (nodeCount < MinFeasibleNodesToFind || PercentageOfNodesToScore >= 100)
+            return nodeCount;
+        var percentage = PercentageOfNodesToScore;
+        if (percentage <= 0)
+            percentage = Math.Max(50 - nodeCount / 125, MinFeasiblePercentage);
+        return Math.Max((int)((long)nodeCount * percentage / 100), MinFeasibleNodesToFind);
+    }
+
+    /// <summary>kube-scheduler's minFeasibleNodesToFind.</summary>
+    public const int MinFeasibleNodesToFind = 100;
+
+    /// <summary>kube-scheduler's minFeasibleNodesPercentageToFind.</summary>
+    private const int MinFeasiblePercentage = 5;
+
+    /// <summary>
+    /// kube-scheduler's percentageOfNodesToScore: 0 (the default) adapts to the cluster size, 100 scores
+    /// every feasible node (the exhaustive search, for comparisons and tests).
+    /// </summary>
+    public int PercentageOfNodesToScore { get; init; }
 
     /// <summary>Kept within 0–100 so a scorer out of range cannot outweigh the others.</summary>
     private static long Bounded(long score) => Math.Min(Math.Max(score, 0), NodeScores.Max);
@@ -150,23 +202,9 @@ public sealed class Scheduler
 
     private Unschedulable Reject(ClusterSnapshot snapshot, int nodeCount)
     {
-        // Cold path: allocation is fine here. Grouped by node in first-seen order, which is node order.
-        var byNode = new Dictionary<int, int>();
-        var order = new List<(int NodeId, string Filter, List<string> Reasons)>();
-        foreach (var entry in _rejections.Entries)
-        {
-            if (!byNode.TryGetValue(entry.NodeId, out var at))
-            {
-                byNode.Add(entry.NodeId, at = order.Count);
-                order.Add((entry.NodeId, entry.Filter, []));
-            }
-            order[at].Reasons.Add(entry.Reason);
-        }
-        var rejections = new NodeRejection[order.Count];
-        for (var i = 0; i < order.Count; i++)
-            rejections[i] = new NodeRejection(snapshot.NodeAt(order[i].NodeId).Name, order[i].Filter, order[i].Reasons);
+        var rejections = RejectionList.From(snapshot, _rejections.Entries, out var histogram, out var filters);
         _rejections.Clear();
-        return new Unschedulable(UnschedulableMessage.Format(nodeCount, rejections), rejections, nodeCount);
+        return new Unschedulable(UnschedulableMessage.FromCounts(nodeCount, histogram), rejections, nodeCount) { RejectingFilters = filters };
     }
 
     private void Reserve(int nodeCount)

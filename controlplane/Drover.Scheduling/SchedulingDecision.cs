@@ -37,6 +37,16 @@ public sealed record Unschedulable(
 
     /// <summary>The FailedScheduling event reason Kubernetes uses.</summary>
     public const string EventReason = "FailedScheduling";
+
+    /// <summary>
+    /// The filters that turned nodes down (kube-scheduler's UnschedulablePlugins), so a caller can tell
+    /// which cluster changes could help: a pod going away only matters to a pod that
+    /// <see cref="NodeResourcesFit"/> turned down.
+    /// </summary>
+    public IReadOnlyCollection<string> RejectingFilters { get; init; } = [];
+
+    /// <summary>The name <see cref="ResourcesFitFilter"/> rejects under.</summary>
+    public const string NodeResourcesFit = "NodeResourcesFit";
 }
 
 /// <summary>Why one node cannot take the pod: the filter that turned it down and its reasons.</summary>

@@ -20,6 +20,12 @@ internal static class UnschedulableMessage
             foreach (var reason in rejection.Reasons)
                 CollectionsMarshal.GetValueRefOrAddDefault(histogram, reason, out _)++;
         }
+        return FromCounts(nodeCount, histogram);
+    }
+
+    /// <summary>From reasons already counted (how many nodes gave each).</summary>
+    public static string FromCounts(int nodeCount, Dictionary<string, int> histogram)
+    {
         var parts = new List<string>(histogram.Count);
         foreach (var (reason, count) in histogram)
             parts.Add($"{count} {reason}");

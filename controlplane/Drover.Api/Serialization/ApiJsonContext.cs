@@ -27,6 +27,7 @@ namespace Drover.Api;
 [JsonSerializable(typeof(HorizontalPodAutoscaler))]
 [JsonSerializable(typeof(Lease))]
 [JsonSerializable(typeof(Scale))]
+[JsonSerializable(typeof(Binding))]
 [JsonSerializable(typeof(KubeList<Pod>))]
 [JsonSerializable(typeof(KubeList<Node>))]
 [JsonSerializable(typeof(KubeList<Namespace>))]

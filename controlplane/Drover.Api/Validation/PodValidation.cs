@@ -213,8 +213,8 @@ internal static class PodValidation
             InitContainers = newSpec.InitContainers is null ? null : WithImagesFrom(newSpec.InitContainers, oldSpec.InitContainers),
             ActiveDeadlineSeconds = oldSpec.ActiveDeadlineSeconds,
             Tolerations = oldSpec.Tolerations,
-            // Drover has no pods/binding subresource yet: the scheduler binds by setting an empty
-            // nodeName in an update. Once set it is fixed, as in Kubernetes.
+            // The scheduler binds through the pods/binding subresource; an update may still set an empty
+            // nodeName (admins only: a node may write only pod status). Once set it is fixed, as in Kubernetes.
             NodeName = string.IsNullOrEmpty(oldSpec.NodeName) ? oldSpec.NodeName : newSpec.NodeName,
         };
         if (!StructuralEquality.PodSpecs(masked, oldSpec))

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Drover.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Scheduling;
 using Drover.Store;
 
 namespace Drover.ControlPlane.Api;
@@ -17,13 +18,16 @@ public sealed partial class ApiRouter
     private readonly ILogger<ApiRouter> _logger;
     private readonly Authorizer _authorizer;
     private readonly PodLogEndpoint _logs;
+    private readonly BindingEndpoint _binding;
 
-    public ApiRouter(ResourceEndpoints endpoints, PodLogEndpoint logs, ApiMetrics metrics, Authorizer authorizer, ILogger<ApiRouter> logger)
+    public ApiRouter(ResourceEndpoints endpoints, PodLogEndpoint logs, ApiMetrics metrics, Authorizer authorizer, BindingEndpoint binding, ILogger<ApiRouter> logger)
     {
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(logs);
+        ArgumentNullException.ThrowIfNull(binding);
         _authorizer = authorizer;
         _logs = logs;
+        _binding = binding;
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(logger);
@@ -102,6 +106,11 @@ public sealed partial class ApiRouter
                 "PATCH" => e.UpdateScaleAsync(context, path, isPatch: true),
                 _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, $"{path.Type.Plural}/scale")),
             },
+            "binding" when path.Type == ResourceTypes.Pods => method switch
+            {
+                "POST" => _binding.HandleAsync(context, path),
+                _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, "pods/binding")),
+            },
             _ => throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? "")),
         };
     }
@@ -118,6 +127,8 @@ public sealed partial class ApiRouter
             ("PUT", false) => "update",
             ("PATCH", false) => "patch",
             ("DELETE", false) => "delete",
+            // POST to a subresource (pods/NAME/binding) creates it, in Kubernetes' authorisation terms.
+            ("POST", false) when path.Subresource is not null => "create",
             _ => request.Method.ToLowerInvariant(),
         };
     }

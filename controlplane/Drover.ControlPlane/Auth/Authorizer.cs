@@ -35,6 +35,10 @@ public sealed class Authorizer
                 "list" or "watch" => path.Subresource is null && SelectsNode(query["fieldSelector"].ToString(), self),
                 "get" or "delete" => path.Subresource is null,              // checked again on the object
                 "update" or "patch" => path.Subresource == "status",        // checked again on the object
+                // Neither pods nor pods/binding: placing work is the scheduler's, and a node that could bind
+                // pods to itself could pull any workload (and its secrets) onto itself, as Kubernetes' Node
+                // authorizer also refuses.
+                "create" => false,
                 _ => false,
             },
             "Event" => verb is "create" or "update" or "patch",

@@ -7,7 +7,7 @@ namespace Drover.Scheduling;
 /// </summary>
 public sealed class ResourcesFitFilter : INodeFilter
 {
-    public string Name => "NodeResourcesFit";
+    public string Name => Unschedulable.NodeResourcesFit;
 
     public int Filter(ClusterSnapshot snapshot, PodInfo pod, Span<int> candidates, RejectionLog rejections)
     {
