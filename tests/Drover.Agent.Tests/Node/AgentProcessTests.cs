@@ -16,23 +16,13 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
 {
     private const string NodeName = "proc-6";
 
-    private Process StartAgent(string dataDirectory, StringBuilder log)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            RepoPaths.Agent, "--server", env.Server.ToString(), "--token", env.JoinToken, "--node-name", NodeName,
-            "--data-dir", dataDirectory, "--containerd-socket", env.SocketPath, "--cni-conf-dir", env.CniConfDirectory,
-            "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--metrics-addr", "off", "--serving-addr", "127.0.0.1:0", "--lease-interval", "1s",
-        })
-            info.ArgumentList.Add(arg);
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private AgentProcess StartAgent(string dataDirectory, StringBuilder log) => AgentProcess.Start(
+    [
+        "--server", env.Server.ToString(), "--token", env.JoinToken, "--node-name", NodeName,
+        "--data-dir", dataDirectory, "--containerd-socket", env.SocketPath, "--cni-conf-dir", env.CniConfDirectory,
+        "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--metrics-addr", "off", "--lease-interval", "1s",
+        "--serving-addr", "127.0.0.1:0",
+    ], log);
 
     private static async Task<Pod> WaitForAsync(DroverClient api, string name, Func<Pod, bool> condition, string what, StringBuilder log)
     {
@@ -81,12 +71,11 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
             var containerId = before.Status!.ContainerStatuses![0].ContainerID;
             var podIp = before.Status.PodIP;
 
-            agent.Kill(entireProcessTree: true);   // SIGKILL: no shutdown code runs
-            await agent.WaitForExitAsync();
+            await agent.KillAsync();   // SIGKILL: no shutdown code runs
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
             Assert.Equal("ok", (await http.GetStringAsync(new Uri($"http://{podIp}:3000/health"))).Trim());
 
-            agent.Dispose();
+            await agent.DisposeAsync();
             agent = StartAgent(dataDirectory, log);
             // Give the new agent time to list, sync and (wrongly) restart anything it did not adopt.
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -105,14 +94,7 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
         }
         finally
         {
-            if (!agent.HasExited)
-            {
-                using var term = Process.Start("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
-                await term!.WaitForExitAsync();
-                if (!agent.WaitForExit(15_000))
-                    agent.Kill(entireProcessTree: true);
-            }
-            agent.Dispose();
+            await agent.DisposeAsync();
             await api.DeleteAsync(ResourceTypes.Pods, "default", name, gracePeriodSeconds: 0).ContinueWith(_ => { }, TaskScheduler.Default);
             Directory.Delete(dataDirectory, recursive: true);
         }
