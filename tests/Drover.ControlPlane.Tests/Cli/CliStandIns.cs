@@ -6,61 +6,35 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>
-/// Stand-ins for what this branch's droverd does not run yet: the Deployment controller's ReplicaSets and
-/// status, a node, and the node agent finishing pod deletions. Every object made here is named "stand-in".
+/// Objects the CLI tests start from (the seed Deployment, a node with no agent, bound pods) and a stand-in
+/// for the node agent finishing pod deletions. Every node, ReplicaSet and pod made here is named "stand-in".
 /// </summary>
 internal static class CliStandIns
 {
-    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
-
-    /// <summary>The seed Deployment in <paramref name="ns"/>, as the user applies it.</summary>
-    public static async Task<Deployment> SeedDeploymentAsync(DroverdProcess server, DroverClient client, string ns)
-    {
-        var applied = await CliRunner.RunAsync(server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"), "-n", ns);
-        Assert.True(applied.ExitCode == 0, applied.ToString());
-        return (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
-    }
-
     /// <summary>
-    /// A ReplicaSet as the Deployment controller would keep one per revision: controlled by the Deployment,
-    /// its live template plus a pod-template-hash label, the revision (and change-cause) annotated, no replicas.
+    /// The seed Deployment in <paramref name="ns"/>, as the user applies it; <paramref name="extraSpec"/> (YAML
+    /// lines indented as the Deployment's spec fields) is added to its spec when given.
     /// </summary>
-    public static async Task<ReplicaSet> RevisionAsync(DroverClient client, Deployment deployment, long revision, string? changeCause = null)
+    public static async Task<Deployment> SeedDeploymentAsync(DroverdProcess server, DroverClient client, string ns, string? extraSpec = null)
     {
-        var hash = $"standin{revision}";
-        var template = deployment.Spec.Template;
-        var labels = new Dictionary<string, string>(template.Metadata?.Labels ?? []) { ["pod-template-hash"] = hash };
-        var selector = new Dictionary<string, string>(deployment.Spec.Selector!.MatchLabels!) { ["pod-template-hash"] = hash };
-        var annotations = new Dictionary<string, string> { [RevisionAnnotation] = revision.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        if (changeCause is not null)
-            annotations["kubernetes.io/change-cause"] = changeCause;
-        var rs = new ReplicaSet
+        var manifest = Path.Combine(RepoPaths.Examples, "seed-deployment.yaml");
+        if (extraSpec is not null)
         {
-            ApiVersion = "apps/v1",
-            Kind = "ReplicaSet",
-            Metadata = new ObjectMeta
-            {
-                Name = $"{deployment.Metadata.Name}-{hash}",
-                Namespace = deployment.Metadata.Namespace,
-                Labels = labels,
-                Annotations = annotations,
-                OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = deployment.Metadata.Name!, Uid = deployment.Metadata.Uid!, Controller = true }],
-            },
-            Spec = new ReplicaSetSpec
-            {
-                Replicas = 0,
-                Selector = new LabelSelector { MatchLabels = selector },
-                Template = template with { Metadata = (template.Metadata ?? new ObjectMeta()) with { Labels = labels } },
-            },
-        };
-        return (ReplicaSet)await client.CreateAsync(ResourceTypes.ReplicaSets, rs);
-    }
-
-    /// <summary>Writes the Deployment's status as its controller would (admin may PUT /status).</summary>
-    public static async Task WriteStatusAsync(DroverClient client, string ns, string name, DeploymentStatus status)
-    {
-        var current = (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, name);
-        await client.UpdateAsync(ResourceTypes.Deployments, current with { Status = status }, "status");
+            var yaml = File.ReadAllText(manifest).Replace("  replicas: 3\n", "  replicas: 3\n" + extraSpec, StringComparison.Ordinal);
+            manifest = Path.Combine(Path.GetTempPath(), $"drover-seed-{Guid.NewGuid():N}.yaml");
+            File.WriteAllText(manifest, yaml);
+        }
+        try
+        {
+            var applied = await CliRunner.RunAsync(server, "apply", "-f", manifest, "-n", ns);
+            Assert.True(applied.ExitCode == 0, applied.ToString());
+        }
+        finally
+        {
+            if (extraSpec is not null)
+                File.Delete(manifest);
+        }
+        return (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
     }
 
     /// <summary>A node object with no agent behind it; a unique name, since nodes are cluster-wide.</summary>

@@ -1,82 +1,107 @@
 using System.Globalization;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.ControlPlane.Controllers.Deployments;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>
-/// `rollout status|history|undo|restart|pause|resume` through the built CLI. This branch's droverd runs no
-/// Deployment controller, so the test writes what it would: the Deployment's status and its ReplicaSets.
+/// `rollout status|history|undo|restart|pause|resume` through the built CLI against droverd's real Deployment
+/// and ReplicaSet controllers; <see cref="KubeletStandIn"/> reports pods ready (there are no agents here).
 /// </summary>
 public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;
     private readonly DroverClient _client = fixture.Server.Client();
+    private readonly KubeletStandIn _kubelet = new(fixture.Server.Client());
 
     private async Task<Deployment> DeploymentAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 
-    private static DeploymentStatus Status(long generation, int replicas, int updated, int available, string? progressingReason = null) => new()
+    private Task<Deployment> UntilAsync(string ns, Func<Deployment, bool> condition, string what) =>
+        Poll.UntilAsync(() => DeploymentAsync(ns), condition, TimeSpan.FromSeconds(60), what);
+
+    /// <summary>The seed Deployment once its controller has observed it and created its three pods.</summary>
+    private async Task<Deployment> SeedObservedAsync(string ns, string? extraSpec = null)
     {
-        ObservedGeneration = generation,
-        Replicas = replicas,
-        UpdatedReplicas = updated,
-        ReadyReplicas = available,
-        AvailableReplicas = available,
-        UnavailableReplicas = replicas - available,
-        Conditions = progressingReason is null ? null :
-            [new DeploymentCondition { Type = "Progressing", Status = progressingReason == "ProgressDeadlineExceeded" ? "False" : "True", Reason = progressingReason }],
-    };
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns, extraSpec);
+        return await UntilAsync(ns, d => d.Status is { } s && s.ObservedGeneration == d.Metadata.Generation && s.UpdatedReplicas == 3, "the controller to create 3 replicas");
+    }
+
+    private async Task<List<Pod>> UnreadyPodsAsync(string ns) =>
+        [.. (await _client.ListAsync(ResourceTypes.Pods, ns)).Items.Cast<Pod>().Where(p => p.Metadata.DeletionTimestamp is null && !KubeletStandIn.IsReady(p))];
 
     [Fact]
-    public async Task RolloutStatus_StatusWrittenByTest_StreamsKubectlLinesAndExitsZero()
+    public async Task RolloutStatus_PodsBecomeReadyOneByOne_StreamsKubectlLinesAndExitsZero()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        await SeedObservedAsync(ns);
         using var cli = CliProcess.Start(_server, "rollout", "status", "deployment/my-app", "-n", ns, "--timeout=60s");
-        // Generation 1 not yet observed: nothing written by a controller.
-        Assert.Equal("Waiting for deployment spec update to be observed...", await cli.NextLineAsync());
+        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 0 of 3 updated replicas are available...", await cli.NextLineAsync());
 
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 4, updated: 1, available: 3, "ReplicaSetUpdated"));
-        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 1 out of 3 new replicas have been updated...", await cli.NextLineAsync());
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 4, updated: 3, available: 3, "ReplicaSetUpdated"));
-        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 1 old replicas are pending termination...", await cli.NextLineAsync());
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 3, updated: 3, available: 2, "ReplicaSetUpdated"));
-        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 2 of 3 updated replicas are available...", await cli.NextLineAsync());
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 3, updated: 3, available: 3, "NewReplicaSetAvailable"));
+        for (var ready = 1; ready <= 2; ready++)
+        {
+            var pod = (await UnreadyPodsAsync(ns))[0];
+            await _kubelet.MarkReadyAsync(ns, p => p.Metadata.Name == pod.Metadata.Name);
+            Assert.Equal($"Waiting for deployment \"my-app\" rollout to finish: {ready} of 3 updated replicas are available...", await cli.NextLineAsync());
+        }
+        await _kubelet.MarkReadyAsync(ns);
         Assert.Equal("deployment \"my-app\" successfully rolled out", await cli.NextLineAsync());
 
         var result = await cli.WaitForExitAsync();
         Assert.True(result.ExitCode == 0, result.ToString());
         // Each distinct line once, however many watch events carried it.
-        Assert.Equal(5, result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(4, result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task RolloutStatus_SetImage_StreamsRollingUpdateAndExitsZero()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await SeedObservedAsync(ns);
+        await _kubelet.MarkReadyAsync(ns);
+        await UntilAsync(ns, d => d.Status?.AvailableReplicas == 3, "v1 available");
+        using var keepReady = new CancellationTokenSource();
+        var kubelet = _kubelet.KeepReadyAsync(ns, TimeSpan.FromMilliseconds(300), keepReady.Token);
+
+        var set = await CliRunner.RunAsync(_server, "set", "image", "deployment/my-app", "app=my-app:v2.0", "-n", ns);
+        Assert.True(set.ExitCode == 0, set.ToString());
+        var status = await CliRunner.RunAsync(_server, "rollout", "status", "deployment/my-app", "-n", ns, "--timeout=60s");
+        await keepReady.CancelAsync();
+        await kubelet;
+
+        Assert.True(status.ExitCode == 0, status.ToString());
+        var lines = status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("deployment \"my-app\" successfully rolled out", lines[^1]);
+        Assert.All(lines[..^1], l => Assert.StartsWith("Waiting for deployment", l, StringComparison.Ordinal));
+        Assert.Equal(lines.Length, lines.Distinct().Count());
+        Assert.All(await _client.ListAsync(ResourceTypes.Pods, ns) is var pods ? pods.Items.Cast<Pod>().Where(p => p.Metadata.DeletionTimestamp is null) : [],
+            p => Assert.Equal("my-app:v2.0", p.Spec.Containers[0].Image));
     }
 
     [Fact]
     public async Task RolloutStatus_ProgressDeadlineExceeded_ExitsNonZero()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 4, updated: 1, available: 3, "ReplicaSetUpdated"));
-        using var cli = CliProcess.Start(_server, "rollout", "status", "deploy/my-app", "-n", ns);
-        Assert.Contains("1 out of 3 new replicas have been updated", await cli.NextLineAsync(), StringComparison.Ordinal);
-
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 4, updated: 1, available: 3, "ProgressDeadlineExceeded"));
+        // progressDeadlineSeconds: 2 and no pod ever ready: the controller reports ProgressDeadlineExceeded.
+        await SeedObservedAsync(ns, "  progressDeadlineSeconds: 2\n");
+        using var cli = CliProcess.Start(_server, "rollout", "status", "deploy/my-app", "-n", ns, "--timeout=60s");
         var result = await cli.WaitForExitAsync();
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error: deployment \"my-app\" exceeded its progress deadline", result.Stderr, StringComparison.Ordinal);
+        var condition = Assert.Single((await DeploymentAsync(ns)).Status!.Conditions!, c => c.Type == "Progressing");
+        Assert.Equal(("False", "ProgressDeadlineExceeded"), (condition.Status, condition.Reason));
     }
 
     [Fact]
     public async Task RolloutStatus_TimeoutBeforeComplete_ExitsNonZero()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 3, updated: 3, available: 1));
+        await SeedObservedAsync(ns);
         var result = await CliRunner.RunAsync(_server, "rollout", "status", "deployment", "my-app", "--timeout=2s", "-n", ns);
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 1 of 3 updated replicas are available...\n", result.Stdout);
+        Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 0 of 3 updated replicas are available...\n", result.Stdout);
         Assert.Contains("timed out waiting for the condition", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -84,21 +109,35 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
     public async Task RolloutStatus_WatchFalse_PrintsCurrentStateAndExitsZero()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
-        await CliStandIns.WriteStatusAsync(_client, ns, "my-app", Status(1, replicas: 3, updated: 3, available: 1));
+        await SeedObservedAsync(ns);
+        var pod = (await UnreadyPodsAsync(ns))[0];
+        await _kubelet.MarkReadyAsync(ns, p => p.Metadata.Name == pod.Metadata.Name);
+        await UntilAsync(ns, d => d.Status?.AvailableReplicas == 1, "one available replica");
         var result = await CliRunner.RunAsync(_server, "rollout", "status", "deployment/my-app", "--watch=false", "-n", ns);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 1 of 3 updated replicas are available...\n", result.Stdout);
     }
 
+    /// <summary>v1 then v2 (with a change-cause, which the controller copies onto the new ReplicaSet), both observed.</summary>
+    private async Task TwoRevisionsAsync(string ns)
+    {
+        await SeedObservedAsync(ns);
+        var v1 = await DeploymentAsync(ns);
+        var template = v1.Spec.Template;
+        var v2 = v1 with
+        {
+            Metadata = v1.Metadata with { Annotations = new Dictionary<string, string>(v1.Metadata.Annotations ?? []) { ["kubernetes.io/change-cause"] = "image v2.0" } },
+            Spec = v1.Spec with { Template = template with { Spec = template.Spec with { Containers = [template.Spec.Containers[0] with { Image = "my-app:v2.0" }] } } },
+        };
+        await _client.UpdateAsync(ResourceTypes.Deployments, v2);
+        await UntilAsync(ns, d => d.Metadata.Annotations?.GetValueOrDefault(Revisions.RevisionAnnotation) == "2", "revision 2");
+    }
+
     [Fact]
-    public async Task RolloutHistory_StandInReplicaSets_ListsRevisionsAndShowsOne()
+    public async Task RolloutHistory_TwoRevisions_ListsRevisionsAndShowsOne()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var v1 = await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
-        await CliStandIns.RevisionAsync(_client, v1, 1);
-        await CliRunner.RunAsync(_server, "set", "image", "deployment/my-app", "app=my-app:v2.0", "-n", ns);
-        await CliStandIns.RevisionAsync(_client, await DeploymentAsync(ns), 2, "drover set image deployment/my-app app=my-app:v2.0");
+        await TwoRevisionsAsync(ns);
 
         var table = await CliRunner.RunAsync(_server, "rollout", "history", "deployment/my-app", "-n", ns);
         Assert.True(table.ExitCode == 0, table.ToString());
@@ -106,7 +145,7 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
             "deployment.apps/my-app\n" +
             "REVISION  CHANGE-CAUSE\n" +
             "1         <none>\n" +
-            "2         drover set image deployment/my-app app=my-app:v2.0\n\n",
+            "2         image v2.0\n\n",
             table.Stdout);
 
         var one = await CliRunner.RunAsync(_server, "rollout", "history", "deployment/my-app", "--revision=1", "-n", ns);
@@ -117,40 +156,38 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
     }
 
     [Fact]
-    public async Task RolloutUndo_StandInReplicaSets_RestoresPreviousTemplateThenToRevision()
+    public async Task RolloutUndo_TwoRevisions_RestoresPreviousTemplateAsRevisionThreeThenToRevision()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var v1 = await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
-        await CliStandIns.RevisionAsync(_client, v1, 1);
-        await CliRunner.RunAsync(_server, "set", "image", "deployment/my-app", "app=my-app:v2.0", "-n", ns);
-        await CliStandIns.RevisionAsync(_client, await DeploymentAsync(ns), 2);
+        await TwoRevisionsAsync(ns);
 
         var undo = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "-n", ns);
         Assert.True(undo.ExitCode == 0, undo.ToString());
         Assert.Equal("deployment.apps/my-app rolled back\n", undo.Stdout);
-        var restored = await DeploymentAsync(ns);
+        var restored = await UntilAsync(ns, d => d.Metadata.Annotations?.GetValueOrDefault(Revisions.RevisionAnnotation) == "3", "v1 back as revision 3");
         Assert.Equal("my-app:v1.0", restored.Spec.Template.Spec.Containers[0].Image);
         Assert.False(restored.Spec.Template.Metadata!.Labels!.ContainsKey("pod-template-hash"));
 
-        // The template now matches revision 1: going there again changes nothing.
-        var skipped = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "--to-revision=1", "-n", ns);
-        Assert.Equal("deployment.apps/my-app skipped rollback (current template already matches revision 1)\n", skipped.Stdout);
+        // The template now matches revision 3 (v1); revision 1 was renumbered, so it is gone from history.
+        var history = await CliRunner.RunAsync(_server, "rollout", "history", "deployment/my-app", "-n", ns);
+        Assert.Contains("\n2         image v2.0\n3         <none>\n", history.Stdout, StringComparison.Ordinal);
+        var skipped = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "--to-revision=3", "-n", ns);
+        Assert.Equal("deployment.apps/my-app skipped rollback (current template already matches revision 3)\n", skipped.Stdout);
 
         var toTwo = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "--to-revision=2", "-n", ns);
         Assert.True(toTwo.ExitCode == 0, toTwo.ToString());
-        Assert.Equal("my-app:v2.0", (await DeploymentAsync(ns)).Spec.Template.Spec.Containers[0].Image);
+        Assert.Equal("my-app:v2.0", (await UntilAsync(ns, d => d.Metadata.Annotations?.GetValueOrDefault(Revisions.RevisionAnnotation) == "4", "v2 back as revision 4")).Spec.Template.Spec.Containers[0].Image);
     }
 
     [Fact]
     public async Task RolloutUndo_NoHistoryOrUnknownRevision_ClearErrorsExitNonZero()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var v1 = await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+        await SeedObservedAsync(ns);
         var none = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "-n", ns);
         Assert.Equal(1, none.ExitCode);
         Assert.Contains("no rollout history found for deployment \"my-app\"", none.Stderr, StringComparison.Ordinal);
 
-        await CliStandIns.RevisionAsync(_client, v1, 1);
         var unknown = await CliRunner.RunAsync(_server, "rollout", "undo", "deployment/my-app", "--to-revision=4", "-n", ns);
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("unable to find specified revision 4 in history (known revisions: 1)", unknown.Stderr, StringComparison.Ordinal);
