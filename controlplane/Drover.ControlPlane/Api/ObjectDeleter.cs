@@ -21,8 +21,30 @@ public sealed class ObjectDeleter
         _time = time;
     }
 
-    /// <summary>Returns the removed object, or the object as marked for deletion.</summary>
+    /// <summary>Attempts before a delete racing other writers gives up with the conflict.</summary>
+    private const int MaxAttempts = 10;
+
+    /// <summary>
+    /// Returns the removed object, or the object as marked for deletion. A DELETE carries no precondition, so
+    /// a write that lands between our read and our compare-and-swap (a controller updating status) is no
+    /// reason to fail: re-read and try again, as Kubernetes' GuaranteedUpdate does.
+    /// </summary>
     public async Task<(KubeObject Result, bool Removed)> DeleteAsync(ResourceType type, string? ns, string name, long? gracePeriodSeconds, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DeleteOnceAsync(type, ns, name, gracePeriodSeconds, ct).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxAttempts)
+            {
+                // Someone wrote in between: the next round reads their version.
+            }
+        }
+    }
+
+    private async Task<(KubeObject Result, bool Removed)> DeleteOnceAsync(ResourceType type, string? ns, string name, long? gracePeriodSeconds, CancellationToken ct)
     {
         var existing = await _objects.GetRequiredAsync(type, ns, name, ct).ConfigureAwait(false);
         var revision = ObjectStore.ParseResourceVersion(existing);

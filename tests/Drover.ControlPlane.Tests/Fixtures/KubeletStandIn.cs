@@ -73,14 +73,25 @@ internal sealed class KubeletStandIn(DroverClient client)
                 new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = now },
             ],
         };
-        try
+        // The scheduler writes the same pods' status (PodScheduled) concurrently: on a conflict, re-read and retry.
+        for (var attempt = 0; attempt < 20; attempt++)
         {
-            await client.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status", ct);
-            return true;
+            try
+            {
+                await client.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status", ct);
+                return true;
+            }
+            catch (ApiClientException e) when (e.Code == 409)
+            {
+                if (await client.TryGetAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, ct) is not Pod fresh || fresh.Metadata.DeletionTimestamp is not null)
+                    return false;
+                pod = fresh;
+            }
+            catch (ApiClientException e) when (e.Code == 404)
+            {
+                return false;
+            }
         }
-        catch (ApiClientException e) when (e.Code is 404 or 409)
-        {
-            return false;
-        }
+        return false;
     }
 }
