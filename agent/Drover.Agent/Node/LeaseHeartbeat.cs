@@ -9,8 +9,8 @@ namespace Drover.Agent.Node;
 /// <summary>
 /// The node's heartbeat: Lease kube-node-lease/NODE, renewed every lease interval. A failed renewal is
 /// retried with backoff (200 ms doubling, capped at the interval) and counted; the loop never ends on an
-/// error. The renewal after a failure asks the status reporter for a fresh status write, since droverd
-/// may have marked the node Unknown meanwhile.
+/// error. The renewal after a failure (or after a stall longer than two intervals) asks the status reporter
+/// for a fresh status write at once, since droverd may have marked the node Unknown meanwhile.
 /// </summary>
 internal sealed partial class LeaseHeartbeat
 {
@@ -99,10 +99,13 @@ internal sealed partial class LeaseHeartbeat
             _lease = null;
             throw;
         }
+        // A renewal long after the previous one (the agent or its machine stalled, though no call failed) may
+        // also have let droverd mark the node Unknown: treat it as a recovery too.
+        var stalled = LastRenewed is { } previous && now - previous > 2 * _options.LeaseInterval;
         LastRenewed = now;
         AgentMetrics.Heartbeats.Inc();
         AgentMetrics.LastHeartbeat.Set(now.ToUnixTimeMilliseconds() / 1000.0);
-        if (_consecutiveFailures > 0)
+        if (_consecutiveFailures > 0 || stalled)
         {
             Log.Recovered(_logger, _consecutiveFailures);
             _consecutiveFailures = 0;

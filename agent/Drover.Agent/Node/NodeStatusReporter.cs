@@ -28,6 +28,7 @@ internal sealed partial class NodeStatusReporter
     private NodeStatus? _lastPosted;
     private DateTimeOffset _lastPostedAt;
     private volatile bool _forced;
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastCheckTicks;
     private readonly int _servingPort;
 
@@ -72,13 +73,24 @@ internal sealed partial class NodeStatusReporter
     /// <summary>The last status droverd accepted, or null.</summary>
     public NodeStatus? LastPosted => Volatile.Read(ref _lastPosted);
 
-    /// <summary>Makes the next check write status even if nothing changed (e.g. after droverd was unreachable and may have marked the node Unknown).</summary>
-    public void RequestUpdate() => _forced = true;
+    /// <summary>
+    /// Makes the next check write status even if nothing changed, and runs it now rather than at the next
+    /// interval: droverd was unreachable and may have marked the node Unknown meanwhile, and the scheduler
+    /// places nothing here until it reads Ready again.
+    /// </summary>
+    public void RequestUpdate()
+    {
+        _forced = true;
+        Volatile.Read(ref _wake).TrySetResult();
+    }
 
     public async Task RunAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
+            // Armed before the check, so a request arriving while it runs starts the next one at once.
+            var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _wake, wake);
             try
             {
                 await CheckAsync(ct).ConfigureAwait(false);
@@ -96,12 +108,14 @@ internal sealed partial class NodeStatusReporter
             Interlocked.Exchange(ref _lastCheckTicks, _time.GetUtcNow().UtcTicks);
             try
             {
-                await Task.Delay(CheckInterval, _time, ct).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(CheckInterval, _time, ct), wake.Task).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+            if (ct.IsCancellationRequested)
+                return;
         }
     }
 
