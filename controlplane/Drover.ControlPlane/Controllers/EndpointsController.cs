@@ -26,18 +26,19 @@ internal sealed partial class EndpointsController : BackgroundService
     private readonly Informer _endpoints;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
-    private readonly SchedulingEvents _events;
+    private readonly EventRecorder _events;
     private readonly WorkQueue<string> _queue;
 
-    public EndpointsController(SharedInformers informers, ObjectService objects, TimeProvider time, ILoggerFactory loggers)
+    public EndpointsController(SharedInformers informers, ObjectService objects, EventWriter events, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
         _objects = objects;
         _logger = loggers.CreateLogger<EndpointsController>();
-        _events = new SchedulingEvents(objects, time, _logger, "endpoint-controller");
+        _events = events.ForComponent("endpoint-controller");
         _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(30));
         _services = informers.For(ResourceTypes.Services);
         _pods = informers.For(ResourceTypes.Pods);
@@ -53,9 +54,7 @@ internal sealed partial class EndpointsController : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.WhenAll(_services.Synced, _pods.Synced, _endpoints.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        var events = _events.RunAsync(stoppingToken);
         await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-        await events.ConfigureAwait(false);
     }
 
     public override void Dispose()
@@ -209,8 +208,7 @@ internal sealed partial class EndpointsController : BackgroundService
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
         {
-            _events.Record(new ObjectReference { ApiVersion = "v1", Kind = "Service", Namespace = service.Metadata.Namespace, Name = service.Metadata.Name, Uid = service.Metadata.Uid },
-                "Warning", "FailedToUpdateEndpoint", $"Failed to update endpoint {key}: {e.Message}");
+            _events.Warning(ResourceTypes.Services, service, "FailedToUpdateEndpoint", $"Failed to update endpoint {key}: {e.Message}");
         }
     }
 

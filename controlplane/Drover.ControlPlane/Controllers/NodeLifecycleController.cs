@@ -28,15 +28,16 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly SchedulingEvents _events;
+    private readonly EventRecorder _events;
     private readonly NodeHeartbeats _heartbeats = new();
     private readonly TimeSpan _grace;
     private readonly TimeSpan _evictionTimeout;
     private readonly TimeSpan _period;
     private bool _fullDisruption;
 
-    public NodeLifecycleController(SharedInformers informers, ObjectService objects, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
+    public NodeLifecycleController(SharedInformers informers, ObjectService objects, EventWriter events, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(options);
@@ -45,7 +46,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         _objects = objects;
         _time = time;
         _logger = loggers.CreateLogger<NodeLifecycleController>();
-        _events = new SchedulingEvents(objects, time, _logger, "node-controller");
+        _events = events.ForComponent("node-controller");
         _grace = options.NodeMonitorGracePeriod;
         _evictionTimeout = options.PodEvictionTimeout;
         // Checked often enough that a node is marked within a fraction of the grace period of going silent.
@@ -61,7 +62,6 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.WhenAll(_nodes.Synced, _leases.Synced, _pods.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        var events = _events.RunAsync(stoppingToken);
         using var timer = new PeriodicTimer(_period, _time);
         try
         {
@@ -71,7 +71,6 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        await events.ConfigureAwait(false);
     }
 
     private void OnLease(ObjectChange change)
@@ -151,7 +150,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         {
             node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Status = unknown }, statusOnly: true, ct).ConfigureAwait(false);
             LogUnreachable(_logger, node.Metadata.Name!, _grace.TotalSeconds);
-            _events.Record(node, "Normal", "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");
+            _events.Normal(ResourceTypes.Nodes, node, "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");
         }
         var taints = fullDisruption ? NodeUnreachable.WithoutNoExecute(node.Spec.Taints) ?? NodeUnreachable.WithNoSchedule(node.Spec.Taints) : NodeUnreachable.WithTaints(node.Spec.Taints, now);
         if (taints is not null)
@@ -209,7 +208,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
                 continue;
             }
             LogEvicted(_logger, Informer.KeyOf(pod), node.Metadata.Name!);
-            _events.Record(pod, "Normal", "TaintManagerEviction", $"Marking for deletion Pod {Informer.KeyOf(pod)}");
+            _events.Normal(ResourceTypes.Pods, pod, "TaintManagerEviction", $"Marking for deletion Pod {Informer.KeyOf(pod)}");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Drover.Api;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Storage;
 using Drover.Scheduling;
@@ -38,7 +39,7 @@ internal sealed partial class SchedulerService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SchedulerMetrics _metrics;
-    private readonly SchedulingEvents _events;
+    private readonly EventRecorder _events;
     private readonly Channel<SchedulerInput> _inputs = Channel.CreateUnbounded<SchedulerInput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ClusterSnapshot _snapshot = new();
     private readonly Scheduler _scheduler;
@@ -57,8 +58,9 @@ internal sealed partial class SchedulerService : BackgroundService
     private int _tickQueued;
     private CancellationToken _stopping;
 
-    public SchedulerService(SharedInformers informers, PodBinder binder, ObjectService objects, SchedulerMetrics metrics, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
+    public SchedulerService(SharedInformers informers, PodBinder binder, ObjectService objects, SchedulerMetrics metrics, EventWriter events, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(binder);
         ArgumentNullException.ThrowIfNull(objects);
@@ -71,7 +73,7 @@ internal sealed partial class SchedulerService : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = loggers.CreateLogger<SchedulerService>();
-        _events = new SchedulingEvents(objects, time, _logger, SchedulerName);
+        _events = events.ForComponent(SchedulerName);
         _scheduler = new Scheduler(options.SchedulerSeed is { } seed ? new Random(seed) : new Random());
         // Handlers before the informers start, so the initial lists arrive as adds (SharedInformers' contract).
         _pods = informers.For(ResourceTypes.Pods);
@@ -84,7 +86,6 @@ internal sealed partial class SchedulerService : BackgroundService
     {
         _stopping = stoppingToken;
         await Task.WhenAll(_pods.Synced, _nodes.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        var events = _events.RunAsync(stoppingToken);
         using (_time.CreateTimer(_ => Tick(), null, TickInterval, TickInterval))
         {
             try
@@ -95,7 +96,6 @@ internal sealed partial class SchedulerService : BackgroundService
             {
             }
         }
-        await events.ConfigureAwait(false);
     }
 
     private void Tick()
@@ -304,7 +304,7 @@ internal sealed partial class SchedulerService : BackgroundService
             }
             var now = _time.GetUtcNow();
             _metrics.Scheduled(now - queued.QueuedAt);
-            _events.Record(queued.Pod, "Normal", "Scheduled", $"Successfully assigned {queued.Key} to {finished.NodeName}");
+            _events.Normal(ResourceTypes.Pods, queued.Pod, "Scheduled", $"Successfully assigned {queued.Key} to {finished.NodeName}");
             return;
         }
 
@@ -328,7 +328,7 @@ internal sealed partial class SchedulerService : BackgroundService
     /// <summary>PodScheduled=False with the scheduler's message (only when it says something new) and a FailedScheduling event.</summary>
     private void ReportUnschedulable(Pod pod, Unschedulable decision)
     {
-        _events.Record(pod, "Warning", Unschedulable.EventReason, decision.Message);
+        _events.Warning(ResourceTypes.Pods, pod, Unschedulable.EventReason, decision.Message);
         if (PodConditions.Find(pod, PodConditions.PodScheduled) is { Status: "False", Reason: Unschedulable.ConditionReason } current && current.Message == decision.Message)
             return;
         var status = pod.Status ?? new PodStatus { Phase = "Pending" };

@@ -99,7 +99,7 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
     {
         var ns = await TestNamespaces.CreateAsync(_client);
         await SeedObservedAsync(ns);
-        var result = await CliRunner.RunAsync(_server, "rollout", "status", "deployment", "my-app", "--timeout=2s", "-n", ns);
+        var result = await CliRunner.RunAsync(_server, "rollout", "status", "deployment", "my-app", "--timeout=5s", "-n", ns);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("Waiting for deployment \"my-app\" rollout to finish: 0 of 3 updated replicas are available...\n", result.Stdout);
         Assert.Contains("timed out waiting for the condition", result.Stderr, StringComparison.Ordinal);

@@ -4,70 +4,63 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Storage;
 
-namespace Drover.ControlPlane.Scheduling;
+namespace Drover.ControlPlane.Controllers;
 
 /// <summary>
-/// Writes Kubernetes-shaped Events for one in-process component (the scheduler, the node and endpoints
-/// controllers) the way client-go's recorder does: the same event about the same object within
+/// The one writer of core/v1 Events for droverd's own components (scheduler, controllers), shaped like
+/// client-go's recorder: the same event about the same object from the same component within
 /// <see cref="AggregationWindow"/> bumps <c>count</c> and <c>lastTimestamp</c> on one Event object instead of
 /// creating another, and such bumps are written at most every <see cref="RewriteInterval"/>, so a pod retried
-/// in a loop costs one write per interval, not one per attempt. Writing never blocks the caller: a bounded
+/// in a loop costs one write per interval, not one per attempt. Recording never blocks or throws: a bounded
 /// backlog is worked off by a few writers and, like client-go's broadcaster, events beyond it are dropped
-/// (events are a courtesy, the state the component writes is what matters).
+/// (events are a courtesy; the state a component writes is what matters). Components take a
+/// per-component <see cref="EventRecorder"/> from <see cref="ForComponent"/>.
 /// </summary>
-internal sealed partial class SchedulingEvents
+public sealed partial class EventWriter : BackgroundService
 {
     public static readonly TimeSpan AggregationWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan RewriteInterval = TimeSpan.FromSeconds(10);
     private const int MaxBacklog = 1_000;
     private const int MaxRemembered = 4_096;
+    private const int MaxMessageLength = 1024;
     private const int Writers = 4;
 
     private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _component;
-    private readonly string _instance;
+    private readonly string _host = Environment.MachineName.ToLowerInvariant();
     private readonly Lock _gate = new();
     private readonly Dictionary<EventKey, Entry> _entries = [];
     private readonly Channel<Entry> _backlog = Channel.CreateBounded<Entry>(new BoundedChannelOptions(MaxBacklog) { FullMode = BoundedChannelFullMode.DropWrite });
     private long _dropped;
 
-    public SchedulingEvents(ObjectService objects, TimeProvider time, ILogger logger, string component)
+    public EventWriter(ObjectService objects, TimeProvider time, ILogger<EventWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentException.ThrowIfNullOrEmpty(component);
         _objects = objects;
         _time = time;
         _logger = logger;
-        _component = component;
-        _instance = component + "-" + Environment.MachineName.ToLowerInvariant();
+    }
+
+    /// <summary>A recorder whose events carry <paramref name="component"/> as source (e.g. "deployment-controller").</summary>
+    public EventRecorder ForComponent(string component)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(component);
+        return new EventRecorder(this, component);
     }
 
     /// <summary>Events not written because the backlog was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>About a pod: the Event goes to the pod's namespace.</summary>
-    public void Record(Pod pod, string type, string reason, string message)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        Record(new ObjectReference { ApiVersion = "v1", Kind = "Pod", Namespace = pod.Metadata.Namespace, Name = pod.Metadata.Name, Uid = pod.Metadata.Uid }, type, reason, message);
-    }
-
-    /// <summary>About a node: cluster-scoped objects' events live in "default", as in Kubernetes.</summary>
-    public void Record(Node node, string type, string reason, string message)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        Record(new ObjectReference { ApiVersion = "v1", Kind = "Node", Name = node.Metadata.Name, Uid = node.Metadata.Uid }, type, reason, message);
-    }
-
-    public void Record(ObjectReference involved, string type, string reason, string message)
+    internal void Record(string component, ObjectReference involved, string type, string reason, string message)
     {
         ArgumentNullException.ThrowIfNull(involved);
+        if (message.Length > MaxMessageLength)
+            message = message[..MaxMessageLength];
         var now = _time.GetUtcNowSeconds();
-        var key = new EventKey(involved.Kind ?? "", involved.Namespace ?? "", involved.Name ?? "", involved.Uid ?? "", type, reason, message);
+        var key = new EventKey(component, involved.Kind ?? "", involved.Namespace ?? "", involved.Name ?? "", involved.Uid ?? "", type, reason, message);
         Entry? write = null;
         lock (_gate)
         {
@@ -93,8 +86,8 @@ internal sealed partial class SchedulingEvents
             Enqueue(write);
     }
 
-    /// <summary>Writes the backlog and, every <see cref="RewriteInterval"/>, the counts that were held back; until cancelled.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Writes the backlog and, every <see cref="RewriteInterval"/>, the counts that were held back; until stopped.</summary>
+    protected override async Task ExecuteAsync(CancellationToken ct)
     {
         var writers = new Task[Writers + 1];
         for (var i = 0; i < Writers; i++)
@@ -156,7 +149,7 @@ internal sealed partial class SchedulingEvents
                 _entries.Remove(entry.Key);
         }
         if (Interlocked.Increment(ref _dropped) % 100 == 1)
-            LogDropped(_logger, _component, Dropped);
+            LogDropped(_logger, entry.Key.Component, Dropped);
     }
 
     private async Task WriteAsync(Entry entry, CancellationToken ct)
@@ -165,7 +158,7 @@ internal sealed partial class SchedulingEvents
         bool created;
         lock (_gate)
         {
-            ev = entry.ToEvent(_component, _instance);
+            ev = entry.ToEvent(_host);
             created = entry.Created;
             entry.Dirty = false;
         }
@@ -202,7 +195,7 @@ internal sealed partial class SchedulingEvents
         }
         catch (Exception e)
         {
-            LogWriteFailed(_logger, e, _component, entry.Key.Reason, entry.Key.Name);
+            LogWriteFailed(_logger, e, entry.Key.Component, entry.Key.Reason, entry.Key.Name);
         }
         finally
         {
@@ -235,7 +228,7 @@ internal sealed partial class SchedulingEvents
 
     private static long s_sequence;
 
-    private readonly record struct EventKey(string Kind, string Namespace, string Name, string Uid, string Type, string Reason, string Message);
+    private readonly record struct EventKey(string Component, string Kind, string Namespace, string Name, string Uid, string Type, string Reason, string Message);
 
     private sealed class Entry(EventKey key, ObjectReference involved, string name, DateTimeOffset first)
     {
@@ -248,7 +241,7 @@ internal sealed partial class SchedulingEvents
         public bool Writing { get; set; }
         public bool Dirty { get; set; }
 
-        public Event ToEvent(string component, string instance) => new()
+        public Event ToEvent(string host) => new()
         {
             ApiVersion = "v1",
             Kind = "Event",
@@ -257,12 +250,12 @@ internal sealed partial class SchedulingEvents
             Reason = Key.Reason,
             Message = Key.Message,
             Type = Key.Type,
-            Source = new EventSource { Component = component },
+            Source = new EventSource { Component = Key.Component },
             FirstTimestamp = First,
             LastTimestamp = Last,
             Count = Count,
-            ReportingComponent = component,
-            ReportingInstance = instance,
+            ReportingComponent = Key.Component,
+            ReportingInstance = Key.Component + "-" + host,
         };
     }
 
