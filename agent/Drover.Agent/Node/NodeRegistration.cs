@@ -139,8 +139,8 @@ internal sealed partial class NodeRegistration
         else
             newAnnotations[NodeServing.CertificateHashAnnotation] = servingCertificateHash;
 
-        var sameLabels = SameDictionary(existing.Metadata.Labels, newLabels);
-        var sameAnnotations = SameDictionary(existing.Metadata.Annotations, newAnnotations);
+        var sameLabels = LabelMaps.Same(existing.Metadata.Labels, newLabels);
+        var sameAnnotations = LabelMaps.Same(existing.Metadata.Annotations, newAnnotations);
         var sameTaints = (existing.Spec.Taints ?? []).Select(Describe).Order(StringComparer.Ordinal)
             .SequenceEqual(newTaints.Select(Describe).Order(StringComparer.Ordinal), StringComparer.Ordinal);
         if (sameLabels && sameAnnotations && sameTaints)
@@ -158,9 +158,6 @@ internal sealed partial class NodeRegistration
 
     private static HashSet<string> Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-
-    private static bool SameDictionary(Dictionary<string, string>? left, Dictionary<string, string> right) =>
-        (left?.Count ?? 0) == right.Count && right.All(kv => left!.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     private static partial class Log
     {

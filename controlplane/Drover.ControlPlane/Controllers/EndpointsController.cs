@@ -105,7 +105,7 @@ internal sealed partial class EndpointsController : BackgroundService
         || old.Spec.NodeName != updated.Spec.NodeName
         || old.Spec.Hostname != updated.Spec.Hostname
         || old.Spec.Subdomain != updated.Spec.Subdomain
-        || !SameLabels(old.Metadata.Labels, updated.Metadata.Labels);
+        || !LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels);
 
     private static bool Selects(Dictionary<string, string> selector, Pod? pod)
     {
@@ -137,7 +137,7 @@ internal sealed partial class EndpointsController : BackgroundService
         var labels = DesiredLabels(service);
         var owner = new OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? "", Controller = true, BlockOwnerDeletion = true };
         var existing = _endpoints.Get(ns, name) as Endpoints;
-        if (existing is not null && EndpointsBuilder.SameSubsets(existing.Subsets, subsets) && SameLabels(existing.Metadata.Labels, labels)
+        if (existing is not null && EndpointsBuilder.SameSubsets(existing.Subsets, subsets) && LabelMaps.Same(existing.Metadata.Labels, labels)
             && existing.Metadata.OwnerReferences is [{ } only] && only == owner)
             return;
 
@@ -184,18 +184,6 @@ internal sealed partial class EndpointsController : BackgroundService
         if (service.Spec.ClusterIP == "None")
             (labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[HeadlessLabel] = "";
         return labels;
-    }
-
-    private static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b)
-    {
-        if ((a?.Count ?? 0) != (b?.Count ?? 0))
-            return false;
-        foreach (var (key, value) in a ?? [])
-        {
-            if (!b!.TryGetValue(key, out var other) || other != value)
-                return false;
-        }
-        return true;
     }
 
     private void OnSyncFailed(string key, Exception e)

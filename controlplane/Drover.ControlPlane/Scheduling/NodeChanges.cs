@@ -21,7 +21,7 @@ internal static class NodeChanges
             return true;
         if (AllocatableGrew(old.Status?.Allocatable, updated.Status?.Allocatable))
             return true;
-        if (!SameLabels(old.Metadata.Labels, updated.Metadata.Labels))
+        if (!LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels))
             return true;
         return !SameTaints(old.Spec?.Taints, updated.Spec?.Taints);
     }
@@ -45,18 +45,6 @@ internal static class NodeChanges
                 return true;
         }
         return false;
-    }
-
-    private static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b)
-    {
-        if ((a?.Count ?? 0) != (b?.Count ?? 0))
-            return false;
-        foreach (var (key, value) in a ?? [])
-        {
-            if (!b!.TryGetValue(key, out var other) || other != value)
-                return false;
-        }
-        return true;
     }
 
     private static bool SameTaints(List<Taint>? a, List<Taint>? b) =>

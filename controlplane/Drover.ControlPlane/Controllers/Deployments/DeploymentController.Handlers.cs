@@ -28,7 +28,7 @@ public sealed partial class DeploymentController
             return;
         }
         // An orphan (new, or one whose labels or owner changed): any Deployment whose selector matches may adopt it.
-        if (old is null || oldController is not null || !SameLabels(old.Metadata.Labels, current.Metadata.Labels))
+        if (old is null || oldController is not null || !LabelMaps.Same(old.Metadata.Labels, current.Metadata.Labels))
             EnqueueMatching(current);
     }
 
@@ -76,19 +76,5 @@ public sealed partial class DeploymentController
                 // Reported when that Deployment syncs.
             }
         }
-    }
-
-    private static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b)
-    {
-        if ((a?.Count ?? 0) != (b?.Count ?? 0))
-            return false;
-        if (a is null || b is null)
-            return true;
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other) || other != value)
-                return false;
-        }
-        return true;
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class ReplicaSetController
         if (old.Metadata.ResourceVersion == current.Metadata.ResourceVersion)
             return;
 
-        var labelsChanged = !SameLabels(old.Metadata.Labels, current.Metadata.Labels);
+        var labelsChanged = !LabelMaps.Same(old.Metadata.Labels, current.Metadata.Labels);
         if (current.Metadata.DeletionTimestamp is not null)
         {
             // A pod being deleted is as good as gone for counting; its final removal comes later.
@@ -109,19 +109,5 @@ public sealed partial class ReplicaSetController
         if (controller.Kind != ResourceTypes.ReplicaSets.Kind)
             return null;
         return _replicaSets.Get(ns, controller.Name) is ReplicaSet rs && rs.Metadata.Uid == controller.Uid ? rs : null;
-    }
-
-    private static bool SameLabels(Dictionary<string, string>? a, Dictionary<string, string>? b)
-    {
-        if ((a?.Count ?? 0) != (b?.Count ?? 0))
-            return false;
-        if (a is null || b is null)
-            return true;
-        foreach (var (key, value) in a)
-        {
-            if (!b.TryGetValue(key, out var other) || other != value)
-                return false;
-        }
-        return true;
     }
 }
