@@ -24,6 +24,7 @@ internal sealed class EndpointsSampler : IAsyncDisposable
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentQueue<string> _raced = new();
     private readonly Task _loop;
+    private bool _disposed;
 
     public EndpointsSampler(DroverClient api, string service, int port)
     {
@@ -82,8 +83,12 @@ internal sealed class EndpointsSampler : IAsyncDisposable
         return [.. (endpoints?.Subsets ?? []).SelectMany(s => s.Addresses ?? []).Select(a => a.Ip)];
     }
 
+    /// <summary>Stops sampling; idempotent, so a test can stop it to read the figures inside its using.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
