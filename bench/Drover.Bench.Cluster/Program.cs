@@ -7,17 +7,19 @@ using Drover.Testing;
 // Rolling update of the seed Deployment's 3 replicas on a real three-node cluster (readiness period 1 s, no
 // initial delay, maxUnavailable 0): time from `drover set image` starting to `drover rollout status` exiting 0,
 // alternating v1 → v2 → v1 …; median and max, and each rollout's timeline from droverd's watches.
-//   dotnet Drover.Bench.Cluster.dll --bin artifacts/bin [--rollouts 5] [--nodes 13,14,15] [--out DIR]
+//   dotnet Drover.Bench.Cluster.dll --bin artifacts/bin [--rollouts 5] [--nodes 13,14,15] [--out DIR] [--work DIR]
+// Nodes 13-15 by default: apart from every containerd test's (the three-node e2e test uses 10-12).
 var bin = Arg("--bin", null);
 var rollouts = int.Parse(Arg("--rollouts", "5")!, CultureInfo.InvariantCulture);
 var nodes = Arg("--nodes", "13,14,15")!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
 var outDir = Arg("--out", null);
+var work = Arg("--work", null);
 if (rollouts < 1)
     return Fail("--rollouts must be at least 1");
 
 var binaries = bin is null ? DroverBinaries.Built : DroverBinaries.Published(bin);
 Console.Error.WriteLine($"==> starting droverd and {nodes.Length} nodes ({string.Join(", ", nodes.Select(n => "node-" + n))}) from {binaries.BinDirectory ?? "the built dlls"}");
-await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = nodes, Binaries = binaries });
+await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = nodes, Binaries = binaries, WorkDirectory = work });
 try
 {
     var applied = await cluster.CliAsync("apply", "-f", SeedManifests.Write(Path.Combine(cluster.WorkDirectory, "manifests")));

@@ -17,6 +17,7 @@ internal sealed class Timeline : IAsyncDisposable
     private readonly List<(TimeSpan At, string What)> _entries = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int?> _replicaSets = new(StringComparer.Ordinal);
+    private string? _lastDeployment;
     private HashSet<string> _endpoints = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _watches = [];
@@ -28,6 +29,7 @@ internal sealed class Timeline : IAsyncDisposable
         _watches.Add(WatchAsync(api, ResourceTypes.Pods, "app=my-app", OnPod));
         _watches.Add(WatchAsync(api, ResourceTypes.ReplicaSets, "app=my-app", OnReplicaSet));
         _watches.Add(WatchAsync(api, ResourceTypes.Endpoints, null, OnEndpoints));
+        _watches.Add(WatchAsync(api, ResourceTypes.Deployments, null, OnDeployment));
     }
 
     /// <summary>Entries from <paramref name="from"/> on, as "+1.234 s what" lines relative to it.</summary>
@@ -75,6 +77,21 @@ internal sealed class Timeline : IAsyncDisposable
             _replicaSets[name] = rs.Spec.Replicas;
         }
         Add($"ReplicaSet {name} scaled to {rs.Spec.Replicas}");
+    }
+
+    private void OnDeployment(WatchEvent e)
+    {
+        if (e.Object is not Deployment { Metadata.Name: "my-app" } d)
+            return;
+        var s = d.Status;
+        var line = $"Deployment generation {d.Metadata.Generation} ({d.Spec.Template.Spec.Containers[0].Image}), observed {s?.ObservedGeneration}: {s?.UpdatedReplicas} updated, {s?.ReadyReplicas} ready, {s?.AvailableReplicas} available of {s?.Replicas}";
+        lock (_entries)
+        {
+            if (line == _lastDeployment)
+                return;
+            _lastDeployment = line;
+        }
+        Add(line);
     }
 
     private void OnEndpoints(WatchEvent e)

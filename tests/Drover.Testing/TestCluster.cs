@@ -42,7 +42,8 @@ public sealed class TestCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.NodeIndexes.Count == 0 || options.NodeIndexes.Distinct().Count() != options.NodeIndexes.Count)
             throw new ArgumentException("a cluster needs one or more distinct node indexes", nameof(options));
-        var cluster = new TestCluster(options, Directory.CreateTempSubdirectory("drover-cluster-").FullName);
+        var work = options.WorkDirectory is { } given ? Directory.CreateDirectory(given).FullName : Directory.CreateTempSubdirectory("drover-cluster-").FullName;
+        var cluster = new TestCluster(options, work);
         try
         {
             await cluster.StartPartsAsync().ConfigureAwait(false);
@@ -244,6 +245,9 @@ public sealed record TestClusterOptions
 
     /// <summary>Extra droverd flags (e.g. --node-monitor-grace-period).</summary>
     public IReadOnlyList<string> DroverdArgs { get; init; } = [];
+
+    /// <summary>Where the nodes' and droverd's directories go (created; removed at the end); default a new temp dir.</summary>
+    public string? WorkDirectory { get; init; }
 
     /// <summary>Extra drover-agent flags, for every node.</summary>
     public IReadOnlyList<string> AgentArgs { get; init; } = [];
