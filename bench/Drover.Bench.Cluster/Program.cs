@@ -19,7 +19,7 @@ if (rollouts < 1)
 
 var binaries = bin is null ? DroverBinaries.Built : DroverBinaries.Published(bin);
 Console.Error.WriteLine($"==> starting droverd and {nodes.Length} nodes ({string.Join(", ", nodes.Select(n => "node-" + n))}) from {binaries.BinDirectory ?? "the built dlls"}");
-await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = nodes, Binaries = binaries, WorkDirectory = work });
+await using var cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = nodes, Binaries = binaries, WorkDirectory = work, AgentArgs = TestCluster.ZeroDowntimeAgentArgs });
 try
 {
     var applied = await cluster.CliAsync("apply", "-f", SeedManifests.Write(Path.Combine(cluster.WorkDirectory, "manifests")));

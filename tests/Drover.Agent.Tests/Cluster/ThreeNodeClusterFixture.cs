@@ -8,7 +8,9 @@ namespace Drover.Agent.Cluster.Tests;
 /// Issue 4's cluster, every part real: droverd (default --node-monitor-grace-period and
 /// --pod-eviction-timeout, 20 s each), three nodes (node-10, node-11, node-12: each its own private
 /// containerd, bridge drover1X, podCIDR 10.88.1X.0/24 and drover-agent process with its defaults), and the
-/// seed Deployment and Service applied with the drover CLI, three replicas Ready before any test runs.
+/// seed Deployment and Service applied with the drover CLI, three replicas Ready before any test runs. The
+/// agents drain a deleted pod for 1 s before SIGTERM (--termination-drain-delay): without it the rolling
+/// update's Endpoints check fails now and then (see TestCluster.ZeroDowntimeAgentArgs).
 /// Node indexes 10-12 are apart from the other containerd tests' (0, 3, 5-9).
 /// </summary>
 public sealed class ThreeNodeClusterFixture : IAsyncLifetime
@@ -21,7 +23,7 @@ public sealed class ThreeNodeClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = NodeIndexes });
+        _cluster = await TestCluster.StartAsync(new TestClusterOptions { NodeIndexes = NodeIndexes, AgentArgs = TestCluster.ZeroDowntimeAgentArgs });
         var manifests = SeedManifests.Write(Path.Combine(_cluster.WorkDirectory, "manifests"));
         var applied = await _cluster.CliAsync("apply", "-f", manifests);
         if (applied.ExitCode != 0)
