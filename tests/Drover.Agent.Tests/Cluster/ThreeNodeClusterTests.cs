@@ -118,7 +118,8 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
     public async Task SetImage_MaxUnavailableZero_EndpointsNeverBelowThreeAndUndoIsRevisionThree()
     {
         using var api = Cluster.Client();
-        await using (var sampler = new EndpointsSampler(Cluster.Client(), SeedManifests.ServiceName, SeedManifests.TargetPort))
+        using var samplerApi = Cluster.Client();
+        await using (var sampler = new EndpointsSampler(samplerApi, SeedManifests.ServiceName, SeedManifests.TargetPort))
         {
             await Task.Delay(500);
             var clock = Stopwatch.StartNew();
