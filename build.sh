@@ -196,14 +196,15 @@ cmd_down() {
   stop_pid droverd "$(pid_file)"
 }
 
-# ./build.sh bench [controlplane|agent]: both by default; one failing does not skip the other.
+# ./build.sh bench [controlplane|agent|cluster]: all three by default; one failing does not skip the others.
 cmd_bench() {
   local which=${1:-all} status=0
-  case "$which" in all|controlplane|agent) ;; *) die "usage: ./build.sh bench [controlplane|agent]" ;; esac
+  case "$which" in all|controlplane|agent|cluster) ;; *) die "usage: ./build.sh bench [controlplane|agent|cluster]" ;; esac
   cmd_deps
   cmd_publish
-  if [ "$which" != agent ]; then "$ROOT/bench/run.sh" || status=$?; fi
-  if [ "$which" != controlplane ]; then "$ROOT/bench/agent.sh" || status=$?; fi
+  if [ "$which" = all ] || [ "$which" = controlplane ]; then "$ROOT/bench/run.sh" || status=$?; fi
+  if [ "$which" = all ] || [ "$which" = agent ]; then "$ROOT/bench/agent.sh" || status=$?; fi
+  if [ "$which" = all ] || [ "$which" = cluster ]; then "$ROOT/bench/cluster.sh" || status=$?; fi
   return "$status"
 }
 

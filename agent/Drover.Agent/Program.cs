@@ -80,6 +80,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeName = options.NodeName,
         NodeIp = options.NodeIp.ToString(),
         CheckpointDirectory = options.PodCheckpointDirectory,
+        TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers);
     node.ApiRecovered = pods.RetryNow;
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);

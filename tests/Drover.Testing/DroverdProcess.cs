@@ -15,13 +15,15 @@ public sealed class DroverdProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly bool _ownsDataDirectory;
     private readonly string[] _extraArgs;
+    private readonly DroverBinaries _binaries;
     private Process _process = null!;
 
     /// <summary>Where the current process's output starts in <see cref="Output"/> (readiness is read from there).</summary>
     private int _outputStart;
 
-    private DroverdProcess(string dataDirectory, int port, bool ownsDataDirectory, string[] extraArgs)
+    private DroverdProcess(string dataDirectory, int port, bool ownsDataDirectory, string[] extraArgs, DroverBinaries binaries)
     {
+        _binaries = binaries;
         DataDirectory = dataDirectory;
         Port = port;
         _ownsDataDirectory = ownsDataDirectory;
@@ -36,12 +38,17 @@ public sealed class DroverdProcess : IAsyncDisposable
 
     private string CurrentOutput { get { lock (_output) return _output.ToString(_outputStart, _output.Length - _outputStart); } }
 
-    public static async Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs)
+    public static Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs) =>
+        StartFromAsync(DroverBinaries.Built, dataDirectory, extraArgs);
+
+    /// <summary>droverd from <paramref name="binaries"/> (the published Native AOT binary for benchmarks).</summary>
+    public static async Task<DroverdProcess> StartFromAsync(DroverBinaries binaries, string? dataDirectory, params string[] extraArgs)
     {
+        ArgumentNullException.ThrowIfNull(binaries);
         ArgumentNullException.ThrowIfNull(extraArgs);
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("droverd-test-").FullName;
-        var droverd = new DroverdProcess(dataDirectory, FreePort(), owns, extraArgs);
+        var droverd = new DroverdProcess(dataDirectory, FreePort(), owns, extraArgs, binaries);
         droverd.Launch();
         await droverd.WaitReadyAsync().ConfigureAwait(false);
         return droverd;
@@ -62,13 +69,8 @@ public sealed class DroverdProcess : IAsyncDisposable
 
     private void Launch()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[] { RepoPaths.Droverd, "--data-dir", DataDirectory, "--bind-address", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArgs))
+        var info = _binaries.Droverd();
+        foreach (var arg in new[] { "--data-dir", DataDirectory, "--bind-address", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArgs))
             info.ArgumentList.Add(arg);
         lock (_output)
             _outputStart = _output.Length;

@@ -28,6 +28,7 @@ internal static partial class AgentCommandLine
         new("serving-addr", "host:port of the HTTPS endpoint that serves container logs to droverd (port 0: any free port); \"off\" disables it.", "0.0.0.0:10250"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
+        new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints (0s: kubelet's behaviour).", "0s"),
         new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
         new("reserved-memory", "Memory kept back from pods.", "256Mi"),
         new("max-pods", "Pods this node accepts.", "110"),
@@ -137,6 +138,7 @@ internal static partial class AgentCommandLine
             ServingAddress = serving is "off" or "" ? null : ParseEndpoint("serving-addr", serving, allowAnyPort: true),
             LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
             StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
+            TerminationDrainDelay = ParseDuration("termination-drain-delay", value("termination-drain-delay")!),
             ReservedCpu = ParseQuantity("reserved-cpu", value("reserved-cpu")!),
             ReservedMemory = ParseQuantity("reserved-memory", value("reserved-memory")!),
             MaxPods = ParseCount("max-pods", value("max-pods")!),
@@ -185,6 +187,10 @@ internal static partial class AgentCommandLine
         "false" or "False" => false,
         _ => throw Bad(flag, value, "is not true or false"),
     };
+
+    /// <summary>A duration that may be zero ("0", "0s", or a positive Go-style duration).</summary>
+    internal static TimeSpan ParseDuration(string flag, string value) =>
+        ZeroDurationPattern().IsMatch(value) ? TimeSpan.Zero : ParsePositiveDuration(flag, value);
 
     /// <summary>Go-style durations as kubelet takes them: 10s, 1m30s, 500ms, 1h.</summary>
     internal static TimeSpan ParsePositiveDuration(string flag, string value)
@@ -257,6 +263,9 @@ internal static partial class AgentCommandLine
 
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex BridgePattern();
+
+    [GeneratedRegex("^0+(\\.0+)?(ms|s|m|h)?$")]
+    private static partial Regex ZeroDurationPattern();
 
     [GeneratedRegex("^(?<part>[0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")]
     private static partial Regex DurationPattern();

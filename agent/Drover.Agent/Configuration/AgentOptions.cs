@@ -31,6 +31,9 @@ internal sealed record AgentOptions
 
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A deleted pod serves this long before SIGTERM, while droverd updates Endpoints (PodManagerOptions).</summary>
+    public TimeSpan TerminationDrainDelay { get; init; } = TimeSpan.Zero;
     public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
     public Quantity ReservedMemory { get; init; } = Quantity.Parse("256Mi");
     public int MaxPods { get; init; } = 110;

@@ -49,6 +49,15 @@ public sealed record PodManagerOptions
     /// </summary>
     public TimeSpan CheckpointRestoreDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a pod deleted with a grace period keeps serving before its containers get SIGTERM (taken out
+    /// of the grace period). droverd takes a terminating pod out of its Services' Endpoints when it sees the
+    /// deletion, at the same moment this agent does; without a delay a client can still be sent to the
+    /// address after the container stopped listening (measured in the three-node e2e test: connection
+    /// refused from an address Endpoints still listed as ready). Zero is kubelet's behaviour.
+    /// </summary>
+    public TimeSpan TerminationDrainDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>Whether to record Events (Pulling, Started, BackOff, Unhealthy…).</summary>
     public bool RecordEvents { get; init; } = true;
 }

@@ -13,7 +13,17 @@ internal sealed partial class PodWorker
     /// </summary>
     private async Task<SyncOutcome> DeleteAsync(Pod pod, CancellationToken ct)
     {
-        await TeardownAsync(pod, GracePeriod(pod), writeFinalStatus: true, ct).ConfigureAwait(false);
+        var grace = GracePeriod(pod);
+        // Serve on while Services stop sending traffic here (PodManagerOptions.TerminationDrainDelay says why);
+        // a forced deletion (grace 0) does not wait, and the wait never outlasts the grace period.
+        var drain = grace < _options.TerminationDrainDelay ? grace : _options.TerminationDrainDelay;
+        if (drain > TimeSpan.Zero)
+        {
+            await Task.Delay(drain, _time, ct).ConfigureAwait(false);
+            grace -= drain;
+        }
+
+        await TeardownAsync(pod, grace, writeFinalStatus: true, ct).ConfigureAwait(false);
         try
         {
             if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, ct).ConfigureAwait(false) is Pod current

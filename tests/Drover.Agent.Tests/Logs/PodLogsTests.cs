@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Drover.Agent.Tests.Pods;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Testing;
 
 namespace Drover.Agent.Logs.Tests;
 

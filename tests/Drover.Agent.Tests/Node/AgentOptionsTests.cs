@@ -48,6 +48,20 @@ public sealed class AgentOptionsTests
     }
 
     [Theory]
+    [InlineData(null, 0)]
+    [InlineData("0", 0)]
+    [InlineData("0s", 0)]
+    [InlineData("1s", 1000)]
+    [InlineData("250ms", 250)]
+    public void Parse_TerminationDrainDelay_ZeroByDefaultAndDurationsAccepted(string? value, int milliseconds)
+    {
+        var options = value is null ? Parse() : Parse("--termination-drain-delay", value);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options.TerminationDrainDelay);
+    }
+
+    [Theory]
+    [InlineData("--termination-drain-delay", "soon", "--termination-drain-delay: \"soon\" is not a duration")]
     [InlineData("--max-pods", "lots", "--max-pods: \"lots\"")]
     [InlineData("--max-pods", "0", "--max-pods: \"0\"")]
     [InlineData("--lease-interval", "10", "--lease-interval: \"10\" is not a duration")]

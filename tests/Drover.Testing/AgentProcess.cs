@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Drover.Testing;
+namespace Drover.Testing;
 
-namespace Drover.Agent.Node.Tests;
-
-/// <summary>drover-agent as the process it is in production (dotnet drover-agent.dll …), its output kept for assertions and failure messages.</summary>
+/// <summary>drover-agent as the process it is in production (dotnet drover-agent.dll …, or the published binary), its output kept for assertions and failure messages.</summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -33,12 +31,12 @@ public sealed class AgentProcess : IAsyncDisposable
         }
     }
 
-    public static AgentProcess Start(IEnumerable<string> args, StringBuilder log)
+    /// <summary>Starts the agent with <paramref name="args"/>; <paramref name="binaries"/> picks the build (default: the tests' own).</summary>
+    public static AgentProcess Start(IEnumerable<string> args, StringBuilder log, DroverBinaries? binaries = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(log);
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(RepoPaths.Agent);
+        var info = (binaries ?? DroverBinaries.Built).Agent();
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using Drover.Testing;
 
-namespace Drover.Agent.Logs.Tests;
+namespace Drover.Testing;
 
-internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
 }
@@ -13,7 +12,7 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// The built drover CLI as a user runs it, pointed at a real droverd through DROVER_CONFIG (the pattern of
 /// Drover.ControlPlane.Tests' CliRunner), plus a running form for commands that stream (logs -f).
 /// </summary>
-internal sealed class DroverCli : IDisposable
+public sealed class DroverCli : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -43,26 +42,25 @@ internal sealed class DroverCli : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<CliResult> RunAsync(DroverdProcess server, params string[] args)
+    public static Task<CliResult> RunAsync(DroverdProcess server, params string[] args) => RunAsync(DroverBinaries.Built, server, args);
+
+    public static async Task<CliResult> RunAsync(DroverBinaries binaries, DroverdProcess server, params string[] args)
     {
-        using var cli = Start(server, args);
+        using var cli = Start(binaries, server, args);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await cli._process.WaitForExitAsync(timeout.Token);
         await cli._pumps.WaitAsync(timeout.Token);
         return new CliResult(cli._process.ExitCode, cli.Stdout, cli.Stderr);
     }
 
-    public static DroverCli Start(DroverdProcess server, params string[] args)
+    public static DroverCli Start(DroverdProcess server, params string[] args) => Start(DroverBinaries.Built, server, args);
+
+    public static DroverCli Start(DroverBinaries binaries, DroverdProcess server, params string[] args)
     {
+        ArgumentNullException.ThrowIfNull(binaries);
         ArgumentNullException.ThrowIfNull(server);
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        info.ArgumentList.Add(RepoPaths.Cli);
+        var info = binaries.Cli();
+        info.WorkingDirectory = RepoPaths.Root;
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;

@@ -1,0 +1,38 @@
+namespace Drover.Testing;
+
+/// <summary>
+/// The seed Deployment and Service (examples/), copied for a cluster test or benchmark with the changes the
+/// issue allows: a fast readiness probe (no initial delay, 1 s period, instead of 5 s and 10 s, so a
+/// replica counts as ready within a second of serving) and RollingUpdate maxUnavailable 0 (never fewer
+/// ready replicas than asked during a rollout). Everything else is the seed's text, unchanged.
+/// </summary>
+public static class SeedManifests
+{
+    public const string DeploymentName = "my-app";
+    public const string ServiceName = "my-app-service";
+    public const string ContainerName = "app";
+    public const string Selector = "app=my-app";
+    public const string ImageV1 = "my-app:v1.0";
+    public const string ImageV2 = "my-app:v2.0";
+    public const int TargetPort = 3000;
+
+    /// <summary>Writes deployment.yaml and service.yaml into <paramref name="directory"/> (created); returns it, for `drover apply -f`.</summary>
+    public static string Write(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        var deployment = File.ReadAllText(Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"));
+        deployment = Replace(deployment, "initialDelaySeconds: 5", "initialDelaySeconds: 0");
+        deployment = Replace(deployment, "periodSeconds: 10", "periodSeconds: 1");
+        deployment = Replace(deployment, "\n  replicas: 3\n", "\n  replicas: 3\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 0\n");
+        File.WriteAllText(Path.Combine(directory, "deployment.yaml"), deployment);
+        File.Copy(Path.Combine(RepoPaths.Examples, "seed-service.yaml"), Path.Combine(directory, "service.yaml"), overwrite: true);
+        return directory;
+    }
+
+    // Fails loudly when the seed changes under the test instead of silently testing something else.
+    private static string Replace(string text, string from, string to) =>
+        text.Contains(from, StringComparison.Ordinal)
+            ? text.Replace(from, to, StringComparison.Ordinal)
+            : throw new InvalidOperationException($"examples/seed-deployment.yaml no longer contains \"{from.Trim()}\"; update SeedManifests");
+}
