@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Drover.Api;
 using Drover.Api.Client;
@@ -43,17 +44,23 @@ internal sealed class HollowFleet : IAsyncDisposable
         var seeds = new Random(seed);
         var randoms = Enumerable.Range(0, count).Select(_ => new Random(seeds.Next())).ToArray();
         var registered = 0;
+        long joinTicks = 0, registerTicks = 0;
         await Concurrently.RunAsync(count, width, async i =>
         {
             var name = NodeName(i);
+            var started = Stopwatch.GetTimestamp();
             var settings = await NodeJoiner.JoinAsync(server, joinToken, name).ConfigureAwait(false);
+            var joined = Stopwatch.GetTimestamp();
             var node = new HollowNode(name, i, new DroverClient(settings, TimeSpan.FromSeconds(60)), counters);
             await node.RegisterAsync(CancellationToken.None).ConfigureAwait(false);
+            Interlocked.Add(ref joinTicks, joined - started);
+            Interlocked.Add(ref registerTicks, Stopwatch.GetTimestamp() - joined);
             nodes[i] = node;
             running[i] = node.RunAsync(randoms[i], stop.Token);
             if (Interlocked.Increment(ref registered) % 100 == 0)
                 log($"{registered:N0} nodes up");
         }).ConfigureAwait(false);
+        log($"per node: join {Stopwatch.GetElapsedTime(0, joinTicks).TotalMilliseconds / count:0} ms, register + Ready + Lease {Stopwatch.GetElapsedTime(0, registerTicks).TotalMilliseconds / count:0} ms (wall, {width} at a time)");
         return new HollowFleet(nodes.ToDictionary(n => n.Name, StringComparer.Ordinal), counters, stop, Task.WhenAll(running));
     }
 
