@@ -31,7 +31,8 @@ internal sealed class DroverdInstance : IAsyncDisposable
     public DroverClient Client { get; private set; } = null!;
     public ClientSettings Settings { get; private set; } = null!;
 
-    public static async Task<DroverdInstance> StartAsync(string binary, string logPath)
+    /// <param name="extraArguments">Flags after the data dir, port and address (e.g. a cluster CIDR with room for 1,000 nodes).</param>
+    public static async Task<DroverdInstance> StartAsync(string binary, string logPath, IReadOnlyList<string>? extraArguments = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "drover-bench-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dataDirectory);
@@ -43,6 +44,8 @@ internal sealed class DroverdInstance : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "--data-dir", dataDirectory, "--bind-address", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(arg);
+        foreach (var arg in extraArguments ?? [])
             info.ArgumentList.Add(arg);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {binary}");

@@ -1,4 +1,4 @@
-namespace Drover.Bench.Binding;
+namespace Drover.Bench.HollowNodes;
 
 internal static class Concurrently
 {
