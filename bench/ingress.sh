@@ -35,6 +35,8 @@ WORK=$(mktemp -d /tmp/drover-bench-ingress.XXXXXX)
 BRIDGE="drvbench$((RANDOM % 1000))"
 BACKEND_IP="100.127.$((RANDOM % 256)).$((RANDOM % 250 + 1))"
 mkdir -p "$OUT" "$WORK/www" "$WORK/data"
+# nginx's workers run unprivileged and must read the file (droverd keeps its own data dir 0700 anyway).
+chmod 755 "$WORK" "$WORK/www"
 PIDS=()
 
 cleanup() {
@@ -56,6 +58,7 @@ ip addr add "$BACKEND_IP/32" dev "$BRIDGE"
 ip link set "$BRIDGE" up
 
 head -c 1024 /dev/zero | tr '\0' 'x' >"$WORK/www/1k.txt"
+chmod 644 "$WORK/www/1k.txt"
 BACKEND_PORT=$(free_port); PROXY_PORT=$(free_port); INGRESS_PORT=$(free_port); METRICS_PORT=$(free_port); DROVERD_PORT=$(free_port)
 
 nginx_conf() { # name workers body
