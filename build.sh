@@ -28,6 +28,7 @@ DEPLOYABLES=(
   "controlplane/Drover.ControlPlane:droverd"
   "controlplane/Drover.Cli:drover"
   "agent/Drover.Agent:drover-agent"
+  "ingress/Drover.Ingress:drover-ingress"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -196,15 +197,16 @@ cmd_down() {
   stop_pid droverd "$(pid_file)"
 }
 
-# ./build.sh bench [controlplane|agent|cluster]: all three by default; one failing does not skip the others.
+# ./build.sh bench [controlplane|agent|cluster|ingress]: all by default; one failing does not skip the others.
 cmd_bench() {
   local which=${1:-all} status=0
-  case "$which" in all|controlplane|agent|cluster) ;; *) die "usage: ./build.sh bench [controlplane|agent|cluster]" ;; esac
+  case "$which" in all|controlplane|agent|cluster|ingress) ;; *) die "usage: ./build.sh bench [controlplane|agent|cluster|ingress]" ;; esac
   cmd_deps
   cmd_publish
   if [ "$which" = all ] || [ "$which" = controlplane ]; then "$ROOT/bench/run.sh" || status=$?; fi
   if [ "$which" = all ] || [ "$which" = agent ]; then "$ROOT/bench/agent.sh" || status=$?; fi
   if [ "$which" = all ] || [ "$which" = cluster ]; then "$ROOT/bench/cluster.sh" || status=$?; fi
+  if [ "$which" = all ] || [ "$which" = ingress ]; then "$ROOT/bench/ingress.sh" || status=$?; fi
   return "$status"
 }
 

@@ -132,6 +132,8 @@ public static partial class DroverServer
         ClientSettings.Write(adminConfigPath, server, credentials.AdminToken, pki.CaPem);
         if (options.ClientConfigOutput is { } extra)
             ClientSettings.Write(extra, server, credentials.AdminToken, pki.CaPem);
+        // drover-ingress runs with --config DATA/ingress.config: its own, narrower identity.
+        ClientSettings.Write(Path.Combine(options.DataDirectory, "ingress.config"), server, credentials.IngressToken, pki.CaPem, userName: "drover-ingress");
         LogStarted(logger, server.ToString(), options.DataDirectory, adminConfigPath);
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);

@@ -33,6 +33,9 @@ public sealed class DroverdProcess : IAsyncDisposable
     public string DataDirectory { get; }
     public int Port { get; }
     public string ClientConfigPath => Path.Combine(DataDirectory, "admin.config");
+
+    /// <summary>The client config droverd writes for drover-ingress (its narrower identity).</summary>
+    public string IngressConfigPath => Path.Combine(DataDirectory, "ingress.config");
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 

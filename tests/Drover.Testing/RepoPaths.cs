@@ -14,6 +14,7 @@ public static class RepoPaths
     public static string Droverd => Built("controlplane/Drover.ControlPlane", "droverd.dll");
     public static string Cli => Built("controlplane/Drover.Cli", "drover.dll");
     public static string Agent => Built("agent/Drover.Agent", "drover-agent.dll");
+    public static string Ingress => Built("ingress/Drover.Ingress", "drover-ingress.dll");
     public static string Examples => Path.Combine(Root, "examples");
 
     private static string Built(string project, string file)

@@ -6,13 +6,16 @@ namespace Drover.ControlPlane.Auth;
 /// <summary>
 /// What each identity may do, in the spirit of Kubernetes' Node authorizer and NodeRestriction: a
 /// node may register and update only its own Node and Lease, read the objects it needs, write the
-/// status of and finish deleting only the pods bound to it, and record events. Everything else is 403.
+/// status of and finish deleting only the pods bound to it, and record events. The ingress controller may
+/// read what it routes by (Ingresses, IngressClasses, Services, Endpoints, and Secrets of type
+/// kubernetes.io/tls only) and write Ingress status. Everything else is 403.
 /// Two stages: <see cref="AuthorizeRequest"/> before anything is read, <see cref="AuthorizeObject"/>
 /// once the object (new or stored) is known.
 /// </summary>
 public sealed class Authorizer
 {
     private const string LeaseNamespace = "kube-node-lease";
+    private const string TlsSecretType = "kubernetes.io/tls";
 
     public void AuthorizeRequest(Principal principal, string verb, ApiPath path, IQueryCollection query)
     {
@@ -21,6 +24,11 @@ public sealed class Authorizer
         ArgumentNullException.ThrowIfNull(query);
         if (principal.Kind == PrincipalKind.Admin)
             return;
+        if (principal.Kind == PrincipalKind.Ingress)
+        {
+            AuthorizeIngressRequest(principal, verb, path, query);
+            return;
+        }
         var self = principal.NodeName!;
         var read = verb is "get" or "list" or "watch";
         var write = verb is "update" or "patch";
@@ -58,6 +66,13 @@ public sealed class Authorizer
         ArgumentNullException.ThrowIfNull(obj);
         if (principal.Kind == PrincipalKind.Admin)
             return;
+        if (principal.Kind == PrincipalKind.Ingress)
+        {
+            // A Secret named directly must still be a TLS one: other secrets (node credentials among them) stay out of reach.
+            if (obj is Secret secret && secret.Type != TlsSecretType)
+                throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, $"; the ingress may only {verb} secrets of type {TlsSecretType}");
+            return;
+        }
         var self = principal.NodeName!;
         var allowed = obj switch
         {
@@ -68,6 +83,35 @@ public sealed class Authorizer
         };
         if (!allowed)
             throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, obj is Pod ? $"; the pod is not bound to node {self}" : $"; a node may only {verb} its own {path.Type.Singular}");
+    }
+
+    private void AuthorizeIngressRequest(Principal principal, string verb, ApiPath path, IQueryCollection query)
+    {
+        var read = verb is "get" or "list" or "watch";
+        var allowed = path.Type.Kind switch
+        {
+            "Ingress" => (read && path.Subresource is null) || (path.Subresource == "status" && (read || verb is "update" or "patch")),
+            "IngressClass" or "Service" or "Endpoints" => read && path.Subresource is null,
+            "Secret" => path.Subresource is null && verb switch
+            {
+                "list" or "watch" => SelectsField(query["fieldSelector"].ToString(), "type", TlsSecretType),
+                "get" => true,                                             // checked again on the object
+                _ => false,
+            },
+            _ => false,
+        };
+        if (!allowed)
+            throw Forbidden(principal, verb, path, path.Type.Kind == "Secret" && verb is "list" or "watch"
+                ? $"; the ingress may only {verb} secrets with fieldSelector type={TlsSecretType}"
+                : "");
+    }
+
+    private static bool SelectsField(string fieldSelector, string field, string value)
+    {
+        foreach (var part in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (part == $"{field}={value}" || part == $"{field}=={value}")
+                return true;
+        return false;
     }
 
     private static bool SelectsNode(string fieldSelector, string node)

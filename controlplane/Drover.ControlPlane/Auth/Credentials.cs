@@ -4,18 +4,23 @@ using Drover.Api.Client;
 namespace Drover.ControlPlane.Auth;
 
 /// <summary>
-/// The admin token and the join token, generated once and kept 0600 under DATA/credentials. The join
-/// token is k3s-shaped — K10&lt;sha256 of the CA&gt;::server:&lt;secret&gt; — so a joining node can pin the CA
-/// before it trusts anything the server says.
+/// The admin token, the join token and the ingress token, generated once and kept 0600 under
+/// DATA/credentials. The join token is k3s-shaped — K10&lt;sha256 of the CA&gt;::server:&lt;secret&gt; — so a
+/// joining node can pin the CA before it trusts anything the server says. The ingress token is the
+/// read-mostly identity of drover-ingress (see <see cref="Authorizer"/>).
 /// </summary>
-public sealed record Credentials(string AdminToken, string JoinToken)
+public sealed record Credentials(string AdminToken, string JoinToken, string IngressToken)
 {
+    public const string IngressTokenPrefix = "drover-ingress:";
+
     public static Credentials LoadOrCreate(string dataDirectory, string caSha256)
     {
         var dir = Path.Combine(dataDirectory, "credentials");
         var admin = LoadOrCreate(Path.Combine(dir, "admin-token"), () => NewSecret());
         var join = LoadOrCreate(Path.Combine(dir, "join-token"), () => $"K10{caSha256}::server:{NewSecret()}");
-        return new Credentials(admin, join);
+        // Prefixed so a token in a log or a config says whose it is; the secret part is as strong as the admin's.
+        var ingress = LoadOrCreate(Path.Combine(dir, "ingress-token"), () => IngressTokenPrefix + NewSecret());
+        return new Credentials(admin, join, ingress);
     }
 
     private static string LoadOrCreate(string path, Func<string> create)

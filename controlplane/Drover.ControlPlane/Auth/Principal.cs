@@ -1,11 +1,13 @@
 namespace Drover.ControlPlane.Auth;
 
-/// <summary>Who made a request: the cluster admin, or one node (named as Kubernetes names kubelets).</summary>
+/// <summary>Who made a request: the cluster admin, one node (named as Kubernetes names kubelets), or the ingress controller.</summary>
 public sealed record Principal(string Name, PrincipalKind Kind, string? NodeName = null)
 {
     public static Principal Admin { get; } = new("admin", PrincipalKind.Admin);
 
+    public static Principal Ingress { get; } = new("system:drover:ingress", PrincipalKind.Ingress);
+
     public static Principal ForNode(string nodeName) => new("system:node:" + nodeName, PrincipalKind.Node, nodeName);
 }
 
-public enum PrincipalKind { Admin, Node }
+public enum PrincipalKind { Admin, Node, Ingress }

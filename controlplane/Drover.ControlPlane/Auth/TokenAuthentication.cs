@@ -12,6 +12,7 @@ namespace Drover.ControlPlane.Auth;
 public sealed class TokenAuthentication
 {
     private readonly byte[] _adminToken;
+    private readonly byte[] _ingressToken;
     private readonly NodeCredentials _nodes;
 
     public TokenAuthentication(Credentials credentials, NodeCredentials nodes)
@@ -19,6 +20,7 @@ public sealed class TokenAuthentication
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(nodes);
         _adminToken = Encoding.UTF8.GetBytes(credentials.AdminToken);
+        _ingressToken = Encoding.UTF8.GetBytes(credentials.IngressToken);
         _nodes = nodes;
     }
 
@@ -40,6 +42,8 @@ public sealed class TokenAuthentication
             return null;
         if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _adminToken))
             return Principal.Admin;
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _ingressToken))
+            return Principal.Ingress;
         var node = await _nodes.VerifyAsync(token, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return node is null ? null : Principal.ForNode(node);
     }
@@ -58,7 +62,7 @@ public sealed class TokenAuthentication
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Unauthorized()).ConfigureAwait(false);
             return;
         }
-        // Only the API is open to nodes; /metrics and anything else outside it stays admin-only.
+        // Only the API is open to nodes and the ingress; /metrics and anything else outside it stays admin-only.
         if (principal.Kind != PrincipalKind.Admin && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/apis"))
         {
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Forbidden($"User \"{principal.Name}\" cannot get path \"{context.Request.Path}\"")).ConfigureAwait(false);

@@ -2,10 +2,17 @@ using Drover.Api;
 
 namespace Drover.ControlPlane.Storage;
 
-/// <summary>Objects every cluster has from its first start: the namespaces Kubernetes users expect.</summary>
+/// <summary>
+/// Objects every cluster has from its first start: the namespaces Kubernetes users expect, and the
+/// IngressClass of drover-ingress marked the default, so class-less Ingresses (the seed's) are served,
+/// as k3s ships Traefik's. An existing one is never overwritten (an admin's edit stays); a deleted one
+/// comes back at the next start.
+/// </summary>
 public static class Bootstrap
 {
     public static readonly string[] Namespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+    public const string IngressClassName = "drover";
+    public const string IngressController = "drover.io/ingress-controller";
 
     public static async Task EnsureAsync(ObjectStore objects, TimeProvider time, CancellationToken ct)
     {
@@ -30,6 +37,30 @@ public static class Bootstrap
             catch (Api.ApiException e) when (e.Status.Code == 409)
             {
                 // Created concurrently (another replica): fine.
+            }
+        }
+        if (await objects.GetAsync(ResourceTypes.IngressClasses, null, IngressClassName, ct).ConfigureAwait(false) is null)
+        {
+            var ingressClass = new IngressClass
+            {
+                ApiVersion = "networking.k8s.io/v1",
+                Kind = "IngressClass",
+                Metadata = new ObjectMeta
+                {
+                    Name = IngressClassName,
+                    Uid = Guid.NewGuid().ToString(),
+                    CreationTimestamp = now,
+                    Generation = 1,
+                    Annotations = new() { ["ingressclass.kubernetes.io/is-default-class"] = "true" },
+                },
+                Spec = new IngressClassSpec { Controller = IngressController },
+            };
+            try
+            {
+                await objects.CreateAsync(ResourceTypes.IngressClasses, ingressClass, ct).ConfigureAwait(false);
+            }
+            catch (Api.ApiException e) when (e.Status.Code == 409)
+            {
             }
         }
     }

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+
+namespace Drover.Ingress.Config;
+
+/// <summary>Parses flag values; every failure names the flag and the value it refused.</summary>
+public static class CommandLineValues
+{
+    public static int Port(string flag, string? text, bool allowZero)
+    {
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535 || (port == 0 && !allowZero))
+            throw new IngressOptionsException($"{flag}: \"{text}\" is not a port number (1-65535{(allowZero ? ", or 0 to turn it off" : "")})");
+        return port;
+    }
+
+    public static IPAddress Address(string flag, string? text) =>
+        IPAddress.TryParse(text, out var address) ? address : throw new IngressOptionsException($"{flag}: \"{text}\" is not an IP address");
+
+    /// <summary>"HOST:PORT" (IPv6 as "[::1]:PORT"), or "off".</summary>
+    public static IPEndPoint? EndPointOrOff(string flag, string? text)
+    {
+        if (string.Equals(text, "off", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (!IPEndPoint.TryParse(text ?? "", out var endpoint) || endpoint.Port == 0)
+            throw new IngressOptionsException($"{flag}: \"{text}\" is not an address such as 127.0.0.1:10254 (or off)");
+        return endpoint;
+    }
+
+    public static Uri Url(string flag, string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"
+            ? url
+            : throw new IngressOptionsException($"{flag}: \"{text}\" is not an http(s) URL such as https://127.0.0.1:6443");
+
+    /// <summary>Go's duration syntax as Kubernetes flags take it ("500ms", "1m30s"), or a bare number of seconds.</summary>
+    public static TimeSpan PositiveDuration(string flag, string? text)
+    {
+        if (TryParseDuration(text, out var duration) && duration > TimeSpan.Zero)
+            return duration;
+        throw new IngressOptionsException($"{flag}: \"{text}\" is not a positive duration such as 60s, 500ms or 1m30s");
+    }
+
+    private static bool TryParseDuration(string? text, out TimeSpan duration)
+    {
+        duration = TimeSpan.Zero;
+        if (string.IsNullOrWhiteSpace(text))
+            return false;
+        var rest = text.Trim().AsSpan();
+        if (double.TryParse(rest, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
+        {
+            duration = TimeSpan.FromSeconds(bare);
+            return true;
+        }
+        while (!rest.IsEmpty)
+        {
+            var digits = 0;
+            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
+                digits++;
+            var units = digits;
+            while (units < rest.Length && char.IsAsciiLetter(rest[units]))
+                units++;
+            if (digits == 0 || units == digits || !double.TryParse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                return false;
+            TimeSpan? part = rest[digits..units] switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(value),
+                "s" => TimeSpan.FromSeconds(value),
+                "m" => TimeSpan.FromMinutes(value),
+                "h" => TimeSpan.FromHours(value),
+                _ => null,
+            };
+            if (part is null)
+                return false;
+            duration += part.Value;
+            rest = rest[units..];
+        }
+        return true;
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Drover.Testing;
+
+namespace Drover.Ingress.Tests.Fixtures;
+
+/// <summary>The real drover-ingress, as its own process on free loopback ports, fed by a real droverd.</summary>
+public sealed class IngressProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private readonly Process _process;
+
+    private IngressProcess(Process process, int httpPort, int httpsPort, int metricsPort)
+    {
+        _process = process;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
+        MetricsPort = metricsPort;
+    }
+
+    public int HttpPort { get; }
+    public int HttpsPort { get; }
+    public int MetricsPort { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+    public bool HasExited => _process.HasExited;
+
+    public static async Task<IngressProcess> StartAsync(string configPath, params string[] extraArgs)
+    {
+        var (http, https, metrics) = (FreePort(), FreePort(), FreePort());
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] args =
+        [
+            RepoPaths.Ingress, "--config", configPath, "--bind-address", "127.0.0.1",
+            "--http-port", Text(http), "--https-port", Text(https), "--metrics-addr", "127.0.0.1:" + Text(metrics),
+            "--publish-address", "127.0.0.1",
+        ];
+        foreach (var arg in args.Concat(extraArgs))
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("drover-ingress did not start");
+        var ingress = new IngressProcess(process, http, https, metrics);
+        process.OutputDataReceived += (_, e) => ingress.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => ingress.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await ingress.WaitHealthyAsync().ConfigureAwait(false);
+        return ingress;
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"drover-ingress exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{MetricsPort}/healthz")).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"drover-ingress did not become healthy within 60 s:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+                await term!.WaitForExitAsync().ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+    }
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Drover.Ingress.Tests.Fixtures;
+
+/// <summary>
+/// A real HTTP server (Kestrel) that says who it is and what it received: "backend=NAME path=… host=…
+/// xff=… proto=… xfh=…". /echo streams the request body back, /ws echoes WebSocket messages,
+/// /slow?ms=N answers after N ms.
+/// </summary>
+public sealed class TestBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly int[] _requests;
+
+    private TestBackend(string name, WebApplication app, int port, int[] requests)
+    {
+        Name = name;
+        _app = app;
+        Port = port;
+        _requests = requests;
+    }
+
+    public string Name { get; }
+    public int Port { get; }
+    public int Requests => Volatile.Read(ref _requests[0]);
+
+    public static async Task<TestBackend> StartAsync(string name, IPAddress address)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0));
+        var app = builder.Build();
+        var requests = new int[1];
+        app.UseWebSockets();
+        app.Run(async context =>
+        {
+            Interlocked.Increment(ref requests[0]);
+            var request = context.Request;
+            if (request.Path == "/ws" && context.WebSockets.IsWebSocketRequest)
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                var buffer = new byte[4096];
+                while (true)
+                {
+                    var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                        return;
+                    }
+                    await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
+                }
+            }
+            if (request.Path == "/echo")
+            {
+                await request.Body.CopyToAsync(context.Response.Body);
+                return;
+            }
+            if (request.Path == "/slow" && int.TryParse(request.Query["ms"], out var ms))
+                await Task.Delay(ms);
+            await context.Response.WriteAsync(
+                $"backend={name} path={request.Path}{request.QueryString} host={request.Headers.Host} xff={request.Headers["X-Forwarded-For"]} proto={request.Headers["X-Forwarded-Proto"]} xfh={request.Headers["X-Forwarded-Host"]}");
+        });
+        await app.StartAsync();
+        var port = new Uri(app.Urls.First()).Port;
+        return new TestBackend(name, app, port, requests);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
