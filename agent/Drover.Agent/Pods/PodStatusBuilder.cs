@@ -48,7 +48,7 @@ internal static class PodStatusBuilder
             PodIPs = string.IsNullOrEmpty(podIp) ? null : [new PodIP { Ip = podIp }],
             StartTime = old?.StartTime is { } started ? Seconds(started) : now,
             ContainerStatuses = [.. containers],
-            QosClass = QosClass(pod.Spec),
+            QosClass = PodQos.Of(pod.Spec),
         };
     }
 
@@ -130,36 +130,5 @@ internal static class PodStatusBuilder
         var previous = old?.Conditions?.FirstOrDefault(c => c.Type == type);
         var transition = previous is not null && previous.Status == status && previous.LastTransitionTime is { } t ? Seconds(t) : now;
         return new PodCondition { Type = type, Status = status, LastTransitionTime = transition, Reason = reason, Message = message };
-    }
-
-    private static string QosClass(PodSpec spec)
-    {
-        var any = false;
-        var guaranteed = true;
-        foreach (var c in spec.Containers)
-        {
-            var requests = c.Resources?.Requests;
-            var limits = c.Resources?.Limits;
-            if ((requests?.Count ?? 0) > 0 || (limits?.Count ?? 0) > 0)
-            {
-                any = true;
-            }
-
-            foreach (var resource in new[] { "cpu", "memory" })
-            {
-                if (limits is null || !limits.TryGetValue(resource, out var limit))
-                {
-                    guaranteed = false;
-                    continue;
-                }
-
-                if (requests is not null && requests.TryGetValue(resource, out var request) && request != limit)
-                {
-                    guaranteed = false;
-                }
-            }
-        }
-
-        return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
     }
 }

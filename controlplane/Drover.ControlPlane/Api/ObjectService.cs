@@ -61,6 +61,10 @@ public sealed class ObjectService
         // Status is the server's to write: a create starts from none (a pod starts Pending).
         obj = obj is Pod pod ? pod with { Status = new PodStatus { Phase = "Pending" } } : obj.WithStatusFrom(null);
         obj = Admit(type, obj, existing: null);
+        // The QoS class follows from the defaulted spec alone; Kubernetes records it at create, so a pod no
+        // node has reported yet (Pending) already shows it.
+        if (obj is Pod admitted)
+            obj = admitted with { Status = admitted.Status! with { QosClass = PodQos.Of(admitted.Spec) } };
 
         return obj is Node node
             ? await _cidrs.CreateWithCidrAsync(node, n => _objects.CreateAsync(type, n, ct), ct).ConfigureAwait(false)

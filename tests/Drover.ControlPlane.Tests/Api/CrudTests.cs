@@ -33,6 +33,21 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
         Assert.Equal(1, read.Metadata.Generation);
     }
 
+    [Theory]
+    [InlineData("{\"limits\":{\"cpu\":\"500m\",\"memory\":\"256Mi\"}}", "Guaranteed")]
+    [InlineData("{\"requests\":{\"cpu\":\"250m\"},\"limits\":{\"cpu\":\"500m\",\"memory\":\"256Mi\"}}", "Burstable")]
+    [InlineData("{}", "BestEffort")]
+    public async Task Create_Pod_PendingWithQosClassFromResources(string resources, string qos)
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var json = $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"qos","namespace":"{{{ns}}}"},"spec":{"containers":[{"name":"app","image":"my-app:v1.0","resources":{{{resources}}}}]}}""";
+        var pod = (Pod)ResourceTypes.Pods.Deserialize(System.Text.Encoding.UTF8.GetBytes(json));
+
+        var created = (Pod)await _client.CreateAsync(ResourceTypes.Pods, pod);
+
+        Assert.Equal(("Pending", qos), (created.Status?.Phase, created.Status?.QosClass));
+    }
+
     [Fact]
     public async Task Create_AllFourSeedManifests_Accepted()
     {
