@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Drover.Api;
 using Drover.ControlPlane;
 
 var dataDir = new Option<string>("--data-dir") { Description = "Where the store, PKI and credentials live.", DefaultValueFactory = _ => "/var/lib/drover/server" };
@@ -40,12 +41,12 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync("--watch-bookmark-interval and --compaction-interval must be positive numbers of seconds").ConfigureAwait(false);
         return 2;
     }
-    if (!TryParseDuration(parse.GetValue(nodeGrace), out var grace) || grace <= TimeSpan.Zero)
+    if (!GoDurations.TryParse(parse.GetValue(nodeGrace), out var grace) || grace <= TimeSpan.Zero)
     {
         await Console.Error.WriteLineAsync($"--node-monitor-grace-period: \"{parse.GetValue(nodeGrace)}\" is not a positive duration such as 20s").ConfigureAwait(false);
         return 2;
     }
-    if (!TryParseDuration(parse.GetValue(evictionTimeout), out var eviction))
+    if (!GoDurations.TryParse(parse.GetValue(evictionTimeout), out var eviction))
     {
         await Console.Error.WriteLineAsync($"--pod-eviction-timeout: \"{parse.GetValue(evictionTimeout)}\" is not a duration such as 20s").ConfigureAwait(false);
         return 2;
@@ -79,42 +80,3 @@ root.SetAction(async (parse, ct) =>
     return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
-
-// Go's duration syntax as Kubernetes flags take it ("20s", "1m30s", "500ms"), or a bare number of seconds.
-static bool TryParseDuration(string? text, out TimeSpan duration)
-{
-    duration = TimeSpan.Zero;
-    if (string.IsNullOrWhiteSpace(text))
-        return false;
-    text = text.Trim();
-    if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
-    {
-        duration = TimeSpan.FromSeconds(bare);
-        return bare >= 0;
-    }
-    var rest = text.AsSpan();
-    while (!rest.IsEmpty)
-    {
-        var digits = 0;
-        while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
-            digits++;
-        var units = digits;
-        while (units < rest.Length && char.IsAsciiLetter(rest[units]))
-            units++;
-        if (digits == 0 || units == digits || !double.TryParse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-            return false;
-        TimeSpan? part = rest[digits..units] switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(value),
-            "s" => TimeSpan.FromSeconds(value),
-            "m" => TimeSpan.FromMinutes(value),
-            "h" => TimeSpan.FromHours(value),
-            _ => null,
-        };
-        if (part is null)
-            return false;
-        duration += part.Value;
-        rest = rest[units..];
-    }
-    return true;
-}

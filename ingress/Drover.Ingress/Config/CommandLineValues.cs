@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Drover.Api;
 
 namespace Drover.Ingress.Config;
 
@@ -34,45 +35,8 @@ public static class CommandLineValues
     /// <summary>Go's duration syntax as Kubernetes flags take it ("500ms", "1m30s"), or a bare number of seconds.</summary>
     public static TimeSpan PositiveDuration(string flag, string? text)
     {
-        if (TryParseDuration(text, out var duration) && duration > TimeSpan.Zero)
+        if (GoDurations.TryParse(text, out var duration) && duration > TimeSpan.Zero)
             return duration;
         throw new IngressOptionsException($"{flag}: \"{text}\" is not a positive duration such as 60s, 500ms or 1m30s");
-    }
-
-    private static bool TryParseDuration(string? text, out TimeSpan duration)
-    {
-        duration = TimeSpan.Zero;
-        if (string.IsNullOrWhiteSpace(text))
-            return false;
-        var rest = text.Trim().AsSpan();
-        if (double.TryParse(rest, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
-        {
-            duration = TimeSpan.FromSeconds(bare);
-            return true;
-        }
-        while (!rest.IsEmpty)
-        {
-            var digits = 0;
-            while (digits < rest.Length && (char.IsAsciiDigit(rest[digits]) || rest[digits] == '.'))
-                digits++;
-            var units = digits;
-            while (units < rest.Length && char.IsAsciiLetter(rest[units]))
-                units++;
-            if (digits == 0 || units == digits || !double.TryParse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-                return false;
-            TimeSpan? part = rest[digits..units] switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(value),
-                "s" => TimeSpan.FromSeconds(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "h" => TimeSpan.FromHours(value),
-                _ => null,
-            };
-            if (part is null)
-                return false;
-            duration += part.Value;
-            rest = rest[units..];
-        }
-        return true;
     }
 }
