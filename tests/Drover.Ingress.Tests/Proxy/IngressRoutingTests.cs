@@ -168,6 +168,31 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task PassiveHealth_EndpointThatRefusesConnections_RetriedElsewhereAndTakenOut()
+    {
+        var dead = await BackendAsync("dead");
+        var alive = await BackendAsync("alive");
+        await ServiceAsync("web", dead, alive);
+        var host = Host("passive");
+        await fixture.Admin.CreateAsync(ResourceTypes.Ingresses, Objects.Ingress(_ns, "web", host, Objects.Path("/", "web")));
+        using var client = IngressHttp.Client(fixture.Ingress.HttpPort);
+        await WaitRoutedAsync(client, Http(host, "/"), "dead");
+        _backends.Remove(dead);
+        await dead.DisposeAsync();   // still listed as ready: the pod died before its Endpoints caught up
+
+        for (var i = 0; i < 20; i++)
+        {
+            var (code, body) = await GetAsync(client, Http(host, "/"));
+            Assert.Equal(HttpStatusCode.OK, code);
+            Assert.StartsWith("backend=alive ", body, StringComparison.Ordinal);
+        }
+        using var metrics = new HttpClient();
+        var text = await metrics.GetStringAsync(new Uri($"http://127.0.0.1:{fixture.Ingress.MetricsPort}/metrics"));
+        // One refused connection takes the address out for the fail timeout (2 s here), not one per request.
+        Assert.Contains("drover_ingress_upstream_failures_total{kind=\"Request\"}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KeepAlive_ConnectionsSurviveManyReloads()
     {
         var a = await BackendAsync("a");
