@@ -39,4 +39,7 @@ internal sealed partial class PodWorker
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Pod {Namespace}/{Pod}: the final status was not written: {Error}")]
     private partial void LogFinalStatusFailed(string @namespace, string? pod, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Namespace}/{Pod}: the preStop hook of container {Container} failed: {Error}")]
+    private partial void LogPreStopFailed(string @namespace, string? pod, string container, string error);
 }

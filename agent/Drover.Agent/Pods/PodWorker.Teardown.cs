@@ -7,20 +7,32 @@ namespace Drover.Agent.Pods;
 
 internal sealed partial class PodWorker
 {
+    private static readonly TimeSpan MinimumGraceAfterHooks = TimeSpan.FromSeconds(2);
+
     /// <summary>
-    /// A pod deleted by a user: stop its containers within the grace period (SIGTERM, then SIGKILL), report
-    /// them terminated, release the sandbox and network, then finish the deletion in the API (grace 0).
+    /// A pod deleted by a user: drain and run its preStop hooks, stop its containers within what is left of
+    /// the grace period (SIGTERM, then SIGKILL), report them terminated, release the sandbox and network, then
+    /// finish the deletion in the API (grace 0).
     /// </summary>
     private async Task<SyncOutcome> DeleteAsync(Pod pod, CancellationToken ct)
     {
         var grace = GracePeriod(pod);
-        // Serve on while Services stop sending traffic here (PodManagerOptions.TerminationDrainDelay says why);
-        // a forced deletion (grace 0) does not wait, and the wait never outlasts the grace period.
-        var drain = grace < _options.TerminationDrainDelay ? grace : _options.TerminationDrainDelay;
-        if (drain > TimeSpan.Zero)
+        if (grace > TimeSpan.Zero)
         {
-            await Task.Delay(drain, _time, ct).ConfigureAwait(false);
-            grace -= drain;
+            // Serve on while Services stop sending traffic here (PodManagerOptions.TerminationDrainDelay says
+            // why), side by side with the preStop hooks: both exist to keep the pod serving until nothing sends
+            // it requests, so a Kubernetes manifest's `preStop: sleep 5` makes the wait 5 s, not 5 s + the drain.
+            // A forced deletion (grace 0) waits for neither; nothing outlasts the grace period.
+            var started = _time.GetTimestamp();
+            var drain = grace < _options.TerminationDrainDelay ? grace : _options.TerminationDrainDelay;
+            await Task.WhenAll(
+                drain > TimeSpan.Zero ? Task.Delay(drain, _time, ct) : Task.CompletedTask,
+                RunPreStopHooksAsync(pod, grace, ct)).ConfigureAwait(false);
+            var spent = _time.GetElapsedTime(started);
+            // As the kubelet: hooks that used up the grace period still leave the containers 2 s for SIGTERM.
+            grace = spent < grace ? grace - spent : TimeSpan.Zero;
+            if (grace < MinimumGraceAfterHooks && spent > drain)
+                grace = MinimumGraceAfterHooks;
         }
 
         await TeardownAsync(pod, grace, writeFinalStatus: true, ct).ConfigureAwait(false);

@@ -29,6 +29,7 @@ internal sealed partial class PodWorker : IProbeListener
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PodProbers _probers;
+    private readonly ProbeRunner _probeRunner;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly RestartBackoff _restartBackoff;
     private readonly RestartBackoff _pullBackoff;
@@ -74,6 +75,7 @@ internal sealed partial class PodWorker : IProbeListener
         _restartBackoff = new RestartBackoff(options.BackoffInitial, options.BackoffMax);
         _pullBackoff = new RestartBackoff(options.BackoffInitial, options.BackoffMax);
         _probers = new PodProbers(probes, time, this, logger);
+        _probeRunner = probes;
         // An adopted pod whose status is already what the agent would write causes no write.
         _lastStatus = pod.Status is null ? null : SerializeStatus(pod.Status);
         _statusBase = pod;

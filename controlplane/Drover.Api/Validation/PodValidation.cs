@@ -113,8 +113,9 @@ internal static class PodValidation
         ProbeValidation.ValidateProbe(container.ReadinessProbe, path + ".readinessProbe", successMustBeOne: false, errors);
         ProbeValidation.ValidateProbe(container.StartupProbe, path + ".startupProbe", successMustBeOne: true, errors);
         ProbeValidation.ValidateLifecycle(container.Lifecycle, path + ".lifecycle", grace, errors);
-        if (container.Lifecycle is { PostStart: not null } or { PreStop: not null })
-            errors.Forbidden(path + ".lifecycle", "postStart and preStop hooks are not run by the Drover agent yet");
+        // preStop hooks run when a pod is deleted (PodWorker.PreStop); postStart is not run yet.
+        if (container.Lifecycle is { PostStart: not null })
+            errors.Forbidden(path + ".lifecycle.postStart", "postStart hooks are not run by the Drover agent yet");
     }
 
     private static void ValidatePorts(List<ContainerPort>? ports, string path, bool hostNetwork, ErrorList errors)

@@ -21,11 +21,27 @@ public sealed class UnsupportedFeatureValidationTests
     }
 
     [Fact]
-    public void Validate_LifecycleHooks_ForbiddenWithPath()
+    public void Validate_PostStartHook_ForbiddenWithPath()
     {
-        var hooked = App with { Lifecycle = new Lifecycle { PreStop = new LifecycleHandler { Sleep = new SleepAction { Seconds = 5 } } } };
+        var hooked = App with { Lifecycle = new Lifecycle { PostStart = new LifecycleHandler { Sleep = new SleepAction { Seconds = 5 } } } };
         var errors = ObjectValidator.Validate(PodWith(new PodSpec { Containers = [hooked] }));
-        Assert.Contains(errors, e => e.Field == "spec.containers[0].lifecycle" && e.Type == FieldErrorType.Forbidden);
+        Assert.Contains(errors, e => e.Field == "spec.containers[0].lifecycle.postStart" && e.Type == FieldErrorType.Forbidden);
+    }
+
+    [Theory]
+    [InlineData("sleep")]
+    [InlineData("exec")]
+    [InlineData("httpGet")]
+    public void Validate_PreStopHook_AcceptedAsTheAgentRunsIt(string handler)
+    {
+        var hook = handler switch
+        {
+            "sleep" => new LifecycleHandler { Sleep = new SleepAction { Seconds = 5 } },
+            "exec" => new LifecycleHandler { Exec = new ExecAction { Command = ["sh", "-c", "sleep 5"] } },
+            _ => new LifecycleHandler { HttpGet = new HttpGetAction { Path = "/drain", Port = 3000 } },
+        };
+        var errors = ObjectValidator.Validate(PodWith(new PodSpec { Containers = [App with { Lifecycle = new Lifecycle { PreStop = hook } }] }));
+        Assert.Empty(errors);
     }
 
     [Fact]
