@@ -34,6 +34,9 @@ internal sealed record AgentOptions
 
     /// <summary>A deleted pod serves this long before SIGTERM, while droverd updates Endpoints (PodManagerOptions).</summary>
     public TimeSpan TerminationDrainDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How often cpu/memory usage goes to droverd; zero turns the reports off.</summary>
+    public TimeSpan ResourceMetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
     public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
     public Quantity ReservedMemory { get; init; } = Quantity.Parse("256Mi");
     public int MaxPods { get; init; } = 110;
