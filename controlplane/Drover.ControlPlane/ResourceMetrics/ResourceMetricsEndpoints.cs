@@ -121,12 +121,22 @@ public sealed class ResourceMetricsEndpoints(ResourceUsageStore usage, SharedInf
             throw new ApiException(ApiErrors.BadRequest("the usage report is empty"));
         if (report.TimestampUnixNano <= 0)
             throw new ApiException(ApiErrors.BadRequest($"timestampUnixNano: must be positive, got {report.TimestampUnixNano}"));
-        for (var i = 0; i < report.Pods.Count; i++)
+        // Source-generated init-only members missing from the JSON come back null, whatever their initialiser says.
+        var pods = report.Pods ?? [];
+        for (var i = 0; i < pods.Count; i++)
         {
-            var pod = report.Pods[i];
-            if (pod.Name.Length == 0 || pod.Namespace.Length == 0 || pod.Uid.Length == 0)
+            var pod = pods[i];
+            if (string.IsNullOrEmpty(pod.Name) || string.IsNullOrEmpty(pod.Namespace) || string.IsNullOrEmpty(pod.Uid))
                 throw new ApiException(ApiErrors.BadRequest($"pods[{i}]: namespace, name and uid are required, got \"{pod.Namespace}/{pod.Name}\" uid \"{pod.Uid}\""));
+            var containers = pod.Containers ?? [];
+            for (var j = 0; j < containers.Count; j++)
+            {
+                if (string.IsNullOrEmpty(containers[j].Name))
+                    throw new ApiException(ApiErrors.BadRequest($"pods[{i}].containers[{j}].name: required"));
+            }
+            pods[i] = pod with { Containers = containers };
         }
+        report = report with { Pods = pods };
         return report;
     }
 }
