@@ -1,5 +1,6 @@
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Cli;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Testing;
 using Xunit.Abstractions;
@@ -140,6 +141,42 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var condition = failed.Status!.Conditions!.Single(c => c.Type == "AbleToScale");
         Assert.Equal(("False", "FailedGetScale"), (condition.Status, condition.Reason));
         Assert.Equal("the HPA controller was unable to get the target's current scale: deployments.apps \"my-app\" not found", condition.Message);
+    }
+
+    [Fact]
+    public async Task GetAndDescribeHpa_ShowTheControllersMeasurementAsKubectlDoes()
+    {
+        var ns = await ApplySeedAsync();
+        using var stop = new CancellationTokenSource();
+        var kubelet = new KubeletStandIn(_admin).KeepReadyAsync(ns, TimeSpan.FromMilliseconds(200), stop.Token);
+        // 115m of a 250m request: 46 %, below the 70 % target.
+        var agent = UsageReports.KeepReportingAsync(_admin, "hpa-node-" + ns, ns, () => 115, TimeSpan.FromMilliseconds(500), stop.Token);
+        try
+        {
+            await Eventually.GetAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics?.FirstOrDefault()?.Resource?.Current.AverageUtilization == 46, "the HPA to measure 46 %");
+
+            var get = await CliRunner.RunAsync(fixture.Server, "get", "hpa", "-n", ns);
+            var describe = await CliRunner.RunAsync(fixture.Server, "describe", "hpa", "my-app-hpa", "-n", ns);
+
+            output.WriteLine(get.Stdout);
+            output.WriteLine(describe.Stdout);
+            Assert.True(get.ExitCode == 0, get.ToString());
+            var lines = get.Stdout.Split('\n');
+            Assert.Matches(@"^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE$", lines[0]);
+            Assert.Matches(@"^my-app-hpa\s+Deployment/my-app\s+46%/70%\s+2\s+10\s+[23]\s+\d+s$", lines[1]);
+            Assert.True(describe.ExitCode == 0, describe.ToString());
+            Assert.Matches(@"Reference:\s+Deployment/my-app", describe.Stdout);
+            Assert.Matches(@"resource cpu on pods  \(as a percentage of request\):\s+46% \(115m\) / 70%", describe.Stdout);
+            Assert.Matches(@"Min replicas:\s+2", describe.Stdout);
+            Assert.Matches(@"Max replicas:\s+10", describe.Stdout);
+            Assert.Matches(@"Deployment pods:\s+[23] current / [23] desired", describe.Stdout);
+            Assert.Matches(@"ScalingActive\s+True\s+ValidMetricFound\s+the HPA was able to successfully calculate a replica count from cpu resource utilization \(percentage of request\)", describe.Stdout);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(kubelet, agent);
+        }
     }
 
     [Fact]
