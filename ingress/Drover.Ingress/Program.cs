@@ -59,4 +59,7 @@ root.SetAction(async (parse, ct) =>
     }
     return await IngressHost.RunAsync(options, ct).ConfigureAwait(false);
 });
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// System.CommandLine force-exits 2 s after SIGTERM by default, cutting requests that the host's graceful
+// shutdown would still let finish: it gets the shutdown timeout and a margin to close the listeners.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = IngressOptions.DefaultShutdownTimeout + TimeSpan.FromSeconds(5) };
+return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);

@@ -35,6 +35,9 @@ public sealed record DroverBinaries
 
     public ProcessStartInfo Cli() => StartInfo("drover", () => RepoPaths.Cli);
 
+    /// <summary>drover-ingress; not required by <see cref="Published"/>: only the ingress tests and benchmark start it.</summary>
+    public ProcessStartInfo Ingress() => StartInfo("drover-ingress", () => RepoPaths.Ingress);
+
     private ProcessStartInfo StartInfo(string native, Func<string> dll)
     {
         ProcessStartInfo info;

@@ -28,7 +28,7 @@ internal static partial class AgentCommandLine
         new("serving-addr", "host:port of the HTTPS endpoint that serves container logs to droverd (port 0: any free port); \"off\" disables it.", "0.0.0.0:10250"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
-        new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints (0s: kubelet's behaviour).", "0s"),
+        new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
         new("resource-metrics-interval", "How often container and node cpu/memory usage is reported to droverd (drover top, autoscaling); 0s turns it off.", "15s"),
         new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
         new("reserved-memory", "Memory kept back from pods.", "256Mi"),

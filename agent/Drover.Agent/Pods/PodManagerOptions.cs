@@ -54,7 +54,9 @@ public sealed record PodManagerOptions
     /// of the grace period). droverd takes a terminating pod out of its Services' Endpoints when it sees the
     /// deletion, at the same moment this agent does; without a delay a client can still be sent to the
     /// address after the container stopped listening (measured in the three-node e2e test: connection
-    /// refused from an address Endpoints still listed as ready). Zero is kubelet's behaviour.
+    /// refused from an address Endpoints still listed as ready; in IngressEndToEndTests, a failed POST through
+    /// drover-ingress during a rolling update). Zero is kubelet's behaviour and this type's default, for
+    /// in-process tests; drover-agent's flag defaults to 2 s (AgentOptions.DefaultTerminationDrainDelay says why).
     /// </summary>
     public TimeSpan TerminationDrainDelay { get; init; } = TimeSpan.Zero;
 

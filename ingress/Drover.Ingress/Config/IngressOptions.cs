@@ -36,6 +36,9 @@ public sealed record IngressOptions
     /// <summary>How long passive health checks keep a failing address out of rotation.</summary>
     public TimeSpan FailTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Kestrel's graceful shutdown by default: in-flight requests get this long to finish.</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Kestrel's graceful shutdown: in-flight requests get this long to finish.</summary>
-    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
 }

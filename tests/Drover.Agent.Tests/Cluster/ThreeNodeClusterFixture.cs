@@ -64,8 +64,7 @@ public sealed class ThreeNodeClusterFixture : IAsyncLifetime
         deployment.Status is { } s && s.ObservedGeneration >= deployment.Metadata.Generation
         && s.Replicas == 3 && s.UpdatedReplicas == 3 && s.ReadyReplicas == 3 && s.AvailableReplicas == 3;
 
-    public static bool IsReady(Pod pod) =>
-        pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+    public static bool IsReady(Pod pod) => TestCluster.IsReady(pod);
 }
 
 [CollectionDefinition(Name)]

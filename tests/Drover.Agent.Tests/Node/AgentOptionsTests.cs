@@ -48,12 +48,12 @@ public sealed class AgentOptionsTests
     }
 
     [Theory]
-    [InlineData(null, 0)]
+    [InlineData(null, 2000)]
     [InlineData("0", 0)]
     [InlineData("0s", 0)]
     [InlineData("1s", 1000)]
     [InlineData("250ms", 250)]
-    public void Parse_TerminationDrainDelay_ZeroByDefaultAndDurationsAccepted(string? value, int milliseconds)
+    public void Parse_TerminationDrainDelay_TwoSecondsByDefaultAndDurationsAccepted(string? value, int milliseconds)
     {
         var options = value is null ? Parse() : Parse("--termination-drain-delay", value);
 

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using Drover.Api;
+using Drover.Testing;
 
 namespace Drover.Ingress.Tests.Fixtures;
 
@@ -59,29 +58,11 @@ public static class Objects
         Spec = new IngressClassSpec { Controller = "drover.io/ingress-controller" },
     };
 
-    /// <summary>A kubernetes.io/tls Secret with a fresh self-signed certificate for <paramref name="hosts"/>.</summary>
+    /// <summary>A stored-looking (uid, resourceVersion) kubernetes.io/tls Secret with a fresh self-signed certificate for <paramref name="hosts"/>.</summary>
     public static (Secret Secret, X509Certificate2 Certificate) TlsSecret(string ns, string name, params string[] hosts)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=" + hosts[0], key, HashAlgorithmName.SHA256);
-        var sans = new SubjectAlternativeNameBuilder();
-        foreach (var host in hosts)
-            sans.AddDnsName(host);
-        request.CertificateExtensions.Add(sans.Build());
-        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var secret = new Secret
-        {
-            ApiVersion = "v1",
-            Kind = "Secret",
-            Type = "kubernetes.io/tls",
-            Metadata = new ObjectMeta { Name = name, Namespace = ns, Uid = Guid.NewGuid().ToString(), ResourceVersion = "1" },
-            Data = new()
-            {
-                ["tls.crt"] = Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()),
-                ["tls.key"] = Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()),
-            },
-        };
-        return (secret, certificate);
+        var (secret, certificate) = TlsSecrets.SelfSigned(ns, name, hosts);
+        return (secret with { Metadata = secret.Metadata with { Uid = Guid.NewGuid().ToString(), ResourceVersion = "1" } }, certificate);
     }
 
     public static Dictionary<string, T> Keyed<T>(params T[] objects)

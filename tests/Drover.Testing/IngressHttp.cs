@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Testing;
 
 /// <summary>
 /// Clients that talk to the ingress on loopback whatever the URL's host says: the Host header and SNI

@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Drover.Testing;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Testing;
 
-/// <summary>The real drover-ingress, as its own process on free loopback ports, fed by a real droverd.</summary>
+/// <summary>
+/// The real drover-ingress, as its own process on free loopback ports, fed by a real droverd: for the ingress
+/// tests (Kestrel backends) and the end-to-end tests on real pods.
+/// </summary>
 public sealed class IngressProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
@@ -27,13 +29,17 @@ public sealed class IngressProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
-    public static async Task<IngressProcess> StartAsync(string configPath, params string[] extraArgs)
+    public static Task<IngressProcess> StartAsync(string configPath, params string[] extraArgs) =>
+        StartAsync(DroverBinaries.Built, configPath, extraArgs);
+
+    public static async Task<IngressProcess> StartAsync(DroverBinaries binaries, string configPath, params string[] extraArgs)
     {
+        ArgumentNullException.ThrowIfNull(binaries);
         var (http, https, metrics) = (FreePort(), FreePort(), FreePort());
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = binaries.Ingress();
         string[] args =
         [
-            RepoPaths.Ingress, "--config", configPath, "--bind-address", "127.0.0.1",
+            "--config", configPath, "--bind-address", "127.0.0.1",
             "--http-port", Text(http), "--https-port", Text(https), "--metrics-addr", "127.0.0.1:" + Text(metrics),
             "--publish-address", "127.0.0.1",
         ];
@@ -75,22 +81,30 @@ public sealed class IngressProcess : IAsyncDisposable
         throw new TimeoutException($"drover-ingress did not become healthy within 60 s:\n{Output}");
     }
 
+    /// <summary>The exit code, once <see cref="StopAsync"/> returned.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGTERM, as systemd or a user stops it, then waits for the exit (SIGKILL after 15 s).</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+            return;
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+            await term!.WaitForExitAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
-                await term!.WaitForExitAsync().ConfigureAwait(false);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
+        await StopAsync().ConfigureAwait(false);
         _process.Dispose();
     }
 
