@@ -6,6 +6,7 @@ using Drover.Agent.Images;
 using Drover.Agent.Metrics;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
+using Drover.Agent.Usage;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -84,7 +85,13 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     }, TimeProvider.System, loggers);
     node.ApiRecovered = pods.RetryNow;
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
-    await Task.WhenAll(node.RunAsync(stop.Token), pods.RunAsync(stop.Token)).ConfigureAwait(false);
+    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token) };
+    if (options.ResourceMetricsInterval > TimeSpan.Zero)
+    {
+        var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());
+        loops.Add(usage.RunAsync(stop.Token));
+    }
+    await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;
 }

@@ -47,7 +47,7 @@ internal sealed class AgentDaemon : IAsyncDisposable
     public double StartToReadyMs { get; }
 
     public static async Task<AgentDaemon> StartAsync(string binary, Droverd droverd, string containerdDirectory, int nodeIndex,
-        string workDirectory, string outputDirectory, CancellationToken ct)
+        string workDirectory, string outputDirectory, string? resourceMetricsInterval, CancellationToken ct)
     {
         var nodeName = $"bench-node-{nodeIndex.ToString(CultureInfo.InvariantCulture)}";
         var metrics = new IPEndPoint(IPAddress.Loopback, Ports.FreeLoopback());
@@ -60,6 +60,7 @@ internal sealed class AgentDaemon : IAsyncDisposable
             "--cni-conf-dir", Path.Combine(containerdDirectory, "cni", "conf"),
             "--cni-bridge", $"drover{nodeIndex.ToString(CultureInfo.InvariantCulture)}", "--cni-ip-masq", "false",
             "--metrics-addr", metrics.ToString(),
+            .. (resourceMetricsInterval is null ? Array.Empty<string>() : ["--resource-metrics-interval", resourceMetricsInterval]),
         ], Path.Combine(outputDirectory, "drover-agent.log"), Path.Combine(workDirectory, "agent.pid"));
         try
         {

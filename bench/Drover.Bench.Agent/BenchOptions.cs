@@ -20,9 +20,12 @@ internal sealed record BenchOptions
     public TimeSpan Settle { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan CpuWindow { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The agent's --resource-metrics-interval (usage reports to droverd); null: the agent's default, 15 s.</summary>
+    public string? ResourceMetricsInterval { get; init; }
+
     public const string Usage =
         "usage: Drover.Bench.Agent --droverd PATH --agent PATH --containerd-dir DIR --work DIR --out DIR " +
-        "[--node-index 3] [--pods 20] [--settle-seconds 20] [--cpu-seconds 60]";
+        "[--node-index 3] [--pods 20] [--settle-seconds 20] [--cpu-seconds 60] [--resource-metrics-interval 15s|0s]";
 
     /// <summary>Returns null and a reason when the arguments do not make a run.</summary>
     public static (BenchOptions? Options, string? Problem) Parse(string[] args)
@@ -39,6 +42,7 @@ internal sealed record BenchOptions
             Take(name) is { } text ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : -1 : fallback;
 
         var (droverd, agent, containerd, work, output) = (Take("droverd"), Take("agent"), Take("containerd-dir"), Take("work"), Take("out"));
+        var metricsInterval = Take("resource-metrics-interval");
         var (index, pods, settle, cpu) = (Number("node-index", 3), Number("pods", 20), Number("settle-seconds", 20), Number("cpu-seconds", 60));
         if (values.Count > 0)
             return (null, $"unknown option --{values.Keys.First()}");
@@ -59,6 +63,7 @@ internal sealed record BenchOptions
             Pods = pods,
             Settle = TimeSpan.FromSeconds(settle),
             CpuWindow = TimeSpan.FromSeconds(cpu),
+            ResourceMetricsInterval = metricsInterval,
         }, null);
     }
 }

@@ -33,7 +33,7 @@ try
     Log("starting droverd");
     await using var droverd = await Droverd.StartAsync(options.Droverd, options.WorkDirectory, output, options.NodeIndex, ct);
     Log("starting drover-agent, waiting for its node to be Ready");
-    await using var agent = await AgentDaemon.StartAsync(options.Agent, droverd, options.ContainerdDirectory, options.NodeIndex, options.WorkDirectory, output, ct);
+    await using var agent = await AgentDaemon.StartAsync(options.Agent, droverd, options.ContainerdDirectory, options.NodeIndex, options.WorkDirectory, output, options.ResourceMetricsInterval, ct);
     results.NodeReadyMs = agent.StartToReadyMs;
     Log($"node {agent.NodeName} Ready {results.NodeReadyMs:0} ms after the agent started (pid {agent.Pid})");
     BindToReady? bind = null;

@@ -67,7 +67,8 @@ internal static class Report
         CpuRow("0 pods, right after the memory reading", r.CpuIdle, r.LoadDuringCpuIdle);
         CpuRow($"{r.PodsRunning} pods ({Alive(r)} readiness probes running), right after the memory reading", r.CpuWithPods, r.LoadDuringCpuWithPods);
         md.AppendLine();
-        md.AppendLine($"The agent ran with production defaults (lease every 10 s, node status on change and every 60 s, Information logging). " +
+        md.AppendLine($"The agent ran with production defaults (lease every 10 s, node status on change and every 60 s, Information logging, " +
+            $"resource usage reported every {o.ResourceMetricsInterval ?? "15s"}{(o.ResourceMetricsInterval is "0s" or "0" ? " = off" : "")}). " +
             $"Its node was Ready {F(r.NodeReadyMs)} ms after the process started. CPU is read from /proc/PID/stat only (no API calls or " +
             "scrapes during a window; a tick is 10 ms, so the 0-pod figure has a resolution of ±0.02 % over 60 s).");
         md.AppendLine();

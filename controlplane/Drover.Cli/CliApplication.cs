@@ -26,6 +26,7 @@ internal static class CliApplication
         root.Subcommands.Add(CordonCommand.Create(context, cordon: true));
         root.Subcommands.Add(CordonCommand.Create(context, cordon: false));
         root.Subcommands.Add(DrainCommand.Create(context));
+        root.Subcommands.Add(TopCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

@@ -6,6 +6,8 @@ using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Controllers.Autoscaling;
+using Drover.ControlPlane.ResourceMetrics;
 using Drover.ControlPlane.Controllers.Deployments;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
@@ -102,6 +104,10 @@ public static partial class DroverServer
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<EndpointsController>();
         services.AddHostedService<NodeLifecycleController>();
+        services.AddSingleton(options.Autoscaling);
+        services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
+        services.AddSingleton<ResourceMetricsEndpoints>();
+        services.AddHostedService<HorizontalPodAutoscalerController>();
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
@@ -121,6 +127,9 @@ public static partial class DroverServer
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
         app.MapMetrics("/metrics");
+        var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
+        app.MapPost(ResourceMetricsEndpoints.ReportPath, resourceMetrics.ReportAsync);
+        app.Map(ResourceMetricsEndpoints.ReadPrefix + "/{**rest}", resourceMetrics.ReadAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 

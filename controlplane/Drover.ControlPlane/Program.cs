@@ -16,10 +16,17 @@ var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix 
 var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m; a bare number is seconds).", DefaultValueFactory = _ => "20s" };
 var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
+var hpaSync = new Option<string>("--horizontal-pod-autoscaler-sync-period") { Description = "How often every HorizontalPodAutoscaler is reconciled.", DefaultValueFactory = _ => "15s" };
+var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-stabilization") { Description = "How far back the highest recommendation holds a scale-down (for HPAs without their own window).", DefaultValueFactory = _ => "5m" };
+var hpaTolerance = new Option<double>("--horizontal-pod-autoscaler-tolerance") { Description = "A usage ratio within 1 plus or minus this changes nothing.", DefaultValueFactory = _ => 0.1 };
+var hpaCpuInit = new Option<string>("--horizontal-pod-autoscaler-cpu-initialization-period") { Description = "After a pod starts, its cpu counts only once ready for a whole metric window.", DefaultValueFactory = _ => "5m" };
+var hpaReadiness = new Option<string>("--horizontal-pod-autoscaler-initial-readiness-delay") { Description = "A not-ready pod whose readiness changed within this long of its start counts as never ready yet.", DefaultValueFactory = _ => "30s" };
+var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Description = "How long a node's last usage report is served before it counts as missing.", DefaultValueFactory = _ => "60s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
+    hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -51,6 +58,23 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--pod-eviction-timeout: \"{parse.GetValue(evictionTimeout)}\" is not a duration such as 20s").ConfigureAwait(false);
         return 2;
     }
+    // Periods must be positive; windows and delays may be 0 (no stabilisation, no initialisation allowance).
+    var durations = new Dictionary<Option<string>, TimeSpan>();
+    foreach (var (option, mayBeZero) in new[] { (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true) })
+    {
+        if (!GoDurations.TryParse(parse.GetValue(option), out var value) || (value == TimeSpan.Zero && !mayBeZero))
+        {
+            await Console.Error.WriteLineAsync($"{option.Name}: \"{parse.GetValue(option)}\" is not a {(mayBeZero ? "" : "positive ")}duration such as 15s").ConfigureAwait(false);
+            return 2;
+        }
+        durations[option] = value;
+    }
+    var tolerance = parse.GetValue(hpaTolerance);
+    if (tolerance is < 0 or >= 1)
+    {
+        await Console.Error.WriteLineAsync($"--horizontal-pod-autoscaler-tolerance: {tolerance.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)").ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
         DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
@@ -65,6 +89,18 @@ root.SetAction(async (parse, ct) =>
         NodeCidrMaskSize = parse.GetValue(nodeMask),
         NodeMonitorGracePeriod = grace,
         PodEvictionTimeout = eviction,
+        Autoscaling = new Drover.ControlPlane.Controllers.Autoscaling.HpaOptions
+        {
+            SyncPeriod = durations[hpaSync],
+            DownscaleStabilizationWindow = durations[hpaDownscale],
+            Calculator = new Drover.ControlPlane.Controllers.Autoscaling.ReplicaCalculatorOptions
+            {
+                Tolerance = tolerance,
+                CpuInitializationPeriod = durations[hpaCpuInit],
+                InitialReadinessDelay = durations[hpaReadiness],
+            },
+        },
+        ResourceMetricsMaxAge = durations[metricsMaxAge],
     };
     try
     {

@@ -25,6 +25,10 @@ public sealed record ServerOptions
     /// tolerationSeconds Kubernetes' DefaultTolerationSeconds admission would give them; 300 s there, 20 s here).
     /// </summary>
     public TimeSpan PodEvictionTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>The HorizontalPodAutoscaler controller's periods and tolerance (kube-controller-manager's flags).</summary>
+    public Controllers.Autoscaling.HpaOptions Autoscaling { get; init; } = new();
+    /// <summary>How long a node's last usage report is served before its pods count as without metrics.</summary>
+    public TimeSpan ResourceMetricsMaxAge { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>Seeds the scheduler's tie-breaking, for reproducible placements in tests; random when null.</summary>
     public int? SchedulerSeed { get; init; }
 }

@@ -52,6 +52,36 @@ public static class SeedManifests
         return directory;
     }
 
+    /// <summary>
+    /// The autoscaling scenario: the seed Deployment, Service and HorizontalPodAutoscaler (unchanged), and an Ingress
+    /// for <paramref name="host"/> sending every path to my-app-service (the seed Ingress routes to other services).
+    /// Returns <paramref name="directory"/>, for `drover apply -f`.
+    /// </summary>
+    public static string WriteAutoscalingScenario(string directory, string host)
+    {
+        Write(directory);
+        File.Copy(Path.Combine(RepoPaths.Examples, "seed-hpa.yaml"), Path.Combine(directory, "hpa.yaml"), overwrite: true);
+        File.WriteAllText(Path.Combine(directory, "ingress.yaml"), $$"""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: my-app
+            spec:
+              rules:
+                - host: {{host}}
+                  http:
+                    paths:
+                      - path: /
+                        pathType: Prefix
+                        backend:
+                          service:
+                            name: {{ServiceName}}
+                            port:
+                              number: 80
+            """);
+        return directory;
+    }
+
     private static string Deployment()
     {
         var deployment = File.ReadAllText(Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"));

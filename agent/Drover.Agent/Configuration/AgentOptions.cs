@@ -44,6 +44,10 @@ internal sealed record AgentOptions
     public TimeSpan TerminationDrainDelay { get; init; } = DefaultTerminationDrainDelay;
 
     public static readonly TimeSpan DefaultTerminationDrainDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often cpu/memory usage goes to droverd; zero turns the reports off.</summary>
+    public TimeSpan ResourceMetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
+
     public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
     public Quantity ReservedMemory { get; init; } = Quantity.Parse("256Mi");
     public int MaxPods { get; init; } = 110;

@@ -44,6 +44,28 @@ internal static class HostFacts
         var other => other.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>
+    /// cpu time the whole node has spent busy since boot (/proc/stat's first line without idle and iowait), in
+    /// nanoseconds: the node-level counterpart of CRI's usageCoreNanoSeconds.
+    /// </summary>
+    public static long CpuBusyNanoseconds()
+    {
+        using var reader = new StreamReader("/proc/stat");
+        var line = reader.ReadLine() ?? "";
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 8 || fields[0] != "cpu")
+            return 0;
+        // user nice system idle iowait irq softirq steal (guest time is already inside user), in USER_HZ ticks.
+        long busy = 0;
+        foreach (var index in (ReadOnlySpan<int>)[1, 2, 3, 6, 7, 8])
+        {
+            if (index < fields.Length && long.TryParse(fields[index], System.Globalization.CultureInfo.InvariantCulture, out var ticks))
+                busy += ticks;
+        }
+        // USER_HZ is 100 on every Linux ABI .NET runs on.
+        return busy * 10_000_000;
+    }
+
     /// <summary>MemTotal and MemAvailable from /proc/meminfo, in bytes.</summary>
     public static (long Total, long Available) Memory()
     {

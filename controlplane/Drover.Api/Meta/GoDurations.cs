@@ -42,4 +42,23 @@ public static class GoDurations
         }
         return true;
     }
+
+    /// <summary>Go's Duration.String() to the millisecond: "15s", "1.5s", "1m30s", "500ms", "0s".</summary>
+    public static string Format(TimeSpan duration)
+    {
+        var ms = (long)Math.Round(duration.TotalMilliseconds);
+        if (ms == 0)
+            return "0s";
+        var sign = ms < 0 ? "-" : "";
+        ms = Math.Abs(ms);
+        if (ms < 1000)
+            return string.Create(CultureInfo.InvariantCulture, $"{sign}{ms}ms");
+        var hours = ms / 3_600_000;
+        var minutes = ms / 60_000 % 60;
+        var seconds = ms % 60_000 / 1000.0;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###}s");
+        if (hours > 0)
+            return string.Create(CultureInfo.InvariantCulture, $"{sign}{hours}h{minutes}m{text}");
+        return minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{sign}{minutes}m{text}") : sign + text;
+    }
 }

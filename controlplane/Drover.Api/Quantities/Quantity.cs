@@ -75,6 +75,9 @@ public readonly struct Quantity : IEquatable<Quantity>, IComparable<Quantity>, I
 
     public static Quantity FromInt64(long value, QuantityFormat format) => FromScaled(value, 0, format);
 
+    /// <summary>Nano-units, as metrics-server reports cpu (<c>12345678n</c>).</summary>
+    public static Quantity FromNano(long nano) => FromScaled(nano, NanoExponent, QuantityFormat.DecimalSI);
+
     /// <summary>Builds <c>unscaled * 10^scale</c>, rounding below nano away from zero as Kubernetes does.</summary>
     internal static Quantity FromScaled(BigInteger unscaled, long scale, QuantityFormat format)
     {

@@ -16,6 +16,7 @@ internal static class Describers
             case Deployment deployment: DeploymentDescriber.Write(w, deployment); break;
             case Service service: ServiceDescriber.Write(w, service, input.Endpoints); break;
             case Node node: NodeDescriber.Write(w, node); break;
+            case HorizontalPodAutoscaler hpa: HpaDescriber.Write(w, hpa); break;
             default: GenericDescriber.Write(w, input.Type, input.Object); break;
         }
         EventsSection.Write(w, input.Events);

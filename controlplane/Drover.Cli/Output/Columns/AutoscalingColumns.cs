@@ -15,7 +15,7 @@ internal static class AutoscalingColumns
         Column.Age,
     ];
 
-    /// <summary>"cpu: 45%/70%" per metric (kubectl ≥1.30), "&lt;unknown&gt;" until the controller has measured.</summary>
+    /// <summary>"45%/70%" per metric, comma-separated (kubectl before 1.30, as the issue asks), "&lt;unknown&gt;/70%" until the controller has measured.</summary>
     public static string Targets(HorizontalPodAutoscaler hpa)
     {
         if (hpa.Spec.Metrics is not { Count: > 0 } metrics)
@@ -25,7 +25,7 @@ internal static class AutoscalingColumns
         {
             if (metric.Resource is not { } resource)
             {
-                parts.Add($"{metric.Type}: <unknown>");
+                parts.Add("<unknown>");
                 continue;
             }
             var current = hpa.Status?.CurrentMetrics?.FirstOrDefault(m => m.Resource?.Name == resource.Name)?.Resource?.Current;
@@ -46,7 +46,7 @@ internal static class AutoscalingColumns
                 goal = target.Value?.ToString() ?? "<unknown>";
                 now = current?.Value?.ToString() ?? "<unknown>";
             }
-            parts.Add($"{resource.Name}: {now}/{goal}");
+            parts.Add($"{now}/{goal}");
         }
         return string.Join(", ", parts);
     }
