@@ -61,6 +61,18 @@ public sealed class AgentOptionsTests
     }
 
     [Theory]
+    [InlineData(null, 15_000)]
+    [InlineData("0s", 0)]
+    [InlineData("1s", 1000)]
+    public void Parse_ResourceMetricsInterval_FifteenSecondsByDefaultZeroTurnsOff(string? value, int milliseconds)
+    {
+        var options = value is null ? Parse() : Parse("--resource-metrics-interval", value);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options.ResourceMetricsInterval);
+    }
+
+    [Theory]
+    [InlineData("--resource-metrics-interval", "often", "--resource-metrics-interval: \"often\" is not a duration")]
     [InlineData("--termination-drain-delay", "soon", "--termination-drain-delay: \"soon\" is not a duration")]
     [InlineData("--max-pods", "lots", "--max-pods: \"lots\"")]
     [InlineData("--max-pods", "0", "--max-pods: \"0\"")]

@@ -16,12 +16,8 @@ public sealed class ReplicaCalculator(ReplicaCalculatorOptions options)
     public ReplicaProposal ForUtilization(int currentReplicas, int targetUtilization, string resource,
         IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, PodUsage> usage, DateTimeOffset now)
     {
-        if (pods.Count == 0)
-            return ReplicaProposal.Failed("no pods returned by selector while calculating replica count");
-        var groups = PodGroups.Of(pods, usage, resource, _options, now);
-        var samples = Usable(usage, groups);
-        if (samples.Count == 0)
-            return ReplicaProposal.Failed("did not receive metrics for targeted pods (pods might be unready)");
+        if (Group(pods, usage, resource, now, out var groups, out var samples) is { } failed)
+            return failed;
         var requests = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var pod in pods)
         {
@@ -66,12 +62,8 @@ public sealed class ReplicaCalculator(ReplicaCalculatorOptions options)
     public ReplicaProposal ForAverageValue(int currentReplicas, long targetMilliValue, string resource,
         IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, PodUsage> usage, DateTimeOffset now)
     {
-        if (pods.Count == 0)
-            return ReplicaProposal.Failed("no pods returned by selector while calculating replica count");
-        var groups = PodGroups.Of(pods, usage, resource, _options, now);
-        var samples = Usable(usage, groups);
-        if (samples.Count == 0)
-            return ReplicaProposal.Failed("did not receive metrics for targeted pods (pods might be unready)");
+        if (Group(pods, usage, resource, now, out var groups, out var samples) is { } failed)
+            return failed;
         if (targetMilliValue <= 0)
             return ReplicaProposal.Failed("the target averageValue must be positive");
 
@@ -92,6 +84,17 @@ public sealed class ReplicaCalculator(ReplicaCalculatorOptions options)
         }
         var (newRatio, _) = UsageRatio(samples, targetMilliValue);
         return Settle(proposal, currentReplicas, ratio, newRatio, samples.Count);
+    }
+
+    /// <summary>Groups the pods and keeps the samples that count, or says why there is nothing to go on.</summary>
+    private ReplicaProposal? Group(IReadOnlyList<Pod> pods, IReadOnlyDictionary<string, PodUsage> usage, string resource,
+        DateTimeOffset now, out PodGroups groups, out Dictionary<string, long> samples)
+    {
+        groups = PodGroups.Of(pods, usage, resource, _options, now);
+        samples = Usable(usage, groups);
+        if (pods.Count == 0)
+            return ReplicaProposal.Failed("no pods returned by selector while calculating replica count");
+        return samples.Count == 0 ? ReplicaProposal.Failed("did not receive metrics for targeted pods (pods might be unready)") : null;
     }
 
     /// <summary>The samples that count: not-ready and ignored pods' samples are dropped before the first estimate.</summary>
