@@ -113,7 +113,7 @@ public sealed partial class GarbageCollector : BackgroundService
         var type = StoreKeys.TypeOf(ev.Kv.Key);
         if (type is null)
             return;
-        var obj = ObjectStore.Decode(type, ev.Kv.Value, ev.Kv.ModRevision);
+        var obj = _objects.Decoded.Decode(type, ev.Kv);
         var reference = ObjectRef.Of(type, obj.Metadata);
         if (ev.Type == StoreEventType.Put)
         {

@@ -26,11 +26,14 @@ public sealed class ObjectStore
 
     public IStore Raw => _store;
 
+    /// <summary>Every stored revision decoded once, for all of droverd's readers (informers, watches, read-backs).</summary>
+    public DecodedObjectCache Decoded { get; } = new();
+
     public async Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct)
     {
         using var _ = _metrics.TimeStore("get");
         var kv = await _store.GetAsync(StoreKeys.Object(type, ns, name), ct).ConfigureAwait(false);
-        return kv is null ? null : Decode(type, kv.Value, kv.ModRevision);
+        return kv is null ? null : Decoded.Decode(type, kv);
     }
 
     public async Task<KubeObject> GetRequiredAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
@@ -58,13 +61,17 @@ public sealed class ObjectStore
     }
 
     /// <summary>Writes <paramref name="obj"/> if the stored object is still at <paramref name="expectedRevision"/>.</summary>
-    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, long expectedRevision, CancellationToken ct)
+    public Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, long expectedRevision, CancellationToken ct) =>
+        UpdateAsync(type, obj, Encode(type, obj), expectedRevision, ct);
+
+    /// <summary>As above, with <paramref name="encoded"/> = <see cref="Encode"/> of <paramref name="obj"/> already made by the caller.</summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, byte[] encoded, long expectedRevision, CancellationToken ct)
     {
         var name = obj.Metadata.Name!;
         using var _ = _metrics.TimeStore("update");
         try
         {
-            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), Encode(type, obj), expectedRevision, ct).ConfigureAwait(false);
+            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), encoded, expectedRevision, ct).ConfigureAwait(false);
             return WithVersion(obj, kv.ModRevision);
         }
         catch (StoreConflictException)
@@ -83,7 +90,7 @@ public sealed class ObjectStore
         try
         {
             var kv = await _store.DeleteAsync(StoreKeys.Object(type, ns, name), expectedRevision, ct).ConfigureAwait(false);
-            return Decode(type, kv.Value, kv.ModRevision);
+            return Decoded.Decode(type, kv);
         }
         catch (StoreConflictException)
         {
