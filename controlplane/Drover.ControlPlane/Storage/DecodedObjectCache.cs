@@ -57,6 +57,8 @@ public sealed class DecodedObjectCache
             }
         }
 
+        internal bool IsDecoded => Volatile.Read(ref _object) is not null;
+
         /// <summary>The object with its resourceVersion as the API serves it (the stored bytes carry none).</summary>
         public byte[] Json
         {
@@ -102,6 +104,19 @@ public sealed class DecodedObjectCache
             _entries.TryRemove(new KeyValuePair<(string, long), Entry>((kv.Key, kv.ModRevision), entry));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Only the metadata, for a reader that needs nothing else (the garbage collector sees every write, most of them
+    /// Events and Leases that no other reader decodes): the shared object when some reader already decoded this
+    /// revision, else a read of the metadata alone that skips spec and status. Nothing is added to the cache.
+    /// </summary>
+    public ObjectMeta Metadata(KeyValue kv)
+    {
+        ArgumentNullException.ThrowIfNull(kv);
+        if (_entries.TryGetValue((kv.Key, kv.ModRevision), out var cached) && cached.IsDecoded)
+            return cached.Object.Metadata;
+        return ObjectStore.DecodeMetadata(kv.Value.Span, kv.ModRevision);
     }
 
     private void Prune()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Observability;
@@ -104,6 +105,26 @@ public sealed class ObjectStore
 
     public static KubeObject Decode(ResourceType type, ReadOnlyMemory<byte> value, long modRevision) =>
         WithVersion(type.Deserialize(value.Span), modRevision);
+
+    /// <summary>The metadata of a stored object (with its resourceVersion), skipping everything else unread.</summary>
+    public static ObjectMeta DecodeMetadata(ReadOnlySpan<byte> value, long modRevision)
+    {
+        var reader = new Utf8JsonReader(value);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("a stored object is not a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (isMetadata)
+            {
+                var meta = JsonSerializer.Deserialize(ref reader, ApiJsonContext.Default.ObjectMeta) ?? new ObjectMeta();
+                return meta with { ResourceVersion = modRevision.ToString(CultureInfo.InvariantCulture) };
+            }
+            reader.Skip();
+        }
+        return new ObjectMeta { ResourceVersion = modRevision.ToString(CultureInfo.InvariantCulture) };
+    }
 
     public static byte[] Encode(ResourceType type, KubeObject obj) =>
         type.SerializeToUtf8Bytes(obj with { Metadata = obj.Metadata with { ResourceVersion = null } });

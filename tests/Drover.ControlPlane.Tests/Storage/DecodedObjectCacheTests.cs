@@ -69,4 +69,26 @@ public sealed class DecodedObjectCacheTests
         Assert.Same(newest, cache.Decode(ResourceTypes.Pods, Stored("a", 5_000)));
         Assert.True(cache.Count <= 2_048, $"{cache.Count} entries kept");
     }
+
+    [Fact]
+    public void Metadata_NotDecodedYet_ReadsMetadataAloneWithItsResourceVersion()
+    {
+        var cache = new DecodedObjectCache();
+        var owned = new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Status = new PodStatus { Phase = "Running" },
+            Metadata = new ObjectMeta { Name = "a", Namespace = "default", Uid = "u-1", OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "rs", Uid = "u-rs" }] },
+        };
+        var kv = new KeyValue("/registry/pods/default/a", ObjectStore.Encode(ResourceTypes.Pods, owned), 9, 9);
+
+        var meta = cache.Metadata(kv);
+
+        Assert.Equal("9", meta.ResourceVersion);
+        Assert.Equal("u-1", meta.Uid);
+        Assert.Equal("u-rs", Assert.Single(meta.OwnerReferences!).Uid);
+        Assert.Equal(0, cache.Count);
+        Assert.Same(cache.Decode(ResourceTypes.Pods, kv).Metadata, cache.Metadata(kv));
+    }
 }
