@@ -15,6 +15,8 @@ internal sealed class HollowNode : IDisposable
 {
     public static readonly TimeSpan LeaseInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ReportRetryDelay = TimeSpan.FromSeconds(1);
+    private const int MaxReportAttempts = 10;
 
     private readonly DroverClient _api;
     private readonly FleetCounters _counters;
@@ -112,13 +114,22 @@ internal sealed class HollowNode : IDisposable
             {
                 if (!_reported.Add(pod.Metadata.Uid ?? ""))
                     continue;
-                try
+                // A failed write (a connection dropped, a timeout) is counted and tried again, as drover-agent's pod
+                // worker does on its next sync: a pod left unreported would stall the run rather than measure it.
+                for (var attempt = 1; ; attempt++)
                 {
-                    await ReportRunningAsync(pod, ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    _counters.Error(Name, e);
+                    try
+                    {
+                        await ReportRunningAsync(pod, ct).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        _counters.Error(Name, e);
+                        if (attempt == MaxReportAttempts)
+                            break;
+                        await Task.Delay(ReportRetryDelay, ct).ConfigureAwait(false);
+                    }
                 }
             }
         }

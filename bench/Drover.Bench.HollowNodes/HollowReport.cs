@@ -12,7 +12,7 @@ internal static class HollowReport
     public static string Markdown(HollowResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
-        string S(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+        string S(double seconds) => double.IsNaN(seconds) ? "not reached" : seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
         string N(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
         string M(long bytes) => (bytes / MiB).ToString("0", CultureInfo.InvariantCulture);
         string Ms(double ms) => double.IsInfinity(ms) ? "> 5,000" : ms.ToString(ms >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture);

@@ -95,7 +95,6 @@ public static partial class DroverServer
         services.AddSingleton<NodeJoinEndpoint>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton<PodCidrAllocator>();
-        services.AddSingleton<WatchEventCache>();
         services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
         services.AddSingleton<PodLogEndpoint>();
         services.AddSingleton<PodBinder>();

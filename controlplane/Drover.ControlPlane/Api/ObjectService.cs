@@ -111,10 +111,12 @@ public sealed class ObjectService
                 updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
         }
 
-        if (ObjectStore.Encode(type, updated).AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
+        // The bytes compared are the bytes written: an update is encoded once.
+        var encoded = ObjectStore.Encode(type, updated);
+        if (encoded.AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
             return existing;
 
-        var written = await _objects.UpdateAsync(type, updated, existingRevision, ct).ConfigureAwait(false);
+        var written = await _objects.UpdateAsync(type, updated, encoded, existingRevision, ct).ConfigureAwait(false);
         // The last finalizer removed from an object being deleted completes the deletion.
         if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !ObjectDeleter.IsGracefulPod(written))
             return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ObjectStore.ParseResourceVersion(written), ct).ConfigureAwait(false);

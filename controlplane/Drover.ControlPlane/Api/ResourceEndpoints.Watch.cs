@@ -104,7 +104,7 @@ public sealed partial class ResourceEndpoints
 
     private void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
     {
-        var current = _watchCache.Get(type, ev.Kv);
+        var current = _objects.Decoded.Get(type, ev.Kv);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
         bool Matches(KubeObject o) => !filtered || (labels.Matches(o.Metadata.Labels) && fields.Matches(o));
 
@@ -121,7 +121,7 @@ public sealed partial class ResourceEndpoints
                 WriteEvent(writer, "ADDED", current.Json);
             return;
         }
-        var wasMatching = !filtered || Matches(_watchCache.Get(type, ev.PrevKv).Object);
+        var wasMatching = !filtered || Matches(_objects.Decoded.Get(type, ev.PrevKv).Object);
         if (nowMatches)
             WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current.Json);
         else if (wasMatching)

@@ -16,15 +16,12 @@ public sealed partial class ResourceEndpoints
     private readonly GarbageCollector _collector;
     private readonly ObjectDeleter _deleter;
     private readonly Authorizer _authorizer;
-    private readonly WatchEventCache _watchCache;
     private readonly ObjectService _service;
 
-    public ResourceEndpoints(ObjectStore objects, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, WatchEventCache watchCache, ObjectService service)
+    public ResourceEndpoints(ObjectStore objects, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, ObjectService service)
     {
-        ArgumentNullException.ThrowIfNull(watchCache);
         ArgumentNullException.ThrowIfNull(service);
         _service = service;
-        _watchCache = watchCache;
         ArgumentNullException.ThrowIfNull(authorizer);
         _authorizer = authorizer;
         ArgumentNullException.ThrowIfNull(deleter);

@@ -113,17 +113,18 @@ public sealed partial class GarbageCollector : BackgroundService
         var type = StoreKeys.TypeOf(ev.Kv.Key);
         if (type is null)
             return;
-        var obj = ObjectStore.Decode(type, ev.Kv.Value, ev.Kv.ModRevision);
-        var reference = ObjectRef.Of(type, obj.Metadata);
+        // Ownership is all metadata: no need to decode (or wait for) a whole object.
+        var meta = _objects.Decoded.Metadata(ev.Kv);
+        var reference = ObjectRef.Of(type, meta);
         if (ev.Type == StoreEventType.Put)
         {
-            _index.Put(reference, obj.Metadata);
-            if (obj.Metadata.OwnerReferences is { Count: > 0 })
+            _index.Put(reference, meta);
+            if (meta.OwnerReferences is { Count: > 0 })
                 _queue.Writer.TryWrite(new WorkItem(reference, null));
             return;
         }
-        _index.Remove(reference, obj.Metadata);
-        foreach (var dependent in _index.DependentsOf(obj.Metadata.Uid))
+        _index.Remove(reference, meta);
+        foreach (var dependent in _index.DependentsOf(meta.Uid))
             _queue.Writer.TryWrite(new WorkItem(dependent, null));
         if (type == ResourceTypes.Namespaces)
             _queue.Writer.TryWrite(new WorkItem(null, reference.Name));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Observability;
@@ -26,11 +27,14 @@ public sealed class ObjectStore
 
     public IStore Raw => _store;
 
+    /// <summary>Every stored revision decoded once, for all of droverd's readers (informers, watches, read-backs).</summary>
+    public DecodedObjectCache Decoded { get; } = new();
+
     public async Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct)
     {
         using var _ = _metrics.TimeStore("get");
         var kv = await _store.GetAsync(StoreKeys.Object(type, ns, name), ct).ConfigureAwait(false);
-        return kv is null ? null : Decode(type, kv.Value, kv.ModRevision);
+        return kv is null ? null : Decoded.Decode(type, kv);
     }
 
     public async Task<KubeObject> GetRequiredAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
@@ -58,13 +62,17 @@ public sealed class ObjectStore
     }
 
     /// <summary>Writes <paramref name="obj"/> if the stored object is still at <paramref name="expectedRevision"/>.</summary>
-    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, long expectedRevision, CancellationToken ct)
+    public Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, long expectedRevision, CancellationToken ct) =>
+        UpdateAsync(type, obj, Encode(type, obj), expectedRevision, ct);
+
+    /// <summary>As above, with <paramref name="encoded"/> = <see cref="Encode"/> of <paramref name="obj"/> already made by the caller.</summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject obj, byte[] encoded, long expectedRevision, CancellationToken ct)
     {
         var name = obj.Metadata.Name!;
         using var _ = _metrics.TimeStore("update");
         try
         {
-            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), Encode(type, obj), expectedRevision, ct).ConfigureAwait(false);
+            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), encoded, expectedRevision, ct).ConfigureAwait(false);
             return WithVersion(obj, kv.ModRevision);
         }
         catch (StoreConflictException)
@@ -83,7 +91,7 @@ public sealed class ObjectStore
         try
         {
             var kv = await _store.DeleteAsync(StoreKeys.Object(type, ns, name), expectedRevision, ct).ConfigureAwait(false);
-            return Decode(type, kv.Value, kv.ModRevision);
+            return Decoded.Decode(type, kv);
         }
         catch (StoreConflictException)
         {
@@ -97,6 +105,26 @@ public sealed class ObjectStore
 
     public static KubeObject Decode(ResourceType type, ReadOnlyMemory<byte> value, long modRevision) =>
         WithVersion(type.Deserialize(value.Span), modRevision);
+
+    /// <summary>The metadata of a stored object (with its resourceVersion), skipping everything else unread.</summary>
+    public static ObjectMeta DecodeMetadata(ReadOnlySpan<byte> value, long modRevision)
+    {
+        var reader = new Utf8JsonReader(value);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("a stored object is not a JSON object");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMetadata = reader.ValueTextEquals("metadata"u8);
+            reader.Read();
+            if (isMetadata)
+            {
+                var meta = JsonSerializer.Deserialize(ref reader, ApiJsonContext.Default.ObjectMeta) ?? new ObjectMeta();
+                return meta with { ResourceVersion = modRevision.ToString(CultureInfo.InvariantCulture) };
+            }
+            reader.Skip();
+        }
+        return new ObjectMeta { ResourceVersion = modRevision.ToString(CultureInfo.InvariantCulture) };
+    }
 
     public static byte[] Encode(ResourceType type, KubeObject obj) =>
         type.SerializeToUtf8Bytes(obj with { Metadata = obj.Metadata with { ResourceVersion = null } });

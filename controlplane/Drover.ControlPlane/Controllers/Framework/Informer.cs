@@ -257,7 +257,7 @@ public sealed partial class Informer
     {
         try
         {
-            return ObjectStore.Decode(Type, kv.Value, kv.ModRevision);
+            return _objects.Decoded.Decode(Type, kv);
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -1,0 +1,94 @@
+using Drover.Api;
+using Drover.Store;
+
+namespace Drover.ControlPlane.Storage.Tests;
+
+public sealed class DecodedObjectCacheTests
+{
+    private static KeyValue Stored(string name, long revision) =>
+        new($"/registry/pods/default/{name}", ObjectStore.Encode(ResourceTypes.Pods, new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+            Spec = new PodSpec { Containers = [new Container { Name = "c", Image = "busybox" }] },
+        }), revision, revision);
+
+    [Fact]
+    public void Decode_SameKeyAndRevision_OneSharedObjectWithItsResourceVersion()
+    {
+        var cache = new DecodedObjectCache();
+        var first = cache.Decode(ResourceTypes.Pods, Stored("a", 7));
+        // Another reader with its own copy of the same committed bytes (a watcher, an informer, a read-back).
+        var second = cache.Decode(ResourceTypes.Pods, Stored("a", 7));
+
+        Assert.Same(first, second);
+        Assert.Equal("7", first.Metadata.ResourceVersion);
+        Assert.Equal("a", first.Metadata.Name);
+    }
+
+    [Fact]
+    public void Decode_NewRevision_DecodedAfresh()
+    {
+        var cache = new DecodedObjectCache();
+        var old = cache.Decode(ResourceTypes.Pods, Stored("a", 7));
+        var updated = cache.Decode(ResourceTypes.Pods, Stored("a", 8));
+
+        Assert.NotSame(old, updated);
+        Assert.Equal("8", updated.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public void Get_Json_IsTheObjectAsTheApiServesIt()
+    {
+        var cache = new DecodedObjectCache();
+        var entry = cache.Get(ResourceTypes.Pods, Stored("a", 7));
+
+        Assert.Equal(ResourceTypes.Pods.SerializeToUtf8Bytes(entry.Object), entry.Json);
+        Assert.Same(entry.Json, cache.Get(ResourceTypes.Pods, Stored("a", 7)).Json);
+    }
+
+    [Fact]
+    public void Decode_UndecodableValue_ThrowsEachTimeAndIsNotKept()
+    {
+        var cache = new DecodedObjectCache();
+        var broken = new KeyValue("/registry/pods/default/b", "{not json"u8.ToArray(), 3, 3);
+
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => cache.Decode(ResourceTypes.Pods, broken));
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => cache.Decode(ResourceTypes.Pods, broken));
+    }
+
+    [Fact]
+    public void Decode_ManyRevisions_OldOnesPrunedNewestKept()
+    {
+        var cache = new DecodedObjectCache();
+        var newest = cache.Decode(ResourceTypes.Pods, Stored("a", 1));
+        for (var revision = 2; revision <= 5_000; revision++)
+            newest = cache.Decode(ResourceTypes.Pods, Stored("a", revision));
+
+        Assert.Same(newest, cache.Decode(ResourceTypes.Pods, Stored("a", 5_000)));
+        Assert.True(cache.Count <= 2_048, $"{cache.Count} entries kept");
+    }
+
+    [Fact]
+    public void Metadata_NotDecodedYet_ReadsMetadataAloneWithItsResourceVersion()
+    {
+        var cache = new DecodedObjectCache();
+        var owned = new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Status = new PodStatus { Phase = "Running" },
+            Metadata = new ObjectMeta { Name = "a", Namespace = "default", Uid = "u-1", OwnerReferences = [new OwnerReference { ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = "rs", Uid = "u-rs" }] },
+        };
+        var kv = new KeyValue("/registry/pods/default/a", ObjectStore.Encode(ResourceTypes.Pods, owned), 9, 9);
+
+        var meta = cache.Metadata(kv);
+
+        Assert.Equal("9", meta.ResourceVersion);
+        Assert.Equal("u-1", meta.Uid);
+        Assert.Equal("u-rs", Assert.Single(meta.OwnerReferences!).Uid);
+        Assert.Equal(0, cache.Count);
+        Assert.Same(cache.Decode(ResourceTypes.Pods, kv).Metadata, cache.Metadata(kv));
+    }
+}
