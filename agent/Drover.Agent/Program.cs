@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
 using Drover.Agent.Images;
-using Drover.Agent.Metrics;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Api.Client;
@@ -12,7 +11,6 @@ using Microsoft.Extensions.Logging.Console;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
 // status) → pod side. SIGTERM/SIGINT cancel one token that every loop honours.
-AgentMetrics.Configure();
 var root = AgentCommandLine.Create(RunAsync);
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
