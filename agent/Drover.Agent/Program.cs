@@ -6,8 +6,8 @@ using Drover.Agent.Images;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Api.Client;
+using Drover.Agent.Logging;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
 // status) → pod side. SIGTERM/SIGINT cancel one token that every loop honours.
@@ -23,15 +23,7 @@ return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationT
 
 static async Task<int> RunAsync(AgentOptions options, CancellationToken invocationToken)
 {
-    using var loggers = LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(LogLevel.Information)
-        .AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        }));
+    using var loggers = new LineLoggerFactory(LogLevel.Information, Console.OpenStandardOutput());
     var logger = loggers.CreateLogger("drover-agent");
 
     using var stop = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
