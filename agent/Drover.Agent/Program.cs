@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Drover.Agent;
 using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
 using Drover.Agent.Images;
@@ -64,6 +65,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     // Start-up (join, TLS, registration, config, import) leaves several MB of garbage that an idle agent
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
     GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    MallocHeap.Trim();
 
     var pods = new PodManager(node.Api, cri, new PodManagerOptions
     {
