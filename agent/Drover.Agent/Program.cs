@@ -4,10 +4,10 @@ using Drover.Agent;
 using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
 using Drover.Agent.Images;
+using Drover.Agent.Logging;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Api.Client;
-using Drover.Agent.Logging;
 using Microsoft.Extensions.Logging;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
