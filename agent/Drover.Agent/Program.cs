@@ -1,19 +1,18 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Drover.Agent;
 using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
 using Drover.Agent.Images;
-using Drover.Agent.Metrics;
+using Drover.Agent.Logging;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Agent.Usage;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
 // status) → pod side. SIGTERM/SIGINT cancel one token that every loop honours.
-AgentMetrics.Configure();
 var root = AgentCommandLine.Create(RunAsync);
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -26,15 +25,7 @@ return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationT
 
 static async Task<int> RunAsync(AgentOptions options, CancellationToken invocationToken)
 {
-    using var loggers = LoggerFactory.Create(builder => builder
-        .SetMinimumLevel(LogLevel.Information)
-        .AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.ColorBehavior = LoggerColorBehavior.Disabled;
-        }));
+    using var loggers = new LineLoggerFactory(LogLevel.Information, Console.OpenStandardOutput());
     var logger = loggers.CreateLogger("drover-agent");
 
     using var stop = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
@@ -75,6 +66,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     // Start-up (join, TLS, registration, config, import) leaves several MB of garbage that an idle agent
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
     GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    MallocHeap.Trim();
 
     var pods = new PodManager(node.Api, cri, new PodManagerOptions
     {

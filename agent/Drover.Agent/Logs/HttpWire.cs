@@ -4,8 +4,8 @@ using System.Text;
 namespace Drover.Agent.Logs;
 
 /// <summary>
-/// Just enough HTTP/1.1 for the log endpoint: one GET per connection, answered with a plain-text error
-/// or a chunked body that is flushed as it is written, then the connection closes. Kestrel would be
+/// Just enough HTTP/1.1 for the log and metrics endpoints: one GET per connection, answered with a whole body
+/// (an error, a scrape) or a chunked body that is flushed as it is written, then the connection closes. Kestrel would be
 /// megabytes on a binary that must stay small.
 /// </summary>
 internal static class HttpWire
@@ -44,14 +44,19 @@ internal static class HttpWire
         }
     }
 
-    public static async Task WriteErrorAsync(Stream stream, int status, string message, CancellationToken ct)
+    public static Task WriteErrorAsync(Stream stream, int status, string message, CancellationToken ct) =>
+        WriteAsync(stream, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message + "\n"), headOnly: false, ct);
+
+    /// <summary>A whole answer with a Content-Length (the metrics endpoint's too); <paramref name="headOnly"/> for HEAD.</summary>
+    public static async Task WriteAsync(Stream stream, int status, string contentType, byte[] body, bool headOnly, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var body = Encoding.UTF8.GetBytes(message + "\n");
+        ArgumentNullException.ThrowIfNull(body);
         var head = string.Create(CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct).ConfigureAwait(false);
-        await stream.WriteAsync(body, ct).ConfigureAwait(false);
+        if (!headOnly)
+            await stream.WriteAsync(body, ct).ConfigureAwait(false);
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 
@@ -90,6 +95,7 @@ internal static class HttpWire
 
     private static string Reason(int status) => status switch
     {
+        200 => "OK",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

@@ -1,40 +1,29 @@
 using Drover.Agent.Probes;
-using Prometheus;
 
 namespace Drover.Agent.Metrics;
 
 /// <summary>
-/// The agent's metrics, all in prometheus-net's default registry, which <see cref="MetricsServer"/> serves:
+/// The agent's metrics, all in <see cref="MetricRegistry"/>, which <see cref="MetricsServer"/> serves:
 /// heartbeat and node status, pods by phase, sync duration, CRI call latency, probe results, restarts.
 /// </summary>
 internal static class AgentMetrics
 {
-    public static readonly Counter Heartbeats = Prometheus.Metrics.CreateCounter(
-        "drover_agent_heartbeats_total", "Node Lease renewals that droverd accepted.");
+    public static readonly Counter Heartbeats = new("drover_agent_heartbeats_total", "Node Lease renewals that droverd accepted.");
 
-    public static readonly Counter HeartbeatFailures = Prometheus.Metrics.CreateCounter(
-        "drover_agent_heartbeat_failures_total", "Node Lease renewals that failed (droverd unreachable or refusing).");
+    public static readonly Counter HeartbeatFailures = new("drover_agent_heartbeat_failures_total", "Node Lease renewals that failed (droverd unreachable or refusing).");
 
-    public static readonly Gauge LastHeartbeat = Prometheus.Metrics.CreateGauge(
-        "drover_agent_last_heartbeat_timestamp_seconds", "Unix time of the last accepted Lease renewal.");
+    public static readonly Gauge LastHeartbeat = new("drover_agent_last_heartbeat_timestamp_seconds", "Unix time of the last accepted Lease renewal.");
 
-    public static readonly Counter StatusUpdates = Prometheus.Metrics.CreateCounter(
-        "drover_agent_node_status_updates_total", "Node status writes, by result (ok, error) and cause (changed, periodic).",
-        new CounterConfiguration { LabelNames = ["result", "cause"] });
+    public static readonly Counter StatusUpdates = new("drover_agent_node_status_updates_total", "Node status writes, by result (ok, error) and cause (changed, periodic).", "result", "cause");
 
-    public static readonly Counter LogRequests = Prometheus.Metrics.CreateCounter(
-        "drover_agent_log_requests_total", "Container-log requests, by answer: the HTTP status, refused (TLS: not droverd) or busy (too many at once).",
-        new CounterConfiguration { LabelNames = ["result"] });
+    public static readonly Counter LogRequests = new("drover_agent_log_requests_total", "Container-log requests, by answer: the HTTP status, refused (TLS: not droverd) or busy (too many at once).", "result");
 
-    public static readonly Gauge NodeReady = Prometheus.Metrics.CreateGauge(
-        "drover_agent_node_ready", "1 when the node reports Ready=True.");
+    public static readonly Gauge NodeReady = new("drover_agent_node_ready", "1 when the node reports Ready=True.");
 
     // ---- pods ----
     // Labels stay bounded: phases, CRI methods and probe kinds are fixed sets; never pod names or ids.
 
-    private static readonly Gauge Pods = Prometheus.Metrics.CreateGauge(
-        "drover_agent_pods", "Pods this agent runs, by the phase of the status it last built.",
-        new GaugeConfiguration { LabelNames = ["phase"] });
+    private static readonly Gauge Pods = new("drover_agent_pods", "Pods this agent runs, by the phase of the status it last built.", "phase");
 
     public static readonly Gauge.Child PodsPending = Pods.WithLabels("Pending");
     public static readonly Gauge.Child PodsRunning = Pods.WithLabels("Running");
@@ -43,27 +32,20 @@ internal static class AgentMetrics
     public static readonly Gauge.Child PodsUnknown = Pods.WithLabels("Unknown");
 
     /// <summary>Few buckets: an edge device's scrape should stay small. A sync is ms when nothing changes, seconds when it starts a pod.</summary>
-    public static readonly Histogram PodSyncDuration = Prometheus.Metrics.CreateHistogram(
-        "drover_agent_pod_sync_duration_seconds", "Duration of one pod worker sync (read CRI, act, write status).",
-        new HistogramConfiguration { Buckets = [0.01, 0.05, 0.25, 1, 5, 30] });
+    public static readonly Histogram PodSyncDuration = new("drover_agent_pod_sync_duration_seconds", "Duration of one pod worker sync (read CRI, act, write status).", [0.01, 0.05, 0.25, 1, 5, 30]);
 
-    public static readonly Counter ContainerRestarts = Prometheus.Metrics.CreateCounter(
-        "drover_agent_container_restarts_total", "Containers created again after one that ran before (crash, liveness failure, lost sandbox): the sum of restartCount increments.");
+    public static readonly Counter ContainerRestarts = new("drover_agent_container_restarts_total", "Containers created again after one that ran before (crash, liveness failure, lost sandbox): the sum of restartCount increments.");
 
     // ---- CRI ----
 
-    private static readonly Histogram CriRequestDuration = Prometheus.Metrics.CreateHistogram(
-        "drover_agent_cri_request_duration_seconds", "Duration of CRI calls to the container runtime, failed ones included, by method.",
-        new HistogramConfiguration { LabelNames = ["method"], Buckets = [0.005, 0.025, 0.1, 0.5, 2.5, 10] });
+    private static readonly Histogram CriRequestDuration = new("drover_agent_cri_request_duration_seconds", "Duration of CRI calls to the container runtime, failed ones included, by method.", [0.005, 0.025, 0.1, 0.5, 2.5, 10], "method");
 
     /// <summary>The histogram child of a CRI method (a fixed set of names: the label stays bounded).</summary>
     public static Histogram.Child CriRequest(string method) => CriRequestDuration.WithLabels(method);
 
     // ---- probes ----
 
-    private static readonly Counter ProbeResults = Prometheus.Metrics.CreateCounter(
-        "drover_agent_probe_results_total", "Probe runs by probe (liveness, readiness, startup) and result (success, failure).",
-        new CounterConfiguration { LabelNames = ["probe", "result"] });
+    private static readonly Counter ProbeResults = new("drover_agent_probe_results_total", "Probe runs by probe (liveness, readiness, startup) and result (success, failure).", "probe", "result");
 
     private static readonly Counter.Child StartupSuccess = ProbeResults.WithLabels("startup", "success");
     private static readonly Counter.Child StartupFailure = ProbeResults.WithLabels("startup", "failure");
@@ -79,17 +61,4 @@ internal static class AgentMetrics
         ProbeKind.Readiness => success ? ReadinessSuccess : ReadinessFailure,
         _ => success ? LivenessSuccess : LivenessFailure,
     }).Inc();
-
-    /// <summary>
-    /// Keeps the registry lean for a small device: no EventCounter/Meter bridges (they allocate listeners
-    /// and buffers); the process metrics (RSS, CPU, open fds) stay.
-    /// </summary>
-    public static void Configure() =>
-        Prometheus.Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
-        {
-            SuppressProcessMetrics = false,
-            SuppressDebugMetrics = true,
-            SuppressEventCounters = true,
-            SuppressMeters = true,
-        });
 }

@@ -1,18 +1,22 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Drover.Agent.Logs;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
 namespace Drover.Agent.Metrics;
 
 /// <summary>
-/// /metrics (prometheus text format of the default registry) and /healthz on one address. HttpListener
-/// (managed on Linux) keeps the agent free of ASP.NET; scrapes are serialised, which a node agent's
-/// scrape rate never notices.
+/// /metrics (Prometheus text format of <see cref="MetricRegistry"/>) and /healthz on one address: a TcpListener
+/// and the few lines of HTTP/1.1 the log endpoint already speaks (<see cref="HttpWire"/>), one request per
+/// connection. HttpListener cost the agent's image its own HTTP stack; scrapes are serialised, which a node
+/// agent's scrape rate never notices.
 /// </summary>
 internal sealed partial class MetricsServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly TcpListener _listener;
     private readonly ILogger _logger;
     private readonly Func<bool> _healthy;
     private readonly CancellationTokenSource _stop = new();
@@ -25,103 +29,95 @@ internal sealed partial class MetricsServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(logger);
         _healthy = healthy;
         _logger = logger;
-        var host = address.Address.Equals(IPAddress.Any) || address.Address.Equals(IPAddress.IPv6Any) ? "+"
-            : address.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address.Address}]"
-            : address.Address.ToString();
-        Prefix = $"http://{host}:{address.Port}/";
-        _listener.Prefixes.Add(Prefix);
+        _listener = new TcpListener(address);
     }
 
-    public string Prefix { get; }
+    /// <summary>The bound address (its port is the real one when port 0 was asked for).</summary>
+    public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
 
     public void Start()
     {
         _listener.Start();
-        _loop = Task.Run(() => ServeAsync(_stop.Token));
-        Log.Listening(_logger, Prefix);
+        _loop = ServeAsync(_stop.Token);
+        Log.Listening(_logger, LocalEndpoint);
     }
 
     private async Task ServeAsync(CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            Socket socket;
             try
             {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
+                socket = await _listener.AcceptSocketAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
                 return;
             }
+            catch (SocketException e)
+            {
+                Log.RequestFailed(_logger, "(accept)", e.Message);
+                continue;
+            }
+
+            using var stream = new NetworkStream(socket, ownsSocket: true);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(RequestTimeout);
             try
             {
-                await HandleAsync(context, ct).ConfigureAwait(false);
+                await HandleAsync(stream, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpListenerException or IOException or InvalidOperationException or OperationCanceledException)
+            catch (Exception e) when (e is IOException or SocketException or LogRequestException or OperationCanceledException)
             {
-                Log.RequestFailed(_logger, context.Request.Url?.AbsolutePath ?? "", e.Message);
-            }
-            finally
-            {
-                try { context.Response.Close(); }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { }
+                Log.RequestFailed(_logger, socket.RemoteEndPoint?.ToString() ?? "?", e.Message);
             }
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context, CancellationToken ct)
+    private async Task HandleAsync(NetworkStream stream, CancellationToken ct)
     {
-        var response = context.Response;
-        switch (context.Request.Url?.AbsolutePath)
+        if (await HttpWire.ReadRequestLineAsync(stream, ct).ConfigureAwait(false) is not { } request)
+            return;
+        var path = request.Target.Split('?', 2)[0];
+        if (request.Method is not ("GET" or "HEAD"))
+        {
+            await HttpWire.WriteErrorAsync(stream, 405, "only GET", ct).ConfigureAwait(false);
+            return;
+        }
+
+        switch (path)
         {
             case "/metrics":
-                response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                using (var buffer = new MemoryStream())
-                {
-                    await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(buffer, ct).ConfigureAwait(false);
-                    response.ContentLength64 = buffer.Length;
-                    buffer.Position = 0;
-                    await buffer.CopyToAsync(response.OutputStream, ct).ConfigureAwait(false);
-                }
+                var body = Encoding.UTF8.GetBytes(MetricRegistry.WriteText());
+                await HttpWire.WriteAsync(stream, 200, "text/plain; version=0.0.4; charset=utf-8", body, request.Method == "HEAD", ct).ConfigureAwait(false);
                 break;
             case "/healthz":
                 var healthy = _healthy();
-                response.StatusCode = healthy ? 200 : 503;
-                await WriteTextAsync(response, healthy ? "ok" : "unhealthy", ct).ConfigureAwait(false);
+                await HttpWire.WriteAsync(stream, healthy ? 200 : 503, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(healthy ? "ok\n" : "unhealthy\n"), request.Method == "HEAD", ct).ConfigureAwait(false);
                 break;
             default:
-                response.StatusCode = 404;
-                await WriteTextAsync(response, "not found", ct).ConfigureAwait(false);
+                await HttpWire.WriteErrorAsync(stream, 404, "not found", ct).ConfigureAwait(false);
                 break;
         }
-    }
-
-    private static async Task WriteTextAsync(HttpListenerResponse response, string text, CancellationToken ct)
-    {
-        var bytes = Encoding.UTF8.GetBytes(text + "\n");
-        response.ContentType = "text/plain; charset=utf-8";
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes, ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        if (_listener.IsListening)
-            _listener.Stop();
+        _listener.Stop();
         if (_loop is not null)
             await _loop.ConfigureAwait(false);
-        _listener.Close();
+        _listener.Dispose();
         _stop.Dispose();
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "metrics and health on {Prefix} (/metrics, /healthz)")]
-        public static partial void Listening(ILogger logger, string prefix);
+        [LoggerMessage(Level = LogLevel.Information, Message = "metrics and health on http://{Endpoint}/ (/metrics, /healthz)")]
+        public static partial void Listening(ILogger logger, IPEndPoint endpoint);
 
-        [LoggerMessage(Level = LogLevel.Debug, Message = "metrics request {Path} failed: {Error}")]
-        public static partial void RequestFailed(ILogger logger, string path, string error);
+        [LoggerMessage(Level = LogLevel.Debug, Message = "metrics request from {Remote} failed: {Error}")]
+        public static partial void RequestFailed(ILogger logger, string remote, string error);
     }
 }
