@@ -129,6 +129,61 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task ReplicaSetTarget_AverageValueTarget_ScaledThroughItsReplicas()
+    {
+        var ns = await TestNamespaces.CreateAsync(_admin);
+        var template = Manifests.Decode<Deployment>(Manifests.Seed("seed-deployment.yaml")).Spec.Template;
+        await _admin.CreateAsync(ResourceTypes.ReplicaSets, new ReplicaSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ReplicaSet",
+            Metadata = new ObjectMeta { Name = "my-rs", Namespace = ns },
+            Spec = new ReplicaSetSpec { Replicas = 2, Selector = new LabelSelector { MatchLabels = new() { ["app"] = "my-app" } }, Template = template },
+        });
+        await _admin.CreateAsync(ResourceTypes.HorizontalPodAutoscalers, Manifests.Decode<HorizontalPodAutoscaler>($$"""
+            apiVersion: autoscaling/v2
+            kind: HorizontalPodAutoscaler
+            metadata:
+              name: rs-hpa
+              namespace: {{ns}}
+            spec:
+              scaleTargetRef:
+                apiVersion: apps/v1
+                kind: ReplicaSet
+                name: my-rs
+              minReplicas: 1
+              maxReplicas: 4
+              metrics:
+                - type: Resource
+                  resource:
+                    name: cpu
+                    target:
+                      type: AverageValue
+                      averageValue: 100m
+            """));
+        using var stop = new CancellationTokenSource();
+        var kubelet = new KubeletStandIn(_admin).KeepReadyAsync(ns, TimeSpan.FromMilliseconds(200), stop.Token);
+        // 200m each against an average target of 100m: twice the pods.
+        var agent = UsageReports.KeepReportingAsync(_admin, "hpa-node-" + ns, ns, () => 200, TimeSpan.FromMilliseconds(500), stop.Token);
+        try
+        {
+            var replicas = await Eventually.GetAsync(
+                async () => ((ReplicaSet)await _admin.GetAsync(ResourceTypes.ReplicaSets, ns, "my-rs")).Spec.Replicas,
+                r => r == 4, "the HPA to scale the ReplicaSet to 4");
+            var hpa = (HorizontalPodAutoscaler)await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa");
+
+            Assert.Equal(4, replicas);
+            Assert.Equal("200m", hpa.Status!.CurrentMetrics![0].Resource!.Current.AverageValue!.Value.ToString());
+            Assert.Null(hpa.Status.CurrentMetrics[0].Resource!.Current.AverageUtilization);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(kubelet, agent);
+        }
+    }
+
+    [Fact]
     public async Task MissingTarget_AbleToScaleFalse_FailedGetScale()
     {
         var ns = await TestNamespaces.CreateAsync(_admin);
