@@ -72,8 +72,8 @@ public class TablePrinterTests
     public void Render_SeedHpaWithoutMetrics_ShowsUnknownCurrent()
     {
         Assert.Equal(
-            "NAME         REFERENCE           TARGETS              MINPODS   MAXPODS   REPLICAS   AGE\n" +
-            "my-app-hpa   Deployment/my-app   cpu: <unknown>/70%   2         10        0          5m10s\n",
+            "NAME         REFERENCE           TARGETS         MINPODS   MAXPODS   REPLICAS   AGE\n" +
+            "my-app-hpa   Deployment/my-app   <unknown>/70%   2         10        0          5m10s\n",
             Render(ResourceTypes.HorizontalPodAutoscalers, Seed<HorizontalPodAutoscaler>("seed-hpa.yaml")));
     }
 
@@ -88,7 +88,7 @@ public class TablePrinterTests
                 CurrentMetrics = [new MetricStatus { Type = "Resource", Resource = new ResourceMetricStatus { Name = "cpu", Current = new MetricValueStatus { AverageUtilization = 45 } } }],
             },
         };
-        Assert.Equal("cpu: 45%/70%", AutoscalingColumns.Targets(hpa));
+        Assert.Equal("45%/70%", AutoscalingColumns.Targets(hpa));
     }
 
     [Fact]
