@@ -132,40 +132,33 @@ public static class ReplicaNormalizer
     /// The most replicas the scale-up policies allow now, counted from the replicas at the start of each policy's
     /// period; selectPolicy Max takes the most permissive policy, Min the strictest, Disabled forbids scaling up.
     /// </summary>
-    private static int ScaleUpLimit(int current, ScalingHistory history, HpaScalingRules rules, DateTimeOffset now)
-    {
-        if (rules.SelectPolicy == "Disabled")
-            return current;
-        var strictest = rules.SelectPolicy == "Min";
-        var result = strictest ? int.MaxValue : int.MinValue;
-        foreach (var policy in rules.Policies ?? [])
-        {
-            var periodStart = current - ScalingHistory.ChangeWithin(history.ScaleUps, policy.PeriodSeconds, now)
-                + ScalingHistory.ChangeWithin(history.ScaleDowns, policy.PeriodSeconds, now);
-            var proposed = policy.Type == "Pods"
-                ? periodStart + policy.Value
-                // Rounded up, or a small Percent could never add a replica.
-                : (int)Math.Ceiling(periodStart * (1 + policy.Value / 100.0));
-            result = strictest ? Math.Min(result, proposed) : Math.Max(result, proposed);
-        }
-        return result;
-    }
+    private static int ScaleUpLimit(int current, ScalingHistory history, HpaScalingRules rules, DateTimeOffset now) =>
+        PolicyLimit(current, history, rules, now, up: true);
 
     /// <summary>The fewest replicas the scale-down policies allow now (the mirror of <see cref="ScaleUpLimit"/>).</summary>
-    private static int ScaleDownLimit(int current, ScalingHistory history, HpaScalingRules rules, DateTimeOffset now)
+    private static int ScaleDownLimit(int current, ScalingHistory history, HpaScalingRules rules, DateTimeOffset now) =>
+        PolicyLimit(current, history, rules, now, up: false);
+
+    private static int PolicyLimit(int current, ScalingHistory history, HpaScalingRules rules, DateTimeOffset now, bool up)
     {
         if (rules.SelectPolicy == "Disabled")
             return current;
-        var strictest = rules.SelectPolicy == "Min";
-        var result = strictest ? int.MinValue : int.MaxValue;
+        // "Max" means the largest change: the highest bound going up, the lowest going down; "Min" the reverse.
+        var highest = (rules.SelectPolicy == "Min") != up;
+        var result = highest ? int.MinValue : int.MaxValue;
         foreach (var policy in rules.Policies ?? [])
         {
             var periodStart = current - ScalingHistory.ChangeWithin(history.ScaleUps, policy.PeriodSeconds, now)
                 + ScalingHistory.ChangeWithin(history.ScaleDowns, policy.PeriodSeconds, now);
-            var proposed = policy.Type == "Pods"
-                ? periodStart - policy.Value
-                : (int)(periodStart * (1 - policy.Value / 100.0));
-            result = strictest ? Math.Max(result, proposed) : Math.Min(result, proposed);
+            var proposed = (policy.Type, up) switch
+            {
+                ("Pods", true) => periodStart + policy.Value,
+                ("Pods", false) => periodStart - policy.Value,
+                // Rounded up going up, or a small Percent could never add a replica; truncated going down.
+                (_, true) => (int)Math.Ceiling(periodStart * (1 + policy.Value / 100.0)),
+                (_, false) => (int)(periodStart * (1 - policy.Value / 100.0)),
+            };
+            result = highest ? Math.Max(result, proposed) : Math.Min(result, proposed);
         }
         return result;
     }
