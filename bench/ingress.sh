@@ -7,7 +7,8 @@
 # Needs root (a bridge of its own: Endpoints may not point at loopback, so the backend listens on a /32 of a bridge
 # this script creates and deletes), nginx, wrk, and the published binaries (./build.sh publish).
 # Knobs: DURATION (s, default 10), WARMUP (s, default 3), CONNECTIONS ("32 256"), WRK_THREADS (1), ROUNDS (1),
-# BACKEND_WORKERS (1), PROXY_WORKERS (auto; nginx's worker_processes for the proxy).
+# BACKEND_WORKERS (1), PROXY_WORKERS (auto; nginx's worker_processes for the proxy), FLOOR (0; 1 adds the rows of
+# bench/ingress-floor: Kestrel answering from memory, Kestrel + SocketsHttpHandler, Kestrel + YARP's forwarder alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -19,6 +20,7 @@ WRK_THREADS=${WRK_THREADS:-1}
 ROUNDS=${ROUNDS:-1}
 BACKEND_WORKERS=${BACKEND_WORKERS:-1}
 PROXY_WORKERS=${PROXY_WORKERS:-auto}
+FLOOR=${FLOOR:-0}
 HOST=bench.example.com
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -107,6 +109,23 @@ for _ in $(seq 1 200); do curl -sf -H "Host: $HOST" "http://127.0.0.1:$INGRESS_P
 curl -sf -H "Host: $HOST" "http://127.0.0.1:$INGRESS_PORT/1k.txt" >/dev/null || die "drover-ingress does not serve (log: $OUT/drover-ingress.log)"
 curl -sf -H "Host: $HOST" "http://127.0.0.1:$PROXY_PORT/1k.txt" >/dev/null || die "the nginx proxy does not serve ($WORK/proxy.error.log)"
 
+FLOOR_MODES=()
+if [ "$FLOOR" = 1 ]; then
+  log "publishing bench/ingress-floor"
+  dotnet publish "$ROOT/bench/ingress-floor" -c Release -r linux-x64 -o "$ROOT/artifacts/ingress-floor" -nologo -v quiet >"$OUT/floor-publish.log" 2>&1 \
+    || die "publishing bench/ingress-floor failed ($OUT/floor-publish.log)"
+  declare -A FLOOR_PORT
+  for mode in static client yarp; do
+    FLOOR_PORT[$mode]=$(free_port)
+    "$ROOT/artifacts/ingress-floor/ingress-floor" "$mode" "${FLOOR_PORT[$mode]}" "http://$BACKEND_IP:$BACKEND_PORT/" >"$OUT/floor-$mode.log" 2>&1 & PIDS+=($!)
+    FLOOR_MODES+=("$mode")
+  done
+  for mode in "${FLOOR_MODES[@]}"; do
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:${FLOOR_PORT[$mode]}/1k.txt" >/dev/null 2>&1 && break; sleep 0.1; done
+    curl -sf "http://127.0.0.1:${FLOOR_PORT[$mode]}/1k.txt" >/dev/null || die "ingress-floor $mode does not serve ($OUT/floor-$mode.log)"
+  done
+fi
+
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 # wrk's --latency output → "req/s p50_ms p99_ms errors"
 parse() {
@@ -137,6 +156,9 @@ for round in $(seq 1 "$ROUNDS"); do
     run direct "http://$BACKEND_IP:$BACKEND_PORT/1k.txt" "$c" "$round" | tee -a "$RESULTS" >&2
     run nginx "http://127.0.0.1:$PROXY_PORT/1k.txt" "$c" "$round" | tee -a "$RESULTS" >&2
     run drover-ingress "http://127.0.0.1:$INGRESS_PORT/1k.txt" "$c" "$round" | tee -a "$RESULTS" >&2
+    for mode in "${FLOOR_MODES[@]}"; do
+      run "floor-$mode" "http://127.0.0.1:${FLOOR_PORT[$mode]}/1k.txt" "$c" "$round" | tee -a "$RESULTS" >&2
+    done
   done
 done
 curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$OUT/drover-ingress-metrics.txt" || true
