@@ -7,7 +7,6 @@ ARTIFACTS="$ROOT/artifacts"
 BIN="$ARTIFACTS/bin"
 RID=linux-x64
 DROVER_HOME=${DROVER_HOME:-$HOME/.drover}
-DATA_DIR=${DROVER_DATA_DIR:-$DROVER_HOME/server}
 PORT=${DROVER_PORT:-6443}
 
 # Every Debian package the tests, the demo and the benchmarks need. Later capabilities use the
@@ -78,6 +77,34 @@ cmd_publish() {
     fi
     awk -v n="$name" -v s="$(stat -c %s "$BIN/$name")" 'BEGIN { printf "    %-13s %6.1f MB\n", n, s / 1048576 }' >&2
   done
+  assemble_release
+}
+
+RELEASE_NAME=drover-$RID
+RELEASE="$ARTIFACTS/release/$RELEASE_NAME"
+# The release directory and tarball install.sh works from: the four binaries, the images of packaging/images,
+# containerd's and CNI's configuration, the systemd units and the demo manifest.
+assemble_release() {
+  "$ROOT/packaging/images/build.sh" "$ARTIFACTS/images"
+  local staging="$RELEASE.tmp"
+  rm -rf "$staging"
+  mkdir -p "$staging"/{bin,images,examples,packaging/containerd,packaging/cni,packaging/systemd}
+  local entry
+  for entry in "${DEPLOYABLES[@]}"; do cp "$BIN/${entry##*:}" "$staging/bin/"; done
+  cp "$BIN/libe_sqlite3.so" "$staging/bin/"
+  local archive base
+  while read -r archive base; do [ -n "$archive" ] && cp "$ARTIFACTS/images/$archive" "$staging/images/"; done <"$ARTIFACTS/images/images.list"
+  cp "$ARTIFACTS/images/images.list" "$staging/images/"
+  install -m 755 "$ROOT/packaging/install.sh" "$staging/install.sh"
+  cp "$ROOT/packaging/README.release.md" "$staging/README.md"
+  cp "$ROOT/packaging/containerd/run-private.sh" "$ROOT/packaging/containerd/config.toml.template" "$staging/packaging/containerd/"
+  cp "$ROOT/packaging/cni/10-drover.conflist.template" "$staging/packaging/cni/"
+  cp "$ROOT"/packaging/systemd/* "$staging/packaging/systemd/"
+  cp "$ROOT/examples/hello.yaml" "$staging/examples/"
+  rm -rf "$RELEASE"
+  mv "$staging" "$RELEASE"
+  tar --sort=name --owner=0 --group=0 --numeric-owner -C "$ARTIFACTS/release" -czf "$RELEASE.tar.gz" "$RELEASE_NAME"
+  log "release: $RELEASE/ and $RELEASE.tar.gz ($(du -m "$RELEASE.tar.gz" | cut -f1) MB)"
 }
 
 # Runs every test project, then sums them into the one line CI reads: "N passed, N failed".
@@ -112,89 +139,55 @@ cmd_test() {
   return $status
 }
 
-pid_file() { echo "$DATA_DIR/droverd.pid"; }
-NODE_DIR=${DROVER_NODE_DIR:-$DROVER_HOME/node}
-AGENT_DIR=${DROVER_AGENT_DIR:-$DROVER_HOME/agent}
-agent_pid_file() { echo "$AGENT_DIR/drover-agent.pid"; }
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# `up` installs the release under ~/.drover/root (install.sh --root: nothing outside it but the pods' network and
+# cgroups) and runs the daemons without systemd; `down` stops them by process id and removes the pods, their
+# network namespaces and the bridge.
+UP_ROOT=${DROVER_UP_ROOT:-$DROVER_HOME/root}
+INGRESS_HTTP_PORT=${DROVER_INGRESS_HTTP_PORT:-8080}
+INGRESS_HTTPS_PORT=${DROVER_INGRESS_HTTPS_PORT:-8443}
 
-# A one-node cluster on this machine: droverd, a containerd of Drover's own (packaging/containerd,
-# its own socket and bridge drover0, not the machine's default one) and an agent joined to droverd.
 cmd_up() {
   cmd_deps
   cmd_publish
-  mkdir -p "$DATA_DIR" "$AGENT_DIR"
-  if running "$(pid_file)"; then
-    log "droverd already running (pid $(cat "$(pid_file)"))"
-  else
-    log "starting droverd (data in $DATA_DIR, https://127.0.0.1:$PORT)"
-    nohup "$BIN/droverd" --data-dir "$DATA_DIR" --bind-address 127.0.0.1 --port "$PORT" \
-      --write-client-config "$DROVER_HOME/config" >"$DATA_DIR/droverd.log" 2>&1 &
-    echo $! >"$(pid_file)"
-    for _ in $(seq 1 100); do
-      curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && [ -f "$DROVER_HOME/config" ] && break
-      running "$(pid_file)" || { cat "$DATA_DIR/droverd.log" >&2; die "droverd exited"; }
-      sleep 0.1
-    done
-  fi
-  if [ -S "$NODE_DIR/containerd.sock" ] && "$ROOT/packaging/containerd/run-private.sh" status "$NODE_DIR" >/dev/null 2>&1; then
-    log "containerd already running ($NODE_DIR)"
-  else
-    log "starting containerd for the node ($NODE_DIR, bridge drover0)"
-    "$ROOT/packaging/containerd/run-private.sh" start "$NODE_DIR" 0 >&2
-  fi
-  local node; node=$(hostname | tr '[:upper:]_' '[:lower:]-')
-  if running "$(agent_pid_file)"; then
-    log "drover-agent already running (pid $(cat "$(agent_pid_file)"))"
-  else
-    log "starting drover-agent as node $node"
-    nohup "$BIN/drover-agent" --server "https://127.0.0.1:$PORT" --token "$(cat "$DATA_DIR/credentials/join-token")" \
-      --node-name "$node" --data-dir "$AGENT_DIR" --containerd-socket "$NODE_DIR/containerd.sock" \
-      --cni-conf-dir "$NODE_DIR/cni/conf" --cni-bridge drover0 --cni-ip-masq false \
-      --metrics-addr 127.0.0.1:9101 >"$AGENT_DIR/drover-agent.log" 2>&1 &
-    echo $! >"$(agent_pid_file)"
-  fi
-  for _ in $(seq 1 150); do
-    DROVER_CONFIG="$DROVER_HOME/config" "$BIN/drover" get nodes --no-headers 2>/dev/null | grep -q " Ready " && break
-    running "$(agent_pid_file)" || { tail -20 "$AGENT_DIR/drover-agent.log" >&2; die "drover-agent exited"; }
+  log "installing the release under $UP_ROOT (install.sh server --no-systemd --with-agent --with-ingress)"
+  "$RELEASE/install.sh" server --no-systemd --root "$UP_ROOT" --bind-address 127.0.0.1 --port "$PORT" \
+    --with-agent --with-ingress --ingress-bind-address 127.0.0.1 \
+    --ingress-http-port "$INGRESS_HTTP_PORT" --ingress-https-port "$INGRESS_HTTPS_PORT" >&2
+  mkdir -p "$DROVER_HOME"
+  install -m 600 "$UP_ROOT/etc/drover/admin.config" "$DROVER_HOME/config"
+  local drover=("$BIN/drover" --config "$DROVER_HOME/config")
+  log "deploying examples/hello.yaml"
+  "${drover[@]}" apply -f "$ROOT/examples/hello.yaml"
+  "${drover[@]}" rollout status deployment/hello --timeout 180s
+  log "waiting for hello.local through the ingress (127.0.0.1:$INGRESS_HTTP_PORT)"
+  local answer="" i
+  for ((i = 0; i < 100; i++)); do
+    answer=$(curl -sf -H 'Host: hello.local' "http://127.0.0.1:$INGRESS_HTTP_PORT/" 2>/dev/null) && break
     sleep 0.2
   done
-  "$BIN/drover" version
-  "$BIN/drover" get nodes -o wide
+  [ -n "$answer" ] || die "hello.local does not answer through the ingress (logs: $UP_ROOT/var/log/drover/)"
+  echo "$answer"
+  "${drover[@]}" get pods -o wide
   cat <<EOT
 
-Drover is up: droverd (log $DATA_DIR/droverd.log), containerd ($NODE_DIR), drover-agent (log $AGENT_DIR/drover-agent.log).
+Drover is up: droverd (https://127.0.0.1:$PORT), containerd, drover-agent and drover-ingress (http://127.0.0.1:$INGRESS_HTTP_PORT,
+https://127.0.0.1:$INGRESS_HTTPS_PORT), installed under $UP_ROOT by the release's install.sh; logs in $UP_ROOT/var/log/drover/.
 The admin client config is $DROVER_HOME/config. Try:
-  $BIN/drover get nodes
-  $BIN/drover apply -f examples/
-  $BIN/drover get deployments -o wide
-  $BIN/drover describe deployment my-app
-Pods bound to the node run now (spec.nodeName: $node); the scheduler, the Deployment controller and the
-ingress that turn examples/ into running replicas come with their capabilities. Stop with ./build.sh down.
+  $BIN/drover get pods -o wide
+  curl -H 'Host: hello.local' http://127.0.0.1:$INGRESS_HTTP_PORT/
+  $BIN/drover scale deployment/hello --replicas 5
+  $BIN/drover rollout restart deployment/hello && $BIN/drover rollout status deployment/hello
+  $BIN/drover apply -f examples/        # the seed manifests
+Stop with ./build.sh down.
 EOT
 }
 
-stop_pid() {
-  local name=$1 pidfile=$2
-  if running "$pidfile"; then
-    local pid; pid=$(cat "$pidfile")
-    log "stopping $name (pid $pid)"
-    kill -TERM "$pid"
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-  else
-    log "$name is not running"
-  fi
-  rm -f "$pidfile"
-}
-
 cmd_down() {
-  stop_pid drover-agent "$(agent_pid_file)"
-  if [ -d "$NODE_DIR" ]; then
-    log "stopping the node's containerd (its pods and network go with it)"
-    "$ROOT/packaging/containerd/run-private.sh" stop "$NODE_DIR" >&2 || true
+  if [ -x "$RELEASE/install.sh" ] && [ -d "$UP_ROOT" ]; then
+    "$RELEASE/install.sh" stop --root "$UP_ROOT"
+  else
+    log "nothing to stop ($UP_ROOT does not exist)"
   fi
-  stop_pid droverd "$(pid_file)"
 }
 
 # ./build.sh bench [controlplane|agent|cluster|ingress]: all by default; one failing does not skip the others.

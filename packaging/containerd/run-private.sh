@@ -8,6 +8,8 @@
 #                                    deletes the network namespaces its pods used and the bridge,
 #                                    unmounts everything under DIR, removes DIR/root and DIR/state
 #   run-private.sh status DIR        exit 0 when that containerd answers
+#   run-private.sh configure DIR INDEX  only renders DIR/config.toml and the CNI conflist (for a containerd
+#                                    that systemd starts: packaging/install.sh)
 #   run-private.sh stop-daemon DIR   stops only the containerd daemon: shims and containers run on
 #   run-private.sh start-daemon DIR  starts containerd again on the same root and state
 #   run-private.sh restart-daemon DIR  both (a containerd restart, as an upgrade does it)
@@ -19,7 +21,9 @@
 #
 # Environment: DROVER_IMAGES_DIR (default REPO/artifacts/images; built on demand by
 # packaging/images/build.sh), DROVER_RESTRICT_OOM_SCORE_ADJ (default true: this dev/test sandbox lacks
-# CAP_SYS_RESOURCE), DROVER_SNAPSHOTTER (default: overlayfs when it mounts here, else native).
+# CAP_SYS_RESOURCE), DROVER_SNAPSHOTTER (default: overlayfs when it mounts here, else native),
+# DROVER_CONTAINERD_STATE (default DIR/state; an installed node keeps it in /run, as containerd does: state
+# must not outlive a boot), DROVER_CNI_CONFLIST (render, default; "agent": the agent writes it).
 # Only loopback and the instance's own bridge are touched; no traffic leaves the host.
 set -euo pipefail
 
@@ -27,6 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 CNI_BIN_DIR=${DROVER_CNI_BIN_DIR:-/usr/lib/cni}
 NETNS_DIR=/var/run/netns
+POD_LOG_DIR=/var/log/pods
 CNI_CACHE_DIR=/var/lib/cni
 IP_FORWARD_SAVE=/run/drover-private.ip_forward
 
@@ -75,38 +80,50 @@ cmd_start() {
   [[ "$INDEX" =~ ^[0-9]+$ ]] && ((INDEX <= 255)) || die "INDEX must be 0..255 (got '$INDEX')"
   require_tools
   if alive; then log "already running (pid $(cat "$DIR/containerd.pid"))"; return 0; fi
-  local bridge="drover$INDEX" cidr="10.88.$INDEX.0/24"
-  if ip link show "$bridge" >/dev/null 2>&1; then
-    die "bridge $bridge already exists: another node uses INDEX $INDEX (stop it first)"
+  if ip link show "drover$INDEX" >/dev/null 2>&1; then
+    die "bridge drover$INDEX already exists: another node uses INDEX $INDEX (stop it first)"
   fi
-  mkdir -p "$DIR"/{root,state,cni/conf,cni/ipam,logs}
-  local snapshotter
-  snapshotter=$(pick_snapshotter)
-  render "$HERE/config.toml.template" "$DIR/config.toml" \
-    "ROOT=$DIR/root" "STATE=$DIR/state" "SOCKET=$SOCK" "CNI_CONF_DIR=$DIR/cni/conf" \
-    "CNI_BIN_DIR=$CNI_BIN_DIR" "SANDBOX_IMAGE=drover.local/pause:3.9" "SNAPSHOTTER=$snapshotter" \
-    "RESTRICT_OOM_SCORE_ADJ=${DROVER_RESTRICT_OOM_SCORE_ADJ:-true}"
-  render "$REPO/packaging/cni/10-drover.conflist.template" "$DIR/cni/conf/10-drover.conflist" \
-    "NETWORK_NAME=$bridge" "BRIDGE=$bridge" "POD_CIDR=$cidr" "IPAM_DATA_DIR=$DIR/cni/ipam" "IP_MASQ=false"
-  printf '%s\n' "$INDEX" >"$DIR/index"
-
-  # The bridge plugin (isGateway) turns on net.ipv4.ip_forward; remember the host's value once, for
-  # the last private node to restore.
-  [ -f "$IP_FORWARD_SAVE" ] || cat /proc/sys/net/ipv4/ip_forward >"$IP_FORWARD_SAVE"
+  cmd_configure
 
   # Images first: the CRI plugin caches image references, so import before any pod starts.
   local images=${DROVER_IMAGES_DIR:-$REPO/artifacts/images}
-  "$REPO/packaging/images/build.sh" "$images"
+  # In a source tree the archives are built on demand; a release carries them built.
+  if [ -x "$REPO/packaging/images/build.sh" ]; then "$REPO/packaging/images/build.sh" "$images"; fi
+  [ -f "$images/images.list" ] || die "no images in $images (images.list is missing)"
 
   launch_containerd
 
   local archive base
   while read -r archive base; do
     [ -n "$archive" ] || continue
-    ctr_ images import --snapshotter "$snapshotter" --base-name "$base" "$images/$archive" >/dev/null \
+    ctr_ images import --snapshotter "$(cat "$DIR/snapshotter")" --base-name "$base" "$images/$archive" >/dev/null \
       || die "importing $archive as $base failed"
   done <"$images/images.list"
-  log "containerd pid $(cat "$DIR/containerd.pid") socket $SOCK bridge $bridge podCIDR $cidr snapshotter $snapshotter"
+  log "containerd pid $(cat "$DIR/containerd.pid") socket $SOCK bridge drover$INDEX snapshotter $(cat "$DIR/snapshotter")"
+}
+
+# Renders DIR/config.toml and the CNI conflist; starts nothing.
+cmd_configure() {
+  [[ "$INDEX" =~ ^[0-9]+$ ]] && ((INDEX <= 255)) || die "INDEX must be 0..255 (got '$INDEX')"
+  local bridge="drover$INDEX" cidr="10.88.$INDEX.0/24"
+  mkdir -p "$DIR"/{root,cni/conf,cni/ipam,logs} "$STATE"
+  local snapshotter
+  snapshotter=$(pick_snapshotter)
+  render "$HERE/config.toml.template" "$DIR/config.toml" \
+    "ROOT=$DIR/root" "STATE=$STATE" "SOCKET=$SOCK" "CNI_CONF_DIR=$DIR/cni/conf" \
+    "CNI_BIN_DIR=$CNI_BIN_DIR" "SANDBOX_IMAGE=drover.local/pause:3.9" "SNAPSHOTTER=$snapshotter" \
+    "RESTRICT_OOM_SCORE_ADJ=${DROVER_RESTRICT_OOM_SCORE_ADJ:-true}"
+  # An installed node's agent writes the conflist itself, for the podCIDR droverd gave it (DROVER_CNI_CONFLIST=agent).
+  if [ "${DROVER_CNI_CONFLIST:-render}" = render ]; then
+    render "$REPO/packaging/cni/10-drover.conflist.template" "$DIR/cni/conf/10-drover.conflist" \
+      "NETWORK_NAME=$bridge" "BRIDGE=$bridge" "POD_CIDR=$cidr" "IPAM_DATA_DIR=$DIR/cni/ipam" "IP_MASQ=false"
+  fi
+  printf '%s\n' "$INDEX" >"$DIR/index"
+  printf '%s\n' "$snapshotter" >"$DIR/snapshotter"
+
+  # The bridge plugin (isGateway) turns on net.ipv4.ip_forward; remember the host's value once, for
+  # the last private node to restore.
+  [ -f "$IP_FORWARD_SAVE" ] || cat /proc/sys/net/ipv4/ip_forward >"$IP_FORWARD_SAVE"
 }
 
 # Starts containerd on DIR's config (root, state and socket as they are) and waits until CRI answers.
@@ -190,11 +207,11 @@ cmd_reboot() {
     [ -n "$ns" ] && [ -e "$NETNS_DIR/$ns" ] && { ip netns delete "$ns" 2>/dev/null || { umount -l "$NETNS_DIR/$ns" 2>/dev/null; rm -f "$NETNS_DIR/$ns"; }; }
   done
   if ip link show "$bridge" >/dev/null 2>&1; then ip link delete "$bridge" || true; fi
-  for m in $(awk -v d="$DIR/state/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+  for m in $(awk -v d="$STATE/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
   done
-  rm -rf "$DIR/state" "$SOCK" "$SOCK.ttrpc"
-  mkdir -p "$DIR/state"
+  rm -rf "$STATE" "$SOCK" "$SOCK.ttrpc"
+  mkdir -p "$STATE"
   launch_containerd
   log "rebooted $DIR: containerd pid $(cat "$DIR/containerd.pid") on the old root; containers and network gone"
 }
@@ -207,15 +224,27 @@ our_netns() {
   done | sed "s|^$NETNS_DIR/||" | sort -u
 }
 
+# UIDs of the pods whose containers this instance holds (the CRI plugin labels every container with it).
+our_pod_uids() {
+  local id
+  for id in $(ctr_ containers ls -q 2>/dev/null); do
+    ctr_ containers info "$id" 2>/dev/null | grep -o '"io.kubernetes.pod.uid": *"[0-9a-f-]*"' | grep -o '[0-9a-f-]\{36\}' || true
+  done | sort -u
+}
+
 cmd_stop() {
   [ -d "$DIR" ] || { log "nothing to stop in $DIR"; return 0; }
   local index bridge netns=() ids=() ns id pid
   index=$(cat "$DIR/index" 2>/dev/null || true)
   bridge=${index:+drover$index}
 
-  if alive && ctr -a "$SOCK" version >/dev/null 2>&1; then
+  # Also a containerd this script did not start (systemd's, on an installed node) is emptied here.
+  if ctr -a "$SOCK" version >/dev/null 2>&1; then
     mapfile -t netns < <(our_netns)
     printf '%s\n' "${netns[@]}" >"$DIR/netns.list"
+    # The pods' container logs (kubelet's layout, written by the agent): they go with the pods.
+    local uid
+    for uid in $(our_pod_uids); do rm -rf "$POD_LOG_DIR"/*_"$uid"; done
     mapfile -t ids < <(ctr_ containers ls -q 2>/dev/null)
     printf '%s\n' "${ids[@]}" >"$DIR/containers.list"
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1 || true; done
@@ -245,7 +274,7 @@ cmd_stop() {
 
   # Mounts under DIR (rootfs, shm, overlay snapshots), deepest first.
   local m
-  for m in $(awk -v d="$DIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+  for m in $(awk -v d="$DIR/" -v s="$STATE/" 'index($5, d) == 1 || index($5, s) == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
   done
 
@@ -270,7 +299,7 @@ cmd_stop() {
     rm -f "$IP_FORWARD_SAVE"
   fi
 
-  rm -rf "$DIR/root" "$DIR/state" "$DIR/cni/ipam" "$DIR/containers.list" "$SOCK" "$SOCK.ttrpc"
+  rm -rf "$DIR/root" "$STATE" "$DIR/cni/ipam" "$DIR/containers.list" "$SOCK" "$SOCK.ttrpc"
   log "stopped $DIR"
 }
 
@@ -281,8 +310,10 @@ INDEX=${3:-}
 [ "$CMD" != start ] || mkdir -p "$DIR"
 DIR=$(cd "$DIR" 2>/dev/null && pwd || echo "$DIR")
 SOCK="$DIR/containerd.sock"
+STATE=${DROVER_CONTAINERD_STATE:-$DIR/state}
 case "$CMD" in
   start) [ -n "$INDEX" ] || usage; cmd_start ;;
+  configure) [ -n "$INDEX" ] || usage; require_tools; cmd_configure ;;
   stop) cmd_stop ;;
   status) alive && ctr -a "$SOCK" version >/dev/null 2>&1 ;;
   stop-daemon) cmd_stop_daemon ;;

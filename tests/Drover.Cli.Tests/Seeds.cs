@@ -2,12 +2,12 @@ using Drover.Api;
 
 namespace Drover.Cli.Tests;
 
-/// <summary>The seed manifests from examples/, decoded as the CLI decodes them.</summary>
+/// <summary>The seed manifests from examples/ (seed-*.yaml; hello.yaml is the demo), decoded as the CLI decodes them.</summary>
 internal static class Seeds
 {
     public static string Directory { get; } = Path.Combine(AppContext.BaseDirectory, "examples");
 
-    public static IEnumerable<string> Files() => System.IO.Directory.EnumerateFiles(Directory, "*.yaml").Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Files() => System.IO.Directory.EnumerateFiles(Directory, "seed-*.yaml").Order(StringComparer.Ordinal);
 
     public static string Text(string name) => File.ReadAllText(Path.Combine(Directory, name));
 
