@@ -305,6 +305,8 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
         var host = Host("stream");
         await fixture.Admin.CreateAsync(ResourceTypes.Ingresses, Objects.Ingress(_ns, "web", host, Objects.Path("/", "web")));
         using var client = IngressHttp.Client(fixture.Ingress.HttpPort);
+        // 8 MB each way through a Debug build: 20 s was not enough once on a machine at load 38.
+        client.Timeout = TimeSpan.FromSeconds(90);
         await WaitRoutedAsync(client, Http(host, "/"), "web");
         var payload = RandomNumberGenerator.GetBytes(8 * 1024 * 1024);
 
