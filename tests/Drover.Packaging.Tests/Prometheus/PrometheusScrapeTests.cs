@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace Drover.Packaging.Prometheus.Tests;
 
 /// <summary>The real Prometheus, configured by packaging/prometheus, scrapes every part of a real cluster.</summary>
 [Collection(PrometheusClusterCollection.Name)]
-public sealed class PrometheusScrapeTests(PrometheusClusterFixture fixture)
+public sealed class PrometheusScrapeTests(PrometheusClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -18,6 +20,7 @@ public sealed class PrometheusScrapeTests(PrometheusClusterFixture fixture)
             ["drover-ingress"] = 1,
         };
         JsonElement targets = default;
+        var waited = Stopwatch.StartNew();
         await WaitAsync(async () =>
         {
             targets = await fixture.Prometheus.ApiAsync("/api/v1/targets?state=active");
@@ -25,6 +28,13 @@ public sealed class PrometheusScrapeTests(PrometheusClusterFixture fixture)
             return expected.All(e => active.Count(t => Job(t) == e.Key && t.GetProperty("health").GetString() == "up") == e.Value)
                 && active.Count == expected.Values.Sum();
         }, () => $"every target up ({string.Join(", ", expected.Select(e => $"{e.Key}: {e.Value}"))}); targets: {targets}");
+
+        output.WriteLine($"every target up {waited.Elapsed.TotalSeconds:0.0} s after this test started polling (other tests of the collection may have waited before)");
+        foreach (var series in await fixture.Prometheus.QueryAsync("{__name__=~\"scrape_samples_scraped|scrape_duration_seconds\"}"))
+        {
+            var metric = series.GetProperty("metric");
+            output.WriteLine($"{metric.GetProperty("__name__").GetString()} {metric.GetProperty("job").GetString()}: {series.GetProperty("value")[1].GetString()}");
+        }
 
         // The agent came through droverd's service discovery: its labels and the port it published.
         var agent = targets.GetProperty("activeTargets").EnumerateArray().Single(t => Job(t) == "drover-agent");
