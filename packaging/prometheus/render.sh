@@ -27,16 +27,18 @@ done
 
 [ -n "$data_dir" ] || die "--data-dir is required (droverd's, e.g. /var/lib/drover/server)"
 [ -n "$server" ] || die "--server HOST:PORT is required (droverd's address as Prometheus reaches it, e.g. 10.0.0.1:6443)"
-data_dir=$(cd "$data_dir" 2>/dev/null && pwd) || die "--data-dir: no such directory"
-token="$data_dir/credentials/metrics-token" ca="$data_dir/pki/ca.crt"
-[ -f "$token" ] || die "$token is missing: start droverd (1.x with the metrics identity) on that data dir first"
-[ -f "$ca" ] || die "$ca is missing: start droverd on that data dir first"
 hostport='^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$'
 [[ "$server" =~ $hostport ]] || die "--server '$server' is not HOST:PORT"
 [[ "$ingress" =~ $hostport ]] || die "--ingress '$ingress' is not HOST:PORT"
 duration='^[0-9]+(ms|s|m|h)$'
 [[ "$interval" =~ $duration ]] || die "--scrape-interval '$interval' is not a duration such as 15s"
 [[ "$refresh" =~ $duration ]] || die "--sd-refresh-interval '$refresh' is not a duration such as 30s"
+# Arguments first, files second: a typo is reported as such, not as a missing token.
+[ -d "$data_dir" ] || die "--data-dir '$data_dir' is not a directory"
+data_dir=$(cd "$data_dir" && pwd)
+token="$data_dir/credentials/metrics-token" ca="$data_dir/pki/ca.crt"
+[ -f "$token" ] || die "$token is missing: start droverd on that data dir first"
+[ -f "$ca" ] || die "$ca is missing: start droverd on that data dir first"
 
 content=$(cat "$HERE/prometheus.yml.template")
 for kv in "SCRAPE_INTERVAL=$interval" "SD_REFRESH_INTERVAL=$refresh" "DROVERD_ADDRESS=$server" \
