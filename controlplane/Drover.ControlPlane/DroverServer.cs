@@ -106,6 +106,7 @@ public static partial class DroverServer
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
         services.AddSingleton<ResourceMetricsEndpoints>();
+        services.AddSingleton<PrometheusServiceDiscovery>();
         services.AddHostedService<HorizontalPodAutoscalerController>();
 
         await using var app = builder.Build();
@@ -126,6 +127,7 @@ public static partial class DroverServer
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
         app.MapMetrics("/metrics");
+        app.Map(PrometheusServiceDiscovery.AgentsPath, app.Services.GetRequiredService<PrometheusServiceDiscovery>().HandleAsync);
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
         app.MapPost(ResourceMetricsEndpoints.ReportPath, resourceMetrics.ReportAsync);
         app.Map(ResourceMetricsEndpoints.ReadPrefix + "/{**rest}", resourceMetrics.ReadAsync);

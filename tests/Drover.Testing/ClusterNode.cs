@@ -63,12 +63,18 @@ public sealed class ClusterNode
         }
     }
 
+    /// <summary>The loopback port of the agent's /metrics, or null when the cluster runs its agents without (the default).</summary>
+    public int? MetricsPort { get; private set; }
+
     /// <summary>
     /// Starts drover-agent. Every address a second agent on this host would also take is set apart: the log
-    /// server on a free loopback port, /metrics off, the bridge and CNI conf dir of this node.
+    /// server on a free loopback port, /metrics off (or on a free loopback port when <paramref name="metrics"/>),
+    /// the bridge and CNI conf dir of this node.
     /// </summary>
-    internal void StartAgent(DroverdProcess droverd, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs)
+    internal void StartAgent(DroverdProcess droverd, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs, bool metrics = false)
     {
+        // The agent takes no port 0 for /metrics; a port free a moment ago is as close as a test gets.
+        MetricsPort = metrics ? IngressProcess.FreePort() : null;
         if (Agent is { HasExited: false })
             throw new InvalidOperationException($"the agent of {Name} is already running");
         lock (_log)
@@ -78,7 +84,7 @@ public sealed class ClusterNode
             "--server", $"https://127.0.0.1:{droverd.Port.ToString(CultureInfo.InvariantCulture)}", "--token", joinToken,
             "--node-name", Name, "--node-ip", "127.0.0.1", "--data-dir", AgentDataDirectory,
             "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory, "--cni-bridge", Bridge, "--cni-ip-masq", "false",
-            "--metrics-addr", "off", "--serving-addr", "127.0.0.1:0",
+            "--metrics-addr", MetricsPort is { } port ? "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) : "off", "--serving-addr", "127.0.0.1:0",
             .. extraArgs,
         ], _log, binaries);
     }

@@ -91,7 +91,7 @@ public sealed class TestCluster : IAsyncDisposable
         }
 
         foreach (var node in Nodes)
-            node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs);
+            node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs, _options.AgentMetrics);
         await WaitAsync(async api =>
         {
             foreach (var node in Nodes)
@@ -119,7 +119,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task StartNodeAgainAsync(ClusterNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs);
+        node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs, _options.AgentMetrics);
         await WaitAsync(async api => IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node),
             TimeSpan.FromSeconds(60), $"node {node.Name} Ready again").ConfigureAwait(false);
     }
@@ -263,4 +263,7 @@ public sealed record TestClusterOptions
 
     /// <summary>Extra drover-agent flags, for every node.</summary>
     public IReadOnlyList<string> AgentArgs { get; init; } = [];
+
+    /// <summary>Every agent serves /metrics on a free loopback port (<see cref="ClusterNode.MetricsPort"/>); off by default.</summary>
+    public bool AgentMetrics { get; init; }
 }

@@ -84,7 +84,11 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
         // Bound before registering: the Node must carry the real port and the certificate's hash.
         var serving = StartLogServer(settings);
-        var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>()) { ServingCertificateHash = serving?.Hash };
+        var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>())
+        {
+            ServingCertificateHash = serving?.Hash,
+            MetricsAddress = _metrics?.LocalEndpoint.ToString(),
+        };
         var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
 
         var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);

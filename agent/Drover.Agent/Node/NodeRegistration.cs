@@ -35,6 +35,12 @@ internal sealed partial class NodeRegistration
     /// </summary>
     public string? ServingCertificateHash { get; init; }
 
+    /// <summary>
+    /// Where /metrics listens (host:port as bound), published as <see cref="NodeServing.MetricsAddressAnnotation"/> so
+    /// droverd's Prometheus service discovery can list this agent; null (metrics off) removes the annotation.
+    /// </summary>
+    public string? MetricsAddress { get; init; }
+
     /// <summary>The labels the agent sets: its flags plus the well-known ones (which win).</summary>
     public static Dictionary<string, string> DesiredLabels(AgentOptions options)
     {
@@ -60,10 +66,10 @@ internal sealed partial class NodeRegistration
                 Api.Node stored;
                 if (existing is null)
                 {
-                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash)!, ct).ConfigureAwait(false);
+                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress)!, ct).ConfigureAwait(false);
                     Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
                 }
-                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash) is { } updated)
+                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress) is { } updated)
                 {
                     stored = (Api.Node)await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, ct).ConfigureAwait(false);
                     Log.Reconciled(_logger, _options.NodeName);
@@ -87,7 +93,7 @@ internal sealed partial class NodeRegistration
     /// The Node to write so that the agent's labels and taints are as desired, or null when <paramref name="existing"/>
     /// already is. Pure: labels and taints the agent does not own are kept.
     /// </summary>
-    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null)
+    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null, string? metricsAddress = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(taints);
@@ -96,8 +102,8 @@ internal sealed partial class NodeRegistration
         if (existing is null)
         {
             var annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [OwnedLabelsAnnotation] = ownedLabels, [OwnedTaintsAnnotation] = ownedTaints };
-            if (servingCertificateHash is not null)
-                annotations[NodeServing.CertificateHashAnnotation] = servingCertificateHash;
+            SetOrRemove(annotations, NodeServing.CertificateHashAnnotation, servingCertificateHash);
+            SetOrRemove(annotations, NodeServing.MetricsAddressAnnotation, metricsAddress);
             return new Api.Node
             {
                 ApiVersion = "v1",
@@ -134,10 +140,8 @@ internal sealed partial class NodeRegistration
             [OwnedLabelsAnnotation] = ownedLabels,
             [OwnedTaintsAnnotation] = ownedTaints,
         };
-        if (servingCertificateHash is null)
-            newAnnotations.Remove(NodeServing.CertificateHashAnnotation);
-        else
-            newAnnotations[NodeServing.CertificateHashAnnotation] = servingCertificateHash;
+        SetOrRemove(newAnnotations, NodeServing.CertificateHashAnnotation, servingCertificateHash);
+        SetOrRemove(newAnnotations, NodeServing.MetricsAddressAnnotation, metricsAddress);
 
         var sameLabels = LabelMaps.Same(existing.Metadata.Labels, newLabels);
         var sameAnnotations = LabelMaps.Same(existing.Metadata.Annotations, newAnnotations);
@@ -150,6 +154,14 @@ internal sealed partial class NodeRegistration
             Metadata = existing.Metadata with { Labels = newLabels, Annotations = newAnnotations },
             Spec = existing.Spec with { Taints = newTaints.Count > 0 ? newTaints : null },
         };
+    }
+
+    private static void SetOrRemove(Dictionary<string, string> annotations, string key, string? value)
+    {
+        if (value is null)
+            annotations.Remove(key);
+        else
+            annotations[key] = value;
     }
 
     private static string TaintKey(Taint taint) => $"{taint.Key}:{taint.Effect}";

@@ -81,7 +81,7 @@ public sealed partial class ApiRouter
         {
             null => verb switch
             {
-                "watch" => e.WatchAsync(context, path),
+                "watch" => WatchCountedAsync(context, path),
                 "list" => e.ListAsync(context, path),
                 "create" => e.CreateAsync(context, path),
                 "get" => e.GetAsync(context, path),
@@ -113,6 +113,13 @@ public sealed partial class ApiRouter
             },
             _ => throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? "")),
         };
+    }
+
+    /// <summary>A watch, counted in drover_apiserver_open_watches while its stream is open (declared, never fed before).</summary>
+    private async Task WatchCountedAsync(HttpContext context, ApiPath path)
+    {
+        using (_metrics.OpenWatch(path.Type.Plural))
+            await _endpoints.WatchAsync(context, path).ConfigureAwait(false);
     }
 
     /// <summary>Kubernetes' verb names, used for metrics and (later) authorisation.</summary>

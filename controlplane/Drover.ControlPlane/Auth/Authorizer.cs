@@ -29,6 +29,9 @@ public sealed class Authorizer
             AuthorizeIngressRequest(principal, verb, path, query);
             return;
         }
+        // TokenAuthentication keeps the metrics identity out of the API already; refused here too, should a route ever skip it.
+        if (principal.Kind == PrincipalKind.Metrics)
+            throw Forbidden(principal, verb, path, "");
         var self = principal.NodeName!;
         var read = verb is "get" or "list" or "watch";
         var write = verb is "update" or "patch";
@@ -66,6 +69,8 @@ public sealed class Authorizer
         ArgumentNullException.ThrowIfNull(obj);
         if (principal.Kind == PrincipalKind.Admin)
             return;
+        if (principal.Kind == PrincipalKind.Metrics)
+            throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, "");
         if (principal.Kind == PrincipalKind.Ingress)
         {
             // A Secret named directly must still be a TLS one: other secrets (node credentials among them) stay out of reach.

@@ -13,6 +13,7 @@ public sealed class TokenAuthentication
 {
     private readonly byte[] _adminToken;
     private readonly byte[] _ingressToken;
+    private readonly byte[] _metricsToken;
     private readonly NodeCredentials _nodes;
 
     public TokenAuthentication(Credentials credentials, NodeCredentials nodes)
@@ -21,6 +22,7 @@ public sealed class TokenAuthentication
         ArgumentNullException.ThrowIfNull(nodes);
         _adminToken = Encoding.UTF8.GetBytes(credentials.AdminToken);
         _ingressToken = Encoding.UTF8.GetBytes(credentials.IngressToken);
+        _metricsToken = Encoding.UTF8.GetBytes(credentials.MetricsToken);
         _nodes = nodes;
     }
 
@@ -44,6 +46,8 @@ public sealed class TokenAuthentication
             return Principal.Admin;
         if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _ingressToken))
             return Principal.Ingress;
+        if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), _metricsToken))
+            return Principal.Metrics;
         var node = await _nodes.VerifyAsync(token, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return node is null ? null : Principal.ForNode(node);
     }
@@ -62,8 +66,7 @@ public sealed class TokenAuthentication
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Unauthorized()).ConfigureAwait(false);
             return;
         }
-        // Only the API is open to nodes and the ingress; /metrics and anything else outside it stays admin-only.
-        if (principal.Kind != PrincipalKind.Admin && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/apis"))
+        if (!MayUse(principal, context.Request))
         {
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Forbidden($"User \"{principal.Name}\" cannot get path \"{context.Request.Path}\"")).ConfigureAwait(false);
             return;
@@ -71,6 +74,19 @@ public sealed class TokenAuthentication
         context.Items[typeof(Principal)] = principal;
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Which paths an identity may reach at all (the <see cref="Authorizer"/> then decides within the API). Only the API
+    /// is open to nodes and the ingress; /metrics and the rest outside it stay admin-only, except for the metrics
+    /// identity, which may read /metrics and the agents' service discovery and nothing else (no object, no secret).
+    /// </summary>
+    private static bool MayUse(Principal principal, HttpRequest request) => principal.Kind switch
+    {
+        PrincipalKind.Admin => true,
+        PrincipalKind.Metrics => (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+            && (request.Path == "/metrics" || request.Path == Observability.PrometheusServiceDiscovery.AgentsPath),
+        _ => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis"),
+    };
 
     public static Principal PrincipalOf(HttpContext context) =>
         context.Items[typeof(Principal)] as Principal ?? throw new InvalidOperationException("request was not authenticated");

@@ -57,4 +57,16 @@ public sealed class NodeRegistrationTests
         var off = NodeRegistration.Reconcile(replaced, "edge-1", Labels, [], null)!;
         Assert.False(off.Metadata.Annotations!.ContainsKey(NodeServing.CertificateHashAnnotation));
     }
+
+    [Fact]
+    public void Reconcile_MetricsAddress_PublishedThenRemovedWhenMetricsOff()
+    {
+        var created = NodeRegistration.Reconcile(null, "edge-1", Labels, [], null, "127.0.0.1:9101")!;
+        Assert.Equal("127.0.0.1:9101", created.Metadata.Annotations![NodeServing.MetricsAddressAnnotation]);
+        Assert.Null(NodeRegistration.Reconcile(created, "edge-1", Labels, [], null, "127.0.0.1:9101"));
+
+        // Metrics turned off: Prometheus' service discovery must not keep scraping a port nothing listens on.
+        var off = NodeRegistration.Reconcile(created, "edge-1", Labels, [], null, null)!;
+        Assert.False(off.Metadata.Annotations!.ContainsKey(NodeServing.MetricsAddressAnnotation));
+    }
 }
