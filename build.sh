@@ -19,6 +19,7 @@ DEBIAN_PACKAGES=(
   etcd-server etcd-client                            # HA store
   prometheus                                         # scrape tests
   dbus                                               # logind/D-Bus tests
+  systemd debootstrap systemd-container              # systemd-analyze; the install test under systemd as PID 1
   nginx wrk                                          # side-by-side benchmarks
   iproute2 iptables procps curl ca-certificates sqlite3
 )
@@ -88,7 +89,7 @@ assemble_release() {
   "$ROOT/packaging/images/build.sh" "$ARTIFACTS/images"
   local staging="$RELEASE.tmp"
   rm -rf "$staging"
-  mkdir -p "$staging"/{bin,images,examples,packaging/containerd,packaging/cni,packaging/systemd}
+  mkdir -p "$staging"/{bin,images,examples,packaging/containerd,packaging/cni,packaging/systemd,packaging/prometheus}
   local entry
   for entry in "${DEPLOYABLES[@]}"; do cp "$BIN/${entry##*:}" "$staging/bin/"; done
   cp "$BIN/libe_sqlite3.so" "$staging/bin/"
@@ -99,7 +100,8 @@ assemble_release() {
   cp "$ROOT/packaging/README.release.md" "$staging/README.md"
   cp "$ROOT/packaging/containerd/run-private.sh" "$ROOT/packaging/containerd/config.toml.template" "$staging/packaging/containerd/"
   cp "$ROOT/packaging/cni/10-drover.conflist.template" "$staging/packaging/cni/"
-  cp "$ROOT"/packaging/systemd/* "$staging/packaging/systemd/"
+  cp "$ROOT"/packaging/systemd/*.service "$ROOT"/packaging/systemd/*.conf "$staging/packaging/systemd/"
+  cp "$ROOT"/packaging/prometheus/* "$staging/packaging/prometheus/"
   cp "$ROOT/examples/hello.yaml" "$staging/examples/"
   rm -rf "$RELEASE"
   mv "$staging" "$RELEASE"
@@ -178,6 +180,8 @@ The admin client config is $DROVER_HOME/config. Try:
   $BIN/drover scale deployment/hello --replicas 5
   $BIN/drover rollout restart deployment/hello && $BIN/drover rollout status deployment/hello
   $BIN/drover apply -f examples/        # the seed manifests
+Prometheus (droverd, the agents through droverd's service discovery, the ingress; Grafana dashboard beside it):
+  packaging/prometheus/render.sh --data-dir $UP_ROOT/var/lib/drover/server --server 127.0.0.1:$PORT --out prometheus.yml
 Stop with ./build.sh down.
 EOT
 }

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using Drover.Testing;
 using Xunit.Abstractions;
 
-namespace Drover.Agent.Install.Tests;
+namespace Drover.Packaging.Install.Tests;
 
 /// <summary>
 /// Issue 7's installer, run from the release directory `./build.sh publish` assembles, as a user runs it: the checks
@@ -108,6 +108,7 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
         [
             "server", "--root", serverRoot, "--bind-address", "127.0.0.1", "--port", Text(apiPort), "--cluster-cidr", ClusterCidr,
             "--with-agent", "--with-ingress", "--ingress-bind-address", "127.0.0.1", "--ingress-http-port", Text(ingressPort), "--ingress-https-port", "0",
+            "--ingress-metrics-addr", $"127.0.0.1:{IngressProcess.FreePort()}",
             "--node-index", Text(ServerNodeIndex), "--node-name", "install-server",
             "--agent-metrics-addr", $"127.0.0.1:{IngressProcess.FreePort()}", "--agent-serving-addr", "127.0.0.1:0",
         ];
