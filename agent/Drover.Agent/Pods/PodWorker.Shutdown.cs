@@ -41,6 +41,14 @@ internal sealed partial class PodWorker
         if (request.Stopped)
             return new SyncOutcome(false, null);
 
+        if (_terminalHandled || PodStatusBuilder.IsTerminal(pod.Status?.Phase))
+        {
+            // Finished before the shutdown (a completed job): its status stays what it is, nothing runs to stop.
+            request.Stopped = true;
+            request.Completion.TrySetResult();
+            return new SyncOutcome(false, null);
+        }
+
         var left = request.Deadline - _time.GetUtcNow();
         var podGrace = GracePeriod(pod);
         var grace = left < podGrace ? left : podGrace;

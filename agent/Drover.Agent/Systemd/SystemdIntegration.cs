@@ -61,6 +61,11 @@ internal sealed partial class SystemdIntegration : IAsyncDisposable
             LogNoBus(logger, e.Message);
             initial = UnitState.Unknown(options.RuntimeUnit, "no system bus");
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped while connecting: the agent is on its way out, nothing to warn about.
+            initial = UnitState.Unknown(options.RuntimeUnit, "stopping");
+        }
 
         var manager = connection is null ? null : new SystemdManagerClient(connection);
         return new SystemdIntegration(connection, new RuntimeUnitMonitor(manager, initial, interval, TimeProvider.System, loggers.CreateLogger<RuntimeUnitMonitor>()), loggers);
