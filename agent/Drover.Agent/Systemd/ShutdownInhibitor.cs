@@ -24,7 +24,7 @@ internal sealed partial class ShutdownInhibitor : IDisposable
     /// <summary>logind's own default, for when the property cannot be read.</summary>
     private static readonly TimeSpan DefaultDelayMax = TimeSpan.FromSeconds(5);
 
-    /// <summary>Kept back from logind's delay for reporting and releasing, at most this much.</summary>
+    /// <summary>Kept back from logind's delay twice (stopping and reporting, then releasing): a tenth of it, at most this much.</summary>
     private static readonly TimeSpan MaxMargin = TimeSpan.FromSeconds(1);
 
     private readonly LogindClient _logind;
@@ -111,8 +111,10 @@ internal sealed partial class ShutdownInhibitor : IDisposable
             LogDelayUnknown(_logger, e.Message, _delayMax);
         }
 
+        // Two margins: the pods' stop deadline leaves one for killing what outlived it and writing its status,
+        // the wait leaves the other for the release itself — logind goes on when its delay is up regardless.
         var margin = _delayMax / 10 < MaxMargin ? _delayMax / 10 : MaxMargin;
-        var deadline = started + _delayMax - margin;
+        var deadline = started + _delayMax - 2 * margin;
         LogDraining(_logger, _delayMax, deadline);
         _notifier.Status("draining pods before shutdown");
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
