@@ -3,6 +3,7 @@ using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Api;
 using Drover.Testing;
+using Xunit.Abstractions;
 using CriV1 = Drover.Agent.Cri.V1;
 
 namespace Drover.Agent.Systemd.Tests;
@@ -12,7 +13,7 @@ namespace Drover.Agent.Systemd.Tests;
 /// systemd are the test peer on a real private dbus-daemon, the pods are real containers on containerd 19.
 /// </summary>
 [Collection(SystemdNodeCollection.Name)]
-public sealed class SystemdAgentTests(SystemdNodeFixture node)
+public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper output)
 {
     private static Func<string> LogOf(StringBuilder log) => () => { lock (log) return log.ToString(); };
 
@@ -55,9 +56,10 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node)
             var stopping = await notify.WaitForAsync(t => t.StartsWith("STOPPING=1", StringComparison.Ordinal), "STOPPING=1", TimeSpan.FromSeconds(10), LogOf(log));
 
             var messages = notify.Messages;
-            var pings = messages.Where(m => m.Text == "WATCHDOG=1" && m.At > ready.At && m.At < stopping.At).Select(m => m.At).ToList();
+            var pings = notify.Messages.Where(m => m.Text == "WATCHDOG=1" && m.At > ready.At && m.At < stopping.At).Select(m => m.At).ToList();
             Assert.True(pings.Count >= 3, $"{pings.Count} watchdog pings in ~10 s:\n{notify.Transcript}");
             var gaps = pings.Zip(pings.Skip(1), (a, b) => b - a).ToList();
+            output.WriteLine($"READY=1 {(ready.At - messages[0].At).TotalSeconds:F2} s after the first STATUS; {pings.Count} watchdog pings, gaps {string.Join(", ", gaps.Select(g => g.TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))} s (WATCHDOG_USEC 3 s)");
             Assert.True(gaps.All(g => g >= TimeSpan.FromSeconds(1.4) && g < TimeSpan.FromSeconds(3)), "gaps " + string.Join(", ", gaps) + "\n" + notify.Transcript);
             var readyIndex = messages.ToList().FindIndex(m => m.Text.StartsWith("READY=1", StringComparison.Ordinal));
             var stoppingIndex = messages.ToList().FindIndex(m => m.Text.StartsWith("STOPPING=1", StringComparison.Ordinal));
@@ -122,6 +124,7 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node)
                 finished.Add(DateTimeOffset.FromUnixTimeMilliseconds(status.FinishedAt / 1_000_000));
             }
             var (longStop, shortStop) = (finished[0] - signalled, finished[1] - signalled);
+            output.WriteLine($"PrepareForShutdown(true) → short pod stopped {shortStop.TotalSeconds:F2} s, long pod {longStop.TotalSeconds:F2} s, lock released {(released - signalled).TotalSeconds:F2} s (logind delay 6 s)");
             var facts = $"long pod stopped after {longStop}, short after {shortStop}, lock released after {released - signalled}\n{LogOf(log)()}";
             Assert.True(shortStop >= TimeSpan.FromSeconds(0.9) && shortStop < TimeSpan.FromSeconds(4), "short pod (preStop 1 s, grace 3 s): " + facts);
             Assert.True(longStop >= TimeSpan.FromSeconds(4) && longStop < TimeSpan.FromSeconds(6), "long pod (preStop 30 s, grace 30 s, logind delay 6 s): " + facts);
