@@ -38,16 +38,30 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
-    using var notifier = SystemdNotifier.FromEnvironment();
+    SystemdNotifier notifier;
+    TimeSpan? watchdogTimeout;
+    try
+    {
+        notifier = SystemdNotifier.FromEnvironment();
+        watchdogTimeout = SystemdWatchdog.TimeoutFromEnvironment();
+    }
+    catch (SystemdException e)
+    {
+        logger.LogCritical("cannot start: {Error}", e.Message);
+        return 2;
+    }
+    using var ownedNotifier = notifier;
     // Synchronously from the signal handler's Cancel: systemd hears it before any loop winds down.
     using var stopping = stop.Token.Register(() => notifier.Stopping("stopping; the pods keep running"));
-    var watchdog = new SystemdWatchdog(notifier, SystemdWatchdog.TimeoutFromEnvironment(), TimeProvider.System);
+    var watchdog = new SystemdWatchdog(notifier, watchdogTimeout, TimeProvider.System);
     using var cri = new CriClient(new CriClientOptions { SocketPath = options.ContainerdSocket });
     await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers);
     await using var bus = await SystemdIntegration.ConnectAsync(options, loggers, stop.Token).ConfigureAwait(false);
     node.RuntimeUnit = bus.Off ? null : () => bus.RuntimeUnit.State;
     bus.RuntimeUnit.Changed = () => node.StatusReporter.RequestUpdate();
     notifier.Status($"registering node {options.NodeName} with {options.Server}");
+    using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    _ = watchdog.KickUntilAsync(starting.Token);
     try
     {
         await node.StartAsync(stop.Token).ConfigureAwait(false);
@@ -118,6 +132,8 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         {
             await pods.FirstSync.WaitAsync(stop.Token).ConfigureAwait(false);
             notifier.Ready($"running {pods.PodUids.Count} pod(s) as node {options.NodeName}");
+            // From here on only the relist loop feeds the watchdog.
+            await starting.CancelAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -24,14 +24,19 @@ internal sealed partial class PodWorker
         return current.Completion.Task;
     }
 
-    /// <summary>The shutdown was cancelled: a pod not stopped yet runs on. One already stopped stays Failed (its owner replaces it).</summary>
+    /// <summary>The shutdown was cancelled: a pod whose stop has not begun runs on. One stopping or stopped stays Failed (its owner replaces it).</summary>
     public void CancelShutdown()
     {
-        if (Volatile.Read(ref _shutdown) is { Stopped: false } request && Interlocked.CompareExchange(ref _shutdown, null, request) == request)
+        if (Volatile.Read(ref _shutdown) is not { } request)
+            return;
+        lock (request.Sync)
         {
-            request.Completion.TrySetResult();
-            Wake();
+            // Decided under the request's lock against the worker starting the stop (ShutdownSyncAsync).
+            if (request.Started || Interlocked.CompareExchange(ref _shutdown, null, request) != request)
+                return;
         }
+        request.Completion.TrySetResult();
+        Wake();
     }
 
     private void EndShutdownWaits() => Volatile.Read(ref _shutdown)?.Completion.TrySetResult();
@@ -47,6 +52,13 @@ internal sealed partial class PodWorker
             request.Stopped = true;
             request.Completion.TrySetResult();
             return new SyncOutcome(false, null);
+        }
+
+        lock (request.Sync)
+        {
+            if (Volatile.Read(ref _shutdown) != request)
+                return new SyncOutcome(false, _time.GetUtcNow()); // cancelled just now: sync normally at once
+            request.Started = true;
         }
 
         var left = request.Deadline - _time.GetUtcNow();
@@ -89,7 +101,16 @@ internal sealed partial class PodWorker
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>Set by the worker's own loop once the pod is stopped; read by <see cref="CancelShutdown"/>.</summary>
+        /// <summary>Orders <see cref="Started"/> against a cancellation.</summary>
+        public Lock Sync { get; } = new();
+
+        /// <summary>
+        /// Set by the worker's own loop when it begins stopping the pod: from then on the pod ends Failed even if
+        /// the shutdown is cancelled, since its status may already say so and restarting it would contradict that.
+        /// </summary>
+        public volatile bool Started;
+
+        /// <summary>Set by the worker's own loop once the pod is stopped and reported.</summary>
         public volatile bool Stopped;
     }
 }

@@ -7,6 +7,9 @@ internal static class DBusCalls
 {
     public const string PropertiesInterface = "org.freedesktop.DBus.Properties";
 
+    /// <summary>D-Bus calls have no deadline of their own: a hung logind or systemd must not stall the loop that asked.</summary>
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>org.freedesktop.DBus.Properties.Get: the property's value, as a variant.</summary>
     public static Task<VariantValue> GetPropertyAsync(DBusConnection connection, string destination, string path, string @interface, string property)
     {
@@ -27,7 +30,11 @@ internal static class DBusCalls
     {
         try
         {
-            return await call().WaitAsync(ct).ConfigureAwait(false);
+            return await call().WaitAsync(CallTimeout, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new SystemdException($"{what}: no answer within {CallTimeout}", e);
         }
         catch (DBusErrorReplyException e)
         {

@@ -13,8 +13,9 @@ internal sealed class SystemdWatchdog
     private readonly SystemdNotifier _notifier;
     private readonly TimeProvider _time;
     private readonly long _periodTicks;
-    private long _lastPingTimestamp;
-    private int _pinged;
+    private long _lastPingTimestamp = Never;
+
+    private const long Never = long.MinValue;
 
     /// <param name="timeout">WatchdogSec as systemd passed it; null turns the watchdog off.</param>
     public SystemdWatchdog(SystemdNotifier notifier, TimeSpan? timeout, TimeProvider time)
@@ -54,6 +55,30 @@ internal sealed class SystemdWatchdog
     public static TimeSpan? TimeoutFromEnvironment() => TimeoutFromEnvironment(
         Environment.GetEnvironmentVariable("WATCHDOG_USEC"), Environment.GetEnvironmentVariable("WATCHDOG_PID"), Environment.ProcessId);
 
+    /// <summary>
+    /// Pings on a timer until <paramref name="ct"/> ends — for start-up only, before the working loop runs:
+    /// systemd arms the watchdog when the process starts, and a first join that waits for droverd would be
+    /// killed for it; start-up is bounded by TimeoutStartSec instead, which READY=1 ends.
+    /// </summary>
+    public async Task KickUntilAsync(CancellationToken ct)
+    {
+        if (_periodTicks == 0)
+            return;
+        var period = TimeSpan.FromTicks(Math.Max(_periodTicks / 2, TimeSpan.TicksPerMillisecond * 100));
+        while (!ct.IsCancellationRequested)
+        {
+            Kick();
+            try
+            {
+                await Task.Delay(period, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>The loop is alive: ping systemd if half the timeout has passed since the last ping. Cheap enough for every turn.</summary>
     public void Kick()
     {
@@ -61,13 +86,11 @@ internal sealed class SystemdWatchdog
             return;
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastPingTimestamp);
-        if (Volatile.Read(ref _pinged) != 0 && _time.GetElapsedTime(last, now).Ticks < _periodTicks)
+        if (last != Never && _time.GetElapsedTime(last, now).Ticks < _periodTicks)
             return;
-        // Two loops kicking at once would both send; one of them wins the exchange and the other skips.
-        if (Volatile.Read(ref _pinged) != 0 && Interlocked.CompareExchange(ref _lastPingTimestamp, now, last) != last)
+        // Two callers at once would both send; the one that wins the exchange does.
+        if (Interlocked.CompareExchange(ref _lastPingTimestamp, now, last) != last)
             return;
-        Interlocked.Exchange(ref _lastPingTimestamp, now);
-        Volatile.Write(ref _pinged, 1);
         _notifier.Watchdog();
     }
 }
