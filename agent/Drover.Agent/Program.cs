@@ -7,6 +7,7 @@ using Drover.Agent.Images;
 using Drover.Agent.Logging;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
+using Drover.Agent.Systemd;
 using Drover.Agent.Usage;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
@@ -37,8 +38,30 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
+    SystemdNotifier notifier;
+    TimeSpan? watchdogTimeout;
+    try
+    {
+        notifier = SystemdNotifier.FromEnvironment();
+        watchdogTimeout = SystemdWatchdog.TimeoutFromEnvironment();
+    }
+    catch (SystemdException e)
+    {
+        logger.LogCritical("cannot start: {Error}", e.Message);
+        return 2;
+    }
+    using var ownedNotifier = notifier;
+    // Synchronously from the signal handler's Cancel: systemd hears it before any loop winds down.
+    using var stopping = stop.Token.Register(() => notifier.Stopping("stopping; the pods keep running"));
+    var watchdog = new SystemdWatchdog(notifier, watchdogTimeout, TimeProvider.System);
     using var cri = new CriClient(new CriClientOptions { SocketPath = options.ContainerdSocket });
     await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers);
+    await using var bus = await SystemdIntegration.ConnectAsync(options, loggers, stop.Token).ConfigureAwait(false);
+    node.RuntimeUnit = bus.Off ? null : () => bus.RuntimeUnit.State;
+    bus.RuntimeUnit.Changed = () => node.StatusReporter.RequestUpdate();
+    notifier.Status($"registering node {options.NodeName} with {options.Server}");
+    using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+    _ = watchdog.KickUntilAsync(starting.Token);
     try
     {
         await node.StartAsync(stop.Token).ConfigureAwait(false);
@@ -76,8 +99,23 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers);
     node.ApiRecovered = pods.RetryNow;
+    // The relist loop is the one that keeps the pods running: the watchdog is fed from its turns, and the
+    // status line follows the number of pods it has.
+    var shownPods = -1;
+    var shownRuntimeUp = true;
+    pods.Relisted = (count, runtimeUp) =>
+    {
+        watchdog.Kick();
+        if (count != shownPods || runtimeUp != shownRuntimeUp)
+        {
+            shownPods = count;
+            shownRuntimeUp = runtimeUp;
+            notifier.Status(runtimeUp ? $"running {count} pod(s) as node {options.NodeName}" : $"{count} pod(s); containerd is not answering at {options.ContainerdSocket}");
+        }
+    };
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
-    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token) };
+    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token) };
+    _ = NotifyReadyAsync();
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());
@@ -86,4 +124,19 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;
+
+    // READY=1 once registered and the pods bound here have had their first sync.
+    async Task NotifyReadyAsync()
+    {
+        try
+        {
+            await pods.FirstSync.WaitAsync(stop.Token).ConfigureAwait(false);
+            notifier.Ready($"running {pods.PodUids.Count} pod(s) as node {options.NodeName}");
+            // From here on only the relist loop feeds the watchdog.
+            await starting.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 }

@@ -32,7 +32,10 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the agent with <paramref name="args"/>; <paramref name="binaries"/> picks the build (default: the tests' own).</summary>
-    public static AgentProcess Start(IEnumerable<string> args, StringBuilder log, DroverBinaries? binaries = null)
+    public static AgentProcess Start(IEnumerable<string> args, StringBuilder log, DroverBinaries? binaries = null) => Start(args, log, null, binaries);
+
+    /// <summary>As <see cref="Start(IEnumerable{string}, StringBuilder, DroverBinaries?)"/>, with extra environment variables (systemd's NOTIFY_SOCKET, WATCHDOG_USEC…).</summary>
+    public static AgentProcess Start(IEnumerable<string> args, StringBuilder log, IReadOnlyDictionary<string, string>? environment, DroverBinaries? binaries = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(log);
@@ -40,6 +43,11 @@ public sealed class AgentProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("drover-agent did not start");

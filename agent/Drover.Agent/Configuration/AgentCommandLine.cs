@@ -26,6 +26,8 @@ internal static partial class AgentCommandLine
         new("taints", "Node taints the agent owns: key=value:Effect,key:Effect."),
         new("metrics-addr", "host:port for /metrics and /healthz; \"off\" disables them.", "127.0.0.1:9101"),
         new("serving-addr", "host:port of the HTTPS endpoint that serves container logs to droverd (port 0: any free port); \"off\" disables it.", "0.0.0.0:10250"),
+        new("dbus-address", "The D-Bus of logind and systemd, for the shutdown drain and the runtime unit's state: \"system\" (the system bus, $DBUS_SYSTEM_BUS_ADDRESS honoured), an address such as unix:path=/run/dbus/system_bus_socket, or \"off\".", "system"),
+        new("runtime-unit", "The container runtime's systemd unit, reported in the node's conditions.", "containerd.service"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
         new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
@@ -137,6 +139,8 @@ internal static partial class AgentCommandLine
             Taints = ParseTaints(value("taints") ?? ""),
             MetricsAddress = metrics is "off" or "" ? null : ParseEndpoint("metrics-addr", metrics),
             ServingAddress = serving is "off" or "" ? null : ParseEndpoint("serving-addr", serving, allowAnyPort: true),
+            DBusAddress = ParseBusAddress(value("dbus-address")!),
+            RuntimeUnit = ParseUnit(value("runtime-unit")!),
             LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
             StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
             TerminationDrainDelay = ParseDuration("termination-drain-delay", value("termination-drain-delay")!),
@@ -154,6 +158,20 @@ internal static partial class AgentCommandLine
     }
 
     internal static AgentOptionsException Bad(string flag, string value, string why) => new($"--{flag}: \"{value}\" {why}");
+
+    /// <summary>"system", "off" or a D-Bus address (transport:key=value,…); the transports Tmds.DBus.Protocol speaks.</summary>
+    private static string? ParseBusAddress(string value) => value switch
+    {
+        "off" or "" => null,
+        "system" => value,
+        _ when value.StartsWith("unix:", StringComparison.Ordinal) || value.StartsWith("tcp:", StringComparison.Ordinal) => value.Contains('=', StringComparison.Ordinal)
+            ? value
+            : throw Bad("dbus-address", value, "has no key=value (e.g. unix:path=/run/dbus/system_bus_socket)"),
+        _ => throw Bad("dbus-address", value, "is not \"system\", \"off\" or a D-Bus address (unix:path=…, unix:abstract=…, tcp:host=…,port=…)"),
+    };
+
+    private static string ParseUnit(string value) =>
+        value.Length is > 0 and <= 255 && UnitPattern().IsMatch(value) ? value : throw Bad("runtime-unit", value, "is not a systemd unit name (e.g. containerd.service)");
 
     private static string NonEmpty(string flag, string value) =>
         value.Length > 0 ? value : throw Bad(flag, value, "must not be empty");
@@ -265,6 +283,9 @@ internal static partial class AgentCommandLine
 
     [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
     private static partial Regex BridgePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9:_.\\\\@-]+\\.(service|socket|target|mount|scope|slice)$")]
+    private static partial Regex UnitPattern();
 
     [GeneratedRegex("^0+(\\.0+)?(ms|s|m|h)?$")]
     private static partial Regex ZeroDurationPattern();

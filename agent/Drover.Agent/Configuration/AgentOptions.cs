@@ -29,6 +29,15 @@ internal sealed record AgentOptions
     /// </summary>
     public IPEndPoint? ServingAddress { get; init; } = new(IPAddress.Any, Api.Client.NodeServing.DefaultPort);
 
+    /// <summary>
+    /// The D-Bus address of logind and systemd (the inhibitor lock, the runtime unit's state); "system" is the
+    /// system bus ($DBUS_SYSTEM_BUS_ADDRESS or its standard socket), null turns both off.
+    /// </summary>
+    public string? DBusAddress { get; init; } = "system";
+
+    /// <summary>The container runtime's systemd unit, reported as the ContainerRuntimeUnit node condition.</summary>
+    public string RuntimeUnit { get; init; } = "containerd.service";
+
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -53,6 +53,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
     public bool JoinedThisStart { get; private set; }
 
+    /// <summary>The runtime unit's state for the node's conditions (set before <see cref="StartAsync"/>); null when not watched.</summary>
+    public Func<Systemd.UnitState?>? RuntimeUnit { get; set; }
+
     /// <summary>Called when droverd accepts a heartbeat again after failures: the pod side lists at once instead of waiting out its back-off.</summary>
     public Action? ApiRecovered { get; set; }
 
@@ -96,6 +99,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
         _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0);
+        _reporter.RuntimeUnit = RuntimeUnit;
         var reporter = _reporter;
         _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), () =>
         {

@@ -14,6 +14,9 @@ internal sealed class NodeConditions
     public const string DiskPressure = "DiskPressure";
     public const string PidPressure = "PIDPressure";
 
+    /// <summary>Drover's own: the container runtime's systemd unit (containerd.service), as systemd sees it.</summary>
+    public const string ContainerRuntimeUnit = "ContainerRuntimeUnit";
+
     private readonly TimeProvider _time;
 
     public NodeConditions(TimeProvider time)
@@ -32,7 +35,7 @@ internal sealed class NodeConditions
         var pidPressure = health.PidMax > 0 && health.TasksInUse > health.PidThresholdFraction * health.PidMax;
         var notReady = health.RuntimeProblem is not null || health.NetworkProblem is not null;
         // kubelet's order and reasons, so that tools reading Kubernetes nodes read ours.
-        return
+        List<NodeCondition> conditions =
         [
             Condition(previous, now, MemoryPressure, memoryPressure,
                 memoryPressure ? ("KubeletHasInsufficientMemory", "node has insufficient memory available") : ("KubeletHasSufficientMemory", "node has sufficient memory available")),
@@ -43,6 +46,39 @@ internal sealed class NodeConditions
             Condition(previous, now, Ready, !notReady,
                 notReady ? ("KubeletNotReady", string.Join("; ", new[] { health.RuntimeProblem, health.NetworkProblem }.Where(p => p is not null))) : ("KubeletReady", "drover-agent is posting ready status")),
         ];
+        if (health.RuntimeUnit is { } unit)
+            conditions.Add(RuntimeUnitCondition(previous, now, unit));
+        return conditions;
+    }
+
+    /// <summary>True when the unit is active; Unknown when systemd could not be asked. The reason names the state (UnitActive, UnitFailed…).</summary>
+    private static NodeCondition RuntimeUnitCondition(IReadOnlyList<NodeCondition>? previous, DateTimeOffset now, Systemd.UnitState unit)
+    {
+        var (status, reason, message) = unit switch
+        {
+            { Problem: { } problem } => ("Unknown", "SystemdUnavailable", $"{unit.Unit}: state unknown ({problem})"),
+            { LoadState: "not-found" } => ("False", "UnitNotFound", $"{unit.Unit} is not installed"),
+            _ => (unit.IsActive ? "True" : "False", "Unit" + Pascal(unit.ActiveState), $"{unit.Unit} is {unit.ActiveState} ({unit.SubState})"),
+        };
+        var before = previous?.FirstOrDefault(c => c.Type == ContainerRuntimeUnit);
+        return new NodeCondition
+        {
+            Type = ContainerRuntimeUnit,
+            Status = status,
+            Reason = reason,
+            Message = message,
+            LastHeartbeatTime = now,
+            LastTransitionTime = before is { LastTransitionTime: { } since } && before.Status == status ? since : now,
+        };
+    }
+
+    /// <summary>systemd's active states are lower-case words, some with dashes ("deactivating", "reloading", "refreshing").</summary>
+    private static string Pascal(string state)
+    {
+        if (state.Length == 0)
+            return "Unknown";
+        var parts = state.Split('-', StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(parts.Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
     /// <summary>True when the two lists differ in anything but heartbeat times (what makes a status write necessary).</summary>

@@ -18,4 +18,7 @@ internal sealed record NodeHealth
     public long TasksInUse { get; init; }
     public long PidMax { get; init; } = long.MaxValue;
     public double PidThresholdFraction { get; init; } = 0.9;
+
+    /// <summary>The container runtime's systemd unit as systemd reports it; null when the agent does not watch it (--dbus-address off).</summary>
+    public Systemd.UnitState? RuntimeUnit { get; init; }
 }

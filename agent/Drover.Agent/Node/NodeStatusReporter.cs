@@ -32,6 +32,9 @@ internal sealed partial class NodeStatusReporter
     private long _lastCheckTicks;
     private readonly int _servingPort;
 
+    /// <summary>The runtime unit's state from systemd, or null when it is not watched.</summary>
+    public Func<Systemd.UnitState?>? RuntimeUnit { get; set; }
+
     /// <param name="servingPort">The port the log endpoint is bound to, published as daemonEndpoints.kubeletEndpoint; 0 when it is off.</param>
     public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null, int servingPort = 0)
     {
@@ -192,6 +195,7 @@ internal sealed partial class NodeStatusReporter
             TasksInUse = tasks,
             PidMax = pidMax,
             PidThresholdFraction = _options.PidPressureFraction,
+            RuntimeUnit = RuntimeUnit?.Invoke(),
         };
         return new NodeStatus
         {

@@ -42,4 +42,7 @@ internal sealed partial class PodManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing the orphaned pod {Uid} failed: {Error}")]
     private partial void LogOrphanFailed(string uid, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The node is shutting down: stopping {Pods} pod(s), all by {Deadline:O}")]
+    private partial void LogShuttingDown(int pods, DateTimeOffset deadline);
 }

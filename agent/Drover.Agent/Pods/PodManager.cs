@@ -44,6 +44,10 @@ internal sealed partial class PodManager
     private volatile bool _listed;
     private bool _restored;
     private CancellationToken _stopping;
+    private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The deadline of a node shutdown in progress (UTC ticks), 0 when there is none: workers started meanwhile stop at once.</summary>
+    private long _shutdownDeadlineTicks;
 
     public PodManager(DroverClient api, CriClient cri, PodManagerOptions options, TimeProvider time, ILoggerFactory loggers)
     {
@@ -69,6 +73,19 @@ internal sealed partial class PodManager
 
     /// <summary>How long CRI relists wait at most after failures (containerd restarting): the time to notice it is back.</summary>
     public TimeSpan RelistBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Completes once the pods bound here have been handed to their workers the first time — from droverd's
+    /// list, or from the checkpoint when droverd does not answer (an offline start is a start too: systemd
+    /// would otherwise kill an agent that is doing its job).
+    /// </summary>
+    public Task FirstSync => _firstSync.Task;
+
+    /// <summary>
+    /// Called by the relist loop on every turn, with the number of pods it has and whether CRI answered: the
+    /// loop that does the node's work is alive (the systemd watchdog is fed from here).
+    /// </summary>
+    public Action<int, bool>? Relisted { get; set; }
 
     /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
     public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
@@ -160,6 +177,7 @@ internal sealed partial class PodManager
                 }
 
                 _listed = true;
+                _firstSync.TrySetResult();
                 backoff = _options.WatchBackoffInitial;
                 var resourceVersion = page.ResourceVersion;
                 LogListed(page.Items.Count, resourceVersion);
@@ -262,6 +280,8 @@ internal sealed partial class PodManager
                 _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod, fromCheckpoint: true), (Self: this, Pod: pod));
             }
         }
+
+        _firstSync.TrySetResult();
     }
 
     /// <summary>Waits out a back-off; <see cref="RetryNow"/> ends it early.</summary>
@@ -315,6 +335,12 @@ internal sealed partial class PodManager
     private WorkerEntry StartWorker(Pod pod, bool fromCheckpoint)
     {
         var worker = new PodWorker(pod, _cri, _api, _options, _configs!, _probes!, _events!, _reachability, _time, _loggers.CreateLogger("Drover.Agent.Pods.PodWorker"), fromCheckpoint);
+        if (Interlocked.Read(ref _shutdownDeadlineTicks) is > 0 and var deadline)
+        {
+            // Bound while the node drains (the watch goes on): it must not start anything.
+            _ = worker.BeginShutdown(new DateTimeOffset(deadline, TimeSpan.Zero));
+        }
+
         var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
         LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid, fromCheckpoint);
         return entry;
@@ -374,6 +400,7 @@ internal sealed partial class PodManager
                 Diff(_lastContainerStates, containers.Select(c => (c.Id, c.State, c.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 Diff(_lastSandboxStates, sandboxes.Select(s => (s.Id, s.State, s.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 primed = true;
+                Relisted?.Invoke(_workers.Count, true);
                 if (failures > 0)
                 {
                     LogRelistRecovered(failures);
@@ -399,6 +426,7 @@ internal sealed partial class PodManager
             }
             catch (Exception e)
             {
+                Relisted?.Invoke(_workers.Count, false);
                 // One line for the first failure and every tenth: an outage must not flood a small disk with logs.
                 if (failures++ % 10 == 0)
                 {
@@ -525,6 +553,30 @@ internal sealed partial class PodManager
         && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
             ? TimeSpan.FromSeconds(seconds)
             : _options.OrphanGracePeriod;
+
+    /// <summary>
+    /// The node is shutting down: every pod stops within its grace period but no later than
+    /// <paramref name="deadline"/>, is reported Failed, and nothing starts until <see cref="CancelShutdown"/>.
+    /// Returns the number of pods stopped, once all are (or <paramref name="ct"/> ends the wait).
+    /// </summary>
+    public async Task<int> ShutDownPodsAsync(DateTimeOffset deadline, CancellationToken ct)
+    {
+        Interlocked.Exchange(ref _shutdownDeadlineTicks, deadline.UtcTicks);
+        var stopping = _workers.Values.Select(e => e.Worker.BeginShutdown(deadline)).ToList();
+        LogShuttingDown(stopping.Count, deadline);
+        await Task.WhenAll(stopping).WaitAsync(ct).ConfigureAwait(false);
+        return stopping.Count;
+    }
+
+    /// <summary>The shutdown was called off: pods not stopped yet run on; those stopped stay Failed and their owners replace them.</summary>
+    public void CancelShutdown()
+    {
+        Interlocked.Exchange(ref _shutdownDeadlineTicks, 0);
+        foreach (var entry in _workers.Values)
+        {
+            entry.Worker.CancelShutdown();
+        }
+    }
 
     private sealed record WorkerEntry(PodWorker Worker, Task Task);
 }

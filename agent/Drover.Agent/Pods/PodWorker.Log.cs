@@ -42,4 +42,7 @@ internal sealed partial class PodWorker
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pod {Namespace}/{Pod}: the preStop hook of container {Container} failed: {Error}")]
     private partial void LogPreStopFailed(string @namespace, string? pod, string container, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pod {Namespace}/{Pod} ({Uid}) stopped for the node's shutdown: {Containers} running container(s) given {Grace}")]
+    private partial void LogPodShutDown(string @namespace, string? pod, string uid, int containers, TimeSpan grace);
 }

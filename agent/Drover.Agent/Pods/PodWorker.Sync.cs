@@ -23,6 +23,11 @@ internal sealed partial class PodWorker
             return await DeleteAsync(pod, ct).ConfigureAwait(false);
         }
 
+        if (Volatile.Read(ref _shutdown) is { } shutdown)
+        {
+            return await ShutdownSyncAsync(pod, shutdown, ct).ConfigureAwait(false);
+        }
+
         var now = _time.GetUtcNow();
         var sandboxes = await _cri.ListPodSandboxAsync(new CriV1.PodSandboxFilter { LabelSelector = { [PodLabels.PodUid] = _uid } }, ct).ConfigureAwait(false);
         var containers = await _cri.ListContainersAsync(new CriV1.ContainerFilter { LabelSelector = { [PodLabels.PodUid] = _uid } }, ct).ConfigureAwait(false);

@@ -104,7 +104,8 @@ internal sealed partial class PodWorker
     }
 
     /// <summary>The kubelet reports the stopped containers before the pod goes: the last word on how they ended.</summary>
-    private async Task WriteFinalStatusAsync(Pod pod, IReadOnlyList<CriV1.Container> containers, CancellationToken ct)
+    /// <param name="failed">Set when the pod ends Failed for a reason of the node's (a shutdown), not because of its containers.</param>
+    private async Task WriteFinalStatusAsync(Pod pod, IReadOnlyList<CriV1.Container> containers, CancellationToken ct, (string Reason, string Message)? failed = null)
     {
         try
         {
@@ -120,6 +121,8 @@ internal sealed partial class PodWorker
 
             var podIp = pod.Status?.PodIP;
             var final = PodStatusBuilder.Build(pod, statuses, podIp, _options.NodeIp, _time.GetUtcNow());
+            if (failed is { } why)
+                final = final with { Phase = PodStatusBuilder.Failed, Reason = why.Reason, Message = why.Message };
             await WriteStatusAsync(pod, final, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ApiClientException or CriException)

@@ -183,6 +183,7 @@ internal sealed partial class PodWorker : IProbeListener
         }
         finally
         {
+            EndShutdownWaits();
             await _probers.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -61,6 +61,20 @@ public sealed class AgentOptionsTests
     }
 
     [Theory]
+    [InlineData(null, "system")]
+    [InlineData("system", "system")]
+    [InlineData("off", null)]
+    [InlineData("unix:path=/tmp/bus.sock", "unix:path=/tmp/bus.sock")]
+    [InlineData("unix:abstract=/tmp/dbus-x", "unix:abstract=/tmp/dbus-x")]
+    public void Parse_DBusAddress_SystemOffOrAddress(string? value, string? expected)
+    {
+        var options = value is null ? Parse() : Parse("--dbus-address", value);
+
+        Assert.Equal(expected, options.DBusAddress);
+        Assert.Equal("containerd.service", options.RuntimeUnit);
+    }
+
+    [Theory]
     [InlineData(null, 15_000)]
     [InlineData("0s", 0)]
     [InlineData("1s", 1000)]
@@ -86,6 +100,9 @@ public sealed class AgentOptionsTests
     [InlineData("--node-ip", "10.0.0.300", "--node-ip: \"10.0.0.300\"")]
     [InlineData("--node-name", "Edge_1", "--node-name: \"Edge_1\"")]
     [InlineData("--cni-bridge", "a-very-long-bridge-name", "--cni-bridge: \"a-very-long-bridge-name\"")]
+    [InlineData("--dbus-address", "/run/dbus/system_bus_socket", "--dbus-address: \"/run/dbus/system_bus_socket\" is not")]
+    [InlineData("--dbus-address", "unix:/run/dbus/sock", "--dbus-address: \"unix:/run/dbus/sock\" has no key=value")]
+    [InlineData("--runtime-unit", "containerd", "--runtime-unit: \"containerd\" is not a systemd unit name")]
     public void Parse_BadValue_ErrorNamesFlagAndValue(string flag, string value, string expected)
     {
         var message = Error([.. Required, flag, value]);
