@@ -4,6 +4,7 @@
 #   sudo ./install.sh server [--cluster-cidr CIDR] [--data-dir DIR] [--port 6443] [--bind-address ADDR]
 #                            [--advertise-address ADDR] [--with-agent] [--with-ingress] [--node-name NAME]
 #                            [--ingress-bind-address ADDR] [--ingress-http-port 80] [--ingress-https-port 443]
+#                            [--ingress-metrics-addr 127.0.0.1:10254]
 #   sudo ./install.sh agent --server https://IP:6443 --token TOKEN [--node-name NAME] [--node-ip IP]
 #   sudo ./install.sh uninstall       everything install.sh installed, and nothing else
 #   sudo ./install.sh stop            (--no-systemd) stops the daemons it started, by process id
@@ -22,7 +23,7 @@ PROG=install.sh
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 COMMAND=${1:-}
 [ -n "$COMMAND" ] || usage
@@ -33,7 +34,7 @@ ROOT=/ NO_SYSTEMD=0 WITH_AGENT=0 WITH_INGRESS=0
 CLUSTER_CIDR=10.42.0.0/16 PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
 SERVER_URL= TOKEN= NODE_NAME= NODE_IP=
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
-AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0
+AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -53,6 +54,7 @@ while [ $# -gt 0 ]; do
     --ingress-bind-address) need_value "$@"; INGRESS_BIND=$2; shift ;;
     --ingress-http-port) need_value "$@"; INGRESS_HTTP=$2; shift ;;
     --ingress-https-port) need_value "$@"; INGRESS_HTTPS=$2; shift ;;
+    --ingress-metrics-addr) need_value "$@"; INGRESS_METRICS=$2; shift ;;
     --agent-metrics-addr) need_value "$@"; AGENT_METRICS=$2; shift ;;
     --agent-serving-addr) need_value "$@"; AGENT_SERVING=$2; shift ;;
     --node-index) need_value "$@"; NODE_INDEX=$2; shift ;;
@@ -334,7 +336,7 @@ EOT
 
 install_ingress() {
   local before=$CHANGED
-  local args="--config $DATA_DIR/ingress.config --bind-address $INGRESS_BIND --http-port $INGRESS_HTTP --https-port $INGRESS_HTTPS"
+  local args="--config $DATA_DIR/ingress.config --bind-address $INGRESS_BIND --http-port $INGRESS_HTTP --https-port $INGRESS_HTTPS --metrics-addr $INGRESS_METRICS"
   write "$ETC_DIR/ingress.args" 644 <<<"$args"
   unit drover-ingress.service "INGRESS_ARGS=$args" "AFTER_SERVER= drover-server.service"
   local changed=$((BINARIES_CHANGED || CHANGED != before))
