@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Drover.Testing;
 
 /// <summary>
@@ -13,23 +11,7 @@ public static class PrivateContainerdScript
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path);
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"run-private.sh {string.Join(' ', args)} timed out after 2 minutes\n{await stdout.ConfigureAwait(false)}{await stderr.ConfigureAwait(false)}");
-        }
-        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Command("bash", [Path, .. args]), TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

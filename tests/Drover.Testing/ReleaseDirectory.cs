@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Drover.Testing;
 
 /// <summary>
@@ -23,33 +21,13 @@ public static class ReleaseDirectory
         }
     }
 
-    /// <summary>
-    /// Runs <c>bash install.sh ARGS</c> with <paramref name="environment"/> added, optionally through a wrapper
-    /// command (e.g. setpriv to drop root); returns its exit code and both streams, stderr after stdout.
-    /// </summary>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null)
+    /// <summary>Runs <c>bash install.sh ARGS</c> from the release directory, optionally through a wrapper command (e.g. setpriv to drop root).</summary>
+    public static Task<CliResult> RunAsync(IEnumerable<string> args, IEnumerable<string>? wrapper = null, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         var command = (wrapper ?? []).Concat(["bash", InstallScript]).Concat(args).ToList();
-        var info = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path };
-        foreach (var arg in command.Skip(1))
-            info.ArgumentList.Add(arg);
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            info.Environment[key] = value;
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{command[0]} did not start");
-        // The daemons install.sh starts inherit no pipe of ours (it redirects them), so reading to the end returns.
-        var readOut = process.StandardOutput.ReadToEndAsync();
-        var readErr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return new CliResult(-1, await readOut.ConfigureAwait(false), $"install.sh {string.Join(' ', args)} timed out\n{await readErr.ConfigureAwait(false)}");
-        }
-        return new CliResult(process.ExitCode, await readOut.ConfigureAwait(false), await readErr.ConfigureAwait(false));
+        var info = ProcessRunner.Command(command[0], command.Skip(1));
+        info.WorkingDirectory = Path;
+        return ProcessRunner.RunAsync(info, timeout ?? TimeSpan.FromMinutes(4));
     }
 }

@@ -196,14 +196,9 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
             Assert.Contains(line, agentUnit, StringComparison.Ordinal);
         Assert.Matches("After=.*containerd.service", agentUnit);
         Assert.True(File.Exists(Path.Combine(units, "containerd.service.d", "10-drover.conf")));
-        var verify = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "verify", "drover-server.service", "drover-agent.service", "drover-ingress.service" }.Select((a, i) => i == 0 ? a : Path.Combine(units, a)))
-            verify.ArgumentList.Add(arg);
-        using var process = Process.Start(verify) ?? throw new InvalidOperationException("systemd-analyze did not start (Debian package systemd)");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0 && !stderr.Contains("drover", StringComparison.Ordinal), $"systemd-analyze verify: exit {process.ExitCode}\n{await stdout}\n{stderr}");
+        var verify = await ProcessRunner.RunAsync(ProcessRunner.Command("systemd-analyze",
+            ["verify", .. new[] { "drover-server.service", "drover-agent.service", "drover-ingress.service" }.Select(u => Path.Combine(units, u))]), TimeSpan.FromMinutes(1));
+        Assert.True(verify.ExitCode == 0 && !verify.Stderr.Contains("drover", StringComparison.Ordinal), $"systemd-analyze verify: {verify}");
     }
 
     /// <summary>path → mode and sha256 of every installed file, leaving out what the daemons write themselves.</summary>
@@ -230,19 +225,10 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
 
     private static async Task<string> CliAsync(string root, params string[] args)
     {
-        var info = new ProcessStartInfo(Path.Combine(root, "usr", "local", "bin", "drover")) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("--config");
-        info.ArgumentList.Add(Path.Combine(root, "etc", "drover", "admin.config"));
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("drover did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        var text = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"drover {string.Join(' ', args)}: exit {process.ExitCode}\n{text}");
-        return text;
+        var cli = Path.Combine(root, "usr", "local", "bin", "drover");
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Command(cli, ["--config", Path.Combine(root, "etc", "drover", "admin.config"), .. args]), TimeSpan.FromMinutes(3));
+        Assert.True(result.ExitCode == 0, $"drover {string.Join(' ', args)}: {result}");
+        return result.Stdout + result.Stderr;
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Drover.Testing;
 using Xunit.Abstractions;
 
@@ -16,18 +15,12 @@ public sealed class SystemdInstallTests(ITestOutputHelper output)
     public async Task InstallServer_SystemdAsPid1_UnitsActive_SecondRunChangesNothing_UninstallLeavesNothing()
     {
         ReleaseDirectory.RequirePublished();
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "packaging", "systemd", "test-in-nspawn.sh"));
-        info.ArgumentList.Add(ReleaseDirectory.Path);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
-        await process.WaitForExitAsync(timeout.Token);
-        var findings = await stdout;
+        var script = Path.Combine(RepoPaths.Root, "packaging", "systemd", "test-in-nspawn.sh");
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Command("bash", [script, ReleaseDirectory.Path]), TimeSpan.FromMinutes(20));
+        var findings = result.Stdout;
         output.WriteLine(findings);
-        output.WriteLine(await stderr);
-        Assert.True(process.ExitCode == 0, $"test-in-nspawn.sh: exit {process.ExitCode}\n{findings}");
+        output.WriteLine(result.Stderr);
+        Assert.True(result.ExitCode == 0, $"test-in-nspawn.sh: {result}");
         Assert.Contains("PID 1: systemd", findings, StringComparison.Ordinal);
         Assert.Contains("PASS drover-agent.service active", findings, StringComparison.Ordinal);
     }

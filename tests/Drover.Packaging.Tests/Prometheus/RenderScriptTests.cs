@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Drover.Testing;
 
 namespace Drover.Packaging.Prometheus.Tests;
@@ -52,14 +51,8 @@ public sealed class RenderScriptTests : IDisposable
 
     private static async Task<(int Code, string Output)> RenderAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(RepoPaths.Root, "packaging", "prometheus", "render.sh"));
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var script = Path.Combine(RepoPaths.Root, "packaging", "prometheus", "render.sh");
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Command("bash", [script, .. args]), TimeSpan.FromMinutes(1));
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }
