@@ -17,10 +17,12 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var labels = ParseLabelSelector(query["labelSelector"]);
-        var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
-        var limit = ParseLimit(query["limit"]);
-        var startAfter = DecodeContinue(query["continue"]);
+        var labels = ParseLabelSelector(QueryParameters.Single(query, "labelSelector"));
+        var fields = FieldSelector.Parse(path.Type, QueryParameters.Single(query, "fieldSelector"));
+        var limit = (int)(QueryParameters.NonNegative(query, "limit", int.MaxValue) ?? 0);
+        var startAfter = DecodeContinue(path, QueryParameters.Single(query, "continue"));
+        // Served from the latest state whatever it names (Kubernetes may serve a list from its cache), but checked.
+        QueryParameters.ResourceVersion(query);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
 
         var items = new List<KubeObject>();
@@ -96,31 +98,28 @@ public sealed partial class ResourceEndpoints
         }
     }
 
-    private static int ParseLimit(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return 0;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
-            throw new ApiException(ApiErrors.BadRequest($"limit: Invalid value: \"{text}\": must be a non-negative integer"));
-        return limit;
-    }
-
     private static string EncodeContinue(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
 
-    private static string? DecodeContinue(string? token)
+    /// <summary>
+    /// A continue token is a store key this server handed out for the same collection: strict UTF-8, no control
+    /// characters, under the collection's prefix. Anything else (a NUL in it was a 500) is a 400.
+    /// </summary>
+    private static string? DecodeContinue(ApiPath path, string? token)
     {
         if (string.IsNullOrEmpty(token))
             return null;
         try
         {
-            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (!key.StartsWith(StoreKeys.Root, StringComparison.Ordinal))
+            var key = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
+            if (!key.StartsWith(StoreKeys.Prefix(path.Type, path.Namespace), StringComparison.Ordinal) || key.AsSpan().ContainsAnyInRange('\0', '\u001f'))
                 throw new FormatException();
             return key;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
-            throw new ApiException(ApiErrors.BadRequest($"continue: Invalid value: \"{token}\": not a continue token from this server"));
+            throw QueryParameters.Bad("continue", token, "not a continue token this server gave for this collection");
         }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 }
