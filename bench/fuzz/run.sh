@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes every parser of outside bytes with afl-fuzz (Debian's afl++) through SharpFuzz. A benchmark, not a
 # test: each target runs for a bounded time; figures go to docs/BENCHMARKS.md.
-#   bench/fuzz/run.sh [TARGET|all] [SECONDS]      default: all targets, 60 s each
+#   bench/fuzz/run.sh [TARGET[,TARGET...]|all] [SECONDS]      default: all targets, 60 s each
 # Findings (crashes, hangs, the queue) stay in $FUZZ_WORK (default /tmp/drover-fuzz/findings/TARGET); replay one with
-#   dotnet $FUZZ_WORK/bin/Drover.Fuzz.dll TARGET --replay FILE...
+# the uninstrumented build of ./build.sh build (the instrumented one needs afl's shared memory):
+#   dotnet bench/fuzz/Drover.Fuzz/bin/Debug/net10.0/Drover.Fuzz.dll TARGET --replay FILE...
 # and turn it into a unit test before fixing it.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,8 +29,10 @@ done
 if [ "$TARGET" = all ]; then
   TARGETS=$(ls "$HERE/corpus")
 else
-  [ -d "$HERE/corpus/$TARGET" ] || { echo "run.sh: no target $TARGET (have: $(ls "$HERE/corpus" | tr '\n' ' '))" >&2; exit 2; }
-  TARGETS=$TARGET
+  TARGETS=${TARGET//,/ }
+  for t in $TARGETS; do
+    [ -d "$HERE/corpus/$t" ] || { echo "run.sh: no target $t (have: $(ls "$HERE/corpus" | tr '\n' ' '))" >&2; exit 2; }
+  done
 fi
 
 # afl++ checks for a native instrumented binary and for core dumps going to a file; neither applies to dotnet.

@@ -97,5 +97,6 @@ internal static class AgentConfigFile
     }
 }
 
+[JsonSourceGenerationOptions(MaxDepth = InputLimits.MaxDepth)]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 internal sealed partial class AgentConfigJsonContext : JsonSerializerContext;

@@ -201,6 +201,9 @@ public sealed class DroverClient : IDisposable
     /// <summary>One watch line; a line of another shape is a <see cref="JsonException"/>, never a KeyNotFound or InvalidOperation.</summary>
     internal static WatchEvent ParseEvent(ResourceType type, ReadOnlySpan<byte> line)
     {
+        // Invalid UTF-8 would surface later as an InvalidOperationException from GetString (found by bench/fuzz).
+        if (JsonInput.FirstInvalidUtf8(line) is var bad and >= 0)
+            throw new JsonException($"a watch event is not valid UTF-8 (first bad byte at offset {bad})");
         using var document = JsonDocument.Parse(line.ToArray(), JsonInput.DocumentOptions);
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object
@@ -221,7 +224,10 @@ public sealed class DroverClient : IDisposable
                 return new WatchEvent(eventType, null, null, rv);
             default:
                 var obj = type.Deserialize(bytes);
-                return new WatchEvent(eventType, obj, null, obj.Metadata.ResourceVersion);
+                // An object without metadata decodes with a null one whatever the declaration says (found by bench/fuzz).
+                if (obj.Metadata is not { } metadata)
+                    throw new JsonException("a watch event's object has no metadata");
+                return new WatchEvent(eventType, obj, null, metadata.ResourceVersion);
         }
     }
 

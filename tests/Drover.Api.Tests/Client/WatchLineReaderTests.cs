@@ -35,6 +35,22 @@ public class WatchLineReaderTests
         Assert.Contains("MaxWatchEventBytes", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"type\":\"ADDED\",\"object\":{\"a\xF0~Version\":\"v1\"}}")]
+    [InlineData("{\"type\":\"ADD\u00BAD\",\"object\":{\"metadata\":{}}}")]
+    [InlineData("{\"type\":\"ADDED\",\"object\":{}}")]
+    [InlineData("{\"type\":\"ADDED\",\"object\":{\"metadata\":null}}")]
+    [InlineData("{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{}}}")]
+    [InlineData("{\"type\":3,\"object\":{}}")]
+    [InlineData("[1]")]
+    public void ParseEvent_MalformedLine_JsonExceptionOnly(string latin1)
+    {
+        // Found by bench/fuzz (target watch-event): invalid UTF-8 threw InvalidOperationException, shapes KeyNotFoundException.
+        var line = Encoding.Latin1.GetBytes(latin1);
+
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => DroverClient.ParseEvent(ResourceTypes.ConfigMaps, line));
+    }
+
     [Fact]
     public void ParseEvent_DeeplyNestedObject_RefusedAsJson()
     {
