@@ -16,6 +16,11 @@ using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Prometheus;
+using Drover.ControlPlane.Controllers.ServiceEndpoints;
+using Drover.ControlPlane.Controllers.GarbageCollection;
+using Drover.ControlPlane.Controllers.NodeLifecycle;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Registry.Allocation;
 
 namespace Drover.ControlPlane;
 

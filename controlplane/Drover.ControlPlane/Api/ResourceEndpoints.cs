@@ -2,6 +2,8 @@ using Drover.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Controllers.GarbageCollection;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 

@@ -6,6 +6,7 @@ using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Storage;
 using Drover.Scheduling;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Scheduling;
 

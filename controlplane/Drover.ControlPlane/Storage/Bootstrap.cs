@@ -34,7 +34,7 @@ public static class Bootstrap
             {
                 await objects.CreateAsync(ResourceTypes.Namespaces, ns, ct).ConfigureAwait(false);
             }
-            catch (Api.ApiException e) when (e.Status.Code == 409)
+            catch (ApiException e) when (e.Status.Code == 409)
             {
                 // Created concurrently (another replica): fine.
             }
@@ -59,7 +59,7 @@ public static class Bootstrap
             {
                 await objects.CreateAsync(ResourceTypes.IngressClasses, ingressClass, ct).ConfigureAwait(false);
             }
-            catch (Api.ApiException e) when (e.Status.Code == 409)
+            catch (ApiException e) when (e.Status.Code == 409)
             {
             }
         }

@@ -5,6 +5,8 @@ using Drover.ControlPlane.Storage;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
 using Microsoft.Extensions.Logging.Abstractions;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Registry.Allocation;
 
 namespace Drover.ControlPlane.Controllers.Tests;
 

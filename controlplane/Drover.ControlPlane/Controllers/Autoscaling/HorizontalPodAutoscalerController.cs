@@ -2,6 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.ResourceMetrics;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Controllers.Autoscaling;
 

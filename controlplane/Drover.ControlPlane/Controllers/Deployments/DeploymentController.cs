@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Controllers.Deployments;
 

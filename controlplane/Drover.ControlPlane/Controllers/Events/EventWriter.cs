@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Controllers;
 

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Controllers.ReplicaSets;
 

@@ -3,8 +3,9 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.ResourceMetrics;
 
-namespace Drover.ControlPlane.ResourceMetrics;
+namespace Drover.ControlPlane.Api;
 
 /// <summary>
 /// The resource metrics API: agents POST their usage counters to <see cref="ReportPath"/> (each node only its own),

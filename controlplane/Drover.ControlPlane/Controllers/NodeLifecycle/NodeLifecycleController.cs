@@ -4,8 +4,9 @@ using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Scheduling;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.NodeLifecycle;
 
 /// <summary>
 /// Notices dead nodes, as Kubernetes' node lifecycle controller and taint manager do. A node not seen alive

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Auth;
+using Drover.Api;
 
-namespace Drover.ControlPlane.Auth;
+namespace Drover.ControlPlane.Api;
 
 /// <summary>
 /// Bearer-token authentication for everything but the probes, /version, /cacerts and the join
@@ -84,7 +86,7 @@ public sealed class TokenAuthentication
     {
         PrincipalKind.Admin => true,
         PrincipalKind.Metrics => (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && (request.Path == "/metrics" || request.Path == Observability.PrometheusServiceDiscovery.AgentsPath),
+            && (request.Path == "/metrics" || request.Path == PrometheusServiceDiscovery.AgentsPath),
         _ => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis"),
     };
 

@@ -1,6 +1,6 @@
 using Drover.Api;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.ServiceEndpoints;
 
 /// <summary>
 /// A Service's Endpoints from its selected pods, as Kubernetes' endpoints controller computes them: one

@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Scheduling;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.NodeLifecycle;
 
 /// <summary>
 /// What the node lifecycle controller writes when a node stops heartbeating, as pure functions of the

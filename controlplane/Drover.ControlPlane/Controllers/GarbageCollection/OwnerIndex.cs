@@ -1,6 +1,6 @@
 using Drover.Api;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.GarbageCollection;
 
 /// <summary>Which objects exist (by uid) and who depends on whom; thread-safe, updated from the watch.</summary>
 internal sealed class OwnerIndex

@@ -3,8 +3,9 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.GarbageCollection;
 
 /// <summary>
 /// Deletes objects whose owners are all gone (ownerReferences, background propagation) and the content

@@ -1,9 +1,8 @@
-using Drover.Api;
 
-namespace Drover.ControlPlane.Scheduling;
+namespace Drover.Api;
 
 /// <summary>Pod condition bookkeeping as Kubernetes' podutil.UpdatePodCondition does it.</summary>
-internal static class PodConditions
+public static class PodConditions
 {
     public const string PodScheduled = "PodScheduled";
 

@@ -1,6 +1,5 @@
-using Drover.Api;
 
-namespace Drover.ControlPlane.Api;
+namespace Drover.Api;
 
 /// <summary>Kubernetes-shaped error Status objects, with the reasons and codes client libraries test for.</summary>
 public static class ApiErrors

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Drover.Api;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Scheduling;
+namespace Drover.ControlPlane.Api;
 
 /// <summary>
 /// POST /api/v1/namespaces/NS/pods/NAME/binding with a Binding body. The router has already authorised

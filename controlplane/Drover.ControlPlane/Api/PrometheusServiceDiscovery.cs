@@ -2,8 +2,9 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Observability;
 
-namespace Drover.ControlPlane.Observability;
+namespace Drover.ControlPlane.Api;
 
 /// <summary>
 /// <c>GET /drover/v1/prometheus/agents</c>: Prometheus' HTTP service discovery (<c>http_sd_configs</c>) of the agents'

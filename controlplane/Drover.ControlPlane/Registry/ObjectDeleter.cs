@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.ControlPlane.Storage;
 
-namespace Drover.ControlPlane.Api;
+namespace Drover.ControlPlane.Registry;
 
 /// <summary>
 /// Deletion as Kubernetes does it, shared by the DELETE verb and the garbage collector: a pod running

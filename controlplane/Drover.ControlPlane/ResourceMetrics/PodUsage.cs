@@ -1,4 +1,4 @@
-namespace Drover.ControlPlane.Controllers.Autoscaling;
+namespace Drover.ControlPlane.ResourceMetrics;
 
 /// <summary>
 /// One pod's usage of one resource, summed over its containers, in milli-units (millicores for cpu, milli-bytes for

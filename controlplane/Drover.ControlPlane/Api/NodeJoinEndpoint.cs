@@ -4,8 +4,9 @@ using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Auth;
 
-namespace Drover.ControlPlane.Auth;
+namespace Drover.ControlPlane.Api;
 
 /// <summary>
 /// <c>POST /drover/v1/join</c>: trades the cluster join token for a credential of one node. The agent

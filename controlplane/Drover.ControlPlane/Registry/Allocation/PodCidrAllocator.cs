@@ -2,7 +2,7 @@ using System.Net;
 using Drover.Api;
 using Drover.ControlPlane.Storage;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Registry.Allocation;
 
 /// <summary>
 /// Gives each new node the lowest free podCIDR carved from the cluster CIDR (10.42.0.0/16 in /24s by
@@ -50,7 +50,7 @@ public sealed class PodCidrAllocator
                     continue;
                 return await create(node with { Spec = node.Spec with { PodCIDR = cidr, PodCIDRs = [cidr] } }).ConfigureAwait(false);
             }
-            throw new Api.ApiException(Api.ApiErrors.Forbidden($"no podCIDR left in the cluster CIDR {ToAddress(_base)}/{_clusterBits}: all {count} /{_nodeBits} ranges are taken"));
+            throw new ApiException(ApiErrors.Forbidden($"no podCIDR left in the cluster CIDR {ToAddress(_base)}/{_clusterBits}: all {count} /{_nodeBits} ranges are taken"));
         }
         finally
         {

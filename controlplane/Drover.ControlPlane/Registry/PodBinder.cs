@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Storage;
 
-namespace Drover.ControlPlane.Scheduling;
+namespace Drover.ControlPlane.Registry;
 
 /// <summary>
 /// The binding operation (Kubernetes' pods/binding subresource), shared by the REST route and the in-process

@@ -1,6 +1,5 @@
-using Drover.Api;
 
-namespace Drover.ControlPlane.Api;
+namespace Drover.Api;
 
 /// <summary>An API failure that is the client's to fix or to retry; becomes a Kubernetes Status response.</summary>
 public sealed class ApiException : Exception

@@ -1,4 +1,4 @@
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.NodeLifecycle;
 
 /// <summary>
 /// When each node was last seen alive, by droverd's own clock: the moment a new Lease renewTime (or a new

@@ -2,8 +2,9 @@ using System.Security.Cryptography;
 using Drover.Api;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry.Allocation;
 
-namespace Drover.ControlPlane.Api;
+namespace Drover.ControlPlane.Registry;
 
 /// <summary>
 /// The write path every object takes, whoever asks: the REST verbs (after authorisation) and droverd's own

@@ -2,8 +2,9 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Scheduling;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Controllers.ServiceEndpoints;
 
 /// <summary>
 /// Keeps each selector Service's Endpoints (same name) equal to what <see cref="EndpointsBuilder"/> makes of
