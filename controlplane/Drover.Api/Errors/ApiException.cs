@@ -1,4 +1,3 @@
-
 namespace Drover.Api;
 
 /// <summary>An API failure that is the client's to fix or to retry; becomes a Kubernetes Status response.</summary>
@@ -7,6 +6,13 @@ public sealed class ApiException : Exception
     public ApiException(Status status)
         : base(status.Message)
     {
+        Status = status;
+    }
+
+    public ApiException(Status status, Exception innerException)
+        : base(status?.Message, innerException)
+    {
+        ArgumentNullException.ThrowIfNull(status);
         Status = status;
     }
 

@@ -3,6 +3,7 @@ using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Api;
 

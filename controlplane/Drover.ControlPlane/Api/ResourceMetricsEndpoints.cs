@@ -4,6 +4,7 @@ using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.ResourceMetrics;
+using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Api;
 

@@ -1,39 +1,34 @@
 using System.Security.Cryptography;
 using Drover.Api;
-using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Registry.Strategies;
 using Drover.ControlPlane.Storage;
-using Drover.ControlPlane.Registry.Allocation;
 
 namespace Drover.ControlPlane.Registry;
 
 /// <summary>
-/// The write path every object takes, whoever asks: the REST verbs (after authorisation) and droverd's own
-/// controllers and scheduler (in-process, no HTTP). Server-owned metadata, defaulting, validation, generation
-/// and optimistic concurrency live here once, so a controller's write is held to the same rules as a user's.
+/// The registry: the one path every object takes, whoever asks — the REST verbs (after authorisation), droverd's
+/// controllers and scheduler (in-process, no HTTP). Server-owned metadata, defaulting, validation, generation and
+/// optimistic concurrency live here once, so a controller's write is held to the same rules as a user's; what is
+/// particular to a kind is its <see cref="IResourceStrategy"/>'s. Below it is only the storage layer.
 /// </summary>
-public sealed class ObjectService
+public sealed partial class ObjectService
 {
     private readonly ObjectStore _objects;
     private readonly TimeProvider _time;
     private readonly ObjectDeleter _deleter;
-    private readonly PodCidrAllocator _cidrs;
+    private readonly ResourceStrategies _strategies;
 
-    public ObjectService(ObjectStore objects, TimeProvider time, ObjectDeleter deleter, PodCidrAllocator cidrs)
+    public ObjectService(ObjectStore objects, TimeProvider time, ObjectDeleter deleter, ResourceStrategies strategies)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(deleter);
-        ArgumentNullException.ThrowIfNull(cidrs);
+        ArgumentNullException.ThrowIfNull(strategies);
         _objects = objects;
         _time = time;
         _deleter = deleter;
-        _cidrs = cidrs;
+        _strategies = strategies;
     }
-
-    public ObjectStore Store => _objects;
-
-    public Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
-        _objects.GetAsync(type, ns, name, ct);
 
     /// <summary>Creates <paramref name="obj"/>: name from generateName, uid, creationTimestamp, generation 1, status reset, admission.</summary>
     public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct)
@@ -42,6 +37,7 @@ public sealed class ObjectService
         ArgumentNullException.ThrowIfNull(obj);
         await EnsureNamespaceAcceptsAsync(type, obj.Metadata.Namespace, ct).ConfigureAwait(false);
 
+        var strategy = _strategies.For(type);
         var meta = obj.Metadata;
         var name = meta.Name;
         if (string.IsNullOrEmpty(name) && !string.IsNullOrEmpty(meta.GenerateName))
@@ -59,17 +55,9 @@ public sealed class ObjectService
                 DeletionGracePeriodSeconds = null,
             },
         };
-        // Status is the server's to write: a create starts from none (a pod starts Pending).
-        obj = obj is Pod pod ? pod with { Status = new PodStatus { Phase = "Pending" } } : obj.WithStatusFrom(null);
-        obj = Admit(type, obj, existing: null);
-        // The QoS class follows from the defaulted spec alone; Kubernetes records it at create, so a pod no
-        // node has reported yet (Pending) already shows it.
-        if (obj is Pod admitted)
-            obj = admitted with { Status = admitted.Status! with { QosClass = PodQos.Of(admitted.Spec) } };
-
-        return obj is Node node
-            ? await _cidrs.CreateWithCidrAsync(node, n => _objects.CreateAsync(type, n, ct), ct).ConfigureAwait(false)
-            : await _objects.CreateAsync(type, obj, ct).ConfigureAwait(false);
+        // Status is the server's to write: a create starts from the kind's initial status.
+        obj = strategy.Canonicalize(Admission.Admit(type, strategy.PrepareForCreate(obj), existing: null));
+        return await strategy.CreateAsync(obj, o => _objects.CreateAsync(type, o, ct), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -83,8 +71,8 @@ public sealed class ObjectService
         ArgumentNullException.ThrowIfNull(incoming);
         ArgumentNullException.ThrowIfNull(existing);
         var name = existing.Metadata.Name!;
-        var existingRevision = ObjectStore.ParseResourceVersion(existing);
-        var requestedRevision = ObjectStore.ParseResourceVersion(incoming);
+        var existingRevision = ResourceVersions.Of(existing);
+        var requestedRevision = ResourceVersions.Of(incoming);
         if (requestedRevision != 0 && requestedRevision != existingRevision)
             throw new ApiException(ApiErrors.Conflict(type, name));
 
@@ -107,7 +95,7 @@ public sealed class ObjectService
                 ResourceVersion = old.ResourceVersion,
             };
             updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
-            updated = Admit(type, updated, existing);
+            updated = Admission.Admit(type, updated, existing);
             if (SpecChanged(type, updated, existing))
                 updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
         }
@@ -119,8 +107,8 @@ public sealed class ObjectService
 
         var written = await _objects.UpdateAsync(type, updated, encoded, existingRevision, ct).ConfigureAwait(false);
         // The last finalizer removed from an object being deleted completes the deletion.
-        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !ObjectDeleter.IsGracefulPod(written))
-            return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ObjectStore.ParseResourceVersion(written), ct).ConfigureAwait(false);
+        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !_strategies.For(type).AwaitsGracefulDeletion(written))
+            return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ResourceVersions.Of(written), ct).ConfigureAwait(false);
         return written;
     }
 
@@ -136,20 +124,14 @@ public sealed class ObjectService
     }
 
     /// <summary>Deletes as Kubernetes does (graceful pods and finalizers only marked); returns the removed or marked object.</summary>
-    public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, long? gracePeriodSeconds, CancellationToken ct)
-    {
-        var (result, _) = await _deleter.DeleteAsync(type, ns, name, gracePeriodSeconds, ct).ConfigureAwait(false);
-        return result;
-    }
+    public Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, long? gracePeriodSeconds, CancellationToken ct) =>
+        DeleteAsync(type, ns, name, new DeleteOptions(gracePeriodSeconds), ct);
 
-    /// <summary>Server-side defaults then validation, as Kubernetes' admission chain orders them.</summary>
-    private static KubeObject Admit(ResourceType type, KubeObject obj, KubeObject? existing)
+    /// <summary>As above, with the propagation policy: Orphan marks the object with the orphan finalizer, which the garbage collector honours.</summary>
+    public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)
     {
-        var defaulted = ObjectDefaulter.ApplyDefaults(obj);
-        var errors = existing is null ? ObjectValidator.Validate(defaulted) : ObjectValidator.ValidateUpdate(defaulted, existing);
-        if (errors.Count > 0)
-            throw new ApiException(ApiErrors.Invalid(type, defaulted.Metadata.Name ?? defaulted.Metadata.GenerateName, errors));
-        return defaulted;
+        var (result, _) = await _deleter.DeleteAsync(type, ns, name, options, ct).ConfigureAwait(false);
+        return result;
     }
 
     private async Task EnsureNamespaceAcceptsAsync(ResourceType type, string? ns, CancellationToken ct)

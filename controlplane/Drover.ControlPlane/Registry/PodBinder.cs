@@ -42,7 +42,7 @@ public sealed class PodBinder
             var bound = Bound(pod, nodeName, expectedUid);
             try
             {
-                return (Pod)await _objects.UpdateAsync(ResourceTypes.Pods, bound, ObjectStore.ParseResourceVersion(pod), ct).ConfigureAwait(false);
+                return (Pod)await _objects.UpdateAsync(ResourceTypes.Pods, bound, ResourceVersions.Of(pod), ct).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxAttempts)
             {

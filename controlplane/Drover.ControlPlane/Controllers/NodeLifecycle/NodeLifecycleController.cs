@@ -2,9 +2,10 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Scheduling;
-using Drover.ControlPlane.Storage;
 using Drover.Scheduling;
 using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane.Controllers.NodeLifecycle;
 

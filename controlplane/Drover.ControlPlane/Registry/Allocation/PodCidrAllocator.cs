@@ -38,9 +38,9 @@ public sealed class PodCidrAllocator
         try
         {
             var used = new HashSet<string>(StringComparer.Ordinal);
-            var nodes = await _objects.ListRawAsync(ResourceTypes.Nodes, null, null, 0, ct).ConfigureAwait(false);
-            foreach (var kv in nodes.Items)
-                if (ObjectStore.Decode(ResourceTypes.Nodes, kv.Value, kv.ModRevision) is Node { Spec.PodCIDR: { } cidr })
+            var nodes = await _objects.ListValuesAsync(ResourceTypes.Nodes, null, null, 0, share: true, ct).ConfigureAwait(false);
+            foreach (var value in nodes.Items)
+                if (value.Object is Node { Spec.PodCIDR: { } cidr })
                     used.Add(cidr);
             var count = 1u << (_nodeBits - _clusterBits);
             for (var i = 0u; i < count; i++)

@@ -1,8 +1,7 @@
 using Drover.Api;
-using Drover.ControlPlane.Storage;
-using Drover.Store;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers.Framework;
+namespace Drover.ControlPlane.Informers;
 
 /// <summary>A change the informer saw: <see cref="Old"/> is null for an add, <see cref="New"/> null for a delete.</summary>
 public readonly record struct ObjectChange(KubeObject? Old, KubeObject? New)
@@ -12,14 +11,14 @@ public readonly record struct ObjectChange(KubeObject? Old, KubeObject? New)
 
 /// <summary>
 /// A watch-fed, read-only cache of one resource type, shared by every controller in droverd (Kubernetes'
-/// shared informer): one list, then one store watch from the list's revision; after a compaction or an
+/// shared informer): one list, then one registry watch from the list's revision; after a compaction or an
 /// overflowed watcher it relists and reports the difference as changes, so handlers never miss a delete.
 /// Cached objects are immutable records and must never be modified — build a new one to write.
 /// Handlers run on the watch loop: they must be quick (enqueue a key and return).
 /// </summary>
 public sealed partial class Informer
 {
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly Dictionary<string, KubeObject> _items = new(StringComparer.Ordinal);
@@ -27,7 +26,7 @@ public sealed partial class Informer
     private readonly List<Action<ObjectChange>> _handlers = [];
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Informer(ResourceType type, ObjectStore objects, ILogger logger)
+    public Informer(ResourceType type, ObjectService objects, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(objects);
@@ -141,9 +140,9 @@ public sealed partial class Informer
         {
             try
             {
-                await foreach (var ev in _objects.Raw.WatchAsync(StoreKeys.Prefix(Type, null), revision, ct).ConfigureAwait(false))
+                await foreach (var ev in _objects.WatchAsync(Type, null, revision, ct).ConfigureAwait(false))
                 {
-                    revision = ev.Kv.ModRevision;
+                    revision = ev.Revision;
                     Apply(ev);
                 }
                 // A watch only ends by itself when the store is closing; do not spin on it.
@@ -153,7 +152,7 @@ public sealed partial class Informer
             {
                 return;
             }
-            catch (Exception e) when (e is StoreCompactedException or StoreWatchOverflowException)
+            catch (ApiException e) when (e.Status.Code == 410)
             {
                 LogRelist(_logger, Type.Plural, e.Message);
                 revision = await RelistAsync(ct).ConfigureAwait(false);
@@ -171,11 +170,11 @@ public sealed partial class Informer
 
     private static TimeSpan RetryDelay => TimeSpan.FromMilliseconds(200);
 
-    private void Apply(StoreEvent ev)
+    private void Apply(ObjectEvent ev)
     {
-        if (TryDecode(ev.Kv) is not { } obj)
+        if (TryDecode(ev.Current) is not { } obj)
         {
-            Revision = ev.Kv.ModRevision;
+            Revision = ev.Revision;
             return;
         }
         var key = KeyOf(obj);
@@ -183,7 +182,7 @@ public sealed partial class Informer
         lock (_gate)
         {
             _items.TryGetValue(key, out var old);
-            if (ev.Type == StoreEventType.Put)
+            if (ev.Type != ObjectEventType.Deleted)
             {
                 _items[key] = obj;
                 foreach (var index in _indexes.Values)
@@ -197,7 +196,7 @@ public sealed partial class Informer
                     index.Remove(key, old ?? obj);
                 change = new ObjectChange(old ?? obj, null);
             }
-            Revision = ev.Kv.ModRevision;
+            Revision = ev.Revision;
         }
         Notify(change);
     }
@@ -207,10 +206,10 @@ public sealed partial class Informer
     {
         for (var delay = TimeSpan.FromMilliseconds(100); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
         {
-            StoreListResult list;
+            ObjectListPage list;
             try
             {
-                list = await _objects.ListRawAsync(Type, null, null, 0, ct).ConfigureAwait(false);
+                list = await _objects.ListAsync(Type, null, null, 0, null, share: true, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -223,9 +222,9 @@ public sealed partial class Informer
             lock (_gate)
             {
                 var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var kv in list.Items)
+                foreach (var item in list.Items)
                 {
-                    if (TryDecode(kv) is not { } obj)
+                    if (TryDecode(item) is not { } obj)
                         continue;
                     var key = KeyOf(obj);
                     seen.Add(key);
@@ -253,15 +252,15 @@ public sealed partial class Informer
     }
 
     /// <summary>One undecodable value (written by an older or broken version) must not stop the cache for every other object.</summary>
-    private KubeObject? TryDecode(KeyValue kv)
+    private KubeObject? TryDecode(StoredObject stored)
     {
         try
         {
-            return _objects.Decoded.Decode(Type, kv);
+            return stored.Object;
         }
-        catch (System.Text.Json.JsonException e)
+        catch (ApiException e)
         {
-            LogUndecodable(_logger, kv.Key, e.Message);
+            LogUndecodable(_logger, Type.Plural, e.Message);
             return null;
         }
     }

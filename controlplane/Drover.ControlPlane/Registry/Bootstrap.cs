@@ -1,6 +1,6 @@
 using Drover.Api;
 
-namespace Drover.ControlPlane.Storage;
+namespace Drover.ControlPlane.Registry;
 
 /// <summary>
 /// Objects every cluster has from its first start: the namespaces Kubernetes users expect, and the
@@ -14,11 +14,9 @@ public static class Bootstrap
     public const string IngressClassName = "drover";
     public const string IngressController = "drover.io/ingress-controller";
 
-    public static async Task EnsureAsync(ObjectStore objects, TimeProvider time, CancellationToken ct)
+    public static async Task EnsureAsync(ObjectService objects, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(objects);
-        ArgumentNullException.ThrowIfNull(time);
-        var now = time.GetUtcNowSeconds();
         foreach (var name in Namespaces)
         {
             if (await objects.GetAsync(ResourceTypes.Namespaces, null, name, ct).ConfigureAwait(false) is not null)
@@ -27,8 +25,7 @@ public static class Bootstrap
             {
                 ApiVersion = "v1",
                 Kind = "Namespace",
-                Metadata = new ObjectMeta { Name = name, Uid = Guid.NewGuid().ToString(), CreationTimestamp = now, Generation = 1 },
-                Status = new NamespaceStatus { Phase = "Active" },
+                Metadata = new ObjectMeta { Name = name },
             };
             try
             {
@@ -48,9 +45,6 @@ public static class Bootstrap
                 Metadata = new ObjectMeta
                 {
                     Name = IngressClassName,
-                    Uid = Guid.NewGuid().ToString(),
-                    CreationTimestamp = now,
-                    Generation = 1,
                     Annotations = new() { ["ingressclass.kubernetes.io/is-default-class"] = "true" },
                 },
                 Spec = new IngressClassSpec { Controller = IngressController },

@@ -1,6 +1,6 @@
 using Drover.Api;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Events;
 
 /// <summary>Records events as one component; never blocks and never throws for the API's sake (see <see cref="EventWriter"/>).</summary>
 public sealed class EventRecorder

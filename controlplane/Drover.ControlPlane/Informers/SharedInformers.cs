@@ -1,7 +1,7 @@
 using Drover.Api;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers.Framework;
+namespace Drover.ControlPlane.Informers;
 
 /// <summary>
 /// One <see cref="Informer"/> per resource type for all of droverd's controllers, so 10,000 pods are decoded
@@ -11,7 +11,7 @@ namespace Drover.ControlPlane.Controllers.Framework;
 /// </summary>
 public sealed class SharedInformers : BackgroundService
 {
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _objects;
     private readonly ILoggerFactory _loggers;
     private readonly object _gate = new();
     private readonly Dictionary<ResourceType, Informer> _informers = [];
@@ -19,7 +19,7 @@ public sealed class SharedInformers : BackgroundService
     private CancellationToken _stopping;
     private bool _started;
 
-    public SharedInformers(ObjectStore objects, ILoggerFactory loggers)
+    public SharedInformers(ObjectService objects, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(loggers);

@@ -1,4 +1,4 @@
-namespace Drover.ControlPlane.Storage;
+namespace Drover.Api;
 
 public static class KubeClock
 {

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Threading.Channels;
 using Drover.Api;
 using Drover.ControlPlane.Api;
-using Drover.ControlPlane.Storage;
 using Drover.ControlPlane.Registry;
 
-namespace Drover.ControlPlane.Controllers;
+namespace Drover.ControlPlane.Events;
 
 /// <summary>
 /// The one writer of core/v1 Events for droverd's own components (scheduler, controllers), shaped like
