@@ -194,34 +194,8 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         return client;
     }
 
-    /// <summary>
-    /// GET, change, PUT, again on a conflict: as the agent writes its Node, since droverd's lifecycle controller may
-    /// write a Node without a lease (these have none) at any moment.
-    /// </summary>
-    private static async Task<Node> ChangeNodeAsync(DroverClient client, string name, Func<Node, Node> change, string? subresource = null)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var node = (Node)await client.GetAsync(ResourceTypes.Nodes, null, name);
-            try
-            {
-                return (Node)await client.UpdateAsync(ResourceTypes.Nodes, change(node), subresource);
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
-
     private static Node WithLabel(Node node, string key) =>
         node with { Metadata = node.Metadata with { Labels = new(node.Metadata.Labels ?? []) { [key] = "" } } };
-
-    private static async Task<ApiClientException> ForbiddenAsync(Func<Task> call)
-    {
-        var e = await Assert.ThrowsAsync<ApiClientException>(call);
-        Assert.True(e.Code == 403, e.Message);
-        return e;
-    }
 
     [Theory]
     [InlineData("node-role.kubernetes.io/control-plane")]
@@ -231,13 +205,13 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         var name = "label-" + Guid.NewGuid().ToString("N")[..6];
         using (var node = await RegisteredNodeAsync(name))
         {
-            var e = await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => WithLabel(n, label)));
+            var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => WithLabel(n, label)));
             Assert.Contains(label, e.Message, StringComparison.Ordinal);
-            e = await ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, "{\"metadata\":{\"labels\":{\"" + label + "\":\"true\"}}}"));
+            e = await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, "{\"metadata\":{\"labels\":{\"" + label + "\":\"true\"}}}"));
             Assert.Contains(label, e.Message, StringComparison.Ordinal);
             // At registration too.
             using var other = await NodeClientAsync(name + "-b");
-            e = await ForbiddenAsync(() => other.CreateAsync(ResourceTypes.Nodes, WithLabel(NewNode(name + "-b"), label)));
+            e = await NodeClients.ForbiddenAsync(() => other.CreateAsync(ResourceTypes.Nodes, WithLabel(NewNode(name + "-b"), label)));
             Assert.Contains(label, e.Message, StringComparison.Ordinal);
             Assert.False(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Metadata.Labels!.ContainsKey(label));
         }
@@ -249,32 +223,9 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         var name = "taint-" + Guid.NewGuid().ToString("N")[..6];
         using (var node = await RegisteredNodeAsync(name))
         {
-            var e = await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [new Taint { Key = "dedicated", Value = "mine", Effect = "NoSchedule" }] } }));
+            var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [new Taint { Key = "dedicated", Value = "mine", Effect = "NoSchedule" }] } }));
             Assert.Contains("may not modify its taints", e.Message, StringComparison.Ordinal);
             Assert.Null(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Taints);
-        }
-    }
-
-    [Fact]
-    public async Task Node_RemovesUnreachableTaint_403AndTaintStays()
-    {
-        var name = "unreach-" + Guid.NewGuid().ToString("N")[..6];
-        using (var node = await RegisteredNodeAsync(name))
-        {
-            // As droverd's lifecycle controller taints a node whose lease lapsed.
-            var unreachable = new Taint { Key = "node.kubernetes.io/unreachable", Effect = "NoExecute", TimeAdded = DateTimeOffset.UtcNow };
-            await ChangeNodeAsync(_admin, name, n => n with { Spec = n.Spec with { Taints = [unreachable] } });
-
-            var e = await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = null } }));
-            Assert.Contains("node.kubernetes.io/unreachable", e.Message, StringComparison.Ordinal);
-            await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [] } }));
-            await ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"taints":null}}"""));
-            Assert.Equal("node.kubernetes.io/unreachable", Assert.Single(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Taints!).Key);
-
-            // What the agent writes with the taint in place still goes through: status, and its own labels and annotations.
-            await ChangeNodeAsync(node, name, n => n with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True" }] } }, "status");
-            await ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Labels = new(n.Metadata.Labels!) { ["topology.kubernetes.io/zone"] = "a" }, Annotations = new() { ["drover.io/metrics-address"] = "127.0.0.1:9101" } } });
-            Assert.Equal("a", ((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Metadata.Labels!["topology.kubernetes.io/zone"]);
         }
     }
 
@@ -285,20 +236,20 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         using (var node = await RegisteredNodeAsync(name))
         {
             // The agent's NodeCordon: unschedulable with the shutdown mark, then both undone.
-            await ChangeNodeAsync(node, name, n => n with
+            await NodeClients.ChangeNodeAsync(node, name, n => n with
             {
                 Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } },
                 Spec = n.Spec with { Unschedulable = true },
             });
-            var lifted = await ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = null }, Spec = n.Spec with { Unschedulable = null } });
+            var lifted = await NodeClients.ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = null }, Spec = n.Spec with { Unschedulable = null } });
             Assert.NotEqual(true, lifted.Spec.Unschedulable);
 
-            await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Unschedulable = true } }));
+            await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Unschedulable = true } }));
             await _admin.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"unschedulable":true}}""");
-            var e = await ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"unschedulable":null}}"""));
+            var e = await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"unschedulable":null}}"""));
             Assert.Contains("may only lift a cordon it set for a shutdown", e.Message, StringComparison.Ordinal);
             Assert.Equal("spec.unschedulable", Assert.Single(e.Status.Details!.Causes!).Field);
-            await ForbiddenAsync(() => ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } } }));
+            await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } } }));
             Assert.True(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Unschedulable);
         }
     }
@@ -314,18 +265,18 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         await _admin.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "cfg", Namespace = ns }, Data = new() { ["k"] = "v" } });
         await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "web", name));
 
-        var e = await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, ns, "unused"));
+        var e = await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, ns, "unused"));
         Assert.Contains("no relationship found between node", e.Message, StringComparison.Ordinal);
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns));
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns, fieldSelector: "metadata.name=unused"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.ConfigMaps, ns, "cfg"));
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.ConfigMaps, null));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns, fieldSelector: "metadata.name=unused"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.ConfigMaps, ns, "cfg"));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.ConfigMaps, null));
         // Nodes' credentials: neither another node's nor its own.
-        e = await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + "-b.node-credential"));
+        e = await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + "-b.node-credential"));
         Assert.Contains("system:node:" + name, e.Message, StringComparison.Ordinal);
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + ".node-credential"));
-        await ForbiddenAsync(() => other.ListAsync(ResourceTypes.Secrets, "kube-system", fieldSelector: "metadata.name=" + name + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => other.ListAsync(ResourceTypes.Secrets, "kube-system", fieldSelector: "metadata.name=" + name + ".node-credential"));
         // Nothing to write.
-        await ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, ns, "unused"));
+        await NodeClients.ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, ns, "unused"));
     }
 }

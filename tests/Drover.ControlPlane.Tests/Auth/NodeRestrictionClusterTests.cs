@@ -1,6 +1,7 @@
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.ControlPlane.Tests.Fixtures;
 
 namespace Drover.ControlPlane.Auth.Tests;
 
@@ -15,29 +16,6 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
     private DroverClient NodeClient(string node) =>
         new(ClientSettings.Load(Path.Combine(fixture.Cluster.Nodes.Single(n => n.Name == node).AgentDataDirectory, "credentials", "node.config")));
 
-    /// <summary>GET, change, PUT, again on a conflict (the agent's own writes land in between), as the agent writes its Node.</summary>
-    private static async Task<Node> ChangeNodeAsync(DroverClient client, string name, Func<Node, Node> change)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var node = (Node)await client.GetAsync(ResourceTypes.Nodes, null, name);
-            try
-            {
-                return (Node)await client.UpdateAsync(ResourceTypes.Nodes, change(node));
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
-
-    private static async Task<ApiClientException> ForbiddenAsync(Func<Task> call)
-    {
-        var e = await Assert.ThrowsAsync<ApiClientException>(call);
-        Assert.True(e.Code == 403, e.Message);
-        return e;
-    }
-
     [Theory]
     [InlineData("node-role.kubernetes.io/worker")]
     [InlineData("node-restriction.kubernetes.io/pci")]
@@ -45,7 +23,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
     {
         using var node = NodeClient(fixture.NodeA);
 
-        var e = await ForbiddenAsync(() => ChangeNodeAsync(node, fixture.NodeA, n => n with { Metadata = n.Metadata with { Labels = new(n.Metadata.Labels ?? []) { [label] = "true" } } }));
+        var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, fixture.NodeA, n => n with { Metadata = n.Metadata with { Labels = new(n.Metadata.Labels ?? []) { [label] = "true" } } }));
 
         Assert.Contains(label, e.Message, StringComparison.Ordinal);
         using var admin = fixture.Cluster.Client();
@@ -59,18 +37,18 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         using var admin = fixture.Cluster.Client();
         var operators = new Taint { Key = "drover.io/matrix", Value = "ops", Effect = "PreferNoSchedule" };
 
-        await ForbiddenAsync(() => ChangeNodeAsync(node, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. n.Spec.Taints ?? [], operators] } }));
-        await ChangeNodeAsync(admin, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. n.Spec.Taints ?? [], operators] } });
+        await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. n.Spec.Taints ?? [], operators] } }));
+        await NodeClients.ChangeNodeAsync(admin, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. n.Spec.Taints ?? [], operators] } });
         try
         {
-            var e = await ForbiddenAsync(() => ChangeNodeAsync(node, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != operators.Key)] } }));
+            var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != operators.Key)] } }));
             Assert.Contains("may not modify its taints", e.Message, StringComparison.Ordinal);
-            await ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeB, """{"spec":{"taints":null}}"""));
+            await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeB, """{"spec":{"taints":null}}"""));
             Assert.Contains(((Node)await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeB)).Spec.Taints!, t => t.Key == operators.Key);
         }
         finally
         {
-            await ChangeNodeAsync(admin, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != operators.Key)] } });
+            await NodeClients.ChangeNodeAsync(admin, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != operators.Key)] } });
         }
     }
 
@@ -82,13 +60,13 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         const string Mark = NodeRestriction.CordonAnnotation;
 
         // What the agent's NodeCordon writes when logind announces a shutdown, and when it is cancelled.
-        var cordoned = await ChangeNodeAsync(node, fixture.NodeA, n => n with
+        var cordoned = await NodeClients.ChangeNodeAsync(node, fixture.NodeA, n => n with
         {
             Metadata = n.Metadata with { Annotations = new(n.Metadata.Annotations ?? []) { [Mark] = NodeRestriction.CordonShutdown } },
             Spec = n.Spec with { Unschedulable = true },
         });
         Assert.True(cordoned.Spec.Unschedulable);
-        var lifted = await ChangeNodeAsync(node, fixture.NodeA, n => n with
+        var lifted = await NodeClients.ChangeNodeAsync(node, fixture.NodeA, n => n with
         {
             Metadata = n.Metadata with { Annotations = new((n.Metadata.Annotations ?? []).Where(a => a.Key != Mark).ToDictionary()) },
             Spec = n.Spec with { Unschedulable = null },
@@ -98,7 +76,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         await admin.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeA, """{"spec":{"unschedulable":true}}""");
         try
         {
-            await ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeA, """{"spec":{"unschedulable":false}}"""));
+            await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeA, """{"spec":{"unschedulable":false}}"""));
             Assert.True(((Node)await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeA)).Spec.Unschedulable);
         }
         finally
@@ -115,9 +93,9 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         var pull = (Secret)await node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeA + "-pull");
 
         Assert.Equal(Encoding.ASCII.GetBytes(fixture.NodeA), pull.Data!["k"]);
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeB + "-pull"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", fixture.NodeB + ".node-credential"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", fixture.NodeA + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeB + "-pull"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", fixture.NodeB + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", fixture.NodeA + ".node-credential"));
     }
 
     [Fact]

@@ -13,19 +13,7 @@ public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture)
 {
     private const string Ns = ReferencingPodsDroverdFixture.Namespace;
 
-    private async Task<DroverClient> NodeClientAsync(string nodeName)
-    {
-        var joinToken = File.ReadAllText(Path.Combine(fixture.Server.DataDirectory, "credentials/join-token")).Trim();
-        var settings = await NodeJoiner.JoinAsync(new Uri($"https://127.0.0.1:{fixture.Server.Port}"), joinToken, nodeName);
-        return fixture.Server.ClientWithToken(settings.Token);
-    }
-
-    private static async Task<ApiClientException> ForbiddenAsync(Func<Task> call)
-    {
-        var e = await Assert.ThrowsAsync<ApiClientException>(call);
-        Assert.True(e.Code == 403, e.Message);
-        return e;
-    }
+    private Task<DroverClient> NodeClientAsync(string nodeName) => NodeClients.JoinAsync(fixture.Server, nodeName);
 
     [Fact]
     public async Task Get_SecretItsPodReferences_200()
@@ -49,7 +37,7 @@ public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture)
             Assert.Equal(("ADDED", "pull-a"), (ev.Type, ev.Object?.Metadata.Name));
             break;
         }
-        await ForbiddenAsync(() => node.WatchAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-b", ct: timeout.Token).GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask());
+        await NodeClients.ForbiddenAsync(() => node.WatchAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-b", ct: timeout.Token).GetAsyncEnumerator(timeout.Token).MoveNextAsync().AsTask());
     }
 
     [Fact]
@@ -57,10 +45,10 @@ public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture)
     {
         using var node = await NodeClientAsync(ReferencingPodsDroverdFixture.NodeA);
 
-        var e = await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, Ns, "pull-b"));
+        var e = await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, Ns, "pull-b"));
 
         Assert.Contains("no relationship found between node \"refs-a\" and this object", e.Message, StringComparison.Ordinal);
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-b"));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-b"));
     }
 
     [Fact]
@@ -69,14 +57,14 @@ public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture)
         using var node = await NodeClientAsync(ReferencingPodsDroverdFixture.NodeA);
         using var other = await NodeClientAsync(ReferencingPodsDroverdFixture.NodeB);
 
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, Ns, "unused"));
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns));
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, null, fieldSelector: "metadata.name=pull-a"));
-        await ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-a,metadata.name=unused"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", ReferencingPodsDroverdFixture.NodeB + ".node-credential"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", ReferencingPodsDroverdFixture.NodeA + ".node-credential"));
-        await ForbiddenAsync(() => node.GetAsync(ResourceTypes.ConfigMaps, Ns, "pull-a"));
-        await ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, Ns, "pull-a"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, Ns, "unused"));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, null, fieldSelector: "metadata.name=pull-a"));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-a,metadata.name=unused"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", ReferencingPodsDroverdFixture.NodeB + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", ReferencingPodsDroverdFixture.NodeA + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.ConfigMaps, Ns, "pull-a"));
+        await NodeClients.ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, Ns, "pull-a"));
         // Each node's own are its own.
         await other.GetAsync(ResourceTypes.Secrets, Ns, "pull-b");
     }
