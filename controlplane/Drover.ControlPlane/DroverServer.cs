@@ -103,6 +103,9 @@ public static partial class DroverServer
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton<NodeGraph>();
+        services.AddSingleton<NodeAuthorizer>();
+        services.AddSingleton<NodeRestriction>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
         services.AddSingleton<PodLogEndpoint>();

@@ -23,7 +23,8 @@ public sealed class LayeringTests
         // The composition root wires everything; the options and version it defines are read by all.
         .Allow(Cp, ControlPlaneModules)
         .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates")
-        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry")
+        // The node authorizer's graph reads the shared pod cache, as Kubernetes' is fed by informers.
+        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry", $"{Cp}.Informers")
         .Allow($"{Cp}.Registry", Cp, $"{Cp}.Storage")
         .Allow($"{Cp}.Storage", Cp, "Drover.Store", $"{Cp}.Observability")
         // The shared informers are droverd's watch-fed caches (client-go's informers), fed by the registry.

@@ -44,7 +44,7 @@ public sealed partial class ApiRouter
             if (path is null)
                 throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? ""));
             verb = VerbOf(context.Request, path);
-            _authorizer.AuthorizeRequest(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query));
+            await _authorizer.AuthorizeRequestAsync(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
             await DispatchAsync(context, path, verb).ConfigureAwait(false);
         }
         catch (ApiException e)

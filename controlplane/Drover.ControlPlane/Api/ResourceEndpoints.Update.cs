@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
 
@@ -21,6 +22,7 @@ public sealed partial class ResourceEndpoints
         var incoming = DecodeBody(json, path);
         var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
+        _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
         var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
@@ -35,6 +37,7 @@ public sealed partial class ResourceEndpoints
             var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
             var incoming = ApplyPatch(path, existing, patchJson);
+            _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             try
             {
                 var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
