@@ -60,9 +60,9 @@ public static class QueryParameters
         var text = Single(query, "resourceVersion");
         if (string.IsNullOrEmpty(text))
             return null;
-        return ResourceVersions.TryParse(text, out var revision)
+        return ResourceVersionInput.TryParse(text, out var revision)
             ? revision
-            : throw Bad("resourceVersion", text, ResourceVersions.Expected);
+            : throw Bad("resourceVersion", text, ResourceVersionInput.Expected);
     }
 
     public static ApiException Bad(string parameter, string value, string detail)

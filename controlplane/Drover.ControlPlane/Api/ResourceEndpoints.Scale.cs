@@ -9,7 +9,7 @@ public sealed partial class ResourceEndpoints
     /// <summary>GET …/scale: the autoscaling/v1 Scale view of a Deployment or ReplicaSet.</summary>
     public async Task GetScaleAsync(HttpContext context, ApiPath path)
     {
-        var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
+        var owner = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
         await ResponseWriter.WriteJsonAsync(context, ToScale(owner), ApiJsonContext.Default.Scale).ConfigureAwait(false);
     }
 
@@ -38,7 +38,7 @@ public sealed partial class ResourceEndpoints
 
     private async Task UpdateScaleOnceAsync(HttpContext context, ApiPath path, bool isPatch, byte[] json, CancellationToken ct)
     {
-        var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+        var owner = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         var current = ToScale(owner);
         Scale requested;
         try
@@ -59,7 +59,7 @@ public sealed partial class ResourceEndpoints
         {
             throw new ApiException(RequestBody.Refusal(e));
         }
-        ResourceVersions.Validate(path.Type, owner with { Metadata = owner.Metadata with { ResourceVersion = requested.Metadata.ResourceVersion } });
+        ResourceVersionInput.Validate(path.Type, owner with { Metadata = owner.Metadata with { ResourceVersion = requested.Metadata.ResourceVersion } });
         var replicas = requested.Spec.Replicas ?? 0;
         if (replicas < 0)
             throw new ApiException(ApiErrors.Invalid(path.Type, path.Name, [new FieldError("spec.replicas", FieldErrorType.Invalid, replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]));
@@ -73,7 +73,7 @@ public sealed partial class ResourceEndpoints
         KubeObject updated;
         try
         {
-            updated = await _service.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
+            updated = await _registry.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Status.Code == 409 && (requested.Metadata.ResourceVersion is null || requested.Metadata.ResourceVersion == owner.Metadata.ResourceVersion && isPatch))
         {

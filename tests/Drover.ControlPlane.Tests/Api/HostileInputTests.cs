@@ -125,7 +125,7 @@ public sealed class HostileInputTests(DroverdFixture fixture) : IClassFixture<Dr
         var e = await RefusedAsync(HttpMethod.Get, $"/api/v1/namespaces/{ns}/configmaps?limit=1&continue={token}", null, null);
 
         Assert.Equal(400, e.Code);
-        Assert.Equal("continue", e.Status.Details!.Causes![0].Field);
+        Assert.StartsWith("continue:", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
