@@ -27,7 +27,7 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         ClientConfig? config;
         try
         {
-            var json = YamlToJson.ConvertSingle(File.ReadAllText(path));
+            var json = YamlToJson.ConvertSingle(InputFiles.ReadText(path, InputLimits.MaxConfigFileBytes, nameof(InputLimits.MaxConfigFileBytes)));
             config = JsonSerializer.Deserialize(json, ClientConfigJsonContext.Default.ClientConfig);
         }
         catch (Exception e) when (e is ManifestException or JsonException)

@@ -59,16 +59,25 @@ public sealed partial class ResourceEndpoints
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(patchJson, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            patch = JsonInput.ParseNode(patchJson);
         }
-        catch (JsonException e)
+        catch (ManifestException e)
         {
-            throw new ApiException(ApiErrors.BadRequest($"malformed merge patch at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}"));
+            throw new ApiException(ApiErrors.BadRequest("malformed merge patch: " + e.Message));
         }
         if (patch is not JsonObject)
             throw new ApiException(ApiErrors.BadRequest("a merge patch must be a JSON object"));
-        var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing));
-        var merged = MergePatch.Apply(target, patch)!;
-        return DecodeBody(JsonSerializer.SerializeToUtf8Bytes(merged, NodeJsonContext.Default.JsonNode), path);
+        var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing), documentOptions: JsonInput.DocumentOptions);
+        var merged = JsonSerializer.SerializeToUtf8Bytes(MergePatch.Apply(target, patch)!, NodeJsonContext.Default.JsonNode);
+        // The object and the patch each fit the limits; what they make together must too.
+        try
+        {
+            JsonInput.Check(merged);
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiException(RequestBody.Refusal(e));
+        }
+        return DecodeBody(merged, path);
     }
 }

@@ -16,16 +16,16 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var labels = ParseLabelSelector(query["labelSelector"]);
-        var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
+        var labels = ParseLabelSelector(QueryParameters.Single(query, "labelSelector"));
+        var fieldText = QueryParameters.Single(query, "fieldSelector");
+        var fields = FieldSelector.Parse(path.Type, fieldText);
         if (path.Name is not null)
-            fields = FieldSelector.Parse(path.Type, $"metadata.name={path.Name}" + (query["fieldSelector"].Count > 0 ? "," + query["fieldSelector"] : ""));
-        var bookmarks = query["allowWatchBookmarks"] is { Count: > 0 } b && b.ToString() is "true" or "1";
-        var timeout = ParseTimeout(query["timeoutSeconds"]);
-        var rvText = query["resourceVersion"].ToString();
-        long fromRevision = 0;
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
-            throw new ApiException(ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be an integer"));
+            fields = FieldSelector.Parse(path.Type, $"metadata.name={path.Name}" + (string.IsNullOrEmpty(fieldText) ? "" : "," + fieldText));
+        var bookmarks = QueryParameters.Bool(query, "allowWatchBookmarks");
+        var timeout = QueryParameters.NonNegative(query, "timeoutSeconds", InputLimits.MaxTimeoutSeconds) is { } seconds
+            ? TimeSpan.FromSeconds(seconds)
+            : Timeout.InfiniteTimeSpan;
+        var fromRevision = QueryParameters.ResourceVersion(query) ?? 0;
 
         if (fromRevision != 0 && fromRevision < _registry.CompactedRevision)
             throw new ApiException(ApiErrors.Gone(fromRevision, _registry.CompactedRevision));
@@ -185,14 +185,5 @@ public sealed partial class ResourceEndpoints
         writer.Flush();
         writer.Reset();
         await output.FlushAsync(ct).ConfigureAwait(false);
-    }
-
-    private static TimeSpan ParseTimeout(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return Timeout.InfiniteTimeSpan;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            throw new ApiException(ApiErrors.BadRequest($"timeoutSeconds: Invalid value: \"{text}\": must be a non-negative integer"));
-        return TimeSpan.FromSeconds(seconds);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Net;
 using Drover.Agent.Configuration;
@@ -200,6 +201,35 @@ public sealed class AgentOptionsTests
             File.WriteAllText(path, "server: https://droverd.local:6443\nmax-pods: many\n");
 
             Assert.StartsWith("--max-pods: \"many\"", Error("--config", path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("deep", "MaxDepth = 64")]
+    [InlineData("laughs", "exceeds the limit")]
+    [InlineData("utf8", "not valid UTF-8")]
+    public void Parse_HostileConfigFile_ErrorNamesTheLimit(string kind, string expected)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var text = "server: https://droverd.local:6443\nlabels: ";
+            var bytes = kind switch
+            {
+                "deep" => Encoding.UTF8.GetBytes(text + new string('[', 100_000) + new string(']', 100_000) + "\n"),
+                "laughs" => Encoding.UTF8.GetBytes(text + "&a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"),
+                _ => [.. Encoding.UTF8.GetBytes(text), 0xC3, 0x28, (byte)'\n'],
+            };
+            File.WriteAllBytes(path, bytes);
+
+            var message = Error("--config", path);
+
+            Assert.StartsWith($"--config: \"{path}\": ", message, StringComparison.Ordinal);
+            Assert.Contains(expected, message, StringComparison.Ordinal);
         }
         finally
         {
