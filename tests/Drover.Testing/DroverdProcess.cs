@@ -51,7 +51,7 @@ public sealed class DroverdProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(extraArgs);
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("droverd-test-").FullName;
-        var droverd = new DroverdProcess(dataDirectory, FreePort(), owns, extraArgs, binaries);
+        var droverd = new DroverdProcess(dataDirectory, FreePorts.Next(), owns, extraArgs, binaries);
         droverd.Launch();
         await droverd.WaitReadyAsync().ConfigureAwait(false);
         return droverd;
@@ -159,10 +159,4 @@ public sealed class DroverdProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

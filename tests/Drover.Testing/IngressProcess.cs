@@ -35,7 +35,7 @@ public sealed class IngressProcess : IAsyncDisposable
     public static async Task<IngressProcess> StartAsync(DroverBinaries binaries, string configPath, params string[] extraArgs)
     {
         ArgumentNullException.ThrowIfNull(binaries);
-        var (http, https, metrics) = (FreePort(), FreePort(), FreePort());
+        var (http, https, metrics) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         var info = binaries.Ingress();
         string[] args =
         [
@@ -118,10 +118,4 @@ public sealed class IngressProcess : IAsyncDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -16,7 +16,10 @@ public static class ObjectDecoder
         type = ResolveType(json);
         try
         {
-            return type.Deserialize(json);
+            var obj = type.Deserialize(json);
+            // "metadata": null (YAML "metadata:" with nothing under it) reads as Go reads it: an empty
+            // ObjectMeta, so the required-field checks name metadata.name instead of code dereferencing null.
+            return obj.Metadata is null ? obj with { Metadata = new() } : obj;
         }
         catch (JsonException e)
         {

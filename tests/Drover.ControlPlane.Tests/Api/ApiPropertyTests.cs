@@ -111,10 +111,12 @@ public sealed class ApiPropertyTests(DroverdFixture fixture, ITestOutputHelper o
         _answers[status] = _answers.GetValueOrDefault(status) + 1;
         Assert.False(fixture.Server.HasExited, $"droverd exited after {request}\n{fixture.Server.Output}");
         Assert.True(status is >= 200 and < 500 || status == 0 && (path + query).Contains("%0", StringComparison.Ordinal),
-            $"answer {status} to {request}");
+            $"answer {status} to {request}\n{(status >= 500 ? Tail(fixture.Server.Output) : "")}");
         if (status is >= 400 and < 500 && !query.Contains("watch", StringComparison.Ordinal))
             Assert.Equal(before, await SnapshotAsync(collection));
     }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
 
     /// <summary>Status code; 0 when Kestrel refused the request itself (a target decoding to NUL).</summary>
     private async Task<int> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string contentType)

@@ -157,6 +157,21 @@ public sealed class HostileInputTests(DroverdFixture fixture) : IClassFixture<Dr
     }
 
     [Theory]
+    [InlineData("apiVersion: v1\nkind: ConfigMap\nmetadata:\ndata: {k: overwritten}\n", "application/yaml")]
+    [InlineData("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":null,\"data\":{\"k\":\"overwritten\"}}", "application/json")]
+    public async Task Update_NullMetadata_ReadsAsEmptyMetadata_NameFromTheUrl(string body, string contentType)
+    {
+        // Found by ApiPropertyTests (seed 3MFdntZMPaf5): a null metadata reached the resourceVersion check as null → 500.
+        // Go decodes null into an empty ObjectMeta; so does Drover, and the name comes from the URL.
+        var (ns, _) = await ConfigMapAsync();
+
+        await _client.SendRawAsync(HttpMethod.Put, $"/api/v1/namespaces/{ns}/configmaps/cm", Encoding.UTF8.GetBytes(body), contentType);
+
+        var stored = await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "cm");
+        Assert.Equal("overwritten", ((ConfigMap)stored!).Data!["k"]);
+    }
+
+    [Theory]
     [InlineData("abc")]
     [InlineData("-5")]
     [InlineData("123456789012345678901234567890")]
