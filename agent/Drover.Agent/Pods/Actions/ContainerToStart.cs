@@ -3,7 +3,7 @@ using Drover.Api;
 namespace Drover.Agent.Pods.Actions;
 
 /// <summary>A container to start: a new one of <see cref="Attempt"/>, or one created earlier and never started.</summary>
-internal sealed record ContainerToStart
+internal sealed class ContainerToStart
 {
     public required Container Spec { get; init; }
 

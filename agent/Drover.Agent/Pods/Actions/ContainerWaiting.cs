@@ -4,7 +4,7 @@ namespace Drover.Agent.Pods.Actions;
 /// A container that is not running and why (state.waiting's reason and message), until when if it waits for a
 /// time. The plan sets CrashLoopBackOff; the executor the pull, create and start failures.
 /// </summary>
-internal sealed record ContainerWaiting
+internal sealed class ContainerWaiting
 {
     public required ContainerWaitingKind Kind { get; init; }
 

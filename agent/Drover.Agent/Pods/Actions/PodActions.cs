@@ -5,7 +5,7 @@ namespace Drover.Agent.Pods.Actions;
 /// or the sandbox step (stale sandboxes to remove, perhaps a new one), the containers to kill, the containers to start
 /// and the containers that wait. A container in none of these lists runs, or is done: its status says so.
 /// </summary>
-internal sealed record PodActions
+internal sealed class PodActions
 {
     public PodTermination? Termination { get; init; }
 

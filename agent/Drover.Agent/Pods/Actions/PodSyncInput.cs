@@ -4,7 +4,7 @@ using Drover.Api;
 namespace Drover.Agent.Pods.Actions;
 
 /// <summary>Everything <see cref="PodPlanner.ComputePodActions"/> decides from; it reads nothing else.</summary>
-internal sealed record PodSyncInput
+internal sealed class PodSyncInput
 {
     /// <summary>The desired pod (spec, deletion mark, and the status droverd last had).</summary>
     public required Pod Pod { get; init; }

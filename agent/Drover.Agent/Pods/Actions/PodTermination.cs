@@ -6,7 +6,7 @@ namespace Drover.Agent.Pods.Actions;
 /// <see cref="ContainersToKill"/> within what is left of it (<see cref="GraceAfterHooks"/>), report the last statuses,
 /// then remove everything or stop the sandboxes, and finish the deletion in the API.
 /// </summary>
-internal sealed record PodTermination
+internal sealed class PodTermination
 {
     /// <summary>As the kubelet: hooks that used up the grace period still leave the containers this long for SIGTERM.</summary>
     public static readonly TimeSpan MinimumGraceAfterHooks = TimeSpan.FromSeconds(2);

@@ -4,7 +4,7 @@ using Drover.Agent.Pods.Observed;
 namespace Drover.Agent.Pods.Execution;
 
 /// <summary>What carrying out a plan did: the pod as CRI has it now, and what the status and the pod's history need.</summary>
-internal sealed record PodExecution
+internal sealed class PodExecution
 {
     /// <summary>The observed pod with every change the executor made (read back from CRI after each one).</summary>
     public required ObservedPod Observed { get; init; }

@@ -246,7 +246,8 @@ public sealed class PodPlannerContainerTests
         var first = PodPlanner.ComputePodActions(input);
         var second = PodPlanner.ComputePodActions(input);
 
-        Assert.Equal(first.Waiting["app"], second.Waiting["app"]);
+        var (a, b) = (first.Waiting["app"], second.Waiting["app"]);
+        Assert.Equal((a.Kind, a.Reason, a.Message, a.Until, a.ContainerId), (b.Kind, b.Reason, b.Message, b.Until, b.ContainerId));
         Assert.Equal(BackoffInitial, history.RestartBackoff("app"));
     }
 

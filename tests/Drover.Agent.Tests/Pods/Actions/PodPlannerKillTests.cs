@@ -15,10 +15,7 @@ public sealed class PodPlannerKillTests
     [InlineData("Never", false)]
     public void ComputePodActions_LivenessFailed_KilledAndRestartedUnlessNever(string policy, bool restarted)
     {
-        var plan = PodPlanner.ComputePodActions(Input(Pod(policy), InSandbox(Running("c1", attempt: 1))) with
-        {
-            Unhealthy = new Dictionary<string, string> { ["c1"] = Unhealthy },
-        });
+        var plan = PodPlanner.ComputePodActions(Input(Pod(policy), InSandbox(Running("c1", attempt: 1))).With(unhealthy: new Dictionary<string, string> { ["c1"] = Unhealthy }));
 
         Assert.Equal(new ContainerToKill("c1", "app", Unhealthy), Assert.Single(plan.ContainersToKill));
         if (restarted)
@@ -39,10 +36,7 @@ public sealed class PodPlannerKillTests
         var history = NewHistory();
         history.Restarted("app", T0.AddSeconds(-5));
 
-        var plan = PodPlanner.ComputePodActions(Input(Pod(), InSandbox(Running("c1", attempt: 1)), history) with
-        {
-            Unhealthy = new Dictionary<string, string> { ["c1"] = Unhealthy },
-        });
+        var plan = PodPlanner.ComputePodActions(Input(Pod(), InSandbox(Running("c1", attempt: 1)), history).With(unhealthy: new Dictionary<string, string> { ["c1"] = Unhealthy }));
 
         // It finishes now; the back-off counts from then.
         Assert.Single(plan.ContainersToKill);
@@ -54,10 +48,7 @@ public sealed class PodPlannerKillTests
     [Fact]
     public void ComputePodActions_LivenessOfAnotherContainer_KeepsThisOne()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Pod(), InSandbox(Running("c1"))) with
-        {
-            Unhealthy = new Dictionary<string, string> { ["gone"] = Unhealthy },
-        });
+        var plan = PodPlanner.ComputePodActions(Input(Pod(), InSandbox(Running("c1"))).With(unhealthy: new Dictionary<string, string> { ["gone"] = Unhealthy }));
 
         Assert.True(plan.IsEmpty);
     }
@@ -130,10 +121,7 @@ public sealed class PodPlannerKillTests
     {
         var pod = Pod("Always") with { Status = new PodStatus { Phase = "Failed" } };
 
-        var plan = PodPlanner.ComputePodActions(Input(pod, InSandbox(Running("c1"))) with
-        {
-            Unhealthy = new Dictionary<string, string> { ["c1"] = Unhealthy },
-        });
+        var plan = PodPlanner.ComputePodActions(Input(pod, InSandbox(Running("c1"))).With(unhealthy: new Dictionary<string, string> { ["c1"] = Unhealthy }));
 
         Assert.Single(plan.ContainersToKill);
         Assert.Empty(plan.ContainersToStart);

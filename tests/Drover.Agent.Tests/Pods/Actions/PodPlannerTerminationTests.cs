@@ -21,7 +21,7 @@ public sealed class PodPlannerTerminationTests
     {
         var observed = InSandbox(Running("c1", spec: Hooked), Exited("c0", 0, spec: Hooked));
 
-        var plan = PodPlanner.ComputePodActions(Input(Deleted(30, Hooked), observed) with { TerminationDrainDelay = TimeSpan.FromSeconds(2) });
+        var plan = PodPlanner.ComputePodActions(Input(Deleted(30, Hooked), observed).With(drain: TimeSpan.FromSeconds(2)));
 
         var t = plan.Termination!;
         Assert.Equal(PodTerminationKind.Deleted, t.Kind);
@@ -31,13 +31,14 @@ public sealed class PodPlannerTerminationTests
         Assert.True(t.ReportFinalStatus && t.RemoveEverything && t.FinishDeletion);
         Assert.Null(t.FailedAs);
         Assert.Empty(t.SandboxesToStop);
-        Assert.True(plan with { Termination = null } is { IsEmpty: true });
+        Assert.Empty(plan.ContainersToStart);
+        Assert.Null(plan.CreateSandbox);
     }
 
     [Fact]
     public void ComputePodActions_DeletedAtOnce_NoDrainNoHooks()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Deleted(0, Hooked), InSandbox(Running("c1", spec: Hooked))) with { TerminationDrainDelay = TimeSpan.FromSeconds(2) });
+        var plan = PodPlanner.ComputePodActions(Input(Deleted(0, Hooked), InSandbox(Running("c1", spec: Hooked))).With(drain: TimeSpan.FromSeconds(2)));
 
         var t = plan.Termination!;
         Assert.Equal((TimeSpan.Zero, TimeSpan.Zero), (t.Grace, t.Drain));
@@ -48,7 +49,7 @@ public sealed class PodPlannerTerminationTests
     [Fact]
     public void ComputePodActions_DeletedGraceShorterThanDrain_DrainsTheGraceOnly()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Deleted(1), InSandbox(Running("c1"))) with { TerminationDrainDelay = TimeSpan.FromSeconds(2) });
+        var plan = PodPlanner.ComputePodActions(Input(Deleted(1), InSandbox(Running("c1"))).With(drain: TimeSpan.FromSeconds(2)));
 
         Assert.Equal(TimeSpan.FromSeconds(1), plan.Termination!.Drain);
     }
@@ -73,7 +74,7 @@ public sealed class PodPlannerTerminationTests
     [Fact]
     public void ComputePodActions_Gone_KilledWithThePodsGraceAndRemovedWithoutStatus()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Pod("Always", Hooked), InSandbox(Running("c1", spec: Hooked))) with { Stop = new PodStop.Gone() });
+        var plan = PodPlanner.ComputePodActions(Input(Pod("Always", Hooked), InSandbox(Running("c1", spec: Hooked))).With(stop: new PodStop.Gone()));
 
         var t = plan.Termination!;
         Assert.Equal(PodTerminationKind.Gone, t.Kind);
@@ -87,7 +88,7 @@ public sealed class PodPlannerTerminationTests
     [Fact]
     public void ComputePodActions_GoneWhileDeleted_GoneWins()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Deleted(30), InSandbox()) with { Stop = new PodStop.Gone() });
+        var plan = PodPlanner.ComputePodActions(Input(Deleted(30), InSandbox()).With(stop: new PodStop.Gone()));
 
         Assert.Equal(PodTerminationKind.Gone, plan.Termination!.Kind);
     }
@@ -95,7 +96,7 @@ public sealed class PodPlannerTerminationTests
     [Fact]
     public void ComputePodActions_DeletedDuringShutdown_DeletionWins()
     {
-        var plan = PodPlanner.ComputePodActions(Input(Deleted(30), InSandbox()) with { Stop = new PodStop.Shutdown(T0.AddSeconds(5)) });
+        var plan = PodPlanner.ComputePodActions(Input(Deleted(30), InSandbox()).With(stop: new PodStop.Shutdown(T0.AddSeconds(5))));
 
         Assert.Equal(PodTerminationKind.Deleted, plan.Termination!.Kind);
     }
@@ -108,7 +109,7 @@ public sealed class PodPlannerTerminationTests
     {
         var observed = Seen([Sandbox(), Sandbox("stopped", ready: false)], Running("c1", spec: Hooked));
 
-        var plan = PodPlanner.ComputePodActions(Input(Pod("Always", Hooked), observed) with { Stop = new PodStop.Shutdown(T0.AddSeconds(deadlineSeconds)) });
+        var plan = PodPlanner.ComputePodActions(Input(Pod("Always", Hooked), observed).With(stop: new PodStop.Shutdown(T0.AddSeconds(deadlineSeconds))));
 
         var t = plan.Termination!;
         Assert.Equal(PodTerminationKind.Shutdown, t.Kind);
@@ -128,7 +129,7 @@ public sealed class PodPlannerTerminationTests
     {
         var pod = Pod("Never") with { Status = new PodStatus { Phase = phase } };
 
-        var t = PodPlanner.ComputePodActions(Input(pod, InSandbox(Exited("c1", 0))) with { Stop = new PodStop.Shutdown(T0.AddSeconds(5)), FinishedHere = finishedHere }).Termination!;
+        var t = PodPlanner.ComputePodActions(Input(pod, InSandbox(Exited("c1", 0))).With(stop: new PodStop.Shutdown(T0.AddSeconds(5)), finishedHere: finishedHere)).Termination!;
 
         Assert.True(t.AlreadyFinished);
         Assert.Empty(t.ContainersToKill);

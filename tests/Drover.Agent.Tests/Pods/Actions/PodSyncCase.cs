@@ -59,6 +59,19 @@ internal static class PodSyncCase
     public static PodSyncInput Input(Pod pod, ObservedPod observed, PodHistory? history = null, DateTimeOffset? now = null) =>
         new() { Pod = pod, Observed = observed, History = history ?? NewHistory(), Now = now ?? T0 };
 
+    /// <summary>The input with what a test sets besides the pod, the CRI state, the history and the time.</summary>
+    public static PodSyncInput With(this PodSyncInput input, IReadOnlyDictionary<string, string>? unhealthy = null, PodStop? stop = null, bool finishedHere = false, TimeSpan? drain = null) => new()
+    {
+        Pod = input.Pod,
+        Observed = input.Observed,
+        History = input.History,
+        Now = input.Now,
+        Unhealthy = unhealthy ?? input.Unhealthy,
+        Stop = stop ?? input.Stop,
+        FinishedHere = finishedHere || input.FinishedHere,
+        TerminationDrainDelay = drain ?? input.TerminationDrainDelay,
+    };
+
     public static PodHistory NewHistory() => new(BackoffInitial, BackoffMax);
 
     public static long Nanos(DateTimeOffset time) => time.ToUnixTimeMilliseconds() * 1_000_000;
