@@ -233,10 +233,15 @@ internal sealed partial class PodWorker : IProbeListener
         var podIp = done.Observed.Sandbox(done.SandboxId)?.Ip;
         var (containers, initContainers) = _status.ContainerStatusesOf(pod, done, _history);
         // Probers follow the running containers; their Started/Ready feed the status.
-        var running = pod.Spec.Containers.Zip(containers)
-            .Where(x => x.Second.State?.Running is not null && x.Second.ContainerID is not null)
-            .Select(x => (x.First, _status.Containers.RuntimeId(x.Second.ContainerID!), x.Second.State!.Running!.StartedAt ?? now))
-            .ToList();
+        var running = new List<(Container, string, DateTimeOffset)>();
+        for (var i = 0; i < containers.Count; i++)
+        {
+            if (containers[i] is { State.Running: { } state, ContainerID: { } id })
+            {
+                running.Add((pod.Spec.Containers[i], _status.Containers.RuntimeId(id), state.StartedAt ?? now));
+            }
+        }
+
         await _probers.ReconcileAsync(podIp ?? "", running).ConfigureAwait(false);
         var status = _status.Build(pod, containers, initContainers, podIp, _probers.StateOf, now);
         _phase = status.Phase ?? "Unknown";

@@ -20,4 +20,20 @@ internal sealed class ContainerWaiting
 
     /// <summary>The attempt of the container that did not start (<see cref="ContainerWaitingKind.NotStarted"/>): its restart count.</summary>
     public uint Attempt { get; init; }
+
+    /// <summary>The earliest time one of the containers may go on (null when none waits for a time).</summary>
+    public static DateTimeOffset? Earliest(IReadOnlyDictionary<string, ContainerWaiting> waiting)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        DateTimeOffset? earliest = null;
+        foreach (var wait in waiting.Values)
+        {
+            if (wait.Until is { } until && (earliest is null || until < earliest))
+            {
+                earliest = until;
+            }
+        }
+
+        return earliest;
+    }
 }

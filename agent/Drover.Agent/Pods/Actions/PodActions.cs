@@ -34,7 +34,7 @@ internal sealed class PodActions
     public IReadOnlyDictionary<string, ContainerWaiting> Waiting { get; init; } = new Dictionary<string, ContainerWaiting>();
 
     /// <summary>The earliest time a waiting container may go on: the worker syncs again then.</summary>
-    public DateTimeOffset? WakeAt => Waiting.Values.Select(w => w.Until).Where(u => u is not null).Min();
+    public DateTimeOffset? WakeAt => ContainerWaiting.Earliest(Waiting);
 
     public bool IsEmpty =>
         Termination is null && CreateSandbox is null && SandboxesToRemove.Count == 0 && ContainersToKill.Count == 0 && ContainersToStart.Count == 0;

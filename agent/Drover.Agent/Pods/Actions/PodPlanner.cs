@@ -152,12 +152,20 @@ internal static class PodPlanner
         [.. observed.Containers.Where(c => c.IsRunning).Select(c => new ContainerToKill(c.Id, c.Name, reason(c.Name)))];
 
     /// <summary>The preStop hooks of the running containers: the latest running container of each hooked spec.</summary>
-    private static List<PreStopHook> Hooks(Pod pod, ObservedPod observed) =>
-        [.. pod.Spec.Containers
-            .Where(spec => spec.Lifecycle?.PreStop is not null)
-            .Select(spec => (spec, container: observed.Containers.Where(c => c.IsRunning && c.Name == spec.Name).MaxBy(c => c.Attempt)))
-            .Where(x => x.container is not null)
-            .Select(x => new PreStopHook(x.container!.Id, x.spec))];
+    private static List<PreStopHook> Hooks(Pod pod, ObservedPod observed)
+    {
+        var hooks = new List<PreStopHook>();
+        foreach (var spec in pod.Spec.Containers)
+        {
+            if (spec.Lifecycle?.PreStop is not null
+                && observed.Containers.Where(c => c.IsRunning && c.Name == spec.Name).MaxBy(c => c.Attempt) is { } running)
+            {
+                hooks.Add(new PreStopHook(running.Id, spec));
+            }
+        }
+
+        return hooks;
+    }
 
     /// <summary>The plan being built: the decisions per container, in spec order.</summary>
     private sealed class Plan(PodSyncInput input, bool terminal)

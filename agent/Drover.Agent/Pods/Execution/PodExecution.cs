@@ -25,5 +25,5 @@ internal sealed class PodExecution
     public IReadOnlyDictionary<string, uint> Created { get; init; } = new Dictionary<string, uint>();
 
     /// <summary>The earliest time a waiting container may go on.</summary>
-    public DateTimeOffset? WakeAt => Waiting.Values.Select(w => w.Until).Where(u => u is not null).Min();
+    public DateTimeOffset? WakeAt => ContainerWaiting.Earliest(Waiting);
 }
