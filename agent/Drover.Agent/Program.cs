@@ -55,10 +55,10 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     using var stopping = stop.Token.Register(() => notifier.Stopping("stopping; the pods keep running"));
     var watchdog = new SystemdWatchdog(notifier, watchdogTimeout, TimeProvider.System);
     using var cri = new CriClient(new CriClientOptions { SocketPath = options.ContainerdSocket });
-    await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers);
     await using var bus = await SystemdIntegration.ConnectAsync(options, loggers, stop.Token).ConfigureAwait(false);
-    node.RuntimeUnit = bus.Off ? null : () => bus.RuntimeUnit.State;
-    bus.RuntimeUnit.Changed = () => node.StatusReporter.RequestUpdate();
+    // The heartbeat learns first that droverd answers again; the pod manager then lists at once.
+    var listRetry = new ListRetrySignal();
+    await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers, runtimeUnit: bus.Off ? null : bus.RuntimeUnit, apiRecovered: listRetry.Raise);
     notifier.Status($"registering node {options.NodeName} with {options.Server}");
     using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
     _ = watchdog.KickUntilAsync(starting.Token);
@@ -97,22 +97,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CheckpointDirectory = options.PodCheckpointDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
-    }, TimeProvider.System, loggers);
-    node.ApiRecovered = pods.RetryNow;
-    // The relist loop is the one that keeps the pods running: the watchdog is fed from its turns, and the
-    // status line follows the number of pods it has.
-    var shownPods = -1;
-    var shownRuntimeUp = true;
-    pods.Relisted = (count, runtimeUp) =>
-    {
-        watchdog.Kick();
-        if (count != shownPods || runtimeUp != shownRuntimeUp)
-        {
-            shownPods = count;
-            shownRuntimeUp = runtimeUp;
-            notifier.Status(runtimeUp ? $"running {count} pod(s) as node {options.NodeName}" : $"{count} pod(s); containerd is not answering at {options.ContainerdSocket}");
-        }
-    };
+    }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
     var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token) };
     _ = NotifyReadyAsync();

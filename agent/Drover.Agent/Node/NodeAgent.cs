@@ -25,6 +25,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly Systemd.RuntimeUnitMonitor? _runtimeUnit;
+    private readonly Action? _apiRecovered;
     private DroverClient? _api;
     private LeaseHeartbeat? _heartbeat;
     private NodeStatusReporter? _reporter;
@@ -33,7 +35,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private X509Certificate2? _servingCertificate;
     private NodeRegistration? _pendingRegistration;
 
-    public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="runtimeUnit">The container runtime's unit for the node's conditions; null when it is not watched.</param>
+    /// <param name="apiRecovered">Called when droverd accepts a heartbeat again after failures (the pod side then lists at once instead of waiting out its back-off).</param>
+    public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers, Systemd.RuntimeUnitMonitor? runtimeUnit = null, Action? apiRecovered = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cri);
@@ -44,6 +48,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<NodeAgent>();
+        _runtimeUnit = runtimeUnit;
+        _apiRecovered = apiRecovered;
     }
 
     /// <summary>droverd, as this node (after <see cref="StartAsync"/>).</summary>
@@ -52,12 +58,6 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     public string PodCidr { get; private set; } = "";
 
     public bool JoinedThisStart { get; private set; }
-
-    /// <summary>The runtime unit's state for the node's conditions (set before <see cref="StartAsync"/>); null when not watched.</summary>
-    public Func<Systemd.UnitState?>? RuntimeUnit { get; set; }
-
-    /// <summary>Called when droverd accepts a heartbeat again after failures: the pod side lists at once instead of waiting out its back-off.</summary>
-    public Action? ApiRecovered { get; set; }
 
     public LeaseHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("the node agent has not started");
 
@@ -98,13 +98,12 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         if (CniConfig.Write(_options.CniConfDirectory, conflist))
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
-        _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0);
-        _reporter.RuntimeUnit = RuntimeUnit;
-        var reporter = _reporter;
+        var reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0, _runtimeUnit);
+        _reporter = reporter;
         _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), () =>
         {
             reporter.RequestUpdate();
-            ApiRecovered?.Invoke();
+            _apiRecovered?.Invoke();
         });
         _heartbeat.SetNodeUid(node?.Metadata.Uid);
         _pendingRegistration = node is null ? registration : null;
