@@ -90,6 +90,7 @@ public static partial class DroverServer
         services.AddSingleton<SecretsEncryptionEndpoint>();
         services.AddSingleton(pki);
         services.AddHostedService<CertificateRotation>();
+        services.AddSingleton<CertificateEndpoint>();
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<ObjectStore>();
@@ -151,6 +152,7 @@ public static partial class DroverServer
         app.Map(NodeCredentialApi.SelfPath, nodeCredentials.HandleSelfAsync);
         app.Map(NodeCredentialApi.AdminPath, nodeCredentials.HandleAdminAsync);
         app.Map(NodeCredentialApi.AdminPath + "/{name}", nodeCredentials.HandleAdminAsync);
+        app.Map(CertificateStatusList.Path, app.Services.GetRequiredService<CertificateEndpoint>().HandleAsync);
         var secretsEncryption = app.Services.GetRequiredService<SecretsEncryptionEndpoint>();
         app.Map(SecretsEncryptionEndpoint.Path, secretsEncryption.HandleAsync);
         app.Map(SecretsEncryptionEndpoint.RotatePath, secretsEncryption.HandleAsync);

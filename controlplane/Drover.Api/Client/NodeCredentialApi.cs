@@ -33,7 +33,7 @@ public static class NodeCredentialApi
         var bytes = await client.GetRawAsync(AdminPath, ct).ConfigureAwait(false);
         try
         {
-            return JsonSerializer.Deserialize(bytes, NodeCredentialJsonContext.Default.NodeCredentialList) ?? new NodeCredentialList();
+            return JsonSerializer.Deserialize(bytes, ServerEndpointsJsonContext.Default.NodeCredentialList) ?? new NodeCredentialList();
         }
         catch (JsonException e)
         {
@@ -59,7 +59,7 @@ public static class NodeCredentialApi
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, NodeCredentialJsonContext.Default.NodeCredentialStatus)
+            return JsonSerializer.Deserialize(bytes, ServerEndpointsJsonContext.Default.NodeCredentialStatus)
                 ?? throw new JsonException("empty answer");
         }
         catch (JsonException e)

@@ -38,7 +38,7 @@ public sealed class NodeCredentialEndpoint
             // Revoked between authentication and here.
             if (status is null)
                 throw new ApiException(ApiErrors.Unauthorized());
-            await ResponseWriter.WriteJsonAsync(context, status, NodeCredentialJsonContext.Default.NodeCredentialStatus).ConfigureAwait(false);
+            await ResponseWriter.WriteJsonAsync(context, status, ServerEndpointsJsonContext.Default.NodeCredentialStatus).ConfigureAwait(false);
         }
         catch (ApiException e)
         {
@@ -61,7 +61,7 @@ public sealed class NodeCredentialEndpoint
                 if (!HttpMethods.IsGet(method))
                     throw new ApiException(ApiErrors.MethodNotAllowed(method, NodeCredentialApi.AdminPath));
                 var items = await _credentials.ListAsync(context.RequestAborted).ConfigureAwait(false);
-                await ResponseWriter.WriteJsonAsync(context, new NodeCredentialList { Items = items }, NodeCredentialJsonContext.Default.NodeCredentialList).ConfigureAwait(false);
+                await ResponseWriter.WriteJsonAsync(context, new NodeCredentialList { Items = items }, ServerEndpointsJsonContext.Default.NodeCredentialList).ConfigureAwait(false);
                 return;
             }
             NodeNameCheck.ThrowIfInvalid(name, "node name");
@@ -80,7 +80,7 @@ public sealed class NodeCredentialEndpoint
             {
                 throw new ApiException(ApiErrors.MethodNotAllowed(method, $"{NodeCredentialApi.AdminPath}/{name}"));
             }
-            await ResponseWriter.WriteJsonAsync(context, status, NodeCredentialJsonContext.Default.NodeCredentialStatus).ConfigureAwait(false);
+            await ResponseWriter.WriteJsonAsync(context, status, ServerEndpointsJsonContext.Default.NodeCredentialStatus).ConfigureAwait(false);
         }
         catch (ApiException e)
         {
