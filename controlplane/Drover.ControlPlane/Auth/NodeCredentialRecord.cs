@@ -38,7 +38,12 @@ internal sealed record NodeCredentialRecord
 
     public enum Match { None, Current, Pending, Previous }
 
-    public static Slot NewSlot(byte[] hash, DateTimeOffset now, TimeSpan lifetime) => new(hash, now, now + lifetime);
+    /// <summary>A credential issued at <paramref name="now"/> (to the millisecond, as stored).</summary>
+    public static Slot NewSlot(byte[] hash, DateTimeOffset now, TimeSpan lifetime)
+    {
+        var issued = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
+        return new(hash, issued, issued + lifetime);
+    }
 
     public static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
