@@ -67,7 +67,7 @@ internal sealed partial class ServingCertificateRotation
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
             {
                 Log.RenewFailed(_logger, e.Message);
-                await DelayAsync(MaxBackoff, ct).ConfigureAwait(false);
+                await Task.Delay(MaxBackoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }
@@ -84,7 +84,7 @@ internal sealed partial class ServingCertificateRotation
         {
             if (_time.GetUtcNow() > new DateTimeOffset(old.NotAfter.ToUniversalTime(), TimeSpan.Zero))
                 break;
-            await DelayAsync(backoff, ct).ConfigureAwait(false);
+            await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
         _server.UseCertificate(next);
@@ -107,17 +107,6 @@ internal sealed partial class ServingCertificateRotation
         {
             Log.PublishFailed(_logger, e.Message);
             return false;
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
         }
     }
 

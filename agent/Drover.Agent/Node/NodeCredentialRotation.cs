@@ -71,14 +71,14 @@ internal sealed partial class NodeCredentialRotation
             {
                 if (!TryStoredCredential())
                     Log.Refused(_logger, _options.CredentialPath, _options.NodeName);
-                await DelayAsync(backoff, ct).ConfigureAwait(false);
+                await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxWait.Ticks));
             }
             catch (Exception e) when (e is ApiClientException or HttpRequestException or IOException or UnauthorizedAccessException || (e is TaskCanceledException && !ct.IsCancellationRequested))
             {
                 // droverd away or failing: the credential in hand stays valid for a third of its lifetime.
                 Log.RetryLater(_logger, e.Message, backoff);
-                await DelayAsync(backoff, ct).ConfigureAwait(false);
+                await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
@@ -114,17 +114,6 @@ internal sealed partial class NodeCredentialRotation
         {
             Log.Unreadable(_logger, _options.CredentialPath, e.Message);
             return false;
-        }
-    }
-
-    private async Task DelayAsync(TimeSpan delay, CancellationToken ct)
-    {
-        try
-        {
-            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
         }
     }
 

@@ -28,13 +28,14 @@ public sealed class NodeCredentials
     private readonly NodeCredentialOptions _options;
     private readonly ConcurrentDictionary<string, (string Node, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
 
-    public NodeCredentials(ObjectStore objects, TimeProvider time, NodeCredentialOptions? options = null)
+    public NodeCredentials(ObjectStore objects, TimeProvider time, NodeCredentialOptions options)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
         _objects = objects;
         _time = time;
-        _options = options ?? new NodeCredentialOptions();
+        _options = options;
     }
 
     public static string SecretName(string nodeName) => nodeName + ".node-credential";

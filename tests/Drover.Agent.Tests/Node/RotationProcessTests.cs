@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Drover.Agent.Pods;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;
@@ -77,6 +76,60 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
     }
 
     private static bool Ready(Api.Node n) => n.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    /// <summary>Waits until the agent has renewed its Lease after <paramref name="since"/>: it is back, with a credential droverd takes.</summary>
+    private async Task WaitForHeartbeatAsync(DroverClient admin, DateTimeOffset since, AgentProcess agent)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await admin.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", RotationNodeFixture.NodeName) is not Lease { Spec.RenewTime: { } renewed } || renewed <= since)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !agent.HasExited, $"the agent did not heartbeat again\nagent log:\n{agent.Log}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Agent_KilledAtEachStepOfARenewal_ComesBackWithAWorkingCredential()
+    {
+        var credentialPath = Path.Combine(node.AgentDataDirectory, "credentials", "node.config");
+        using var admin = node.Droverd.Client();
+        var log = new StringBuilder();
+        var agent = node.StartAgent(log);
+        try
+        {
+            await WaitForHeartbeatAsync(admin, DateTimeOffset.UtcNow, agent);
+            await agent.KillAsync();
+
+            // Killed after droverd handed out a renewal, before it reached the disk: the stored credential still works.
+            var stored = ClientSettings.Load(credentialPath);
+            using (var asOld = node.Droverd.ClientWithToken(stored.Token))
+                _ = await NodeCredentialApi.RenewSelfAsync(asOld);
+            await agent.DisposeAsync();
+            var restarted = DateTimeOffset.UtcNow;
+            agent = node.StartAgent(log);
+            await WaitForHeartbeatAsync(admin, restarted, agent);
+            await agent.KillAsync();
+
+            // Killed after storing the renewal, before its first use: the agent starts with it and droverd takes it.
+            stored = ClientSettings.Load(credentialPath);
+            using (var asStored = node.Droverd.ClientWithToken(stored.Token))
+            {
+                var renewed = await NodeCredentialApi.RenewSelfAsync(asStored);
+                ClientSettings.Write(credentialPath, stored.Server, renewed.Token!, stored.CaPem, "drover", "system:node:" + RotationNodeFixture.NodeName);
+            }
+            await agent.DisposeAsync();
+            restarted = DateTimeOffset.UtcNow;
+            agent = node.StartAgent(log);
+            await WaitForHeartbeatAsync(admin, restarted, agent);
+
+            Assert.DoesNotContain("refuses this node's credential", agent.Log, StringComparison.Ordinal);
+            Assert.DoesNotContain("cannot start", agent.Log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await agent.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task Agent_CredentialAndCertificatesRenewedSeveralTimes_StaysReadyLogsServedOldCredentialRefused()
