@@ -27,6 +27,11 @@ internal static class SecretsEncryptCommand
         command.SetAction(async (parse, ct) =>
         {
             var config = Path.Combine(parse.GetValue(dataDir)!, "admin.config");
+            if (!File.Exists(config))
+            {
+                await Console.Error.WriteLineAsync($"droverd secrets-encrypt {name}: there is no {config}: --data-dir must be the data directory of a droverd that has started (it writes admin.config)").ConfigureAwait(false);
+                return 1;
+            }
             try
             {
                 // A rotation rewrites every Secret: allow it more than an ordinary request.
