@@ -35,7 +35,7 @@ var root = new RootCommand("droverd: the Drover control plane (API server, store
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
-root.Subcommands.Add(Drover.ControlPlane.Storage.Encryption.SecretsEncryptCommand.Create());
+root.Subcommands.Add(SecretsEncryptCommand.Create());
 root.SetAction(async (parse, ct) =>
 {
     if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))
@@ -121,7 +121,7 @@ root.SetAction(async (parse, ct) =>
     };
     try
     {
-        var (_, clusterBits) = Drover.ControlPlane.Controllers.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
+        var (_, clusterBits) = Drover.ControlPlane.Registry.Allocation.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
         if (options.NodeCidrMaskSize < clusterBits || options.NodeCidrMaskSize > 30)
             throw new ArgumentException($"--node-cidr-mask-size {options.NodeCidrMaskSize.ToString(CultureInfo.InvariantCulture)} must be between the cluster prefix /{clusterBits.ToString(CultureInfo.InvariantCulture)} and /30");
     }

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Drover.Api;
-using Drover.ControlPlane.Storage;
-using Drover.Store;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 
@@ -28,9 +27,8 @@ public sealed partial class ResourceEndpoints
         if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
             throw new ApiException(ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be an integer"));
 
-        var store = _objects.Raw;
-        if (fromRevision != 0 && fromRevision < store.CompactedRevision)
-            throw new ApiException(ApiErrors.Gone(fromRevision, store.CompactedRevision));
+        if (fromRevision != 0 && fromRevision < _registry.CompactedRevision)
+            throw new ApiException(ApiErrors.Gone(fromRevision, _registry.CompactedRevision));
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutSource.CancelAfter(timeout);
@@ -39,14 +37,10 @@ public sealed partial class ResourceEndpoints
         var initial = new List<KubeObject>();
         if (fromRevision == 0)
         {
-            var list = await _objects.ListRawAsync(path.Type, path.Namespace, null, 0, token).ConfigureAwait(false);
+            var list = await _registry.ListAsync(path.Type, path.Namespace, o => labels.Matches(o.Metadata.Labels) && fields.Matches(o), 0, null, share: false, token).ConfigureAwait(false);
             fromRevision = list.Revision;
-            foreach (var kv in list.Items)
-            {
-                var obj = ObjectStore.Decode(path.Type, kv.Value, kv.ModRevision);
-                if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
-                    initial.Add(obj);
-            }
+            foreach (var item in list.Items)
+                initial.Add(item.Object);
         }
 
         context.Response.StatusCode = 200;
@@ -62,7 +56,7 @@ public sealed partial class ResourceEndpoints
                 WriteEvent(writer, "ADDED", path.Type, obj);
             await FlushAsync(writer, output, token).ConfigureAwait(false);
 
-            await using var events = store.WatchAsync(StoreKeys.Prefix(path.Type, path.Namespace), fromRevision, token).GetAsyncEnumerator(token);
+            await using var events = _registry.WatchAsync(path.Type, path.Namespace, fromRevision, token).GetAsyncEnumerator(token);
             var next = events.MoveNextAsync().AsTask();
             while (true)
             {
@@ -80,8 +74,8 @@ public sealed partial class ResourceEndpoints
                 if (!await next.ConfigureAwait(false))
                     break;
                 var ev = events.Current;
-                lastRevision = ev.Kv.ModRevision;
-                Translate(writer, path.Type, ev, labels, fields);
+                lastRevision = ev.Revision;
+                Translate(writer, ev, labels, fields);
                 await FlushAsync(writer, output, token).ConfigureAwait(false);
                 next = events.MoveNextAsync().AsTask();
             }
@@ -90,38 +84,34 @@ public sealed partial class ResourceEndpoints
         {
             // Client gone or timeoutSeconds reached: the stream just ends, as in Kubernetes.
         }
-        catch (StoreCompactedException e)
+        catch (ApiException e) when (e.Status.Code == 410)
         {
-            WriteError(writer, ApiErrors.Gone(fromRevision, e.CompactedRevision));
-            await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (StoreWatchOverflowException)
-        {
-            WriteError(writer, ApiErrors.Gone(lastRevision, lastRevision) with { Message = "the watch fell too far behind; list again and watch from the list's resourceVersion" });
+            // Compacted away, or this watcher fell too far behind the writers: the client lists again.
+            WriteError(writer, e.Status);
             await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
+    private static void Translate(Utf8JsonWriter writer, ObjectEvent ev, Selector labels, FieldSelector fields)
     {
-        var current = _objects.Decoded.Get(type, ev.Kv);
+        var current = ev.Current;
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
         bool Matches(KubeObject o) => !filtered || (labels.Matches(o.Metadata.Labels) && fields.Matches(o));
 
-        if (ev.Type == StoreEventType.Delete)
+        if (ev.Type == ObjectEventType.Deleted)
         {
             if (Matches(current.Object))
                 WriteEvent(writer, "DELETED", current.Json);
             return;
         }
         var nowMatches = Matches(current.Object);
-        if (ev.PrevKv is null)
+        if (ev.Previous is null)
         {
             if (nowMatches)
                 WriteEvent(writer, "ADDED", current.Json);
             return;
         }
-        var wasMatching = !filtered || Matches(_objects.Decoded.Get(type, ev.PrevKv).Object);
+        var wasMatching = !filtered || Matches(ev.Previous.Value.Object);
         if (nowMatches)
             WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current.Json);
         else if (wasMatching)

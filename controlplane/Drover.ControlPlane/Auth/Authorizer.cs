@@ -1,5 +1,4 @@
 using Drover.Api;
-using Drover.ControlPlane.Api;
 
 namespace Drover.ControlPlane.Auth;
 
@@ -17,16 +16,15 @@ public sealed class Authorizer
     private const string LeaseNamespace = "kube-node-lease";
     private const string TlsSecretType = "kubernetes.io/tls";
 
-    public void AuthorizeRequest(Principal principal, string verb, ApiPath path, IQueryCollection query)
+    public void AuthorizeRequest(Principal principal, string verb, ResourceAttributes path)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(query);
         if (principal.Kind == PrincipalKind.Admin)
             return;
         if (principal.Kind == PrincipalKind.Ingress)
         {
-            AuthorizeIngressRequest(principal, verb, path, query);
+            AuthorizeIngressRequest(principal, verb, path);
             return;
         }
         // TokenAuthentication keeps the metrics identity out of the API already; refused here too, should a route ever skip it.
@@ -43,7 +41,7 @@ public sealed class Authorizer
                 && ((read && (path.Name is null || path.Name == self)) || verb == "create" || (write && path.Name == self)),
             "Pod" => verb switch
             {
-                "list" or "watch" => path.Subresource is null && SelectsNode(query["fieldSelector"].ToString(), self),
+                "list" or "watch" => path.Subresource is null && SelectsNode(path.FieldSelector, self),
                 "get" or "delete" => path.Subresource is null,              // checked again on the object
                 "update" or "patch" => path.Subresource == "status",        // checked again on the object
                 // Neither pods nor pods/binding: placing work is the scheduler's, and a node that could bind
@@ -62,7 +60,7 @@ public sealed class Authorizer
     }
 
     /// <summary>Checks a decoded (create) or stored (get, update, delete) object against the caller.</summary>
-    public void AuthorizeObject(Principal principal, string verb, ApiPath path, KubeObject obj)
+    public void AuthorizeObject(Principal principal, string verb, ResourceAttributes path, KubeObject obj)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(path);
@@ -90,7 +88,7 @@ public sealed class Authorizer
             throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, obj is Pod ? $"; the pod is not bound to node {self}" : $"; a node may only {verb} its own {path.Type.Singular}");
     }
 
-    private void AuthorizeIngressRequest(Principal principal, string verb, ApiPath path, IQueryCollection query)
+    private static void AuthorizeIngressRequest(Principal principal, string verb, ResourceAttributes path)
     {
         var read = verb is "get" or "list" or "watch";
         var allowed = path.Type.Kind switch
@@ -99,7 +97,7 @@ public sealed class Authorizer
             "IngressClass" or "Service" or "Endpoints" => read && path.Subresource is null,
             "Secret" => path.Subresource is null && verb switch
             {
-                "list" or "watch" => SelectsField(query["fieldSelector"].ToString(), "type", TlsSecretType),
+                "list" or "watch" => SelectsField(path.FieldSelector, "type", TlsSecretType),
                 "get" => true,                                             // checked again on the object
                 _ => false,
             },
@@ -127,7 +125,7 @@ public sealed class Authorizer
         return false;
     }
 
-    private static ApiException Forbidden(Principal principal, string verb, ApiPath path, string why)
+    private static ApiException Forbidden(Principal principal, string verb, ResourceAttributes path, string why)
     {
         var type = path.Type;
         var resource = path.Subresource is null ? type.Plural : $"{type.Plural}/{path.Subresource}";

@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Api;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Auth;
 
@@ -23,12 +22,12 @@ public sealed class NodeCredentials
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const int MaxAttempts = 5;
 
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly NodeCredentialOptions _options;
     private readonly ConcurrentDictionary<string, (string Node, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
 
-    public NodeCredentials(ObjectStore objects, TimeProvider time, NodeCredentialOptions options)
+    public NodeCredentials(ObjectService objects, TimeProvider time, NodeCredentialOptions options)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
@@ -109,13 +108,13 @@ public sealed class NodeCredentials
             }
             try
             {
-                await _objects.DeleteAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ObjectStore.ParseResourceVersion(existing), ct).ConfigureAwait(false);
+                await _objects.DeleteAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), gracePeriodSeconds: null, ct).ConfigureAwait(false);
                 Forget(nodeName);
                 return true;
             }
-            catch (ApiException e) when (e.Status.Code is 409 or 404 && attempt < MaxAttempts)
+            catch (ApiException e) when (e.Status.Code == 404 && attempt < MaxAttempts)
             {
-                // Renewed or promoted meanwhile: read again.
+                // Gone meanwhile: read again (and report it as not found).
             }
         }
     }
@@ -127,19 +126,21 @@ public sealed class NodeCredentials
         string? after = null;
         do
         {
-            var page = await _objects.ListRawAsync(ResourceTypes.Secrets, "kube-system", after, 500, ct).ConfigureAwait(false);
-            foreach (var kv in page.Items)
+            var page = await _objects.ListAsync(ResourceTypes.Secrets, "kube-system", IsCredential, 500, after, share: true, ct).ConfigureAwait(false);
+            foreach (var stored in page.Items)
             {
-                if (_objects.Decoded.Decode(ResourceTypes.Secrets, kv) is Secret { Type: SecretType } secret
+                if (stored.Object is Secret secret
                     && secret.Metadata.Labels?.GetValueOrDefault(NodeLabel) is { } node
                     && NodeCredentialRecord.FromData(secret.Data) is { } record)
                     items.Add(record.Describe(node));
             }
-            after = page.ContinueAfterKey;
+            after = page.Continue;
         }
         while (after is not null);
         return items.OrderBy(i => i.NodeName, StringComparer.Ordinal).ToList();
     }
+
+    private static bool IsCredential(KubeObject obj) => obj is Secret { Type: SecretType };
 
     private async Task<(string Node, NodeCredentialRecord Record, NodeCredentialRecord.Match Match)?> FindAsync(string token, CancellationToken ct)
     {
@@ -166,7 +167,7 @@ public sealed class NodeCredentials
             var promoted = record.Promote(now, _options.Overlap);
             try
             {
-                await _objects.UpdateAsync(ResourceTypes.Secrets, stored with { Data = promoted.ToData() }, ObjectStore.ParseResourceVersion(stored), ct).ConfigureAwait(false);
+                await _objects.UpdateAsync(ResourceTypes.Secrets, stored with { Data = promoted.ToData() }, stored, statusOnly: false, ct).ConfigureAwait(false);
                 Forget(nodeName);
                 return (nodeName, promoted, NodeCredentialRecord.Match.Current);
             }
@@ -191,13 +192,12 @@ public sealed class NodeCredentials
                 ApiVersion = "v1",
                 Kind = "Secret",
                 Type = SecretType,
+                // The registry fills in uid, creationTimestamp and generation, and keeps them on update.
                 Metadata = new ObjectMeta
                 {
                     Name = SecretName(nodeName),
                     Namespace = "kube-system",
-                    Uid = existing?.Metadata.Uid ?? Guid.NewGuid().ToString(),
-                    CreationTimestamp = existing?.Metadata.CreationTimestamp ?? _time.GetUtcNowSeconds(),
-                    Generation = 1,
+                    ResourceVersion = existing?.Metadata.ResourceVersion,
                     Labels = new() { [NodeLabel] = nodeName },
                 },
                 Data = record.ToData(),
@@ -207,7 +207,7 @@ public sealed class NodeCredentials
                 if (existing is null)
                     await _objects.CreateAsync(ResourceTypes.Secrets, stored, ct).ConfigureAwait(false);
                 else
-                    await _objects.UpdateAsync(ResourceTypes.Secrets, stored, ObjectStore.ParseResourceVersion(existing), ct).ConfigureAwait(false);
+                    await _objects.UpdateAsync(ResourceTypes.Secrets, stored, existing, statusOnly: false, ct).ConfigureAwait(false);
                 return record;
             }
             catch (ApiException e) when (e.Status.Code is 409 or 404 && attempt < MaxAttempts)

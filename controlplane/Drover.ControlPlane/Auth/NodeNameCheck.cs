@@ -1,5 +1,4 @@
 using Drover.Api;
-using Drover.ControlPlane.Api;
 
 namespace Drover.ControlPlane.Auth;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Drover.Api;
-using Drover.ControlPlane.Controllers;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Events;
 using Prometheus;
 
 namespace Drover.ControlPlane.Certificates;
@@ -24,24 +23,23 @@ public sealed partial class CertificateRotation : BackgroundService
     private readonly ClusterPki _pki;
     private readonly ServerOptions _options;
     private readonly EventRecorder _events;
-    private readonly ObjectStore _objects;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private DateTimeOffset? _lastWarned;
 
-    public CertificateRotation(ClusterPki pki, ServerOptions options, EventWriter events, ObjectStore objects, TimeProvider time, CollectorRegistry registry, ILogger<CertificateRotation> logger)
+    private static readonly Namespace KubeSystem = new() { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = "kube-system" } };
+
+    public CertificateRotation(ClusterPki pki, ServerOptions options, EventWriter events, TimeProvider time, CollectorRegistry registry, ILogger<CertificateRotation> logger)
     {
         ArgumentNullException.ThrowIfNull(pki);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(logger);
         _pki = pki;
         _options = options;
         _events = events.ForComponent("droverd-pki");
-        _objects = objects;
         _time = time;
         _logger = logger;
         var ttl = Metrics.WithCustomRegistry(registry).CreateGauge("drover_certificate_ttl_seconds",
@@ -62,7 +60,7 @@ public sealed partial class CertificateRotation : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             RenewDue();
-            await WarnOfCaExpiryAsync(stoppingToken).ConfigureAwait(false);
+            WarnOfCaExpiry();
             var delay = _pki.NextRenewal - _time.GetUtcNow();
             delay = delay < MinDelay ? MinDelay : delay > CheckInterval ? CheckInterval : delay;
             try
@@ -90,11 +88,11 @@ public sealed partial class CertificateRotation : BackgroundService
         {
             // The current certificates keep serving; the next turn tries again. Said loudly: they will expire otherwise.
             LogRenewalFailed(_logger, _pki.Directory, e.Message);
-            _ = RecordAsync(RenewalFailedReason, $"droverd cannot renew its certificates in {_pki.Directory}: {e.Message}", CancellationToken.None);
+            Record(RenewalFailedReason, $"droverd cannot renew its certificates in {_pki.Directory}: {e.Message}");
         }
     }
 
-    private async Task WarnOfCaExpiryAsync(CancellationToken ct)
+    private void WarnOfCaExpiry()
     {
         var now = _time.GetUtcNow();
         var left = _pki.CaNotAfter - now;
@@ -106,23 +104,12 @@ public sealed partial class CertificateRotation : BackgroundService
             ? $"the cluster CA ({_pki.Directory}/ca.crt) expired at {_pki.CaNotAfter:yyyy-MM-ddTHH:mm:ssZ}: nodes and clients can no longer trust droverd; replace it (README, \"When the cluster CA nears its end\")"
             : $"the cluster CA ({_pki.Directory}/ca.crt) expires at {_pki.CaNotAfter:yyyy-MM-ddTHH:mm:ssZ}, in {days} days; joined nodes pin it, so it is not renewed by itself: plan its replacement (README, \"When the cluster CA nears its end\")";
         LogCaExpiring(_logger, message);
-        await RecordAsync(ExpiryReason, message, ct).ConfigureAwait(false);
+        Record(ExpiryReason, message);
     }
 
     /// <summary>A Warning Event about the kube-system Namespace (droverd has no object of its own), shown by `drover get events`.</summary>
-    private async Task RecordAsync(string reason, string message, CancellationToken ct)
-    {
-        try
-        {
-            var involved = await _objects.GetAsync(ResourceTypes.Namespaces, null, "kube-system", ct).ConfigureAwait(false)
-                ?? new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = "kube-system" } };
-            _events.Warning(ResourceTypes.Namespaces, involved, reason, message);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogEventFailed(_logger, reason, e.Message);
-        }
-    }
+    private void Record(string reason, string message) =>
+        _events.Warning(ResourceTypes.Namespaces, KubeSystem, reason, message);
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "certificates: serving and apiserver-node-client certificates live {Lifetime}, next renewal at {NextRenewal:o}; the cluster CA ends at {CaNotAfter:o}")]
     private static partial void LogSchedule(ILogger logger, string lifetime, DateTimeOffset nextRenewal, DateTimeOffset caNotAfter);
@@ -135,7 +122,4 @@ public sealed partial class CertificateRotation : BackgroundService
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "{Message}")]
     private static partial void LogCaExpiring(ILogger logger, string message);
-
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "cannot record the {Reason} event: {Error}")]
-    private static partial void LogEventFailed(ILogger logger, string reason, string error);
 }

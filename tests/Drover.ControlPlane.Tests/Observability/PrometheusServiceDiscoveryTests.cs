@@ -6,6 +6,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Testing;
+using Drover.ControlPlane.Api;
 
 namespace Drover.ControlPlane.Observability.Tests;
 
