@@ -9,7 +9,7 @@ namespace Drover.Agent.Node.Tests;
 
 /// <summary>
 /// Certificates and credentials renewed while everything runs, with lifetimes of seconds: a real droverd (its
-/// certificates live 15 s, node credentials 12 s with a 4 s overlap), a private containerd (INDEX 45, bridge drover45,
+/// certificates live 15 s, node credentials 20 s with a 4 s overlap), a private containerd (INDEX 45, bridge drover45,
 /// podCIDR 10.88.45.0/24) and the real drover-agent process (its serving certificate lives 12 s).
 /// </summary>
 public sealed class RotationNodeFixture : IAsyncLifetime
@@ -34,20 +34,25 @@ public sealed class RotationNodeFixture : IAsyncLifetime
         }
         _droverd = await DroverdProcess.StartAsync(null,
             "--cluster-cidr", $"10.88.{NodeIndex}.0/24", "--node-cidr-mask-size", "24",
-            "--cluster-signing-duration", "15s", "--node-credential-lifetime", "12s", "--node-credential-overlap", "4s", "--ca-expiry-warning", "876000h");
+            "--cluster-signing-duration", "15s", "--node-credential-lifetime", "20s", "--node-credential-overlap", "4s", "--ca-expiry-warning", "876000h");
     }
 
-    public AgentProcess StartAgent(StringBuilder log)
+    /// <summary>The agent as node <see cref="NodeName"/> of <paramref name="droverd"/> (default: the fixture's), its data in <paramref name="dataDirectory"/>.</summary>
+    public AgentProcess StartAgent(StringBuilder log, string dataDirectory, DroverdProcess? droverd = null)
     {
-        var token = File.ReadAllText(Path.Combine(Droverd.DataDirectory, "credentials", "join-token")).Trim();
+        droverd ??= Droverd;
+        var token = File.ReadAllText(Path.Combine(droverd.DataDirectory, "credentials", "join-token")).Trim();
         return AgentProcess.Start(
         [
-            "--server", $"https://127.0.0.1:{Droverd.Port}", "--token", token, "--node-name", NodeName, "--node-ip", "127.0.0.1",
-            "--data-dir", AgentDataDirectory, "--containerd-socket", Path.Combine(ContainerdDirectory, "containerd.sock"),
+            "--server", $"https://127.0.0.1:{droverd.Port}", "--token", token, "--node-name", NodeName, "--node-ip", "127.0.0.1",
+            "--data-dir", dataDirectory, "--containerd-socket", Path.Combine(ContainerdDirectory, "containerd.sock"),
             "--cni-conf-dir", Path.Combine(ContainerdDirectory, "cni", "conf"), "--cni-bridge", $"drover{NodeIndex}", "--cni-ip-masq", "false",
             "--metrics-addr", "off", "--serving-addr", "127.0.0.1:0", "--lease-interval", "1s", "--serving-cert-lifetime", "12s",
         ], log);
     }
+
+    /// <summary>A fresh data directory for one test's agent (removed with the fixture).</summary>
+    public string NewAgentDataDirectory() => Directory.CreateDirectory(Path.Combine(AgentDataDirectory, Guid.NewGuid().ToString("N")[..8])).FullName;
 
     public async Task DisposeAsync()
     {
@@ -91,10 +96,14 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
     [Fact]
     public async Task Agent_KilledAtEachStepOfARenewal_ComesBackWithAWorkingCredential()
     {
-        var credentialPath = Path.Combine(node.AgentDataDirectory, "credentials", "node.config");
-        using var admin = node.Droverd.Client();
+        // Crash states, not timing: a droverd of its own whose credentials outlive the agent's slow restarts on a busy host.
+        await using var droverd = await DroverdProcess.StartAsync(null,
+            "--cluster-cidr", $"10.88.{RotationNodeFixture.NodeIndex}.0/24", "--node-cidr-mask-size", "24", "--node-credential-lifetime", "1h");
+        var dataDirectory = node.NewAgentDataDirectory();
+        var credentialPath = Path.Combine(dataDirectory, "credentials", "node.config");
+        using var admin = droverd.Client();
         var log = new StringBuilder();
-        var agent = node.StartAgent(log);
+        var agent = node.StartAgent(log, dataDirectory, droverd);
         try
         {
             await WaitForHeartbeatAsync(admin, DateTimeOffset.UtcNow, agent);
@@ -102,24 +111,24 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
 
             // Killed after droverd handed out a renewal, before it reached the disk: the stored credential still works.
             var stored = ClientSettings.Load(credentialPath);
-            using (var asOld = node.Droverd.ClientWithToken(stored.Token))
+            using (var asOld = droverd.ClientWithToken(stored.Token))
                 _ = await NodeCredentialApi.RenewSelfAsync(asOld);
             await agent.DisposeAsync();
             var restarted = DateTimeOffset.UtcNow;
-            agent = node.StartAgent(log);
+            agent = node.StartAgent(log, dataDirectory, droverd);
             await WaitForHeartbeatAsync(admin, restarted, agent);
             await agent.KillAsync();
 
             // Killed after storing the renewal, before its first use: the agent starts with it and droverd takes it.
             stored = ClientSettings.Load(credentialPath);
-            using (var asStored = node.Droverd.ClientWithToken(stored.Token))
+            using (var asStored = droverd.ClientWithToken(stored.Token))
             {
                 var renewed = await NodeCredentialApi.RenewSelfAsync(asStored);
                 ClientSettings.Write(credentialPath, stored.Server, renewed.Token!, stored.CaPem, "drover", "system:node:" + RotationNodeFixture.NodeName);
             }
             await agent.DisposeAsync();
             restarted = DateTimeOffset.UtcNow;
-            agent = node.StartAgent(log);
+            agent = node.StartAgent(log, dataDirectory, droverd);
             await WaitForHeartbeatAsync(admin, restarted, agent);
 
             Assert.DoesNotContain("refuses this node's credential", agent.Log, StringComparison.Ordinal);
@@ -136,8 +145,9 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
     {
         var log = new StringBuilder();
         using var admin = node.Droverd.Client();
-        await using var agent = node.StartAgent(log);
-        var credentialPath = Path.Combine(node.AgentDataDirectory, "credentials", "node.config");
+        var dataDirectory = node.NewAgentDataDirectory();
+        await using var agent = node.StartAgent(log, dataDirectory);
+        var credentialPath = Path.Combine(dataDirectory, "credentials", "node.config");
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (await admin.TryGetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName) is not Api.Node { } registered || !Ready(registered))
         {
@@ -197,7 +207,7 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
                 await current.ListAsync(ResourceTypes.Namespaces, null);
             // What the Node finally pins is what the agent has on disk and serves.
             var published = ((Api.Node)await admin.GetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName)).Metadata.Annotations![NodeServing.CertificateHashAnnotation];
-            using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(node.AgentDataDirectory, "credentials", "serving.crt")));
+            using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDirectory, "credentials", "serving.crt")));
             Assert.Contains(NodeServing.CertificateHash(served), published.Split(','));
         }
         finally
