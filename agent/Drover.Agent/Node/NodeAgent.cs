@@ -34,6 +34,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private LogServer? _logs;
     private X509Certificate2? _servingCertificate;
     private NodeRegistration? _pendingRegistration;
+    private ServingCertificateRotation? _servingRotation;
+    private NodeCredentialRotation? _credentialRotation;
 
     /// <param name="runtimeUnit">The container runtime's unit for the node's conditions; null when it is not watched.</param>
     /// <param name="apiRecovered">Called when droverd accepts a heartbeat again after failures (the pod side then lists at once instead of waiting out its back-off).</param>
@@ -93,6 +95,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             MetricsAddress = _metrics?.LocalEndpoint.ToString(),
         };
         var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
+        if (_logs is not null && _servingCertificate is not null)
+            _servingRotation = new ServingCertificateRotation(_logs, registration, _options, _servingCertificate, _time, _loggers.CreateLogger<ServingCertificateRotation>());
+        _credentialRotation = new NodeCredentialRotation(_api, _options, _time, _loggers.CreateLogger<NodeCredentialRotation>());
 
         var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);
         if (CniConfig.Write(_options.CniConfDirectory, conflist))
@@ -124,7 +129,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             return null;
         }
 
-        _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _time);
+        _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _options.ServingCertificateLifetime, _time);
         var locator = new ContainerLogLocator(_cri);
         var streamer = new ContainerLogStreamer(locator, _time, _loggers.CreateLogger<ContainerLogStreamer>());
         var server = new LogServer(address, _servingCertificate, new ClientCertificatePolicy(ca), locator, streamer, _loggers.CreateLogger<LogServer>());
@@ -142,10 +147,14 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         return (NodeServing.CertificateHash(_servingCertificate), server.LocalEndpoint.Port);
     }
 
-    /// <summary>Runs the heartbeat and the status reporter (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
+    /// <summary>Runs the heartbeat, the status reporter, the renewals of the credential and the serving certificate (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken ct)
     {
         var loops = new List<Task> { Heartbeat.RunAsync(ct), StatusReporter.RunAsync(ct) };
+        if (_credentialRotation is { } credentials)
+            loops.Add(credentials.RunAsync(ct));
+        if (_servingRotation is { } serving)
+            loops.Add(serving.RunAsync(ct));
         if (_pendingRegistration is { } pending)
             loops.Add(RegisterInBackgroundAsync(pending, ct));
         return Task.WhenAll(loops);

@@ -20,6 +20,7 @@ internal sealed partial class NodeRegistration
     private readonly DroverClient _api;
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
+    private string? _servingCertificateHash;
 
     public NodeRegistration(DroverClient api, AgentOptions options, ILogger<NodeRegistration> logger)
     {
@@ -34,8 +35,9 @@ internal sealed partial class NodeRegistration
     /// <summary>
     /// SHA-256 of the agent's serving certificate, published as <see cref="NodeServing.CertificateHashAnnotation"/>
     /// for droverd to pin; null (serving off) removes the annotation so no stale pin outlives the endpoint.
+    /// While the certificate is renewed it is "new,old" (droverd accepts either), then "new"; set before each <see cref="RegisterAsync"/>.
     /// </summary>
-    public string? ServingCertificateHash { get; init; }
+    public string? ServingCertificateHash { get => Volatile.Read(ref _servingCertificateHash); set => Volatile.Write(ref _servingCertificateHash, value); }
 
     /// <summary>
     /// Where /metrics listens (host:port as bound), published as <see cref="NodeServing.MetricsAddressAnnotation"/> so

@@ -15,11 +15,13 @@ namespace Drover.Api.Client;
 public sealed class DroverClient : IDisposable
 {
     private readonly HttpClient _http;
+    private volatile AuthenticationHeaderValue _authorization;
+    private volatile ClientSettings _settings;
 
     public DroverClient(ClientSettings settings, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Settings = settings;
+        _settings = settings;
         var trusted = settings.CaCertificates();
         var handler = new SocketsHttpHandler
         {
@@ -33,12 +35,23 @@ public sealed class DroverClient : IDisposable
         };
         // A list of 10,000 pods is ~40 MB; the bound keeps a runaway answer from taking the client's memory.
         _http = new HttpClient(handler) { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = InputLimits.MaxResponseBytes };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        _authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
     }
 
-    public ClientSettings Settings { get; }
+    public ClientSettings Settings { get => _settings; private set => _settings = value; }
     public TimeSpan RequestTimeout { get; }
+
+    /// <summary>
+    /// Sends <paramref name="token"/> from the next request on (a renewed node credential): requests already sent and
+    /// watches already open keep the one they started with, which the server honours during its overlap window.
+    /// </summary>
+    public void UseToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        _authorization = new AuthenticationHeaderValue("Bearer", token);
+        Settings = Settings with { Token = token };
+    }
 
     public static string CollectionPath(ResourceType type, string? ns)
     {
@@ -253,6 +266,7 @@ public sealed class DroverClient : IDisposable
         // connections, and a slow answer made every overlapping request pay a new handshake (docs/BENCHMARKS.md).
         request.Version = HttpVersion.Version20;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        request.Headers.Authorization = _authorization;
         try
         {
             return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
