@@ -39,6 +39,9 @@ public sealed class DroverdProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The current process's id (it changes when droverd is started again).</summary>
+    public int Id => _process.Id;
+
     private string CurrentOutput { get { lock (_output) return _output.ToString(_outputStart, _output.Length - _outputStart); } }
 
     public static Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs) =>

@@ -28,6 +28,7 @@ public sealed class IngressProcess : IAsyncDisposable
     public int MetricsPort { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
+    public int Id => _process.Id;
 
     public static Task<IngressProcess> StartAsync(string configPath, params string[] extraArgs) =>
         StartAsync(DroverBinaries.Built, configPath, extraArgs);
