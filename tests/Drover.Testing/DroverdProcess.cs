@@ -68,8 +68,10 @@ public sealed class DroverdProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
             throw new InvalidOperationException("droverd is still running");
-        _process.Dispose();
+        // Replaced before the old one is disposed: a reader of HasExited or Id meanwhile sees one or the other.
+        var exited = _process;
         Launch();
+        exited.Dispose();
         await WaitReadyAsync().ConfigureAwait(false);
     }
 
