@@ -35,7 +35,8 @@ internal sealed class WatchBurst(TestCluster cluster, IngressProcess ingress, st
 
         var following = Enumerable.Range(0, logFollows).Select(i => Watchers.DrainAsync(api, DroverClient.PodLogPath(Namespace, pods[i % pods.Count], follow: true), stop.Token)).ToList();
 
-        var (ok, failed) = (0L, 0L);
+        var ok = 0L;
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         using var http = IngressHttp.Client(ingress.HttpPort);
         var traffic = Enumerable.Range(0, connections).Select(client => Task.Run(async () =>
         {
@@ -48,7 +49,7 @@ internal sealed class WatchBurst(TestCluster cluster, IngressProcess ingress, st
                     if (response.IsSuccessStatusCode)
                         Interlocked.Increment(ref ok);
                     else
-                        Interlocked.Increment(ref failed);
+                        failures.AddOrUpdate(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -56,7 +57,7 @@ internal sealed class WatchBurst(TestCluster cluster, IngressProcess ingress, st
                 catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
                 {
                     // Refused, reset or timed out (the client's 20 s): a failed request, and the loop goes on.
-                    Interlocked.Increment(ref failed);
+                    failures.AddOrUpdate(e is OperationCanceledException ? "timeout" : e.GetType().Name, 1, (_, n) => n + 1);
                 }
             }
         })).ToList();
@@ -88,7 +89,7 @@ internal sealed class WatchBurst(TestCluster cluster, IngressProcess ingress, st
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (name, ct) =>
             await api.DeleteAsync(ResourceTypes.ConfigMaps, Namespace, name, ct: ct).ConfigureAwait(false)).ConfigureAwait(false);
         return string.Create(CultureInfo.InvariantCulture,
-            $"watch bytes read {watched.Sum() / 1048576.0:0} MiB ({watched.Count(b => b > 0)} of {watches} watches answered); {updatesFailed} of {names.Count} updates failed; ingress requests {ok} ok, {failed} failed");
+            $"watch bytes read {watched.Sum() / 1048576.0:0} MiB ({watched.Count(b => b > 0)} of {watches} watches answered); {updatesFailed} of {names.Count} updates failed; ingress requests {ok} ok, {failures.Values.Sum()} failed ({string.Join(", ", failures.Select(f => $"{f.Key} ×{f.Value}"))})");
     }
 
     private static byte[] ConfigMap(string name, int generation) => Encoding.UTF8.GetBytes(

@@ -4,9 +4,20 @@ public sealed class MemoryReclaimerTests
 {
     private const long MiB = 1024 * 1024;
 
+    /// <summary>A clock the test moves by hand.</summary>
+    private sealed class Clock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
     /// <summary>Readings the test sets by hand; a reclaim brings RSS down to <see cref="AfterReclaim"/>.</summary>
     private sealed class Readings
     {
+        public Clock Clock { get; } = new();
         public long Rss { get; set; } = 40 * MiB;
         public long Allocated { get; set; }
         public long AfterReclaim { get; set; } = 42 * MiB;
@@ -20,7 +31,15 @@ public sealed class MemoryReclaimerTests
             Rss = AfterReclaim;
         }
 
-        public MemoryReclaimer Reclaimer() => new(TimeProvider.System, Read, Reclaim);
+        public MemoryReclaimer Reclaimer() => new(Clock, Read, Reclaim);
+
+        /// <summary>One interval later, with <paramref name="allocated"/> bytes allocated meanwhile.</summary>
+        public bool Tick(MemoryReclaimer reclaimer, long allocated = 1 * MiB)
+        {
+            Clock.Advance(reclaimer.Interval);
+            Allocated += allocated;
+            return reclaimer.Check();
+        }
     }
 
     [Fact]
@@ -31,17 +50,33 @@ public sealed class MemoryReclaimerTests
         Assert.False(reclaimer.Check());
 
         // The burst: lots allocated, RSS up; nothing is done while it lasts.
-        process.Allocated += 2_000 * MiB;
         process.Rss = 2_100 * MiB;
-        Assert.False(reclaimer.Check());
+        Assert.False(process.Tick(reclaimer, allocated: 2_000 * MiB));
 
         // Quiet again: one reclaim, and none after it while RSS stays where the reclaim left it.
-        process.Allocated += 1 * MiB;
-        Assert.True(reclaimer.Check());
-        process.Allocated += 1 * MiB;
-        Assert.False(reclaimer.Check());
+        Assert.True(process.Tick(reclaimer));
+        for (var i = 0; i < 20; i++)
+            Assert.False(process.Tick(reclaimer));
         Assert.Equal(1, process.Reclaims);
         Assert.Equal(42 * MiB, process.Rss);
+    }
+
+    [Fact]
+    public void Check_FirstReclaimLeavesMore_ASecondOneAfterTheGapTakesTheRest()
+    {
+        var process = new Readings { AfterReclaim = 100 * MiB };
+        var reclaimer = process.Reclaimer();
+        reclaimer.Check();
+        process.Rss = 2_100 * MiB;
+
+        Assert.True(process.Tick(reclaimer));
+        // A cache let go of its entries after the first reclaim: the second, 30 s later, gives that back too.
+        process.AfterReclaim = 41 * MiB;
+        Assert.False(process.Tick(reclaimer));
+        Assert.False(process.Tick(reclaimer));
+        Assert.True(process.Tick(reclaimer));
+        Assert.Equal(41 * MiB, process.Rss);
+        Assert.False(process.Tick(reclaimer));
     }
 
     [Fact]
@@ -51,26 +86,38 @@ public sealed class MemoryReclaimerTests
         var reclaimer = process.Reclaimer();
         for (var i = 0; i < 100; i++)
         {
-            process.Allocated += 2 * MiB;
             process.Rss = (40 + (i % 3)) * MiB;
-            Assert.False(reclaimer.Check());
+            Assert.False(process.Tick(reclaimer, allocated: 2 * MiB));
         }
         Assert.Equal(0, process.Reclaims);
     }
 
     [Fact]
-    public void Check_LiveDataGrew_ReclaimsOnceThenTakesTheNewLevel()
+    public void Check_LiveDataGrew_StopsOnceACollectionGivesNothingBack()
     {
         var process = new Readings { AfterReclaim = 160 * MiB };
         var reclaimer = process.Reclaimer();
         reclaimer.Check();
         process.Rss = 200 * MiB;
 
-        Assert.True(reclaimer.Check());
-        // 160 MB is what the data needs: no collection every interval from now on.
-        for (var i = 0; i < 10; i++)
-            Assert.False(reclaimer.Check());
-        Assert.Equal(1, process.Reclaims);
+        Assert.True(process.Tick(reclaimer));
+        // 160 MB is what the data needs: one more try finds nothing to give back, and that is the level from then on.
+        Assert.True(process.Tick(reclaimer) || process.Tick(reclaimer) || process.Tick(reclaimer));
+        for (var i = 0; i < 20; i++)
+            Assert.False(process.Tick(reclaimer));
+        Assert.Equal(2, process.Reclaims);
+    }
+
+    [Fact]
+    public void Check_Busy_NeverCollects()
+    {
+        var process = new Readings { Rss = 500 * MiB };
+        var reclaimer = process.Reclaimer();
+        reclaimer.Check();
+        process.Rss = 900 * MiB;
+        for (var i = 0; i < 20; i++)
+            Assert.False(process.Tick(reclaimer, allocated: 200 * MiB));
+        Assert.Equal(0, process.Reclaims);
     }
 
     [Fact]
@@ -81,6 +128,6 @@ public sealed class MemoryReclaimerTests
         reclaimer.Check();
         process.Rss += 7 * MiB;
 
-        Assert.False(reclaimer.Check());
+        Assert.False(process.Tick(reclaimer));
     }
 }
