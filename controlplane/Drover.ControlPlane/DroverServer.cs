@@ -16,6 +16,14 @@ using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Prometheus;
+using Drover.ControlPlane.Controllers.ServiceEndpoints;
+using Drover.ControlPlane.Controllers.GarbageCollection;
+using Drover.ControlPlane.Controllers.NodeLifecycle;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Registry.Allocation;
+using Drover.ControlPlane.Registry.Strategies;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane;
 
@@ -74,6 +82,8 @@ public static partial class DroverServer
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<ObjectStore>();
+        services.AddSingleton<PodCidrAllocator>();
+        services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
@@ -94,8 +104,10 @@ public static partial class DroverServer
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton<NodeGraph>();
+        services.AddSingleton<NodeAuthorizer>();
+        services.AddSingleton<NodeRestriction>();
         services.AddSingleton<Authorizer>();
-        services.AddSingleton<PodCidrAllocator>();
         services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
         services.AddSingleton<PodLogEndpoint>();
         services.AddSingleton<PodBinder>();
@@ -112,7 +124,7 @@ public static partial class DroverServer
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
-        await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectStore>(), time, ct).ConfigureAwait(false);
+        await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();

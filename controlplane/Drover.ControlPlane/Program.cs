@@ -104,7 +104,7 @@ root.SetAction(async (parse, ct) =>
     };
     try
     {
-        var (_, clusterBits) = Drover.ControlPlane.Controllers.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
+        var (_, clusterBits) = Drover.ControlPlane.Registry.Allocation.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
         if (options.NodeCidrMaskSize < clusterBits || options.NodeCidrMaskSize > 30)
             throw new ArgumentException($"--node-cidr-mask-size {options.NodeCidrMaskSize.ToString(CultureInfo.InvariantCulture)} must be between the cluster prefix /{clusterBits.ToString(CultureInfo.InvariantCulture)} and /30");
     }

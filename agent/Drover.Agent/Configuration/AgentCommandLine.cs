@@ -247,6 +247,9 @@ internal static partial class AgentCommandLine
                 throw Bad("labels", item, "has an invalid key: " + keyError);
             if (LabelValidation.ValidateValue(label) is { } valueError)
                 throw Bad("labels", item, "has an invalid value: " + valueError);
+            // droverd refuses such a label from a node (NodeRestriction); an operator sets it with admin credentials.
+            if (!NodeLabelPolicy.IsSelfSettable(key))
+                throw Bad("labels", item, $"is not a label a node may set on itself: {NodeLabelPolicy.Rule}");
             labels[key] = label;
         }
         return labels;

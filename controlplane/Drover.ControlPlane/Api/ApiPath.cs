@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
 
@@ -9,6 +10,13 @@ namespace Drover.ControlPlane.Api;
 public sealed record ApiPath(ResourceType Type, string? Namespace, string? Name, string? Subresource)
 {
     public bool IsCollection => Name is null;
+
+    /// <summary>What the authorizer needs of this request: the path, and the field selector of a list or watch.</summary>
+    public ResourceAttributes Attributes(IQueryCollection query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return new ResourceAttributes(Type, Namespace, Name, Subresource, query["fieldSelector"].ToString());
+    }
 
     /// <summary>Null when the path names no resource this server knows.</summary>
     public static ApiPath? Parse(string path)

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Drover.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Observability;
-using Drover.ControlPlane.Scheduling;
-using Drover.Store;
 
 namespace Drover.ControlPlane.Api;
 
@@ -46,21 +44,18 @@ public sealed partial class ApiRouter
             if (path is null)
                 throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? ""));
             verb = VerbOf(context.Request, path);
-            _authorizer.AuthorizeRequest(TokenAuthentication.PrincipalOf(context), verb, path, context.Request.Query);
+            await _authorizer.AuthorizeRequestAsync(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
             await DispatchAsync(context, path, verb).ConfigureAwait(false);
         }
         catch (ApiException e)
         {
+            if (e.Status.Code >= 500)
+                LogServerFailure(_logger, e.InnerException ?? e, context.Request.Method, context.Request.Path.Value, e.Status.Code);
             await TryWriteStatusAsync(context, e.Status).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; nothing to answer.
-        }
-        catch (StoreException e)
-        {
-            LogStoreFailure(_logger, e, context.Request.Method, context.Request.Path.Value);
-            await TryWriteStatusAsync(context, ApiErrors.Unavailable("the store failed: " + e.Message)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -151,6 +146,6 @@ public sealed partial class ApiRouter
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Store failure serving {Method} {Path}")]
-    private static partial void LogStoreFailure(ILogger logger, Exception exception, string method, string? path);
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "Failure serving {Method} {Path}: answered {Code}")]
+    private static partial void LogServerFailure(ILogger logger, Exception exception, string method, string? path, int code);
 }

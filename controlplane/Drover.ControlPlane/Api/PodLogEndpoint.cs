@@ -6,7 +6,7 @@ using System.Security.Authentication;
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Drover.ControlPlane.Api;
@@ -25,12 +25,12 @@ public sealed partial class PodLogEndpoint
 
     private const int MaxErrorBody = 4096;
 
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _objects;
     private readonly AgentLogClient _agents;
     private readonly ILogger _logger;
     private readonly IHostApplicationLifetime _lifetime;
 
-    public PodLogEndpoint(ObjectStore objects, AgentLogClient agents, IHostApplicationLifetime lifetime, ILogger<PodLogEndpoint> logger)
+    public PodLogEndpoint(ObjectService objects, AgentLogClient agents, IHostApplicationLifetime lifetime, ILogger<PodLogEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(agents);

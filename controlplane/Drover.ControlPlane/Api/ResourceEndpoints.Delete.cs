@@ -1,6 +1,7 @@
 using System.Globalization;
 using Drover.Api;
 using Drover.ControlPlane.Auth;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 
@@ -8,14 +9,15 @@ public sealed partial class ResourceEndpoints
 {
     /// <summary>
     /// DELETE. Dependents go through the garbage collector (propagationPolicy Background, the default;
-    /// Foreground is served the same way) or are released (Orphan).
+    /// Foreground is served the same way) or are released first (Orphan: the object keeps the orphan finalizer
+    /// until the collector has done so).
     /// </summary>
     public async Task DeleteAsync(HttpContext context, ApiPath path)
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
         var policy = query["propagationPolicy"].ToString();
-        if (policy is not ("" or "Background" or "Foreground" or "Orphan"))
+        if (!PropagationPolicies.IsKnown(policy))
             throw new ApiException(ApiErrors.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Background\", \"Foreground\", \"Orphan\""));
         long? grace = null;
         if (query.TryGetValue("gracePeriodSeconds", out var graceText))
@@ -26,14 +28,8 @@ public sealed partial class ResourceEndpoints
         }
 
         if (TokenAuthentication.PrincipalOf(context).Kind != PrincipalKind.Admin)
-            Authorize(context, "delete", path, await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false));
-        if (policy == "Orphan")
-        {
-            // Release the dependents first, so the collector never sees them with a vanished owner.
-            var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
-            await _collector.OrphanDependentsAsync(owner.Metadata.Uid!, ct).ConfigureAwait(false);
-        }
-        var (result, _) = await _deleter.DeleteAsync(path.Type, path.Namespace, path.Name!, grace, ct).ConfigureAwait(false);
+            Authorize(context, "delete", path, await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false));
+        var result = await _registry.DeleteAsync(path.Type, path.Namespace, path.Name!, new DeleteOptions(grace, policy.Length == 0 ? null : policy), ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, result).ConfigureAwait(false);
     }
 }

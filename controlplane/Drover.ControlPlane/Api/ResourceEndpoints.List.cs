@@ -1,9 +1,7 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Drover.Api;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 
@@ -20,39 +18,10 @@ public sealed partial class ResourceEndpoints
         var labels = ParseLabelSelector(query["labelSelector"]);
         var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
         var limit = ParseLimit(query["limit"]);
-        var startAfter = DecodeContinue(query["continue"]);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
 
-        var items = new List<KubeObject>();
-        long revision = 0;
-        string? cursor = startAfter;
-        string? continueKey = null;
-        // With a selector a page of keys may hold few matches: read bigger pages until this one is full.
-        var pageSize = limit <= 0 ? 0 : filtered ? Math.Max(limit, 500) : limit;
-        while (true)
-        {
-            var page = await _objects.ListRawAsync(path.Type, path.Namespace, cursor, pageSize, ct).ConfigureAwait(false);
-            if (revision == 0)
-                revision = page.Revision;
-            var full = false;
-            for (var i = 0; i < page.Items.Count && !full; i++)
-            {
-                var kv = page.Items[i];
-                var obj = ObjectStore.Decode(path.Type, kv.Value, kv.ModRevision);
-                if (filtered && !(labels.Matches(obj.Metadata.Labels) && fields.Matches(obj)))
-                    continue;
-                items.Add(obj);
-                if (limit > 0 && items.Count == limit)
-                {
-                    full = true;
-                    var more = i < page.Items.Count - 1 || page.ContinueAfterKey is not null;
-                    continueKey = more ? kv.Key : null;
-                }
-            }
-            if (full || page.ContinueAfterKey is null)
-                break;
-            cursor = page.ContinueAfterKey;
-        }
+        var page = await _registry.ListAsync(path.Type, path.Namespace, filtered ? o => labels.Matches(o.Metadata.Labels) && fields.Matches(o) : null,
+            limit, query["continue"].ToString(), share: false, ct).ConfigureAwait(false);
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
@@ -62,14 +31,14 @@ public sealed partial class ResourceEndpoints
             writer.WriteString("apiVersion"u8, path.Type.ApiVersion);
             writer.WriteString("kind"u8, path.Type.ListKind);
             writer.WriteStartObject("metadata"u8);
-            writer.WriteString("resourceVersion"u8, revision.ToString(CultureInfo.InvariantCulture));
-            if (continueKey is not null)
-                writer.WriteString("continue"u8, EncodeContinue(continueKey));
+            writer.WriteString("resourceVersion"u8, page.Revision.ToString(CultureInfo.InvariantCulture));
+            if (page.Continue is not null)
+                writer.WriteString("continue"u8, page.Continue);
             writer.WriteEndObject();
             writer.WriteStartArray("items"u8);
-            foreach (var item in items)
+            foreach (var item in page.Items)
             {
-                path.Type.Serialize(writer, item);
+                path.Type.Serialize(writer, item.Object);
                 if (writer.BytesPending > 32 * 1024)
                 {
                     writer.Flush();
@@ -103,24 +72,5 @@ public sealed partial class ResourceEndpoints
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
             throw new ApiException(ApiErrors.BadRequest($"limit: Invalid value: \"{text}\": must be a non-negative integer"));
         return limit;
-    }
-
-    private static string EncodeContinue(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
-
-    private static string? DecodeContinue(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-            return null;
-        try
-        {
-            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (!key.StartsWith(StoreKeys.Root, StringComparison.Ordinal))
-                throw new FormatException();
-            return key;
-        }
-        catch (FormatException)
-        {
-            throw new ApiException(ApiErrors.BadRequest($"continue: Invalid value: \"{token}\": not a continue token from this server"));
-        }
     }
 }

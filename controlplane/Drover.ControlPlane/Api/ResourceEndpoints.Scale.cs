@@ -9,7 +9,7 @@ public sealed partial class ResourceEndpoints
     /// <summary>GET …/scale: the autoscaling/v1 Scale view of a Deployment or ReplicaSet.</summary>
     public async Task GetScaleAsync(HttpContext context, ApiPath path)
     {
-        var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
+        var owner = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
         await ResponseWriter.WriteJsonAsync(context, ToScale(owner), ApiJsonContext.Default.Scale).ConfigureAwait(false);
     }
 
@@ -38,7 +38,7 @@ public sealed partial class ResourceEndpoints
 
     private async Task UpdateScaleOnceAsync(HttpContext context, ApiPath path, bool isPatch, byte[] json, CancellationToken ct)
     {
-        var owner = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+        var owner = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         var current = ToScale(owner);
         Scale requested;
         try
@@ -68,7 +68,7 @@ public sealed partial class ResourceEndpoints
         KubeObject updated;
         try
         {
-            updated = await _service.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
+            updated = await _registry.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, ct).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Status.Code == 409 && (requested.Metadata.ResourceVersion is null || requested.Metadata.ResourceVersion == owner.Metadata.ResourceVersion && isPatch))
         {

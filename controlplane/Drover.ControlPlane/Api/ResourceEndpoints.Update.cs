@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
 
@@ -8,7 +9,7 @@ public sealed partial class ResourceEndpoints
 {
     public async Task GetAsync(HttpContext context, ApiPath path)
     {
-        var obj = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
+        var obj = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
         Authorize(context, "get", path, obj);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, obj).ConfigureAwait(false);
     }
@@ -19,9 +20,10 @@ public sealed partial class ResourceEndpoints
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
         var incoming = DecodeBody(json, path);
-        var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+        var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
-        var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+        _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
+        var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
@@ -32,12 +34,13 @@ public sealed partial class ResourceEndpoints
         var patchJson = await RequestBody.ReadJsonAsync(context.Request, isPatch: true, ct).ConfigureAwait(false);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await _objects.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+            var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
             var incoming = ApplyPatch(path, existing, patchJson);
+            _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             try
             {
-                var updated = await _service.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
                 await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
                 return;
             }

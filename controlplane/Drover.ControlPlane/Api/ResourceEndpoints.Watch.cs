@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Drover.Api;
-using Drover.ControlPlane.Storage;
-using Drover.Store;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 
@@ -30,23 +29,22 @@ public sealed partial class ResourceEndpoints
         if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
             throw new ApiException(ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be an integer"));
 
-        var store = _objects.Raw;
-        if (fromRevision != 0 && fromRevision < store.CompactedRevision)
-            throw new ApiException(ApiErrors.Gone(fromRevision, store.CompactedRevision));
+        if (fromRevision != 0 && fromRevision < _registry.CompactedRevision)
+            throw new ApiException(ApiErrors.Gone(fromRevision, _registry.CompactedRevision));
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutSource.CancelAfter(timeout);
         var token = timeoutSource.Token;
 
-        // Kept as the stored bytes and decoded one at a time while streaming: a thousand watches starting at once on
-        // a large collection held every object decoded, each, before the first byte went out (4.9 GB with 1,000
-        // watches of 200 ConfigMaps; docs/BENCHMARKS.md, "Memory that comes back").
-        IReadOnlyList<KeyValue> initial = [];
+        // Listed undecoded (no predicate) and decoded one at a time while streaming, each let go once written: a
+        // thousand watches starting at once on a large collection held every object decoded, each, before the first
+        // byte went out (4.9 GB with 1,000 watches of 200 ConfigMaps; docs/BENCHMARKS.md, "Memory that comes back").
+        StoredObject[] initial = [];
         if (fromRevision == 0)
         {
-            var list = await _objects.ListRawAsync(path.Type, path.Namespace, null, 0, token).ConfigureAwait(false);
+            var list = await _registry.ListAsync(path.Type, path.Namespace, null, 0, null, share: false, token).ConfigureAwait(false);
             fromRevision = list.Revision;
-            initial = list.Items;
+            initial = [.. list.Items];
         }
 
         context.Response.StatusCode = 200;
@@ -58,9 +56,10 @@ public sealed partial class ResourceEndpoints
 
         try
         {
-            for (var i = 0; i < initial.Count; i++)
+            for (var i = 0; i < initial.Length; i++)
             {
-                var obj = ObjectStore.Decode(path.Type, initial[i].Value, initial[i].ModRevision);
+                var obj = initial[i].Object;
+                initial[i] = default;
                 if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
                     WriteEvent(writer, "ADDED", path.Type, obj);
                 // Flushed as it goes, so a client that reads slowly holds back the writing instead of the whole
@@ -71,7 +70,7 @@ public sealed partial class ResourceEndpoints
             initial = [];
             await FlushAsync(writer, output, token).ConfigureAwait(false);
 
-            await using var events = store.WatchAsync(StoreKeys.Prefix(path.Type, path.Namespace), fromRevision, token).GetAsyncEnumerator(token);
+            await using var events = _registry.WatchAsync(path.Type, path.Namespace, fromRevision, token).GetAsyncEnumerator(token);
             var next = events.MoveNextAsync().AsTask();
             while (true)
             {
@@ -89,8 +88,8 @@ public sealed partial class ResourceEndpoints
                 if (!await next.ConfigureAwait(false))
                     break;
                 var ev = events.Current;
-                lastRevision = ev.Kv.ModRevision;
-                Translate(writer, path.Type, ev, labels, fields);
+                lastRevision = ev.Revision;
+                Translate(writer, ev, labels, fields);
                 await FlushAsync(writer, output, token).ConfigureAwait(false);
                 next = events.MoveNextAsync().AsTask();
             }
@@ -99,38 +98,34 @@ public sealed partial class ResourceEndpoints
         {
             // Client gone or timeoutSeconds reached: the stream just ends, as in Kubernetes.
         }
-        catch (StoreCompactedException e)
+        catch (ApiException e) when (e.Status.Code == 410)
         {
-            WriteError(writer, ApiErrors.Gone(fromRevision, e.CompactedRevision));
-            await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (StoreWatchOverflowException)
-        {
-            WriteError(writer, ApiErrors.Gone(lastRevision, lastRevision) with { Message = "the watch fell too far behind; list again and watch from the list's resourceVersion" });
+            // Compacted away, or this watcher fell too far behind the writers: the client lists again.
+            WriteError(writer, e.Status);
             await FlushAsync(writer, output, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private void Translate(Utf8JsonWriter writer, ResourceType type, StoreEvent ev, Selector labels, FieldSelector fields)
+    private static void Translate(Utf8JsonWriter writer, ObjectEvent ev, Selector labels, FieldSelector fields)
     {
-        var current = _objects.Decoded.Get(type, ev.Kv);
+        var current = ev.Current;
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
         bool Matches(KubeObject o) => !filtered || (labels.Matches(o.Metadata.Labels) && fields.Matches(o));
 
-        if (ev.Type == StoreEventType.Delete)
+        if (ev.Type == ObjectEventType.Deleted)
         {
             if (Matches(current.Object))
                 WriteEvent(writer, "DELETED", current.Json);
             return;
         }
         var nowMatches = Matches(current.Object);
-        if (ev.PrevKv is null)
+        if (ev.Previous is null)
         {
             if (nowMatches)
                 WriteEvent(writer, "ADDED", current.Json);
             return;
         }
-        var wasMatching = !filtered || Matches(_objects.Decoded.Get(type, ev.PrevKv).Object);
+        var wasMatching = !filtered || Matches(ev.Previous.Value.Object);
         if (nowMatches)
             WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current.Json);
         else if (wasMatching)

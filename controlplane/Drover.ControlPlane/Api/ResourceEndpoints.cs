@@ -1,7 +1,6 @@
 using Drover.Api;
 using Drover.ControlPlane.Auth;
-using Drover.ControlPlane.Controllers;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Api;
 
@@ -11,31 +10,22 @@ namespace Drover.ControlPlane.Api;
 /// </summary>
 public sealed partial class ResourceEndpoints
 {
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _registry;
     private readonly ServerOptions _options;
-    private readonly GarbageCollector _collector;
-    private readonly ObjectDeleter _deleter;
     private readonly Authorizer _authorizer;
-    private readonly ObjectService _service;
 
-    public ResourceEndpoints(ObjectStore objects, ServerOptions options, GarbageCollector collector, ObjectDeleter deleter, Authorizer authorizer, ObjectService service)
+    public ResourceEndpoints(ObjectService registry, ServerOptions options, Authorizer authorizer)
     {
-        ArgumentNullException.ThrowIfNull(service);
-        _service = service;
-        ArgumentNullException.ThrowIfNull(authorizer);
-        _authorizer = authorizer;
-        ArgumentNullException.ThrowIfNull(deleter);
-        _deleter = deleter;
-        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(collector);
-        _objects = objects;
+        ArgumentNullException.ThrowIfNull(authorizer);
+        _registry = registry;
         _options = options;
-        _collector = collector;
+        _authorizer = authorizer;
     }
 
     private void Authorize(HttpContext context, string verb, ApiPath path, KubeObject obj) =>
-        _authorizer.AuthorizeObject(TokenAuthentication.PrincipalOf(context), verb, path, obj);
+        _authorizer.AuthorizeObject(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query), obj);
 
     /// <summary>Decodes a body strictly and checks it is the kind the URL names.</summary>
     private static KubeObject DecodeBody(byte[] json, ApiPath path)

@@ -2,8 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Drover.Api;
-using Drover.ControlPlane.Api;
-using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Registry;
 
 namespace Drover.ControlPlane.Auth;
 
@@ -19,11 +18,11 @@ public sealed class NodeCredentials
     private const string HashKey = "sha256";
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private readonly ObjectStore _objects;
+    private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (string Node, DateTimeOffset Until)> _verified = new(StringComparer.Ordinal);
 
-    public NodeCredentials(ObjectStore objects, TimeProvider time)
+    public NodeCredentials(ObjectService objects, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
@@ -47,9 +46,6 @@ public sealed class NodeCredentials
             {
                 Name = SecretName(nodeName),
                 Namespace = "kube-system",
-                Uid = Guid.NewGuid().ToString(),
-                CreationTimestamp = _time.GetUtcNowSeconds(),
-                Generation = 1,
                 Labels = new() { ["drover.io/node"] = nodeName },
             },
             Data = new() { [HashKey] = SHA256.HashData(Encoding.UTF8.GetBytes(secret)) },
@@ -58,7 +54,7 @@ public sealed class NodeCredentials
         if (existing is null)
             await _objects.CreateAsync(ResourceTypes.Secrets, stored, ct).ConfigureAwait(false);
         else
-            await _objects.UpdateAsync(ResourceTypes.Secrets, stored with { Metadata = stored.Metadata with { Uid = existing.Metadata.Uid, CreationTimestamp = existing.Metadata.CreationTimestamp } }, ObjectStore.ParseResourceVersion(existing), ct).ConfigureAwait(false);
+            await _objects.UpdateAsync(ResourceTypes.Secrets, stored, existing, statusOnly: false, ct).ConfigureAwait(false);
         foreach (var key in _verified.Where(e => e.Value.Node == nodeName).Select(e => e.Key).ToList())
             _verified.TryRemove(key, out _);
         return token;

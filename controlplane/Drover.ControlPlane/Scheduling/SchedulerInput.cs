@@ -1,5 +1,6 @@
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.Scheduling;
+using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Scheduling;
 

@@ -4,8 +4,10 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Framework;
-using Drover.ControlPlane.Storage;
 using Drover.Scheduling;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane.Scheduling;
 
@@ -212,7 +214,7 @@ internal sealed partial class SchedulerService : BackgroundService
             return;
         }
 
-        if (_bound.TryGetValue(snapshotKey, out var boundAt) && ObjectStore.ParseResourceVersion(pod) < boundAt)
+        if (_bound.TryGetValue(snapshotKey, out var boundAt) && ResourceVersions.Of(pod) < boundAt)
             return;
         if (!IsPending(pod))
         {
@@ -279,7 +281,7 @@ internal sealed partial class SchedulerService : BackgroundService
         try
         {
             var bound = await _binder.BindAsync(pod.Metadata.Namespace!, pod.Metadata.Name!, nodeName, pod.Metadata.Uid, pod, _stopping).ConfigureAwait(false);
-            revision = ObjectStore.ParseResourceVersion(bound);
+            revision = ResourceVersions.Of(bound);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

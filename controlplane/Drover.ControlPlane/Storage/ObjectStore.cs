@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Drover.Api;
-using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Observability;
 using Drover.Store;
 
@@ -10,7 +9,8 @@ namespace Drover.ControlPlane.Storage;
 /// <summary>
 /// Typed objects over the key-value store. The resourceVersion is never stored: it is the key's
 /// mod revision, set on every read (as Kubernetes does over etcd), so a write needs no second pass.
-/// Store failures become API errors here, once.
+/// Store failures become API errors here, once (as Kubernetes' storage layer turns etcd's errors into API
+/// status errors): a missing key is 404, a lost compare-and-swap 409, anything else 503.
 /// </summary>
 public sealed class ObjectStore
 {
@@ -33,8 +33,15 @@ public sealed class ObjectStore
     public async Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct)
     {
         using var _ = _metrics.TimeStore("get");
-        var kv = await _store.GetAsync(StoreKeys.Object(type, ns, name), ct).ConfigureAwait(false);
-        return kv is null ? null : Decoded.Decode(type, kv);
+        try
+        {
+            var kv = await _store.GetAsync(StoreKeys.Object(type, ns, name), ct).ConfigureAwait(false);
+            return kv is null ? null : Decoded.Decode(type, kv);
+        }
+        catch (StoreException e)
+        {
+            throw Unavailable(e);
+        }
     }
 
     public async Task<KubeObject> GetRequiredAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
@@ -43,8 +50,75 @@ public sealed class ObjectStore
     public async Task<StoreListResult> ListRawAsync(ResourceType type, string? ns, string? startAfterKey, int limit, CancellationToken ct)
     {
         using var _ = _metrics.TimeStore("list");
-        return await _store.ListAsync(StoreKeys.Prefix(type, ns), startAfterKey, limit, ct).ConfigureAwait(false);
+        try
+        {
+            return await _store.ListAsync(StoreKeys.Prefix(type, ns), startAfterKey, limit, ct).ConfigureAwait(false);
+        }
+        catch (StoreException e)
+        {
+            throw Unavailable(e);
+        }
     }
+
+    /// <summary>
+    /// One page of <paramref name="type"/>'s values in key order after <paramref name="startAfterKey"/>, at most
+    /// <paramref name="limit"/> (0: all); <paramref name="share"/>: decode through the cache every reader shares.
+    /// </summary>
+    public async Task<(IReadOnlyList<StoredValue> Items, long Revision, string? ContinueAfterKey)> ListValuesAsync(
+        ResourceType type, string? ns, string? startAfterKey, int limit, bool share, CancellationToken ct)
+    {
+        var page = await ListRawAsync(type, ns, startAfterKey, limit, ct).ConfigureAwait(false);
+        var cache = share ? Decoded : null;
+        var items = new StoredValue[page.Items.Count];
+        for (var i = 0; i < items.Length; i++)
+            items[i] = new StoredValue(type, page.Items[i], cache);
+        return (items, page.Revision, page.ContinueAfterKey);
+    }
+
+    /// <summary>
+    /// Every change to <paramref name="type"/>'s objects (null: every type) in <paramref name="ns"/> (null: all) after
+    /// <paramref name="fromRevision"/>, then live ones until cancelled, decoded through the shared cache. A compacted
+    /// revision or a watcher that fell too far behind ends the stream with 410 Gone; another store failure with 503.
+    /// </summary>
+    public async IAsyncEnumerable<StorageEvent> WatchAsync(ResourceType? type, string? ns, long fromRevision, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        if (fromRevision != 0 && fromRevision < _store.CompactedRevision)
+            throw new ApiException(ApiErrors.Gone(fromRevision, _store.CompactedRevision));
+        var prefix = type is null ? StoreKeys.Root : StoreKeys.Prefix(type, ns);
+        var lastRevision = fromRevision;
+        await using var events = _store.WatchAsync(prefix, fromRevision, ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            try
+            {
+                if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    yield break;
+            }
+            catch (StoreCompactedException e)
+            {
+                throw new ApiException(ApiErrors.Gone(fromRevision, e.CompactedRevision));
+            }
+            catch (StoreWatchOverflowException)
+            {
+                throw new ApiException(ApiErrors.Gone(lastRevision, lastRevision) with { Message = "the watch fell too far behind; list again and watch from the list's resourceVersion" });
+            }
+            catch (StoreException e)
+            {
+                throw Unavailable(e);
+            }
+            var ev = events.Current;
+            lastRevision = ev.Kv.ModRevision;
+            if ((type ?? StoreKeys.TypeOf(ev.Kv.Key)) is not { } eventType)
+                continue;
+            var current = new StoredValue(eventType, ev.Kv, Decoded);
+            var previous = ev.PrevKv is null ? null : new StoredValue(eventType, ev.PrevKv, Decoded);
+            var kind = ev.Type == StoreEventType.Delete ? StorageEventKind.Deleted : previous is null ? StorageEventKind.Added : StorageEventKind.Modified;
+            yield return new StorageEvent(kind, current, previous);
+        }
+    }
+
+    /// <summary>History at or below this revision is compacted away.</summary>
+    public long CompactedRevision => _store.CompactedRevision;
 
     public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct)
     {
@@ -58,6 +132,10 @@ public sealed class ObjectStore
         catch (StoreKeyExistsException)
         {
             throw new ApiException(ApiErrors.AlreadyExists(type, name));
+        }
+        catch (StoreException e)
+        {
+            throw Unavailable(e);
         }
     }
 
@@ -83,6 +161,10 @@ public sealed class ObjectStore
         {
             throw new ApiException(ApiErrors.NotFound(type, name));
         }
+        catch (StoreException e)
+        {
+            throw Unavailable(e);
+        }
     }
 
     public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, long expectedRevision, CancellationToken ct)
@@ -101,6 +183,17 @@ public sealed class ObjectStore
         {
             throw new ApiException(ApiErrors.NotFound(type, name));
         }
+        catch (StoreException e)
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    /// <summary>A store failure that is not the caller's doing: 503, so clients retry (the message says what failed).</summary>
+    public static ApiException Unavailable(StoreException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new ApiException(ApiErrors.Unavailable("the store failed: " + e.Message), e);
     }
 
     public static KubeObject Decode(ResourceType type, ReadOnlyMemory<byte> value, long modRevision) =>
@@ -129,8 +222,7 @@ public sealed class ObjectStore
     public static byte[] Encode(ResourceType type, KubeObject obj) =>
         type.SerializeToUtf8Bytes(obj with { Metadata = obj.Metadata with { ResourceVersion = null } });
 
-    public static long ParseResourceVersion(KubeObject obj) =>
-        long.TryParse(obj.Metadata.ResourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var rv) ? rv : 0;
+    public static long ParseResourceVersion(KubeObject obj) => ResourceVersions.Of(obj);
 
     private static KubeObject WithVersion(KubeObject obj, long revision) =>
         obj with { Metadata = obj.Metadata with { ResourceVersion = revision.ToString(CultureInfo.InvariantCulture) } };

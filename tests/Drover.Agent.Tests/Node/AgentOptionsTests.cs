@@ -94,6 +94,8 @@ public sealed class AgentOptionsTests
     [InlineData("--reserved-memory", "256MB", "--reserved-memory: \"256MB\"")]
     [InlineData("--taints", "gpu=yes:Sometimes", "--taints: \"gpu=yes:Sometimes\" has an effect other than")]
     [InlineData("--labels", "novalue", "--labels: \"novalue\" is not key=value")]
+    [InlineData("--labels", "node-role.kubernetes.io/control-plane=", "--labels: \"node-role.kubernetes.io/control-plane=\" is not a label a node may set on itself")]
+    [InlineData("--labels", "node-restriction.kubernetes.io/pci=true", "--labels: \"node-restriction.kubernetes.io/pci=true\" is not a label a node may set on itself")]
     [InlineData("--metrics-addr", "localhost", "--metrics-addr: \"localhost\"")]
     [InlineData("--metrics-addr", "127.0.0.1:0", "--metrics-addr: \"127.0.0.1:0\"")]
     [InlineData("--serving-addr", "10250", "--serving-addr: \"10250\" is not an address:port")]

@@ -53,10 +53,33 @@ public sealed class GarbageCollectionTests(DroverdFixture fixture) : IClassFixtu
         await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "kept", [OwnedBy(owner)]));
 
         await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, "owner", propagationPolicy: "Orphan");
+        // The owner goes once the collector has released its dependents and removed its orphan finalizer.
+        Assert.True(await EventuallyGoneAsync(ResourceTypes.ConfigMaps, ns, "owner"));
         await Task.Delay(1000);
 
         var kept = await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "kept");
         Assert.Null(kept.Metadata.OwnerReferences);
+    }
+
+    [Fact]
+    public async Task Delete_OrphanPolicyWithAnotherFinalizer_MarkedWithOrphanFinalizerUntilTheOtherIsRemoved()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var owner = await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "owner") with
+        {
+            Metadata = new ObjectMeta { Name = "owner", Namespace = ns, Finalizers = ["example.com/hold"] },
+        });
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "kept", [OwnedBy(owner)]));
+
+        await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, "owner", propagationPolicy: "Orphan");
+
+        // The collector releases the dependent and takes its own finalizer off; the other one keeps the owner marked.
+        var marked = await Eventually.GetAsync(() => _client.GetAsync(ResourceTypes.ConfigMaps, ns, "owner"),
+            o => o.Metadata.Finalizers is ["example.com/hold"], "the orphan finalizer to be removed");
+        Assert.NotNull(marked.Metadata.DeletionTimestamp);
+        Assert.Null((await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "kept")).Metadata.OwnerReferences);
+        await _client.UpdateAsync(ResourceTypes.ConfigMaps, marked with { Metadata = marked.Metadata with { Finalizers = null } });
+        Assert.True(await EventuallyGoneAsync(ResourceTypes.ConfigMaps, ns, "owner"));
     }
 
     [Fact]

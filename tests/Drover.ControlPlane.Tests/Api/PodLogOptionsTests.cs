@@ -1,6 +1,7 @@
 using Drover.ControlPlane.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Drover.Api;
 
 namespace Drover.ControlPlane.Api.Tests;
 

@@ -1,5 +1,6 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers;
+using Drover.ControlPlane.Controllers.ServiceEndpoints;
 
 namespace Drover.ControlPlane.Tests.Controllers;
 

@@ -5,6 +5,9 @@ using Drover.ControlPlane.Storage;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
 using Microsoft.Extensions.Logging.Abstractions;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Registry.Allocation;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane.Controllers.Tests;
 
@@ -15,16 +18,15 @@ public sealed class EventWriterTests : IAsyncLifetime
     private readonly ManualTimeProvider _time = new(Workloads.T0);
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(30));
     private SqliteStore _store = null!;
-    private ObjectStore _objects = null!;
+    private ObjectService _registry = null!;
     private EventWriter _writer = null!;
 
     public async Task InitializeAsync()
     {
         _store = await SqliteStore.OpenAsync(Path.Combine(_directory, "state.db"), null, _timeout.Token);
-        _objects = new ObjectStore(_store, new ApiMetrics(Prometheus.Metrics.NewCustomRegistry()));
-        await Bootstrap.EnsureAsync(_objects, _time, _timeout.Token);
-        var service = new ObjectService(_objects, _time, new ObjectDeleter(_objects, _time), new PodCidrAllocator(_objects, new ServerOptions { DataDirectory = _directory }));
-        _writer = new EventWriter(service, _time, NullLogger<EventWriter>.Instance);
+        _registry = InProcessRegistry.Create(_store, _time, new ServerOptions { DataDirectory = _directory });
+        await Bootstrap.EnsureAsync(_registry, _timeout.Token);
+        _writer = new EventWriter(_registry, _time, NullLogger<EventWriter>.Instance);
         await _writer.StartAsync(_timeout.Token);
     }
 
@@ -97,8 +99,8 @@ public sealed class EventWriterTests : IAsyncLifetime
     {
         while (true)
         {
-            var list = await _objects.ListRawAsync(ResourceTypes.Events, "default", null, 0, _timeout.Token);
-            var events = list.Items.Select(kv => (Event)ObjectStore.Decode(ResourceTypes.Events, kv.Value, kv.ModRevision)).ToList();
+            var list = await _registry.ListAsync(ResourceTypes.Events, "default", null, 0, null, share: false, _timeout.Token);
+            var events = list.Items.Select(item => (Event)item.Object).ToList();
             if (done(events))
                 return events;
             await Task.Delay(10, _timeout.Token);

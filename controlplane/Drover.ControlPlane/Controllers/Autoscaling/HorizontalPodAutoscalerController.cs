@@ -2,6 +2,9 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.ResourceMetrics;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane.Controllers.Autoscaling;
 

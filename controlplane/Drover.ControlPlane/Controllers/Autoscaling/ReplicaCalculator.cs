@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.ControlPlane.ResourceMetrics;
 
 namespace Drover.ControlPlane.Controllers.Autoscaling;
 

@@ -1,5 +1,6 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Controllers.Deployments;
 

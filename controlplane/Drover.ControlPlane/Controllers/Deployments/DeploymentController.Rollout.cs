@@ -245,7 +245,7 @@ public sealed partial class DeploymentController
                 continue;
             try
             {
-                await _objects.DeleteAsync(ResourceTypes.ReplicaSets, rs.Metadata.Namespace, rs.Metadata.Name!, null, ct).ConfigureAwait(false);
+                await _objects.DeleteAsync(ResourceTypes.ReplicaSets, rs.Metadata.Namespace, rs.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
                 rollout.Remove(rs);
                 LogHistoryCleaned(_logger, rollout.Key, rs.Metadata.Name!, Revisions.Of(rs));
             }

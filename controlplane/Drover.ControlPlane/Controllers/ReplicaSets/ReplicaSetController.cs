@@ -2,6 +2,9 @@ using System.Runtime.ExceptionServices;
 using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
 
 namespace Drover.ControlPlane.Controllers.ReplicaSets;
 
@@ -262,7 +265,7 @@ public sealed partial class ReplicaSetController : BackgroundService
     {
         try
         {
-            await _objects.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, null, ct).ConfigureAwait(false);
+            await _objects.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
             _events.Normal(ResourceTypes.ReplicaSets, rs, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
             return null;
         }

@@ -79,7 +79,9 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
             foreach (var e in events)
                 output.WriteLine($"{e.LastTimestamp:HH:mm:ss} {e.Message}");
             Assert.Contains(events, e => e.Message!.StartsWith("New size: 5; reason: cpu resource utilization (percentage of request) above target", StringComparison.Ordinal));
-            var limited = await HpaAsync(ns);
+            // The HPA writes its status after the scale it decided: wait for the status of the scale-down too.
+            var limited = await Eventually.GetAsync(() => HpaAsync(ns), h => h.Status?.Conditions?.Any(c => c.Type == "ScalingLimited" && c.Status == "True") == true,
+                "the HPA status to show the scale-down limited by minReplicas");
             Assert.Contains(limited.Status!.Conditions!, c => c is { Type: "ScalingLimited", Status: "True", Reason: "TooFewReplicas" });
         }
         finally
@@ -170,7 +172,10 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
             var replicas = await Eventually.GetAsync(
                 async () => ((ReplicaSet)await _admin.GetAsync(ResourceTypes.ReplicaSets, ns, "my-rs")).Spec.Replicas,
                 r => r == 4, "the HPA to scale the ReplicaSet to 4");
-            var hpa = (HorizontalPodAutoscaler)await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa");
+            // The status (with the metric it read) is written after the scale itself.
+            var hpa = await Eventually.GetAsync(
+                async () => (HorizontalPodAutoscaler)await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa"),
+                h => h.Status?.CurrentMetrics is { Count: > 0 } && h.Status.DesiredReplicas == 4, "the HPA status to show the metric");
 
             Assert.Equal(4, replicas);
             Assert.Equal("200m", hpa.Status!.CurrentMetrics![0].Resource!.Current.AverageValue!.Value.ToString());

@@ -1,5 +1,6 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Autoscaling;
+using Drover.ControlPlane.ResourceMetrics;
 
 namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
 

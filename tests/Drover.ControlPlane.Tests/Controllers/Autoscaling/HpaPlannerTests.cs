@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using static Drover.ControlPlane.Controllers.Tests.Autoscaling.HpaFixtures;
+using Drover.ControlPlane.ResourceMetrics;
 
 namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
 

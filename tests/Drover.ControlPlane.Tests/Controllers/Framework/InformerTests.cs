@@ -5,6 +5,8 @@ using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Microsoft.Extensions.Logging.Abstractions;
+using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Controllers.Framework.Tests;
 
@@ -144,7 +146,7 @@ public sealed class InformerTests : IAsyncLifetime
         Assert.False(_running!.IsFaulted);
     }
 
-    private Informer NewInformer() => new(ResourceTypes.ConfigMaps, _objects, NullLogger.Instance);
+    private Informer NewInformer() => new(ResourceTypes.ConfigMaps, InProcessRegistry.Create(_store, TimeProvider.System), NullLogger.Instance);
 
     private void Start(Informer informer) => _running = informer.RunAsync(_stop.Token);
 

@@ -1,8 +1,0 @@
-namespace Drover.ControlPlane.Controllers.Autoscaling;
-
-/// <summary>
-/// One pod's usage of one resource, summed over its containers, in milli-units (millicores for cpu, milli-bytes for
-/// memory — the unit Kubernetes' replica calculator uses for both), measured over <see cref="Window"/> ending at
-/// <see cref="Timestamp"/>.
-/// </summary>
-public readonly record struct PodUsage(long MilliValue, DateTimeOffset Timestamp, TimeSpan Window);

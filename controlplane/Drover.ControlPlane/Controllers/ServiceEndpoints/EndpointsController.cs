@@ -1,0 +1,211 @@
+using Drover.Api;
+using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Scheduling;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Events;
+
+namespace Drover.ControlPlane.Controllers.ServiceEndpoints;
+
+/// <summary>
+/// Keeps each selector Service's Endpoints (same name) equal to what <see cref="EndpointsBuilder"/> makes of
+/// the pods it selects. Level-triggered on service keys: a pod change queues only the services in its namespace
+/// whose selector matches it (before or after), and a sync reads candidate pods through a label index instead
+/// of scanning every pod. Services without a selector are left alone (their Endpoints are the user's). The
+/// Endpoints carry the Service as controlling owner, so the garbage collector deletes them with it.
+/// </summary>
+internal sealed partial class EndpointsController : BackgroundService
+{
+    /// <summary>Kubernetes puts this label on the Endpoints of headless services.</summary>
+    public const string HeadlessLabel = "service.kubernetes.io/headless";
+
+    private const string PodsByLabel = "endpoints/pods-by-namespace-label";
+    private const string ServicesByNamespace = "endpoints/services-by-namespace";
+    private const int Workers = 2;
+
+    private readonly Informer _services;
+    private readonly Informer _pods;
+    private readonly Informer _endpoints;
+    private readonly ObjectService _objects;
+    private readonly ILogger _logger;
+    private readonly EventRecorder _events;
+    private readonly WorkQueue<string> _queue;
+
+    public EndpointsController(SharedInformers informers, ObjectService objects, EventWriter events, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(informers);
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _objects = objects;
+        _logger = loggers.CreateLogger<EndpointsController>();
+        _events = events.ForComponent("endpoint-controller");
+        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(30));
+        _services = informers.For(ResourceTypes.Services);
+        _pods = informers.For(ResourceTypes.Pods);
+        _endpoints = informers.For(ResourceTypes.Endpoints);
+        _services.AddIndex(ServicesByNamespace, service => [service.Metadata.Namespace ?? ""]);
+        _pods.AddIndex(PodsByLabel, LabelKeys);
+        _services.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        // Someone else changing or deleting an Endpoints object gets it rewritten (a no-op for our own writes).
+        _endpoints.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        _pods.AddHandler(OnPod);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(_services.Synced, _pods.Synced, _endpoints.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
+        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _queue.Dispose();
+        base.Dispose();
+    }
+
+    private static IEnumerable<string> LabelKeys(KubeObject pod)
+    {
+        var labels = pod.Metadata.Labels;
+        if (labels is not { Count: > 0 })
+            return [];
+        var ns = pod.Metadata.Namespace;
+        var keys = new string[labels.Count];
+        var i = 0;
+        foreach (var (key, value) in labels)
+            keys[i++] = LabelKey(ns, key, value);
+        return keys;
+    }
+
+    // A namespace has no '/' and a label key no '=', so "ns/key=value" is unambiguous.
+    private static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
+
+    private void OnPod(ObjectChange change)
+    {
+        var old = change.Old as Pod;
+        var updated = change.New as Pod;
+        if (old is not null && updated is not null && !MattersToEndpoints(old, updated))
+            return;
+        var latest = change.Latest;
+        foreach (var obj in _services.ByIndex(ServicesByNamespace, latest.Metadata.Namespace ?? ""))
+        {
+            var selector = ((Service)obj).Spec.Selector;
+            if (selector is not { Count: > 0 })
+                continue;
+            if (Selects(selector, old) || Selects(selector, updated))
+                _queue.Add(Informer.KeyOf(obj));
+        }
+    }
+
+    /// <summary>Only what the Endpoints are made of: a probe timestamp or a restart count changes nothing.</summary>
+    private static bool MattersToEndpoints(Pod old, Pod updated) =>
+        old.Status?.PodIP != updated.Status?.PodIP
+        || EndpointsBuilder.IsReady(old) != EndpointsBuilder.IsReady(updated)
+        || (old.Metadata.DeletionTimestamp is null) != (updated.Metadata.DeletionTimestamp is null)
+        || old.Status?.Phase != updated.Status?.Phase
+        || old.Spec.NodeName != updated.Spec.NodeName
+        || old.Spec.Hostname != updated.Spec.Hostname
+        || old.Spec.Subdomain != updated.Spec.Subdomain
+        || !LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels);
+
+    private static bool Selects(Dictionary<string, string> selector, Pod? pod)
+    {
+        if (pod is null)
+            return false;
+        var labels = pod.Metadata.Labels;
+        if (labels is null)
+            return false;
+        foreach (var (key, value) in selector)
+        {
+            if (!labels.TryGetValue(key, out var actual) || actual != value)
+                return false;
+        }
+        return true;
+    }
+
+    private async Task SyncAsync(string key, CancellationToken ct)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var (ns, name) = (key[..slash], key[(slash + 1)..]);
+        // A deleted Service's Endpoints are the garbage collector's (they are owned by it).
+        if (_services.Get(ns, name) is not Service service || service.Metadata.DeletionTimestamp is not null)
+            return;
+        var selector = service.Spec.Selector;
+        if (selector is not { Count: > 0 } || service.Spec.Type == "ExternalName")
+            return;
+
+        var subsets = EndpointsBuilder.Build(service, SelectedPods(ns, selector));
+        var labels = DesiredLabels(service);
+        var owner = new OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? "", Controller = true, BlockOwnerDeletion = true };
+        var existing = _endpoints.Get(ns, name) as Endpoints;
+        if (existing is not null && EndpointsBuilder.SameSubsets(existing.Subsets, subsets) && LabelMaps.Same(existing.Metadata.Labels, labels)
+            && existing.Metadata.OwnerReferences is [{ } only] && only == owner)
+            return;
+
+        var stored = subsets.Count > 0 ? subsets : null;
+        if (existing is null)
+        {
+            await _objects.CreateAsync(ResourceTypes.Endpoints, new Endpoints
+            {
+                ApiVersion = "v1",
+                Kind = "Endpoints",
+                Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels, OwnerReferences = [owner] },
+                Subsets = stored,
+            }, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            // The cached resourceVersion is the precondition: a 409 means the cache was behind, and the retry reads it again.
+            await _objects.UpdateAsync(ResourceTypes.Endpoints, existing with
+            {
+                Metadata = existing.Metadata with { Labels = labels, OwnerReferences = [owner] },
+                Subsets = stored,
+            }, statusOnly: false, ct).ConfigureAwait(false);
+        }
+        LogSynced(_logger, key, subsets.Sum(s => s.Addresses?.Count ?? 0), subsets.Sum(s => s.NotReadyAddresses?.Count ?? 0));
+    }
+
+    private List<Pod> SelectedPods(string ns, Dictionary<string, string> selector)
+    {
+        using var pairs = selector.GetEnumerator();
+        pairs.MoveNext();
+        var (firstKey, firstValue) = pairs.Current;
+        var pods = new List<Pod>();
+        foreach (var obj in _pods.ByIndex(PodsByLabel, LabelKey(ns, firstKey, firstValue)))
+        {
+            if (obj is Pod pod && Selects(selector, pod))
+                pods.Add(pod);
+        }
+        return pods;
+    }
+
+    private static Dictionary<string, string>? DesiredLabels(Service service)
+    {
+        var labels = service.Metadata.Labels is { Count: > 0 } own ? new Dictionary<string, string>(own, StringComparer.Ordinal) : null;
+        if (service.Spec.ClusterIP == "None")
+            (labels ??= new Dictionary<string, string>(StringComparer.Ordinal))[HeadlessLabel] = "";
+        return labels;
+    }
+
+    private void OnSyncFailed(string key, Exception e)
+    {
+        // A conflict only means the cache was a step behind, and a 403/404 that the namespace is going away
+        // (its Service goes with it): the rate-limited retry settles both quietly.
+        if (e is ApiException { Status.Code: 409 or 403 or 404 })
+            return;
+        LogSyncFailed(_logger, e, key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
+        {
+            _events.Warning(ResourceTypes.Services, service, "FailedToUpdateEndpoint", $"Failed to update endpoint {key}: {e.Message}");
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "Endpoints {Key}: {Ready} ready, {NotReady} not ready")]
+    private static partial void LogSynced(ILogger logger, string key, int ready, int notReady);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Syncing endpoints {Key} failed; will retry")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
+}

@@ -1,0 +1,3 @@
+namespace Drover.ControlPlane.Registry;
+
+public enum ObjectEventType { Added, Modified, Deleted }

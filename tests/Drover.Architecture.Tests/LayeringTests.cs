@@ -1,0 +1,55 @@
+namespace Drover.Architecture.Tests;
+
+/// <summary>
+/// Each daemon's dependencies point one way (docs/ARCHITECTURE.md). The graph is read from the built assemblies,
+/// so a new edge fails here whatever way the code reaches the forbidden namespace.
+/// </summary>
+public sealed class LayeringTests
+{
+    private const string Cp = "Drover.ControlPlane";
+
+    /// <summary>
+    /// droverd: HTTP (Api) → Registry → Storage → Drover.Store, as kube-apiserver's handlers → registry → storage.
+    /// Authorization (Auth) is consulted by the HTTP layer and knows nothing of HTTP. Controllers, the scheduler and
+    /// resource metrics work through the registry and the shared informers, never through Api or the store.
+    /// </summary>
+    private static readonly string[] ControlPlaneModules =
+    [
+        $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
+        $"{Cp}.Controllers", $"{Cp}.Scheduling", $"{Cp}.ResourceMetrics", $"{Cp}.Observability", $"{Cp}.Certificates",
+    ];
+
+    private static readonly LayerRules ControlPlane = new LayerRules(Cp, ControlPlaneModules)
+        // The composition root wires everything; the options and version it defines are read by all.
+        .Allow(Cp, ControlPlaneModules)
+        .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates")
+        // The node authorizer's graph reads the shared pod cache, as Kubernetes' is fed by informers.
+        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry", $"{Cp}.Informers")
+        .Allow($"{Cp}.Registry", Cp, $"{Cp}.Storage")
+        .Allow($"{Cp}.Storage", Cp, "Drover.Store", $"{Cp}.Observability")
+        // The shared informers are droverd's watch-fed caches (client-go's informers), fed by the registry.
+        .Allow($"{Cp}.Informers", Cp, $"{Cp}.Registry")
+        // The one event recorder (client-go's record package) every component reports through.
+        .Allow($"{Cp}.Events", Cp, $"{Cp}.Registry")
+        .Allow($"{Cp}.Controllers", Cp, $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Events", $"{Cp}.ResourceMetrics", $"{Cp}.Observability")
+        .Allow($"{Cp}.Scheduling", Cp, $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Events", $"{Cp}.Observability")
+        .Allow($"{Cp}.ResourceMetrics", Cp, $"{Cp}.Informers")
+        .Allow($"{Cp}.Observability", Cp, $"{Cp}.Informers");
+
+    [Fact]
+    public void ControlPlane_DependenciesPointOneWay_NoForbiddenEdge()
+    {
+        var graph = NamespaceGraph.Of(typeof(Drover.ControlPlane.ServerOptions).Assembly.Location);
+        var violations = ControlPlane.Violations(graph);
+        Assert.True(violations.Count == 0, "forbidden dependencies:\n" + string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void ControlPlane_ForbiddenEdgeAdded_Reported()
+    {
+        // The rule table itself must be able to fail: the real graph read with Storage forbidden to use the store.
+        var strict = new LayerRules(Cp, $"{Cp}.Storage", "Drover.Store");
+        var graph = NamespaceGraph.Of(typeof(Drover.ControlPlane.ServerOptions).Assembly.Location);
+        Assert.Contains(strict.Violations(graph), v => v.StartsWith($"{Cp}.Storage -> Drover.Store", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,19 @@
+using Drover.ControlPlane.Observability;
+using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Registry.Allocation;
+using Drover.ControlPlane.Registry.Strategies;
+using Drover.ControlPlane.Storage;
+using Drover.Store;
+
+namespace Drover.ControlPlane.Tests.Fixtures;
+
+/// <summary>droverd's registry composed over a real store, as DroverServer composes it, for in-process controller tests.</summary>
+public static class InProcessRegistry
+{
+    public static ObjectService Create(IStore store, TimeProvider time, ServerOptions? options = null)
+    {
+        var objects = new ObjectStore(store, new ApiMetrics(Prometheus.Metrics.NewCustomRegistry()));
+        var strategies = new ResourceStrategies(new PodCidrAllocator(objects, options ?? new ServerOptions { DataDirectory = Path.GetTempPath() }));
+        return new ObjectService(objects, time, new ObjectDeleter(objects, time, strategies), strategies);
+    }
+}
