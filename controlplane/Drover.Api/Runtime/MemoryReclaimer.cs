@@ -6,12 +6,12 @@ namespace Drover.Api.Runtime;
 /// therefore keeps its peak in RSS for good (droverd sat at 2.5 GB idle after 100 KB objects; docs/BENCHMARKS.md,
 /// "Memory that comes back"). Every <see cref="Interval"/> this looks at the process: once it is quiet (it allocated
 /// less than <see cref="QuietAllocationBytes"/> since the last look) and its RSS is more than <see cref="SlackBytes"/>
-/// above its level, it runs a full compacting collection that returns the free regions to the kernel
-/// (<see cref="GCCollectionMode.Aggressive"/>) and malloc_trim (the host's own trimming of caches goes before, in
-/// its reading). The level is the lowest RSS seen; a reclaim that gives back less than the slack shows that the memory
-/// is in use, and its result becomes the level. Reclaims are at least <see cref="MinimumGap"/> apart, so a second one
-/// catches what the host's caches let go of after the first. A steady process is never collected by this; a busy one
-/// is left to the GC's own pacing.
+/// above the lowest it has been, it runs a full compacting collection that returns the free regions to the kernel
+/// (<see cref="GCCollectionMode.Aggressive"/>) and malloc_trim (the host's own trimming of caches goes before, in its
+/// reading). Memory that pools and caches let go of only later (Kestrel's pool evicts idle blocks every 10 s) is caught
+/// by the next reclaim, <see cref="MinimumGap"/> later. A reclaim that gives back less than the slack shows memory in
+/// use, and the gap to the next one doubles, up to <see cref="MaximumGap"/>; a new burst starts it over. A steady
+/// process is never collected by this; a busy one is left to the GC's own pacing.
 /// </summary>
 public sealed class MemoryReclaimer
 {
@@ -19,8 +19,10 @@ public sealed class MemoryReclaimer
     private readonly Func<MemoryReading> _read;
     private readonly Action _reclaim;
     private MemoryReading? _last;
-    private long _level;
+    private long _floor;
     private DateTimeOffset? _lastReclaim;
+    private long _afterLastReclaim;
+    private TimeSpan _gap;
 
     /// <param name="read">The process's memory now (<see cref="MemoryReading.Current"/> in the daemons, after the host's own trimming).</param>
     /// <param name="reclaim">What a reclaim does (<see cref="CollectAndTrim"/> in the daemons).</param>
@@ -39,11 +41,14 @@ public sealed class MemoryReclaimer
     /// <summary>Below this much allocation in one interval the process counts as quiet (idle daemons allocate a few MB a minute).</summary>
     public long QuietAllocationBytes { get; init; } = 16L * 1024 * 1024;
 
-    /// <summary>RSS this far above the level is worth a collection; a collection that gives back less than this sets the level.</summary>
+    /// <summary>RSS this far above the lowest it has been is worth a collection; a collection that gives back less found memory in use.</summary>
     public long SlackBytes { get; init; } = 8L * 1024 * 1024;
 
     /// <summary>The least time between two reclaims.</summary>
     public TimeSpan MinimumGap { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most time between two reclaims while RSS stays above the slack (memory in use: a collection now and then is cheap).</summary>
+    public TimeSpan MaximumGap { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Called after each reclaim with the readings before and after (for the host's log).</summary>
     public Action<MemoryReading, MemoryReading>? Reclaimed { get; init; }
@@ -56,21 +61,31 @@ public sealed class MemoryReclaimer
         _last = now;
         if (last is null)
         {
-            _level = now.ResidentBytes;
+            _floor = now.ResidentBytes;
             return false;
         }
 
-        _level = Math.Min(_level, now.ResidentBytes);
+        _floor = Math.Min(_floor, now.ResidentBytes);
         var quiet = now.AllocatedBytes - last.Value.AllocatedBytes < QuietAllocationBytes;
-        if (!quiet || now.ResidentBytes <= _level + SlackBytes || _time.GetUtcNow() - _lastReclaim < MinimumGap)
+        if (!quiet || now.ResidentBytes <= _floor + SlackBytes)
             return false;
+        if (_lastReclaim is { } previous)
+        {
+            // Grown again since the last reclaim: a new burst, so the gap starts over.
+            if (now.ResidentBytes > _afterLastReclaim + SlackBytes)
+                _gap = MinimumGap;
+            if (_time.GetUtcNow() - previous < _gap)
+                return false;
+        }
 
         _reclaim();
-        _lastReclaim = _time.GetUtcNow();
         var after = _read();
         _last = after;
-        if (now.ResidentBytes - after.ResidentBytes < SlackBytes)
-            _level = after.ResidentBytes;
+        _lastReclaim = _time.GetUtcNow();
+        _afterLastReclaim = after.ResidentBytes;
+        _gap = now.ResidentBytes - after.ResidentBytes < SlackBytes
+            ? TimeSpan.FromTicks(Math.Min(Math.Max(_gap.Ticks, MinimumGap.Ticks) * 2, MaximumGap.Ticks))
+            : MinimumGap;
         Reclaimed?.Invoke(now, after);
         return true;
     }
