@@ -10,6 +10,7 @@ using Drover.Agent.Pods;
 using Drover.Agent.Systemd;
 using Drover.Agent.Usage;
 using Drover.Api.Client;
+using Drover.Api.Runtime;
 using Microsoft.Extensions.Logging;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
@@ -88,8 +89,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
 
     // Start-up (join, TLS, registration, config, import) leaves several MB of garbage that an idle agent
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
-    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    MallocHeap.Trim();
+    MemoryReclaimer.CollectAndTrim();
 
     var pods = new PodManager(node.Api, cri, new PodManagerOptions
     {
@@ -99,7 +99,13 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
-    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token) };
+    // And again after every burst (many or large pods, log streams), once the agent is quiet: 4 MB is a fifth of its idle RSS.
+    var reclaimer = new MemoryReclaimer(TimeProvider.System, MemoryReading.Current, MemoryReclaimer.CollectAndTrim)
+    {
+        SlackBytes = 4L * 1024 * 1024,
+        Reclaimed = (before, after) => logger.LogInformation("gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB", before.ResidentBytes >> 20, after.ResidentBytes >> 20),
+    };
+    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token), reclaimer.RunAsync(stop.Token) };
     _ = NotifyReadyAsync();
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {

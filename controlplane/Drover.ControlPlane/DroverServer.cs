@@ -108,6 +108,7 @@ public static partial class DroverServer
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
         services.AddHostedService<CompactionService>();
+        services.AddHostedService<MemoryReclaimService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());

@@ -1,13 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace Drover.Agent;
+namespace Drover.Api.Runtime;
 
 /// <summary>The C heap, which OpenSSL, the TLS handshakes and the runtime's own native parts allocate from.</summary>
-internal static class MallocHeap
+public static class MallocHeap
 {
     /// <summary>
     /// Gives the free pages of glibc's malloc arenas back to the kernel. Start-up (join, TLS handshakes, certificate
-    /// parsing) frees far more than it keeps, and glibc returns only the top of its main heap on its own.
+    /// parsing) and bursts (many TLS connections, SQLite pages) free far more than they keep, and glibc returns only the
+    /// top of its main heap on its own.
     /// </summary>
     public static void Trim()
     {

@@ -1,14 +1,14 @@
 using System.Globalization;
 
-namespace Drover.Bench.Agent;
+namespace Drover.Testing;
 
 /// <summary>One reading of a process's memory, in bytes, from /proc/PID/status and /proc/PID/smaps_rollup.</summary>
 /// <param name="Pss">Proportional set size: shared pages (the AOT image, libc) split among the processes mapping them,
 /// so it is what this process adds to the machine; VmRSS counts the shared pages whole.</param>
-internal sealed record MemorySample(long VmRss, long VmHwm, long RssAnon, long RssFile, long Pss, int Threads);
+public sealed record MemorySample(long VmRss, long VmHwm, long RssAnon, long RssFile, long Pss, int Threads);
 
 /// <summary>Reads what the kernel knows about a process: memory and CPU time. Reading /proc costs the process nothing.</summary>
-internal static class ProcFs
+public static class ProcFs
 {
     /// <summary>
     /// USER_HZ: the unit of utime/stime in /proc/PID/stat. Fixed at 100 by the Linux ABI on x86 and arm, whatever the
@@ -18,6 +18,7 @@ internal static class ProcFs
 
     public static MemorySample Memory(int pid)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pid);
         long rss = 0, hwm = 0, anon = 0, file = 0;
         var threads = 0;
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
