@@ -1,10 +1,11 @@
 using Drover.Api;
+using Drover.Api.PodNetwork;
 
 namespace Drover.ControlPlane.Auth;
 
 /// <summary>
 /// What each identity may do, in the spirit of Kubernetes' Node authorizer and NodeRestriction: a
-/// node may register and update only its own Node and Lease, read the objects it needs, write the
+/// node may register and update only its own Node and Lease, read the objects it needs (and of the ConfigMaps only the pod network's), write the
 /// status of and finish deleting only the pods bound to it, and record events. The ingress controller may
 /// read what it routes by (Ingresses, IngressClasses, Services, Endpoints, and Secrets of type
 /// kubernetes.io/tls only) and write Ingress status. Everything else is 403.
@@ -51,6 +52,9 @@ public sealed class Authorizer
                 _ => false,
             },
             "Event" => verb is "create" or "update" or "patch",
+            // The cluster's pod network (backend, cluster CIDR), which every agent sets its node up by; no other ConfigMap.
+            "ConfigMap" => verb == "get" && path.Subresource is null
+                && path.Namespace == PodNetworkSettings.ConfigMapNamespace && path.Name == PodNetworkSettings.ConfigMapName,
             _ => false,
         };
         if (!allowed)
