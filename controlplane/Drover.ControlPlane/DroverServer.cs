@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
@@ -15,7 +16,9 @@ using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Storage.Encryption;
 using Drover.Store;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
@@ -51,36 +54,53 @@ public static partial class DroverServer
             return 1;
         }
 
+        using var startupLoggers = LoggerFactory.Create(logging => ConfigureConsole(logging));
+        SecretsEncryption encryption;
+        try
+        {
+            encryption = await SecretsEncryption.OpenAsync(store, options.SecretsEncryptionKeyFile ?? SecretsEncryption.DefaultKeyFile(options.DataDirectory),
+                options.SecretsEncryption, time, startupLoggers.CreateLogger("droverd"), ct).ConfigureAwait(false);
+        }
+        catch (SecretsEncryptionException e)
+        {
+            await Console.Error.WriteLineAsync($"droverd: secrets encryption: {e.Message}").ConfigureAwait(false);
+            await store.DisposeAsync().ConfigureAwait(false);
+            return 1;
+        }
+
         var advertise = options.AdvertiseAddress ?? (IPAddress.IsLoopback(options.BindAddress) || options.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.BindAddress.ToString());
         var sans = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "::1", Dns.GetHostName(), advertise };
         sans.UnionWith(options.ExtraSans);
         if (!options.BindAddress.Equals(IPAddress.Any))
             sans.Add(options.BindAddress.ToString());
-        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time);
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time, options.CertificateLifetime);
         var credentials = Credentials.LoadOrCreate(options.DataDirectory, pki.CaSha256);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        ConfigureConsole(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Bodies are limited (with a Status answer) by the API itself; Kestrel's cap only backs it up.
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 2;
-            kestrel.Listen(options.BindAddress, options.Port, listen => listen.UseHttps(pki.ServingCertificate));
+            // The certificate is taken per connection, so a renewal (CertificateRotation) is served from the next
+            // handshake on without a restart; connections already open keep theirs.
+            kestrel.Listen(options.BindAddress, options.Port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = pki.ServingContext }),
+            }));
         });
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(time);
-        services.AddSingleton<IStore>(store);
+        services.AddSingleton(encryption.Store);
+        services.AddSingleton(encryption);
+        services.AddSingleton<SecretsEncryptionEndpoint>();
+        services.AddSingleton(pki);
+        services.AddHostedService<CertificateRotation>();
+        services.AddSingleton<CertificateEndpoint>();
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<ObjectStore>();
@@ -90,6 +110,7 @@ public static partial class DroverServer
         services.AddSingleton<GarbageCollector>();
         services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
         services.AddHostedService<CompactionService>();
+        services.AddHostedService<MemoryReclaimService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
@@ -103,10 +124,15 @@ public static partial class DroverServer
         services.AddSingleton<ApiRouter>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
+        services.AddSingleton(options.NodeCredentials);
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton<NodeGraph>();
+        services.AddSingleton<NodeAuthorizer>();
+        services.AddSingleton<NodeRestriction>();
+        services.AddSingleton<NodeCredentialEndpoint>();
         services.AddSingleton<Authorizer>();
-        services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
+        services.AddSingleton(new AgentLogClient(() => pki.NodeClientCertificate, time));
         services.AddSingleton<PodLogEndpoint>();
         services.AddSingleton<PodBinder>();
         services.AddSingleton<BindingEndpoint>();
@@ -140,6 +166,14 @@ public static partial class DroverServer
             return context.Response.WriteAsync(pki.CaPem);
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
+        var nodeCredentials = app.Services.GetRequiredService<NodeCredentialEndpoint>();
+        app.Map(NodeCredentialApi.SelfPath, nodeCredentials.HandleSelfAsync);
+        app.Map(NodeCredentialApi.AdminPath, nodeCredentials.HandleAdminAsync);
+        app.Map(NodeCredentialApi.AdminPath + "/{name}", nodeCredentials.HandleAdminAsync);
+        app.Map(CertificateStatusList.Path, app.Services.GetRequiredService<CertificateEndpoint>().HandleAsync);
+        var secretsEncryption = app.Services.GetRequiredService<SecretsEncryptionEndpoint>();
+        app.Map(SecretsEncryptionEndpoint.Path, secretsEncryption.HandleAsync);
+        app.Map(SecretsEncryptionEndpoint.RotatePath, secretsEncryption.HandleAsync);
         app.MapMetrics("/metrics");
         app.Map(PrometheusServiceDiscovery.AgentsPath, app.Services.GetRequiredService<PrometheusServiceDiscovery>().HandleAsync);
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
@@ -162,6 +196,18 @@ public static partial class DroverServer
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         return 0;
+    }
+
+    private static void ConfigureConsole(ILoggingBuilder logging)
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
     }
 
     private static Task WriteOk(HttpContext context)

@@ -22,13 +22,21 @@ var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-sta
 var hpaTolerance = new Option<double>("--horizontal-pod-autoscaler-tolerance") { Description = "A usage ratio within 1 plus or minus this changes nothing.", DefaultValueFactory = _ => 0.1 };
 var hpaCpuInit = new Option<string>("--horizontal-pod-autoscaler-cpu-initialization-period") { Description = "After a pod starts, its cpu counts only once ready for a whole metric window.", DefaultValueFactory = _ => "5m" };
 var hpaReadiness = new Option<string>("--horizontal-pod-autoscaler-initial-readiness-delay") { Description = "A not-ready pod whose readiness changed within this long of its start counts as never ready yet.", DefaultValueFactory = _ => "30s" };
+var signingDuration = new Option<string>("--cluster-signing-duration") { Description = "Lifetime of droverd's serving and apiserver-node-client certificates; each is renewed at two thirds of it while droverd runs (e.g. 8760h).", DefaultValueFactory = _ => "8760h" };
+var caWarning = new Option<string>("--ca-expiry-warning") { Description = "Warn (log line, Warning Event CertificateExpirationWarning) once the cluster CA has less than this left.", DefaultValueFactory = _ => "2160h" };
+var credentialLifetime = new Option<string>("--node-credential-lifetime") { Description = "How long a node credential works; agents renew theirs at two thirds of it.", DefaultValueFactory = _ => "8760h" };
+var credentialOverlap = new Option<string>("--node-credential-overlap") { Description = "How long a renewed node credential keeps working once its successor is in use.", DefaultValueFactory = _ => "1h" };
+var secretsEncryption = new Option<bool>("--secrets-encryption") { Description = "Encrypt Secrets at rest with AES-GCM (false: new ones are written in clear; encrypted ones still read with the key file).", DefaultValueFactory = _ => true };
+var secretsKeyFile = new Option<string?>("--secrets-encryption-key-file") { Description = "The EncryptionConfiguration holding the keys (default: DATA/credentials/encryption-config.json, created 0600 on first start)." };
 var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Description = "How long a node's last usage report is served before it counts as missing.", DefaultValueFactory = _ => "60s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, podNetwork, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
+    signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
+root.Subcommands.Add(SecretsEncryptCommand.Create());
 root.SetAction(async (parse, ct) =>
 {
     if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))
@@ -61,7 +69,11 @@ root.SetAction(async (parse, ct) =>
     }
     // Periods must be positive; windows and delays may be 0 (no stabilisation, no initialisation allowance).
     var durations = new Dictionary<Option<string>, TimeSpan>();
-    foreach (var (option, mayBeZero) in new[] { (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true) })
+    foreach (var (option, mayBeZero) in new[]
+    {
+        (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true),
+        (signingDuration, false), (credentialLifetime, false), (caWarning, true), (credentialOverlap, true),
+    })
     {
         if (!GoDurations.TryParse(parse.GetValue(option), out var value) || (value == TimeSpan.Zero && !mayBeZero))
         {
@@ -108,6 +120,11 @@ root.SetAction(async (parse, ct) =>
             },
         },
         ResourceMetricsMaxAge = durations[metricsMaxAge],
+        CertificateLifetime = durations[signingDuration],
+        CaExpiryWarning = durations[caWarning],
+        NodeCredentials = new Drover.ControlPlane.Auth.NodeCredentialOptions { Lifetime = durations[credentialLifetime], Overlap = durations[credentialOverlap] },
+        SecretsEncryption = parse.GetValue(secretsEncryption),
+        SecretsEncryptionKeyFile = parse.GetValue(secretsKeyFile) is { Length: > 0 } keyFile ? Path.GetFullPath(keyFile) : null,
     };
     try
     {

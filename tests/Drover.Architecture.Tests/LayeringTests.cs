@@ -15,7 +15,7 @@ public sealed class LayeringTests
     /// </summary>
     private static readonly string[] ControlPlaneModules =
     [
-        $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
+        $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", $"{Cp}.Storage.Encryption", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
         $"{Cp}.Controllers", $"{Cp}.Scheduling", $"{Cp}.ResourceMetrics", $"{Cp}.Observability", $"{Cp}.Certificates",
     ];
 
@@ -23,9 +23,15 @@ public sealed class LayeringTests
         // The composition root wires everything; the options and version it defines are read by all.
         .Allow(Cp, ControlPlaneModules)
         .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates")
-        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry")
+        // The node authorizer's graph reads the shared pod cache, as Kubernetes' is fed by informers.
+        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry", $"{Cp}.Informers")
+        // The admin's secrets-encrypt endpoint (status, rotate) drives the storage transform itself, as k3s' does.
+        .Allow($"{Cp}.Api", $"{Cp}.Storage.Encryption")
         .Allow($"{Cp}.Registry", Cp, $"{Cp}.Storage")
         .Allow($"{Cp}.Storage", Cp, "Drover.Store", $"{Cp}.Observability")
+        // Secrets encrypted at rest: a transform between the storage layer and the key-value store (Kubernetes' value
+        // transformers), which the object store above never sees.
+        .Allow($"{Cp}.Storage.Encryption", $"{Cp}.Storage", "Drover.Store")
         // The shared informers are droverd's watch-fed caches (client-go's informers), fed by the registry.
         .Allow($"{Cp}.Informers", Cp, $"{Cp}.Registry")
         // The one event recorder (client-go's record package) every component reports through.
@@ -33,7 +39,9 @@ public sealed class LayeringTests
         .Allow($"{Cp}.Controllers", Cp, $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Events", $"{Cp}.ResourceMetrics", $"{Cp}.Observability")
         .Allow($"{Cp}.Scheduling", Cp, $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Events", $"{Cp}.Observability")
         .Allow($"{Cp}.ResourceMetrics", Cp, $"{Cp}.Informers")
-        .Allow($"{Cp}.Observability", Cp, $"{Cp}.Informers");
+        .Allow($"{Cp}.Observability", Cp, $"{Cp}.Informers")
+        // The loop that renews droverd's certificates reports the CA's approaching end through the event recorder.
+        .Allow($"{Cp}.Certificates", Cp, $"{Cp}.Events");
 
     [Fact]
     public void ControlPlane_DependenciesPointOneWay_NoForbiddenEdge()

@@ -136,4 +136,21 @@ public sealed class SqliteStoreListTests
         Assert.Equal(3, await test.Store.CountAsync("/pods"));
         Assert.Equal(3, await test.Store.CountAsync(string.Empty));
     }
+
+    [Fact]
+    public async Task ReleaseMemory_IdleReadersClosed_ReadsAndWatchesGoOn()
+    {
+        await using var test = await TestStore.CreateAsync();
+        var store = test.Store;
+        await store.CreateAsync("/a", Bytes("1"));
+        Assert.NotNull(await store.GetAsync("/a"));
+
+        store.ReleaseMemory();
+
+        Assert.Equal("1", Text((await store.GetAsync("/a"))!.Value));
+        await store.CreateAsync("/b", Bytes("2"));
+        Assert.Equal(2, (await store.ListAsync("/")).Items.Count);
+        var events = await SqliteStoreWatchTests.TakeAsync(store.WatchAsync("/", 0), 2);
+        Assert.Equal([1L, 2L], events.Select(e => e.Kv.ModRevision));
+    }
 }

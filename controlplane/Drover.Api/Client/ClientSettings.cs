@@ -27,7 +27,7 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         ClientConfig? config;
         try
         {
-            var json = YamlToJson.ConvertSingle(File.ReadAllText(path));
+            var json = YamlToJson.ConvertSingle(InputFiles.ReadText(path, InputLimits.MaxConfigFileBytes, nameof(InputLimits.MaxConfigFileBytes)));
             config = JsonSerializer.Deserialize(json, ClientConfigJsonContext.Default.ClientConfig);
         }
         catch (Exception e) when (e is ManifestException or JsonException)
@@ -50,11 +50,15 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
     }
 
     /// <summary>Writes a kubeconfig-shaped file, owner-only (it holds a credential).</summary>
-    public static void Write(string path, Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin")
+    public static void Write(string path, Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
+        SecretFile.Write(path, Render(server, token, caPem, clusterName, userName));
+
+    /// <summary>The kubeconfig-shaped text <see cref="Write"/> stores.</summary>
+    public static string Render(Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin")
     {
         ArgumentNullException.ThrowIfNull(server);
         var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(caPem));
-        var text = $"""
+        return $"""
             apiVersion: v1
             kind: Config
             clusters:
@@ -75,7 +79,6 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
             current-context: {clusterName}
 
             """;
-        SecretFile.Write(path, text);
     }
 
     public X509Certificate2Collection CaCertificates()
