@@ -186,6 +186,104 @@ cmd_lan_down() {
   log "LAN ${bridge:-(none)} down"
 }
 
+# ---- the demo: droverd on the LAN's gateway address, N hosts each with an agent, the ingress on the first ----
+
+LAN_BRIDGE=drover-lan
+
+# Starts CMD detached (own session, output to LOG) in host INDEX, or here for INDEX "-"; records NAME PID in DIR/pids.
+spawn() {
+  local name=$1 index=$2 logfile=$3; shift 3
+  if [ "$index" = - ]; then
+    setsid "$@" >"$logfile" 2>&1 </dev/null &
+  else
+    setsid nsenter --net="$NETNS_DIR/$(netns_of "$index")" -- "$@" >"$logfile" 2>&1 </dev/null &
+  fi
+  printf '%s %s\n' "$name" "$!" >>"$DIR/pids"
+}
+
+wait_for() {
+  local what=$1 tries=$2; shift 2
+  for ((i = 0; i < tries; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  die "timed out waiting for $what"
+}
+
+cmd_up() {
+  local nodes=3 backend=vxlan bin=$REPO/artifacts/bin first=30 lan=198.51.100.0/24 deploy=1
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --nodes) nodes=$2; shift 2 ;;
+      --pod-network) backend=$2; shift 2 ;;
+      --bin) bin=$2; shift 2 ;;
+      --first-index) first=$2; shift 2 ;;
+      --lan) lan=$2; shift 2 ;;
+      --no-deploy) deploy=0; shift ;;
+      *) die "up: unknown option '$1'" ;;
+    esac
+  done
+  [[ "$nodes" =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 9)) || die "--nodes must be 1..9 (got '$nodes')"
+  case "$backend" in vxlan|host-gw|none) ;; *) die "--pod-network must be vxlan, host-gw or none (got '$backend')" ;; esac
+  valid_index "$first"; valid_index $((first + nodes - 1))
+  local b; for b in droverd drover-agent drover drover-ingress; do [ -x "$bin/$b" ] || die "$bin/$b is missing (./build.sh publish)"; done
+  [ ! -s "$DIR/pids" ] || die "$DIR is already up (multihost.sh down $DIR first)"
+  mkdir -p "$DIR/logs"
+  : >"$DIR/pids"
+  cmd_lan_up "$LAN_BRIDGE" "$lan"
+  local gateway prefix net server token
+  gateway=$(lan_value gateway); prefix=$(lan_value prefix)
+  net=$(ip_to_int "${lan%/*}")
+  server=https://$gateway:6443
+  # The documentation range's hosts are the LAN; pods get 10.42.0.0/16 as on a real cluster.
+  spawn droverd - "$DIR/logs/droverd.log" "$bin/droverd" --data-dir "$DIR/server" --bind-address "$gateway" --port 6443 \
+    --advertise-address "$gateway" --pod-network "$backend" --write-client-config "$DIR/admin.config" \
+    --node-monitor-grace-period 20s --pod-eviction-timeout 10s
+  wait_for "droverd's join token" 300 test -s "$DIR/server/credentials/join-token"
+  wait_for "droverd at $server" 300 curl -skf "$server/readyz"
+  token=$(cat "$DIR/server/credentials/join-token")
+  local n index address hdir
+  for ((n = 1; n <= nodes; n++)); do
+    index=$((first + n - 1)); address=$(int_to_ip $((net + 10 + n))); hdir=$(host_dir "$index")
+    cmd_host_up "$index" "$address"
+    spawn "agent-$n" "$index" "$DIR/logs/agent-$n.log" "$bin/drover-agent" --server "$server" --token "$token" \
+      --node-name "node-$n" --node-ip "$address" --data-dir "$hdir/agent" --containerd-socket "$hdir/containerd/containerd.sock" \
+      --cni-conf-dir "$hdir/containerd/cni/conf" --cni-bridge "drover$index" --cgroup-root "/drover$index" \
+      --metrics-addr off --serving-addr "$address:10250" --dbus-address off
+  done
+  local drover=("$bin/drover" --config "$DIR/admin.config")
+  wait_for "$nodes Ready nodes" 600 sh -c "[ \$('${bin}/drover' --config '$DIR/admin.config' get nodes --no-headers 2>/dev/null | grep -cw Ready) -ge $nodes ]"
+  spawn ingress "$first" "$DIR/logs/ingress.log" "$bin/drover-ingress" --config "$DIR/server/ingress.config" \
+    --bind-address "$(int_to_ip $((net + 11)))" --http-port 80 --https-port 443 --metrics-addr off --publish-address "$(int_to_ip $((net + 11)))"
+  printf 'nodes=%s\nfirst=%s\nbackend=%s\nserver=%s\n' "$nodes" "$first" "$backend" "$server" >"$DIR/cluster"
+  log "up: droverd $server (admin config $DIR/admin.config), $nodes hosts on $LAN_BRIDGE ($backend), ingress http://$(int_to_ip $((net + 11))):80"
+  ((deploy)) || return 0
+  "${drover[@]}" apply -f "$REPO/examples/hello.yaml" >&2
+  "${drover[@]}" rollout status deployment/hello --timeout 300s >&2
+  "${drover[@]}" get pods -o wide >&2
+}
+
+cmd_down() {
+  local name pid
+  if [ -f "$DIR/pids" ]; then
+    # The agents and the ingress first (nothing restarts pods while containerd is emptied), droverd last.
+    while read -r name pid; do
+      [ "$name" = droverd ] || kill -TERM "$pid" 2>/dev/null || true
+    done <"$DIR/pids"
+    sleep 1
+  fi
+  cmd_lan_down
+  if [ -f "$DIR/pids" ]; then
+    while read -r name pid; do kill -TERM "$pid" 2>/dev/null || true; done <"$DIR/pids"
+    for _ in $(seq 1 50); do
+      local alive=0
+      while read -r name pid; do kill -0 "$pid" 2>/dev/null && alive=1; done <"$DIR/pids"
+      ((alive)) || break
+      sleep 0.1
+    done
+    while read -r name pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$DIR/pids"
+    rm -f "$DIR/pids"
+  fi
+  log "down: $DIR"
+}
+
 CMD=${1:-}
 [ -n "$CMD" ] || usage
 shift
@@ -207,5 +305,6 @@ case "$CMD" in
   link) [ $# -eq 2 ] || usage; cmd_link "$@" ;;
   host-down) [ $# -eq 1 ] || usage; cmd_host_down "$1" ;;
   lan-down) [ $# -eq 0 ] || usage; cmd_lan_down ;;
-  up|down) die "$CMD: not yet" ;;
+  up) cmd_up "$@" ;;
+  down) [ $# -eq 0 ] || usage; cmd_down ;;
 esac
