@@ -13,11 +13,13 @@
 #                                             INDEX started inside (run-private.sh start DIR/hINDEX/containerd INDEX; the
 #                                             agent writes the CNI conflist for the podCIDR droverd gives it)
 #   multihost.sh run DIR INDEX CMD...         CMD in host INDEX's network namespace (the agent, the ingress, a probe)
+#   multihost.sh pod-run DIR POD_IP CMD...    CMD in the network namespace of the pod with that address, on any host
 #   multihost.sh link DIR INDEX up|down       the host's cable: its LAN port up or down (a node falling off the network)
 #   multihost.sh host-down DIR INDEX          processes in the namespace killed, containerd emptied and stopped
 #                                             (run-private.sh stop), the namespace deleted with everything in it
 #   multihost.sh lan-down DIR                 every host still up, then the LAN bridge
 #   multihost.sh up DIR --nodes N [--pod-network vxlan|host-gw] [--bin DIR] [--first-index 30] [--lan 198.51.100.0/24]
+#                   [--lan-bridge drover-lan] [--no-deploy]
 #                                             the demo: LAN, droverd on the gateway address, N hosts each with a drover-agent,
 #                                             drover-ingress on the first host (port 80 of its LAN address), examples/hello.yaml
 #   multihost.sh down DIR                     every process `up` started (by pid), every host, the LAN
@@ -32,7 +34,7 @@ NETNS_DIR=/var/run/netns
 
 log() { printf 'multihost: %s\n' "$*" >&2; }
 die() { printf 'multihost: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '9,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '9,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "network namespaces and bridges need root"; }
 require_tools() {
@@ -188,8 +190,6 @@ cmd_lan_down() {
 
 # ---- the demo: droverd on the LAN's gateway address, N hosts each with an agent, the ingress on the first ----
 
-LAN_BRIDGE=drover-lan
-
 # Starts CMD detached (own session, output to LOG) in host INDEX, or here for INDEX "-"; records NAME PID in DIR/pids.
 spawn() {
   local name=$1 index=$2 logfile=$3; shift 3
@@ -208,7 +208,7 @@ wait_for() {
 }
 
 cmd_up() {
-  local nodes=3 backend=vxlan bin=$REPO/artifacts/bin first=30 lan=198.51.100.0/24 deploy=1
+  local nodes=3 backend=vxlan bin=$REPO/artifacts/bin first=30 lan=198.51.100.0/24 deploy=1 lan_bridge=drover-lan
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes=$2; shift 2 ;;
@@ -216,6 +216,7 @@ cmd_up() {
       --bin) bin=$2; shift 2 ;;
       --first-index) first=$2; shift 2 ;;
       --lan) lan=$2; shift 2 ;;
+      --lan-bridge) lan_bridge=$2; shift 2 ;;
       --no-deploy) deploy=0; shift ;;
       *) die "up: unknown option '$1'" ;;
     esac
@@ -227,7 +228,7 @@ cmd_up() {
   [ ! -s "$DIR/pids" ] || die "$DIR is already up (multihost.sh down $DIR first)"
   mkdir -p "$DIR/logs"
   : >"$DIR/pids"
-  cmd_lan_up "$LAN_BRIDGE" "$lan"
+  cmd_lan_up "$lan_bridge" "$lan"
   local gateway prefix net server token
   gateway=$(lan_value gateway); prefix=$(lan_value prefix)
   net=$(ip_to_int "${lan%/*}")
@@ -252,12 +253,26 @@ cmd_up() {
   wait_for "$nodes Ready nodes" 600 sh -c "[ \$('${bin}/drover' --config '$DIR/admin.config' get nodes --no-headers 2>/dev/null | grep -cw Ready) -ge $nodes ]"
   spawn ingress "$first" "$DIR/logs/ingress.log" "$bin/drover-ingress" --config "$DIR/server/ingress.config" \
     --bind-address "$(int_to_ip $((net + 11)))" --http-port 80 --https-port 443 --metrics-addr off --publish-address "$(int_to_ip $((net + 11)))"
-  printf 'nodes=%s\nfirst=%s\nbackend=%s\nserver=%s\n' "$nodes" "$first" "$backend" "$server" >"$DIR/cluster"
-  log "up: droverd $server (admin config $DIR/admin.config), $nodes hosts on $LAN_BRIDGE ($backend), ingress http://$(int_to_ip $((net + 11))):80"
+  printf 'nodes=%s\nfirst=%s\nbackend=%s\nserver=%s\ningress=%s\n' "$nodes" "$first" "$backend" "$server" "$(int_to_ip $((net + 11)))" >"$DIR/cluster"
+  log "up: droverd $server (admin config $DIR/admin.config), $nodes hosts on $lan_bridge ($backend), ingress http://$(int_to_ip $((net + 11))):80"
   ((deploy)) || return 0
   "${drover[@]}" apply -f "$REPO/examples/hello.yaml" >&2
   "${drover[@]}" rollout status deployment/hello --timeout 300s >&2
   "${drover[@]}" get pods -o wide >&2
+}
+
+# Runs CMD in the network namespace of the pod with address POD_IP, on whichever host it is (a client "in" the pod).
+cmd_pod_run() {
+  local address=$1 index pid; shift
+  for index in $(hosts_of); do
+    [ -S "$(host_dir "$index")/containerd/containerd.sock" ] || continue
+    for pid in $(ctr -a "$(host_dir "$index")/containerd/containerd.sock" -n k8s.io task ls 2>/dev/null | awk 'NR > 1 && $3 == "RUNNING" { print $2 }'); do
+      if nsenter --net="/proc/$pid/ns/net" ip -4 -o addr show 2>/dev/null | grep -q " inet $address/"; then
+        exec nsenter --net="/proc/$pid/ns/net" -- "$@"
+      fi
+    done
+  done
+  die "no running pod has address $address"
 }
 
 cmd_down() {
@@ -288,7 +303,7 @@ CMD=${1:-}
 [ -n "$CMD" ] || usage
 shift
 case "$CMD" in
-  lan-up|host-up|run|link|host-down|lan-down|up|down) ;;
+  lan-up|host-up|run|pod-run|link|host-down|lan-down|up|down) ;;
   -h|--help|help) usage ;;
   *) die "unknown command '$CMD'" ;;
 esac
@@ -302,6 +317,7 @@ case "$CMD" in
   lan-up) [ $# -eq 2 ] || usage; cmd_lan_up "$@" ;;
   host-up) [ $# -eq 2 ] || usage; cmd_host_up "$@" ;;
   run) [ $# -ge 2 ] || usage; index=$1; shift; valid_index "$index"; in_host "$index" "$@" ;;
+  pod-run) [ $# -ge 2 ] || usage; cmd_pod_run "$@" ;;
   link) [ $# -eq 2 ] || usage; cmd_link "$@" ;;
   host-down) [ $# -eq 1 ] || usage; cmd_host_down "$1" ;;
   lan-down) [ $# -eq 0 ] || usage; cmd_lan_down ;;
