@@ -2,7 +2,7 @@
 # Pod network benchmark (docs/BENCHMARKS.md, "Pod network"): iperf3 throughput and ping latency pod → pod on the same
 # host and across hosts, for host-gw and vxlan side by side in one run. Each backend gets a fresh two-host cluster from
 # packaging/multihost.sh (network namespaces joined by a LAN bridge on 198.51.100.0/24, examples/hello.yaml scaled to 4
-# replicas: 2 pods per host); iperf3 and ping are this machine's binaries run inside the pods' network namespaces
+# replicas: 2 pods per host); iperf3 and busybox ping are this machine's binaries run inside the pods' network namespaces
 # (multihost.sh pod-run), so the packets take the pods' real path: veth, bridge, route or VXLAN device, LAN.
 #   bench/podnet.sh [--bin DIR] [--seconds 5]     (DIR: droverd, drover-agent, drover, drover-ingress; default artifacts/bin)
 # Needs root, iperf3 and what multihost.sh needs; run under flock /tmp/drover-e2e.lock. Markdown to stdout.
@@ -32,7 +32,7 @@ throughput() {
     | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
 latency() {
-  "$MH" pod-run "$WORK/cluster" "$2" ping -q -c 200 -i 0.005 "$1" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p'
+  "$MH" pod-run "$WORK/cluster" "$2" busybox ping -q -c 200 -i 0.005 "$1" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p'
 }
 
 declare -A RESULT

@@ -11,6 +11,7 @@ namespace Drover.Agent.Network.Tests;
 /// pods replaced and, back, rejoins with its stale pods cleaned up. The same steps for each backend; the node failure
 /// is last.
 /// </summary>
+[Trait("Category", "Process")]
 public abstract partial class PodNetworkEndToEndTests(MultiHostCluster cluster)
 {
     /// <summary>The bound for a dead node's pods to be replaced (grace 20 s + eviction 10 s here), plus a pod start on a loaded host.</summary>
@@ -120,8 +121,10 @@ public sealed class VxlanClusterCollection : ICollectionFixture<VxlanCluster>
 
 [Collection(HostGwClusterCollection.Name)]
 [TestCaseOrderer(StepOrderer.TypeName, StepOrderer.AssemblyName)]
+[Trait("Category", "Process")]
 public sealed class HostGwPodNetworkTests(HostGwCluster cluster) : PodNetworkEndToEndTests(cluster);
 
 [Collection(VxlanClusterCollection.Name)]
 [TestCaseOrderer(StepOrderer.TypeName, StepOrderer.AssemblyName)]
+[Trait("Category", "Process")]
 public sealed class VxlanPodNetworkTests(VxlanCluster cluster) : PodNetworkEndToEndTests(cluster);
