@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
@@ -22,6 +23,7 @@ using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
+using Drover.ControlPlane.Controllers.PodNetwork;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Registry.Allocation;
 using Drover.ControlPlane.Registry.Strategies;
@@ -138,6 +140,7 @@ public static partial class DroverServer
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<EndpointsController>();
         services.AddHostedService<NodeLifecycleController>();
+        services.AddHostedService<PodNetworkController>();
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
         services.AddSingleton<ResourceMetricsEndpoints>();
@@ -147,6 +150,8 @@ public static partial class DroverServer
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
         await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
+        if (await Bootstrap.EnsurePodNetworkAsync(app.Services.GetRequiredService<ObjectService>(), options.PodNetworkSettings, ct).ConfigureAwait(false))
+            LogPodNetwork(logger, PodNetworkBackends.Name(options.PodNetwork), options.ClusterCidr);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();
@@ -222,4 +227,7 @@ public static partial class DroverServer
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "droverd serving https at {Server} (data in {DataDirectory}); admin client config: {ClientConfig}")]
     private static partial void LogStarted(ILogger logger, string server, string dataDirectory, string clientConfig);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "pod network {Backend} over cluster CIDR {ClusterCidr} published in ConfigMap kube-system/drover-pod-network")]
+    private static partial void LogPodNetwork(ILogger logger, string backend, string clusterCidr);
 }

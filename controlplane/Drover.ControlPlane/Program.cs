@@ -12,6 +12,7 @@ var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs
 var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
 var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Description = "Seconds between BOOKMARK events on watches that ask for them.", DefaultValueFactory = _ => 60 };
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
+var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m; a bare number is seconds).", DefaultValueFactory = _ => "20s" };
@@ -31,7 +32,7 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, podNetwork, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
@@ -87,6 +88,11 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--horizontal-pod-autoscaler-tolerance: {tolerance.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)").ConfigureAwait(false);
         return 2;
     }
+    if (!Drover.Api.PodNetwork.PodNetworkBackends.TryParse(parse.GetValue(podNetwork), out var podNetworkBackend))
+    {
+        await Console.Error.WriteLineAsync($"--pod-network: \"{parse.GetValue(podNetwork)}\" is not vxlan, host-gw or none").ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
         DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
@@ -99,6 +105,7 @@ root.SetAction(async (parse, ct) =>
         CompactionInterval = TimeSpan.FromSeconds(compaction),
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
+        PodNetwork = podNetworkBackend,
         NodeMonitorGracePeriod = grace,
         PodEvictionTimeout = eviction,
         Autoscaling = new Drover.ControlPlane.Controllers.Autoscaling.HpaOptions

@@ -1,4 +1,5 @@
 using System.Net;
+using Drover.Api.PodNetwork;
 
 namespace Drover.ControlPlane;
 
@@ -18,6 +19,15 @@ public sealed record ServerOptions
     /// <summary>Pod addresses of the whole cluster; each node gets one /<see cref="NodeCidrMaskSize"/> of it.</summary>
     public string ClusterCidr { get; init; } = "10.42.0.0/16";
     public int NodeCidrMaskSize { get; init; } = 24;
+    /// <summary>
+    /// How nodes route each other's podCIDRs, published to every agent in the ConfigMap kube-system/drover-pod-network.
+    /// None by default for droverd itself (single-host setups, and the tests' many clusters that share one host's network
+    /// stack); install.sh server defaults to vxlan, as k3s's flannel does.
+    /// </summary>
+    public PodNetworkBackend PodNetwork { get; init; } = PodNetworkBackend.None;
+
+    /// <summary>What agents read: the backend and the cluster CIDR (pod traffic into it is never masqueraded).</summary>
+    public PodNetworkSettings PodNetworkSettings => new() { Backend = PodNetwork, ClusterCidr = Ipv4Cidr.Parse(ClusterCidr) };
     /// <summary>A node whose Lease has not been renewed for this long is marked Unknown and tainted unreachable.</summary>
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>

@@ -39,7 +39,8 @@ internal static partial class AgentCommandLine
         new("cni-conf-dir", "Where the agent writes its CNI conflist (containerd's CNI conf_dir).", "/etc/cni/net.d"),
         new("cni-bin-dir", "Where the CNI plugins are (containerd's CNI bin_dir).", "/usr/lib/cni"),
         new("cni-bridge", "The pod bridge's name.", "drover0"),
-        new("cni-ip-masq", "Masquerade pod traffic that leaves the node: true or false.", "true"),
+        new("cni-ip-masq", "Masquerade pod traffic that leaves the cluster's pod network (nftables table drover-podnet; without a pod network, the CNI bridge plugin's own): true or false.", "true"),
+        new("cgroup-root", "The cgroup under which every pod's cgroup is made (ROOT/pod<uid>); several nodes on one host need one each.", "/drover"),
         new("memory-pressure-threshold", "MemoryPressure when available memory falls below this.", "100Mi"),
         new("disk-pressure-threshold", "DiskPressure when the data dir's filesystem has less than this percentage free.", "10"),
     ];
@@ -154,6 +155,7 @@ internal static partial class AgentCommandLine
             CniBinDirectory = NonEmpty("cni-bin-dir", value("cni-bin-dir")!),
             CniBridge = cniBridge,
             CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
+            CgroupRoot = ParseCgroupRoot(value("cgroup-root")!),
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
         };
@@ -174,6 +176,12 @@ internal static partial class AgentCommandLine
 
     private static string ParseUnit(string value) =>
         value.Length is > 0 and <= 255 && UnitPattern().IsMatch(value) ? value : throw Bad("runtime-unit", value, "is not a systemd unit name (e.g. containerd.service)");
+
+    /// <summary>An absolute cgroup path of plain names ("/drover", "/drover/node-2"): it becomes directories under every controller.</summary>
+    private static string ParseCgroupRoot(string value) =>
+        value.Length is > 1 and <= 200 && CgroupRootPattern().IsMatch(value)
+            ? value.TrimEnd('/')
+            : throw Bad("cgroup-root", value, "is not an absolute cgroup path such as /drover (letters, digits, '-', '_', '.' between slashes)");
 
     private static string NonEmpty(string flag, string value) =>
         value.Length > 0 ? value : throw Bad(flag, value, "must not be empty");
@@ -303,4 +311,8 @@ internal static partial class AgentCommandLine
 
     [GeneratedRegex("^(?<part>[0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")]
     private static partial Regex DurationPattern();
+
+    // Path segments "." and ".." would climb out of the cgroup tree.
+    [GeneratedRegex("^(/(?!\\.\\.?(/|$))[A-Za-z0-9_.-]+)+/?$")]
+    private static partial Regex CgroupRootPattern();
 }

@@ -70,8 +70,14 @@ internal sealed record AgentOptions
     /// <summary>host-local's allocation state; under the data dir so one host can run several nodes.</summary>
     public string CniIpamDirectory => Path.Combine(DataDirectory, "cni", "ipam");
 
-    /// <summary>Masquerade pod traffic leaving the node (off in tests: no traffic leaves the host there).</summary>
+    /// <summary>
+    /// Masquerade pod traffic leaving the cluster's pod network: the drover-podnet nftables table with a pod network, the CNI
+    /// bridge plugin's own without one (off in tests: no traffic leaves the host there).
+    /// </summary>
     public bool CniIpMasq { get; init; } = true;
+
+    /// <summary>Pods' cgroups go under this (cgroup_parent ROOT/pod&lt;uid&gt;).</summary>
+    public string CgroupRoot { get; init; } = "/drover";
 
     /// <summary>MemoryPressure when MemAvailable falls below this.</summary>
     public Quantity MemoryPressureThreshold { get; init; } = Quantity.Parse("100Mi");
