@@ -15,6 +15,8 @@ using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
+using Drover.Store.Etcd;
+using Drover.ControlPlane.Leadership;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
@@ -38,16 +40,10 @@ public static partial class DroverServer
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        SqliteStore store;
-        try
-        {
-            store = await SqliteStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), null, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            await Console.Error.WriteLineAsync($"droverd: cannot open the store in {options.DataDirectory}: {e.Message}").ConfigureAwait(false);
+        var store = await OpenStoreAsync(options, ct).ConfigureAwait(false);
+        if (store is null)
             return 1;
-        }
+        await using var storeLifetime = store.ConfigureAwait(false);
 
         var advertise = options.AdvertiseAddress ?? (IPAddress.IsLoopback(options.BindAddress) || options.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.BindAddress.ToString());
         var sans = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "::1", Dns.GetHostName(), advertise };
@@ -81,22 +77,20 @@ public static partial class DroverServer
         services.AddSingleton<IStore>(store);
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<WriteFencing>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<PodCidrAllocator>();
         services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
-        services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
-        services.AddHostedService<CompactionService>();
+        services.AddSingleton<CompactionService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
         services.AddSingleton<EventWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddSingleton<ReplicaSetController>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReplicaSetController>());
         services.AddSingleton<DeploymentController>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeploymentController>());
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton(credentials);
@@ -109,14 +103,33 @@ public static partial class DroverServer
         services.AddSingleton<PodBinder>();
         services.AddSingleton<BindingEndpoint>();
         services.AddSingleton<SchedulerMetrics>();
-        services.AddHostedService<SchedulerService>();
-        services.AddHostedService<EndpointsController>();
-        services.AddHostedService<NodeLifecycleController>();
+        services.AddSingleton<SchedulerService>();
+        services.AddSingleton<EndpointsController>();
+        services.AddSingleton<NodeLifecycleController>();
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
         services.AddSingleton<ResourceMetricsEndpoints>();
         services.AddSingleton<PrometheusServiceDiscovery>();
-        services.AddHostedService<HorizontalPodAutoscalerController>();
+        services.AddSingleton<HorizontalPodAutoscalerController>();
+        services.AddSingleton<ServerRestart>();
+        // What must run once in the cluster runs on the leader only, created when this replica is elected.
+        services.AddSingleton(sp => new LeaderServices(
+            store is SqliteStore ? null : new LeaderElector(
+                sp.GetRequiredService<ObjectService>(), options.LeaderElection, LeaderIdentity(), time, sp.GetRequiredService<ILogger<LeaderElector>>()),
+            sp.GetRequiredService<WriteFencing>(),
+            [
+                () => sp.GetRequiredService<GarbageCollector>(),
+                () => sp.GetRequiredService<CompactionService>(),
+                () => sp.GetRequiredService<ReplicaSetController>(),
+                () => sp.GetRequiredService<DeploymentController>(),
+                () => sp.GetRequiredService<SchedulerService>(),
+                () => sp.GetRequiredService<EndpointsController>(),
+                () => sp.GetRequiredService<NodeLifecycleController>(),
+                () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),
+            ],
+            sp.GetRequiredService<ServerRestart>(),
+            sp.GetRequiredService<ILogger<LeaderServices>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderServices>());
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
@@ -156,8 +169,48 @@ public static partial class DroverServer
         LogStarted(logger, server.ToString(), options.DataDirectory, adminConfigPath);
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
-        return 0;
+        return app.Services.GetRequiredService<ServerRestart>().Requested && !ct.IsCancellationRequested ? RestartExitCode : 0;
     }
+
+    /// <summary>What <see cref="RunAsync"/> returns when the server must start over (a deposed leader): the caller runs it again.</summary>
+    public const int RestartExitCode = 75;
+
+    /// <summary>The etcd cluster when --datastore-endpoint names one, else the embedded SQLite database; null (after saying why) when neither opens.</summary>
+    private static async Task<IStore?> OpenStoreAsync(ServerOptions options, CancellationToken ct)
+    {
+        if (options.DatastoreEndpoints.Count > 0)
+        {
+            try
+            {
+                return await EtcdStore.ConnectAsync(new EtcdStoreOptions
+                {
+                    Endpoints = options.DatastoreEndpoints,
+                    CaFile = options.DatastoreCaFile,
+                    CertFile = options.DatastoreCertFile,
+                    KeyFile = options.DatastoreKeyFile,
+                    KeyPrefix = options.DatastorePrefix,
+                }, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"droverd: cannot use the datastore at {string.Join(',', options.DatastoreEndpoints)}: {e.Message}").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        try
+        {
+            return await SqliteStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"droverd: cannot open the store in {options.DataDirectory}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>Host name and a random suffix: a restarted droverd is a new candidate, never mistaken for the one before.</summary>
+    private static string LeaderIdentity() => $"{Dns.GetHostName()}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private static Task WriteOk(HttpContext context)
     {

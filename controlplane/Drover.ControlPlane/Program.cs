@@ -21,12 +21,21 @@ var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-sta
 var hpaTolerance = new Option<double>("--horizontal-pod-autoscaler-tolerance") { Description = "A usage ratio within 1 plus or minus this changes nothing.", DefaultValueFactory = _ => 0.1 };
 var hpaCpuInit = new Option<string>("--horizontal-pod-autoscaler-cpu-initialization-period") { Description = "After a pod starts, its cpu counts only once ready for a whole metric window.", DefaultValueFactory = _ => "5m" };
 var hpaReadiness = new Option<string>("--horizontal-pod-autoscaler-initial-readiness-delay") { Description = "A not-ready pod whose readiness changed within this long of its start counts as never ready yet.", DefaultValueFactory = _ => "30s" };
+var datastoreEndpoint = new Option<string?>("--datastore-endpoint") { Description = "etcd client URLs, comma-separated (https://h1:2379,https://h2:2379,https://h3:2379): store the cluster there instead of the embedded SQLite database, so several droverd replicas can serve it (one leads)." };
+var datastoreCa = new Option<string?>("--datastore-cafile") { Description = "PEM CA bundle that signed the etcd members' certificates." };
+var datastoreCert = new Option<string?>("--datastore-certfile") { Description = "PEM client certificate droverd presents to etcd." };
+var datastoreKey = new Option<string?>("--datastore-keyfile") { Description = "PEM key of --datastore-certfile." };
+var datastorePrefix = new Option<string>("--datastore-prefix") { Description = "Prepended to every key droverd writes to etcd (several clusters on one etcd).", DefaultValueFactory = _ => "" };
+var leaseDuration = new Option<string>("--leader-elect-lease-duration") { Description = "How long the other replicas wait, after they last saw the leader renew, before one takes over.", DefaultValueFactory = _ => "3s" };
+var renewDeadline = new Option<string>("--leader-elect-renew-deadline") { Description = "How long the leader keeps acting without a successful renewal (shorter than the lease duration).", DefaultValueFactory = _ => "2s" };
+var retryPeriod = new Option<string>("--leader-elect-retry-period") { Description = "How often the leader renews and the others look at the lease.", DefaultValueFactory = _ => "500ms" };
 var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Description = "How long a node's last usage report is served before it counts as missing.", DefaultValueFactory = _ => "60s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
+    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -60,7 +69,7 @@ root.SetAction(async (parse, ct) =>
     }
     // Periods must be positive; windows and delays may be 0 (no stabilisation, no initialisation allowance).
     var durations = new Dictionary<Option<string>, TimeSpan>();
-    foreach (var (option, mayBeZero) in new[] { (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true) })
+    foreach (var (option, mayBeZero) in new[] { (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true), (leaseDuration, false), (renewDeadline, false), (retryPeriod, false) })
     {
         if (!GoDurations.TryParse(parse.GetValue(option), out var value) || (value == TimeSpan.Zero && !mayBeZero))
         {
@@ -75,8 +84,39 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--horizontal-pod-autoscaler-tolerance: {tolerance.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)").ConfigureAwait(false);
         return 2;
     }
+    var endpoints = new List<Uri>();
+    foreach (var part in (parse.GetValue(datastoreEndpoint) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!Uri.TryCreate(part, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.AbsolutePath != "/" || endpoints.Count == 16)
+        {
+            await Console.Error.WriteLineAsync($"--datastore-endpoint: \"{part}\" is not an etcd client URL such as https://10.0.0.1:2379 (at most 16)").ConfigureAwait(false);
+            return 2;
+        }
+        endpoints.Add(endpoint);
+    }
+    var election = new Drover.ControlPlane.Leadership.LeaderElectionOptions
+    {
+        LeaseDuration = durations[leaseDuration],
+        RenewDeadline = durations[renewDeadline],
+        RetryPeriod = durations[retryPeriod],
+    };
+    try
+    {
+        election.Validate();
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
+        DatastoreEndpoints = endpoints,
+        DatastoreCaFile = parse.GetValue(datastoreCa),
+        DatastoreCertFile = parse.GetValue(datastoreCert),
+        DatastoreKeyFile = parse.GetValue(datastoreKey),
+        DatastorePrefix = parse.GetValue(datastorePrefix) ?? "",
+        LeaderElection = election,
         DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
         BindAddress = bind,
         Port = portValue,
@@ -113,6 +153,12 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
         return 2;
     }
-    return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
+    // A deposed leader starts over in the same process (see ServerRestart), with everything built anew.
+    while (true)
+    {
+        var exitCode = await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
+        if (exitCode != DroverServer.RestartExitCode || ct.IsCancellationRequested)
+            return exitCode;
+    }
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -29,6 +29,20 @@ public sealed record ServerOptions
     public Controllers.Autoscaling.HpaOptions Autoscaling { get; init; } = new();
     /// <summary>How long a node's last usage report is served before its pods count as without metrics.</summary>
     public TimeSpan ResourceMetricsMaxAge { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// etcd client URLs (k3s' --datastore-endpoint): when set, the store is that etcd cluster instead of the embedded
+    /// SQLite database, several droverd replicas may share it, and one of them leads (<see cref="LeaderElection"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> DatastoreEndpoints { get; init; } = [];
+    /// <summary>PEM CA bundle for the etcd members' certificates (--datastore-cafile).</summary>
+    public string? DatastoreCaFile { get; init; }
+    /// <summary>PEM client certificate and key droverd presents to etcd (--datastore-certfile, --datastore-keyfile).</summary>
+    public string? DatastoreCertFile { get; init; }
+    public string? DatastoreKeyFile { get; init; }
+    /// <summary>Prepended to every key droverd writes to etcd (--datastore-prefix), so one etcd can hold several clusters.</summary>
+    public string DatastorePrefix { get; init; } = string.Empty;
+    /// <summary>The leader lease's durations (kube-controller-manager's --leader-elect-* flags); used with an etcd datastore.</summary>
+    public Leadership.LeaderElectionOptions LeaderElection { get; init; } = new();
     /// <summary>Seeds the scheduler's tie-breaking, for reproducible placements in tests; random when null.</summary>
     public int? SchedulerSeed { get; init; }
 }

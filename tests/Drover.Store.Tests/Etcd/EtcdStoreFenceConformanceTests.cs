@@ -1,0 +1,11 @@
+using Drover.Store.Tests.Conformance;
+
+namespace Drover.Store.Tests.Etcd;
+
+[Collection(EtcdClusterCollection.Name)]
+public sealed class EtcdStoreFenceConformanceTests(EtcdClusterFixture etcd) : StoreFenceTests
+{
+    protected override bool RemembersCompaction => false;
+
+    protected override Task<StoreUnderTest> OpenAsync() => etcd.OpenAsync();
+}

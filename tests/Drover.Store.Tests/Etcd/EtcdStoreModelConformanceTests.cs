@@ -1,0 +1,11 @@
+using Drover.Store.Tests.Conformance;
+
+namespace Drover.Store.Tests.Etcd;
+
+[Collection(EtcdClusterCollection.Name)]
+public sealed class EtcdStoreModelConformanceTests(EtcdClusterFixture etcd) : StoreModelTests
+{
+    protected override bool RemembersCompaction => false;
+
+    protected override Task<StoreUnderTest> OpenAsync() => etcd.OpenAsync();
+}
