@@ -17,6 +17,7 @@ using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Drover.Store.Etcd;
 using Drover.ControlPlane.Leadership;
+using Drover.ControlPlane.Joining;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
@@ -50,8 +51,21 @@ public static partial class DroverServer
         sans.UnionWith(options.ExtraSans);
         if (!options.BindAddress.Equals(IPAddress.Any))
             sans.Add(options.BindAddress.ToString());
+        if (options.JoinServer is { } joinServer && !ServerJoiner.HasClusterCa(options.DataDirectory))
+        {
+            try
+            {
+                await ServerJoiner.JoinAsync(joinServer, options.JoinToken!, options.DataDirectory, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or NodeJoinException or IOException or System.Security.Cryptography.CryptographicException or JsonException or InvalidDataException or TaskCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"droverd: cannot join the cluster of {joinServer}: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
         var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time);
         var credentials = Credentials.LoadOrCreate(options.DataDirectory, pki.CaSha256);
+        var serverToken = ServerToken.LoadOrCreate(options.DataDirectory, pki.CaSha256);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -97,6 +111,8 @@ public static partial class DroverServer
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton(new ServerBootstrapEndpoint.Token(serverToken));
+        services.AddSingleton<ServerBootstrapEndpoint>();
         services.AddSingleton<Authorizer>();
         services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
         services.AddSingleton<PodLogEndpoint>();
@@ -115,7 +131,7 @@ public static partial class DroverServer
         // What must run once in the cluster runs on the leader only, created when this replica is elected.
         services.AddSingleton(sp => new LeaderServices(
             store is SqliteStore ? null : new LeaderElector(
-                sp.GetRequiredService<ObjectService>(), options.LeaderElection, LeaderIdentity(), time, sp.GetRequiredService<ILogger<LeaderElector>>()),
+                sp.GetRequiredService<ObjectService>(), options.LeaderElection, LeaderIdentity(options.Port), time, sp.GetRequiredService<ILogger<LeaderElector>>()),
             sp.GetRequiredService<WriteFencing>(),
             [
                 () => sp.GetRequiredService<GarbageCollector>(),
@@ -148,6 +164,7 @@ public static partial class DroverServer
             return context.Response.WriteAsync(pki.CaPem);
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
+        app.MapGet(ServerJoiner.BootstrapPath, app.Services.GetRequiredService<ServerBootstrapEndpoint>().HandleAsync);
         app.MapMetrics("/metrics");
         app.Map(PrometheusServiceDiscovery.AgentsPath, app.Services.GetRequiredService<PrometheusServiceDiscovery>().HandleAsync);
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
@@ -161,11 +178,13 @@ public static partial class DroverServer
         var port = new Uri(listening.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var server = new Uri($"https://{(advertise.Contains(':', StringComparison.Ordinal) ? $"[{advertise}]" : advertise)}:{port}");
         var adminConfigPath = Path.Combine(options.DataDirectory, "admin.config");
-        ClientSettings.Write(adminConfigPath, server, credentials.AdminToken, pki.CaPem);
+        // A joined replica lists the one it joined as a failover server of its own clients.
+        Uri[] servers = options.JoinServer is { } joined && joined != server ? [server, joined] : [server];
+        ClientSettings.Write(adminConfigPath, servers, credentials.AdminToken, pki.CaPem);
         if (options.ClientConfigOutput is { } extra)
-            ClientSettings.Write(extra, server, credentials.AdminToken, pki.CaPem);
+            ClientSettings.Write(extra, servers, credentials.AdminToken, pki.CaPem);
         // drover-ingress runs with --config DATA/ingress.config: its own, narrower identity.
-        ClientSettings.Write(Path.Combine(options.DataDirectory, "ingress.config"), server, credentials.IngressToken, pki.CaPem, userName: "drover-ingress");
+        ClientSettings.Write(Path.Combine(options.DataDirectory, "ingress.config"), servers, credentials.IngressToken, pki.CaPem, userName: "drover-ingress");
         LogStarted(logger, server.ToString(), options.DataDirectory, adminConfigPath);
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
@@ -180,21 +199,41 @@ public static partial class DroverServer
     {
         if (options.DatastoreEndpoints.Count > 0)
         {
-            try
+            // An unreachable etcd cluster is waited for, as k3s waits for its datastore: a replica starting (or a deposed
+            // leader starting over) while cut off from etcd serves again once it reaches a majority. Bad TLS files or
+            // options are not going to get better: those end the process.
+            var wait = TimeSpan.FromSeconds(1);
+            while (true)
             {
-                return await EtcdStore.ConnectAsync(new EtcdStoreOptions
+                try
                 {
-                    Endpoints = options.DatastoreEndpoints,
-                    CaFile = options.DatastoreCaFile,
-                    CertFile = options.DatastoreCertFile,
-                    KeyFile = options.DatastoreKeyFile,
-                    KeyPrefix = options.DatastorePrefix,
-                }, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-            {
-                await Console.Error.WriteLineAsync($"droverd: cannot use the datastore at {string.Join(',', options.DatastoreEndpoints)}: {e.Message}").ConfigureAwait(false);
-                return null;
+                    return await EtcdStore.ConnectAsync(new EtcdStoreOptions
+                    {
+                        Endpoints = options.DatastoreEndpoints,
+                        CaFile = options.DatastoreCaFile,
+                        CertFile = options.DatastoreCertFile,
+                        KeyFile = options.DatastoreKeyFile,
+                        KeyPrefix = options.DatastorePrefix,
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (StoreException e) when (!ct.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"droverd: waiting for the datastore at {string.Join(',', options.DatastoreEndpoints)} (again in {wait.TotalSeconds:0} s): {e.Message}").ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+                {
+                    await Console.Error.WriteLineAsync($"droverd: cannot use the datastore at {string.Join(',', options.DatastoreEndpoints)}: {e.Message}").ConfigureAwait(false);
+                    return null;
+                }
+                try
+                {
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
 
@@ -209,8 +248,8 @@ public static partial class DroverServer
         }
     }
 
-    /// <summary>Host name and a random suffix: a restarted droverd is a new candidate, never mistaken for the one before.</summary>
-    private static string LeaderIdentity() => $"{Dns.GetHostName()}_{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>Host name, port and a random suffix: a restarted droverd is a new candidate, never mistaken for the one before.</summary>
+    private static string LeaderIdentity(int port) => $"{Dns.GetHostName()}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private static Task WriteOk(HttpContext context)
     {

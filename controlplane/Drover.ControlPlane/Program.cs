@@ -29,13 +29,15 @@ var datastorePrefix = new Option<string>("--datastore-prefix") { Description = "
 var leaseDuration = new Option<string>("--leader-elect-lease-duration") { Description = "How long the other replicas wait, after they last saw the leader renew, before one takes over.", DefaultValueFactory = _ => "3s" };
 var renewDeadline = new Option<string>("--leader-elect-renew-deadline") { Description = "How long the leader keeps acting without a successful renewal (shorter than the lease duration).", DefaultValueFactory = _ => "2s" };
 var retryPeriod = new Option<string>("--leader-elect-retry-period") { Description = "How often the leader renews and the others look at the lease.", DefaultValueFactory = _ => "500ms" };
+var joinServer = new Option<string?>("--server") { Description = "Join the cluster of this droverd replica (https://first:6443): fetch its CA, keys and tokens on the first start (with --token)." };
+var joinToken = new Option<string?>("--token") { Description = "The server token for --server (DATA/credentials/server-token on that replica)." };
 var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Description = "How long a node's last usage report is served before it counts as missing.", DefaultValueFactory = _ => "60s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
-    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod,
+    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -109,8 +111,21 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
         return 2;
     }
+    Uri? joinUri = null;
+    if (parse.GetValue(joinServer) is { } joinValue && (!Uri.TryCreate(joinValue, UriKind.Absolute, out joinUri) || joinUri.Scheme != Uri.UriSchemeHttps))
+    {
+        await Console.Error.WriteLineAsync($"--server: \"{joinValue}\" is not an https:// URL of a droverd replica").ConfigureAwait(false);
+        return 2;
+    }
+    if ((joinUri is null) != (parse.GetValue(joinToken) is null))
+    {
+        await Console.Error.WriteLineAsync("--server and --token go together (joining another replica's cluster)").ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
+        JoinServer = joinUri,
+        JoinToken = parse.GetValue(joinToken),
         DatastoreEndpoints = endpoints,
         DatastoreCaFile = parse.GetValue(datastoreCa),
         DatastoreCertFile = parse.GetValue(datastoreCert),

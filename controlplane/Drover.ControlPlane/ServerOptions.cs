@@ -43,6 +43,11 @@ public sealed record ServerOptions
     public string DatastorePrefix { get; init; } = string.Empty;
     /// <summary>The leader lease's durations (kube-controller-manager's --leader-elect-* flags); used with an etcd datastore.</summary>
     public Leadership.LeaderElectionOptions LeaderElection { get; init; } = new();
+    /// <summary>A replica of the cluster to join (k3s' --server): with <see cref="JoinToken"/>, a data directory without a
+    /// cluster CA fetches the CA, its key and the cluster's tokens from there before starting.</summary>
+    public Uri? JoinServer { get; init; }
+    /// <summary>The server token (DATA/credentials/server-token of a running replica) for <see cref="JoinServer"/>.</summary>
+    public string? JoinToken { get; init; }
     /// <summary>Seeds the scheduler's tie-breaking, for reproducible placements in tests; random when null.</summary>
     public int? SchedulerSeed { get; init; }
 }
