@@ -21,6 +21,7 @@ DEBIAN_PACKAGES=(
   dbus                                               # logind/D-Bus tests
   systemd debootstrap systemd-container              # systemd-analyze; the install test under systemd as PID 1
   nginx wrk                                          # side-by-side benchmarks
+  afl++                                              # bench/fuzz (SharpFuzz targets under afl-fuzz)
   iproute2 iptables procps curl ca-certificates sqlite3
 )
 # Deployables published with Native AOT: project path and binary name.

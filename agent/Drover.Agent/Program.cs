@@ -10,6 +10,7 @@ using Drover.Agent.Pods;
 using Drover.Agent.Systemd;
 using Drover.Agent.Usage;
 using Drover.Api.Client;
+using Drover.Api.Runtime;
 using Microsoft.Extensions.Logging;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
@@ -55,10 +56,10 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     using var stopping = stop.Token.Register(() => notifier.Stopping("stopping; the pods keep running"));
     var watchdog = new SystemdWatchdog(notifier, watchdogTimeout, TimeProvider.System);
     using var cri = new CriClient(new CriClientOptions { SocketPath = options.ContainerdSocket });
-    await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers);
     await using var bus = await SystemdIntegration.ConnectAsync(options, loggers, stop.Token).ConfigureAwait(false);
-    node.RuntimeUnit = bus.Off ? null : () => bus.RuntimeUnit.State;
-    bus.RuntimeUnit.Changed = () => node.StatusReporter.RequestUpdate();
+    // The heartbeat learns first that droverd answers again; the pod manager then lists at once.
+    var listRetry = new ListRetrySignal();
+    await using var node = new NodeAgent(options, cri, TimeProvider.System, loggers, runtimeUnit: bus.Off ? null : bus.RuntimeUnit, apiRecovered: listRetry.Raise);
     notifier.Status($"registering node {options.NodeName} with {options.Server}");
     using var starting = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
     _ = watchdog.KickUntilAsync(starting.Token);
@@ -88,8 +89,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
 
     // Start-up (join, TLS, registration, config, import) leaves several MB of garbage that an idle agent
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
-    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    MallocHeap.Trim();
+    MemoryReclaimer.CollectAndTrim();
 
     var pods = new PodManager(node.Api, cri, new PodManagerOptions
     {
@@ -97,24 +97,15 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CheckpointDirectory = options.PodCheckpointDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
-    }, TimeProvider.System, loggers);
-    node.ApiRecovered = pods.RetryNow;
-    // The relist loop is the one that keeps the pods running: the watchdog is fed from its turns, and the
-    // status line follows the number of pods it has.
-    var shownPods = -1;
-    var shownRuntimeUp = true;
-    pods.Relisted = (count, runtimeUp) =>
-    {
-        watchdog.Kick();
-        if (count != shownPods || runtimeUp != shownRuntimeUp)
-        {
-            shownPods = count;
-            shownRuntimeUp = runtimeUp;
-            notifier.Status(runtimeUp ? $"running {count} pod(s) as node {options.NodeName}" : $"{count} pod(s); containerd is not answering at {options.ContainerdSocket}");
-        }
-    };
+    }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
-    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token) };
+    // And again after every burst (many or large pods, log streams), once the agent is quiet: 4 MB is a fifth of its idle RSS.
+    var reclaimer = new MemoryReclaimer(TimeProvider.System, MemoryReading.Current, MemoryReclaimer.CollectAndTrim)
+    {
+        SlackBytes = 4L * 1024 * 1024,
+        Reclaimed = (before, after) => logger.LogInformation("gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB", before.ResidentBytes >> 20, after.ResidentBytes >> 20),
+    };
+    var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token), reclaimer.RunAsync(stop.Token) };
     _ = NotifyReadyAsync();
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Drover.Agent.Cri;
 using Drover.Api.Client;
 using Drover.Bench.Agent;
+using Drover.Testing;
 
 // The node-agent benchmark (docs/BENCHMARKS.md, "Agent"): the published droverd and drover-agent against the private
 // containerd bench/agent.sh started. Phases, in order: node Ready → settle → memory and a CPU window with no pods → the

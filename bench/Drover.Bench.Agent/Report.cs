@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Drover.Testing;
 
 namespace Drover.Bench.Agent;
 

@@ -1,3 +1,5 @@
+using Drover.Testing;
+
 namespace Drover.Bench.Agent;
 
 /// <summary>Everything one run measured; filled in as the phases go, so a failed run still reports what it got.</summary>

@@ -27,6 +27,8 @@ internal static class CliApplication
         root.Subcommands.Add(CordonCommand.Create(context, cordon: false));
         root.Subcommands.Add(DrainCommand.Create(context));
         root.Subcommands.Add(TopCommand.Create(context));
+        root.Subcommands.Add(TokenCommand.Create(context));
+        root.Subcommands.Add(CertificateCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

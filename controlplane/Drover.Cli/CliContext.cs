@@ -10,5 +10,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, TextReader
     public TextReader In { get; } = input;
     public TimeProvider Time { get; } = time;
 
-    public static CliContext FromConsole() => new(Console.Out, Console.Error, Console.In, TimeProvider.System);
+    /// <summary>The console, with stdin read as strict UTF-8: `drover apply -f -` refuses a bad byte instead of applying U+FFFD.</summary>
+    public static CliContext FromConsole() =>
+        new(Console.Out, Console.Error, new StreamReader(Console.OpenStandardInput(), new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true)), TimeProvider.System);
 }

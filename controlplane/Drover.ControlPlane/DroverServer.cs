@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
@@ -14,10 +15,12 @@ using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Storage.Encryption;
 using Drover.Store;
 using Drover.Store.Etcd;
 using Drover.ControlPlane.Leadership;
 using Drover.ControlPlane.Joining;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
@@ -41,16 +44,8 @@ public static partial class DroverServer
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var store = await OpenStoreAsync(options, ct).ConfigureAwait(false);
-        if (store is null)
-            return 1;
-        await using var storeLifetime = store.ConfigureAwait(false);
-
-        var advertise = options.AdvertiseAddress ?? (IPAddress.IsLoopback(options.BindAddress) || options.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.BindAddress.ToString());
-        var sans = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "::1", Dns.GetHostName(), advertise };
-        sans.UnionWith(options.ExtraSans);
-        if (!options.BindAddress.Equals(IPAddress.Any))
-            sans.Add(options.BindAddress.ToString());
+        // A joining replica fetches the shared CA, keys and tokens (the Secrets encryption key among them) before anything
+        // creates its own.
         if (options.JoinServer is { } joinServer && !ServerJoiner.HasClusterCa(options.DataDirectory))
         {
             try
@@ -63,32 +58,58 @@ public static partial class DroverServer
                 return 1;
             }
         }
-        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time);
+        var store = await OpenStoreAsync(options, ct).ConfigureAwait(false);
+        if (store is null)
+            return 1;
+        await using var storeLifetime = store.ConfigureAwait(false);
+
+        using var startupLoggers = LoggerFactory.Create(logging => ConfigureConsole(logging));
+        SecretsEncryption encryption;
+        try
+        {
+            encryption = await SecretsEncryption.OpenAsync(store, options.SecretsEncryptionKeyFile ?? SecretsEncryption.DefaultKeyFile(options.DataDirectory),
+                options.SecretsEncryption, time, startupLoggers.CreateLogger("droverd"), ct).ConfigureAwait(false);
+        }
+        catch (SecretsEncryptionException e)
+        {
+            await Console.Error.WriteLineAsync($"droverd: secrets encryption: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+
+        var advertise = options.AdvertiseAddress ?? (IPAddress.IsLoopback(options.BindAddress) || options.BindAddress.Equals(IPAddress.Any) ? "127.0.0.1" : options.BindAddress.ToString());
+        var sans = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "localhost", "127.0.0.1", "::1", Dns.GetHostName(), advertise };
+        sans.UnionWith(options.ExtraSans);
+        if (!options.BindAddress.Equals(IPAddress.Any))
+            sans.Add(options.BindAddress.ToString());
+        var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time, options.CertificateLifetime);
         var credentials = Credentials.LoadOrCreate(options.DataDirectory, pki.CaSha256);
         var serverToken = ServerToken.LoadOrCreate(options.DataDirectory, pki.CaSha256);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        ConfigureConsole(builder.Logging);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Bodies are limited (with a Status answer) by the API itself; Kestrel's cap only backs it up.
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes * 2;
-            kestrel.Listen(options.BindAddress, options.Port, listen => listen.UseHttps(pki.ServingCertificate));
+            // The certificate is taken per connection, so a renewal (CertificateRotation) is served from the next
+            // handshake on without a restart; connections already open keep theirs.
+            kestrel.Listen(options.BindAddress, options.Port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions { ServerCertificateContext = pki.ServingContext }),
+            }));
         });
 
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(time);
-        services.AddSingleton<IStore>(store);
+        services.AddSingleton(encryption.Store);
+        services.AddSingleton(encryption);
+        services.AddSingleton<SecretsEncryptionEndpoint>();
+        services.AddSingleton(pki);
+        services.AddHostedService<CertificateRotation>();
+        services.AddSingleton<CertificateEndpoint>();
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<WriteFencing>();
@@ -98,6 +119,7 @@ public static partial class DroverServer
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
         services.AddSingleton<CompactionService>();
+        services.AddHostedService<MemoryReclaimService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());
@@ -109,12 +131,17 @@ public static partial class DroverServer
         services.AddSingleton<ApiRouter>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
+        services.AddSingleton(options.NodeCredentials);
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
         services.AddSingleton(new ServerBootstrapEndpoint.Token(serverToken));
         services.AddSingleton<ServerBootstrapEndpoint>();
+        services.AddSingleton<NodeGraph>();
+        services.AddSingleton<NodeAuthorizer>();
+        services.AddSingleton<NodeRestriction>();
+        services.AddSingleton<NodeCredentialEndpoint>();
         services.AddSingleton<Authorizer>();
-        services.AddSingleton(new AgentLogClient(pki.NodeClientCertificate));
+        services.AddSingleton(new AgentLogClient(() => pki.NodeClientCertificate, time));
         services.AddSingleton<PodLogEndpoint>();
         services.AddSingleton<PodBinder>();
         services.AddSingleton<BindingEndpoint>();
@@ -165,6 +192,14 @@ public static partial class DroverServer
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
         app.MapGet(ServerJoiner.BootstrapPath, app.Services.GetRequiredService<ServerBootstrapEndpoint>().HandleAsync);
+        var nodeCredentials = app.Services.GetRequiredService<NodeCredentialEndpoint>();
+        app.Map(NodeCredentialApi.SelfPath, nodeCredentials.HandleSelfAsync);
+        app.Map(NodeCredentialApi.AdminPath, nodeCredentials.HandleAdminAsync);
+        app.Map(NodeCredentialApi.AdminPath + "/{name}", nodeCredentials.HandleAdminAsync);
+        app.Map(CertificateStatusList.Path, app.Services.GetRequiredService<CertificateEndpoint>().HandleAsync);
+        var secretsEncryption = app.Services.GetRequiredService<SecretsEncryptionEndpoint>();
+        app.Map(SecretsEncryptionEndpoint.Path, secretsEncryption.HandleAsync);
+        app.Map(SecretsEncryptionEndpoint.RotatePath, secretsEncryption.HandleAsync);
         app.MapMetrics("/metrics");
         app.Map(PrometheusServiceDiscovery.AgentsPath, app.Services.GetRequiredService<PrometheusServiceDiscovery>().HandleAsync);
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
@@ -250,6 +285,18 @@ public static partial class DroverServer
 
     /// <summary>Host name, port and a random suffix: a restarted droverd is a new candidate, never mistaken for the one before.</summary>
     private static string LeaderIdentity(int port) => $"{Dns.GetHostName()}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}_{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static void ConfigureConsole(ILoggingBuilder logging)
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+    }
 
     private static Task WriteOk(HttpContext context)
     {

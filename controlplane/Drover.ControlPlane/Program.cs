@@ -31,6 +31,12 @@ var renewDeadline = new Option<string>("--leader-elect-renew-deadline") { Descri
 var retryPeriod = new Option<string>("--leader-elect-retry-period") { Description = "How often the leader renews and the others look at the lease.", DefaultValueFactory = _ => "500ms" };
 var joinServer = new Option<string?>("--server") { Description = "Join the cluster of this droverd replica (https://first:6443): fetch its CA, keys and tokens on the first start (with --token)." };
 var joinToken = new Option<string?>("--token") { Description = "The server token for --server (DATA/credentials/server-token on that replica)." };
+var signingDuration = new Option<string>("--cluster-signing-duration") { Description = "Lifetime of droverd's serving and apiserver-node-client certificates; each is renewed at two thirds of it while droverd runs (e.g. 8760h).", DefaultValueFactory = _ => "8760h" };
+var caWarning = new Option<string>("--ca-expiry-warning") { Description = "Warn (log line, Warning Event CertificateExpirationWarning) once the cluster CA has less than this left.", DefaultValueFactory = _ => "2160h" };
+var credentialLifetime = new Option<string>("--node-credential-lifetime") { Description = "How long a node credential works; agents renew theirs at two thirds of it.", DefaultValueFactory = _ => "8760h" };
+var credentialOverlap = new Option<string>("--node-credential-overlap") { Description = "How long a renewed node credential keeps working once its successor is in use.", DefaultValueFactory = _ => "1h" };
+var secretsEncryption = new Option<bool>("--secrets-encryption") { Description = "Encrypt Secrets at rest with AES-GCM (false: new ones are written in clear; encrypted ones still read with the key file).", DefaultValueFactory = _ => true };
+var secretsKeyFile = new Option<string?>("--secrets-encryption-key-file") { Description = "The EncryptionConfiguration holding the keys (default: DATA/credentials/encryption-config.json, created 0600 on first start)." };
 var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Description = "How long a node's last usage report is served before it counts as missing.", DefaultValueFactory = _ => "60s" };
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
@@ -38,7 +44,9 @@ var root = new RootCommand("droverd: the Drover control plane (API server, store
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken,
+    signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
+root.Subcommands.Add(SecretsEncryptCommand.Create());
 root.SetAction(async (parse, ct) =>
 {
     if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))
@@ -71,7 +79,12 @@ root.SetAction(async (parse, ct) =>
     }
     // Periods must be positive; windows and delays may be 0 (no stabilisation, no initialisation allowance).
     var durations = new Dictionary<Option<string>, TimeSpan>();
-    foreach (var (option, mayBeZero) in new[] { (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true), (leaseDuration, false), (renewDeadline, false), (retryPeriod, false) })
+    foreach (var (option, mayBeZero) in new[]
+    {
+        (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true),
+        (signingDuration, false), (credentialLifetime, false), (caWarning, true), (credentialOverlap, true),
+        (leaseDuration, false), (renewDeadline, false), (retryPeriod, false),
+    })
     {
         if (!GoDurations.TryParse(parse.GetValue(option), out var value) || (value == TimeSpan.Zero && !mayBeZero))
         {
@@ -156,6 +169,11 @@ root.SetAction(async (parse, ct) =>
             },
         },
         ResourceMetricsMaxAge = durations[metricsMaxAge],
+        CertificateLifetime = durations[signingDuration],
+        CaExpiryWarning = durations[caWarning],
+        NodeCredentials = new Drover.ControlPlane.Auth.NodeCredentialOptions { Lifetime = durations[credentialLifetime], Overlap = durations[credentialOverlap] },
+        SecretsEncryption = parse.GetValue(secretsEncryption),
+        SecretsEncryptionKeyFile = parse.GetValue(secretsKeyFile) is { Length: > 0 } keyFile ? Path.GetFullPath(keyFile) : null,
     };
     try
     {

@@ -48,6 +48,21 @@ public sealed record ServerOptions
     public Uri? JoinServer { get; init; }
     /// <summary>The server token (DATA/credentials/server-token of a running replica) for <see cref="JoinServer"/>.</summary>
     public string? JoinToken { get; init; }
+    /// <summary>How long droverd's serving and apiserver-node-client certificates live; renewed at two thirds of it while running.</summary>
+    public TimeSpan CertificateLifetime { get; init; } = Certificates.ClusterPki.DefaultCertificateLifetime;
+
+    /// <summary>A warning (log line, Event, and daily after) once the cluster CA has less than this left (k3s warns 90 days ahead).</summary>
+    public TimeSpan CaExpiryWarning { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long node credentials live and overlap when renewed.</summary>
+    public Auth.NodeCredentialOptions NodeCredentials { get; init; } = new();
+
+    /// <summary>Secrets encrypted at rest (k3s --secrets-encryption); off still reads what is encrypted, with the key file.</summary>
+    public bool SecretsEncryption { get; init; } = true;
+
+    /// <summary>The encryption configuration (keys); null: DATA/credentials/encryption-config.json.</summary>
+    public string? SecretsEncryptionKeyFile { get; init; }
+
     /// <summary>Seeds the scheduler's tie-breaking, for reproducible placements in tests; random when null.</summary>
     public int? SchedulerSeed { get; init; }
 }

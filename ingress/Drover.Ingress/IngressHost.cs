@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using Drover.Api.Client;
+using Drover.Api.Runtime;
 using Drover.Ingress.Config;
 using Drover.Ingress.Metrics;
 using Drover.Ingress.Proxy;
@@ -111,6 +112,12 @@ public static partial class IngressHost
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var updating = Task.Run(() => updater.RunAsync(stop.Token), stop.Token);
+        // After a burst of connections or of large objects the memory comes back once the proxy is quiet again.
+        var reclaimer = new MemoryReclaimer(time, MemoryReading.Current, MemoryReclaimer.CollectAndTrim)
+        {
+            Reclaimed = (before, after) => LogReclaimed(logger, before.ResidentBytes >> 20, after.ResidentBytes >> 20),
+        };
+        var reclaiming = Task.Run(() => reclaimer.RunAsync(stop.Token), stop.Token);
         LogWaiting(logger, settings.Server.ToString(), options.IngressClass);
         try
         {
@@ -133,6 +140,7 @@ public static partial class IngressHost
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         await stop.CancelAsync().ConfigureAwait(false);
         await updating.ConfigureAwait(false);
+        await reclaiming.ConfigureAwait(false);
         return 0;
     }
 
@@ -164,4 +172,7 @@ public static partial class IngressHost
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "drover-ingress cannot listen: {Reason}")]
     private static partial void LogListenFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "drover-ingress gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB")]
+    private static partial void LogReclaimed(ILogger logger, long beforeMiB, long afterMiB);
 }

@@ -15,7 +15,7 @@ public sealed class LayeringTests
     /// </summary>
     private static readonly string[] ControlPlaneModules =
     [
-        $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
+        $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", $"{Cp}.Storage.Encryption", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
         $"{Cp}.Controllers", $"{Cp}.Scheduling", $"{Cp}.ResourceMetrics", $"{Cp}.Observability", $"{Cp}.Certificates",
         $"{Cp}.Leadership", $"{Cp}.Joining",
     ];
@@ -26,9 +26,15 @@ public sealed class LayeringTests
         .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates", $"{Cp}.Joining")
         // Joining: the files a new replica copies from a running one (k3s' server bootstrap); files and HTTPS only.
         .Allow($"{Cp}.Joining", Cp)
-        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry")
+        // The node authorizer's graph reads the shared pod cache, as Kubernetes' is fed by informers.
+        .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry", $"{Cp}.Informers")
+        // The admin's secrets-encrypt endpoint (status, rotate) drives the storage transform itself, as k3s' does.
+        .Allow($"{Cp}.Api", $"{Cp}.Storage.Encryption")
         .Allow($"{Cp}.Registry", Cp, $"{Cp}.Storage")
         .Allow($"{Cp}.Storage", Cp, "Drover.Store", $"{Cp}.Observability")
+        // Secrets encrypted at rest: a transform between the storage layer and the key-value store (Kubernetes' value
+        // transformers), which the object store above never sees.
+        .Allow($"{Cp}.Storage.Encryption", $"{Cp}.Storage", "Drover.Store")
         // The shared informers are droverd's watch-fed caches (client-go's informers), fed by the registry.
         .Allow($"{Cp}.Informers", Cp, $"{Cp}.Registry")
         // The one event recorder (client-go's record package) every component reports through.
@@ -40,7 +46,9 @@ public sealed class LayeringTests
         // Leader election writes its Lease through the registry like any client; the fence it takes when elected is
         // the storage layer's (WriteFencing, whose token is Drover.Store's StoreFence), and the leader-only services it
         // starts are handed to it by the composition root, so it names no controller.
-        .Allow($"{Cp}.Leadership", Cp, $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store");
+        .Allow($"{Cp}.Leadership", Cp, $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store")
+        // The loop that renews droverd's certificates reports the CA's approaching end through the event recorder.
+        .Allow($"{Cp}.Certificates", Cp, $"{Cp}.Events");
 
     [Fact]
     public void ControlPlane_DependenciesPointOneWay_NoForbiddenEdge()

@@ -74,7 +74,7 @@ public sealed class ClusterNode
     internal void StartAgent(DroverdProcess droverd, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs, bool metrics = false)
     {
         // The agent takes no port 0 for /metrics; a port free a moment ago is as close as a test gets.
-        MetricsPort = metrics ? IngressProcess.FreePort() : null;
+        MetricsPort = metrics ? FreePorts.Next() : null;
         if (Agent is { HasExited: false })
             throw new InvalidOperationException($"the agent of {Name} is already running");
         lock (_log)

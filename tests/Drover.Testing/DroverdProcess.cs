@@ -39,6 +39,9 @@ public sealed class DroverdProcess : IAsyncDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The current process's id (it changes when droverd is started again).</summary>
+    public int Id => _process.Id;
+
     private string CurrentOutput { get { lock (_output) return _output.ToString(_outputStart, _output.Length - _outputStart); } }
 
     public static Task<DroverdProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs) =>
@@ -51,7 +54,7 @@ public sealed class DroverdProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(extraArgs);
         var owns = dataDirectory is null;
         dataDirectory ??= Directory.CreateTempSubdirectory("droverd-test-").FullName;
-        var droverd = new DroverdProcess(dataDirectory, FreePort(), owns, extraArgs, binaries);
+        var droverd = new DroverdProcess(dataDirectory, FreePorts.Next(), owns, extraArgs, binaries);
         droverd.Launch();
         await droverd.WaitReadyAsync().ConfigureAwait(false);
         return droverd;
@@ -65,8 +68,10 @@ public sealed class DroverdProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
             throw new InvalidOperationException("droverd is still running");
-        _process.Dispose();
+        // Replaced before the old one is disposed: a reader of HasExited or Id meanwhile sees one or the other.
+        var exited = _process;
         Launch();
+        exited.Dispose();
         await WaitReadyAsync().ConfigureAwait(false);
     }
 
@@ -159,10 +164,4 @@ public sealed class DroverdProcess : IAsyncDisposable
             _output.AppendLine(line);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

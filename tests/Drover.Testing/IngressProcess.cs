@@ -13,11 +13,14 @@ namespace Drover.Testing;
 public sealed class IngressProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
-    private readonly Process _process;
+    private readonly DroverBinaries _binaries;
+    private readonly string[] _args;
+    private Process _process = null!;
 
-    private IngressProcess(Process process, int httpPort, int httpsPort, int metricsPort)
+    private IngressProcess(DroverBinaries binaries, string[] args, int httpPort, int httpsPort, int metricsPort)
     {
-        _process = process;
+        _binaries = binaries;
+        _args = args;
         HttpPort = httpPort;
         HttpsPort = httpsPort;
         MetricsPort = metricsPort;
@@ -28,6 +31,7 @@ public sealed class IngressProcess : IAsyncDisposable
     public int MetricsPort { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
     public bool HasExited => _process.HasExited;
+    public int Id => _process.Id;
 
     public static Task<IngressProcess> StartAsync(string configPath, params string[] extraArgs) =>
         StartAsync(DroverBinaries.Built, configPath, extraArgs);
@@ -35,24 +39,50 @@ public sealed class IngressProcess : IAsyncDisposable
     public static async Task<IngressProcess> StartAsync(DroverBinaries binaries, string configPath, params string[] extraArgs)
     {
         ArgumentNullException.ThrowIfNull(binaries);
-        var (http, https, metrics) = (FreePort(), FreePort(), FreePort());
-        var info = binaries.Ingress();
+        var (http, https, metrics) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         string[] args =
         [
             "--config", configPath, "--bind-address", "127.0.0.1",
             "--http-port", Text(http), "--https-port", Text(https), "--metrics-addr", "127.0.0.1:" + Text(metrics),
             "--publish-address", "127.0.0.1",
+            .. extraArgs,
         ];
-        foreach (var arg in args.Concat(extraArgs))
-            info.ArgumentList.Add(arg);
-        var process = Process.Start(info) ?? throw new InvalidOperationException("drover-ingress did not start");
-        var ingress = new IngressProcess(process, http, https, metrics);
-        process.OutputDataReceived += (_, e) => ingress.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => ingress.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var ingress = new IngressProcess(binaries, args, http, https, metrics);
+        ingress.Launch();
         await ingress.WaitHealthyAsync().ConfigureAwait(false);
         return ingress;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>Starts the ingress again after <see cref="KillHard"/> or <see cref="StopAsync"/>, on the same ports, and waits until it is healthy.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (!_process.HasExited)
+            throw new InvalidOperationException("drover-ingress is still running");
+        // Replaced before the old one is disposed: a reader of HasExited or Id meanwhile sees one or the other.
+        var exited = _process;
+        Launch();
+        exited.Dispose();
+        await WaitHealthyAsync().ConfigureAwait(false);
+    }
+
+    private void Launch()
+    {
+        var info = _binaries.Ingress();
+        foreach (var arg in _args)
+            info.ArgumentList.Add(arg);
+        var process = Process.Start(info) ?? throw new InvalidOperationException("drover-ingress did not start");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
     }
 
     private async Task WaitHealthyAsync()
@@ -118,10 +148,4 @@ public sealed class IngressProcess : IAsyncDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -59,8 +59,19 @@ public static class SeedManifests
     /// </summary>
     public static string WriteAutoscalingScenario(string directory, string host)
     {
-        Write(directory);
+        WriteBehindIngress(directory, host);
         File.Copy(Path.Combine(RepoPaths.Examples, "seed-hpa.yaml"), Path.Combine(directory, "hpa.yaml"), overwrite: true);
+        return directory;
+    }
+
+    /// <summary>
+    /// The seed Deployment and Service (as <see cref="Write"/>) and an Ingress for <paramref name="host"/> sending every
+    /// path to my-app-service: the seed app behind drover-ingress (the soak and memory benchmarks). Returns
+    /// <paramref name="directory"/>, for `drover apply -f`.
+    /// </summary>
+    public static string WriteBehindIngress(string directory, string host)
+    {
+        Write(directory);
         File.WriteAllText(Path.Combine(directory, "ingress.yaml"), $$"""
             apiVersion: networking.k8s.io/v1
             kind: Ingress

@@ -118,10 +118,16 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts the agent of a node again (after a power cut) and waits until the node is Ready.</summary>
     public async Task StartNodeAgainAsync(ClusterNode node)
     {
-        ArgumentNullException.ThrowIfNull(node);
-        node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs, _options.AgentMetrics);
+        StartAgentAgain(node);
         await WaitAsync(async api => IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node),
             TimeSpan.FromSeconds(60), $"node {node.Name} Ready again").ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the agent of a node again (after it was killed), as a supervisor would; does not wait for anything.</summary>
+    public void StartAgentAgain(ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs, _options.AgentMetrics);
     }
 
     /// <summary>The pods of <paramref name="namespace"/> matching <paramref name="labelSelector"/>; remembered for clean-up.</summary>

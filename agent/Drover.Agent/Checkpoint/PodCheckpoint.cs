@@ -119,7 +119,8 @@ internal sealed partial class PodCheckpoint
 
                 try
                 {
-                    var bytes = File.ReadAllBytes(path);
+                    // A pod is one object: a file larger than the object limit is not one this agent wrote.
+                    var bytes = InputFiles.ReadBytes(path, InputLimits.MaxObjectBytes, nameof(InputLimits.MaxObjectBytes));
                     if (ResourceTypes.Pods.Deserialize(bytes) is Pod { Metadata.Uid: { } uid } pod && uid == name[..^Extension.Length])
                     {
                         _written[uid] = SHA256.HashData(bytes);
@@ -130,7 +131,7 @@ internal sealed partial class PodCheckpoint
                         LogUnreadable(path, "the file does not hold the pod its name says");
                     }
                 }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ManifestException)
                 {
                     LogUnreadable(path, e.Message);
                 }

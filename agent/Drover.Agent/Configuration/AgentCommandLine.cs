@@ -28,6 +28,7 @@ internal static partial class AgentCommandLine
         new("serving-addr", "host:port of the HTTPS endpoint that serves container logs to droverd (port 0: any free port); \"off\" disables it.", "0.0.0.0:10250"),
         new("dbus-address", "The D-Bus of logind and systemd, for the shutdown drain and the runtime unit's state: \"system\" (the system bus, $DBUS_SYSTEM_BUS_ADDRESS honoured), an address such as unix:path=/run/dbus/system_bus_socket, or \"off\".", "system"),
         new("runtime-unit", "The container runtime's systemd unit, reported in the node's conditions.", "containerd.service"),
+        new("serving-cert-lifetime", "Lifetime of the agent's self-signed serving certificate (pinned by droverd through the hash the Node publishes); renewed at two thirds of it while the agent runs.", "8760h"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
         new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
@@ -149,6 +150,7 @@ internal static partial class AgentCommandLine
             ServingAddress = serving is "off" or "" ? null : ParseEndpoint("serving-addr", serving, allowAnyPort: true),
             DBusAddress = ParseBusAddress(value("dbus-address")!),
             RuntimeUnit = ParseUnit(value("runtime-unit")!),
+            ServingCertificateLifetime = ParseGoDuration("serving-cert-lifetime", value("serving-cert-lifetime")!),
             LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
             StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
             TerminationDrainDelay = ParseDuration("termination-drain-delay", value("termination-drain-delay")!),
@@ -216,6 +218,12 @@ internal static partial class AgentCommandLine
         _ => throw Bad(flag, value, "is not true or false"),
     };
 
+    /// <summary>A positive duration in the grammar every daemon's flags share (<see cref="GoDurations"/>): 8760h, 30s, 1m30s.</summary>
+    internal static TimeSpan ParseGoDuration(string flag, string value) =>
+        GoDurations.TryParse(value, out var duration) && duration > TimeSpan.Zero
+            ? duration
+            : throw Bad(flag, value, "is not a positive duration (e.g. 8760h, 30s, 1m30s)");
+
     /// <summary>A duration that may be zero ("0", "0s", or a positive Go-style duration).</summary>
     internal static TimeSpan ParseDuration(string flag, string value) =>
         ZeroDurationPattern().IsMatch(value) ? TimeSpan.Zero : ParsePositiveDuration(flag, value);
@@ -255,6 +263,9 @@ internal static partial class AgentCommandLine
                 throw Bad("labels", item, "has an invalid key: " + keyError);
             if (LabelValidation.ValidateValue(label) is { } valueError)
                 throw Bad("labels", item, "has an invalid value: " + valueError);
+            // droverd refuses such a label from a node (NodeRestriction); an operator sets it with admin credentials.
+            if (!NodeLabelPolicy.IsSelfSettable(key))
+                throw Bad("labels", item, $"is not a label a node may set on itself: {NodeLabelPolicy.Rule}");
             labels[key] = label;
         }
         return labels;

@@ -19,12 +19,20 @@ internal static class AgentConfigFile
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = InputFiles.ReadText(path, InputLimits.MaxConfigFileBytes, nameof(InputLimits.MaxConfigFileBytes));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ManifestException)
         {
             throw new AgentOptionsException($"--config: \"{path}\": {e.Message}", e);
         }
+        return Parse(text, path, knownKeys);
+    }
+
+    /// <summary>The values of a config file's text (<paramref name="path"/> only names it in messages).</summary>
+    internal static Dictionary<string, string> Parse(string text, string path, IReadOnlySet<string> knownKeys)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(knownKeys);
         if (string.IsNullOrWhiteSpace(text))
             return new Dictionary<string, string>(StringComparer.Ordinal);
         Dictionary<string, JsonElement>? document;
@@ -89,5 +97,6 @@ internal static class AgentConfigFile
     }
 }
 
+[JsonSourceGenerationOptions(MaxDepth = InputLimits.MaxDepth)]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 internal sealed partial class AgentConfigJsonContext : JsonSerializerContext;

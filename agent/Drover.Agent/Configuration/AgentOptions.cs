@@ -41,6 +41,9 @@ internal sealed record AgentOptions
     /// <summary>The container runtime's systemd unit, reported as the ContainerRuntimeUnit node condition.</summary>
     public string RuntimeUnit { get; init; } = "containerd.service";
 
+    /// <summary>How long the agent's self-signed serving certificate lives; renewed at two thirds of it, the new hash published first.</summary>
+    public TimeSpan ServingCertificateLifetime { get; init; } = TimeSpan.FromHours(8760);
+
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan StatusInterval { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -23,7 +23,7 @@ internal sealed partial class LogServer : IAsyncDisposable
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly TcpListener _listener;
-    private readonly SslStreamCertificateContext _certificate;
+    private volatile SslStreamCertificateContext _certificate;
     private readonly ClientCertificatePolicy _policy;
     private readonly ContainerLogLocator _locator;
     private readonly ContainerLogStreamer _streamer;
@@ -47,6 +47,13 @@ internal sealed partial class LogServer : IAsyncDisposable
         _locator = locator;
         _streamer = streamer;
         _logger = logger;
+    }
+
+    /// <summary>Serves <paramref name="certificate"/> from the next handshake on; connections already open keep theirs.</summary>
+    public void UseCertificate(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        _certificate = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
     }
 
     /// <summary>Connections being served now (a follower holds one until it or the container goes).</summary>

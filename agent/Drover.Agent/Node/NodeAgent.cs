@@ -25,6 +25,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly Systemd.RuntimeUnitMonitor? _runtimeUnit;
+    private readonly Action? _apiRecovered;
     private DroverClient? _api;
     private LeaseHeartbeat? _heartbeat;
     private NodeStatusReporter? _reporter;
@@ -32,8 +34,12 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private LogServer? _logs;
     private X509Certificate2? _servingCertificate;
     private NodeRegistration? _pendingRegistration;
+    private ServingCertificateRotation? _servingRotation;
+    private NodeCredentialRotation? _credentialRotation;
 
-    public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="runtimeUnit">The container runtime's unit for the node's conditions; null when it is not watched.</param>
+    /// <param name="apiRecovered">Called when droverd accepts a heartbeat again after failures (the pod side then lists at once instead of waiting out its back-off).</param>
+    public NodeAgent(AgentOptions options, CriClient cri, TimeProvider time, ILoggerFactory loggers, Systemd.RuntimeUnitMonitor? runtimeUnit = null, Action? apiRecovered = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cri);
@@ -44,6 +50,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<NodeAgent>();
+        _runtimeUnit = runtimeUnit;
+        _apiRecovered = apiRecovered;
     }
 
     /// <summary>droverd, as this node (after <see cref="StartAsync"/>).</summary>
@@ -52,12 +60,6 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     public string PodCidr { get; private set; } = "";
 
     public bool JoinedThisStart { get; private set; }
-
-    /// <summary>The runtime unit's state for the node's conditions (set before <see cref="StartAsync"/>); null when not watched.</summary>
-    public Func<Systemd.UnitState?>? RuntimeUnit { get; set; }
-
-    /// <summary>Called when droverd accepts a heartbeat again after failures: the pod side lists at once instead of waiting out its back-off.</summary>
-    public Action? ApiRecovered { get; set; }
 
     public LeaseHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("the node agent has not started");
 
@@ -93,18 +95,20 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             MetricsAddress = _metrics?.LocalEndpoint.ToString(),
         };
         var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
+        if (_logs is not null && _servingCertificate is not null)
+            _servingRotation = new ServingCertificateRotation(_logs, registration, _options, _servingCertificate, _time, _loggers.CreateLogger<ServingCertificateRotation>());
+        _credentialRotation = new NodeCredentialRotation(_api, _options, _time, _loggers.CreateLogger<NodeCredentialRotation>());
 
         var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);
         if (CniConfig.Write(_options.CniConfDirectory, conflist))
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
-        _reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0);
-        _reporter.RuntimeUnit = RuntimeUnit;
-        var reporter = _reporter;
+        var reporter = new NodeStatusReporter(_api, _cri, _options, _time, _loggers.CreateLogger<NodeStatusReporter>(), node?.Status?.Conditions, serving?.Port ?? 0, _runtimeUnit);
+        _reporter = reporter;
         _heartbeat = new LeaseHeartbeat(_api, _options, _time, _loggers.CreateLogger<LeaseHeartbeat>(), () =>
         {
             reporter.RequestUpdate();
-            ApiRecovered?.Invoke();
+            _apiRecovered?.Invoke();
         });
         _heartbeat.SetNodeUid(node?.Metadata.Uid);
         _pendingRegistration = node is null ? registration : null;
@@ -125,7 +129,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             return null;
         }
 
-        _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _time);
+        _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _options.ServingCertificateLifetime, _time);
         var locator = new ContainerLogLocator(_cri);
         var streamer = new ContainerLogStreamer(locator, _time, _loggers.CreateLogger<ContainerLogStreamer>());
         var server = new LogServer(address, _servingCertificate, new ClientCertificatePolicy(ca), locator, streamer, _loggers.CreateLogger<LogServer>());
@@ -143,10 +147,14 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         return (NodeServing.CertificateHash(_servingCertificate), server.LocalEndpoint.Port);
     }
 
-    /// <summary>Runs the heartbeat and the status reporter (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
+    /// <summary>Runs the heartbeat, the status reporter, the renewals of the credential and the serving certificate (and a pending registration) until <paramref name="ct"/> is cancelled.</summary>
     public Task RunAsync(CancellationToken ct)
     {
         var loops = new List<Task> { Heartbeat.RunAsync(ct), StatusReporter.RunAsync(ct) };
+        if (_credentialRotation is { } credentials)
+            loops.Add(credentials.RunAsync(ct));
+        if (_servingRotation is { } serving)
+            loops.Add(serving.RunAsync(ct));
         if (_pendingRegistration is { } pending)
             loops.Add(RegisterInBackgroundAsync(pending, ct));
         return Task.WhenAll(loops);

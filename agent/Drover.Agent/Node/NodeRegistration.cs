@@ -6,9 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Drover.Agent.Node;
 
 /// <summary>
-/// Creates this node's Node object (droverd assigns spec.podCIDR on create) or brings the labels and taints
-/// the agent owns up to date on an existing one. Ownership is recorded in annotations, so a label an
-/// operator added by hand survives, and a flag removed between restarts removes its label.
+/// Creates this node's Node object (droverd assigns spec.podCIDR on create) with the agent's labels and taints,
+/// or brings the labels the agent owns up to date on an existing one. Ownership is recorded in annotations, so a
+/// label an operator added by hand survives, and a flag removed between restarts removes its label. Taints are
+/// the node's to choose at registration only, as kubelet's --register-with-taints: afterwards they belong to the
+/// operators and droverd's lifecycle controller, and droverd refuses a node that changes them (NodeRestriction).
 /// </summary>
 internal sealed partial class NodeRegistration
 {
@@ -18,6 +20,7 @@ internal sealed partial class NodeRegistration
     private readonly DroverClient _api;
     private readonly AgentOptions _options;
     private readonly ILogger _logger;
+    private string? _servingCertificateHash;
 
     public NodeRegistration(DroverClient api, AgentOptions options, ILogger<NodeRegistration> logger)
     {
@@ -32,8 +35,9 @@ internal sealed partial class NodeRegistration
     /// <summary>
     /// SHA-256 of the agent's serving certificate, published as <see cref="NodeServing.CertificateHashAnnotation"/>
     /// for droverd to pin; null (serving off) removes the annotation so no stale pin outlives the endpoint.
+    /// While the certificate is renewed it is "new,old" (droverd accepts either), then "new"; set before each <see cref="RegisterAsync"/>.
     /// </summary>
-    public string? ServingCertificateHash { get; init; }
+    public string? ServingCertificateHash { get => Volatile.Read(ref _servingCertificateHash); set => Volatile.Write(ref _servingCertificateHash, value); }
 
     /// <summary>
     /// Where /metrics listens (host:port as bound), published as <see cref="NodeServing.MetricsAddressAnnotation"/> so
@@ -71,11 +75,13 @@ internal sealed partial class NodeRegistration
                 }
                 else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress) is { } updated)
                 {
+                    WarnIfTaintsDiffer(existing);
                     stored = (Api.Node)await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, ct).ConfigureAwait(false);
                     Log.Reconciled(_logger, _options.NodeName);
                 }
                 else
                 {
+                    WarnIfTaintsDiffer(existing);
                     stored = existing;
                 }
                 if (string.IsNullOrEmpty(stored.Spec.PodCIDR))
@@ -90,8 +96,9 @@ internal sealed partial class NodeRegistration
     }
 
     /// <summary>
-    /// The Node to write so that the agent's labels and taints are as desired, or null when <paramref name="existing"/>
-    /// already is. Pure: labels and taints the agent does not own are kept.
+    /// The Node to write so that the agent's labels (and, for a new Node, taints) are as desired, or null when
+    /// <paramref name="existing"/> already is. Pure: labels the agent does not own and every taint of an existing
+    /// Node are kept.
     /// </summary>
     public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null, string? metricsAddress = null)
     {
@@ -120,7 +127,6 @@ internal sealed partial class NodeRegistration
 
         var existingAnnotations = existing.Metadata.Annotations ?? [];
         var previousLabels = Split(existingAnnotations.GetValueOrDefault(OwnedLabelsAnnotation));
-        var previousTaints = Split(existingAnnotations.GetValueOrDefault(OwnedTaintsAnnotation));
 
         var newLabels = new Dictionary<string, string>(existing.Metadata.Labels ?? [], StringComparer.Ordinal);
         foreach (var key in previousLabels.Where(k => !labels.ContainsKey(k)))
@@ -128,32 +134,45 @@ internal sealed partial class NodeRegistration
         foreach (var (key, value) in labels)
             newLabels[key] = value;
 
-        var desiredTaintKeys = taints.Select(TaintKey).ToHashSet(StringComparer.Ordinal);
-        var newTaints = (existing.Spec.Taints ?? [])
-            .Where(t => !desiredTaintKeys.Contains(TaintKey(t)) && !previousTaints.Contains(TaintKey(t)))
-            .ToList();
-        foreach (var taint in taints)
-            newTaints.Add((existing.Spec.Taints ?? []).FirstOrDefault(t => TaintKey(t) == TaintKey(taint) && t.Value == taint.Value) ?? taint);
-
+        // The owned-taints annotation keeps saying what the node registered with: taints are not reconciled.
         var newAnnotations = new Dictionary<string, string>(existingAnnotations, StringComparer.Ordinal)
         {
             [OwnedLabelsAnnotation] = ownedLabels,
-            [OwnedTaintsAnnotation] = ownedTaints,
         };
         SetOrRemove(newAnnotations, NodeServing.CertificateHashAnnotation, servingCertificateHash);
         SetOrRemove(newAnnotations, NodeServing.MetricsAddressAnnotation, metricsAddress);
 
         var sameLabels = LabelMaps.Same(existing.Metadata.Labels, newLabels);
         var sameAnnotations = LabelMaps.Same(existing.Metadata.Annotations, newAnnotations);
-        var sameTaints = (existing.Spec.Taints ?? []).Select(Describe).Order(StringComparer.Ordinal)
-            .SequenceEqual(newTaints.Select(Describe).Order(StringComparer.Ordinal), StringComparer.Ordinal);
-        if (sameLabels && sameAnnotations && sameTaints)
+        if (sameLabels && sameAnnotations)
             return null;
-        return existing with
-        {
-            Metadata = existing.Metadata with { Labels = newLabels, Annotations = newAnnotations },
-            Spec = existing.Spec with { Taints = newTaints.Count > 0 ? newTaints : null },
-        };
+        return existing with { Metadata = existing.Metadata with { Labels = newLabels, Annotations = newAnnotations } };
+    }
+
+    /// <summary>
+    /// The taints <paramref name="taints"/> (the flags) ask for that <paramref name="existing"/> lacks, and those the
+    /// node registered with that the flags no longer ask for; both empty when nothing differs. Only reported: an
+    /// operator changes the taints of a registered node.
+    /// </summary>
+    public static (IReadOnlyList<string> Missing, IReadOnlyList<string> Unwanted) TaintDifference(Api.Node existing, IReadOnlyList<Taint> taints)
+    {
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(taints);
+        var present = (existing.Spec?.Taints ?? []).Select(Describe).ToHashSet(StringComparer.Ordinal);
+        var desired = taints.Select(Describe).ToHashSet(StringComparer.Ordinal);
+        var registered = Split(existing.Metadata.Annotations?.GetValueOrDefault(OwnedTaintsAnnotation));
+        var desiredKeys = taints.Select(TaintKey).ToHashSet(StringComparer.Ordinal);
+        var missing = desired.Where(d => !present.Contains(d)).Order(StringComparer.Ordinal).ToList();
+        var unwanted = (existing.Spec?.Taints ?? []).Where(t => registered.Contains(TaintKey(t)) && !desiredKeys.Contains(TaintKey(t)))
+            .Select(Describe).Order(StringComparer.Ordinal).ToList();
+        return (missing, unwanted);
+    }
+
+    private void WarnIfTaintsDiffer(Api.Node existing)
+    {
+        var (missing, unwanted) = TaintDifference(existing, _options.Taints);
+        if (missing.Count > 0 || unwanted.Count > 0)
+            Log.TaintsNotApplied(_logger, _options.NodeName, string.Join(", ", missing), string.Join(", ", unwanted));
     }
 
     private static void SetOrRemove(Dictionary<string, string> annotations, string key, string? value)
@@ -176,8 +195,11 @@ internal sealed partial class NodeRegistration
         [LoggerMessage(Level = LogLevel.Information, Message = "registered node {NodeName} with podCIDR {PodCidr}")]
         public static partial void Registered(ILogger logger, string nodeName, string podCidr);
 
-        [LoggerMessage(Level = LogLevel.Information, Message = "updated the labels and taints of node {NodeName}")]
+        [LoggerMessage(Level = LogLevel.Information, Message = "updated the labels of node {NodeName}")]
         public static partial void Reconciled(ILogger logger, string nodeName);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "node {NodeName} is registered already: its taints are set at registration only, so --taints is not applied (missing: [{Missing}]; no longer asked for: [{Unwanted}]); an operator changes them with admin credentials")]
+        public static partial void TaintsNotApplied(ILogger logger, string nodeName, string missing, string unwanted);
     }
 }
 

@@ -33,10 +33,11 @@ internal sealed partial class NodeStatusReporter
     private readonly int _servingPort;
 
     /// <summary>The runtime unit's state from systemd, or null when it is not watched.</summary>
-    public Func<Systemd.UnitState?>? RuntimeUnit { get; set; }
+    private readonly Systemd.RuntimeUnitMonitor? _runtimeUnit;
 
     /// <param name="servingPort">The port the log endpoint is bound to, published as daemonEndpoints.kubeletEndpoint; 0 when it is off.</param>
-    public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null, int servingPort = 0)
+    /// <param name="runtimeUnit">The container runtime's unit (the ContainerRuntimeUnit condition; a change is written at once), or null when it is not watched.</param>
+    public NodeStatusReporter(DroverClient api, CriClient cri, AgentOptions options, TimeProvider time, ILogger<NodeStatusReporter> logger, IReadOnlyList<NodeCondition>? previousConditions = null, int servingPort = 0, Systemd.RuntimeUnitMonitor? runtimeUnit = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(cri);
@@ -51,6 +52,12 @@ internal sealed partial class NodeStatusReporter
         _conditions = new NodeConditions(time);
         _lastCheckTicks = time.GetUtcNow().UtcTicks;
         _servingPort = servingPort;
+        _runtimeUnit = runtimeUnit;
+        if (runtimeUnit is not null)
+        {
+            runtimeUnit.Changed += RequestUpdate;
+        }
+
         // Seeded from the stored Node so an agent restart does not reset lastTransitionTime.
         _lastConditions = previousConditions;
         _staticInfo = new NodeSystemInfo
@@ -195,7 +202,7 @@ internal sealed partial class NodeStatusReporter
             TasksInUse = tasks,
             PidMax = pidMax,
             PidThresholdFraction = _options.PidPressureFraction,
-            RuntimeUnit = RuntimeUnit?.Invoke(),
+            RuntimeUnit = _runtimeUnit?.State,
         };
         return new NodeStatus
         {

@@ -51,7 +51,7 @@ internal sealed class CriConfigFactory
                 CgroupParent = CgroupParent(uid),
                 SecurityContext = new LinuxSandboxSecurityContext
                 {
-                    NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Pod, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
+                    NamespaceOptions = new NamespaceOption { Network = SandboxNetworkMode(pod), Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
                 },
             },
         };
@@ -85,6 +85,16 @@ internal sealed class CriConfigFactory
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// The network namespace the pod's sandbox gets: its own, always (the agent does not run hostNetwork pods in the
+    /// host's namespace yet). A sandbox found with another mode is replaced, as the kubelet's PodSandboxChanged does.
+    /// </summary>
+    public static NamespaceMode SandboxNetworkMode(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return NamespaceMode.Pod;
     }
 
     public ContainerConfig Container(Pod pod, Container container, uint restartCount)

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Drover.Agent.Pods.Reporting;
 using Drover.Api;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using Drover.Agent.Checkpoint;
 using Drover.Agent.Cri;
 using Drover.Agent.Metrics;
+using Drover.Agent.Pods.Execution;
+using Drover.Agent.Pods.Observed;
+using Drover.Agent.Pods.Reporting;
 using Drover.Agent.Probes;
 using Drover.Api;
 using Drover.Api.Client;
@@ -36,11 +39,14 @@ internal sealed partial class PodManager
 
     /// <summary>Orders checkpoint writes (watch loop) against the removal of finished workers (their own tasks).</summary>
     private readonly Lock _checkpointSync = new();
-    private readonly SemaphoreSlim _retryNow = new(0, 1);
+    private readonly ListRetrySignal _listRetry;
+    private readonly IRelistListener? _relisted;
     private readonly ApiReachability _reachability = new();
-    private CriConfigFactory? _configs;
-    private ProbeRunner? _probes;
-    private EventRecorder? _events;
+    private readonly CriConfigFactory _configs;
+    private readonly EventRecorder _events;
+
+    /// <summary>Shared by every pod's probers and preStop hooks; disposed when <see cref="RunAsync"/> ends.</summary>
+    private readonly ProbeRunner _probes;
     private volatile bool _listed;
     private bool _restored;
     private CancellationToken _stopping;
@@ -49,7 +55,9 @@ internal sealed partial class PodManager
     /// <summary>The deadline of a node shutdown in progress (UTC ticks), 0 when there is none: workers started meanwhile stop at once.</summary>
     private long _shutdownDeadlineTicks;
 
-    public PodManager(DroverClient api, CriClient cri, PodManagerOptions options, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="relisted">Told about every turn of the CRI relist (the systemd watchdog is fed from it), or null.</param>
+    /// <param name="listRetry">Raised when droverd answers again, to list at once instead of waiting out the back-off; null: <see cref="RetryNow"/> only.</param>
+    public PodManager(DroverClient api, CriClient cri, PodManagerOptions options, TimeProvider time, ILoggerFactory loggers, IRelistListener? relisted = null, ListRetrySignal? listRetry = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(cri);
@@ -66,6 +74,11 @@ internal sealed partial class PodManager
         _checkpoint = options.CheckpointDirectory is { Length: > 0 } directory
             ? new PodCheckpoint(directory, loggers.CreateLogger("Drover.Agent.Checkpoint.PodCheckpoint"))
             : null;
+        _relisted = relisted;
+        _listRetry = listRetry ?? new ListRetrySignal();
+        _configs = new CriConfigFactory(options, ResolvConf.Load(options.ResolvConfPath));
+        _events = new EventRecorder(api, options, time, loggers.CreateLogger("Drover.Agent.Pods.EventRecorder"));
+        _probes = new ProbeRunner(cri);
     }
 
     /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
@@ -81,39 +94,17 @@ internal sealed partial class PodManager
     /// </summary>
     public Task FirstSync => _firstSync.Task;
 
-    /// <summary>
-    /// Called by the relist loop on every turn, with the number of pods it has and whether CRI answered: the
-    /// loop that does the node's work is alive (the systemd watchdog is fed from here).
-    /// </summary>
-    public Action<int, bool>? Relisted { get; set; }
-
     /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
     public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
 
     /// <summary>droverd answers again (the heartbeat got through): list now instead of waiting out the back-off.</summary>
-    public void RetryNow()
-    {
-        if (_retryNow.CurrentCount == 0)
-        {
-            try
-            {
-                _retryNow.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Signalled concurrently: one pending retry is enough.
-            }
-        }
-    }
+    public void RetryNow() => _listRetry.Raise();
 
     /// <summary>Runs until <paramref name="ct"/> is cancelled; the pods keep running afterwards (a new agent adopts them).</summary>
     public async Task RunAsync(CancellationToken ct)
     {
         _stopping = ct;
-        _configs = new CriConfigFactory(_options, ResolvConf.Load(_options.ResolvConfPath));
-        using var probes = new ProbeRunner(_cri);
-        _probes = probes;
-        _events = new EventRecorder(_api, _options, _time, _loggers.CreateLogger("Drover.Agent.Pods.EventRecorder"));
+        using var probes = _probes;
         LogStarting(_options.NodeName);
         var events = _events.RunAsync(ct);
         var relist = RelistLoopAsync(ct);
@@ -229,7 +220,7 @@ internal sealed partial class PodManager
                 LogWatchFailed(e.Message, backoff);
                 try
                 {
-                    await BackoffAsync(backoff, ct).ConfigureAwait(false);
+                    await _listRetry.WaitAsync(backoff, _time, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -284,17 +275,6 @@ internal sealed partial class PodManager
         _firstSync.TrySetResult();
     }
 
-    /// <summary>Waits out a back-off; <see cref="RetryNow"/> ends it early.</summary>
-    private async Task BackoffAsync(TimeSpan delay, CancellationToken ct)
-    {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var timer = Task.Delay(delay, _time, wait.Token);
-        var nudged = _retryNow.WaitAsync(wait.Token);
-        await Task.WhenAny(timer, nudged).ConfigureAwait(false);
-        await wait.CancelAsync().ConfigureAwait(false);
-        ct.ThrowIfCancellationRequested();
-    }
-
     private void Dispatch(Pod pod)
     {
         if (pod.Metadata.Uid is not { Length: > 0 } uid)
@@ -334,7 +314,7 @@ internal sealed partial class PodManager
 
     private WorkerEntry StartWorker(Pod pod, bool fromCheckpoint)
     {
-        var worker = new PodWorker(pod, _cri, _api, _options, _configs!, _probes!, _events!, _reachability, _time, _loggers.CreateLogger("Drover.Agent.Pods.PodWorker"), fromCheckpoint);
+        var worker = NewWorker(pod, fromCheckpoint);
         if (Interlocked.Read(ref _shutdownDeadlineTicks) is > 0 and var deadline)
         {
             // Bound while the node drains (the watch goes on): it must not start anything.
@@ -344,6 +324,18 @@ internal sealed partial class PodManager
         var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
         LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid, fromCheckpoint);
         return entry;
+    }
+
+    /// <summary>A pod's worker and its parts: observer, executor (with its image puller) and status manager.</summary>
+    private PodWorker NewWorker(Pod pod, bool fromCheckpoint)
+    {
+        var uid = CriConfigFactory.Uid(pod);
+        var logger = _loggers.CreateLogger("Drover.Agent.Pods.PodWorker");
+        var observer = new PodObserver(uid, _cri);
+        var images = new ImagePuller(_cri, _events, _options, _time, logger);
+        var executor = new PodActionsExecutor(uid, _cri, _configs, observer, images, _probes, _events, _options, _time, logger);
+        var status = new PodStatusManager(pod, _api, _reachability, _options, logger, confirmed: !fromCheckpoint);
+        return new PodWorker(pod, observer, executor, status, _probes, _events, _options, _time, logger);
     }
 
     private async Task RunWorkerAsync(PodWorker worker)
@@ -400,7 +392,7 @@ internal sealed partial class PodManager
                 Diff(_lastContainerStates, containers.Select(c => (c.Id, c.State, c.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 Diff(_lastSandboxStates, sandboxes.Select(s => (s.Id, s.State, s.Labels.GetValueOrDefault(PodLabels.PodUid))), primed, changed);
                 primed = true;
-                Relisted?.Invoke(_workers.Count, true);
+                _relisted?.Relisted(_workers.Count, true);
                 if (failures > 0)
                 {
                     LogRelistRecovered(failures);
@@ -426,7 +418,7 @@ internal sealed partial class PodManager
             }
             catch (Exception e)
             {
-                Relisted?.Invoke(_workers.Count, false);
+                _relisted?.Relisted(_workers.Count, false);
                 // One line for the first failure and every tenth: an outage must not flood a small disk with logs.
                 if (failures++ % 10 == 0)
                 {
@@ -537,7 +529,7 @@ internal sealed partial class PodManager
                 await _cri.RemovePodSandboxAsync(id, ct).ConfigureAwait(false);
             }
 
-            PodCleanup.RemoveCgroups(_options.CgroupMountRoot, _configs!.CgroupParent(uid));
+            PodCleanup.RemoveCgroups(_options.CgroupMountRoot, _configs.CgroupParent(uid));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

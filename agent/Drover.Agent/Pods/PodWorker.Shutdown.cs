@@ -1,14 +1,9 @@
-using Drover.Api;
-using CriV1 = Drover.Agent.Cri.V1;
+using Drover.Agent.Pods.Actions;
 
 namespace Drover.Agent.Pods;
 
 internal sealed partial class PodWorker
 {
-    /// <summary>The kubelet's words for a pod stopped by a node shutdown (pkg/kubelet/nodeshutdown), so tools that know them read ours.</summary>
-    internal const string ShutdownReason = "Terminated";
-    internal const string ShutdownMessage = "Pod was terminated in response to imminent node shutdown.";
-
     private ShutdownRequest? _shutdown;
 
     /// <summary>
@@ -31,7 +26,7 @@ internal sealed partial class PodWorker
             return;
         lock (request.Sync)
         {
-            // Decided under the request's lock against the worker starting the stop (ShutdownSyncAsync).
+            // Decided under the request's lock against the worker starting the stop (BeginShutdownStop).
             if (request.Started || Interlocked.CompareExchange(ref _shutdown, null, request) != request)
                 return;
         }
@@ -41,58 +36,32 @@ internal sealed partial class PodWorker
 
     private void EndShutdownWaits() => Volatile.Read(ref _shutdown)?.Completion.TrySetResult();
 
-    private async Task<SyncOutcome> ShutdownSyncAsync(Pod pod, ShutdownRequest request, CancellationToken ct)
+    /// <summary>
+    /// Whether the worker goes on to stop the pod for <paramref name="request"/>: not when the pod had finished before
+    /// (it is only marked stopped), nor when the shutdown was cancelled just now (the pod syncs normally at once).
+    /// </summary>
+    private bool BeginShutdownStop(ShutdownRequest request, PodTermination termination)
     {
-        if (request.Stopped)
-            return new SyncOutcome(false, null);
-
-        if (_terminalHandled || PodStatusBuilder.IsTerminal(pod.Status?.Phase))
+        if (termination.AlreadyFinished)
         {
-            // Finished before the shutdown (a completed job): its status stays what it is, nothing runs to stop.
-            request.Stopped = true;
-            request.Completion.TrySetResult();
-            return new SyncOutcome(false, null);
+            EndShutdownStop(request);
+            return false;
         }
 
         lock (request.Sync)
         {
             if (Volatile.Read(ref _shutdown) != request)
-                return new SyncOutcome(false, _time.GetUtcNow()); // cancelled just now: sync normally at once
+                return false;
             request.Started = true;
         }
 
-        var left = request.Deadline - _time.GetUtcNow();
-        var podGrace = GracePeriod(pod);
-        var grace = left < podGrace ? left : podGrace;
-        grace = grace > TimeSpan.Zero ? grace : TimeSpan.Zero;
-        if (grace > TimeSpan.Zero)
-        {
-            var started = _time.GetTimestamp();
-            await RunPreStopHooksAsync(pod, grace, ct).ConfigureAwait(false);
-            var spent = _time.GetElapsedTime(started);
-            grace = spent < grace ? grace - spent : TimeSpan.Zero;
-        }
+        return true;
+    }
 
-        await _probers.ReconcileAsync("", []).ConfigureAwait(false);
-        var filter = new CriV1.ContainerFilter { LabelSelector = { [PodLabels.PodUid] = _uid } };
-        var containers = await _cri.ListContainersAsync(filter, ct).ConfigureAwait(false);
-        var running = containers.Where(c => c.State == CriV1.ContainerState.ContainerRunning).ToList();
-        foreach (var c in running)
-            _events.Record(pod, EventRecorder.Normal, "Killing", "Stopping container " + c.Metadata.Name + ": node is shutting down", c.Metadata.Name);
-        await Task.WhenAll(running.Select(c => _cri.StopContainerAsync(c.Id, grace, ct))).ConfigureAwait(false);
-
-        // Reported before the network goes: the last word on the pod while droverd can still be reached.
-        await WriteFinalStatusAsync(pod, containers, ct, (ShutdownReason, ShutdownMessage)).ConfigureAwait(false);
-        var sandboxes = await _cri.ListPodSandboxAsync(new CriV1.PodSandboxFilter { LabelSelector = { [PodLabels.PodUid] = _uid } }, ct).ConfigureAwait(false);
-        foreach (var sandbox in sandboxes.Where(s => s.State == CriV1.PodSandboxState.SandboxReady))
-            await _cri.StopPodSandboxAsync(sandbox.Id, ct).ConfigureAwait(false);
-
-        _phase = PodStatusBuilder.Failed;
-        _terminalHandled = true;
+    private static void EndShutdownStop(ShutdownRequest request)
+    {
         request.Stopped = true;
         request.Completion.TrySetResult();
-        LogPodShutDown(Namespace(pod), pod.Metadata.Name, _uid, running.Count, grace);
-        return new SyncOutcome(false, null);
     }
 
     private sealed class ShutdownRequest(DateTimeOffset deadline)

@@ -2,6 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Drover.Agent.Cri;
 using Drover.Agent.Metrics;
+using Drover.Agent.Pods.Actions;
+using Drover.Agent.Pods.Execution;
+using Drover.Agent.Pods.Observed;
+using Drover.Agent.Pods.Reporting;
 using Drover.Agent.Probes;
 using Drover.Api;
 using Drover.Api.Client;
@@ -10,75 +14,60 @@ using Microsoft.Extensions.Logging;
 namespace Drover.Agent.Pods;
 
 /// <summary>
-/// One pod's worker, as the kubelet's pod_workers.go: a loop fed by a "latest desired pod" slot and a wake
-/// signal, so a burst of updates costs one sync. Each sync re-reads the pod's actual state from CRI and
-/// moves it one step towards the desired state; the worker also wakes on its own (resync, back-off
-/// expiry, probe results). Nothing a sync throws stops the loop. A worker started from the checkpoint
-/// (droverd unreachable) runs the pod but writes no status until droverd has sent the pod itself: only
-/// then is it known that the pod still exists as the checkpoint remembers it.
+/// One pod's worker, as the kubelet's pod_workers.go: a loop fed by a "latest desired pod" slot and a wake signal, so
+/// a burst of updates costs one sync. A sync observes the pod in CRI (<see cref="PodObserver"/>), decides what to do
+/// (<see cref="PodPlanner.ComputePodActions"/>, pure), does it (<see cref="PodActionsExecutor"/>) and reports the
+/// outcome (<see cref="PodStatusManager"/>). The worker also wakes on its own (resync, back-off expiry, probe
+/// results). Nothing a sync throws stops the loop.
 /// </summary>
 internal sealed partial class PodWorker : IProbeListener
 {
     private readonly string _uid;
-    private readonly CriClient _cri;
-    private readonly DroverClient _api;
-    private readonly PodManagerOptions _options;
-    private readonly CriConfigFactory _configs;
+    private readonly PodObserver _observer;
+    private readonly PodActionsExecutor _executor;
+    private readonly PodStatusManager _status;
+    private readonly PodHistory _history;
     private readonly EventRecorder _events;
-    private readonly ApiReachability _reachability;
+    private readonly PodManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PodProbers _probers;
-    private readonly ProbeRunner _probeRunner;
     private readonly SemaphoreSlim _signal = new(0, 1);
-    private readonly RestartBackoff _restartBackoff;
-    private readonly RestartBackoff _pullBackoff;
-    private readonly Dictionary<string, (DateTimeOffset At, string Message)> _pullErrors = new(StringComparer.Ordinal);
+
+    /// <summary>Containers whose liveness or startup probe gave up (container id → why), written from probe timers.</summary>
     private readonly ConcurrentDictionary<string, string> _unhealthy = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _podIps = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, uint> _nextAttempts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _backoffReported = new(StringComparer.Ordinal);
     private int _signalPending;
     private Pod _desired;
     private volatile bool _gone;
-    private volatile bool _confirmed;
     private volatile bool _finished;
     private bool _runtimeDown;
-    private volatile string _phase = "Pending";
-    private Pod? _statusBase;
-    private byte[]? _lastStatus;
+    private volatile string _phase = PodStatusBuilder.Pending;
+
+    /// <summary>The pod finished (Succeeded or Failed) and its sandbox was stopped.</summary>
     private bool _terminalHandled;
 
-    public PodWorker(Pod pod, CriClient cri, DroverClient api, PodManagerOptions options, CriConfigFactory configs, ProbeRunner probes, EventRecorder events, ApiReachability reachability, TimeProvider time, ILogger logger, bool fromCheckpoint = false)
+    public PodWorker(Pod pod, PodObserver observer, PodActionsExecutor executor, PodStatusManager status, ProbeRunner probes, EventRecorder events, PodManagerOptions options, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        ArgumentNullException.ThrowIfNull(cri);
-        ArgumentNullException.ThrowIfNull(api);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(configs);
+        ArgumentNullException.ThrowIfNull(observer);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(probes);
         ArgumentNullException.ThrowIfNull(events);
-        ArgumentNullException.ThrowIfNull(reachability);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
         _uid = CriConfigFactory.Uid(pod);
         _desired = pod;
-        _confirmed = !fromCheckpoint;
-        _cri = cri;
-        _api = api;
-        _options = options;
-        _configs = configs;
+        _observer = observer;
+        _executor = executor;
+        _status = status;
         _events = events;
-        _reachability = reachability;
+        _options = options;
         _time = time;
         _logger = logger;
-        _restartBackoff = new RestartBackoff(options.BackoffInitial, options.BackoffMax);
-        _pullBackoff = new RestartBackoff(options.BackoffInitial, options.BackoffMax);
+        _history = new PodHistory(options.BackoffInitial, options.BackoffMax);
         _probers = new PodProbers(probes, time, this, logger);
-        _probeRunner = probes;
-        // An adopted pod whose status is already what the agent would write causes no write.
-        _lastStatus = pod.Status is null ? null : SerializeStatus(pod.Status);
-        _statusBase = pod;
     }
 
     public string Uid => _uid;
@@ -94,7 +83,7 @@ internal sealed partial class PodWorker : IProbeListener
     {
         ArgumentNullException.ThrowIfNull(pod);
         Volatile.Write(ref _desired, pod);
-        _confirmed = true;
+        _status.Confirm();
         Wake();
     }
 
@@ -188,6 +177,156 @@ internal sealed partial class PodWorker : IProbeListener
         }
     }
 
+    /// <summary>Observe → decide → do → report.</summary>
+    private async Task<SyncOutcome> SyncAsync(Pod pod, bool gone, CancellationToken ct)
+    {
+        var shutdown = Volatile.Read(ref _shutdown);
+        var stopping = gone || pod.Metadata.DeletionTimestamp is not null;
+        if (!stopping && shutdown is { Stopped: true })
+        {
+            // Stopped for the node's shutdown: nothing runs, nothing more to report.
+            return new SyncOutcome(false, null);
+        }
+
+        var observed = await _observer.ObserveAsync(ct).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        var plan = PodPlanner.ComputePodActions(new PodSyncInput
+        {
+            Pod = pod,
+            Observed = observed,
+            History = _history,
+            Unhealthy = _unhealthy.IsEmpty ? NoneUnhealthy : new Dictionary<string, string>(_unhealthy, StringComparer.Ordinal),
+            Stop = gone ? new PodStop.Gone() : shutdown is null ? null : new PodStop.Shutdown(shutdown.Deadline),
+            FinishedHere = _terminalHandled,
+            TerminationDrainDelay = _options.TerminationDrainDelay,
+            Now = now,
+        });
+        if (plan.Termination is { } termination)
+        {
+            return await TerminateAsync(pod, termination, observed, shutdown, ct).ConfigureAwait(false);
+        }
+
+        // Before anything is removed: a failure half-way must not lose the attempts the old containers carried.
+        _history.CarryOver(plan.AttemptsCarriedOver);
+        var done = await _executor.ExecuteAsync(pod, plan, observed, now, ct).ConfigureAwait(false);
+        foreach (var name in done.Restarted)
+        {
+            _history.Restarted(name, now);
+        }
+
+        foreach (var (name, attempt) in done.Created)
+        {
+            _history.Created(name, attempt);
+        }
+
+        foreach (var id in done.Killed)
+        {
+            _unhealthy.TryRemove(id, out _);
+        }
+
+        await ReportAsync(pod, done, now, ct).ConfigureAwait(false);
+        return new SyncOutcome(false, done.WakeAt);
+    }
+
+    private async Task ReportAsync(Pod pod, PodExecution done, DateTimeOffset now, CancellationToken ct)
+    {
+        var podIp = done.Observed.Sandbox(done.SandboxId)?.Ip;
+        var (containers, initContainers) = _status.ContainerStatusesOf(pod, done, _history);
+        // Probers follow the running containers; their Started/Ready feed the status.
+        var running = new List<(Container, string, DateTimeOffset)>();
+        for (var i = 0; i < containers.Count; i++)
+        {
+            if (containers[i] is { State.Running: { } state, ContainerID: { } id })
+            {
+                running.Add((pod.Spec.Containers[i], _status.Containers.RuntimeId(id), state.StartedAt ?? now));
+            }
+        }
+
+        await _probers.ReconcileAsync(podIp ?? "", running).ConfigureAwait(false);
+        var status = _status.Build(pod, containers, initContainers, podIp, _probers.StateOf, now);
+        _phase = status.Phase ?? "Unknown";
+        if (PodStatusBuilder.IsTerminal(status.Phase) && !_terminalHandled)
+        {
+            // As the kubelet: a pod that has finished gives back its network and sandbox.
+            if (done.SandboxId.Length > 0)
+            {
+                await _executor.StopSandboxAsync(done.SandboxId, ct).ConfigureAwait(false);
+            }
+
+            _terminalHandled = true;
+            LogPodFinished(Namespace(pod), pod.Metadata.Name, _uid, status.Phase!);
+        }
+
+        await _status.WriteAsync(pod, status, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The pod stops: for a deletion, serve on (the drain) while the preStop hooks run, stop the containers within what
+    /// is left of the grace period, report them terminated, release everything and finish the deletion in the API.
+    /// </summary>
+    private async Task<SyncOutcome> TerminateAsync(Pod pod, PodTermination termination, ObservedPod observed, ShutdownRequest? shutdown, CancellationToken ct)
+    {
+        if (termination.Kind == PodTerminationKind.Shutdown && !BeginShutdownStop(shutdown!, termination))
+        {
+            return new SyncOutcome(false, termination.AlreadyFinished ? null : _time.GetUtcNow());
+        }
+
+        var grace = termination.Grace;
+        if (termination.Grace > TimeSpan.Zero && termination.Kind != PodTerminationKind.Gone)
+        {
+            var started = _time.GetTimestamp();
+            await Task.WhenAll(
+                termination.Drain > TimeSpan.Zero ? Task.Delay(termination.Drain, _time, ct) : Task.CompletedTask,
+                _executor.RunPreStopHooksAsync(pod, termination.PreStopHooks, termination.Grace, ct)).ConfigureAwait(false);
+            grace = termination.GraceAfterHooks(_time.GetElapsedTime(started));
+        }
+
+        await _probers.ReconcileAsync("", []).ConfigureAwait(false);
+        await _executor.KillAsync(pod, termination.ContainersToKill, grace, ct).ConfigureAwait(false);
+        if (termination.ReportFinalStatus)
+        {
+            // Reported before the network goes: the last word on the pod while droverd can still be reached.
+            await ReportFinalStatusAsync(pod, observed, termination.FailedAs, ct).ConfigureAwait(false);
+        }
+
+        if (termination.RemoveEverything)
+        {
+            await _executor.RemoveEverythingAsync(pod, observed, ct).ConfigureAwait(false);
+        }
+
+        await _executor.StopSandboxesAsync(termination.SandboxesToStop, ct).ConfigureAwait(false);
+        switch (termination.Kind)
+        {
+            case PodTerminationKind.Gone:
+                LogPodRemoved(Namespace(pod), pod.Metadata.Name, _uid, "no longer bound to this node");
+                return SyncOutcome.Done;
+            case PodTerminationKind.Deleted:
+                await _status.FinishDeletionAsync(pod, ct).ConfigureAwait(false);
+                LogPodRemoved(Namespace(pod), pod.Metadata.Name, _uid, "deleted");
+                return SyncOutcome.Done;
+            default:
+                _phase = PodStatusBuilder.Failed;
+                _terminalHandled = true;
+                EndShutdownStop(shutdown!);
+                LogPodShutDown(Namespace(pod), pod.Metadata.Name, _uid, termination.ContainersToKill.Count, grace);
+                return new SyncOutcome(false, null);
+        }
+    }
+
+    /// <summary>The kubelet reports the stopped containers before the pod goes: the last word on how they ended.</summary>
+    private async Task ReportFinalStatusAsync(Pod pod, ObservedPod observed, PodFailure? failed, CancellationToken ct)
+    {
+        try
+        {
+            var last = await _executor.LastContainersAsync(pod, observed, ct).ConfigureAwait(false);
+            await _status.WriteAsync(pod, _status.BuildFinal(pod, last, _history, failed, _time.GetUtcNow()), ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ApiClientException or CriException)
+        {
+            LogFinalStatusFailed(Namespace(pod), pod.Metadata.Name, e.Message);
+        }
+    }
+
     private async Task WaitAsync(TimeSpan delay, CancellationToken ct)
     {
         if (delay <= TimeSpan.Zero)
@@ -216,10 +355,9 @@ internal sealed partial class PodWorker : IProbeListener
         Wake();
     }
 
-    private static string Namespace(Pod pod) => CriConfigFactory.Namespace(pod);
+    private static readonly Dictionary<string, string> NoneUnhealthy = [];
 
-    private static byte[] SerializeStatus(PodStatus status) =>
-        ResourceTypes.Pods.SerializeToUtf8Bytes(new Pod { Status = status });
+    private static string Namespace(Pod pod) => CriConfigFactory.Namespace(pod);
 
     /// <summary>What a sync decided: whether the worker is done, and when it wants to run again.</summary>
     private readonly record struct SyncOutcome(bool Finished, DateTimeOffset? WakeAt)

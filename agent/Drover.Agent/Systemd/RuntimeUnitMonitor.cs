@@ -4,8 +4,8 @@ namespace Drover.Agent.Systemd;
 
 /// <summary>
 /// Keeps the container runtime's unit state (containerd.service) for the node's conditions: asked from
-/// systemd's manager every <see cref="Interval"/>, and <see cref="Changed"/> runs when it changed, so that
-/// the status reporter writes at once rather than at its next check. Polling, not PropertiesChanged: one
+/// systemd's manager every <see cref="Interval"/>, and <see cref="Changed"/> is raised when it changed, so that
+/// the status reporter (which subscribes when it is made) writes at once rather than at its next check. Polling, not PropertiesChanged: one
 /// small call every few seconds costs less than keeping a match and its reconnect logic right.
 /// </summary>
 internal sealed partial class RuntimeUnitMonitor
@@ -35,7 +35,8 @@ internal sealed partial class RuntimeUnitMonitor
     /// <summary>The last state seen; read by the status reporter's thread.</summary>
     public UnitState State => Volatile.Read(ref _state);
 
-    public Action? Changed { get; set; }
+    /// <summary>Raised from the poll loop when <see cref="State"/> changed.</summary>
+    public event Action? Changed;
 
     public async Task RunAsync(CancellationToken ct)
     {

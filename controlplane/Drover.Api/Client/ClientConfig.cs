@@ -54,6 +54,6 @@ public sealed record ContextEntry
     public string? Namespace { get; init; }
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = InputLimits.MaxDepth)]
 [JsonSerializable(typeof(ClientConfig))]
 internal sealed partial class ClientConfigJsonContext : JsonSerializerContext;

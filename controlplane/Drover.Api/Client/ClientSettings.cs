@@ -42,7 +42,7 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         ClientConfig? config;
         try
         {
-            var json = YamlToJson.ConvertSingle(File.ReadAllText(path));
+            var json = YamlToJson.ConvertSingle(InputFiles.ReadText(path, InputLimits.MaxConfigFileBytes, nameof(InputLimits.MaxConfigFileBytes)));
             config = JsonSerializer.Deserialize(json, ClientConfigJsonContext.Default.ClientConfig);
         }
         catch (Exception e) when (e is ManifestException or JsonException)
@@ -81,7 +81,15 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
     /// As above, with several replicas: the first is the cluster's server (what kubectl uses), the others are listed as
     /// clusters named <c>NAME@2</c>, <c>NAME@3</c>, … with the same CA, which Drover's clients fail over to.
     /// </summary>
-    public static void Write(string path, IReadOnlyList<Uri> servers, string token, string caPem, string clusterName = "drover", string userName = "admin")
+    public static void Write(string path, IReadOnlyList<Uri> servers, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
+        SecretFile.Write(path, Render(servers, token, caPem, clusterName, userName));
+
+    /// <summary>The kubeconfig-shaped text <see cref="Write(string, Uri, string, string, string, string)"/> stores.</summary>
+    public static string Render(Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
+        Render([server], token, caPem, clusterName, userName);
+
+    /// <summary>The kubeconfig-shaped text with every replica (see <see cref="Write(string, IReadOnlyList{Uri}, string, string, string, string)"/>).</summary>
+    public static string Render(IReadOnlyList<Uri> servers, string token, string caPem, string clusterName = "drover", string userName = "admin")
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentOutOfRangeException.ThrowIfZero(servers.Count);
@@ -98,7 +106,7 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
 
                 """);
         }
-        var text = $"""
+        return $"""
             apiVersion: v1
             kind: Config
             clusters:
@@ -116,7 +124,6 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
             current-context: {clusterName}
 
             """;
-        SecretFile.Write(path, text);
     }
 
     public X509Certificate2Collection CaCertificates()

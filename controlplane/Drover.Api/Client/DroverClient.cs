@@ -20,11 +20,13 @@ public sealed class DroverClient : IDisposable
     private readonly HttpClient _http;
     private readonly IReadOnlyList<Uri> _servers;
     private int _current;
+    private volatile AuthenticationHeaderValue _authorization;
+    private volatile ClientSettings _settings;
 
     public DroverClient(ClientSettings settings, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        Settings = settings;
+        _settings = settings;
         var trusted = settings.CaCertificates();
         var handler = new SocketsHttpHandler
         {
@@ -37,16 +39,28 @@ public sealed class DroverClient : IDisposable
             },
         };
         _servers = settings.Servers;
-        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        // A list of 10,000 pods is ~40 MB; the bound keeps a runaway answer from taking the client's memory.
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = InputLimits.MaxResponseBytes };
+        _authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
     }
 
-    public ClientSettings Settings { get; }
+    public ClientSettings Settings { get => _settings; private set => _settings = value; }
     public TimeSpan RequestTimeout { get; }
 
     /// <summary>The replica requests go to now.</summary>
     public Uri CurrentServer => _servers[Volatile.Read(ref _current)];
+
+    /// <summary>
+    /// Sends <paramref name="token"/> from the next request on (a renewed node credential): requests already sent and
+    /// watches already open keep the one they started with, which the server honours during its overlap window.
+    /// </summary>
+    public void UseToken(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        _authorization = new AuthenticationHeaderValue("Bearer", token);
+        Settings = Settings with { Token = token };
+    }
 
     public static string CollectionPath(ResourceType type, string? ns)
     {
@@ -194,32 +208,46 @@ public sealed class DroverClient : IDisposable
         using var response = await SendCoreAsync(() => new HttpRequestMessage(HttpMethod.Get, CollectionPath(type, ns) + query), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var reader = new WatchLineReader(stream);
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
-            if (line.Length == 0)
+            var trimmed = line.Span.TrimEnd((byte)'\r');
+            if (trimmed.IsEmpty)
                 continue;
-            yield return ParseEvent(type, line);
+            yield return ParseEvent(type, trimmed);
         }
     }
 
-    internal static WatchEvent ParseEvent(ResourceType type, string line)
+    /// <summary>One watch line; a line of another shape is a <see cref="JsonException"/>, never a KeyNotFound or InvalidOperation.</summary>
+    internal static WatchEvent ParseEvent(ResourceType type, ReadOnlySpan<byte> line)
     {
-        using var document = JsonDocument.Parse(line);
+        // Invalid UTF-8 would surface later as an InvalidOperationException from GetString (found by bench/fuzz).
+        if (JsonInput.FirstInvalidUtf8(line) is var bad and >= 0)
+            throw new JsonException($"a watch event is not valid UTF-8 (first bad byte at offset {bad})");
+        using var document = JsonDocument.Parse(line.ToArray(), JsonInput.DocumentOptions);
         var root = document.RootElement;
-        var eventType = root.GetProperty("type").GetString() ?? "";
-        var objectJson = root.GetProperty("object").GetRawText();
-        var bytes = Encoding.UTF8.GetBytes(objectJson);
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String
+            || !root.TryGetProperty("object", out var objectElement) || objectElement.ValueKind != JsonValueKind.Object)
+            throw new JsonException("a watch event must be an object with a string \"type\" and an object \"object\"");
+        var eventType = typeElement.GetString() ?? "";
+        var bytes = Encoding.UTF8.GetBytes(objectElement.GetRawText());
         switch (eventType)
         {
             case "ERROR":
                 return new WatchEvent(eventType, null, JsonSerializer.Deserialize(bytes, ApiJsonContext.Default.Status), null);
             case "BOOKMARK":
-                var rv = root.GetProperty("object").GetProperty("metadata").GetProperty("resourceVersion").GetString();
+                var rv = objectElement.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
+                    && meta.TryGetProperty("resourceVersion", out var rvElement) && rvElement.ValueKind == JsonValueKind.String
+                    ? rvElement.GetString()
+                    : throw new JsonException("a BOOKMARK event needs object.metadata.resourceVersion");
                 return new WatchEvent(eventType, null, null, rv);
             default:
                 var obj = type.Deserialize(bytes);
-                return new WatchEvent(eventType, obj, null, obj.Metadata.ResourceVersion);
+                // An object without metadata decodes with a null one whatever the declaration says (found by bench/fuzz).
+                if (obj.Metadata is not { } metadata)
+                    throw new JsonException("a watch event's object has no metadata");
+                return new WatchEvent(eventType, obj, null, metadata.ResourceVersion);
         }
     }
 
@@ -256,10 +284,15 @@ public sealed class DroverClient : IDisposable
             // connections, and a slow answer made every overlapping request pay a new handshake (docs/BENCHMARKS.md).
             request.Version = HttpVersion.Version20;
             request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+            request.Headers.Authorization = _authorization;
             var safeToRepeat = request.Method == HttpMethod.Get;
             try
             {
                 return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.Message.Contains("maximum buffer size", StringComparison.Ordinal))
+            {
+                throw new ApiClientException(new Status { Code = 0, Reason = "ResponseTooLarge", Message = $"droverd's answer is larger than the limit MaxResponseBytes = {InputLimits.MaxResponseBytes}: {e.Message}" });
             }
             catch (HttpRequestException e)
             {

@@ -15,7 +15,7 @@ public sealed record NodeJoinResponse
     public string Token { get; init; } = "";
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, MaxDepth = InputLimits.MaxDepth)]
 [JsonSerializable(typeof(NodeJoinRequest))]
 [JsonSerializable(typeof(NodeJoinResponse))]
 public sealed partial class NodeJoinJsonContext : JsonSerializerContext;

@@ -5,6 +5,12 @@ namespace Drover.Api;
 /// <summary>Go's duration syntax as Kubernetes daemons' flags take it ("20s", "1m30s", "500ms"), shared by every daemon's flags.</summary>
 public static class GoDurations
 {
+    /// <summary>
+    /// Go's longest duration (2^63-1 ns, about 292 years). Beyond it — or NaN, infinity — is no duration: it used to
+    /// throw an OverflowException out of TryParse (found by bench/fuzz, target go-duration).
+    /// </summary>
+    private const double MaxSeconds = long.MaxValue / 1e9;
+
     /// <summary>Parses "1m30s"-style text (units ms, s, m, h) or a bare non-negative number of seconds.</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {
@@ -14,9 +20,12 @@ public static class GoDurations
         var rest = text.Trim().AsSpan();
         if (double.TryParse(rest, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
         {
+            if (!(bare is >= 0 and <= MaxSeconds))
+                return false;
             duration = TimeSpan.FromSeconds(bare);
-            return bare >= 0;
+            return true;
         }
+        var total = 0.0;
         while (!rest.IsEmpty)
         {
             var digits = 0;
@@ -27,17 +36,25 @@ public static class GoDurations
                 units++;
             if (digits == 0 || units == digits || !double.TryParse(rest[..digits], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 return false;
-            TimeSpan? part = rest[digits..units] switch
+            double? unitSeconds = rest[digits..units] switch
             {
-                "ms" => TimeSpan.FromMilliseconds(value),
-                "s" => TimeSpan.FromSeconds(value),
-                "m" => TimeSpan.FromMinutes(value),
-                "h" => TimeSpan.FromHours(value),
+                "ms" => 0.001,
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
                 _ => null,
             };
-            if (part is null)
+            total += value * unitSeconds.GetValueOrDefault();
+            if (unitSeconds is null || !(total <= MaxSeconds))
                 return false;
-            duration += part.Value;
+            TimeSpan part = unitSeconds switch
+            {
+                0.001 => TimeSpan.FromMilliseconds(value),
+                1 => TimeSpan.FromSeconds(value),
+                60 => TimeSpan.FromMinutes(value),
+                _ => TimeSpan.FromHours(value),
+            };
+            duration += part;
             rest = rest[units..];
         }
         return true;

@@ -7,6 +7,7 @@ namespace Drover.Api;
 /// not stored objects: the agent's usage report and the metrics.k8s.io views droverd serves. Same strictness.
 /// </summary>
 [JsonSourceGenerationOptions(
+    MaxDepth = InputLimits.MaxDepth,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,

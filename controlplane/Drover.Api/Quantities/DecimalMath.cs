@@ -34,7 +34,13 @@ internal static class DecimalMath
     /// <summary>Divides by 10^places, rounding away from zero (k8s rounds requests up, never to nothing).</summary>
     public static BigInteger DivideAwayFromZero(BigInteger value, long places)
     {
-        if (places <= 0 || value.IsZero)
+        // Zero first: "0.0000000000000000000" (zero below nano) asked Pow10 for a negative power (found by bench/fuzz).
+        if (value.IsZero)
+        {
+            return value;
+        }
+
+        if (places <= 0)
         {
             return value * Pow10(-places);
         }

@@ -38,7 +38,7 @@ internal sealed class QuantityJsonConverter : JsonConverter<Quantity>
 
         // Kubernetes trims surrounding whitespace inside JSON strings (TestJSONWhitespace).
         ReadOnlySpan<char> text = buffer[..written].Trim();
-        QuantityParseError error = QuantityParser.TryParse(text, out Quantity value);
+        QuantityParseError error = QuantityParser.TryParse(text, out Quantity value, refuseSaturation: true);
         if (error != QuantityParseError.None)
         {
             throw new JsonException(QuantityParser.Describe(text, error));

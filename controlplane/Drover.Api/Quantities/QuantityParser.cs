@@ -18,6 +18,12 @@ internal static class QuantityParser
     /// </summary>
     internal const int MaxExponent = 1000;
 
+    /// <summary>
+    /// The longest quantity read. Kubernetes sets none, but the digits of a 2 MB string would cost seconds of
+    /// big-integer arithmetic; no real amount needs more than a few dozen characters.
+    /// </summary>
+    internal const int MaxLength = 256;
+
     private static readonly Quantity s_maxInt64 = Quantity.FromInt64(long.MaxValue, QuantityFormat.BinarySI);
     private static readonly Quantity s_one = Quantity.FromInt64(1, QuantityFormat.DecimalSI);
 
@@ -29,14 +35,26 @@ internal static class QuantityParser
                 "unable to parse quantity's suffix (expected one of n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei " +
                 "or an exponent such as e3, E-3)",
             QuantityParseError.OutOfRange => $"the decimal exponent must be at most {MaxExponent}",
+            QuantityParseError.TooLong => $"a quantity may be at most {MaxLength} characters long",
+            QuantityParseError.TooLarge => "the amount must be at most 9223372036854775807 (2^63-1) in its base unit (for memory: less than 8Ei)",
             _ => $"quantities must match the regular expression '{Grammar}'",
         };
-        return $"quantity \"{text}\" is invalid: {detail}";
+        var shown = text.Length <= 64 ? text.ToString() : string.Concat(text[..64], "…");
+        return $"quantity \"{shown}\" is invalid: {detail}";
     }
 
-    public static QuantityParseError TryParse(ReadOnlySpan<char> text, out Quantity value)
+    /// <param name="refuseSaturation">
+    /// Refuse (<see cref="QuantityParseError.TooLarge"/>) an amount beyond 2^63-1 instead of saturating it as
+    /// Kubernetes does: the API's decoder asks for this.
+    /// </param>
+    public static QuantityParseError TryParse(ReadOnlySpan<char> text, out Quantity value, bool refuseSaturation = false)
     {
         value = default;
+        if (text.Length > MaxLength)
+        {
+            return QuantityParseError.TooLong;
+        }
+
         int pos = 0;
         int end = text.Length;
         bool negative = false;
@@ -115,6 +133,11 @@ internal static class QuantityParser
         if (parsed.Exponent > MaxExponent)
         {
             return QuantityParseError.OutOfRange;
+        }
+
+        if (refuseSaturation && !parsed.IsZero && new Quantity(BigInteger.Abs(parsed.Mantissa), parsed.Exponent, parsed.Format) > s_maxInt64)
+        {
+            return QuantityParseError.TooLarge;
         }
 
         value = ApplyBinaryRules(parsed);

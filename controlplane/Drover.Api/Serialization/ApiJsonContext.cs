@@ -5,12 +5,14 @@ namespace Drover.Api;
 /// <summary>
 /// Source-generated metadata for every API type. Unknown members are an error (a user must never
 /// believe a dropped setting took effect) and so are duplicate keys, as in Kubernetes' strict decoding.
+/// The depth bound is explicit (<see cref="InputLimits.MaxDepth"/>): clients read droverd's answers with it too.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false,
+    MaxDepth = InputLimits.MaxDepth,
     Converters = [typeof(KubeTimeJsonConverter)])]
 [JsonSerializable(typeof(Pod))]
 [JsonSerializable(typeof(Node))]

@@ -31,4 +31,14 @@ public sealed class ManifestException : Exception
     public string? Field { get; }
     public long? Line { get; }
     public long? Column { get; }
+
+    /// <summary>The <see cref="InputLimits"/> member the input went past, when that is the failure.</summary>
+    public string? Limit { get; init; }
+
+    /// <summary>The input is refused for its size (HTTP 413) rather than its shape.</summary>
+    public bool TooLarge { get; init; }
+
+    /// <summary>A refusal for going past <paramref name="limit"/> (named in the message, as the user reads it).</summary>
+    public static ManifestException LimitExceeded(string limit, string message, long? line = null, long? column = null, bool tooLarge = false) =>
+        new(message, null, line, column) { Limit = limit, TooLarge = tooLarge };
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace Drover.Api;
 
@@ -17,7 +16,10 @@ public static class ObjectDecoder
         type = ResolveType(json);
         try
         {
-            return type.Deserialize(json);
+            var obj = type.Deserialize(json);
+            // "metadata": null (YAML "metadata:" with nothing under it) reads as Go reads it: an empty
+            // ObjectMeta, so the required-field checks name metadata.name instead of code dereferencing null.
+            return obj.Metadata is null ? obj with { Metadata = new() } : obj;
         }
         catch (JsonException e)
         {
@@ -28,8 +30,8 @@ public static class ObjectDecoder
     /// <summary>Reads apiVersion and kind from the top level and finds the matching resource type.</summary>
     public static ResourceType ResolveType(ReadOnlySpan<byte> json)
     {
-        if (!Utf8.IsValid(json))
-            throw new ManifestException($"the body is not valid UTF-8 (first bad byte at offset {FirstInvalidUtf8(json)})");
+        if (JsonInput.FirstInvalidUtf8(json) is var bad and >= 0)
+            throw new ManifestException($"the body is not valid UTF-8 (first bad byte at offset {bad})");
         var (apiVersion, kind) = ReadTypeMeta(json);
         if (string.IsNullOrEmpty(kind))
             throw new ManifestException("kind: Required value: every object needs a kind", "kind");
@@ -45,7 +47,7 @@ public static class ObjectDecoder
     private static (string? ApiVersion, string? Kind) ReadTypeMeta(ReadOnlySpan<byte> json)
     {
         string? apiVersion = null, kind = null;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(json, JsonInput.ReaderOptions);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -138,12 +140,7 @@ public static class ObjectDecoder
         return sb.ToString();
     }
 
-    private static string StripPosition(string message)
-    {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return cut < 0 ? message : message[..cut];
-    }
+    private static string StripPosition(string message) => JsonInput.StripPosition(message);
 
     private static string FriendlyType(string clrType) => clrType switch
     {
@@ -155,12 +152,4 @@ public static class ObjectDecoder
         _ when clrType.StartsWith("Drover.Api.", StringComparison.Ordinal) => "an object",
         _ => clrType,
     };
-
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
-    {
-        for (var i = 0; i < bytes.Length; i++)
-            if (!Utf8.IsValid(bytes[..(i + 1)]) && !Utf8.IsValid(bytes[..Math.Min(bytes.Length, i + 4)]))
-                return i;
-        return bytes.Length;
-    }
 }

@@ -21,7 +21,7 @@ internal sealed class Applier(DroverClient client)
             await client.CreateRawAsync(type, ns, body, "application/json", ct).ConfigureAwait(false);
             return ApplyOutcome.Created;
         }
-        var current = (JsonObject)JsonNode.Parse(type.SerializeToUtf8Bytes(live))!;
+        var current = (JsonObject)JsonNode.Parse(type.SerializeToUtf8Bytes(live), documentOptions: JsonInput.DocumentOptions)!;
         var patch = ThreeWayMergePatch.Create(LastAppliedConfiguration.Read(current), modified, current);
         if (patch.Count == 0)
             return ApplyOutcome.Unchanged;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Drover.Api;
 
 namespace Drover.Cli.Apply;
 
@@ -49,7 +50,7 @@ internal static class LastAppliedConfiguration
             return null;
         try
         {
-            return JsonNode.Parse(text) as JsonObject;
+            return JsonNode.Parse(text, documentOptions: JsonInput.DocumentOptions) as JsonObject;
         }
         catch (JsonException)
         {

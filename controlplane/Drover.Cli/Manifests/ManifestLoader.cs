@@ -57,12 +57,15 @@ internal static class ManifestLoader
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.StartsWith("{"))
         {
+            var bytes = Encoding.UTF8.GetBytes(text);
             try
             {
-                using var document = JsonDocument.Parse(text);
+                // A JSON file may be a List of many objects: the file's limit, not one object's, bounds its size.
+                JsonInput.Check(bytes, InputLimits.MaxManifestFileBytes);
+                using var document = JsonDocument.Parse(bytes, JsonInput.DocumentOptions);
                 return [new ManifestDocument(0, 1, Encoding.UTF8.GetBytes(document.RootElement.GetRawText()))];
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ManifestException { Limit: null })
             {
                 // Not JSON after all (YAML flow mappings look alike); let the YAML reader judge it.
             }
@@ -76,7 +79,7 @@ internal static class ManifestLoader
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(json);
+            node = JsonNode.Parse(json, documentOptions: JsonInput.DocumentOptions);
         }
         catch (JsonException)
         {
@@ -100,7 +103,7 @@ internal static class ManifestLoader
             if (problems.Count > 0)
                 throw new ManifestException(string.Join(", ", problems), problems[0].Field);
         }
-        var node = JsonNode.Parse(json) as JsonObject ?? throw new ManifestException("the document must be an object");
+        var node = JsonNode.Parse(json, documentOptions: JsonInput.DocumentOptions) as JsonObject ?? throw new ManifestException("the document must be an object");
         return new ManifestObject(file.Source, number, line, node, obj, type);
     }
 

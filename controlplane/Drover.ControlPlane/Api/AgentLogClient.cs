@@ -7,7 +7,7 @@ using Drover.Api.Client;
 
 namespace Drover.ControlPlane.Api;
 
-/// <summary>Where a node's agent serves container logs and the certificate it must present.</summary>
+/// <summary>Where a node's agent serves container logs and the certificate it must present (one hash, or several separated by commas while it renews).</summary>
 public sealed record AgentEndpoint(string NodeName, string Host, int Port, string CertificateHash);
 
 /// <summary>
@@ -20,10 +20,15 @@ public sealed class AgentLogClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, string> _pins = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
 
-    public AgentLogClient(X509Certificate2 clientCertificate)
+    /// <param name="clientCertificate">The current client certificate, asked for on every handshake (it is renewed while droverd runs).</param>
+    /// <param name="time">For the check that a pinned certificate has not expired.</param>
+    public AgentLogClient(Func<X509Certificate2> clientCertificate, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(clientCertificate);
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -31,9 +36,8 @@ public sealed class AgentLogClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions
             {
-                ClientCertificates = [clientCertificate],
-                // Always this certificate: the agent names no acceptable issuers, and there is no other.
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate,
+                // Always droverd's current certificate: the agent names no acceptable issuers, and there is no other.
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate(),
                 RemoteCertificateValidationCallback = MatchesPin,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             },
@@ -59,11 +63,31 @@ public sealed class AgentLogClient : IDisposable
 
     private bool MatchesPin(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
-        if (certificate is null || sender is not SslStream tls || !_pins.TryGetValue(tls.TargetHostName, out var pin))
+        if (certificate is null || sender is not SslStream tls || !_pins.TryGetValue(tls.TargetHostName, out var pins))
             return false;
-        // The pin replaces CA and name checks: the agent's certificate is self-signed by design.
-        var actual = Encoding.ASCII.GetBytes(NodeServing.CertificateHash(certificate));
-        return CryptographicOperations.FixedTimeEquals(actual, Encoding.ASCII.GetBytes(pin));
+        // The pin replaces CA and name checks (the agent's certificate is self-signed by design); its dates still count,
+        // so an agent that stopped renewing is not trusted forever.
+        var now = _time.GetUtcNow().UtcDateTime;
+        if (certificate is X509Certificate2 dated && (now < dated.NotBefore.ToUniversalTime() || now > dated.NotAfter.ToUniversalTime()))
+            return false;
+        return PinMatches(pins, NodeServing.CertificateHash(certificate));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="hash"/> is among the comma-separated <paramref name="pins"/>: an agent renewing its
+    /// certificate publishes "new,old" before it switches, so neither side of the switch fails a handshake.
+    /// </summary>
+    internal static bool PinMatches(string pins, string hash)
+    {
+        var actual = Encoding.ASCII.GetBytes(hash);
+        var matched = false;
+        foreach (var range in pins.AsSpan().Split(','))
+        {
+            var pin = pins.AsSpan(range).Trim();
+            // Every entry compared, in constant time each: no early exit that tells which one matched.
+            matched |= pin.Length == actual.Length && CryptographicOperations.FixedTimeEquals(actual, Encoding.ASCII.GetBytes(pin.ToString()));
+        }
+        return matched;
     }
 
     public void Dispose() => _http.Dispose();

@@ -37,14 +37,15 @@ public sealed partial class ApiRouter
     public async Task HandleAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var path = ApiPath.Parse(context.Request.Path.Value ?? "");
+        ApiPath? path = null;
         var verb = "unknown";
         try
         {
+            path = ApiPath.Parse(context.Request.Path.Value ?? "");
             if (path is null)
                 throw new ApiException(ApiErrors.PathNotFound(context.Request.Path.Value ?? ""));
             verb = VerbOf(context.Request, path);
-            _authorizer.AuthorizeRequest(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query));
+            await _authorizer.AuthorizeRequestAsync(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query), context.RequestAborted).ConfigureAwait(false);
             await DispatchAsync(context, path, verb).ConfigureAwait(false);
         }
         catch (ApiException e)
@@ -120,7 +121,8 @@ public sealed partial class ApiRouter
     /// <summary>Kubernetes' verb names, used for metrics and (later) authorisation.</summary>
     public static string VerbOf(HttpRequest request, ApiPath path)
     {
-        var watch = request.Query["watch"].ToString() is "1" or "true";
+        ArgumentNullException.ThrowIfNull(request);
+        var watch = QueryParameters.Bool(request.Query, "watch");
         return (request.Method, path.IsCollection) switch
         {
             ("GET", true) => watch ? "watch" : "list",

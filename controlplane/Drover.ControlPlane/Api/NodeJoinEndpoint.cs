@@ -45,10 +45,7 @@ public sealed class NodeJoinEndpoint
             {
                 throw new ApiException(ApiErrors.BadRequest("join request: " + ObjectDecoder.TranslateJsonError(e).Message));
             }
-            var probe = new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = request.NodeName } };
-            var nameErrors = ObjectValidator.Validate(probe).Where(e => e.Field.StartsWith("metadata.name", StringComparison.Ordinal)).ToList();
-            if (nameErrors.Count > 0)
-                throw new ApiException(ApiErrors.BadRequest("nodeName: " + string.Join("; ", nameErrors.Select(e => e.ToString()))));
+            NodeNameCheck.ThrowIfInvalid(request.NodeName, "nodeName");
 
             var token = await _nodes.IssueAsync(request.NodeName, context.RequestAborted).ConfigureAwait(false);
             await ResponseWriter.WriteJsonAsync(context, new NodeJoinResponse { NodeName = request.NodeName, Token = token }, NodeJoinJsonContext.Default.NodeJoinResponse).ConfigureAwait(false);

@@ -129,10 +129,24 @@ public sealed partial class PodLogEndpoint
         if (port is <= 0 or > 65535)
             throw new ApiException(ApiErrors.BadRequest($"node {nodeName} does not serve container logs (no status.daemonEndpoints.kubeletEndpoint.Port: its agent runs with --serving-addr off, could not bind its port, or has not reported it yet)"));
         var hash = node.Metadata.Annotations?.GetValueOrDefault(NodeServing.CertificateHashAnnotation);
-        if (hash is not { Length: 64 } || hash.AsSpan().ContainsAnyExcept("0123456789abcdef"))
+        if (!IsPinList(hash))
             throw new ApiException(ApiErrors.BadRequest($"node {nodeName} has not published its serving certificate (annotation {NodeServing.CertificateHashAnnotation}), so its agent cannot be trusted with the request"));
         var host = ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip}]" : ip.ToString();
         return new AgentEndpoint(nodeName, host, port, hash);
+    }
+
+    /// <summary>One SHA-256 in hex, or (while the agent renews its certificate) a few separated by commas.</summary>
+    internal static bool IsPinList([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? pins)
+    {
+        if (pins is null or { Length: 0 or > 4 * 65 })
+            return false;
+        foreach (var range in pins.AsSpan().Split(','))
+        {
+            var pin = pins.AsSpan(range);
+            if (pin.Length != 64 || pin.ContainsAnyExcept("0123456789abcdef"))
+                return false;
+        }
+        return true;
     }
 
     private async Task<HttpResponseMessage> SendAsync(AgentEndpoint agent, string path, CancellationToken ct)

@@ -3,11 +3,14 @@ using Drover.Api;
 
 namespace Drover.ControlPlane.Api;
 
-/// <summary>Reads a request body within the size limit and turns YAML into JSON.</summary>
+/// <summary>
+/// Reads a request body within the size limit and turns YAML into JSON; every body, of every verb and
+/// format, leaves here valid UTF-8 and within <see cref="InputLimits"/> (depth, nodes, lengths).
+/// </summary>
 public static class RequestBody
 {
     /// <summary>Kubernetes' limit for a single object (etcd's request size, with headroom).</summary>
-    public const long MaxBytes = 3 * 1024 * 1024;
+    public const long MaxBytes = InputLimits.MaxObjectBytes;
 
     public enum Format { Json, Yaml, MergePatch }
 
@@ -15,18 +18,30 @@ public static class RequestBody
     {
         var format = FormatOf(request.ContentType, isPatch);
         var bytes = await ReadAsync(request, ct).ConfigureAwait(false);
-        if (format != Format.Yaml)
-            return bytes;
-        if (!System.Text.Unicode.Utf8.IsValid(bytes))
-            throw new ApiException(ApiErrors.BadRequest("the body is not valid UTF-8"));
         try
         {
+            if (format != Format.Yaml)
+            {
+                JsonInput.Check(bytes);
+                return bytes;
+            }
+            if (JsonInput.FirstInvalidUtf8(bytes) is var bad and >= 0)
+                throw new ManifestException($"the body is not valid UTF-8 (first bad byte at offset {bad})");
             return YamlToJson.ConvertSingle(System.Text.Encoding.UTF8.GetString(bytes));
         }
         catch (ManifestException e)
         {
-            throw new ApiException(ApiErrors.InvalidManifest(e));
+            throw new ApiException(Refusal(e));
         }
+    }
+
+    /// <summary>413 for a body too large (also once YAML aliases are expanded), else 400/422 naming the limit or field.</summary>
+    public static Status Refusal(ManifestException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.TooLarge
+            ? new Status { Outcome = "Failure", Code = 413, Reason = "RequestEntityTooLarge", Message = e.Message }
+            : ApiErrors.InvalidManifest(e);
     }
 
     private static Format FormatOf(string? contentType, bool isPatch)

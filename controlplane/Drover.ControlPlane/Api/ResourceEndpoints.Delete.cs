@@ -16,16 +16,10 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var policy = query["propagationPolicy"].ToString();
+        var policy = QueryParameters.Single(query, "propagationPolicy") ?? "";
         if (!PropagationPolicies.IsKnown(policy))
             throw new ApiException(ApiErrors.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Background\", \"Foreground\", \"Orphan\""));
-        long? grace = null;
-        if (query.TryGetValue("gracePeriodSeconds", out var graceText))
-        {
-            if (!long.TryParse(graceText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-                throw new ApiException(ApiErrors.BadRequest($"gracePeriodSeconds: Invalid value: \"{graceText}\": must be a non-negative integer"));
-            grace = parsed;
-        }
+        var grace = QueryParameters.NonNegative(query, "gracePeriodSeconds", InputLimits.MaxGracePeriodSeconds);
 
         if (TokenAuthentication.PrincipalOf(context).Kind != PrincipalKind.Admin)
             Authorize(context, "delete", path, await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false));

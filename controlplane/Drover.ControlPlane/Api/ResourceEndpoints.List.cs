@@ -15,13 +15,16 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var labels = ParseLabelSelector(query["labelSelector"]);
-        var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
-        var limit = ParseLimit(query["limit"]);
+        var labels = ParseLabelSelector(QueryParameters.Single(query, "labelSelector"));
+        var fields = FieldSelector.Parse(path.Type, QueryParameters.Single(query, "fieldSelector"));
+        var limit = (int)(QueryParameters.NonNegative(query, "limit", int.MaxValue) ?? 0);
+        var continueToken = QueryParameters.Single(query, "continue") ?? "";
+        // Served from the latest state whatever it names (Kubernetes may serve a list from its cache), but checked.
+        QueryParameters.ResourceVersion(query);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
 
         var page = await _registry.ListAsync(path.Type, path.Namespace, filtered ? o => labels.Matches(o.Metadata.Labels) && fields.Matches(o) : null,
-            limit, query["continue"].ToString(), share: false, ct).ConfigureAwait(false);
+            limit, continueToken, share: false, ct).ConfigureAwait(false);
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
@@ -63,14 +66,5 @@ public sealed partial class ResourceEndpoints
         {
             throw new ApiException(ApiErrors.BadRequest($"labelSelector: Invalid value: \"{text}\": {e.Message}"));
         }
-    }
-
-    private static int ParseLimit(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return 0;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit))
-            throw new ApiException(ApiErrors.BadRequest($"limit: Invalid value: \"{text}\": must be a non-negative integer"));
-        return limit;
     }
 }

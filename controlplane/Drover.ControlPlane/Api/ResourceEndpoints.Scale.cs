@@ -45,8 +45,8 @@ public sealed partial class ResourceEndpoints
         {
             if (isPatch)
             {
-                var target = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(current, ApiJsonContext.Default.Scale));
-                var merged = MergePatch.Apply(target, System.Text.Json.Nodes.JsonNode.Parse(json));
+                var target = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.SerializeToUtf8Bytes(current, ApiJsonContext.Default.Scale), documentOptions: JsonInput.DocumentOptions);
+                var merged = MergePatch.Apply(target, JsonInput.ParseNode(json));
                 json = JsonSerializer.SerializeToUtf8Bytes(merged, NodeJsonContext.Default.JsonNode);
             }
             requested = JsonSerializer.Deserialize(json, ApiJsonContext.Default.Scale) ?? throw new JsonException("the body is null");
@@ -55,6 +55,11 @@ public sealed partial class ResourceEndpoints
         {
             throw new ApiException(ApiErrors.InvalidManifest(ObjectDecoder.TranslateJsonError(e)));
         }
+        catch (ManifestException e)
+        {
+            throw new ApiException(RequestBody.Refusal(e));
+        }
+        ResourceVersionInput.Validate(path.Type, owner with { Metadata = owner.Metadata with { ResourceVersion = requested.Metadata.ResourceVersion } });
         var replicas = requested.Spec.Replicas ?? 0;
         if (replicas < 0)
             throw new ApiException(ApiErrors.Invalid(path.Type, path.Name, [new FieldError("spec.replicas", FieldErrorType.Invalid, replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be greater than or equal to 0")]));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Api;
+using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
 
@@ -21,6 +22,7 @@ public sealed partial class ResourceEndpoints
         var incoming = DecodeBody(json, path);
         var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
+        _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
         var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
@@ -35,6 +37,7 @@ public sealed partial class ResourceEndpoints
             var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
             var incoming = ApplyPatch(path, existing, patchJson);
+            _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             try
             {
                 var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
@@ -56,16 +59,25 @@ public sealed partial class ResourceEndpoints
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(patchJson, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            patch = JsonInput.ParseNode(patchJson);
         }
-        catch (JsonException e)
+        catch (ManifestException e)
         {
-            throw new ApiException(ApiErrors.BadRequest($"malformed merge patch at line {(e.LineNumber ?? 0) + 1}, column {(e.BytePositionInLine ?? 0) + 1}"));
+            throw new ApiException(ApiErrors.BadRequest("malformed merge patch: " + e.Message));
         }
         if (patch is not JsonObject)
             throw new ApiException(ApiErrors.BadRequest("a merge patch must be a JSON object"));
-        var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing));
-        var merged = MergePatch.Apply(target, patch)!;
-        return DecodeBody(JsonSerializer.SerializeToUtf8Bytes(merged, NodeJsonContext.Default.JsonNode), path);
+        var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing), documentOptions: JsonInput.DocumentOptions);
+        var merged = JsonSerializer.SerializeToUtf8Bytes(MergePatch.Apply(target, patch)!, NodeJsonContext.Default.JsonNode);
+        // The object and the patch each fit the limits; what they make together must too.
+        try
+        {
+            JsonInput.Check(merged);
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiException(RequestBody.Refusal(e));
+        }
+        return DecodeBody(merged, path);
     }
 }

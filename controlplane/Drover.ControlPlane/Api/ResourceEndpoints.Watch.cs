@@ -7,6 +7,8 @@ namespace Drover.ControlPlane.Api;
 
 public sealed partial class ResourceEndpoints
 {
+    private const int InitialFlushBytes = 64 * 1024;
+
     /// <summary>
     /// WATCH: newline-delimited {"type","object"} events. Without a resourceVersion (or "0") the current
     /// objects come first as ADDED, as Kubernetes does. A revision older than the compacted one is 410
@@ -16,16 +18,16 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var labels = ParseLabelSelector(query["labelSelector"]);
-        var fields = FieldSelector.Parse(path.Type, query["fieldSelector"]);
+        var labels = ParseLabelSelector(QueryParameters.Single(query, "labelSelector"));
+        var fieldText = QueryParameters.Single(query, "fieldSelector");
+        var fields = FieldSelector.Parse(path.Type, fieldText);
         if (path.Name is not null)
-            fields = FieldSelector.Parse(path.Type, $"metadata.name={path.Name}" + (query["fieldSelector"].Count > 0 ? "," + query["fieldSelector"] : ""));
-        var bookmarks = query["allowWatchBookmarks"] is { Count: > 0 } b && b.ToString() is "true" or "1";
-        var timeout = ParseTimeout(query["timeoutSeconds"]);
-        var rvText = query["resourceVersion"].ToString();
-        long fromRevision = 0;
-        if (rvText.Length > 0 && !long.TryParse(rvText, NumberStyles.None, CultureInfo.InvariantCulture, out fromRevision))
-            throw new ApiException(ApiErrors.BadRequest($"resourceVersion: Invalid value: \"{rvText}\": must be an integer"));
+            fields = FieldSelector.Parse(path.Type, $"metadata.name={path.Name}" + (string.IsNullOrEmpty(fieldText) ? "" : "," + fieldText));
+        var bookmarks = QueryParameters.Bool(query, "allowWatchBookmarks");
+        var timeout = QueryParameters.NonNegative(query, "timeoutSeconds", InputLimits.MaxTimeoutSeconds) is { } seconds
+            ? TimeSpan.FromSeconds(seconds)
+            : Timeout.InfiniteTimeSpan;
+        var fromRevision = QueryParameters.ResourceVersion(query) ?? 0;
 
         if (fromRevision != 0 && fromRevision < _registry.CompactedRevision)
             throw new ApiException(ApiErrors.Gone(fromRevision, _registry.CompactedRevision));
@@ -34,13 +36,15 @@ public sealed partial class ResourceEndpoints
         timeoutSource.CancelAfter(timeout);
         var token = timeoutSource.Token;
 
-        var initial = new List<KubeObject>();
+        // Listed undecoded (no predicate) and decoded one at a time while streaming, each let go once written: a
+        // thousand watches starting at once on a large collection held every object decoded, each, before the first
+        // byte went out (4.9 GB with 1,000 watches of 200 ConfigMaps; docs/BENCHMARKS.md, "Memory that comes back").
+        StoredObject[] initial = [];
         if (fromRevision == 0)
         {
-            var list = await _registry.ListAsync(path.Type, path.Namespace, o => labels.Matches(o.Metadata.Labels) && fields.Matches(o), 0, null, share: false, token).ConfigureAwait(false);
+            var list = await _registry.ListAsync(path.Type, path.Namespace, null, 0, null, share: false, token).ConfigureAwait(false);
             fromRevision = list.Revision;
-            foreach (var item in list.Items)
-                initial.Add(item.Object);
+            initial = [.. list.Items];
         }
 
         context.Response.StatusCode = 200;
@@ -52,8 +56,18 @@ public sealed partial class ResourceEndpoints
 
         try
         {
-            foreach (var obj in initial)
-                WriteEvent(writer, "ADDED", path.Type, obj);
+            for (var i = 0; i < initial.Length; i++)
+            {
+                var obj = initial[i].Object;
+                initial[i] = default;
+                if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
+                    WriteEvent(writer, "ADDED", path.Type, obj);
+                // Flushed as it goes, so a client that reads slowly holds back the writing instead of the whole
+                // list piling up in the response's buffer.
+                if (output.CanGetUnflushedBytes && output.UnflushedBytes >= InitialFlushBytes)
+                    await FlushAsync(writer, output, token).ConfigureAwait(false);
+            }
+            initial = [];
             await FlushAsync(writer, output, token).ConfigureAwait(false);
 
             await using var events = _registry.WatchAsync(path.Type, path.Namespace, fromRevision, token).GetAsyncEnumerator(token);
@@ -185,14 +199,5 @@ public sealed partial class ResourceEndpoints
         writer.Flush();
         writer.Reset();
         await output.FlushAsync(ct).ConfigureAwait(false);
-    }
-
-    private static TimeSpan ParseTimeout(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return Timeout.InfiniteTimeSpan;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-            throw new ApiException(ApiErrors.BadRequest($"timeoutSeconds: Invalid value: \"{text}\": must be a non-negative integer"));
-        return TimeSpan.FromSeconds(seconds);
     }
 }

@@ -42,6 +42,7 @@ public sealed partial class ResourceEndpoints
         }
         if (bodyType != path.Type)
             throw new ApiException(ApiErrors.BadRequest($"the body is a {bodyType.Kind} ({bodyType.ApiVersion}) but the URL addresses {path.Type.Plural} ({path.Type.ApiVersion})"));
+        ResourceVersionInput.Validate(path.Type, obj);
 
         var bodyNamespace = obj.Metadata.Namespace;
         if (path.Type.Namespaced)

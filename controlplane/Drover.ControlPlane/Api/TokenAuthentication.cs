@@ -80,7 +80,7 @@ public sealed class TokenAuthentication
 
     /// <summary>
     /// Which paths an identity may reach at all (the <see cref="Authorizer"/> then decides within the API). Only the API
-    /// is open to nodes and the ingress; /metrics and the rest outside it stay admin-only, except for the metrics
+    /// is open to nodes (and their own credential's path) and the ingress; /metrics and the rest outside it stay admin-only, except for the metrics
     /// identity, which may read /metrics and the agents' service discovery and nothing else (no object, no secret).
     /// </summary>
     private static bool MayUse(Principal principal, HttpRequest request) => principal.Kind switch
@@ -88,6 +88,8 @@ public sealed class TokenAuthentication
         PrincipalKind.Admin => true,
         PrincipalKind.Metrics => (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && (request.Path == "/metrics" || request.Path == PrometheusServiceDiscovery.AgentsPath),
+        // A node also reads and renews its own credential there (NodeCredentialEndpoint); the admin paths stay admin-only.
+        PrincipalKind.Node => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis") || request.Path == Drover.Api.Client.NodeCredentialApi.SelfPath,
         _ => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis"),
     };
 

@@ -3,63 +3,50 @@ using Drover.Api;
 namespace Drover.ControlPlane.Auth;
 
 /// <summary>
-/// What each identity may do, in the spirit of Kubernetes' Node authorizer and NodeRestriction: a
-/// node may register and update only its own Node and Lease, read the objects it needs, write the
-/// status of and finish deleting only the pods bound to it, and record events. The ingress controller may
-/// read what it routes by (Ingresses, IngressClasses, Services, Endpoints, and Secrets of type
-/// kubernetes.io/tls only) and write Ingress status. Everything else is 403.
-/// Two stages: <see cref="AuthorizeRequest"/> before anything is read, <see cref="AuthorizeObject"/>
-/// once the object (new or stored) is known.
+/// What each identity may do. The admin everything; a node what Kubernetes' Node authorizer and NodeRestriction
+/// allow a kubelet (<see cref="NodeAuthorizer"/>, <see cref="NodeRestriction"/>); the ingress controller may read
+/// what it routes by (Ingresses, IngressClasses, Services, Endpoints, and Secrets of type kubernetes.io/tls only)
+/// and write Ingress status; the metrics identity nothing here. Everything else is 403.
+/// Three stages: <see cref="AuthorizeRequestAsync"/> before anything is read, <see cref="AuthorizeObject"/> once the
+/// object (new or stored) is known, <see cref="AdmitUpdate"/> once an update's result is known.
 /// </summary>
 public sealed class Authorizer
 {
-    private const string LeaseNamespace = "kube-node-lease";
     private const string TlsSecretType = "kubernetes.io/tls";
 
-    public void AuthorizeRequest(Principal principal, string verb, ResourceAttributes path)
+    private readonly NodeAuthorizer _nodes;
+    private readonly NodeRestriction _restriction;
+
+    public Authorizer(NodeAuthorizer nodes, NodeRestriction restriction)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(restriction);
+        _nodes = nodes;
+        _restriction = restriction;
+    }
+
+    public async ValueTask AuthorizeRequestAsync(Principal principal, string verb, ResourceAttributes path, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(path);
-        if (principal.Kind == PrincipalKind.Admin)
-            return;
-        if (principal.Kind == PrincipalKind.Ingress)
+        switch (principal.Kind)
         {
-            AuthorizeIngressRequest(principal, verb, path);
-            return;
+            case PrincipalKind.Admin:
+                return;
+            case PrincipalKind.Ingress:
+                AuthorizeIngressRequest(principal, verb, path);
+                return;
+            case PrincipalKind.Node:
+                if (await _nodes.AuthorizeRequestAsync(principal.NodeName!, verb, path, ct).ConfigureAwait(false) is { } why)
+                    throw Forbidden(principal, verb, path, why);
+                return;
+            default:
+                // TokenAuthentication keeps the metrics identity out of the API already; refused here too, should a route ever skip it.
+                throw Forbidden(principal, verb, path, "");
         }
-        // TokenAuthentication keeps the metrics identity out of the API already; refused here too, should a route ever skip it.
-        if (principal.Kind == PrincipalKind.Metrics)
-            throw Forbidden(principal, verb, path, "");
-        var self = principal.NodeName!;
-        var read = verb is "get" or "list" or "watch";
-        var write = verb is "update" or "patch";
-        var allowed = path.Type.Kind switch
-        {
-            "Namespace" or "Service" or "Endpoints" => read && path.Subresource is null,
-            "Node" => (read && path.Subresource is null) || verb == "create" || (write && path.Name == self && path.Subresource is null or "status"),
-            "Lease" => path.Namespace == LeaseNamespace && path.Subresource is null
-                && ((read && (path.Name is null || path.Name == self)) || verb == "create" || (write && path.Name == self)),
-            "Pod" => verb switch
-            {
-                "list" or "watch" => path.Subresource is null && SelectsNode(path.FieldSelector, self),
-                "get" or "delete" => path.Subresource is null,              // checked again on the object
-                "update" or "patch" => path.Subresource == "status",        // checked again on the object
-                // Neither pods nor pods/binding: placing work is the scheduler's, and a node that could bind
-                // pods to itself could pull any workload (and its secrets) onto itself, as Kubernetes' Node
-                // authorizer also refuses.
-                "create" => false,
-                _ => false,
-            },
-            "Event" => verb is "create" or "update" or "patch",
-            _ => false,
-        };
-        if (!allowed)
-            throw Forbidden(principal, verb, path, path.Type.Kind == "Pod" && verb is "list" or "watch"
-                ? $"; a node may only {verb} pods with fieldSelector spec.nodeName={self}"
-                : "");
     }
 
-    /// <summary>Checks a decoded (create) or stored (get, update, delete) object against the caller.</summary>
+    /// <summary>Checks a decoded (create) or stored (get, update, patch, delete) object against the caller.</summary>
     public void AuthorizeObject(Principal principal, string verb, ResourceAttributes path, KubeObject obj)
     {
         ArgumentNullException.ThrowIfNull(principal);
@@ -76,16 +63,53 @@ public sealed class Authorizer
                 throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, $"; the ingress may only {verb} secrets of type {TlsSecretType}");
             return;
         }
-        var self = principal.NodeName!;
-        var allowed = obj switch
+        if (NodeAuthorizer.AuthorizeObject(principal.NodeName!, verb, obj) is { } why)
+            throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, why);
+        if (verb is "create" or "delete")
+            Admit(principal, verb, path, verb == "create" ? null : obj, verb == "create" ? obj : null);
+    }
+
+    /// <summary>
+    /// NodeRestriction on an update or patch, once the object it would write is known: <paramref name="incoming"/>
+    /// as decoded or patched, before the registry merges it into <paramref name="existing"/>.
+    /// </summary>
+    public void AdmitUpdate(Principal principal, string verb, ResourceAttributes path, KubeObject existing, KubeObject incoming)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(existing);
+        ArgumentNullException.ThrowIfNull(incoming);
+        if (principal.Kind != PrincipalKind.Node)
+            return;
+        // A write based on an older version fails its precondition with 409 whatever it changes, and the client
+        // reads again and retries; judged against the newer object (a taint the lifecycle controller added in
+        // between) it would be a 403 instead, which the agent does not retry.
+        var requested = ResourceVersions.Of(incoming);
+        if (requested != 0 && requested != ResourceVersions.Of(existing))
+            return;
+        // As the registry will store it: a status write changes only the status, any other only the rest.
+        var updated = path.Subresource == "status" ? existing.WithStatusFrom(incoming) : incoming.WithStatusFrom(existing);
+        Admit(principal, verb, path, existing, updated);
+    }
+
+    private void Admit(Principal principal, string verb, ResourceAttributes path, KubeObject? old, KubeObject? updated)
+    {
+        var operation = verb is "update" or "patch" ? "update" : verb;
+        var errors = _restriction.Admit(principal, operation, path.Type, path.Subresource, old, updated);
+        if (errors.Count == 0)
+            return;
+        var name = (updated ?? old)!.Metadata.Name;
+        var denied = Forbidden(principal, verb, path with { Name = name }, ": " + string.Join("; ", errors.Select(e => e.Detail)));
+        throw new ApiException(denied.Status with
         {
-            Node => verb != "create" || obj.Metadata.Name == self,
-            Lease => verb != "create" || (obj.Metadata.Name == self && obj.Metadata.Namespace == LeaseNamespace),
-            Pod pod => pod.Spec.NodeName == self,
-            _ => true,
-        };
-        if (!allowed)
-            throw Forbidden(principal, verb, path with { Name = obj.Metadata.Name }, obj is Pod ? $"; the pod is not bound to node {self}" : $"; a node may only {verb} its own {path.Type.Singular}");
+            Details = new StatusDetails
+            {
+                Name = name,
+                Group = path.Type.Group,
+                Kind = path.Type.Plural,
+                Causes = [.. errors.Select(e => new StatusCause { Reason = "FieldValueForbidden", Message = e.ToString(), Field = e.Field })],
+            },
+        });
     }
 
     private static void AuthorizeIngressRequest(Principal principal, string verb, ResourceAttributes path)
@@ -97,7 +121,7 @@ public sealed class Authorizer
             "IngressClass" or "Service" or "Endpoints" => read && path.Subresource is null,
             "Secret" => path.Subresource is null && verb switch
             {
-                "list" or "watch" => SelectsField(path.FieldSelector, "type", TlsSecretType),
+                "list" or "watch" => NodeAuthorizer.SelectsField(path.FieldSelector, "type", TlsSecretType),
                 "get" => true,                                             // checked again on the object
                 _ => false,
             },
@@ -107,22 +131,6 @@ public sealed class Authorizer
             throw Forbidden(principal, verb, path, path.Type.Kind == "Secret" && verb is "list" or "watch"
                 ? $"; the ingress may only {verb} secrets with fieldSelector type={TlsSecretType}"
                 : "");
-    }
-
-    private static bool SelectsField(string fieldSelector, string field, string value)
-    {
-        foreach (var part in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (part == $"{field}={value}" || part == $"{field}=={value}")
-                return true;
-        return false;
-    }
-
-    private static bool SelectsNode(string fieldSelector, string node)
-    {
-        foreach (var part in fieldSelector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (part == $"spec.nodeName={node}" || part == $"spec.nodeName=={node}")
-                return true;
-        return false;
     }
 
     private static ApiException Forbidden(Principal principal, string verb, ResourceAttributes path, string why)

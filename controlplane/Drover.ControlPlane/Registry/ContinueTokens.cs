@@ -10,19 +10,24 @@ internal static class ContinueTokens
 {
     public static string Encode(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
 
-    /// <summary>The key to continue after, null for none; anything this server did not hand out is 400.</summary>
-    public static string? Decode(string? token)
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The key to continue after, null for none; anything this server did not hand out for this collection
+    /// (<paramref name="prefix"/>) is 400: strict UTF-8, no control characters (a NUL in one was a 500).
+    /// </summary>
+    public static string? Decode(string? token, string prefix)
     {
         if (string.IsNullOrEmpty(token))
             return null;
         try
         {
-            var key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-            if (!key.StartsWith(StoreKeys.Root, StringComparison.Ordinal))
+            var key = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
+            if (!key.StartsWith(prefix, StringComparison.Ordinal) || key.AsSpan().ContainsAnyInRange('\0', '\u001f'))
                 throw new FormatException();
             return key;
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
         {
             throw new ApiException(ApiErrors.BadRequest($"continue: Invalid value: \"{token}\": not a continue token from this server"));
         }

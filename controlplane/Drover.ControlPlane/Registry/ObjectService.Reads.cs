@@ -30,7 +30,7 @@ public sealed partial class ObjectService
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         var items = new List<StoredObject>();
         long revision = 0;
-        var cursor = ContinueTokens.Decode(continueToken);
+        var cursor = ContinueTokens.Decode(continueToken, StoreKeys.Prefix(type, ns));
         string? continueAfter = null;
         var pageSize = limit == 0 ? 0 : matches is not null ? Math.Max(limit, 500) : limit;
         while (true)

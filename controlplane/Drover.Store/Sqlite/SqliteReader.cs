@@ -107,7 +107,12 @@ internal sealed class SqliteReader : IDisposable
     /// The compacted revision is read in the same snapshot, so a compaction racing with the watcher is detected
     /// instead of silently skipping the rows it deleted.
     /// </summary>
-    public void ReadLog(string prefix, long afterRevision, long toRevision, int limit, List<StoreEvent> events)
+    /// <summary>
+    /// Appends the log's events after <paramref name="afterRevision"/> up to <paramref name="toRevision"/>, at most
+    /// <paramref name="limit"/> of them and, after the first, no more once their values reach <paramref name="maxBytes"/>.
+    /// Returns true when it stopped at one of those bounds (there may be more), false at the end of the range.
+    /// </summary>
+    public bool ReadLog(string prefix, long afterRevision, long toRevision, int limit, int maxBytes, List<StoreEvent> events)
     {
         var upper = StoreKeys.PrefixUpperBound(prefix);
         var command = upper is null
@@ -132,10 +137,21 @@ internal sealed class SqliteReader : IDisposable
             }
 
             using var reader = command.ExecuteReader();
+            long bytes = 0;
+            var read = 0;
             while (reader.Read())
             {
-                events.Add(ReadEvent(reader));
+                var storeEvent = ReadEvent(reader);
+                events.Add(storeEvent);
+                read++;
+                bytes += storeEvent.Kv.Value.Length + (storeEvent.PrevKv?.Value.Length ?? 0);
+                if (bytes >= maxBytes)
+                {
+                    return true;
+                }
             }
+
+            return read == limit;
         }
         finally
         {

@@ -62,10 +62,14 @@ internal sealed class SqliteReaderPool : IDisposable
         DrainIdle();
     }
 
+    /// <summary>Closes the idle connections (their page caches go with them); the next reads open new ones.</summary>
+    public void ReleaseIdle() => DrainIdle();
+
     private void DrainIdle()
     {
         while (_idle.TryDequeue(out var reader))
         {
+            Interlocked.Decrement(ref _idleCount);
             reader.Dispose();
         }
     }

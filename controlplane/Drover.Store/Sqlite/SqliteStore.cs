@@ -15,9 +15,10 @@ public sealed class SqliteStore : IStore
     private readonly SqliteReaderPool _readers;
     private readonly WatchHub _hub;
     private readonly int _catchUpPageSize;
+    private readonly int _catchUpPageBytes;
     private int _disposed;
 
-    private SqliteStore(FileStream lockFile, SqliteWriter writer, SqliteWriteLoop loop, SqliteReaderPool readers, WatchHub hub, int catchUpPageSize)
+    private SqliteStore(FileStream lockFile, SqliteWriter writer, SqliteWriteLoop loop, SqliteReaderPool readers, WatchHub hub, int catchUpPageSize, int catchUpPageBytes)
     {
         _lockFile = lockFile;
         _writer = writer;
@@ -25,6 +26,7 @@ public sealed class SqliteStore : IStore
         _readers = readers;
         _hub = hub;
         _catchUpPageSize = catchUpPageSize;
+        _catchUpPageBytes = catchUpPageBytes;
     }
 
     public long CurrentRevision => _loop.Revision;
@@ -43,6 +45,8 @@ public sealed class SqliteStore : IStore
         options ??= new SqliteStoreOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchBufferSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchBufferBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchCatchUpPageBytes, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPooledReaders, 0, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.WatchCatchUpPageSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BusyTimeout, TimeSpan.Zero, nameof(options));
@@ -56,10 +60,10 @@ public sealed class SqliteStore : IStore
             var connection = SqliteSchema.OpenWriter(fullPath, options.BusyTimeout);
             var (revision, compacted) = SqliteWriter.ReadCounters(connection);
             writer = new SqliteWriter(connection);
-            var hub = new WatchHub(revision, options.WatchBufferSize);
+            var hub = new WatchHub(revision, options.WatchBufferSize, options.WatchBufferBytes);
             var loop = new SqliteWriteLoop(writer, hub, options.MaxBatchSize, revision, compacted);
             var readers = new SqliteReaderPool(fullPath, options.BusyTimeout, options.MaxPooledReaders);
-            var store = new SqliteStore(lockFile, writer, loop, readers, hub, options.WatchCatchUpPageSize);
+            var store = new SqliteStore(lockFile, writer, loop, readers, hub, options.WatchCatchUpPageSize, options.WatchCatchUpPageBytes);
             loop.Start();
             return Task.FromResult(store);
         }
@@ -139,6 +143,12 @@ public sealed class SqliteStore : IStore
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return Watch(prefix, fromRevision, cancellationToken);
     }
+
+    /// <summary>
+    /// Closes the idle read connections, and with them their page caches (up to 2 MB each) and prepared statements;
+    /// reads open new ones as they need them. For a process giving memory back after a burst.
+    /// </summary>
+    public void ReleaseMemory() => _readers.ReleaseIdle();
 
     /// <summary>Commits every write already queued, ends all watches, then closes the database.</summary>
     public async ValueTask DisposeAsync()
@@ -241,7 +251,8 @@ public sealed class SqliteStore : IStore
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     page.Clear();
-                    if (!TryReadLogPage(prefix, last, subscribedAt, page))
+                    var (read, more) = TryReadLogPage(prefix, last, subscribedAt, page);
+                    if (!read)
                     {
                         // Disposed while catching up: end like every other watch does.
                         yield break;
@@ -253,7 +264,7 @@ public sealed class SqliteStore : IStore
                         yield return storeEvent;
                     }
 
-                    if (page.Count < _catchUpPageSize)
+                    if (!more)
                     {
                         break;
                     }
@@ -264,10 +275,9 @@ public sealed class SqliteStore : IStore
                 last = subscribedAt;
             }
 
-            var feed = subscription.Reader;
-            while (await feed.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            while (await subscription.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (feed.TryRead(out var storeEvent))
+                while (subscription.TryRead(out var storeEvent))
                 {
                     if (storeEvent.Kv.ModRevision > last)
                     {
@@ -282,7 +292,8 @@ public sealed class SqliteStore : IStore
         }
     }
 
-    private bool TryReadLogPage(string prefix, long afterRevision, long toRevision, List<StoreEvent> page)
+    /// <summary>Read: false when the store was disposed. More: the page stopped at a bound, not at the end of the log.</summary>
+    private (bool Read, bool More) TryReadLogPage(string prefix, long afterRevision, long toRevision, List<StoreEvent> page)
     {
         SqliteReader reader;
         try
@@ -291,13 +302,12 @@ public sealed class SqliteStore : IStore
         }
         catch (ObjectDisposedException)
         {
-            return false;
+            return (false, false);
         }
 
         try
         {
-            reader.ReadLog(prefix, afterRevision, toRevision, _catchUpPageSize, page);
-            return true;
+            return (true, reader.ReadLog(prefix, afterRevision, toRevision, _catchUpPageSize, _catchUpPageBytes, page));
         }
         catch (SqliteException exception)
         {

@@ -8,20 +8,22 @@ internal sealed class WatchHub
 {
     private readonly Lock _lock = new();
     private readonly int _bufferSize;
+    private readonly long _bufferBytes;
     private WatchSubscription[] _subscriptions = [];
     private long _publishedRevision;
     private bool _completed;
 
-    public WatchHub(long publishedRevision, int bufferSize)
+    public WatchHub(long publishedRevision, int bufferSize, long bufferBytes)
     {
         _publishedRevision = publishedRevision;
         _bufferSize = bufferSize;
+        _bufferBytes = bufferBytes;
     }
 
     /// <summary>Returns the new feed and the last revision published before it; the feed gets every later one.</summary>
     public (WatchSubscription Subscription, long AfterRevision) Subscribe(string prefix)
     {
-        var subscription = new WatchSubscription(prefix, _bufferSize);
+        var subscription = new WatchSubscription(prefix, _bufferSize, _bufferBytes);
         lock (_lock)
         {
             if (_completed)

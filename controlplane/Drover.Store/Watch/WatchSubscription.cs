@@ -3,20 +3,32 @@ using System.Threading.Channels;
 namespace Drover.Store;
 
 /// <summary>
-/// One watcher's live feed. Bounded so a stuck consumer costs at most its buffer; when full, the feed is completed
-/// with <see cref="StoreWatchOverflowException"/> instead of blocking the writer or dropping events.
+/// One watcher's live feed. Bounded in events and in bytes, so a stuck consumer costs at most its buffer: when either
+/// bound is reached the feed ends with <see cref="StoreWatchOverflowException"/> instead of blocking the writer or
+/// dropping events, and what the consumer had not read yet is let go at once (a consumer stuck for good would
+/// otherwise keep it alive). The byte bound is what matters with large values: 10,000 events of 100 KB objects are
+/// 2 GB (docs/BENCHMARKS.md, "Memory that comes back").
 /// </summary>
 internal sealed class WatchSubscription
 {
-    private readonly Channel<StoreEvent> _channel;
+    // The key, the record and the channel's node, beside the values themselves.
+    private const int EventOverheadBytes = 160;
 
-    public WatchSubscription(string prefix, int capacity)
+    private readonly Channel<StoreEvent> _channel;
+    private readonly int _maxEvents;
+    private readonly long _maxBytes;
+    private int _count;
+    private long _bytes;
+
+    public WatchSubscription(string prefix, int maxEvents, long maxBytes)
     {
         Prefix = prefix;
-        _channel = Channel.CreateBounded<StoreEvent>(new BoundedChannelOptions(capacity)
+        _maxEvents = maxEvents;
+        _maxBytes = maxBytes;
+        // Multi-reader only so that an overflow can drop the unread events from the writer's side.
+        _channel = Channel.CreateUnbounded<StoreEvent>(new UnboundedChannelOptions
         {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
+            SingleReader = false,
             SingleWriter = true,
             AllowSynchronousContinuations = false,
         });
@@ -24,22 +36,53 @@ internal sealed class WatchSubscription
 
     public string Prefix { get; }
 
-    public ChannelReader<StoreEvent> Reader => _channel.Reader;
-
     public bool Overflowed { get; private set; }
+
+    /// <summary>Events buffered and not read yet (for tests of the bounds).</summary>
+    internal int Count => Volatile.Read(ref _count);
+
+    /// <summary>Bytes held by the buffered events (for tests of the bounds).</summary>
+    internal long Bytes => Interlocked.Read(ref _bytes);
 
     /// <summary>Only called under the hub's lock, which is what makes the single-writer promise hold.</summary>
     public bool TryDeliver(StoreEvent storeEvent)
     {
-        if (_channel.Writer.TryWrite(storeEvent))
+        var size = SizeOf(storeEvent);
+        var count = Volatile.Read(ref _count);
+        // One event is always taken, however large: a value the store accepted must reach a watcher that keeps up.
+        if (count >= _maxEvents || (count > 0 && Interlocked.Read(ref _bytes) + size > _maxBytes))
         {
-            return true;
+            Overflowed = true;
+            _channel.Writer.TryComplete(new StoreWatchOverflowException());
+            while (TryRead(out _))
+            {
+            }
+
+            return false;
         }
 
-        Overflowed = true;
-        _channel.Writer.TryComplete(new StoreWatchOverflowException());
-        return false;
+        Interlocked.Increment(ref _count);
+        Interlocked.Add(ref _bytes, size);
+        _channel.Writer.TryWrite(storeEvent);
+        return true;
+    }
+
+    public ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken) => _channel.Reader.WaitToReadAsync(cancellationToken);
+
+    public bool TryRead(out StoreEvent storeEvent)
+    {
+        if (!_channel.Reader.TryRead(out storeEvent!))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        Interlocked.Add(ref _bytes, -SizeOf(storeEvent));
+        return true;
     }
 
     public void Complete() => _channel.Writer.TryComplete();
+
+    private static long SizeOf(StoreEvent storeEvent) =>
+        EventOverheadBytes + storeEvent.Kv.Value.Length + (storeEvent.PrevKv?.Value.Length ?? 0) + (storeEvent.Kv.Key.Length * 2L);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Diagnostics;
 using System.Net;
 using Drover.Agent.Configuration;
@@ -94,6 +95,8 @@ public sealed class AgentOptionsTests
     [InlineData("--reserved-memory", "256MB", "--reserved-memory: \"256MB\"")]
     [InlineData("--taints", "gpu=yes:Sometimes", "--taints: \"gpu=yes:Sometimes\" has an effect other than")]
     [InlineData("--labels", "novalue", "--labels: \"novalue\" is not key=value")]
+    [InlineData("--labels", "node-role.kubernetes.io/control-plane=", "--labels: \"node-role.kubernetes.io/control-plane=\" is not a label a node may set on itself")]
+    [InlineData("--labels", "node-restriction.kubernetes.io/pci=true", "--labels: \"node-restriction.kubernetes.io/pci=true\" is not a label a node may set on itself")]
     [InlineData("--metrics-addr", "localhost", "--metrics-addr: \"localhost\"")]
     [InlineData("--metrics-addr", "127.0.0.1:0", "--metrics-addr: \"127.0.0.1:0\"")]
     [InlineData("--serving-addr", "10250", "--serving-addr: \"10250\" is not an address:port")]
@@ -198,6 +201,35 @@ public sealed class AgentOptionsTests
             File.WriteAllText(path, "server: https://droverd.local:6443\nmax-pods: many\n");
 
             Assert.StartsWith("--max-pods: \"many\"", Error("--config", path), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("deep", "MaxDepth = 64")]
+    [InlineData("laughs", "exceeds the limit")]
+    [InlineData("utf8", "not valid UTF-8")]
+    public void Parse_HostileConfigFile_ErrorNamesTheLimit(string kind, string expected)
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var text = "server: https://droverd.local:6443\nlabels: ";
+            var bytes = kind switch
+            {
+                "deep" => Encoding.UTF8.GetBytes(text + new string('[', 100_000) + new string(']', 100_000) + "\n"),
+                "laughs" => Encoding.UTF8.GetBytes(text + "&a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"),
+                _ => [.. Encoding.UTF8.GetBytes(text), 0xC3, 0x28, (byte)'\n'],
+            };
+            File.WriteAllBytes(path, bytes);
+
+            var message = Error("--config", path);
+
+            Assert.StartsWith($"--config: \"{path}\": ", message, StringComparison.Ordinal);
+            Assert.Contains(expected, message, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Drover.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -94,7 +95,7 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
     [Fact]
     public async Task Start_NewNode_RegisteredReadyWithMeasuredStatusAndRenewedLease()
     {
-        var metricsPort = FreePort();
+        var metricsPort = FreePorts.Next();
         var options = Options("node-six-a", metricsPort: metricsPort);
         await using var running = await StartAsync(options);
         using var admin = environment.Droverd.Client();
@@ -204,7 +205,7 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         var failuresBefore = Metrics.AgentMetrics.HeartbeatFailures.Value;
 
         // Nothing listens there: as after a reboot with the uplink down.
-        var offline = options with { Server = new Uri($"https://127.0.0.1:{FreePort()}"), Token = null };
+        var offline = options with { Server = new Uri($"https://127.0.0.1:{FreePorts.Next()}"), Token = null };
         var started = System.Diagnostics.Stopwatch.StartNew();
         await using var second = await StartAsync(offline);
 
@@ -271,12 +272,6 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         var other => other.ToString().ToLowerInvariant(),
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

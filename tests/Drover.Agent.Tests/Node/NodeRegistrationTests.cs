@@ -27,7 +27,7 @@ public sealed class NodeRegistrationTests
     }
 
     [Fact]
-    public void Reconcile_FlagRemoved_RemovesOwnedLabelAndTaintKeepsOperatorOnes()
+    public void Reconcile_FlagRemoved_RemovesOwnedLabelKeepsOperatorOnesAndEveryTaint()
     {
         var before = NodeRegistration.Reconcile(null, "edge-1", Labels, [new Taint { Key = "gpu", Effect = "NoSchedule" }])!;
         before = before with
@@ -40,7 +40,31 @@ public sealed class NodeRegistrationTests
 
         Assert.False(after.Metadata.Labels!.ContainsKey("zone"));
         Assert.Equal("ops", after.Metadata.Labels["owner"]);
-        Assert.Equal("maintenance", Assert.Single(after.Spec.Taints!).Key);
+        // Taints are the node's at registration only: droverd refuses a node that changes them afterwards.
+        Assert.Equal(before.Spec.Taints, after.Spec.Taints);
+    }
+
+    [Fact]
+    public void Reconcile_OnlyTaintFlagsChanged_NothingToWrite()
+    {
+        var node = NodeRegistration.Reconcile(null, "edge-1", Labels, [new Taint { Key = "gpu", Effect = "NoSchedule" }])!;
+
+        Assert.Null(NodeRegistration.Reconcile(node, "edge-1", Labels, [new Taint { Key = "spot", Effect = "PreferNoSchedule" }]));
+    }
+
+    [Fact]
+    public void TaintDifference_FlagsChangedAfterRegistration_NamesMissingAndNoLongerWanted()
+    {
+        var node = NodeRegistration.Reconcile(null, "edge-1", Labels, [new Taint { Key = "gpu", Effect = "NoSchedule" }])!;
+        node = node with { Spec = node.Spec with { Taints = [.. node.Spec.Taints!, new Taint { Key = "maintenance", Effect = "NoExecute" }] } };
+
+        var (missing, unwanted) = NodeRegistration.TaintDifference(node, [new Taint { Key = "spot", Value = "yes", Effect = "PreferNoSchedule" }]);
+
+        Assert.Equal(["spot=yes:PreferNoSchedule"], missing);
+        Assert.Equal(["gpu=:NoSchedule"], unwanted);
+        var same = NodeRegistration.TaintDifference(node, [new Taint { Key = "gpu", Effect = "NoSchedule" }]);
+        Assert.Empty(same.Missing);
+        Assert.Empty(same.Unwanted);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
 
     public string Bridge => $"drover{NodeIndex}";
 
-    public int MetricsPort { get; } = FreePort();
+    public int MetricsPort { get; } = FreePorts.Next();
 
     public Uri MetricsUrl => new($"http://127.0.0.1:{MetricsPort}/metrics");
 
@@ -229,12 +229,6 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
 
     private static Task<(int ExitCode, string Output)> RunScriptAsync(params string[] args) => PrivateContainerdScript.RunAsync(args);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 [CollectionDefinition(Name)]

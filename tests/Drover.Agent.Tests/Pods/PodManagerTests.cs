@@ -159,6 +159,47 @@ public sealed class PodManagerTests : IDisposable
     }
 
     [Fact]
+    public async Task ImageUpdated_RunningPod_ContainerReplacedInSamePodWithTheNewImage()
+    {
+        var name = TestPods.NewName("image");
+        var pod = TestPods.WithContainer(TestPods.SeedTemplate(name), c => c with { ReadinessProbe = null });
+        var created = await TestPods.CreateAsync(_node.Api, pod);
+        try
+        {
+            var first = await TestPods.WaitForAsync(_node.Api, name, p => TestPods.App(p)?.State?.Running is not null, StartTimeout, "Running");
+            var firstId = TestPods.App(first)!.ContainerID;
+
+            // The one field of a pod's spec that may change: the image (the agent sees a new container hash).
+            for (var attempt = 0; ; attempt++)
+            {
+                var current = (await TestPods.GetAsync(_node.Api, name))!;
+                try
+                {
+                    await _node.Api.UpdateAsync(ResourceTypes.Pods, TestPods.WithContainer(current, c => c with { Image = "my-app:v2.0" }));
+                    break;
+                }
+                catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
+                {
+                    // The agent wrote the status meanwhile.
+                }
+            }
+
+            var updated = await TestPods.WaitForAsync(_node.Api, name, p => TestPods.App(p) is { State.Running: not null } app && app.ContainerID != firstId, StartTimeout, "running the new image");
+
+            var status = TestPods.App(updated)!;
+            Assert.Equal(("my-app:v2.0", 1), (status.Image, status.RestartCount));
+            Assert.Equal(firstId, status.LastState?.Terminated?.ContainerID);
+            Assert.Equal(first.Status!.PodIP, updated.Status!.PodIP);
+            Assert.Single(await SandboxesAsync(created.Metadata.Uid!));
+            Assert.Contains("v2.0", await GetWithRetriesAsync(new Uri($"http://{updated.Status.PodIP}:3000/")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestPods.DeleteQuietlyAsync(_node.Api, name);
+        }
+    }
+
+    [Fact]
     public async Task CrashingContainer_RestartPolicyAlways_CrashLoopBackOffWithGrowingRestartCount()
     {
         var name = TestPods.NewName("crash");
@@ -340,6 +381,22 @@ public sealed class PodManagerTests : IDisposable
         finally
         {
             await TestPods.DeleteQuietlyAsync(_node.Api, name);
+        }
+    }
+
+    /// <summary>The body of a GET; retried for a few seconds while a container that just started is not listening yet.</summary>
+    private async Task<string> GetWithRetriesAsync(Uri uri)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await _http.GetStringAsync(uri);
+            }
+            catch (HttpRequestException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-using Drover.Agent.Pods;
+using Drover.Agent.Pods.Reporting;
 using Drover.Api;
 
 namespace Drover.Agent.Tests.Pods;

@@ -59,8 +59,39 @@ public class QuantitiesJsonConverterTests
     [Fact]
     public void Read_LongString_UsesHeapBuffer()
     {
-        string digits = new('9', 300);
+        string padded = new string(' ', 300) + "250m";
 
-        Assert.Equal(digits, Read($$"""{"cpu":"{{digits}}"}""").Cpu.ToString());
+        Assert.Equal("250m", Read($$"""{"cpu":"{{padded}}"}""").Cpu.ToString());
+    }
+
+    [Theory]
+    [InlineData("99999999999999999999999999Ei", "at most 9223372036854775807")]
+    [InlineData("9Ei", "at most 9223372036854775807")]
+    [InlineData("-100E", "at most 9223372036854775807")]
+    [InlineData("99999999999999999999", "at most 9223372036854775807")]
+    public void Read_BeyondInt64_RefusedNotSaturated(string quantity, string expected)
+    {
+        // Kubernetes (and Quantity.Parse) saturate 9999…Ei to 8Ei; an API object must not get a limit other than the one written.
+        JsonException exception = Assert.Throws<JsonException>(() => Read($$"""{"cpu":"{{quantity}}"}"""));
+
+        Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
+        Assert.Equal("$.cpu", exception.Path);
+    }
+
+    [Fact]
+    public void Read_LargestAmounts_Accepted()
+    {
+        Assert.Equal("7Ei", Read("""{"cpu":"7Ei"}""").Cpu.ToString());
+        Assert.Equal("9223372036854775807", Read("""{"cpu":"9223372036854775807"}""").Cpu.ToString());
+    }
+
+    [Fact]
+    public void Read_ThousandsOfDigits_RefusedByLength()
+    {
+        string digits = new('9', 2_000_000);
+
+        JsonException exception = Assert.Throws<JsonException>(() => Read($$"""{"cpu":"{{digits}}"}"""));
+
+        Assert.Contains("at most 256 characters", exception.Message, StringComparison.Ordinal);
     }
 }

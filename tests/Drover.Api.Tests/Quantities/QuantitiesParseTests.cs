@@ -204,4 +204,15 @@ public class QuantitiesParseTests
         Assert.Equal(value, quantity.Value);
         Assert.Equal(milli, quantity.MilliValue);
     }
+
+    [Theory]
+    [InlineData("0.0000000000000000000")]
+    [InlineData(".00000000000000000000")]
+    [InlineData("-.00000000000000000000")]
+    [InlineData("0.0000000000")]
+    public void Parse_ZeroWithDigitsBelowNano_IsZero(string input)
+    {
+        // Found by bench/fuzz (target quantity): a NullReferenceException, a 500 for any body carrying it.
+        Assert.True(Quantity.Parse(input).IsZero);
+    }
 }

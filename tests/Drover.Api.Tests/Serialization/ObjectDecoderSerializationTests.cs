@@ -182,4 +182,27 @@ public class ObjectDecoderSerializationTests
 
         Assert.Equal(Quantity.Parse("100m"), deployment.Spec.Template.Spec.Containers[0].Resources!.Requests!["cpu"]);
     }
+
+    [Fact]
+    public void Decode_MemoryBeyondInt64_RefusedNamingTheField()
+    {
+        var yaml = Manifests.Patch(Manifests.Deployment, "memory: \"256Mi\"", "memory: 99999999999999999999999999Ei");
+
+        var error = DecodeFails(yaml);
+
+        Assert.Equal("spec.template.spec.containers[0].resources.limits.memory", error.Field);
+        Assert.Contains("2^63-1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Decode_InvalidUtf8AtTheEndOfALargeBody_ReportsOffsetQuickly()
+    {
+        // Finding the offset was quadratic: 3 MB with a bad last byte took minutes.
+        var json = Encoding.UTF8.GetBytes("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + new string('a', 3_000_000) + "\"}}");
+        json[^4] = 0xC3;
+
+        var error = Assert.Throws<ManifestException>(() => ObjectDecoder.Decode(json));
+
+        Assert.Contains($"offset {json.Length - 4}", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -186,4 +186,97 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         Assert.NotEqual(first.Settings.Token, second.Settings.Token);
         Assert.Equal(401, (await Assert.ThrowsAsync<ApiClientException>(() => first.ListAsync(ResourceTypes.Nodes, null))).Code);
     }
+
+    private async Task<DroverClient> RegisteredNodeAsync(string name)
+    {
+        var client = await NodeClientAsync(name);
+        await client.CreateAsync(ResourceTypes.Nodes, NewNode(name) with { Metadata = new ObjectMeta { Name = name, Labels = new() { ["kubernetes.io/hostname"] = name } } });
+        return client;
+    }
+
+    private static Node WithLabel(Node node, string key) =>
+        node with { Metadata = node.Metadata with { Labels = new(node.Metadata.Labels ?? []) { [key] = "" } } };
+
+    [Theory]
+    [InlineData("node-role.kubernetes.io/control-plane")]
+    [InlineData("node-restriction.kubernetes.io/pci")]
+    public async Task Node_AddsRestrictedLabelToItself_403NamingIt(string label)
+    {
+        var name = "label-" + Guid.NewGuid().ToString("N")[..6];
+        using (var node = await RegisteredNodeAsync(name))
+        {
+            var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => WithLabel(n, label)));
+            Assert.Contains(label, e.Message, StringComparison.Ordinal);
+            e = await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, "{\"metadata\":{\"labels\":{\"" + label + "\":\"true\"}}}"));
+            Assert.Contains(label, e.Message, StringComparison.Ordinal);
+            // At registration too.
+            using var other = await NodeClientAsync(name + "-b");
+            e = await NodeClients.ForbiddenAsync(() => other.CreateAsync(ResourceTypes.Nodes, WithLabel(NewNode(name + "-b"), label)));
+            Assert.Contains(label, e.Message, StringComparison.Ordinal);
+            Assert.False(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Metadata.Labels!.ContainsKey(label));
+        }
+    }
+
+    [Fact]
+    public async Task Node_AddsTaintToItself_403()
+    {
+        var name = "taint-" + Guid.NewGuid().ToString("N")[..6];
+        using (var node = await RegisteredNodeAsync(name))
+        {
+            var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [new Taint { Key = "dedicated", Value = "mine", Effect = "NoSchedule" }] } }));
+            Assert.Contains("may not modify its taints", e.Message, StringComparison.Ordinal);
+            Assert.Null(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Taints);
+        }
+    }
+
+    [Fact]
+    public async Task Node_ShutdownCordon_ItsOwnLiftsOperatorsStays()
+    {
+        var name = "cordon-" + Guid.NewGuid().ToString("N")[..6];
+        using (var node = await RegisteredNodeAsync(name))
+        {
+            // The agent's NodeCordon: unschedulable with the shutdown mark, then both undone.
+            await NodeClients.ChangeNodeAsync(node, name, n => n with
+            {
+                Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } },
+                Spec = n.Spec with { Unschedulable = true },
+            });
+            var lifted = await NodeClients.ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = null }, Spec = n.Spec with { Unschedulable = null } });
+            Assert.NotEqual(true, lifted.Spec.Unschedulable);
+
+            await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Unschedulable = true } }));
+            await _admin.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"unschedulable":true}}""");
+            var e = await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"unschedulable":null}}"""));
+            Assert.Contains("may only lift a cordon it set for a shutdown", e.Message, StringComparison.Ordinal);
+            Assert.Equal("spec.unschedulable", Assert.Single(e.Status.Details!.Causes!).Field);
+            await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } } }));
+            Assert.True(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Unschedulable);
+        }
+    }
+
+    [Fact]
+    public async Task Node_SecretsAndConfigMaps_NoneWithoutAPodReferencingThem()
+    {
+        var name = "refs-" + Guid.NewGuid().ToString("N")[..6];
+        using var node = await NodeClientAsync(name);
+        using var other = await NodeClientAsync(name + "-b");
+        var ns = await TestNamespaces.CreateAsync(_admin);
+        await _admin.CreateAsync(ResourceTypes.Secrets, new Secret { ApiVersion = "v1", Kind = "Secret", Metadata = new ObjectMeta { Name = "unused", Namespace = ns }, Data = new() { ["k"] = [1] } });
+        await _admin.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "cfg", Namespace = ns }, Data = new() { ["k"] = "v" } });
+        await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "web", name));
+
+        var e = await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, ns, "unused"));
+        Assert.Contains("no relationship found between node", e.Message, StringComparison.Ordinal);
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.Secrets, ns, fieldSelector: "metadata.name=unused"));
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.ConfigMaps, ns, "cfg"));
+        await NodeClients.ForbiddenAsync(() => node.ListAsync(ResourceTypes.ConfigMaps, null));
+        // Nodes' credentials: neither another node's nor its own.
+        e = await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + "-b.node-credential"));
+        Assert.Contains("system:node:" + name, e.Message, StringComparison.Ordinal);
+        await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, "kube-system", name + ".node-credential"));
+        await NodeClients.ForbiddenAsync(() => other.ListAsync(ResourceTypes.Secrets, "kube-system", fieldSelector: "metadata.name=" + name + ".node-credential"));
+        // Nothing to write.
+        await NodeClients.ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, ns, "unused"));
+    }
 }

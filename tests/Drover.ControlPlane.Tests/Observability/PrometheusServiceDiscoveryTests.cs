@@ -97,7 +97,7 @@ public sealed class PrometheusServiceDiscoveryTests(DroverdFixture fixture) : IC
         var trusted = ClientSettings.Load(_server.ClientConfigPath).CaCertificates();
         using var handler = new SocketsHttpHandler
         {
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, _) => ChainsTo(cert, trusted) },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, _) => ClusterHttp.ChainsTo(cert, trusted) },
         };
         using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://127.0.0.1:{_server.Port}") };
         using var request = new HttpRequestMessage(method, path);
@@ -105,18 +105,6 @@ public sealed class PrometheusServiceDiscoveryTests(DroverdFixture fixture) : IC
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request);
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
-    }
-
-    private static bool ChainsTo(System.Security.Cryptography.X509Certificates.X509Certificate? certificate, System.Security.Cryptography.X509Certificates.X509Certificate2Collection trusted)
-    {
-        if (certificate is null)
-            return false;
-        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-        chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
-        using var leaf = new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 
     private static Node Node(string name, string? metricsAddress) => new()

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
 
 namespace Drover.ControlPlane.Storage.Tests;
@@ -68,6 +69,52 @@ public sealed class DecodedObjectCacheTests
 
         Assert.Same(newest, cache.Decode(ResourceTypes.Pods, Stored("a", 5_000)));
         Assert.True(cache.Count <= 2_048, $"{cache.Count} entries kept");
+    }
+
+    private static KeyValue LargeConfigMap(string name, long revision, int kib) =>
+        new($"/registry/configmaps/default/{name}", ObjectStore.Encode(ResourceTypes.ConfigMaps, new ConfigMap
+        {
+            ApiVersion = "v1",
+            Kind = "ConfigMap",
+            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+            Data = new Dictionary<string, string> { ["blob"] = new string('x', kib * 1024) },
+        }), revision, revision);
+
+    [Fact]
+    public void Get_LargeObjects_KeptWithinTheByteBound()
+    {
+        var cache = new DecodedObjectCache(maxBytes: 8 * 1024 * 1024);
+        DecodedObjectCache.Entry? newest = null;
+        for (var revision = 1; revision <= 1_000; revision++)
+        {
+            newest = cache.Get(ResourceTypes.ConfigMaps, LargeConfigMap("cm-" + revision, revision, kib: 100));
+            _ = newest.Json;
+        }
+
+        // 1,000 objects of 100 KB (some 400 MB decoded, with their JSON) against a bound of 8 MB.
+        Assert.InRange(cache.Bytes, 1, 8 * 1024 * 1024);
+        Assert.InRange(cache.Count, 1, 25);
+        Assert.Same(newest, cache.Get(ResourceTypes.ConfigMaps, LargeConfigMap("cm-1000", 1_000, kib: 100)));
+    }
+
+    [Fact]
+    public void TrimIdle_EntriesNoReaderAskedFor_AreLetGo()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
+        var cache = new DecodedObjectCache(time: time);
+        cache.Decode(ResourceTypes.Pods, Stored("old", 1));
+        time.Advance(TimeSpan.FromSeconds(20));
+        var recent = cache.Decode(ResourceTypes.Pods, Stored("recent", 2));
+        time.Advance(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(1, cache.TrimIdle(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal(1, cache.Count);
+        Assert.Same(recent, cache.Decode(ResourceTypes.Pods, Stored("recent", 2)));
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, cache.TrimIdle(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, cache.Count);
+        Assert.Equal(0, cache.Bytes);
     }
 
     [Fact]

@@ -102,15 +102,15 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
         var agentRoot = Path.Combine(_work, "agent");
         Directory.CreateDirectory(serverRoot);
         Directory.CreateDirectory(agentRoot);
-        var apiPort = IngressProcess.FreePort();
-        var ingressPort = IngressProcess.FreePort();
+        var apiPort = FreePorts.Next();
+        var ingressPort = FreePorts.Next();
         string[] serverArgs =
         [
             "server", "--root", serverRoot, "--bind-address", "127.0.0.1", "--port", Text(apiPort), "--cluster-cidr", ClusterCidr,
             "--with-agent", "--with-ingress", "--ingress-bind-address", "127.0.0.1", "--ingress-http-port", Text(ingressPort), "--ingress-https-port", "0",
-            "--ingress-metrics-addr", $"127.0.0.1:{IngressProcess.FreePort()}",
+            "--ingress-metrics-addr", $"127.0.0.1:{FreePorts.Next()}",
             "--node-index", Text(ServerNodeIndex), "--node-name", "install-server",
-            "--agent-metrics-addr", $"127.0.0.1:{IngressProcess.FreePort()}", "--agent-serving-addr", "127.0.0.1:0",
+            "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
         ];
         var podNames = new List<string>();
         try
@@ -145,7 +145,7 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
             [
                 "agent", "--root", agentRoot, "--server", join.Groups["server"].Value, "--token", join.Groups["token"].Value,
                 "--node-index", Text(JoinedNodeIndex), "--node-name", "install-agent",
-                "--agent-metrics-addr", $"127.0.0.1:{IngressProcess.FreePort()}", "--agent-serving-addr", "127.0.0.1:0",
+                "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
             ]);
             output.WriteLine($"install.sh agent: {clock.Elapsed.TotalSeconds:0.0} s\n{joined}");
             Assert.True(joined.ExitCode == 0, joined.ToString());

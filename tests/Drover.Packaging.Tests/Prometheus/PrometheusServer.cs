@@ -37,7 +37,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: the Prometheus tests need the Debian package prometheus (./build.sh deps installs it)");
         var storage = Directory.CreateTempSubdirectory("drover-prometheus-tsdb-").FullName;
-        var port = IngressProcess.FreePort();
+        var port = FreePorts.Next();
         var info = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
                  {

@@ -1,0 +1,290 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Drover.Agent.Configuration;
+using Drover.Agent.Logs;
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.ControlPlane.Api;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Drover.Fuzz;
+
+/// <summary>
+/// One fuzz target per parser of outside bytes. Each catches exactly the refusals its parser documents
+/// (a ManifestException, a FormatException, a 4xx ApiException…); anything else escapes and is a crash.
+/// </summary>
+internal static class FuzzTargets
+{
+    public static IReadOnlyDictionary<string, Action<byte[]>> All { get; } = new Dictionary<string, Action<byte[]>>(StringComparer.Ordinal)
+    {
+        ["yaml"] = Yaml,
+        ["json"] = Json,
+        ["decode"] = Decode,
+        ["merge-patch"] = MergePatchTarget,
+        ["quantity"] = QuantityTarget,
+        ["label-selector"] = LabelSelector,
+        ["field-selector"] = FieldSelectorTarget,
+        ["go-duration"] = GoDuration,
+        ["query"] = Query,
+        ["watch-event"] = WatchEvent,
+        ["cri-log"] = CriLog,
+        ["log-request"] = LogRequest,
+        ["agent-config"] = AgentConfig,
+    };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>Fuzz bytes as text; invalid UTF-8 is refused before any parser here sees text, so it is skipped.</summary>
+    private static string? Text(byte[] data)
+    {
+        try
+        {
+            return StrictUtf8.GetString(data);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>YAML → JSON, then each document decoded, defaulted and validated as the CLI does.</summary>
+    private static void Yaml(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        IReadOnlyList<ManifestDocument> documents;
+        try
+        {
+            documents = YamlToJson.ConvertDocuments(text);
+        }
+        catch (ManifestException)
+        {
+            return;
+        }
+        foreach (var document in documents)
+        {
+            // What the converter wrote is always JSON within the limits.
+            JsonInput.Check(document.Json);
+            DecodeAndValidate(document.Json);
+        }
+    }
+
+    private static void Json(byte[] data)
+    {
+        try
+        {
+            JsonInput.Check(data);
+            JsonInput.ParseNode(data);
+        }
+        catch (ManifestException)
+        {
+        }
+    }
+
+    /// <summary>A body as droverd reads it: checked, then decoded strictly (first byte picks the kind when none is named).</summary>
+    private static void Decode(byte[] data)
+    {
+        if (data.Length == 0)
+            return;
+        var type = ResourceTypes.All[data[0] % ResourceTypes.All.Count];
+        var json = data.AsSpan(1);
+        try
+        {
+            JsonInput.Check(json);
+        }
+        catch (ManifestException)
+        {
+            return;
+        }
+        try
+        {
+            var obj = type.Deserialize(json);
+            Validate(obj);
+        }
+        catch (JsonException)
+        {
+        }
+        DecodeAndValidate(json.ToArray());
+    }
+
+    private static void DecodeAndValidate(byte[] json)
+    {
+        KubeObject obj;
+        try
+        {
+            obj = ObjectDecoder.Decode(json);
+        }
+        catch (ManifestException)
+        {
+            return;
+        }
+        Validate(obj);
+    }
+
+    /// <summary>Defaults and validation of a decoded object must report problems, never throw.</summary>
+    private static void Validate(KubeObject obj)
+    {
+        var defaulted = ObjectDefaulter.ApplyDefaults(obj);
+        ObjectValidator.Validate(defaulted);
+        ObjectValidator.ValidateUpdate(defaulted, obj);
+    }
+
+    /// <summary>TARGET NUL PATCH: both checked, merged, and the result serialised.</summary>
+    private static void MergePatchTarget(byte[] data)
+    {
+        var split = Array.IndexOf(data, (byte)0);
+        if (split < 0)
+            return;
+        try
+        {
+            var target = JsonInput.ParseNode(data.AsSpan(0, split));
+            var patch = JsonInput.ParseNode(data.AsSpan(split + 1));
+            var merged = MergePatch.Apply(target, patch);
+            _ = merged?.ToJsonString();
+        }
+        catch (ManifestException)
+        {
+        }
+    }
+
+    private static void QuantityTarget(byte[] data)
+    {
+        if (Text(data) is not { } text || !Quantity.TryParse(text, out var quantity))
+            return;
+        var canonical = quantity.ToString();
+        if (!Quantity.TryParse(canonical, out var again) || again != quantity)
+            throw new InvalidOperationException($"quantity \"{text}\" formats as \"{canonical}\", which does not read back as the same amount");
+        _ = quantity.Value;
+        _ = quantity.MilliValue;
+        _ = quantity + quantity;
+    }
+
+    private static void LabelSelector(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        Selector selector;
+        try
+        {
+            selector = Selector.Parse(text);
+        }
+        catch (FormatException)
+        {
+            return;
+        }
+        var shown = selector.ToString();
+        var again = Selector.Parse(shown);
+        if (again.ToString() != shown)
+            throw new InvalidOperationException($"selector \"{text}\" prints as \"{shown}\", which reads back as \"{again}\"");
+        selector.Matches(new Dictionary<string, string> { ["a"] = "b", [text] = text });
+    }
+
+    private static void FieldSelectorTarget(byte[] data)
+    {
+        if (data.Length == 0 || Text(data.AsSpan(1).ToArray()) is not { } text)
+            return;
+        var type = ResourceTypes.All[data[0] % ResourceTypes.All.Count];
+        try
+        {
+            FieldSelector.Parse(type, text).Matches(new Pod { ApiVersion = "v1", Kind = "Pod", Metadata = new ObjectMeta { Name = "p" }, Spec = new PodSpec { Containers = [] } });
+        }
+        catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
+        {
+        }
+    }
+
+    private static void GoDuration(byte[] data)
+    {
+        if (Text(data) is not { } text || !GoDurations.TryParse(text, out var duration))
+            return;
+        var formatted = GoDurations.Format(duration);
+        // Format is to the millisecond by design: compare there.
+        if (!GoDurations.TryParse(formatted, out var again) || Math.Abs((again - duration).TotalMilliseconds) > 1)
+            throw new InvalidOperationException($"duration \"{text}\" formats as \"{formatted}\", which does not read back as {duration}");
+    }
+
+    /// <summary>PATH?QUERY as droverd reads a request line: the resource path, then every query parameter it knows.</summary>
+    private static void Query(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        var question = text.IndexOf('?', StringComparison.Ordinal);
+        var path = question < 0 ? text : text[..question];
+        var query = new QueryCollection(QueryHelpers.ParseQuery(question < 0 ? "" : text[question..]));
+        try
+        {
+            // Kestrel decodes the path once before droverd sees it.
+            var apiPath = ApiPath.Parse(Uri.UnescapeDataString(path));
+            QueryParameters.Bool(query, "watch");
+            QueryParameters.Bool(query, "allowWatchBookmarks");
+            QueryParameters.NonNegative(query, "limit", int.MaxValue);
+            QueryParameters.NonNegative(query, "timeoutSeconds", InputLimits.MaxTimeoutSeconds);
+            QueryParameters.NonNegative(query, "gracePeriodSeconds", InputLimits.MaxGracePeriodSeconds);
+            QueryParameters.ResourceVersion(query);
+            if (QueryParameters.Single(query, "labelSelector") is { Length: > 0 } labels)
+                Selector.Parse(labels);
+            if (apiPath is not null)
+                FieldSelector.Parse(apiPath.Type, QueryParameters.Single(query, "fieldSelector"));
+            PodLogOptions.Parse(query);
+        }
+        catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
+        {
+        }
+        catch (FormatException)
+        {
+            // A label selector's refusal (droverd answers it with a 400).
+        }
+    }
+
+    private static void WatchEvent(byte[] data)
+    {
+        if (data.Length == 0)
+            return;
+        try
+        {
+            DroverClient.ParseEvent(ResourceTypes.All[data[0] % ResourceTypes.All.Count], data.AsSpan(1));
+        }
+        catch (JsonException)
+        {
+        }
+    }
+
+    private static void CriLog(byte[] data)
+    {
+        var decoder = new CriLogDecoder(timestamps: data.Length > 0 && data[0] % 2 == 0);
+        foreach (var line in data.AsSpan().Split((byte)'\n'))
+        {
+            var bytes = data.AsSpan(line);
+            CriLogParser.TryParse(bytes, out _);
+            decoder.Decode(bytes);
+        }
+    }
+
+    private static void LogRequest(byte[] data)
+    {
+        try
+        {
+            var head = HttpWire.ReadRequestLineAsync(new MemoryStream(data), CancellationToken.None).GetAwaiter().GetResult();
+            if (head is { } request)
+                ContainerLogRequest.Parse(request.Target);
+        }
+        catch (LogRequestException e) when (e.StatusCode is >= 400 and < 500)
+        {
+        }
+    }
+
+    private static void AgentConfig(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        try
+        {
+            AgentConfigFile.Parse(text, "fuzz.yaml", AgentCommandLine.ConfigKeys);
+        }
+        catch (AgentOptionsException)
+        {
+        }
+    }
+}

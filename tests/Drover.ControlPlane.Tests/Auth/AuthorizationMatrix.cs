@@ -1,0 +1,216 @@
+namespace Drover.ControlPlane.Auth.Tests;
+
+/// <summary>
+/// The expected answer of every identity to every verb on every resource type droverd serves, written down
+/// from Kubernetes' node authorizer and NodeRestriction (kubelets), the ingress's documented needs and the
+/// admin's everything — not read off the code under test. One row per request shape:
+/// <code>resource subresource verb namespace target query | admin node ingress metrics bad-token no-token</code>
+/// The node column is checked for node A and node B alike, each from its own side: <c>own</c> is the asker's
+/// Node, pod, lease, pull secret, credential or event, <c>other</c> the other node's (admin, ingress, metrics and
+/// the anonymous ones ask from node A's side). Targets: <c>coll</c> the collection; <c>shared</c> the one object of
+/// that kind the fixture made; <c>tls</c>, <c>unused</c>, <c>cred-own</c>, <c>cred-other</c> secrets; <c>new</c> a
+/// new object (create: its body; delete and binding: a throw-away one made for an asker expected to succeed,
+/// the stable one otherwise); <c>new-own</c>/<c>new-other</c> the same bound to the asker's or the other node.
+/// Writes change nothing that stays: updates put back what was read, patches are <c>{}</c>.
+/// 409 is "allowed, and the object exists already"; "-" is not asked (the admin deleting a live node: its delete is the
+/// "new" row). Metrics may read /metrics and nothing of the API (403);
+/// a wrong or absent token is 401 everywhere.
+/// </summary>
+internal static class AuthorizationMatrix
+{
+    public static readonly string[] Rows =
+    [
+        // namespaces: nodes read them (names only), nothing else
+        "namespaces              -        get     -                shared      -                                              | 200 200 403 403 401 401",
+        "namespaces              -        list    -                coll        -                                              | 200 200 403 403 401 401",
+        "namespaces              -        watch   -                coll        -                                              | 200 200 403 403 401 401",
+        "namespaces              -        create  -                new         -                                              | 201 403 403 403 401 401",
+        "namespaces              -        update  -                shared      -                                              | 200 403 403 403 401 401",
+        "namespaces              -        patch   -                shared      -                                              | 200 403 403 403 401 401",
+        "namespaces              -        delete  -                new         -                                              | 200 403 403 403 401 401",
+        "namespaces              status   get     -                shared      -                                              | 200 403 403 403 401 401",
+        "namespaces              status   update  -                shared      -                                              | 200 403 403 403 401 401",
+        "namespaces              status   patch   -                shared      -                                              | 200 403 403 403 401 401",
+
+        // nodes: every node readable (routes to peers), only its own writable, never deleted by a node
+        "nodes                   -        get     -                own         -                                              | 200 200 403 403 401 401",
+        "nodes                   -        get     -                other       -                                              | 200 200 403 403 401 401",
+        "nodes                   -        list    -                coll        -                                              | 200 200 403 403 401 401",
+        "nodes                   -        watch   -                coll        -                                              | 200 200 403 403 401 401",
+        "nodes                   -        watch   -                coll        fieldSelector=metadata.name={own}              | 200 200 403 403 401 401",
+        "nodes                   -        create  -                own         -                                              | 409 409 403 403 401 401",
+        "nodes                   -        create  -                new         -                                              | 201 403 403 403 401 401",
+        "nodes                   -        update  -                own         -                                              | 200 200 403 403 401 401",
+        "nodes                   -        update  -                other       -                                              | 200 403 403 403 401 401",
+        "nodes                   -        patch   -                own         -                                              | 200 200 403 403 401 401",
+        "nodes                   -        patch   -                other       -                                              | 200 403 403 403 401 401",
+        "nodes                   -        delete  -                new         -                                              | 200 403 403 403 401 401",
+        "nodes                   -        delete  -                own         -                                              |   - 403 403 403 401 401",
+        "nodes                   status   get     -                own         -                                              | 200 403 403 403 401 401",
+        "nodes                   status   update  -                own         -                                              | 200 200 403 403 401 401",
+        "nodes                   status   update  -                other       -                                              | 200 403 403 403 401 401",
+        "nodes                   status   patch   -                own         -                                              | 200 200 403 403 401 401",
+        "nodes                   status   patch   -                other       -                                              | 200 403 403 403 401 401",
+
+        // pods: a node sees and writes the status of the pods bound to it, deletes them, creates none
+        "pods                    -        get     authz            own         -                                              | 200 200 403 403 401 401",
+        "pods                    -        get     authz            other       -                                              | 200 403 403 403 401 401",
+        "pods                    -        list    authz            coll        -                                              | 200 403 403 403 401 401",
+        "pods                    -        list    -                coll        -                                              | 200 403 403 403 401 401",
+        "pods                    -        list    -                coll        fieldSelector=spec.nodeName={own}              | 200 200 403 403 401 401",
+        "pods                    -        list    -                coll        fieldSelector=spec.nodeName={other}            | 200 403 403 403 401 401",
+        "pods                    -        watch   -                coll        -                                              | 200 403 403 403 401 401",
+        "pods                    -        watch   -                coll        fieldSelector=spec.nodeName={own}              | 200 200 403 403 401 401",
+        "pods                    -        watch   -                coll        fieldSelector=spec.nodeName={other}            | 200 403 403 403 401 401",
+        "pods                    -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "pods                    -        create  authz            new-own     -                                              | 201 403 403 403 401 401",
+        "pods                    -        update  authz            own         -                                              | 200 403 403 403 401 401",
+        "pods                    -        patch   authz            own         -                                              | 200 403 403 403 401 401",
+        "pods                    -        delete  authz            new-own     -                                              | 200 200 403 403 401 401",
+        "pods                    -        delete  authz            new-other   -                                              | 200 403 403 403 401 401",
+        "pods                    status   get     authz            own         -                                              | 200 403 403 403 401 401",
+        "pods                    status   update  authz            own         -                                              | 200 200 403 403 401 401",
+        "pods                    status   update  authz            other       -                                              | 200 403 403 403 401 401",
+        "pods                    status   patch   authz            own         -                                              | 200 200 403 403 401 401",
+        "pods                    status   patch   authz            other       -                                              | 200 403 403 403 401 401",
+        "pods                    log      get     authz            own         -                                              | 200 403 403 403 401 401",
+        "pods                    binding  create  authz            new         -                                              | 201 403 403 403 401 401",
+
+        // services and endpoints: what nodes and the ingress route by, read-only to both
+        "services                -        get     authz            shared      -                                              | 200 200 200 403 401 401",
+        "services                -        list    -                coll        -                                              | 200 200 200 403 401 401",
+        "services                -        watch   -                coll        -                                              | 200 200 200 403 401 401",
+        "services                -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "services                -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "services                -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "services                -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "services                status   get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "services                status   update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "services                status   patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "endpoints               -        get     authz            shared      -                                              | 200 200 200 403 401 401",
+        "endpoints               -        list    -                coll        -                                              | 200 200 200 403 401 401",
+        "endpoints               -        watch   -                coll        -                                              | 200 200 200 403 401 401",
+        "endpoints               -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "endpoints               -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "endpoints               -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "endpoints               -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+
+        // configmaps: a node reads one only when a pod of its own references it (none can, today)
+        "configmaps              -        get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "configmaps              -        list    authz            coll        -                                              | 200 403 403 403 401 401",
+        "configmaps              -        list    authz            coll        fieldSelector=metadata.name=cfg                | 200 403 403 403 401 401",
+        "configmaps              -        watch   authz            coll        -                                              | 200 403 403 403 401 401",
+        "configmaps              -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "configmaps              -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "configmaps              -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "configmaps              -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+
+        // secrets: a node reads exactly those its pods reference, the ingress TLS ones, nobody but the admin the rest
+        "secrets                 -        get     authz            own         -                                              | 200 200 403 403 401 401",
+        "secrets                 -        get     authz            other       -                                              | 200 403 403 403 401 401",
+        "secrets                 -        get     authz            unused      -                                              | 200 403 403 403 401 401",
+        "secrets                 -        get     authz            tls         -                                              | 200 403 200 403 401 401",
+        "secrets                 -        get     kube-system      cred-own    -                                              | 200 403 403 403 401 401",
+        "secrets                 -        get     kube-system      cred-other  -                                              | 200 403 403 403 401 401",
+        "secrets                 -        list    authz            coll        -                                              | 200 403 403 403 401 401",
+        "secrets                 -        list    -                coll        -                                              | 200 403 403 403 401 401",
+        "secrets                 -        list    authz            coll        fieldSelector=metadata.name={own}-pull         | 200 200 403 403 401 401",
+        "secrets                 -        list    authz            coll        fieldSelector=metadata.name={other}-pull       | 200 403 403 403 401 401",
+        "secrets                 -        list    -                coll        fieldSelector=metadata.name={own}-pull         | 200 403 403 403 401 401",
+        "secrets                 -        list    kube-system      coll        fieldSelector=metadata.name={own}.node-credential | 200 403 403 403 401 401",
+        "secrets                 -        list    -                coll        fieldSelector=type=kubernetes.io/tls           | 200 403 200 403 401 401",
+        "secrets                 -        watch   authz            coll        -                                              | 200 403 403 403 401 401",
+        "secrets                 -        watch   authz            coll        fieldSelector=metadata.name={own}-pull         | 200 200 403 403 401 401",
+        "secrets                 -        watch   authz            coll        fieldSelector=metadata.name={other}-pull       | 200 403 403 403 401 401",
+        "secrets                 -        watch   authz            own         -                                              | 200 200 403 403 401 401",
+        "secrets                 -        watch   -                coll        fieldSelector=type=kubernetes.io/tls           | 200 403 200 403 401 401",
+        "secrets                 -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "secrets                 -        update  authz            own         -                                              | 200 403 403 403 401 401",
+        "secrets                 -        patch   authz            own         -                                              | 200 403 403 403 401 401",
+        "secrets                 -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+
+        // events: a node records its own reports (about itself or pods) and may amend only those
+        "events                  -        get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "events                  -        list    authz            coll        -                                              | 200 403 403 403 401 401",
+        "events                  -        watch   authz            coll        -                                              | 200 403 403 403 401 401",
+        "events                  -        create  authz            new         -                                              | 201 201 403 403 401 401",
+        "events                  -        update  authz            own         -                                              | 200 200 403 403 401 401",
+        "events                  -        update  authz            other       -                                              | 200 403 403 403 401 401",
+        "events                  -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "events                  -        patch   authz            own         -                                              | 200 200 403 403 401 401",
+        "events                  -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "events                  -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+
+        // workloads: the admin's (and droverd's controllers') only
+        "deployments             -        get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             -        list    -                coll        -                                              | 200 403 403 403 401 401",
+        "deployments             -        watch   -                coll        -                                              | 200 403 403 403 401 401",
+        "deployments             -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "deployments             -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "deployments             status   get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             status   update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             status   patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             scale    get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             scale    update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "deployments             scale    patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             -        get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             -        list    -                coll        -                                              | 200 403 403 403 401 401",
+        "replicasets             -        watch   -                coll        -                                              | 200 403 403 403 401 401",
+        "replicasets             -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "replicasets             -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "replicasets             status   get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             status   update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             status   patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             scale    get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             scale    update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "replicasets             scale    patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       list    -                coll        -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       watch   -                coll        -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       create  authz            new         -                                              | 201 403 403 403 401 401",
+        "horizontalpodautoscalers -       update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers -       delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers status  get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers status  update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "horizontalpodautoscalers status  patch   authz            shared      -                                              | 200 403 403 403 401 401",
+
+        // ingresses and their classes: the ingress reads them and writes Ingress status
+        "ingresses               -        get     authz            shared      -                                              | 200 403 200 403 401 401",
+        "ingresses               -        list    -                coll        -                                              | 200 403 200 403 401 401",
+        "ingresses               -        watch   -                coll        -                                              | 200 403 200 403 401 401",
+        "ingresses               -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "ingresses               -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "ingresses               -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "ingresses               -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "ingresses               status   get     authz            shared      -                                              | 200 403 200 403 401 401",
+        "ingresses               status   update  authz            shared      -                                              | 200 403 200 403 401 401",
+        "ingresses               status   patch   authz            shared      -                                              | 200 403 200 403 401 401",
+        "ingressclasses          -        get     -                shared      -                                              | 200 403 200 403 401 401",
+        "ingressclasses          -        list    -                coll        -                                              | 200 403 200 403 401 401",
+        "ingressclasses          -        watch   -                coll        -                                              | 200 403 200 403 401 401",
+        "ingressclasses          -        create  -                new         -                                              | 201 403 403 403 401 401",
+        "ingressclasses          -        update  -                shared      -                                              | 200 403 403 403 401 401",
+        "ingressclasses          -        patch   -                shared      -                                              | 200 403 403 403 401 401",
+        "ingressclasses          -        delete  -                new         -                                              | 200 403 403 403 401 401",
+
+        // leases: a node's own heartbeat in kube-node-lease, nothing else
+        "leases                  -        get     kube-node-lease  own         -                                              | 200 200 403 403 401 401",
+        "leases                  -        get     kube-node-lease  other       -                                              | 200 403 403 403 401 401",
+        "leases                  -        list    kube-node-lease  coll        -                                              | 200 403 403 403 401 401",
+        "leases                  -        watch   kube-node-lease  coll        -                                              | 200 403 403 403 401 401",
+        "leases                  -        create  kube-node-lease  own         -                                              | 409 409 403 403 401 401",
+        "leases                  -        create  kube-node-lease  other       -                                              | 409 403 403 403 401 401",
+        "leases                  -        create  kube-node-lease  new         -                                              | 201 403 403 403 401 401",
+        "leases                  -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "leases                  -        update  kube-node-lease  own         -                                              | 200 200 403 403 401 401",
+        "leases                  -        update  kube-node-lease  other       -                                              | 200 403 403 403 401 401",
+        "leases                  -        patch   kube-node-lease  own         -                                              | 200 200 403 403 401 401",
+        "leases                  -        patch   kube-node-lease  other       -                                              | 200 403 403 403 401 401",
+        "leases                  -        delete  kube-node-lease  new         -                                              | 200 403 403 403 401 401",
+    ];
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+
+namespace Drover.Testing;
+
+/// <summary>One reading of a process's memory, in bytes, from /proc/PID/status and /proc/PID/smaps_rollup.</summary>
+/// <param name="Pss">Proportional set size: shared pages (the AOT image, libc) split among the processes mapping them,
+/// so it is what this process adds to the machine; VmRSS counts the shared pages whole.</param>
+public sealed record MemorySample(long VmRss, long VmHwm, long RssAnon, long RssFile, long Pss, int Threads);
+
+/// <summary>Reads what the kernel knows about a process: memory and CPU time. Reading /proc costs the process nothing.</summary>
+public static class ProcFs
+{
+    /// <summary>
+    /// USER_HZ: the unit of utime/stime in /proc/PID/stat. Fixed at 100 by the Linux ABI on x86 and arm, whatever the
+    /// kernel's own tick rate.
+    /// </summary>
+    public const double TicksPerSecond = 100;
+
+    public static MemorySample Memory(int pid)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pid);
+        long rss = 0, hwm = 0, anon = 0, file = 0;
+        var threads = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = Kb(line);
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = Kb(line);
+            else if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kb(line);
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kb(line);
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal)) threads = (int)Field(line);
+        }
+        long pss = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+        {
+            if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                pss = Kb(line);
+        }
+        return new MemorySample(rss, hwm, anon, file, pss, threads);
+    }
+
+    /// <summary>utime + stime of the process (all its threads), in ticks of <see cref="TicksPerSecond"/>.</summary>
+    public static long CpuTicks(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name (field 2) may hold spaces; the fields after its closing parenthesis start at "state".
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
+    private static long Kb(string line) => Field(line) * 1024;
+
+    private static long Field(string line) =>
+        long.Parse(line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}
