@@ -47,6 +47,7 @@ var root = new RootCommand("droverd: the Drover control plane (API server, store
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
 root.Subcommands.Add(SecretsEncryptCommand.Create());
+root.Subcommands.Add(SnapshotCommand.Create());
 root.SetAction(async (parse, ct) =>
 {
     if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))

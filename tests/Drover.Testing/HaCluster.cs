@@ -62,6 +62,13 @@ public sealed class HaCluster : IAsyncDisposable
         Servers = [.. Enumerable.Range(0, Replicas.Length).Select(Url)],
     };
 
+    /// <summary>The admin's settings that go to <paramref name="replica"/> first and fail over to the others, in order.</summary>
+    public ClientSettings SettingsStartingAt(int replica) => Settings with
+    {
+        Server = Url(replica),
+        Servers = [.. Enumerable.Range(0, Replicas.Length).Select(i => Url((replica + i) % Replicas.Length))],
+    };
+
     public DroverClient Client(TimeSpan? timeout = null) => new(Settings, timeout);
 
     /// <summary>The replica holding the leader Lease now (its identity names its port), or -1.</summary>

@@ -167,7 +167,7 @@ public sealed class SqliteStore : IStore
         await _lockFile.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static FileStream AcquireLock(string databasePath)
+    internal static FileStream AcquireLock(string databasePath)
     {
         // SQLite would let a second process write too, but revisions are allocated in memory, so two writers would
         // hand out the same revision. The OS releases this lock when the process dies, even by kill -9.

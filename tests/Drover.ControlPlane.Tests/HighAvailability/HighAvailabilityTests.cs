@@ -27,14 +27,18 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
         await CreateDeploymentAsync(client, "failover-web", replicas: 1);
         await WaitForPodsAsync(client, "failover-web", 1);
 
-        await using var watcher = new LedgerWatcher(Ha.Settings, "ledger-a");
-        await using var load = new WriteLedger(Ha.Settings, "ledger-a");
+        // Both start on the replica about to be killed: the watch must resume elsewhere and the writes fail over.
+        await using var watcher = new LedgerWatcher(Ha.SettingsStartingAt(leader), "ledger-a");
+        await using var load = new WriteLedger(Ha.SettingsStartingAt(leader), "ledger-a");
         await WaitUntilAsync(() => load.Acknowledged.Count >= 20, "the write load to start");
 
         var clock = Stopwatch.StartNew();
+        var killedAt = DateTime.UtcNow;
         Ha.Replicas[leader].KillHard();
         var next = await WaitForLeaderAsync(client, notThis: leader);
         var failover = clock.Elapsed;
+        await WaitUntilAsync(() => load.FirstAcknowledgedAfter(killedAt) is not null, "a write acknowledged after the kill");
+        var firstWrite = load.FirstAcknowledgedAfter(killedAt)!.Value - killedAt;
 
         // Scaled right after the failover: only the new leader's controllers can make the pods.
         await client.PatchScaleAsync(ResourceTypes.Deployments, "default", "failover-web", 3);
@@ -48,8 +52,9 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
         Assert.True(lost.Count == 0, $"acknowledged but lost: {string.Join(", ", lost)}");
         await WaitUntilAsync(() => load.Acknowledged.All(watcher.Seen.ContainsKey), "the watcher to have seen every acknowledged write");
         Assert.NotEqual(leader, next);
+        Assert.True(watcher.Resumes >= 1, "the watch on the killed replica never broke, so it proves nothing");
         Assert.True(failover < TimeSpan.FromSeconds(20), $"failover took {failover.TotalSeconds:0.0} s");
-        Console.WriteLine($"HA failover: replica {next} leads {failover.TotalSeconds:0.00} s after SIGKILL of replica {leader}; " +
+        Console.WriteLine($"HA failover: replica {next} leads {failover.TotalSeconds:0.00} s after SIGKILL of replica {leader} (a write acknowledged {firstWrite.TotalSeconds:0.00} s after); " +
             $"{load.Acknowledged.Count} writes acknowledged, {load.Failed} failed (ambiguous or refused, not counted), watcher resumed {watcher.Resumes}x, relisted {watcher.Relists}x");
 
         await Ha.Replicas[leader].StartAgainAsync();

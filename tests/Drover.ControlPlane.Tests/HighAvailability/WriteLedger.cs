@@ -17,6 +17,7 @@ internal sealed class WriteLedger : IAsyncDisposable
     private readonly Task _running;
     private readonly ConcurrentQueue<string> _acknowledged = new();
     private int _failed;
+    private readonly ConcurrentQueue<DateTime> _acknowledgedAt = new();
 
     public WriteLedger(ClientSettings settings, string prefix)
     {
@@ -26,6 +27,10 @@ internal sealed class WriteLedger : IAsyncDisposable
     }
 
     public IReadOnlyCollection<string> Acknowledged => _acknowledged;
+
+    /// <summary>The first acknowledgement (UTC) after <paramref name="instant"/>, if there was one yet.</summary>
+    public DateTime? FirstAcknowledgedAfter(DateTime instant) =>
+        _acknowledgedAt.Where(t => t > instant).Select(t => (DateTime?)t).DefaultIfEmpty(null).Min();
 
     public int Failed => Volatile.Read(ref _failed);
 
@@ -60,6 +65,7 @@ internal sealed class WriteLedger : IAsyncDisposable
             {
                 await _client.CreateAsync(ResourceTypes.ConfigMaps, map);
                 _acknowledged.Enqueue(name);
+                _acknowledgedAt.Enqueue(DateTime.UtcNow);
             }
             catch (ApiClientException)
             {
