@@ -13,6 +13,7 @@ namespace Drover.ControlPlane.Tests.HighAvailability;
 /// keeps taking writes with one member down and refuses them clearly without a majority; a leader cut off from etcd
 /// stops acting before another replica starts.
 /// </summary>
+[Trait("Category", "Process")]
 [Collection(HaClusterCollection.Name)]
 public sealed class HighAvailabilityTests(HaClusterFixture fixture)
 {

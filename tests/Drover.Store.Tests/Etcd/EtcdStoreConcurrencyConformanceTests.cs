@@ -2,6 +2,7 @@ using Drover.Store.Tests.Conformance;
 
 namespace Drover.Store.Tests.Etcd;
 
+[Trait("Category", "Process")]
 [Collection(EtcdClusterCollection.Name)]
 public sealed class EtcdStoreConcurrencyConformanceTests(EtcdClusterFixture etcd) : StoreConcurrencyTests
 {

@@ -5,6 +5,7 @@ using static Drover.Store.Tests.WatchAssert;
 namespace Drover.Store.Tests.Etcd;
 
 /// <summary>Members dying under the client: reads, writes and watches move to the members left; no quorum is a clear failure.</summary>
+[Trait("Category", "Process")]
 [Collection(EtcdClusterCollection.Name)]
 public sealed class EtcdStoreFailoverTests(EtcdClusterFixture etcd) : IAsyncLifetime
 {

@@ -5,6 +5,7 @@ using static Drover.Store.Tests.StoreTestValues;
 namespace Drover.Store.Tests.Etcd;
 
 /// <summary>A member that demands client certificates (<c>--client-cert-auth</c>): the store's TLS options are what gets in.</summary>
+[Trait("Category", "Process")]
 [Collection(EtcdClusterCollection.Name)]
 public sealed class EtcdStoreTlsTests
 {

@@ -7,6 +7,7 @@ namespace Drover.ControlPlane.Storage.Snapshots.Tests;
 /// <c>droverd snapshot save|restore</c> on a real droverd: saved while it serves, restored once it is stopped (refused
 /// while it runs), and after the restart the cluster is as it was at the snapshot, Secrets readable.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class SnapshotProcessTests
 {
     private static async Task<CliResult> DroverdAsync(params string[] args)
