@@ -16,7 +16,7 @@ internal static partial class AgentCommandLine
 
     private static readonly Flag[] Flags =
     [
-        new("server", "droverd's URL, e.g. https://10.0.0.1:6443."),
+        new("server", "droverd's URL, e.g. https://10.0.0.1:6443; several replicas comma-separated (the agent fails over between them)."),
         new("token", "The cluster join token (DATA/credentials/join-token on the server); needed for the first join only."),
         new("node-name", "This node's name (default: the hostname)."),
         new("data-dir", "Where the node credential and agent state live.", "/var/lib/drover/agent"),
@@ -110,8 +110,15 @@ internal static partial class AgentCommandLine
     private static AgentOptions Build(Func<string, string?> value)
     {
         var server = value("server") ?? throw new AgentOptionsException("--server is required (droverd's URL, e.g. https://10.0.0.1:6443)");
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || serverUri.Scheme != Uri.UriSchemeHttps)
-            throw Bad("server", server, "is not an https:// URL");
+        var servers = new List<Uri>();
+        foreach (var part in server.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var serverUri) || serverUri.Scheme != Uri.UriSchemeHttps)
+                throw Bad("server", server, "is not an https:// URL (or a comma-separated list of them, one per droverd replica)");
+            if (servers.Count == 16)
+                throw Bad("server", server, "lists more than 16 servers");
+            servers.Add(serverUri);
+        }
         var token = value("token");
         if (token is { Length: 0 })
             token = null;
@@ -131,7 +138,8 @@ internal static partial class AgentCommandLine
             throw Bad("disk-pressure-threshold", value("disk-pressure-threshold")!, "is not a percentage between 0 and 100");
         return new AgentOptions
         {
-            Server = serverUri,
+            Server = servers[0],
+            Servers = servers,
             Token = token,
             NodeName = nodeName,
             DataDirectory = Path.GetFullPath(dataDir),

@@ -10,6 +10,9 @@ internal sealed record AgentOptions
 
     public required Uri Server { get; init; }
 
+    /// <summary>Every droverd replica, <see cref="Server"/> first: joins and requests fail over between them.</summary>
+    public IReadOnlyList<Uri> Servers { get; init; } = [];
+
     /// <summary>The cluster join token; needed only until the node holds its own credential.</summary>
     public string? Token { get; init; }
 

@@ -29,7 +29,8 @@ public sealed class TokenAuthentication
     }
 
     public static bool IsPublic(PathString path) =>
-        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version" || path == "/cacerts" || path == NodeJoinEndpoint.Path;
+        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version" || path == "/cacerts" || path == NodeJoinEndpoint.Path
+            || path == Joining.ServerJoiner.BootstrapPath;
 
     public static string? BearerToken(HttpRequest request)
     {

@@ -133,6 +133,13 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Applies one operation inside the open transaction; <paramref name="revision"/> advances only on success.</summary>
     public KeyValue Apply(WriteOperation operation, ref long revision, List<StoreEvent> events)
     {
+        // Checked in the batch's transaction, after the operations before it: a fence rewritten earlier in the same
+        // batch already refuses the writes queued behind it.
+        if (operation.Fence is { } fence && Select(fence.Key)?.ModRevision is var fenceRevision && fenceRevision != fence.ModRevision)
+        {
+            throw new StoreFencedException(fence, fenceRevision ?? 0);
+        }
+
         switch (operation.Kind)
         {
             case WriteOperationKind.Create:

@@ -1,13 +1,13 @@
-using static Drover.Store.Tests.TestStore;
+using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests;
+namespace Drover.Store.Tests.Conformance;
 
-public sealed class SqliteStoreListTests
+public abstract class StoreListTests : StoreConformanceTests
 {
     [Fact]
     public async Task ListAsync_Prefix_ReturnsOnlyKeysUnderPrefixInOrder()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         foreach (var key in new[] { "/pods/b", "/pods/a", "/podsx", "/pod", "/nodes/n1", "/pods/c/d" })
         {
             await test.Store.CreateAsync(key, Bytes(key));
@@ -18,13 +18,13 @@ public sealed class SqliteStoreListTests
         Assert.Equal(["/pods/a", "/pods/b", "/pods/c/d"], result.Items.Select(i => i.Key));
         Assert.Equal("/pods/a", Text(result.Items[0].Value));
         Assert.Null(result.ContinueAfterKey);
-        Assert.Equal(6, result.Revision);
+        Assert.Equal(test.Rev(6), result.Revision);
     }
 
     [Fact]
     public async Task ListAsync_EmptyPrefix_ReturnsEverything()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         await test.Store.CreateAsync("/b", Bytes("x"));
         await test.Store.CreateAsync("/a", Bytes("x"));
 
@@ -36,21 +36,21 @@ public sealed class SqliteStoreListTests
     [Fact]
     public async Task ListAsync_NoMatches_ReturnsEmptyWithCurrentRevision()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         await test.Store.CreateAsync("/a", Bytes("x"));
         await test.Store.DeleteAsync("/a");
 
         var result = await test.Store.ListAsync("/a");
 
         Assert.Empty(result.Items);
-        Assert.Equal(2, result.Revision);
+        Assert.Equal(test.Rev(2), result.Revision);
         Assert.Null(result.ContinueAfterKey);
     }
 
     [Fact]
     public async Task ListAsync_LimitAndContinue_PagesThroughEveryKeyOnce()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         var expected = new List<string>();
         for (var i = 0; i < 23; i++)
         {
@@ -86,7 +86,7 @@ public sealed class SqliteStoreListTests
     [Fact]
     public async Task ListAsync_LimitEqualToRemaining_ReturnsNoContinue()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         await test.Store.CreateAsync("/a/1", Bytes("x"));
         await test.Store.CreateAsync("/a/2", Bytes("x"));
 
@@ -99,7 +99,7 @@ public sealed class SqliteStoreListTests
     [Fact]
     public async Task ListAsync_StartAfterKeyBeforePrefix_StartsAtPrefix()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         await test.Store.CreateAsync("/a", Bytes("x"));
         await test.Store.CreateAsync("/b/1", Bytes("x"));
 
@@ -111,7 +111,7 @@ public sealed class SqliteStoreListTests
     [Fact]
     public async Task ListAsync_StartAfterKeyIsPrefixOfOthers_ExcludesOnlyThatKey()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         foreach (var key in new[] { "/a/x", "/a/x/1", "/a/x0", "/a/y" })
         {
             await test.Store.CreateAsync(key, Bytes("v"));
@@ -125,7 +125,7 @@ public sealed class SqliteStoreListTests
     [Fact]
     public async Task CountAsync_Prefix_CountsOnlyLiveKeysUnderPrefix()
     {
-        await using var test = await TestStore.CreateAsync();
+        await using var test = await OpenAsync();
         await test.Store.CreateAsync("/pods/a", Bytes("x"));
         await test.Store.CreateAsync("/pods/b", Bytes("x"));
         await test.Store.CreateAsync("/pods/c", Bytes("x"));
@@ -135,22 +135,5 @@ public sealed class SqliteStoreListTests
         Assert.Equal(2, await test.Store.CountAsync("/pods/"));
         Assert.Equal(3, await test.Store.CountAsync("/pods"));
         Assert.Equal(3, await test.Store.CountAsync(string.Empty));
-    }
-
-    [Fact]
-    public async Task ReleaseMemory_IdleReadersClosed_ReadsAndWatchesGoOn()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        await store.CreateAsync("/a", Bytes("1"));
-        Assert.NotNull(await store.GetAsync("/a"));
-
-        store.ReleaseMemory();
-
-        Assert.Equal("1", Text((await store.GetAsync("/a"))!.Value));
-        await store.CreateAsync("/b", Bytes("2"));
-        Assert.Equal(2, (await store.ListAsync("/")).Items.Count);
-        var events = await SqliteStoreWatchTests.TakeAsync(store.WatchAsync("/", 0), 2);
-        Assert.Equal([1L, 2L], events.Select(e => e.Kv.ModRevision));
     }
 }
