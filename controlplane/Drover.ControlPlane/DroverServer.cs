@@ -4,6 +4,7 @@ using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Discovery;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
@@ -120,6 +121,7 @@ public static partial class DroverServer
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentController>());
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
+        services.AddSingleton<DiscoveryEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton(options.NodeCredentials);
@@ -174,6 +176,10 @@ public static partial class DroverServer
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
         app.MapPost(ResourceMetricsEndpoints.ReportPath, resourceMetrics.ReportAsync);
         app.Map(ResourceMetricsEndpoints.ReadPrefix + "/{**rest}", resourceMetrics.ReadAsync);
+        // Discovery: literal and two-segment routes win over the catch-alls below (and over metrics.k8s.io's own).
+        var discovery = app.Services.GetRequiredService<DiscoveryEndpoints>();
+        foreach (var pattern in new[] { "/api", "/api/{version}", "/apis", "/apis/{group}", "/apis/{group}/{version}", ResourceMetricsEndpoints.ReadPrefix })
+            app.Map(pattern, discovery.HandleAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 
