@@ -5,6 +5,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Api.Discovery;
+using Drover.ControlPlane.Api.OpenApi;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
@@ -122,6 +123,7 @@ public static partial class DroverServer
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
+        services.AddSingleton<OpenApiEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton(options.NodeCredentials);
@@ -180,6 +182,8 @@ public static partial class DroverServer
         var discovery = app.Services.GetRequiredService<DiscoveryEndpoints>();
         foreach (var pattern in new[] { "/api", "/api/{version}", "/apis", "/apis/{group}", "/apis/{group}/{version}", ResourceMetricsEndpoints.ReadPrefix })
             app.Map(pattern, discovery.HandleAsync);
+        var openApi = app.Services.GetRequiredService<OpenApiEndpoints>();
+        app.Map("/openapi/{**rest}", openApi.HandleAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 
