@@ -49,6 +49,14 @@ public static class ApiErrors
         return Make(400, "BadRequest", message, details);
     }
 
+    /// <summary>Server-side apply's 409: the message names every conflicting field, and each is a cause (FieldManagerConflict).</summary>
+    public static Status ApplyConflict(ResourceType type, string name, string message, IReadOnlyList<(string Manager, string ApiVersion, string Field)> conflicts)
+    {
+        ArgumentNullException.ThrowIfNull(conflicts);
+        var causes = conflicts.Select(c => new StatusCause { Reason = "FieldManagerConflict", Message = $"conflict with \"{c.Manager}\" using {c.ApiVersion}", Field = c.Field }).ToList();
+        return Make(409, "Conflict", message, Details(type, name) with { Causes = causes });
+    }
+
     public static Status BadRequest(string message) => Make(400, "BadRequest", message);
     public static Status NotFound(string message) => Make(404, "NotFound", message);
     public static Status Unauthorized() => Make(401, "Unauthorized", "Unauthorized: a valid bearer token is required");

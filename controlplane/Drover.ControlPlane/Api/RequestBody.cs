@@ -12,13 +12,13 @@ public static class RequestBody
     /// <summary>Kubernetes' limit for a single object (etcd's request size, with headroom).</summary>
     public const long MaxBytes = InputLimits.MaxObjectBytes;
 
-    public enum Format { Json, Yaml, MergePatch, StrategicMergePatch, JsonPatch }
+    public enum Format { Json, Yaml, MergePatch, StrategicMergePatch, JsonPatch, ApplyPatch }
 
     public static async Task<byte[]> ReadJsonAsync(HttpRequest request, bool isPatch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var format = FormatOf(request.ContentType, isPatch);
-        if (format == Format.JsonPatch)
+        if (format is Format.JsonPatch or Format.ApplyPatch)
             throw new ApiException(ApiErrors.UnsupportedMediaType(request.ContentType));
         return await ReadAsync(request, format, ct).ConfigureAwait(false);
     }
@@ -45,7 +45,7 @@ public static class RequestBody
         var bytes = await ReadBytesAsync(request, ct).ConfigureAwait(false);
         try
         {
-            if (format != Format.Yaml)
+            if (format is not (Format.Yaml or Format.ApplyPatch))
             {
                 JsonInput.Check(bytes);
                 return bytes;
@@ -79,6 +79,8 @@ public static class RequestBody
             "application/merge-patch+json" when isPatch => Format.MergePatch,
             "application/strategic-merge-patch+json" when isPatch => Format.StrategicMergePatch,
             "application/json-patch+json" when isPatch => Format.JsonPatch,
+            // Server-side apply: YAML (JSON is YAML), read like a YAML body.
+            "application/apply-patch+yaml" when isPatch => Format.ApplyPatch,
             _ => throw new ApiException(ApiErrors.UnsupportedMediaType(contentType)),
         };
     }

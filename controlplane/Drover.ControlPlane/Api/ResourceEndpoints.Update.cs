@@ -42,6 +42,11 @@ public sealed partial class ResourceEndpoints
         var ct = context.RequestAborted;
         var dryRun = QueryParameters.DryRun(context.Request.Query);
         var (patchJson, format) = await RequestBody.ReadPatchAsync(context.Request, ct).ConfigureAwait(false);
+        if (format == RequestBody.Format.ApplyPatch)
+        {
+            await ApplyAsync(context, path, patchJson, statusOnly, dryRun).ConfigureAwait(false);
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);

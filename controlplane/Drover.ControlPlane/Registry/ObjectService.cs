@@ -106,6 +106,8 @@ public sealed partial class ObjectService
                 DeletionGracePeriodSeconds = old.DeletionGracePeriodSeconds,
                 GenerateName = old.GenerateName,
                 ResourceVersion = old.ResourceVersion,
+                // An update that says nothing of managedFields keeps them (Kubernetes' rule); server-side apply sets them.
+                ManagedFields = incoming.Metadata.ManagedFields ?? old.ManagedFields,
             };
             updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
             updated = Admission.Admit(type, updated, existing);

@@ -155,6 +155,26 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     }
 
     [Fact]
+    public async Task ApplyServerSide_SecondManagerChangingAField_ConflictsUnlessForced()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+        var seed = File.ReadAllText(Seed("seed-deployment.yaml"));
+
+        Assert.Equal("deployment.apps/my-app serverside-applied\n", await _kubectl.SucceedAsync("-n", ns, "apply", "--server-side", "-f", Seed("seed-deployment.yaml")));
+        Assert.Equal("deployment.apps/my-app serverside-applied\n", await _kubectl.SucceedAsync("-n", ns, "apply", "--server-side", "-f", Seed("seed-deployment.yaml")));
+        Assert.Contains("kubectl", await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.metadata.managedFields[*].manager}"), StringComparison.Ordinal);
+
+        var other = WriteTemp(seed.Replace("replicas: 3", "replicas: 5", StringComparison.Ordinal));
+        var conflict = await _kubectl.RunAsync("-n", ns, "apply", "--server-side", "--field-manager=ops", "-f", other);
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Equal("3", await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.spec.replicas}"));
+
+        await _kubectl.SucceedAsync("-n", ns, "apply", "--server-side", "--field-manager=ops", "--force-conflicts", "-f", other);
+        Assert.Equal("5", await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.spec.replicas}"));
+    }
+
+    [Fact]
     public async Task GetWatch_ScaledDeployment_PrintsNewRowsUnderOneHeader()
     {
         var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
