@@ -9,7 +9,8 @@ public class ServerSideApplyTests
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 8, 0, 0, TimeSpan.Zero);
 
     private static JsonObject Config(string containers, int replicas = 3) => (JsonObject)JsonNode.Parse(
-        $$"""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":{{replicas}},"template":{"spec":{"containers":[{{containers}}]}}}}""")!;
+        """{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":""" + replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        + ""","template":{"spec":{"containers":[""" + containers + "]}}}}")!;
 
     private static JsonObject Apply(JsonObject? live, JsonObject config, string manager, bool force = false) =>
         ServerSideApply.Apply(live, config, typeof(Deployment), manager, force, "apps/v1", Now);

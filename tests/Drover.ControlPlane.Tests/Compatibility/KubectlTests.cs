@@ -11,6 +11,7 @@ namespace Drover.ControlPlane.Tests.Compatibility;
 /// Pod readiness comes from <see cref="KubeletStandIn"/> (there is no agent in these tests).
 /// </summary>
 [Collection(KubectlCollection.Name)]
+[Trait("Category", "Process")]
 public sealed partial class KubectlTests(DroverdFixture fixture)
 {
     private readonly Kubectl _kubectl = new(fixture.Server.ClientConfigPath);

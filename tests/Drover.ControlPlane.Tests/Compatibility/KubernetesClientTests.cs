@@ -9,6 +9,7 @@ namespace Drover.ControlPlane.Tests.Compatibility;
 /// droverd writes: version, create, list, get, watch, patch (strategic) and delete, as a user's program would.
 /// </summary>
 [Collection(KubectlCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class KubernetesClientTests(DroverdFixture fixture) : IDisposable
 {
     private readonly Kubernetes _client = new(KubernetesClientConfiguration.BuildConfigFromConfigFile(fixture.Server.ClientConfigPath));
