@@ -48,11 +48,12 @@ public static class ServerSideApply
         foreach (var (owner, _, path) in conflicts)
             entries.First(e => e.Manager == owner && e.Operation == "Apply").Paths.Remove(path.Key);
 
-        // Fields this manager applied before and not now: removed, unless someone else also owns them (deepest first).
+        // Fields this manager applied before and not now: removed, unless someone else also owns them (a list element
+        // before its fields: once it is gone they are too, and an element found by its key is found before the key goes).
         if (mine is not null)
         {
             var othersOwn = entries.Where(e => e != mine).SelectMany(e => e.Paths.Keys).ToHashSet(StringComparer.Ordinal);
-            foreach (var dropped in mine.Paths.Values.Where(p => !appliedKeys.Contains(p.Key) && !othersOwn.Contains(p.Key)).OrderByDescending(p => p.Segments.Count))
+            foreach (var dropped in mine.Paths.Values.Where(p => !appliedKeys.Contains(p.Key) && !othersOwn.Contains(p.Key)).OrderBy(p => p.Segments.Count))
                 Remove(result, dropped);
         }
 
