@@ -5,6 +5,8 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Discovery;
+using Drover.ControlPlane.Api.OpenApi;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
@@ -131,6 +133,8 @@ public static partial class DroverServer
         services.AddSingleton<DeploymentController>();
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
+        services.AddSingleton<DiscoveryEndpoints>();
+        services.AddSingleton<OpenApiEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton(options.NodeCredentials);
@@ -211,6 +215,12 @@ public static partial class DroverServer
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
         app.MapPost(ResourceMetricsEndpoints.ReportPath, resourceMetrics.ReportAsync);
         app.Map(ResourceMetricsEndpoints.ReadPrefix + "/{**rest}", resourceMetrics.ReadAsync);
+        // Discovery: literal and two-segment routes win over the catch-alls below (and over metrics.k8s.io's own).
+        var discovery = app.Services.GetRequiredService<DiscoveryEndpoints>();
+        foreach (var pattern in new[] { "/api", "/api/{version}", "/apis", "/apis/{group}", "/apis/{group}/{version}", ResourceMetricsEndpoints.ReadPrefix })
+            app.Map(pattern, discovery.HandleAsync);
+        var openApi = app.Services.GetRequiredService<OpenApiEndpoints>();
+        app.Map("/openapi/{**rest}", openApi.HandleAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 

@@ -5,6 +5,7 @@ using Drover.Agent.Configuration;
 using Drover.Agent.Logs;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +25,9 @@ internal static class FuzzTargets
         ["json"] = Json,
         ["decode"] = Decode,
         ["merge-patch"] = MergePatchTarget,
+        ["strategic-merge-patch"] = StrategicMergePatchTarget,
+        ["json-patch"] = JsonPatchTarget,
+        ["accept"] = AcceptTarget,
         ["quantity"] = QuantityTarget,
         ["label-selector"] = LabelSelector,
         ["field-selector"] = FieldSelectorTarget,
@@ -147,6 +151,66 @@ internal static class FuzzTargets
             _ = merged?.ToJsonString();
         }
         catch (ManifestException)
+        {
+        }
+    }
+
+    /// <summary>TARGET NUL PATCH as a Deployment: both checked, the strategic merge patch applied, the result decoded strictly.</summary>
+    private static void StrategicMergePatchTarget(byte[] data)
+    {
+        var split = Array.IndexOf(data, (byte)0);
+        if (split < 0)
+            return;
+        try
+        {
+            if (JsonInput.ParseNode(data.AsSpan(0, split)) is not JsonObject target || JsonInput.ParseNode(data.AsSpan(split + 1)) is not JsonObject patch)
+                return;
+            var merged = StrategicMergePatch.Apply(target, patch, typeof(Deployment));
+            var bytes = Encoding.UTF8.GetBytes(merged.ToJsonString());
+            JsonInput.Check(bytes);
+            _ = ObjectDecoder.Decode(bytes);
+        }
+        catch (ManifestException)
+        {
+        }
+        catch (PatchException)
+        {
+        }
+    }
+
+    /// <summary>TARGET NUL PATCH: an RFC 6902 patch applied to any JSON document.</summary>
+    private static void JsonPatchTarget(byte[] data)
+    {
+        var split = Array.IndexOf(data, (byte)0);
+        if (split < 0)
+            return;
+        try
+        {
+            var target = JsonInput.ParseNode(data.AsSpan(0, split));
+            if (JsonInput.ParseNode(data.AsSpan(split + 1)) is not { } patch)
+                return;
+            _ = JsonPatch.Apply(target, patch)?.ToJsonString();
+        }
+        catch (ManifestException)
+        {
+        }
+        catch (PatchException)
+        {
+        }
+    }
+
+    /// <summary>An Accept header: the Table and aggregated-discovery negotiation never throws, whatever it holds.</summary>
+    private static void AcceptTarget(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Accept = text;
+        try
+        {
+            _ = TableOutput.FromRequest(context.Request);
+        }
+        catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
         {
         }
     }

@@ -1,3 +1,4 @@
+using Drover.Api.Printing;
 using System.CommandLine;
 using Drover.Api.Client;
 using Drover.Cli.Output;

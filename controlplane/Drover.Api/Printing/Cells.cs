@@ -1,10 +1,10 @@
 using System.Globalization;
 using Drover.Api;
 
-namespace Drover.Cli.Output;
+namespace Drover.Api.Printing;
 
 /// <summary>Small renderers shared by tables and describe, in kubectl's spellings (&lt;none&gt;, k=v,k2=v2).</summary>
-internal static class Cells
+public static class Cells
 {
     public const string None = "<none>";
 

@@ -1,9 +1,9 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output;
+namespace Drover.Api.Printing;
 
 /// <summary>One column of a `get` table: header, how to render a cell, and whether only `-o wide` shows it.</summary>
-internal sealed record Column(string Header, Func<KubeObject, DateTimeOffset, string> Value, bool WideOnly = false)
+public sealed record Column(string Header, Func<KubeObject, DateTimeOffset, string> Value, bool WideOnly = false)
 {
     public static Column Of<T>(string header, Func<T, string> value, bool wideOnly = false) where T : KubeObject =>
         new(header, (o, _) => value((T)o), wideOnly);

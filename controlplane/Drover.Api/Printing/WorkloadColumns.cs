@@ -1,8 +1,8 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class WorkloadColumns
+public static class WorkloadColumns
 {
     public static IReadOnlyList<Column> Deployments { get; } =
     [

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Drover.Cli.Output;
+namespace Drover.Api.Printing;
 
 /// <summary>
 /// Kubernetes' duration.HumanDuration (apimachinery/pkg/util/duration): the AGE column. More precision
 /// while a thing is young (5m10s), less as it ages (3h, 2d), so columns stay narrow and comparable with kubectl.
 /// </summary>
-internal static class HumanDuration
+public static class HumanDuration
 {
     public static string Format(TimeSpan d)
     {

@@ -1,8 +1,8 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class ServiceColumns
+public static class ServiceColumns
 {
     private const int MaxEndpoints = 3;
 

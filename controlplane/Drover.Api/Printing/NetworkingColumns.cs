@@ -1,8 +1,8 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class NetworkingColumns
+public static class NetworkingColumns
 {
     private const int MaxHosts = 4;
 

@@ -1,8 +1,8 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class NodeColumns
+public static class NodeColumns
 {
     private const string RolePrefix = "node-role.kubernetes.io/";
 

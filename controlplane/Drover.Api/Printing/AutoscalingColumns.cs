@@ -1,8 +1,8 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class AutoscalingColumns
+public static class AutoscalingColumns
 {
     public static IReadOnlyList<Column> HorizontalPodAutoscalers { get; } =
     [

@@ -1,9 +1,9 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
 /// <summary>Which columns `get` prints for each kind (kubectl's table conversions, done client-side).</summary>
-internal static class ColumnSets
+public static class ColumnSets
 {
     public static IReadOnlyList<Column> For(ResourceType type)
     {

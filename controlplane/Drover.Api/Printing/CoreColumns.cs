@@ -1,9 +1,9 @@
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
 /// <summary>The small kinds: namespaces, config maps, secrets, events, leases.</summary>
-internal static class CoreColumns
+public static class CoreColumns
 {
     public static IReadOnlyList<Column> Namespaces { get; } =
     [

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Drover.Api;
 
-namespace Drover.Cli.Output.Columns;
+namespace Drover.Api.Printing;
 
-internal static class PodColumns
+public static class PodColumns
 {
     public static IReadOnlyList<Column> All { get; } =
     [
@@ -14,6 +14,9 @@ internal static class PodColumns
         Column.Age,
         Column.Of<Pod>("IP", p => Cells.OrNone(p.Status?.PodIP), wideOnly: true),
         Column.Of<Pod>("NODE", p => Cells.OrNone(p.Spec.NodeName), wideOnly: true),
+        // Drover has no preemption (nominatedNodeName) and no readiness gates; the columns are kubectl's all the same.
+        Column.Of<Pod>("NOMINATED NODE", _ => Cells.None, wideOnly: true),
+        Column.Of<Pod>("READINESS GATES", _ => Cells.None, wideOnly: true),
     ];
 
     public static int ReadyContainers(Pod pod) =>
