@@ -71,7 +71,7 @@ internal static class AtomicWriter
 
         File.CreateSymbolicLink(tmpLink, newName);
         // rename(2) replaces the old link in one step: this is the moment readers switch over.
-        File.Move(tmpLink, dataLink, overwrite: true);
+        NativeRename.Replace(tmpLink, dataLink);
         CreateVisibleLinks(directory, payload.Keys);
         RemoveStaleVisiblePaths(directory, oldPaths, payload.Keys);
         if (oldDir is not null && Directory.Exists(oldDir))
