@@ -10,6 +10,7 @@ namespace Drover.Agent.Tests.Pods;
 /// through CRI exec; a ConfigMap change reaching the files in place; and nothing left behind once the pod is gone.
 /// </summary>
 [Collection(AgentNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class PodVolumeTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
