@@ -100,6 +100,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CgroupParentRoot = options.CgroupRoot,
         CheckpointDirectory = options.PodCheckpointDirectory,
+        PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);

@@ -96,6 +96,9 @@ internal sealed record AgentOptions
     /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
     public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
 
+    /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
+    public string PodDirectory => Path.Combine(DataDirectory, "pods");
+
     public string ServingCertificatePath => Path.Combine(DataDirectory, "credentials", "serving.crt");
 
     public string ServingKeyPath => Path.Combine(DataDirectory, "credentials", "serving.key");

@@ -87,6 +87,7 @@ public static class ApiErrors
         FieldErrorType.TooLong => "FieldValueTooLong",
         FieldErrorType.Forbidden => "FieldValueForbidden",
         FieldErrorType.TooMany => "FieldValueTooMany",
+        FieldErrorType.NotFound => "FieldValueNotFound",
         _ => "FieldValueInvalid",
     };
 }

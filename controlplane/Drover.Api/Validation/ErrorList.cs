@@ -44,6 +44,9 @@ internal sealed class ErrorList
     public void Duplicate(string field, string value, string detail = "") =>
         _errors.Add(new FieldError(field, FieldErrorType.Duplicate, Quote(value), detail));
 
+    public void NotFound(string field, string value) =>
+        _errors.Add(new FieldError(field, FieldErrorType.NotFound, Quote(value), ""));
+
     public void Forbidden(string field, string detail) =>
         _errors.Add(new FieldError(field, FieldErrorType.Forbidden, null, detail));
 
