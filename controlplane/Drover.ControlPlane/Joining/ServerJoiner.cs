@@ -31,7 +31,8 @@ public static class ServerJoiner
         {
             // Nothing secret crosses this connection; the CA that comes back is checked against the pin.
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) })
+        })
+        { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) })
         {
             caPem = await insecure.GetStringAsync(new Uri("/cacerts", UriKind.Relative), ct).ConfigureAwait(false);
         }
@@ -50,7 +51,8 @@ public static class ServerJoiner
             {
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) => ValidatePinned(certificate, errors, trusted),
             },
-        }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        })
+        { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         using var request = new HttpRequestMessage(HttpMethod.Get, BootstrapPath);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await http.SendAsync(request, ct).ConfigureAwait(false);
