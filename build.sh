@@ -51,11 +51,12 @@ cmd_deps() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is not on PATH"
   # The compatibility tests (tests/Drover.ControlPlane.Tests/Compatibility) drive the real kubectl 1.32. It is
   # preinstalled at /usr/bin/kubectl on the project's machines (with the image's cloud CLI); Debian's
-  # kubernetes-client is 1.20, too old to be a stand-in, so a machine without it is refused here, not later.
+  # kubernetes-client is 1.20, too old to be a stand-in. Without it the compatibility tests fail loudly (each names
+  # kubectl); said here too, but not fatal, so the rest still runs and the summary line still counts them.
   local kubectl_minor
   kubectl_minor=$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9][0-9]*\)\..*/\1/p')
   [ -n "$kubectl_minor" ] && [ "$kubectl_minor" -ge 31 ] && [ "$kubectl_minor" -le 33 ] \
-    || die "kubectl 1.31-1.33 is needed on PATH for the compatibility tests (found: ${kubectl_minor:+1.}${kubectl_minor:-none})"
+    || log "WARNING: kubectl 1.31-1.33 is needed on PATH for the compatibility tests, which will fail (found: ${kubectl_minor:+1.}${kubectl_minor:-none})"
 }
 
 cmd_build() {
