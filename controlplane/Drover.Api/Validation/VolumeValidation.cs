@@ -162,51 +162,23 @@ internal static class VolumeValidation
 
     private static void Items(List<KeyToPath>? items, string path, ErrorList errors, HashSet<string>? files = null)
     {
-        if (items is null)
-            return;
-        if (items.Count > MaxItems)
-        {
-            errors.TooMany(path, items.Count, MaxItems);
-            return;
-        }
         files ??= new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
+        errors.EachItem(items, path, MaxItems, (item, at) =>
         {
-            var at = $"{path}[{i}]";
-            var item = items[i];
-            if (item is null)
-            {
-                errors.Required(at);
-                continue;
-            }
             if (string.IsNullOrEmpty(item.Key))
                 errors.Required(at + ".key");
             else if (NameRules.ConfigKey(item.Key) is { } keyProblem)
                 errors.Invalid(at + ".key", item.Key, keyProblem);
             FilePath(item.Path, at + ".path", files, errors);
             Mode(item.Mode, at + ".mode", errors);
-        }
+        });
     }
 
     private static void DownwardItems(List<DownwardAPIVolumeFile>? items, string path, IReadOnlyCollection<string> containerNames, ErrorList errors, HashSet<string>? files = null)
     {
-        if (items is null)
-            return;
-        if (items.Count > MaxItems)
-        {
-            errors.TooMany(path, items.Count, MaxItems);
-            return;
-        }
         files ??= new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
+        errors.EachItem(items, path, MaxItems, (item, at) =>
         {
-            var at = $"{path}[{i}]";
-            var item = items[i];
-            if (item is null)
-            {
-                errors.Required(at);
-                continue;
-            }
             FilePath(item.Path, at + ".path", files, errors);
             Mode(item.Mode, at + ".mode", errors);
             if (item.FieldRef is not null && item.ResourceFieldRef is not null)
@@ -217,7 +189,7 @@ internal static class VolumeValidation
                 EnvValidation.ResourceFieldRef(resourceRef, at + ".resourceFieldRef", containerNames, containerRequired: true, errors);
             else
                 errors.Required(at, "one of fieldRef and resourceFieldRef is required");
-        }
+        });
     }
 
     private static void FilePath(string? file, string path, HashSet<string> files, ErrorList errors)
