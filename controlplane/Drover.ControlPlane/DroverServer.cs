@@ -13,6 +13,7 @@ using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using Drover.ControlPlane.ResourceMetrics;
 using Drover.ControlPlane.Controllers.Deployments;
+using Drover.ControlPlane.Controllers.Jobs;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
@@ -131,6 +132,7 @@ public static partial class DroverServer
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddSingleton<ReplicaSetController>();
         services.AddSingleton<DeploymentController>();
+        services.AddSingleton<JobController>();
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
@@ -172,6 +174,7 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<CompactionService>(),
                 () => sp.GetRequiredService<ReplicaSetController>(),
                 () => sp.GetRequiredService<DeploymentController>(),
+                () => sp.GetRequiredService<JobController>(),
                 () => sp.GetRequiredService<SchedulerService>(),
                 () => sp.GetRequiredService<EndpointsController>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),

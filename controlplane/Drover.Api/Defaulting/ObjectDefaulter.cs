@@ -15,6 +15,7 @@ public static class ObjectDefaulter
             Pod pod => PodDefaults.Apply(pod),
             Deployment deployment => WorkloadDefaults.Apply(deployment),
             ReplicaSet replicaSet => WorkloadDefaults.Apply(replicaSet),
+            Job job => JobDefaults.Apply(job),
             Service service => ServiceDefaults.Apply(service),
             Endpoints endpoints => ServiceDefaults.Apply(endpoints),
             HorizontalPodAutoscaler hpa => HorizontalPodAutoscalerDefaults.Apply(hpa),

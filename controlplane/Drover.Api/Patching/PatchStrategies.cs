@@ -35,6 +35,7 @@ public static class PatchStrategies
         [("DeploymentSpec", "strategy")] = new(false, null, true),
         [("DeploymentStatus", "conditions")] = ByType,
         [("ReplicaSetStatus", "conditions")] = ByType,
+        [("JobStatus", "conditions")] = ByType,
         [("NamespaceStatus", "conditions")] = ByType,
     };
 

@@ -13,6 +13,8 @@ public static class ColumnSets
             "Pod" => PodColumns.All,
             "Deployment" => WorkloadColumns.Deployments,
             "ReplicaSet" => WorkloadColumns.ReplicaSets,
+            "Job" => BatchColumns.Jobs,
+            "CronJob" => BatchColumns.CronJobs,
             "Service" => ServiceColumns.Services,
             "Endpoints" => ServiceColumns.Endpoints,
             "Ingress" => NetworkingColumns.Ingresses,

@@ -29,7 +29,7 @@ public static class WorkloadColumns
         Column.Of<ReplicaSet>("SELECTOR", r => Cells.Selector(r.Spec.Selector), wideOnly: true),
     ];
 
-    private static string Containers(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Name));
+    internal static string Containers(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Name));
 
-    private static string Images(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Image));
+    internal static string Images(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Image));
 }

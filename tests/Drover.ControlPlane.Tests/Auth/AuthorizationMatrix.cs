@@ -178,6 +178,16 @@ internal static class AuthorizationMatrix
         "horizontalpodautoscalers status  get     authz            shared      -                                              | 200 403 403 403 401 401",
         "horizontalpodautoscalers status  update  authz            shared      -                                              | 200 403 403 403 401 401",
         "horizontalpodautoscalers status  patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    -        get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    -        list    -                coll        -                                              | 200 403 403 403 401 401",
+        "jobs                    -        watch   -                coll        -                                              | 200 403 403 403 401 401",
+        "jobs                    -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "jobs                    -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "jobs                    status   get     authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    status   update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "jobs                    status   patch   authz            shared      -                                              | 200 403 403 403 401 401",
 
         // ingresses and their classes: the ingress reads them and writes Ingress status
         "ingresses               -        get     authz            shared      -                                              | 200 403 200 403 401 401",

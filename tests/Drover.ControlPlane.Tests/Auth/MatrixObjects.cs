@@ -112,6 +112,18 @@ internal static class MatrixObjects
                       image: "{Image}"
 
             """,
+        // Suspended: the matrix counts the pods it made, and a Job must not add any.
+        "jobs" => $"""
+            spec:
+              suspend: true
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: app
+                      image: "{Image}"
+
+            """,
         "horizontalpodautoscalers" => """
             spec:
               scaleTargetRef:

@@ -192,6 +192,42 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         Assert.Matches(@"(?m)^my-app\s+0/1\s+", result.Stdout);
     }
 
+    [Fact]
+    public async Task CreateJob_GetJobsAndPods_JobColumnsAndJobLabels()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+
+        // Applied, not `kubectl create job`: kubectl's typed create sends protobuf, which droverd does not decode.
+        await _kubectl.SucceedAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("hello")));
+
+        var uid = await _kubectl.SucceedAsync("-n", ns, "get", "job", "hello", "-o", "jsonpath={.metadata.uid}");
+        var pods = await Eventually.GetAsync(() => _kubectl.SucceedAsync("-n", ns, "get", "pods", "-l", "batch.kubernetes.io/job-name=hello",
+            "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels.controller-uid} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"),
+            text => text.Trim().Length > 0, "the Job's pod");
+        Assert.Matches($@"^hello-[a-z0-9]{{5}} {uid} Job$", pods.Trim());
+        var table = await _kubectl.SucceedAsync("-n", ns, "get", "jobs");
+        Assert.Matches(@"^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n", table);
+        Assert.Matches(@"(?m)^hello\s+Running\s+0/1\s+\d+s\s+\d+s$", table);
+        var bad = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("bad").Replace("Never", "Always", StringComparison.Ordinal)));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("spec.template.spec.restartPolicy", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string JobManifest(string name) => $"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {name}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: hello
+                  image: busybox:1.36
+                  command: ["echo", "hello"]
+        """;
+
     private static string Seed(string file) => Path.Combine(RepoPaths.Examples, file);
 
     private static string WriteTemp(string text)

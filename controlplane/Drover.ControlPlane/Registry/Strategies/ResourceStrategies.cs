@@ -16,6 +16,7 @@ public sealed class ResourceStrategies
             [ResourceTypes.Pods] = new PodStrategy(),
             [ResourceTypes.Nodes] = new NodeStrategy(cidrs),
             [ResourceTypes.Namespaces] = new NamespaceStrategy(),
+            [ResourceTypes.Jobs] = new JobStrategy(),
         };
     }
 
