@@ -13,6 +13,7 @@ using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using Drover.ControlPlane.ResourceMetrics;
 using Drover.ControlPlane.Controllers.Deployments;
+using Drover.ControlPlane.Controllers.DaemonSets;
 using Drover.ControlPlane.Controllers.Jobs;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
@@ -133,6 +134,7 @@ public static partial class DroverServer
         services.AddSingleton<ReplicaSetController>();
         services.AddSingleton<DeploymentController>();
         services.AddSingleton<JobController>();
+        services.AddSingleton<DaemonSetController>();
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
@@ -175,6 +177,7 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<ReplicaSetController>(),
                 () => sp.GetRequiredService<DeploymentController>(),
                 () => sp.GetRequiredService<JobController>(),
+                () => sp.GetRequiredService<DaemonSetController>(),
                 () => sp.GetRequiredService<SchedulerService>(),
                 () => sp.GetRequiredService<EndpointsController>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),

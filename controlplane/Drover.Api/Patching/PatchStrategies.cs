@@ -36,6 +36,7 @@ public static class PatchStrategies
         [("DeploymentStatus", "conditions")] = ByType,
         [("ReplicaSetStatus", "conditions")] = ByType,
         [("JobStatus", "conditions")] = ByType,
+        [("DaemonSetStatus", "conditions")] = ByType,
         [("NamespaceStatus", "conditions")] = ByType,
     };
 

@@ -13,6 +13,8 @@ public static class ColumnSets
             "Pod" => PodColumns.All,
             "Deployment" => WorkloadColumns.Deployments,
             "ReplicaSet" => WorkloadColumns.ReplicaSets,
+            "DaemonSet" => WorkloadColumns.DaemonSets,
+            "ControllerRevision" => WorkloadColumns.ControllerRevisions,
             "Job" => BatchColumns.Jobs,
             "CronJob" => BatchColumns.CronJobs,
             "Service" => ServiceColumns.Services,

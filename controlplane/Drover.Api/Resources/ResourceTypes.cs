@@ -22,6 +22,8 @@ public static class ResourceTypes
     public static readonly ResourceType<Event> Events = new("", "v1", "Event", "events", true, ["ev"], false, false, Json.Event, Json.KubeListEvent);
     public static readonly ResourceType<Deployment> Deployments = new("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, true, Json.Deployment, Json.KubeListDeployment) { Categories = InAllCategory };
     public static readonly ResourceType<ReplicaSet> ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], true, true, Json.ReplicaSet, Json.KubeListReplicaSet) { Categories = InAllCategory };
+    public static readonly ResourceType<DaemonSet> DaemonSets = new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"], true, false, Json.DaemonSet, Json.KubeListDaemonSet) { Categories = InAllCategory };
+    public static readonly ResourceType<ControllerRevision> ControllerRevisions = new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], false, false, Json.ControllerRevision, Json.KubeListControllerRevision);
     public static readonly ResourceType<Job> Jobs = new("batch", "v1", "Job", "jobs", true, [], true, false, Json.Job, Json.KubeListJob) { Categories = InAllCategory };
     public static readonly ResourceType<Ingress> Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], true, false, Json.Ingress, Json.KubeListIngress);
     public static readonly ResourceType<IngressClass> IngressClasses = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], false, false, Json.IngressClass, Json.KubeListIngressClass);
@@ -31,7 +33,7 @@ public static class ResourceTypes
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Nodes, Pods, Services, Endpoints, ConfigMaps, Secrets, Events,
-        Deployments, ReplicaSets, Jobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
+        Deployments, ReplicaSets, DaemonSets, ControllerRevisions, Jobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
     ];
 
     /// <summary>The known kinds, for "unknown kind" messages.</summary>

@@ -112,6 +112,30 @@ internal static class MatrixObjects
                       image: "{Image}"
 
             """,
+        // On no node: the matrix counts the pods it made, and a DaemonSet must not add any.
+        "daemonsets" => $"""
+            spec:
+              selector:
+                matchLabels:
+                  app: {name}
+              template:
+                metadata:
+                  labels:
+                    app: {name}
+                spec:
+                  nodeSelector:
+                    matrix.example.com/none: "true"
+                  containers:
+                    - name: app
+                      image: "{Image}"
+
+            """,
+        "controllerrevisions" => """
+            data:
+              spec: {}
+            revision: 1
+
+            """,
         // Suspended: the matrix counts the pods it made, and a Job must not add any.
         "jobs" => $"""
             spec:

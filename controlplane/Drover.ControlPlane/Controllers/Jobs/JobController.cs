@@ -78,7 +78,7 @@ public sealed partial class JobController : BackgroundService
 
     private async Task SyncAsync(string key, CancellationToken ct)
     {
-        var (ns, name) = SplitKey(key);
+        var (ns, name) = Informer.SplitKey(key);
         if (_jobs.Get(ns, name) is not Job job)
         {
             _expectations.Delete(key);
@@ -278,10 +278,4 @@ public sealed partial class JobController : BackgroundService
     }
 
     private static int? NullIfZero(int value) => value <= 0 ? null : value;
-
-    private static (string Namespace, string Name) SplitKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
-    }
 }
