@@ -13,6 +13,7 @@ using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using Drover.ControlPlane.ResourceMetrics;
 using Drover.ControlPlane.Controllers.Deployments;
+using Drover.ControlPlane.Controllers.CronJobs;
 using Drover.ControlPlane.Controllers.DaemonSets;
 using Drover.ControlPlane.Controllers.Jobs;
 using Drover.ControlPlane.Controllers.ReplicaSets;
@@ -135,6 +136,7 @@ public static partial class DroverServer
         services.AddSingleton<DeploymentController>();
         services.AddSingleton<JobController>();
         services.AddSingleton<DaemonSetController>();
+        services.AddSingleton<CronJobController>();
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
@@ -178,6 +180,7 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<DeploymentController>(),
                 () => sp.GetRequiredService<JobController>(),
                 () => sp.GetRequiredService<DaemonSetController>(),
+                () => sp.GetRequiredService<CronJobController>(),
                 () => sp.GetRequiredService<SchedulerService>(),
                 () => sp.GetRequiredService<EndpointsController>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),

@@ -32,6 +32,7 @@ internal static class FuzzTargets
         ["label-selector"] = LabelSelector,
         ["field-selector"] = FieldSelectorTarget,
         ["go-duration"] = GoDuration,
+        ["cron-schedule"] = CronScheduleTarget,
         ["query"] = Query,
         ["watch-event"] = WatchEvent,
         ["cri-log"] = CriLog,
@@ -269,6 +270,22 @@ internal static class FuzzTargets
         // Format is to the millisecond by design: compare there.
         if (!GoDurations.TryParse(formatted, out var again) || Math.Abs((again - duration).TotalMilliseconds) > 1)
             throw new InvalidOperationException($"duration \"{text}\" formats as \"{formatted}\", which does not read back as {duration}");
+    }
+
+    /// <summary>
+    /// A CronJob's spec.schedule: parsing either succeeds or says why (never throws), and a parsed schedule's next time
+    /// is computed within its bounded search and is later than the time asked about.
+    /// </summary>
+    private static void CronScheduleTarget(byte[] data)
+    {
+        if (Text(data) is not { } text || !CronSchedule.TryParse(text, out var schedule, out _))
+            return;
+        var from = new DateTimeOffset(2026, 3, 29, 0, 30, 0, TimeSpan.Zero);
+        foreach (var zone in new[] { TimeZoneInfo.Utc, CronTimeZones.TryFind("Europe/Berlin", out var berlin) ? berlin : TimeZoneInfo.Utc })
+        {
+            if (schedule.Next(from, zone) is { } next && next <= from)
+                throw new InvalidOperationException($"schedule \"{text}\" next after {from:O} is {next:O}, not later");
+        }
     }
 
     /// <summary>PATH?QUERY as droverd reads a request line: the resource path, then every query parameter it knows.</summary>

@@ -38,4 +38,27 @@ internal static class JobDefaults
             Template = PodDefaults.ApplyToTemplate(spec.Template)!,
         };
     }
+
+    /// <summary>SetDefaults_CronJob; the job template's pod template gets the pod defaults, its Job fields stay as written (the Job made from it is defaulted when created).</summary>
+    public static CronJob Apply(CronJob cronJob)
+    {
+        var spec = cronJob.Spec;
+        if (spec is null)
+            return cronJob;
+        var template = spec.JobTemplate ?? new JobTemplateSpec();
+        return cronJob with
+        {
+            Spec = spec with
+            {
+                ConcurrencyPolicy = spec.ConcurrencyPolicy ?? "Allow",
+                Suspend = spec.Suspend ?? false,
+                SuccessfulJobsHistoryLimit = spec.SuccessfulJobsHistoryLimit ?? DefaultSuccessfulJobsHistoryLimit,
+                FailedJobsHistoryLimit = spec.FailedJobsHistoryLimit ?? DefaultFailedJobsHistoryLimit,
+                JobTemplate = template with
+                {
+                    Spec = template.Spec is null ? new JobSpec() : template.Spec with { Template = PodDefaults.ApplyToTemplate(template.Spec.Template)! },
+                },
+            },
+        };
+    }
 }

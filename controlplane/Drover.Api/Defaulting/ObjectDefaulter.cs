@@ -16,6 +16,7 @@ public static class ObjectDefaulter
             Deployment deployment => WorkloadDefaults.Apply(deployment),
             ReplicaSet replicaSet => WorkloadDefaults.Apply(replicaSet),
             Job job => JobDefaults.Apply(job),
+            CronJob cronJob => JobDefaults.Apply(cronJob),
             DaemonSet daemonSet => WorkloadDefaults.Apply(daemonSet),
             Service service => ServiceDefaults.Apply(service),
             Endpoints endpoints => ServiceDefaults.Apply(endpoints),

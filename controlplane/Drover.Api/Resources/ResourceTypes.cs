@@ -25,6 +25,7 @@ public static class ResourceTypes
     public static readonly ResourceType<DaemonSet> DaemonSets = new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"], true, false, Json.DaemonSet, Json.KubeListDaemonSet) { Categories = InAllCategory };
     public static readonly ResourceType<ControllerRevision> ControllerRevisions = new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], false, false, Json.ControllerRevision, Json.KubeListControllerRevision);
     public static readonly ResourceType<Job> Jobs = new("batch", "v1", "Job", "jobs", true, [], true, false, Json.Job, Json.KubeListJob) { Categories = InAllCategory };
+    public static readonly ResourceType<CronJob> CronJobs = new("batch", "v1", "CronJob", "cronjobs", true, ["cj"], true, false, Json.CronJob, Json.KubeListCronJob) { Categories = InAllCategory };
     public static readonly ResourceType<Ingress> Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], true, false, Json.Ingress, Json.KubeListIngress);
     public static readonly ResourceType<IngressClass> IngressClasses = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], false, false, Json.IngressClass, Json.KubeListIngressClass);
     public static readonly ResourceType<HorizontalPodAutoscaler> HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], true, false, Json.HorizontalPodAutoscaler, Json.KubeListHorizontalPodAutoscaler) { Categories = InAllCategory };
@@ -33,7 +34,7 @@ public static class ResourceTypes
     public static IReadOnlyList<ResourceType> All { get; } =
     [
         Namespaces, Nodes, Pods, Services, Endpoints, ConfigMaps, Secrets, Events,
-        Deployments, ReplicaSets, DaemonSets, ControllerRevisions, Jobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
+        Deployments, ReplicaSets, DaemonSets, ControllerRevisions, Jobs, CronJobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
     ];
 
     /// <summary>The known kinds, for "unknown kind" messages.</summary>

@@ -54,6 +54,7 @@ public static class ObjectValidator
             case Deployment deployment: DeploymentValidation.Validate(deployment, errors); break;
             case ReplicaSet replicaSet: ReplicaSetValidation.Validate(replicaSet, errors); break;
             case Job job: JobValidation.Validate(job, errors); break;
+            case CronJob cronJob: CronJobValidation.Validate(cronJob, errors); break;
             case DaemonSet daemonSet: DaemonSetValidation.Validate(daemonSet, errors); break;
             case ControllerRevision revision: DaemonSetValidation.Validate(revision, errors); break;
             case Service service: ServiceValidation.Validate(service, errors); break;

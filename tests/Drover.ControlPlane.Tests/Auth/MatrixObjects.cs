@@ -148,6 +148,20 @@ internal static class MatrixObjects
                       image: "{Image}"
 
             """,
+        "cronjobs" => $"""
+            spec:
+              schedule: "0 3 * * *"
+              suspend: true
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: app
+                          image: "{Image}"
+
+            """,
         "horizontalpodautoscalers" => """
             spec:
               scaleTargetRef:

@@ -208,6 +208,27 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         var table = await _kubectl.SucceedAsync("-n", ns, "get", "jobs");
         Assert.Matches(@"^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n", table);
         Assert.Matches(@"(?m)^hello\s+Running\s+0/1\s+\d+s\s+\d+s$", table);
+        // The three new kinds in one get, as kubectl's users type it.
+        var all = await _kubectl.SucceedAsync("-n", ns, "get", "jobs,ds,cronjobs");
+        Assert.Contains("job.batch/hello", all, StringComparison.Ordinal);
+        var badSchedule = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: nightly
+            spec:
+              schedule: "0 3 * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                        - name: upload
+                          image: busybox:1.36
+            """));
+        Assert.NotEqual(0, badSchedule.ExitCode);
+        Assert.Contains("spec.schedule", badSchedule.Stderr, StringComparison.Ordinal);
         var bad = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("bad").Replace("Never", "Always", StringComparison.Ordinal)));
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("spec.template.spec.restartPolicy", bad.Stderr, StringComparison.Ordinal);
