@@ -59,9 +59,9 @@ public static class ResponseWriter
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    public static async Task WriteJsonAsync<T>(HttpContext context, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, int statusCode = 200)
     {
-        context.Response.StatusCode = 200;
+        context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
         using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
             JsonSerializer.Serialize(writer, value, typeInfo);

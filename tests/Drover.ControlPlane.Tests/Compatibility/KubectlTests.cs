@@ -128,6 +128,15 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     }
 
     [Fact]
+    public async Task AuthCanIAndWhoami_Admin_AnsweredByTheServer()
+    {
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "create", "deployments"));
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "delete", "pods", "--namespace", "kube-system"));
+        Assert.Matches(@"Username\s+admin", await _kubectl.SucceedAsync("auth", "whoami"));
+        Assert.Contains("system:masters", await _kubectl.SucceedAsync("auth", "whoami", "-o", "json"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_DeploymentStrategy_ListsItsFields()
     {
         var output = await _kubectl.SucceedAsync("explain", "deployment.spec.strategy");
