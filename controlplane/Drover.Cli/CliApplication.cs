@@ -18,6 +18,7 @@ internal static class CliApplication
         root.Options.Add(GlobalOptions.Namespace);
         root.Subcommands.Add(ApplyCommand.Create(context));
         root.Subcommands.Add(GetCommand.Create(context));
+        root.Subcommands.Add(CreateCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(DeleteCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));

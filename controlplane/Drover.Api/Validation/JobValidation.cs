@@ -13,7 +13,9 @@ internal static class JobValidation
         }
         if (job.Spec.ManualSelector != true)
             ValidateGeneratedSelector(job, errors);
-        ValidateSpec(job.Spec, "spec", errors);
+        // Without manualSelector the server generates the selector before validating; a manifest checked before it is
+        // sent (drover apply) has none yet, and that is fine.
+        ValidateSpec(job.Spec, "spec", errors, selectorRequired: job.Spec.ManualSelector == true);
     }
 
     /// <summary>The spec of a Job, or of a CronJob's jobTemplate (<paramref name="path"/> spec.jobTemplate.spec, no selector yet).</summary>
