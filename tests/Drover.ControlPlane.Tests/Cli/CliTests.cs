@@ -242,4 +242,17 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.Equal(0, none.ExitCode);
         Assert.Contains("No resources found", none.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Get_ShowLabelsAndLabelColumns_ExtraColumns()
+    {
+        var client = _server.Client();
+        var ns = await TestNamespaces.CreateAsync(client);
+        await client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "a", Namespace = ns, Labels = new() { ["tier"] = "web" } } });
+
+        var result = await CliRunner.RunAsync(_server, "get", "configmap", "a", "-L", "tier,zone", "--show-labels", "-n", ns);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^NAME\s+DATA\s+AGE\s+TIER\s+ZONE\s+LABELS\na\s+0\s+\S+\s+web\s+tier=web\n$", result.Stdout);
+    }
 }
