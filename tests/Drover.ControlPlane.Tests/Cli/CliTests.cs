@@ -219,4 +219,40 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Delete_SelectorAllAndWait_AsKubectl()
+    {
+        var client = _server.Client();
+        var ns = await TestNamespaces.CreateAsync(client);
+        foreach (var (name, tier) in new[] { ("a", "web"), ("b", "db"), ("c", "web") })
+            await client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["tier"] = tier } } });
+
+        var bySelector = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=web", "-n", ns);
+        Assert.True(bySelector.ExitCode == 0, bySelector.ToString());
+        Assert.Equal("configmap \"a\" deleted\nconfigmap \"c\" deleted\n", bySelector.Stdout);
+        var both = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=db", "--all", "-n", ns);
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("--all and --selector cannot be used together", both.Stderr, StringComparison.Ordinal);
+        var everything = await CliRunner.RunAsync(_server, "delete", "configmaps", "--all", "--wait", "--timeout", "30s", "-n", ns);
+        Assert.True(everything.ExitCode == 0, everything.ToString());
+        Assert.Contains("configmap \"b\" deleted", everything.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain((await client.ListAsync(ResourceTypes.ConfigMaps, ns)).Items, i => i.Metadata.Name is "a" or "b" or "c");
+        var none = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=web", "-n", ns);
+        Assert.Equal(0, none.ExitCode);
+        Assert.Contains("No resources found", none.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ShowLabelsAndLabelColumns_ExtraColumns()
+    {
+        var client = _server.Client();
+        var ns = await TestNamespaces.CreateAsync(client);
+        await client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "a", Namespace = ns, Labels = new() { ["tier"] = "web" } } });
+
+        var result = await CliRunner.RunAsync(_server, "get", "configmap", "a", "-L", "tier,zone", "--show-labels", "-n", ns);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^NAME\s+DATA\s+AGE\s+TIER\s+ZONE\s+LABELS\na\s+0\s+\S+\s+web\s+tier=web\n$", result.Stdout);
+    }
 }
