@@ -8,17 +8,29 @@ public sealed class AccessReviewProtobufTests
     /// <summary>What kubectl 1.32's `auth can-i create deployments -n default` sends, built field by field.</summary>
     private static byte[] CanICreateDeployments()
     {
-        var attributes = Message(w => { w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteString("default");
+        var attributes = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteString("default");
             w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteString("create");
             w.WriteTag(3, WireFormat.WireType.LengthDelimited); w.WriteString("apps");
-            w.WriteTag(5, WireFormat.WireType.LengthDelimited); w.WriteString("deployments"); });
+            w.WriteTag(5, WireFormat.WireType.LengthDelimited); w.WriteString("deployments");
+        });
         var spec = Message(w => { w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(attributes)); });
-        var raw = Message(w => { w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.Empty);
-            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(spec)); });
-        var typeMeta = Message(w => { w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteString("authorization.k8s.io/v1");
-            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteString("SelfSubjectAccessReview"); });
-        var unknown = Message(w => { w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(typeMeta));
-            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(raw)); });
+        var raw = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.Empty);
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(spec));
+        });
+        var typeMeta = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteString("authorization.k8s.io/v1");
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteString("SelfSubjectAccessReview");
+        });
+        var unknown = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(typeMeta));
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited); w.WriteBytes(ByteString.CopyFrom(raw));
+        });
         return [.. "k8s\0"u8, .. unknown];
     }
 
