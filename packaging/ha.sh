@@ -134,12 +134,15 @@ cmd_status() {
   PORT=$(sed -n 's/^port=//p' "$DIR/cluster") ETCD_PORT=$(sed -n 's/^etcd_port=//p' "$DIR/cluster")
   etcdctl_tls --endpoints "$(etcd_endpoints)" endpoint status -w table
   local drover=("$(replica_root 0)/usr/local/bin/drover" --config "$(replica_root 0)/etc/drover/admin.config")
-  echo "leader: $("${drover[@]}" get lease droverd -n kube-system -o jsonpath='{.spec.holderIdentity}' 2>/dev/null || echo unknown)"
-  local i
+  local holder i
+  holder=$("${drover[@]}" get lease droverd -n kube-system -o yaml 2>/dev/null | sed -n 's/^ *holderIdentity: *//p' | tr -d '"')
   for ((i = 0; i < REPLICAS; i++)); do
-    printf 'replica %d https://127.0.0.1:%s readyz: %s\n' "$i" "$(replica_port "$i")" \
-      "$(curl -sk -m 2 "https://127.0.0.1:$(replica_port "$i")/readyz" || echo down)"
+    printf 'replica %d https://127.0.0.1:%s (pid %s) readyz: %s%s\n' "$i" "$(replica_port "$i")" \
+      "$(cat "$(replica_root "$i")/run/drover/droverd.pid" 2>/dev/null || echo -)" \
+      "$(curl -sk -m 2 "https://127.0.0.1:$(replica_port "$i")/readyz" || echo down)" \
+      "$([[ "$holder" == *":$(replica_port "$i")_"* ]] && echo '  <- leader' || true)"
   done
+  echo "leader Lease kube-system/droverd held by: ${holder:-nobody}"
 }
 
 cmd_down() {

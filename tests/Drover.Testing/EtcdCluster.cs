@@ -68,6 +68,9 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     public bool IsRunning(int member) => _members[member] is { HasExited: false };
 
+    /// <summary>The process id of a running member (its RSS for benchmarks), or null.</summary>
+    public int? ProcessId(int member) => _members[member] is { HasExited: false } process ? process.Id : null;
+
     /// <summary>kill -9 of one member: its sockets close at once, its data stays for a restart.</summary>
     public async Task KillMemberAsync(int member)
     {
