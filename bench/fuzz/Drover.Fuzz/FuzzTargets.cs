@@ -8,6 +8,7 @@ using Drover.Api.Client;
 using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -38,6 +39,7 @@ internal static class FuzzTargets
         ["log-request"] = LogRequest,
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
+        ["access-review-protobuf"] = AccessReviewProtobufTarget,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -211,6 +213,19 @@ internal static class FuzzTargets
             _ = TableOutput.FromRequest(context.Request);
         }
         catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
+        {
+        }
+    }
+
+    /// <summary>A SelfSubjectAccessReview in Kubernetes protobuf (kubectl auth can-i): read or refused with a 400.</summary>
+    private static void AccessReviewProtobufTarget(byte[] data)
+    {
+        try
+        {
+            var (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(data);
+            _ = AccessReviewProtobuf.ReadAccessReview(raw);
+        }
+        catch (ApiException e) when (e.Status.Code == 400)
         {
         }
     }
