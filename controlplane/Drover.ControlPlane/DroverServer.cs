@@ -243,8 +243,7 @@ public static partial class DroverServer
         var port = new Uri(listening.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var server = new Uri($"https://{(advertise.Contains(':', StringComparison.Ordinal) ? $"[{advertise}]" : advertise)}:{port}");
         var adminConfigPath = Path.Combine(options.DataDirectory, "admin.config");
-        // A joined replica lists the one it joined as a failover server of its own clients.
-        Uri[] servers = options.JoinServer is { } joined && joined != server ? [server, joined] : [server];
+        var servers = ClientServers(server, options);
         ClientSettings.Write(adminConfigPath, servers, credentials.AdminToken, pki.CaPem);
         if (options.ClientConfigOutput is { } extra)
             ClientSettings.Write(extra, servers, credentials.AdminToken, pki.CaPem);
@@ -254,6 +253,22 @@ public static partial class DroverServer
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         return app.Services.GetRequiredService<ServerRestart>().Requested && !ct.IsCancellationRequested ? RestartExitCode : 0;
+    }
+
+    /// <summary>
+    /// The servers of the client configs droverd writes: this replica first, then every replica of --advertise-servers
+    /// (or, without it, the one it joined), once each; the clients fail over between them in that order.
+    /// </summary>
+    internal static IReadOnlyList<Uri> ClientServers(Uri self, ServerOptions options)
+    {
+        var servers = new List<Uri> { self };
+        IEnumerable<Uri> others = options.AdvertiseServers.Count > 0 ? options.AdvertiseServers : options.JoinServer is { } joined ? [joined] : [];
+        foreach (var other in others)
+        {
+            if (!servers.Contains(other))
+                servers.Add(other);
+        }
+        return servers;
     }
 
     /// <summary>What <see cref="RunAsync"/> returns when the server must start over (a deposed leader): the caller runs it again.</summary>

@@ -58,6 +58,11 @@ public sealed record ServerOptions
     public Uri? JoinServer { get; init; }
     /// <summary>The server token (DATA/credentials/server-token of a running replica) for <see cref="JoinServer"/>.</summary>
     public string? JoinToken { get; init; }
+    /// <summary>
+    /// Every replica's URL (--advertise-servers), for the client configs droverd writes: this replica first, then the
+    /// others, so its clients fail over between them. Empty: this replica and <see cref="JoinServer"/>.
+    /// </summary>
+    public IReadOnlyList<Uri> AdvertiseServers { get; init; } = [];
     /// <summary>How long droverd's serving and apiserver-node-client certificates live; renewed at two thirds of it while running.</summary>
     public TimeSpan CertificateLifetime { get; init; } = Certificates.ClusterPki.DefaultCertificateLifetime;
 
