@@ -103,6 +103,10 @@ public static partial class DroverServer
         services.AddSingleton<ApiMetrics>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<PodCidrAllocator>();
+        services.AddSingleton<RangeStore>();
+        services.AddSingleton<ServiceAllocator>();
+        services.AddSingleton<ServiceAllocationRepair>();
+        services.AddHostedService(sp => sp.GetRequiredService<ServiceAllocationRepair>());
         services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
@@ -147,6 +151,8 @@ public static partial class DroverServer
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
         await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
+        // Before serving: a record of another range (a changed --service-cidr) gets what existing Services hold.
+        await app.Services.GetRequiredService<ServiceAllocationRepair>().RunOnceAsync(ct).ConfigureAwait(false);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();
