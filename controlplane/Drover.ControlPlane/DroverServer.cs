@@ -20,6 +20,7 @@ using Drover.Store;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
+using Drover.ControlPlane.Controllers.EndpointSlices;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
 using Drover.ControlPlane.Registry;
@@ -141,6 +142,7 @@ public static partial class DroverServer
         services.AddSingleton<SchedulerMetrics>();
         services.AddHostedService<SchedulerService>();
         services.AddHostedService<EndpointsController>();
+        services.AddHostedService<EndpointSliceController>();
         services.AddHostedService<NodeLifecycleController>();
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });

@@ -17,6 +17,7 @@ public static class ObjectDefaulter
             ReplicaSet replicaSet => WorkloadDefaults.Apply(replicaSet),
             Service service => ServiceDefaults.Apply(service),
             Endpoints endpoints => ServiceDefaults.Apply(endpoints),
+            EndpointSlice slice => ServiceDefaults.Apply(slice),
             HorizontalPodAutoscaler hpa => HorizontalPodAutoscalerDefaults.Apply(hpa),
             Secret secret => SecretDefaults.Apply(secret),
             Node node => NodeDefaults.Apply(node),

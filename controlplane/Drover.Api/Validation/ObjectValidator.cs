@@ -35,6 +35,7 @@ public static class ObjectValidator
             case Deployment deployment: DeploymentValidation.ValidateUpdate(deployment, (Deployment)existing, errors); break;
             case ReplicaSet replicaSet: ReplicaSetValidation.ValidateUpdate(replicaSet, (ReplicaSet)existing, errors); break;
             case Service service: ServiceValidation.ValidateUpdate(service, (Service)existing, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.ValidateUpdate(slice, (EndpointSlice)existing, errors); break;
             case Secret secret: SecretValidation.ValidateUpdate(secret, (Secret)existing, errors); break;
             case ConfigMap configMap: ConfigMapValidation.ValidateUpdate(configMap, (ConfigMap)existing, errors); break;
             case IngressClass ingressClass: IngressClassValidation.ValidateUpdate(ingressClass, (IngressClass)existing, errors); break;
@@ -52,6 +53,7 @@ public static class ObjectValidator
             case ReplicaSet replicaSet: ReplicaSetValidation.Validate(replicaSet, errors); break;
             case Service service: ServiceValidation.Validate(service, errors); break;
             case Endpoints endpoints: EndpointsValidation.Validate(endpoints, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.Validate(slice, errors); break;
             case Ingress ingress: IngressValidation.Validate(ingress, errors); break;
             case IngressClass ingressClass: IngressClassValidation.Validate(ingressClass, errors); break;
             case HorizontalPodAutoscaler hpa: HorizontalPodAutoscalerValidation.Validate(hpa, errors); break;
