@@ -112,6 +112,11 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());
         loops.Add(usage.RunAsync(stop.Token));
     }
+    if (options.ServiceProxy)
+    {
+        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(() => node.Api, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr, TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"));
+        loops.Add(proxier.RunAsync(stop.Token));
+    }
     await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;

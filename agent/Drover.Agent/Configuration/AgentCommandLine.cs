@@ -31,6 +31,8 @@ internal static partial class AgentCommandLine
         new("serving-cert-lifetime", "Lifetime of the agent's self-signed serving certificate (pinned by droverd through the hash the Node publishes); renewed at two thirds of it while the agent runs.", "8760h"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
+        new("service-proxy", "Program Services' cluster IPs and node ports into this node's kernel (nftables table ip drover-proxy), as kube-proxy's nftables mode.", "false"),
+        new("cluster-cidr", "The cluster's pod network (droverd's --cluster-cidr): service traffic from outside it is masqueraded.", "10.42.0.0/16"),
         new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
         new("resource-metrics-interval", "How often container and node cpu/memory usage is reported to droverd (drover top, autoscaling); 0s turns it off.", "15s"),
         new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
@@ -154,6 +156,10 @@ internal static partial class AgentCommandLine
             CniBinDirectory = NonEmpty("cni-bin-dir", value("cni-bin-dir")!),
             CniBridge = cniBridge,
             CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
+            ServiceProxy = ParseBool("service-proxy", value("service-proxy")!),
+            ClusterCidr = System.Net.IPNetwork.TryParse(value("cluster-cidr")!, out var clusterCidr) && clusterCidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                ? clusterCidr.ToString()
+                : throw Bad("cluster-cidr", value("cluster-cidr")!, "is not an IPv4 CIDR such as 10.42.0.0/16"),
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
         };

@@ -60,6 +60,12 @@ internal sealed record AgentOptions
     /// <summary>How often cpu/memory usage goes to droverd; zero turns the reports off.</summary>
     public TimeSpan ResourceMetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Whether this agent programs the service proxy (nftables) on its node.</summary>
+    public bool ServiceProxy { get; init; }
+
+    /// <summary>The cluster's pod network; service traffic from outside it is masqueraded.</summary>
+    public string ClusterCidr { get; init; } = "10.42.0.0/16";
+
     public Quantity ReservedCpu { get; init; } = Quantity.Parse("100m");
     public Quantity ReservedMemory { get; init; } = Quantity.Parse("256Mi");
     public int MaxPods { get; init; } = 110;
