@@ -12,6 +12,7 @@ namespace Drover.Agent.ServiceProxy.Tests;
 /// <c>flock /tmp/drover-e2e.lock</c>): two busybox httpd "endpoints" on 10.42.7.5:3000 ("a") and 10.42.7.6:3001
 /// ("b") behind the cluster IP 10.43.7.7:80; the client (curl: busybox wget crashes on this host) sends from 10.42.7.100 (in the pod network).
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class ServiceProxyKernelTests : IAsyncLifetime
 {
     private const string ClusterIp = "10.43.7.7";

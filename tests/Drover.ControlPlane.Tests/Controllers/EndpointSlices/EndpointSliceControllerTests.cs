@@ -7,6 +7,7 @@ using Drover.ControlPlane.Tests.Scheduling;
 namespace Drover.ControlPlane.Controllers.EndpointSlices.Tests;
 
 /// <summary>The EndpointSlice controller in a real droverd; pod status written as the agent would.</summary>
+[Trait("Category", "Process")]
 public sealed class EndpointSliceControllerTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

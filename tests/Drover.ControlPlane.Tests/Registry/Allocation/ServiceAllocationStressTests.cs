@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Registry.Allocation.Tests;
 
 /// <summary>A droverd with a small service CIDR (/24: 254 addresses) and node port range, so that frees and reuse happen all the time.</summary>
+[Trait("Category", "Process")]
 public sealed class ServiceAllocationStressTests
 {
     private const int Usable = 254;

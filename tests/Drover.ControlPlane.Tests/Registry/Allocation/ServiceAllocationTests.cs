@@ -5,6 +5,7 @@ using Drover.ControlPlane.Tests.Fixtures;
 namespace Drover.ControlPlane.Registry.Allocation.Tests;
 
 /// <summary>Cluster IPs and node ports through the API of a real droverd (default ranges: 10.43.0.0/16, 30000-32767).</summary>
+[Trait("Category", "Process")]
 public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();
