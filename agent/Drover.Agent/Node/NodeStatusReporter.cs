@@ -265,7 +265,9 @@ internal sealed partial class NodeStatusReporter
             var node = (Api.Node)await _api.GetAsync(ResourceTypes.Nodes, null, _options.NodeName, ct).ConfigureAwait(false);
             try
             {
-                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status }, "status", ct).ConfigureAwait(false);
+                // Conditions of other writers (droverd's NetworkUnavailable) stay as they are, as the kubelet leaves them.
+                var conditions = NodeConditions.WithOthers(status.Conditions, node.Status?.Conditions);
+                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status with { Conditions = conditions } }, "status", ct).ConfigureAwait(false);
                 return;
             }
             catch (ApiClientException e) when (e.Code == 409 && attempt < 3)

@@ -11,11 +11,13 @@ public sealed class RangeStore
 {
     private const string Prefix = "/ranges/";
     private readonly IStore _store;
+    private readonly WriteFencing _fencing;
 
     public RangeStore(ObjectStore objects)
     {
         ArgumentNullException.ThrowIfNull(objects);
         _store = objects.Raw;
+        _fencing = objects.Fencing;
     }
 
     /// <summary>The record and its mod revision; (null, 0) when there is none yet.</summary>
@@ -42,8 +44,8 @@ public sealed class RangeStore
         try
         {
             var kv = expectedRevision == 0
-                ? await _store.CreateAsync(Prefix + name, value, ct).ConfigureAwait(false)
-                : await _store.UpdateAsync(Prefix + name, value, expectedRevision, ct).ConfigureAwait(false);
+                ? await _store.CreateAsync(Prefix + name, value, _fencing.Current, ct).ConfigureAwait(false)
+                : await _store.UpdateAsync(Prefix + name, value, expectedRevision, _fencing.Current, ct).ConfigureAwait(false);
             return kv.ModRevision;
         }
         catch (Exception e) when (e is StoreConflictException or StoreKeyExistsException or StoreKeyNotFoundException)
