@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Drover.Agent.Discovery;
 using Drover.Agent.ServiceProxy;
 using Drover.Api;
 using Drover.Api.Client;
@@ -125,8 +126,9 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         var sliceB = (EndpointSlice)await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-b", "10.42.7.6", 3001, ready: true));
 
         using var firstRun = new CancellationTokenSource();
-        var proxier = new ServiceProxier(() => admin, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
-        var running = proxier.RunAsync(firstRun.Token);
+        var watch = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var proxier = new ServiceProxier(watch, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
+        var running = Task.WhenAll(watch.RunAsync(firstRun.Token), proxier.RunAsync(firstRun.Token));
 
         // Both endpoints answer through the cluster IP: numgen spreads new connections.
         var seen = new HashSet<string>();
@@ -144,10 +146,11 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         var tableBefore = await Nft.ListTableAsync(NftRuleset.Table, default);
         Assert.Equal("a", await GetAsync());
         using var secondRun = new CancellationTokenSource();
-        var restarted = new ServiceProxier(() => admin, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
+        var watchAgain = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var restarted = new ServiceProxier(watchAgain, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
         var synced = new TaskCompletionSource();
         restarted.Applied += _ => synced.TrySetResult();
-        var runningAgain = restarted.RunAsync(secondRun.Token);
+        var runningAgain = Task.WhenAll(watchAgain.RunAsync(secondRun.Token), restarted.RunAsync(secondRun.Token));
         var during = new List<string?>();
         while (!synced.Task.IsCompleted && during.Count < 50)
             during.Add(await GetAsync());
