@@ -14,6 +14,7 @@ internal static class CliApplication
     {
         var root = new RootCommand("drover: operate a Drover cluster (kubectl-compatible verbs)");
         root.Options.Add(GlobalOptions.Config);
+        root.Options.Add(GlobalOptions.Context);
         root.Options.Add(GlobalOptions.Namespace);
         root.Subcommands.Add(ApplyCommand.Create(context));
         root.Subcommands.Add(GetCommand.Create(context));

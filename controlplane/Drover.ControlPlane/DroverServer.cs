@@ -5,6 +5,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Access;
 using Drover.ControlPlane.Api.Discovery;
 using Drover.ControlPlane.Api.OpenApi;
 using Drover.ControlPlane.Auth;
@@ -138,6 +139,7 @@ public static partial class DroverServer
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
+        services.AddSingleton<AccessReviewEndpoint>();
         services.AddSingleton<OpenApiEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
@@ -231,6 +233,9 @@ public static partial class DroverServer
             app.Map(pattern, discovery.HandleAsync);
         var openApi = app.Services.GetRequiredService<OpenApiEndpoints>();
         app.Map("/openapi/{**rest}", openApi.HandleAsync);
+        var reviews = app.Services.GetRequiredService<AccessReviewEndpoint>();
+        app.Map(AccessReviewEndpoint.AccessReviewPath, reviews.HandleAccessReviewAsync);
+        app.Map(AccessReviewEndpoint.SelfReviewPath, reviews.HandleSelfReviewAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 

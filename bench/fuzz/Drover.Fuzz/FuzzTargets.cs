@@ -9,6 +9,7 @@ using Drover.Api.Client;
 using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -40,6 +41,7 @@ internal static class FuzzTargets
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
         ["dns-query"] = DnsQuery,
+        ["access-review-protobuf"] = AccessReviewProtobufTarget,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -213,6 +215,19 @@ internal static class FuzzTargets
             _ = TableOutput.FromRequest(context.Request);
         }
         catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
+        {
+        }
+    }
+
+    /// <summary>A SelfSubjectAccessReview in Kubernetes protobuf (kubectl auth can-i): read or refused with a 400.</summary>
+    private static void AccessReviewProtobufTarget(byte[] data)
+    {
+        try
+        {
+            var (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(data);
+            _ = AccessReviewProtobuf.ReadAccessReview(raw);
+        }
+        catch (ApiException e) when (e.Status.Code == 400)
         {
         }
     }

@@ -176,4 +176,47 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task KubeconfigAndContext_AsKubectlTakesThem()
+    {
+        var dir = Directory.CreateTempSubdirectory("drover-cli-kubeconfig-").FullName;
+        try
+        {
+            // A second context in the same file, pointing at nothing: --context picks it, the current one still works.
+            var config = Path.Combine(dir, "kubeconfig");
+            var text = File.ReadAllText(_server.ClientConfigPath);
+            File.WriteAllText(config, text.Replace("contexts:\n", "contexts:\n- name: elsewhere\n  context:\n    cluster: nowhere\n    user: admin\n", StringComparison.Ordinal)
+                .Replace("clusters:\n", "clusters:\n- name: nowhere\n  cluster:\n    server: https://127.0.0.1:1\n", StringComparison.Ordinal));
+
+            async Task<CliResult> RunAsync(string? kubeconfigVariable, params string[] args)
+            {
+                var info = CliRunner.StartInfo(_server, redirectInput: false, args);
+                info.Environment.Remove("DROVER_CONFIG");
+                if (kubeconfigVariable is not null)
+                    info.Environment["KUBECONFIG"] = kubeconfigVariable;
+                using var process = System.Diagnostics.Process.Start(info)!;
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                var stderr = process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                return new CliResult(process.ExitCode, await stdout, await stderr);
+            }
+
+            var byFlag = await RunAsync(null, "--kubeconfig", config, "get", "namespaces");
+            Assert.True(byFlag.ExitCode == 0, byFlag.ToString());
+            Assert.Contains("kube-system", byFlag.Stdout, StringComparison.Ordinal);
+            var byVariable = await RunAsync(Path.Combine(dir, "missing") + ":" + config, "get", "namespaces");
+            Assert.True(byVariable.ExitCode == 0, byVariable.ToString());
+            var otherContext = await RunAsync(config, "--context", "elsewhere", "get", "namespaces");
+            Assert.NotEqual(0, otherContext.ExitCode);
+            Assert.Contains("cannot reach droverd", otherContext.Stderr, StringComparison.Ordinal);
+            var noSuchContext = await RunAsync(config, "--context", "nope", "get", "namespaces");
+            Assert.NotEqual(0, noSuchContext.ExitCode);
+            Assert.Contains("context \"nope\" does not exist", noSuchContext.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

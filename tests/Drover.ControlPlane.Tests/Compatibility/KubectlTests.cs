@@ -105,6 +105,38 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_UnknownFieldValidateWarnOrFalse_AppliedWithoutTheField()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+        var seed = File.ReadAllText(Seed("seed-deployment.yaml"));
+        var file = WriteTemp(seed.Replace("    spec:\n      containers:\n        - name: app\n", "    spec:\n      containers:\n        - name: app\n          imagePullPolicyy: Always\n", StringComparison.Ordinal));
+
+        // --validate=warn sends fieldValidation=Warn: applied, and kubectl prints the server's warning.
+        var warned = await _kubectl.RunAsync("-n", ns, "apply", "--validate=warn", "-f", file);
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("Warning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"", warned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/my-app created", warned.Stdout, StringComparison.Ordinal);
+
+        // --validate=false sends fieldValidation=Ignore: no warning; the stored object never has the field.
+        var ignored = await _kubectl.RunAsync("-n", ns, "apply", "--validate=false", "-f", file);
+        Assert.Equal(0, ignored.ExitCode);
+        Assert.DoesNotContain("unknown field", ignored.Stderr, StringComparison.Ordinal);
+        // (only kubectl's last-applied annotation, which is the file as sent, still has it — as in Kubernetes)
+        var container = await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.spec.template.spec.containers[0]}");
+        Assert.Contains("my-app:v1.0", container, StringComparison.Ordinal);
+        Assert.DoesNotContain("imagePullPolicyy", container, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthCanIAndWhoami_Admin_AnsweredByTheServer()
+    {
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "create", "deployments"));
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "delete", "pods", "--namespace", "kube-system"));
+        Assert.Matches(@"Username\s+admin", await _kubectl.SucceedAsync("auth", "whoami"));
+        Assert.Contains("system:masters", await _kubectl.SucceedAsync("auth", "whoami", "-o", "json"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_DeploymentStrategy_ListsItsFields()
     {
         var output = await _kubectl.SucceedAsync("explain", "deployment.spec.strategy");
