@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Drover.Agent.Discovery;
+using Drover.Agent.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Drover.Agent.ClusterDns;
@@ -27,9 +28,6 @@ internal sealed partial class ClusterDnsServer
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly SemaphoreSlim _forwardSlots = new(MaxForwardsInFlight, MaxForwardsInFlight);
-    private readonly long[] _answered = new long[16];
-    private long _forwarded;
-    private long _dropped;
     private volatile ClusterDnsZone _zone;
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -52,13 +50,6 @@ internal sealed partial class ClusterDnsServer
 
     /// <summary>Raised after each new zone is in place, with its name count (tests wait for a change to be served).</summary>
     public event Action<int>? ZoneUpdated;
-
-    /// <summary>Responses sent with this response code (index), queries forwarded, packets dropped: for /metrics.</summary>
-    public long Answered(int responseCode) => Interlocked.Read(ref _answered[responseCode & 0xF]);
-
-    public long Forwarded => Interlocked.Read(ref _forwarded);
-
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -108,7 +99,7 @@ internal sealed partial class ClusterDnsServer
             catch (SocketException)
             {
                 // A datagram larger than the buffer, or an ICMP error from an earlier send: nothing to answer.
-                Interlocked.Increment(ref _dropped);
+                AgentMetrics.DnsDropped.Inc();
                 continue;
             }
             var length = DnsResponder.Respond(packet.AsSpan(0, received.ReceivedBytes), response, _zone, _upstream is not null, out var query, out var code);
@@ -116,12 +107,12 @@ internal sealed partial class ClusterDnsServer
             {
                 if (length > 0)
                 {
-                    Interlocked.Increment(ref _answered[code & 0xF]);
+                    AgentMetrics.DnsAnswered(code).Inc();
                     await socket.SendToAsync(response.AsMemory(0, length), SocketFlags.None, received.RemoteEndPoint, ct).ConfigureAwait(false);
                 }
                 else if (length == 0)
                 {
-                    Interlocked.Increment(ref _dropped);
+                    AgentMetrics.DnsDropped.Inc();
                 }
                 else if (_forwardSlots.Wait(0))
                 {
@@ -129,7 +120,7 @@ internal sealed partial class ClusterDnsServer
                 }
                 else
                 {
-                    Interlocked.Increment(ref _answered[DnsWire.ServFail]);
+                    AgentMetrics.DnsAnswered(DnsWire.ServFail).Inc();
                     var n = DnsResponseWriter.Write(response, packet.AsSpan(0, received.ReceivedBytes), query!, new DnsAnswer(DnsWire.ServFail, []), authoritative: false, recursionAvailable: true);
                     await socket.SendToAsync(response.AsMemory(0, n), SocketFlags.None, received.RemoteEndPoint, ct).ConfigureAwait(false);
                 }
@@ -140,7 +131,7 @@ internal sealed partial class ClusterDnsServer
             }
             catch (SocketException)
             {
-                Interlocked.Increment(ref _dropped);
+                AgentMetrics.DnsDropped.Inc();
             }
         }
     }
@@ -160,11 +151,11 @@ internal sealed partial class ClusterDnsServer
                     await upstream.ConnectAsync(_upstream!, timeout.Token).ConfigureAwait(false);
                     await upstream.SendAsync(query, SocketFlags.None, timeout.Token).ConfigureAwait(false);
                     length = await upstream.ReceiveAsync(answer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    Interlocked.Increment(ref _forwarded);
+                    AgentMetrics.DnsForwarded.Inc();
                 }
                 catch (Exception e) when (e is OperationCanceledException or SocketException && !ct.IsCancellationRequested)
                 {
-                    Interlocked.Increment(ref _answered[DnsWire.ServFail]);
+                    AgentMetrics.DnsAnswered(DnsWire.ServFail).Inc();
                     length = DnsResponseWriter.Write(answer, query, parsed, new DnsAnswer(DnsWire.ServFail, []), authoritative: false, recursionAvailable: true);
                 }
             }

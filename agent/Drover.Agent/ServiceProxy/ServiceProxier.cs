@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Drover.Agent.Discovery;
+using Drover.Agent.Metrics;
 using Microsoft.Extensions.Logging;
 
 namespace Drover.Agent.ServiceProxy;
@@ -115,6 +116,9 @@ internal sealed partial class ServiceProxier
         Syncs++;
         LastSyncDuration = Stopwatch.GetElapsedTime(started);
         LastTransactionBytes = script.Length;
+        AgentMetrics.ServiceProxySyncDuration.Observe(LastSyncDuration.TotalSeconds);
+        AgentMetrics.ServiceProxyPorts.Set(desired.Count);
+        AgentMetrics.ServiceProxyTransactionBytes.Set(script.Length);
         LogSynced(desired.Count, script.Length, LastSyncDuration.TotalMilliseconds, full);
         Applied?.Invoke(_time.GetUtcNow());
     }
