@@ -498,6 +498,8 @@ cmd_uninstall() {
     [ -x "$script" ] || script="$HERE/packaging/containerd/run-private.sh"
     DROVER_CONTAINERD_STATE=$RUN_DIR/containerd "$script" stop "$CONTAINERD_DIR" || true
   fi
+  # The service proxy's rules outlive the agent on purpose (traffic flows across restarts); uninstall takes them.
+  if command -v nft >/dev/null 2>&1; then nft delete table ip drover-proxy 2>/dev/null || true; fi
   local d
   for d in /sys/fs/cgroup/*/drover; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null; done
   # Exactly what the manifest lists: files and state trees, then the directories it created, deepest first.

@@ -30,6 +30,7 @@ using Drover.ControlPlane.Joining;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
+using Drover.ControlPlane.Controllers.EndpointSlices;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
 using Drover.ControlPlane.Controllers.PodNetwork;
@@ -123,6 +124,9 @@ public static partial class DroverServer
         services.AddSingleton<WriteFencing>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<PodCidrAllocator>();
+        services.AddSingleton<RangeStore>();
+        services.AddSingleton<ServiceAllocator>();
+        services.AddSingleton<ServiceAllocationRepair>();
         services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
@@ -162,6 +166,7 @@ public static partial class DroverServer
         services.AddSingleton<SchedulerMetrics>();
         services.AddSingleton<SchedulerService>();
         services.AddSingleton<EndpointsController>();
+        services.AddSingleton<EndpointSliceController>();
         services.AddSingleton<NodeLifecycleController>();
         services.AddSingleton<PodNetworkController>();
         services.AddSingleton(options.Autoscaling);
@@ -185,6 +190,8 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<CronJobController>(),
                 () => sp.GetRequiredService<SchedulerService>(),
                 () => sp.GetRequiredService<EndpointsController>(),
+                () => sp.GetRequiredService<EndpointSliceController>(),
+                () => sp.GetRequiredService<ServiceAllocationRepair>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),
                 () => sp.GetRequiredService<PodNetworkController>(),
                 () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),
@@ -198,6 +205,9 @@ public static partial class DroverServer
         await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
         if (await Bootstrap.EnsurePodNetworkAsync(app.Services.GetRequiredService<ObjectService>(), options.PodNetworkSettings, ct).ConfigureAwait(false))
             LogPodNetwork(logger, PodNetworkBackends.Name(options.PodNetwork), options.ClusterCidr);
+        // Before serving, on every replica (as every kube-apiserver does): a record of another range (a changed
+        // --service-cidr) gets what existing Services hold. Its periodic runs are the leader's.
+        await app.Services.GetRequiredService<ServiceAllocationRepair>().RunOnceAsync(ct).ConfigureAwait(false);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();

@@ -14,6 +14,8 @@ var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Descript
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
 var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
+var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 range Services' cluster IPs come from.", DefaultValueFactory = _ => "10.43.0.0/16" };
+var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Ports NodePort and LoadBalancer Services are given on every node.", DefaultValueFactory = _ => "30000-32767" };
 var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m; a bare number is seconds).", DefaultValueFactory = _ => "20s" };
 var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
@@ -44,7 +46,7 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, podNetwork, nodeMask, nodeGrace, evictionTimeout,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, podNetwork, nodeMask, serviceCidr, nodePortRange, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken, joinTokenFile, advertiseServers,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
@@ -198,6 +200,8 @@ root.SetAction(async (parse, ct) =>
         CompactionInterval = TimeSpan.FromSeconds(compaction),
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
+        ServiceCidr = parse.GetValue(serviceCidr)!,
+        ServiceNodePortRange = parse.GetValue(nodePortRange)!,
         PodNetwork = podNetworkBackend,
         NodeMonitorGracePeriod = grace,
         PodEvictionTimeout = eviction,
@@ -224,6 +228,7 @@ root.SetAction(async (parse, ct) =>
         var (_, clusterBits) = Drover.ControlPlane.Registry.Allocation.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
         if (options.NodeCidrMaskSize < clusterBits || options.NodeCidrMaskSize > 30)
             throw new ArgumentException($"--node-cidr-mask-size {options.NodeCidrMaskSize.ToString(CultureInfo.InvariantCulture)} must be between the cluster prefix /{clusterBits.ToString(CultureInfo.InvariantCulture)} and /30");
+        Drover.ControlPlane.Registry.Allocation.ServiceAllocator.CheckRanges(options);
     }
     catch (ArgumentException e)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Drover.Agent.ClusterDns;
 using Drover.Agent.Configuration;
 using Drover.Agent.Logs;
 using Drover.Api;
@@ -40,6 +41,7 @@ internal static class FuzzTargets
         ["log-request"] = LogRequest,
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
+        ["dns-query"] = DnsQuery,
         ["access-review-protobuf"] = AccessReviewProtobufTarget,
     };
 
@@ -428,5 +430,34 @@ internal static class FuzzTargets
         catch (FormatException)
         {
         }
+    }
+
+    private static readonly ClusterDnsZone DnsZone = ClusterDnsZone.Build("cluster.local",
+        [
+            new Service { Metadata = new ObjectMeta { Name = "web", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "10.43.0.20", Ports = [new ServicePort { Name = "http", Port = 80 }] } },
+            new Service { Metadata = new ObjectMeta { Name = "db", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "None", Ports = [new ServicePort { Name = "sql", Port = 5432 }] } },
+        ],
+        [
+            new EndpointSlice
+            {
+                Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { ["kubernetes.io/service-name"] = "db" } },
+                AddressType = "IPv4",
+                Ports = [new EndpointSlicePort { Name = "sql", Port = 5432 }],
+                Endpoints = [.. Enumerable.Range(1, 100).Select(i => new SliceEndpoint { Addresses = [$"10.42.0.{i}"] })],
+            },
+        ]);
+
+    /// <summary>
+    /// A UDP datagram to the cluster DNS resolver: any bytes give a response that fits the buffer, carries the
+    /// query's id, and is a well-formed DNS header; never an exception.
+    /// </summary>
+    private static void DnsQuery(byte[] data)
+    {
+        var response = new byte[DnsResponder.BufferBytes];
+        var length = DnsResponder.Respond(data, response, DnsZone, forwarding: data.Length % 2 == 0, out _, out var code);
+        if (length is < -1 or > DnsResponder.BufferBytes || length is > 0 and < 12)
+            throw new InvalidOperationException($"response of {length} bytes");
+        if (length > 0 && (response[0] != data[0] || response[1] != data[1] || (response[2] & 0x80) == 0 || (response[3] & 0xF) != code))
+            throw new InvalidOperationException("response header does not answer the query");
     }
 }

@@ -20,6 +20,7 @@ public static class ObjectDefaulter
             DaemonSet daemonSet => WorkloadDefaults.Apply(daemonSet),
             Service service => ServiceDefaults.Apply(service),
             Endpoints endpoints => ServiceDefaults.Apply(endpoints),
+            EndpointSlice slice => ServiceDefaults.Apply(slice),
             HorizontalPodAutoscaler hpa => HorizontalPodAutoscalerDefaults.Apply(hpa),
             Secret secret => SecretDefaults.Apply(secret),
             Node node => NodeDefaults.Apply(node),

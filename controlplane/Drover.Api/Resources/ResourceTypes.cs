@@ -17,6 +17,7 @@ public static class ResourceTypes
     };
     public static readonly ResourceType<Service> Services = new("", "v1", "Service", "services", true, ["svc"], true, false, Json.Service, Json.KubeListService) { Categories = InAllCategory };
     public static readonly ResourceType<Endpoints> Endpoints = new("", "v1", "Endpoints", "endpoints", true, ["ep"], false, false, Json.Endpoints, Json.KubeListEndpoints);
+    public static readonly ResourceType<EndpointSlice> EndpointSlices = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], false, false, Json.EndpointSlice, Json.KubeListEndpointSlice);
     public static readonly ResourceType<ConfigMap> ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true, ["cm"], false, false, Json.ConfigMap, Json.KubeListConfigMap);
     public static readonly ResourceType<Secret> Secrets = new("", "v1", "Secret", "secrets", true, [], false, false, Json.Secret, Json.KubeListSecret);
     public static readonly ResourceType<Event> Events = new("", "v1", "Event", "events", true, ["ev"], false, false, Json.Event, Json.KubeListEvent);
@@ -33,7 +34,7 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Nodes, Pods, Services, Endpoints, ConfigMaps, Secrets, Events,
+        Namespaces, Nodes, Pods, Services, Endpoints, EndpointSlices, ConfigMaps, Secrets, Events,
         Deployments, ReplicaSets, DaemonSets, ControllerRevisions, Jobs, CronJobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
     ];
 

@@ -38,6 +38,7 @@ public static class ObjectValidator
             case DaemonSet daemonSet: DaemonSetValidation.ValidateUpdate(daemonSet, (DaemonSet)existing, errors); break;
             case ControllerRevision revision: DaemonSetValidation.ValidateUpdate(revision, (ControllerRevision)existing, errors); break;
             case Service service: ServiceValidation.ValidateUpdate(service, (Service)existing, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.ValidateUpdate(slice, (EndpointSlice)existing, errors); break;
             case Secret secret: SecretValidation.ValidateUpdate(secret, (Secret)existing, errors); break;
             case ConfigMap configMap: ConfigMapValidation.ValidateUpdate(configMap, (ConfigMap)existing, errors); break;
             case IngressClass ingressClass: IngressClassValidation.ValidateUpdate(ingressClass, (IngressClass)existing, errors); break;
@@ -59,6 +60,7 @@ public static class ObjectValidator
             case ControllerRevision revision: DaemonSetValidation.Validate(revision, errors); break;
             case Service service: ServiceValidation.Validate(service, errors); break;
             case Endpoints endpoints: EndpointsValidation.Validate(endpoints, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.Validate(slice, errors); break;
             case Ingress ingress: IngressValidation.Validate(ingress, errors); break;
             case IngressClass ingressClass: IngressClassValidation.Validate(ingressClass, errors); break;
             case HorizontalPodAutoscaler hpa: HorizontalPodAutoscalerValidation.Validate(hpa, errors); break;

@@ -94,6 +94,13 @@ internal static class AuthorizationMatrix
         "endpoints               -        update  authz            shared      -                                              | 200 403 403 403 401 401",
         "endpoints               -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
         "endpoints               -        delete  authz            new         -                                              | 200 403 403 403 401 401",
+        "endpointslices          -        get     authz            shared      -                                              | 200 200 200 403 401 401",
+        "endpointslices          -        list    -                coll        -                                              | 200 200 200 403 401 401",
+        "endpointslices          -        watch   -                coll        -                                              | 200 200 200 403 401 401",
+        "endpointslices          -        create  authz            new         -                                              | 201 403 403 403 401 401",
+        "endpointslices          -        update  authz            shared      -                                              | 200 403 403 403 401 401",
+        "endpointslices          -        patch   authz            shared      -                                              | 200 403 403 403 401 401",
+        "endpointslices          -        delete  authz            new         -                                              | 200 403 403 403 401 401",
 
         // configmaps: a node reads one only when a pod of its own references it (none can, today)
         "configmaps              -        get     authz            shared      -                                              | 200 403 403 403 401 401",

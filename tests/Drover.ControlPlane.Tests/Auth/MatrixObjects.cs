@@ -43,6 +43,7 @@ internal static class MatrixObjects
         ("events", "other") => other + "-ev",
         ("replicasets", "shared") => "rs",
         ("configmaps", "shared") => "cfg",
+        ("endpointslices", "shared") => "matrix-eps",
         ("ingressclasses", "shared") => "drover",
         (_, "shared") => "web",
         _ => throw new ArgumentException($"no {target} {type.Plural} in the matrix"),
@@ -68,6 +69,10 @@ internal static class MatrixObjects
               ports:
                 - port: 80
                   targetPort: 3000
+
+            """,
+        "endpointslices" => """
+            addressType: IPv4
 
             """,
         "configmaps" => """
