@@ -25,6 +25,7 @@ public sealed partial class DaemonSetController : BackgroundService
     private readonly WorkQueue<string> _queue;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
+    private readonly PodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger<DaemonSetController> _logger;
 
@@ -40,6 +41,7 @@ public sealed partial class DaemonSetController : BackgroundService
         _logger = logger;
         _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
+        _podControl = new PodControl(objects, _events, _expectations);
         _queue = new WorkQueue<string>(time);
         _daemonSets = informers.For(ResourceTypes.DaemonSets);
         _pods = informers.For(ResourceTypes.Pods);
@@ -105,7 +107,7 @@ public sealed partial class DaemonSetController : BackgroundService
             try
             {
                 if (plan.Delete.Count > 0)
-                    await DeletePodsAsync(key, ds, plan.Delete, ct).ConfigureAwait(false);
+                    await _podControl.DeleteAsync(key, ResourceTypes.DaemonSets, ds, plan.Delete, ct).ConfigureAwait(false);
                 if (plan.CreateOn.Count > 0)
                     await CreatePodsAsync(key, ds, hash, plan.CreateOn, ct).ConfigureAwait(false);
             }
@@ -200,7 +202,7 @@ public sealed partial class DaemonSetController : BackgroundService
     {
         _expectations.ExpectCreations(key, nodes.Count);
         var controller = ControllerRefs.For(ResourceTypes.DaemonSets, ds);
-        var results = await Task.WhenAll(nodes.Select(node => CreatePodAsync(ds, DaemonSetPlanner.PodFor(ds, node, hash, controller), ct))).ConfigureAwait(false);
+        var results = await Task.WhenAll(nodes.Select(node => _podControl.CreateAsync(ResourceTypes.DaemonSets, ds, DaemonSetPlanner.PodFor(ds, node, hash, controller), ct))).ConfigureAwait(false);
         foreach (var error in results)
         {
             if (error is not null)
@@ -208,47 +210,6 @@ public sealed partial class DaemonSetController : BackgroundService
         }
         if (results.FirstOrDefault(e => e is not null) is { } failure)
             ExceptionDispatchInfo.Throw(failure);
-    }
-
-    private async Task<Exception?> CreatePodAsync(DaemonSet ds, Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            var created = await _objects.CreateAsync(ResourceTypes.Pods, pod, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.DaemonSets, ds, "SuccessfulCreate", $"Created pod: {created.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            _events.Warning(ResourceTypes.DaemonSets, ds, "FailedCreate", $"Error creating: {e.Message}");
-            return e;
-        }
-    }
-
-    private async Task DeletePodsAsync(string key, DaemonSet ds, List<Pod> victims, CancellationToken ct)
-    {
-        _expectations.ExpectDeletions(key, victims.Select(PodStates.Key));
-        var results = await Task.WhenAll(victims.Select(pod => DeletePodAsync(key, ds, pod, ct))).ConfigureAwait(false);
-        if (results.FirstOrDefault(e => e is not null) is { } failure)
-            ExceptionDispatchInfo.Throw(failure);
-    }
-
-    private async Task<Exception?> DeletePodAsync(string key, DaemonSet ds, Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            await _objects.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.DaemonSets, ds, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            _expectations.DeletionObserved(key, PodStates.Key(pod));
-            if (e.Status.Code == 404)
-                return null;
-            _events.Warning(ResourceTypes.DaemonSets, ds, "FailedDelete", $"Error deleting: {e.Message}");
-            return e;
-        }
     }
 
     private async Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct)

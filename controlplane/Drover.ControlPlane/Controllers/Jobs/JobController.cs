@@ -24,6 +24,7 @@ public sealed partial class JobController : BackgroundService
     private readonly WorkQueue<string> _queue;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
+    private readonly PodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger<JobController> _logger;
 
@@ -39,6 +40,7 @@ public sealed partial class JobController : BackgroundService
         _logger = logger;
         _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
+        _podControl = new PodControl(objects, _events, _expectations);
         _queue = new WorkQueue<string>(time);
         _jobs = informers.For(ResourceTypes.Jobs);
         _pods = informers.For(ResourceTypes.Pods);
@@ -112,7 +114,7 @@ public sealed partial class JobController : BackgroundService
         try
         {
             if (plan.Delete.Count > 0)
-                await DeletePodsAsync(key, job, plan.Delete, ct).ConfigureAwait(false);
+                await _podControl.DeleteAsync(key, ResourceTypes.Jobs, job, plan.Delete, ct).ConfigureAwait(false);
             if (plan.Create > 0)
                 created = await CreatePodsAsync(key, job, plan.Create, ct).ConfigureAwait(false);
         }
@@ -163,7 +165,7 @@ public sealed partial class JobController : BackgroundService
         Exception? failure = null;
         foreach (var batch in ReplicaSetPlanner.SlowStartBatches(count))
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => CreatePodAsync(job, template, ct))).ConfigureAwait(false);
+            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => _podControl.CreateAsync(ResourceTypes.Jobs, job, template, ct))).ConfigureAwait(false);
             foreach (var error in results)
             {
                 if (error is null)
@@ -179,47 +181,6 @@ public sealed partial class JobController : BackgroundService
         if (failure is not null)
             ExceptionDispatchInfo.Throw(failure);
         return created;
-    }
-
-    private async Task<Exception?> CreatePodAsync(Job job, Pod template, CancellationToken ct)
-    {
-        try
-        {
-            var pod = await _objects.CreateAsync(ResourceTypes.Pods, template, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.Jobs, job, "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            _events.Warning(ResourceTypes.Jobs, job, "FailedCreate", $"Error creating: {e.Message}");
-            return e;
-        }
-    }
-
-    private async Task DeletePodsAsync(string key, Job job, List<Pod> victims, CancellationToken ct)
-    {
-        _expectations.ExpectDeletions(key, victims.Select(PodStates.Key));
-        var results = await Task.WhenAll(victims.Select(pod => DeletePodAsync(key, job, pod, ct))).ConfigureAwait(false);
-        if (results.FirstOrDefault(e => e is not null) is { } failure)
-            ExceptionDispatchInfo.Throw(failure);
-    }
-
-    private async Task<Exception?> DeletePodAsync(string key, Job job, Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            await _objects.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.Jobs, job, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            _expectations.DeletionObserved(key, PodStates.Key(pod));
-            if (e.Status.Code == 404)
-                return null;
-            _events.Warning(ResourceTypes.Jobs, job, "FailedDelete", $"Error deleting: {e.Message}");
-            return e;
-        }
     }
 
     private async Task DeleteExpiredAsync(Job job, CancellationToken ct)
