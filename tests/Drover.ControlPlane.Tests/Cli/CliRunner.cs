@@ -12,9 +12,16 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs the built drover CLI as a user would, pointed at a real droverd through DROVER_CONFIG.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliResult> RunWithInputAsync(DroverdProcess server, string? stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(DroverdProcess server, string? stdin, params string[] args) =>
+        RunWithEnvironmentAsync(server, stdin, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="RunWithInputAsync"/>, with extra environment variables (e.g. EDITOR for `edit`).</summary>
+    public static async Task<CliResult> RunWithEnvironmentAsync(DroverdProcess server, string? stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(StartInfo(server, stdin is not null, args))!;
+        var info = StartInfo(server, stdin is not null, args);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        using var process = Process.Start(info)!;
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);

@@ -390,4 +390,41 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.Equal("two", ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "ssa")).Data!["a"]);
     }
+
+    [Fact]
+    public async Task Edit_WithEditorScript_PatchesCancelsAndKeepsRefusedCopy()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "e", Namespace = ns }, Data = new() { ["a"] = "one" } });
+        var dir = Directory.CreateTempSubdirectory("drover-edit-").FullName;
+        try
+        {
+            string Editor(string name, string sed)
+            {
+                var path = Path.Combine(dir, name);
+                File.WriteAllText(path, $"#!/bin/sh\nsed -i '{sed}' \"$1\"\n");
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                return path;
+            }
+            Task<CliResult> Edit(string editor) => CliRunner.RunWithEnvironmentAsync(_server, null, new Dictionary<string, string> { ["EDITOR"] = editor, ["KUBE_EDITOR"] = editor }, "edit", "cm/e", "-n", ns);
+
+            var edited = await Edit(Editor("change.sh", "s/a: one/a: two/"));
+            Assert.True(edited.ExitCode == 0, edited.ToString());
+            Assert.Equal("configmap/e edited\n", edited.Stdout);
+            Assert.Equal("two", ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "e")).Data!["a"]);
+
+            var unchanged = await Edit(Editor("same.sh", "s/nothing-matches//"));
+            Assert.True(unchanged.ExitCode == 0, unchanged.ToString());
+            Assert.Equal("Edit cancelled, no changes made.\n", unchanged.Stdout);
+
+            var renamed = await Edit(Editor("rename.sh", "s/name: e$/name: other/"));
+            Assert.Equal(1, renamed.ExitCode);
+            Assert.Contains("cannot be changed", renamed.Stderr, StringComparison.Ordinal);
+            Assert.Contains("A copy of your changes has been stored to", renamed.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
