@@ -1,7 +1,7 @@
 using System.Net;
 using Drover.Agent.Configuration;
-using Drover.Agent.Node.Tests;
 using Drover.Api.Client;
+using Drover.Testing;
 
 namespace Drover.Agent.Logs.Tests;
 
