@@ -23,7 +23,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new CliException($"error: timed out waiting for the condition: deployment \"{name}\" did not finish rolling out within {GoDuration.Format(timeout)}");
+            throw new CliException($"error: timed out waiting for the condition: deployment \"{name}\" did not finish rolling out within {GoDurations.Format(timeout)}");
         }
     }
 
