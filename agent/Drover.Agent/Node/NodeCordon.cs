@@ -11,7 +11,7 @@ namespace Drover.Agent.Node;
 /// </summary>
 internal sealed class NodeCordon
 {
-    public const string Annotation = "drover.io/cordoned-for";
+    public const string Annotation = WellKnownAnnotations.CordonedFor;
     public const string ShutdownValue = "shutdown";
 
     private readonly Func<DroverClient> _api;

@@ -14,8 +14,8 @@ namespace Drover.Agent.Node;
 /// </summary>
 internal sealed partial class NodeRegistration
 {
-    public const string OwnedLabelsAnnotation = "drover.io/agent-labels";
-    public const string OwnedTaintsAnnotation = "drover.io/agent-taints";
+    public const string OwnedLabelsAnnotation = WellKnownAnnotations.AgentLabels;
+    public const string OwnedTaintsAnnotation = WellKnownAnnotations.AgentTaints;
 
     private readonly DroverClient _api;
     private readonly AgentOptions _options;
@@ -51,9 +51,9 @@ internal sealed partial class NodeRegistration
         ArgumentNullException.ThrowIfNull(options);
         var labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal)
         {
-            ["kubernetes.io/hostname"] = options.NodeName,
-            ["kubernetes.io/os"] = "linux",
-            ["kubernetes.io/arch"] = HostFacts.Architecture(),
+            [WellKnownLabels.Hostname] = options.NodeName,
+            [WellKnownLabels.OS] = "linux",
+            [WellKnownLabels.Arch] = HostFacts.Architecture(),
         };
         return labels;
     }

@@ -18,7 +18,7 @@ public sealed class NodeCredentials
 {
     public const string Prefix = "drover-node:";
     public const string SecretType = "drover.io/node-credential";
-    private const string NodeLabel = "drover.io/node";
+    private const string NodeLabel = WellKnownLabels.CredentialNode;
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const int MaxAttempts = 5;
 

@@ -12,7 +12,7 @@ using Ingress = Drover.Api.Ingress;
 public static class IngressClassFilter
 {
     public const string DefaultClassAnnotation = "ingressclass.kubernetes.io/is-default-class";
-    public const string LegacyClassAnnotation = "kubernetes.io/ingress.class";
+    public const string LegacyClassAnnotation = WellKnownAnnotations.IngressClass;
 
     public static bool IsServed(Ingress ingress, string className, IReadOnlyDictionary<string, IngressClass> classes)
     {
