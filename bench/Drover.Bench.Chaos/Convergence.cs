@@ -24,7 +24,7 @@ internal sealed class Convergence(ChaosCluster chaos)
                 if (!TestCluster.IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node))
                     return false;
             }
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName).ConfigureAwait(false);
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName).ConfigureAwait(false);
             if (deployment.Status is not { Replicas: 3, UpdatedReplicas: 3, ReadyReplicas: 3, AvailableReplicas: 3 } status
                 || status.ObservedGeneration < deployment.Metadata.Generation)
                 return false;

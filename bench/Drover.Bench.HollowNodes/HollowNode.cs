@@ -44,7 +44,7 @@ internal sealed class HollowNode : IDisposable
     /// <summary>Creates the Node (droverd assigns its podCIDR), posts a Ready status and creates the Lease.</summary>
     public async Task RegisterAsync(CancellationToken ct)
     {
-        var node = (Node)await _api.CreateAsync(ResourceTypes.Nodes, new Node
+        var node = await _api.CreateAsync(ResourceTypes.Nodes, new Node
         {
             ApiVersion = "v1",
             Kind = "Node",
@@ -171,7 +171,7 @@ internal sealed class HollowNode : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var node = (Node)await _api.GetAsync(ResourceTypes.Nodes, null, Name, ct).ConfigureAwait(false);
+            var node = await _api.GetAsync(ResourceTypes.Nodes, null, Name, ct).ConfigureAwait(false);
             try
             {
                 await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = HollowStatus.ReadyNode(Name, _hostIp, DateTimeOffset.UtcNow, node.Status) }, "status", ct).ConfigureAwait(false);
@@ -191,8 +191,8 @@ internal sealed class HollowNode : IDisposable
         try
         {
             _lease = _lease is null
-                ? (Lease)await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
-                : (Lease)await _api.UpdateAsync(ResourceTypes.Leases, _lease with { Spec = _lease.Spec with { RenewTime = now } }, null, ct).ConfigureAwait(false);
+                ? await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
+                : await _api.UpdateAsync(ResourceTypes.Leases, _lease with { Spec = _lease.Spec with { RenewTime = now } }, null, ct).ConfigureAwait(false);
             _counters.LeaseRenewed();
         }
         catch (ApiClientException e) when (e.Code is 409)

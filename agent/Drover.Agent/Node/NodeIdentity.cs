@@ -60,19 +60,20 @@ internal sealed partial class NodeIdentity
 
     private async Task<ClientSettings> JoinWithRetryAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         while (true)
         {
+            TimeSpan delay;
             try
             {
                 return await NodeJoiner.JoinAsync(_options.Server, _options.Token!, _options.NodeName, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (IsUnreachable(e) && !ct.IsCancellationRequested)
             {
-                Log.JoinRetry(_logger, _options.Server, e.Message, backoff);
+                delay = backoff.Next();
+                Log.JoinRetry(_logger, _options.Server, e.Message, delay);
             }
-            await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
     }
 

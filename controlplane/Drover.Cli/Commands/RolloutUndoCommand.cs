@@ -8,8 +8,6 @@ namespace Drover.Cli.Commands;
 /// <summary>`drover rollout undo deployment/NAME [--to-revision=N]`: the previous (or the given) revision's template back.</summary>
 internal static class RolloutUndoCommand
 {
-    private const int Attempts = 5;
-
     public static Command Create(CliContext context)
     {
         var resource = RolloutCommand.ResourceArgument();
@@ -38,22 +36,16 @@ internal static class RolloutUndoCommand
     /// </summary>
     private static async Task<string> UndoAsync(DroverClient client, string ns, string name, long revision, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Someone may write the Deployment after our read: a conflict plans again from the new state.
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var deployment = (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, name, ct).ConfigureAwait(false);
-            var owned = await DeploymentReplicaSets.ListAsync(client, deployment, ct).ConfigureAwait(false);
+            var deployment = await client.GetAsync(ResourceTypes.Deployments, ns, name, token).ConfigureAwait(false);
+            var owned = await DeploymentReplicaSets.ListAsync(client, deployment, token).ConfigureAwait(false);
             var plan = Rollback.Plan(deployment, owned, revision);
             if (plan.Updated is null)
                 return $"skipped rollback (current template already matches revision {plan.Revision})";
-            try
-            {
-                await client.UpdateAsync(ResourceTypes.Deployments, plan.Updated, ct: ct).ConfigureAwait(false);
-                return "rolled back";
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < Attempts)
-            {
-                // Someone wrote the Deployment after our read: plan again from the new state.
-            }
-        }
+            await client.UpdateAsync(ResourceTypes.Deployments, plan.Updated, ct: token).ConfigureAwait(false);
+            return "rolled back";
+        }, ct: ct).ConfigureAwait(false);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
             {
                 await foreach (var change in client.WatchAsync(ResourceTypes.Deployments, ns, resourceVersion, fieldSelector: "metadata.name=" + name, ct: ct).ConfigureAwait(false))
                 {
-                    if (change.Type == "ERROR")
+                    if (change.Type == WatchEventTypes.Error)
                     {
                         if (change.Error?.Code != 410)
                             throw new ApiClientException(change.Error ?? new Status { Code = 500, Message = "the watch failed" });
@@ -48,7 +48,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
                     }
                     resourceVersion = change.ResourceVersion ?? resourceVersion;
                     // A new object of the same name would not be the rollout we were asked about.
-                    if (change.Type == "DELETED")
+                    if (change.Type == WatchEventTypes.Deleted)
                         throw new CliException($"error: deployment \"{name}\" has been deleted");
                     if (change.Object is Deployment deployment && await ReportAsync(deployment, ct).ConfigureAwait(false))
                         return 0;
@@ -71,7 +71,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
 
     private async Task<(bool Done, string? ResourceVersion)> ReadAsync(CancellationToken ct)
     {
-        var deployment = (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, name, ct).ConfigureAwait(false);
+        var deployment = await client.GetAsync(ResourceTypes.Deployments, ns, name, ct).ConfigureAwait(false);
         return (await ReportAsync(deployment, ct).ConfigureAwait(false), deployment.Metadata.ResourceVersion);
     }
 

@@ -61,7 +61,7 @@ public sealed partial class ResourceEndpoints
                 var obj = initial[i].Object;
                 initial[i] = default;
                 if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
-                    WriteEvent(writer, "ADDED", path.Type, obj);
+                    WriteEvent(writer, WatchEventTypes.Added, path.Type, obj);
                 // Flushed as it goes, so a client that reads slowly holds back the writing instead of the whole
                 // list piling up in the response's buffer.
                 if (output.CanGetUnflushedBytes && output.UnflushedBytes >= InitialFlushBytes)
@@ -115,21 +115,21 @@ public sealed partial class ResourceEndpoints
         if (ev.Type == ObjectEventType.Deleted)
         {
             if (Matches(current.Object))
-                WriteEvent(writer, "DELETED", current.Json);
+                WriteEvent(writer, WatchEventTypes.Deleted, current.Json);
             return;
         }
         var nowMatches = Matches(current.Object);
         if (ev.Previous is null)
         {
             if (nowMatches)
-                WriteEvent(writer, "ADDED", current.Json);
+                WriteEvent(writer, WatchEventTypes.Added, current.Json);
             return;
         }
         var wasMatching = !filtered || Matches(ev.Previous.Value.Object);
         if (nowMatches)
-            WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current.Json);
+            WriteEvent(writer, wasMatching ? WatchEventTypes.Modified : WatchEventTypes.Added, current.Json);
         else if (wasMatching)
-            WriteEvent(writer, "DELETED", current.Json);
+            WriteEvent(writer, WatchEventTypes.Deleted, current.Json);
     }
 
     private static void WriteEvent(Utf8JsonWriter writer, string eventType, byte[] objectJson)
@@ -159,7 +159,7 @@ public sealed partial class ResourceEndpoints
     private static void WriteBookmark(Utf8JsonWriter writer, ResourceType type, long revision)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "BOOKMARK");
+        writer.WriteString("type"u8, WatchEventTypes.Bookmark);
         writer.WriteStartObject("object"u8);
         writer.WriteString("apiVersion"u8, type.ApiVersion);
         writer.WriteString("kind"u8, type.Kind);
@@ -176,7 +176,7 @@ public sealed partial class ResourceEndpoints
     private static void WriteError(Utf8JsonWriter writer, Status status)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "ERROR");
+        writer.WriteString("type"u8, WatchEventTypes.Error);
         writer.WritePropertyName("object"u8);
         JsonSerializer.Serialize(writer, status, ApiJsonContext.Default.Status);
         writer.WriteEndObject();

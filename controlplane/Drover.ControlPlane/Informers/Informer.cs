@@ -128,7 +128,7 @@ public sealed partial class Informer
         }
     }
 
-    public static string KeyOf(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
+    public static string KeyOf(string? ns, string name) => ObjectKeys.Of(ns, name);
 
     public static string KeyOf(KubeObject obj) => KeyOf(obj.Metadata.Namespace, obj.Metadata.Name!);
 

@@ -43,7 +43,7 @@ internal static class TestPods
         pod with { Spec = pod.Spec with { Containers = [change(pod.Spec.Containers[0])] } };
 
     public static async Task<Pod> CreateAsync(DroverClient api, Pod pod) =>
-        (Pod)await api.CreateAsync(ResourceTypes.Pods, pod);
+        await api.CreateAsync(ResourceTypes.Pods, pod);
 
     public static async Task<Pod?> GetAsync(DroverClient api, string name) =>
         await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;

@@ -30,7 +30,7 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         var third = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns);
         Assert.True(third.ExitCode == 0, third.ToString());
         Assert.Contains("deployment.apps/my-app configured", third.Stdout, StringComparison.Ordinal);
-        Assert.Equal(4, ((Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
+        Assert.Equal(4, (await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
         await WebPodAsync(ns, "web-b", 8080, "10.42.0.11", ready: false);
         await WebPodAsync(ns, "web-c", 8081, "10.42.0.12", ready: true);
         await WebPodAsync(ns, "db", 5432, "10.42.0.13", ready: true, app: "db");
-        var service = (Service)await _admin.CreateAsync(ResourceTypes.Services, WebService(ns, new() { ["app"] = "web" }));
+        var service = await _admin.CreateAsync(ResourceTypes.Services, WebService(ns, new() { ["app"] = "web" }));
 
         var endpoints = await EndpointsAsync(ns, e => Ready(e).Count() == 2 && NotReady(e).Count() == 1, "web-a and web-c ready, web-b not");
 
@@ -120,7 +120,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
         });
 
         await Task.Delay(1500);
-        var after = (Endpoints)await _admin.GetAsync(ResourceTypes.Endpoints, ns, "web");
+        var after = await _admin.GetAsync(ResourceTypes.Endpoints, ns, "web");
         Assert.Equal(mine.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Equal("192.0.2.7", after.Subsets![0].Addresses![0].Ip);
     }

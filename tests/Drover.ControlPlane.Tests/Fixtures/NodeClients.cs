@@ -23,10 +23,10 @@ internal static class NodeClients
     {
         for (var attempt = 1; ; attempt++)
         {
-            var node = (Node)await client.GetAsync(ResourceTypes.Nodes, null, name);
+            var node = await client.GetAsync(ResourceTypes.Nodes, null, name);
             try
             {
-                return (Node)await client.UpdateAsync(ResourceTypes.Nodes, change(node), subresource);
+                return await client.UpdateAsync(ResourceTypes.Nodes, change(node), subresource);
             }
             catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
             {

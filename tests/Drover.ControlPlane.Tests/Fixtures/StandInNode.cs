@@ -30,7 +30,7 @@ internal sealed class StandInNode : IAsyncDisposable
         Dictionary<string, string>? labels = null, TimeSpan? renewEvery = null, int pods = 110)
     {
         var node = new StandInNode(admin, name, renewEvery ?? TimeSpan.FromSeconds(1));
-        var created = (Node)await admin.CreateAsync(ResourceTypes.Nodes, new Node
+        var created = await admin.CreateAsync(ResourceTypes.Nodes, new Node
         {
             ApiVersion = "v1",
             Kind = "Node",
@@ -82,7 +82,7 @@ internal sealed class StandInNode : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(admin);
         for (var attempt = 0; ; attempt++)
         {
-            var pod = (Pod)await admin.GetAsync(ResourceTypes.Pods, ns, podName);
+            var pod = await admin.GetAsync(ResourceTypes.Pods, ns, podName);
             var now = DateTimeOffset.UtcNow;
             var readyText = ready ? "True" : "False";
             var status = new PodStatus
@@ -101,7 +101,7 @@ internal sealed class StandInNode : IAsyncDisposable
             };
             try
             {
-                return (Pod)await admin.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status");
+                return await admin.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status");
             }
             catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
             {

@@ -282,7 +282,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         var strategy = recreate
             ? new DeploymentStrategy { Type = "Recreate" }
             : maxSurge is null ? null : new DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new RollingUpdateDeployment { MaxSurge = maxSurge.Value, MaxUnavailable = maxUnavailable ?? 0 } };
-        var created = (Deployment)await _client.CreateAsync(ResourceTypes.Deployments, seed with
+        var created = await _client.CreateAsync(ResourceTypes.Deployments, seed with
         {
             Metadata = seed.Metadata with { Namespace = ns },
             Spec = seed.Spec with { Strategy = strategy, RevisionHistoryLimit = revisionHistoryLimit },
@@ -299,7 +299,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
     private Task<Deployment> EventuallyDeploymentAsync(string ns, Func<Deployment, bool> done) =>
         Eventually.GetAsync(() => GetAsync(ns), done, "the Deployment status");
 
-    private async Task<Deployment> GetAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+    private async Task<Deployment> GetAsync(string ns) => await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 
     private Task SetImageAsync(string ns, string image) =>
         UpdateAsync(ns, d => d with
