@@ -1,5 +1,4 @@
 using Mono.Cecil;
-using Mono.Cecil.Cil;
 
 namespace Drover.Architecture.Tests;
 
@@ -37,87 +36,20 @@ internal sealed class NamespaceGraph
         if (string.IsNullOrEmpty(from))
             return;
         var owner = Outermost(type).FullName;
-        void Use(TypeReference? reference)
+        foreach (var used in TypeUses.Of(type))
         {
-            foreach (var used in Flatten(reference))
-            {
-                var to = NamespaceOf(used);
-                if (string.IsNullOrEmpty(to) || to == from)
-                    continue;
-                if (!_edges.TryGetValue((from, to), out var examples))
-                    _edges[(from, to)] = examples = [];
-                var example = $"{owner} uses {Outermost(used).FullName}";
-                if (examples.Count < 5 && !examples.Contains(example))
-                    examples.Add(example);
-            }
-        }
-
-        Use(type.BaseType);
-        foreach (var i in type.Interfaces)
-            Use(i.InterfaceType);
-        foreach (var field in type.Fields)
-            Use(field.FieldType);
-        foreach (var property in type.Properties)
-            Use(property.PropertyType);
-        foreach (var method in type.Methods)
-        {
-            Use(method.ReturnType);
-            foreach (var parameter in method.Parameters)
-                Use(parameter.ParameterType);
-            if (!method.HasBody)
+            var to = NamespaceOf(used);
+            if (string.IsNullOrEmpty(to) || to == from)
                 continue;
-            foreach (var local in method.Body.Variables)
-                Use(local.VariableType);
-            foreach (var instruction in method.Body.Instructions)
-            {
-                switch (instruction.Operand)
-                {
-                    case TypeReference t:
-                        Use(t);
-                        break;
-                    case MethodReference m:
-                        Use(m.DeclaringType);
-                        Use(m.ReturnType);
-                        foreach (var p in m.Parameters)
-                            Use(p.ParameterType);
-                        if (m is GenericInstanceMethod g)
-                            foreach (var a in g.GenericArguments)
-                                Use(a);
-                        break;
-                    case FieldReference f:
-                        Use(f.DeclaringType);
-                        Use(f.FieldType);
-                        break;
-                }
-            }
+            if (!_edges.TryGetValue((from, to), out var examples))
+                _edges[(from, to)] = examples = [];
+            var example = $"{owner} uses {Outermost(used).FullName}";
+            if (examples.Count < 5 && !examples.Contains(example))
+                examples.Add(example);
         }
     }
 
-    /// <summary>The named types inside a reference: List&lt;Pod[]&gt; gives List and Pod.</summary>
-    private static IEnumerable<TypeReference> Flatten(TypeReference? reference)
-    {
-        switch (reference)
-        {
-            case null or GenericParameter:
-                yield break;
-            case GenericInstanceType generic:
-                foreach (var t in Flatten(generic.ElementType))
-                    yield return t;
-                foreach (var argument in generic.GenericArguments)
-                    foreach (var t in Flatten(argument))
-                        yield return t;
-                yield break;
-            case TypeSpecification specification:
-                foreach (var t in Flatten(specification.ElementType))
-                    yield return t;
-                yield break;
-            default:
-                yield return reference;
-                yield break;
-        }
-    }
-
-    private static TypeReference Outermost(TypeReference type)
+    internal static TypeReference Outermost(TypeReference type)
     {
         while (type.DeclaringType is not null)
             type = type.DeclaringType;

@@ -4,6 +4,7 @@ using static Drover.Store.Tests.TestStore;
 
 namespace Drover.Store.Tests;
 
+[Trait("Category", "Process")]
 public sealed class SqliteStoreDurabilityTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Drover.Agent.Checkpoint.Tests;
 /// bound keeps the container that ran offline (no restart), the pod deleted meanwhile is torn down.
 /// </summary>
 [Collection(ProcessNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class OfflineAutonomyTests(ProcessNodeFixture node, ITestOutputHelper output)
 {
     /// <summary>The budget from the agent's start to the pod serving again.</summary>

@@ -13,6 +13,7 @@ namespace Drover.Agent.Cluster.Tests;
 /// app's /burn through the ingress must raise the replicas above 2 within 60 s; when it stops, the Deployment goes
 /// back to 2 after the window. The replica timeline is written to the test output.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class AutoscalingEndToEndTests(ITestOutputHelper output)
 {
     private const int NodeIndex = 18;

@@ -10,6 +10,7 @@ namespace Drover.Agent.Cluster.Tests;
 /// Needs root, containerd and the published binaries (./build.sh test publishes them first); run under the machine's
 /// e2e lock like every containerd test, which is why the script is told not to take it again.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class ChaosSoakScriptTests(ITestOutputHelper output)
 {
     [Fact]

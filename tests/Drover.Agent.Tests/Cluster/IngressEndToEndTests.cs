@@ -21,6 +21,7 @@ using Ingress = Drover.Api.Ingress;
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
 [TestCaseOrderer(StepOrderer.TypeName, StepOrderer.AssemblyName)]
+[Trait("Category", "Process")]
 public sealed class IngressEndToEndTests(IngressEndToEndFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The functional bound for the ingress to follow an endpoint change.</summary>

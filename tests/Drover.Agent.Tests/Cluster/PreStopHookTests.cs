@@ -13,6 +13,7 @@ namespace Drover.Agent.Cluster.Tests;
 /// both, so a Kubernetes manifest's <c>preStop: sleep</c> keeps the pod serving as long as it says.
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutputHelper output)
 {
     private const int SleepSeconds = 4;

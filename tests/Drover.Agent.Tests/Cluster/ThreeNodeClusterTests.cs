@@ -13,6 +13,7 @@ namespace Drover.Agent.Cluster.Tests;
 /// </summary>
 [Collection(ThreeNodeClusterCollection.Name)]
 [TestCaseOrderer(StepOrderer.TypeName, StepOrderer.AssemblyName)]
+[Trait("Category", "Process")]
 public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITestOutputHelper output)
 {
     /// <summary>The bound for a dead node's pods to be replaced: grace 20 s + eviction 20 s, plus the pod's own start.</summary>

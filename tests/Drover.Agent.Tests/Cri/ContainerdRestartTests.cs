@@ -12,6 +12,7 @@ namespace Drover.Agent.Cri.Tests;
 /// under them, run on). The agent's /metrics is scraped here too, as a Prometheus server would.
 /// </summary>
 [Collection(ProcessNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class ContainerdRestartTests(ProcessNodeFixture node, ITestOutputHelper output)
 {
     /// <summary>Long enough for several relists and a pod resync to hit the dead socket.</summary>

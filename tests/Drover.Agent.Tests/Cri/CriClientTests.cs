@@ -8,6 +8,7 @@ using Grpc.Core;
 namespace Drover.Agent.Tests.Cri;
 
 [Collection(PrivateContainerdCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class CriClientTests : IDisposable
 {
     private static readonly TimeSpan HttpReadyTimeout = TimeSpan.FromSeconds(5);

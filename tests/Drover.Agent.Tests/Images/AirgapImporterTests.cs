@@ -8,6 +8,7 @@ namespace Drover.Agent.Images.Tests;
 
 /// <summary>Airgap archives imported into a real private containerd (node index 7), found by CRI afterwards.</summary>
 [Collection(PrivateContainerdCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class AirgapImporterTests(PrivateContainerdFixture containerd) : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("drover-airgap-").FullName;

@@ -12,6 +12,7 @@ namespace Drover.Agent.Logs.Tests;
 /// and the Node publishes what droverd needs to pin the agent.
 /// </summary>
 [Collection(LogsNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class AgentPortTests(LogsNodeFixture node)
 {
     private string Pki => Path.Combine(node.Droverd.DataDirectory, "pki");

@@ -12,6 +12,7 @@ namespace Drover.Agent.Logs.Tests;
 /// client certificate (pinning the agent's), the agent reads the CRI log file containerd wrote.
 /// </summary>
 [Collection(LogsNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class PodLogsTests(LogsNodeFixture node)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);

@@ -6,6 +6,7 @@ using Drover.Api;
 
 namespace Drover.Agent.Node.Tests;
 
+[Trait("Category", "Process")]
 public sealed class AgentOptionsTests
 {
     private static readonly string[] Required = ["--server", "https://10.0.0.1:6443", "--token", "K10x"];

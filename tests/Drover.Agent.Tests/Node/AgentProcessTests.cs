@@ -12,6 +12,7 @@ namespace Drover.Agent.Node.Tests;
 /// again — the pod keeps serving throughout and the restarted agent adopts the same container.
 /// </summary>
 [Collection(NodeEnvironmentCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class AgentProcessTests(NodeEnvironmentFixture env)
 {
     private const string NodeName = "proc-6";

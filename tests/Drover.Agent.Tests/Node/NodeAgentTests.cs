@@ -14,6 +14,7 @@ namespace Drover.Agent.Node.Tests;
 
 /// <summary>The node side of the agent, in-process, against a real droverd and a real private containerd.</summary>
 [Collection(NodeEnvironmentCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDisposable
 {
     private readonly List<string> _dataDirectories = [];

@@ -70,6 +70,7 @@ public sealed class RotationNodeFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Process")]
 public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixture<RotationNodeFixture>
 {
     private static int Count(string text, string what)

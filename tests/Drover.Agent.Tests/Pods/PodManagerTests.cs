@@ -9,6 +9,7 @@ using CriV1 = Drover.Agent.Cri.V1;
 namespace Drover.Agent.Tests.Pods;
 
 [Collection(AgentNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class PodManagerTests : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);

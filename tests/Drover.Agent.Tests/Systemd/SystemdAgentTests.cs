@@ -13,6 +13,7 @@ namespace Drover.Agent.Systemd.Tests;
 /// systemd are the test peer on a real private dbus-daemon, the pods are real containers on containerd 19.
 /// </summary>
 [Collection(SystemdNodeCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper output)
 {
     private static Func<string> LogOf(StringBuilder log) => () => { lock (log) return log.ToString(); };

@@ -17,6 +17,7 @@ namespace Drover.ControlPlane.Tests.Api;
 /// (never 5xx, never a crash) and a 4xx leaves the addressed collection as it was. Each iteration is one
 /// seeded request; a failure prints CsCheck's seed (set DROVER_API_PROPERTY_SEED to replay it) and the request.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class ApiPropertyTests(DroverdFixture fixture, ITestOutputHelper output) : IClassFixture<DroverdFixture>
 {
     private readonly Dictionary<int, int> _answers = [];

@@ -10,6 +10,7 @@ using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 
+[Trait("Category", "Process")]
 public sealed class AuthTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

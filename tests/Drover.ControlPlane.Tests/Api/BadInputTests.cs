@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Api;
 
 /// <summary>Every bad body gets a clear 4xx naming what is wrong, and the store does not change.</summary>
+[Trait("Category", "Process")]
 public sealed class BadInputTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();

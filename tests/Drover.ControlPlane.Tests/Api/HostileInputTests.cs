@@ -12,6 +12,7 @@ namespace Drover.ControlPlane.Tests.Api;
 /// The requests of issue 12 that took droverd down or past its checks, each a 4xx now, naming the limit or
 /// the field, with the store unchanged and the server still serving.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class HostileInputTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client(TimeSpan.FromSeconds(60));

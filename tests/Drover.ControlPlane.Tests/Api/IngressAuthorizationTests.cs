@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Api;
 
 /// <summary>The ingress identity (DATA/ingress.config): read what routing needs, write Ingress status, nothing else.</summary>
+[Trait("Category", "Process")]
 public sealed class IngressAuthorizationTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

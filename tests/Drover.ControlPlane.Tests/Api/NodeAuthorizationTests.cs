@@ -9,6 +9,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Api;
 
 /// <summary>Node identities: join with the cluster token, then only what a kubelet may do.</summary>
+[Trait("Category", "Process")]
 public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

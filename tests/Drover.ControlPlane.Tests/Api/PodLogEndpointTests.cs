@@ -9,6 +9,7 @@ namespace Drover.ControlPlane.Api.Tests;
 /// node can serve logs at all. The proxying itself is tested against a real agent and containerd in
 /// Drover.Agent.Tests (Logs/).
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class PodLogEndpointTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _admin = fixture.Server.Client();

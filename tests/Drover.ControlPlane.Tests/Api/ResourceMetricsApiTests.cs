@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Api;
 
 /// <summary>droverd's resource metrics pipeline: usage reports in, metrics.k8s.io rates out, and who may do which.</summary>
+[Trait("Category", "Process")]
 public sealed class ResourceMetricsApiTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private const long Second = UsageReports.Second;

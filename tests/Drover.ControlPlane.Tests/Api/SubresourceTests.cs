@@ -7,6 +7,7 @@ using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 
+[Trait("Category", "Process")]
 public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();

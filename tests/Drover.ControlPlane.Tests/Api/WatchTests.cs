@@ -5,6 +5,7 @@ using Drover.Testing;
 
 namespace Drover.ControlPlane.Tests.Api;
 
+[Trait("Category", "Process")]
 public sealed class WatchTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();

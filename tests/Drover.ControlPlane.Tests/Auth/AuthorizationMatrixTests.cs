@@ -12,6 +12,7 @@ namespace Drover.ControlPlane.Auth.Tests;
 /// a cluster with two real nodes; each answer's status code is compared with the table's.
 /// </summary>
 [Collection(AuthorizationMatrixCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 {
     public static TheoryData<string> Rows() => [.. AuthorizationMatrix.Rows];

@@ -28,6 +28,7 @@ public sealed class ShortCredentialDroverdFixture : IAsyncLifetime
 }
 
 /// <summary>Node credentials renewed, overlapping, expiring, revoked and re-issued, against a real droverd.</summary>
+[Trait("Category", "Process")]
 public sealed class NodeCredentialRotationTests(ShortCredentialDroverdFixture fixture) : IClassFixture<ShortCredentialDroverdFixture>
 {
     private DroverdProcess Server => fixture.Server;

@@ -11,6 +11,7 @@ namespace Drover.ControlPlane.Auth.Tests;
 /// Whatever a test changes on a Node it puts back, for the matrix that shares the cluster.
 /// </summary>
 [Collection(AuthorizationMatrixCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixture)
 {
     private DroverClient NodeClient(string node) =>

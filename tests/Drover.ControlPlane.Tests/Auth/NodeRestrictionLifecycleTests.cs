@@ -9,6 +9,7 @@ namespace Drover.ControlPlane.Auth.Tests;
 /// droverd's lifecycle controller, and must not clear that taint itself — only heartbeating again, after which
 /// the controller lifts it.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class NodeRestrictionLifecycleTests(ShortLifecycleDroverdFixture fixture) : IClassFixture<ShortLifecycleDroverdFixture>
 {
     private const string Unreachable = "node.kubernetes.io/unreachable";

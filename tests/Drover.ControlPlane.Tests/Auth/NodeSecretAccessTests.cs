@@ -9,6 +9,7 @@ namespace Drover.ControlPlane.Auth.Tests;
 /// references it. The pods come from the store (<see cref="ReferencingPodsDroverdFixture"/>) because this version's
 /// API refuses imagePullSecrets; the reads go through the API as any node's would.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture) : IClassFixture<ReferencingPodsDroverdFixture>
 {
     private const string Ns = ReferencingPodsDroverdFixture.Namespace;

@@ -26,6 +26,7 @@ public sealed class ShortCertificateDroverdFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Process")]
 public sealed class CertificateRotationTests(ShortCertificateDroverdFixture fixture) : IClassFixture<ShortCertificateDroverdFixture>
 {
     private DroverdProcess Server => fixture.Server;

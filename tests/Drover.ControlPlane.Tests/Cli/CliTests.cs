@@ -6,6 +6,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>The built CLI against a real droverd, with the seed manifests, as the README tells users to run it.</summary>
+[Trait("Category", "Process")]
 public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.Cli.Commands.Tests;
 
 /// <summary>`drover logs` against a real droverd, for what fails before any node is asked (the rest: Drover.Agent.Tests, Logs/).</summary>
+[Trait("Category", "Process")]
 public sealed class LogsCommandTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

@@ -6,6 +6,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>`cordon`, `uncordon` and `drain` through the built CLI, on stand-in nodes whose agent the test plays.</summary>
+[Trait("Category", "Process")]
 public sealed class NodeCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

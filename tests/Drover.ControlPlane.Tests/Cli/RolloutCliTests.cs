@@ -11,6 +11,7 @@ namespace Drover.ControlPlane.Tests.Cli;
 /// `rollout status|history|undo|restart|pause|resume` through the built CLI against droverd's real Deployment
 /// and ReplicaSet controllers; <see cref="KubeletStandIn"/> reports pods ready (there are no agents here).
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

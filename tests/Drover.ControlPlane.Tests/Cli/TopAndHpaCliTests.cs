@@ -6,6 +6,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>`top nodes|pods` through the built CLI against a real droverd (`get/describe hpa`: in HpaControllerTests).</summary>
+[Trait("Category", "Process")]
 public sealed class TopAndHpaCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private const long Second = UsageReports.Second;

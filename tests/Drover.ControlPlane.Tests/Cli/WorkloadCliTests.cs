@@ -6,6 +6,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Cli;
 
 /// <summary>`set image` and `scale` through the built CLI against a real droverd.</summary>
+[Trait("Category", "Process")]
 public sealed class WorkloadCliTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

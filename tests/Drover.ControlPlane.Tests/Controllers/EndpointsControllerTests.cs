@@ -10,6 +10,7 @@ namespace Drover.ControlPlane.Tests.Controllers;
 /// The endpoints controller in a real droverd. Pods are created bound to a node name (no scheduler
 /// involved) and their status is written as the agent would (<see cref="StandInNode.ReportPodAsync"/>).
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);

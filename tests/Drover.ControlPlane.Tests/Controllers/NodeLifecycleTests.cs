@@ -12,6 +12,7 @@ namespace Drover.ControlPlane.Tests.Controllers;
 /// is marked Unknown and tainted, loses its pods after the eviction timeout, and is untainted when it
 /// heartbeats again.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : IClassFixture<ShortLifecycleDroverdFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

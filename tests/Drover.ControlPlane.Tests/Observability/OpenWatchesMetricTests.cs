@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Observability.Tests;
 
 /// <summary>drover_apiserver_open_watches follows watch streams on a real droverd (the Grafana dashboard's "Open watches").</summary>
+[Trait("Category", "Process")]
 public sealed class OpenWatchesMetricTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

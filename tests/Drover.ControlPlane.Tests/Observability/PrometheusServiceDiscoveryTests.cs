@@ -11,6 +11,7 @@ using Drover.ControlPlane.Api;
 namespace Drover.ControlPlane.Observability.Tests;
 
 /// <summary>The service-discovery endpoint and the metrics identity on a real droverd, over HTTPS as Prometheus calls them.</summary>
+[Trait("Category", "Process")]
 public sealed class PrometheusServiceDiscoveryTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

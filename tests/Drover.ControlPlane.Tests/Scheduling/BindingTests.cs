@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Scheduling;
 
 /// <summary>POST …/pods/NAME/binding: admins may bind, nodes may not, a pod is bound once.</summary>
+[Trait("Category", "Process")]
 public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverdProcess _server = fixture.Server;

@@ -10,6 +10,7 @@ namespace Drover.ControlPlane.Tests.Scheduling;
 /// The scheduling loop in a real droverd, with stand-in nodes (<see cref="StandInNode"/>). Nodes are
 /// cluster-wide, so each test gives its nodes a label of its own and its pods select it.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class SchedulerLoopTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);

@@ -7,6 +7,7 @@ using Drover.Testing;
 namespace Drover.ControlPlane.Tests.Storage;
 
 /// <summary>A crash never loses an acknowledged write: kill -9 droverd mid-stream, restart, check.</summary>
+[Trait("Category", "Process")]
 public sealed class CrashDurabilityTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Drover.Ingress.Proxy.Tests;
 /// spec.defaultBackend catches every request no rule matches, cluster-wide, so it gets an ingress of its
 /// own; and the command line, whose errors must name the flag and the value.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class DefaultBackendTests(IngressFixture fixture) : IClassFixture<IngressFixture>
 {
     [Fact]

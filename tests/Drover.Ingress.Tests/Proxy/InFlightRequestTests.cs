@@ -11,6 +11,7 @@ namespace Drover.Ingress.Proxy.Tests;
 /// takes their endpoint out must not touch them (only new requests go elsewhere), and SIGTERM lets them
 /// finish before the process exits, longer than System.CommandLine's 2 s termination timeout included.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class InFlightRequestTests(IngressFixture fixture) : IClassFixture<IngressFixture>, IAsyncLifetime
 {
     private readonly string _ns = "t-" + Guid.NewGuid().ToString("N")[..10];

@@ -18,6 +18,7 @@ using Ingress = Drover.Api.Ingress;
 /// bridge address of the test's own (Endpoints may not name loopback). Every test has its own namespace and
 /// hosts, so they share one ingress.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<IngressFixture>, IAsyncLifetime
 {
     private readonly List<TestBackend> _backends = [];

@@ -14,6 +14,7 @@ namespace Drover.Packaging.Install.Tests;
 /// --root, a second run that changes nothing, a second node joined with the printed command, the demo app answering
 /// through the ingress, and uninstall leaving both roots empty.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisposable
 {
     private const int ServerNodeIndex = 21;

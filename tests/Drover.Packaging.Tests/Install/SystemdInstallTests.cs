@@ -9,6 +9,7 @@ namespace Drover.Packaging.Install.Tests;
 /// sees them (the agent's Type=notify start, watchdog, KillMode, containerd's drop-in, node Ready), a second install
 /// that restarts nothing, and an uninstall that leaves nothing. The root file system is built once with debootstrap.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class SystemdInstallTests(ITestOutputHelper output)
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Drover.Packaging.Prometheus.Tests;
 /// an operator's empty panel.
 /// </summary>
 [Collection(PrometheusClusterCollection.Name)]
+[Trait("Category", "Process")]
 public sealed partial class GrafanaDashboardTests(PrometheusClusterFixture fixture)
 {
     /// <summary>Series Prometheus makes itself for every target, not exported by Drover's code.</summary>

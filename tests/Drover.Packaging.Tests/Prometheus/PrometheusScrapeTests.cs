@@ -6,6 +6,7 @@ namespace Drover.Packaging.Prometheus.Tests;
 
 /// <summary>The real Prometheus, configured by packaging/prometheus, scrapes every part of a real cluster.</summary>
 [Collection(PrometheusClusterCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class PrometheusScrapeTests(PrometheusClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

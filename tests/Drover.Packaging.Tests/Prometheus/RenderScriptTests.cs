@@ -3,6 +3,7 @@ using Drover.Testing;
 namespace Drover.Packaging.Prometheus.Tests;
 
 /// <summary>packaging/prometheus/render.sh refuses bad input with a message naming it (exit 2), and leaves no placeholder behind.</summary>
+[Trait("Category", "Process")]
 public sealed class RenderScriptTests : IDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("drover-render-").FullName;

@@ -31,6 +31,7 @@ public sealed class FastHpaDroverdFixture : IAsyncLifetime
 /// The HPA controller inside a real droverd: the seed Deployment and HPA, pods reported running by a kubelet stand-in
 /// and their cpu by an agent-report stand-in, and the Deployment's replicas, the HPA status and Events checked.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutputHelper output) : IClassFixture<FastHpaDroverdFixture>
 {
     private readonly DroverClient _admin = fixture.Server.Client();

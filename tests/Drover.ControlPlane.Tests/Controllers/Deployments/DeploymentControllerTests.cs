@@ -8,6 +8,7 @@ namespace Drover.ControlPlane.Controllers.Deployments.Tests;
 /// The Deployment and ReplicaSet controllers together inside a real droverd, driven as a user would (the
 /// seed manifest, scale, set image, undo), with <see cref="KubeletStandIn"/> reporting pod readiness.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();

@@ -5,6 +5,7 @@ using Drover.ControlPlane.Tests.Fixtures;
 namespace Drover.ControlPlane.Controllers.ReplicaSets.Tests;
 
 /// <summary>The ReplicaSet controller inside a real droverd (no agents: <see cref="KubeletStandIn"/> reports pod status).</summary>
+[Trait("Category", "Process")]
 public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();

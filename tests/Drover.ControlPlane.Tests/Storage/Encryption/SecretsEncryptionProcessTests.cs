@@ -9,6 +9,7 @@ namespace Drover.ControlPlane.Storage.Encryption.Tests;
 /// Secrets encryption through a real droverd: the SQLite file on disk holds no secret value, a wrong or missing key
 /// keeps droverd from starting, and `droverd secrets-encrypt rotate` encrypts what was stored in clear before.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class SecretsEncryptionProcessTests
 {
     private static Secret Secret(string name, string value) => new()
