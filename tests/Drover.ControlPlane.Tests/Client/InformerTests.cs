@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Drover.Api.Client.Tests;
 
 /// <summary>The client toolkit's informer (list, then watch from the list's revision) against a real droverd.</summary>
+[Trait("Category", "Process")]
 public sealed class InformerTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
 {
     private readonly DroverClient _client = fixture.Server.Client();
