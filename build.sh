@@ -149,6 +149,17 @@ cmd_test() {
     passed=$((passed + p)); failed=$((failed + f))
     [ "$rc" = 0 ] || status=1
   done
+  if [ ${#filter[@]} -eq 0 ]; then
+    # Formatting as .editorconfig says (whitespace: indentation, new lines, spacing); one failure when it differs.
+    log "dotnet format whitespace --verify-no-changes"
+    if dotnet format whitespace "$ROOT/Drover.sln" --verify-no-changes >"$ARTIFACTS/logs/format.log" 2>&1; then
+      passed=$((passed + 1))
+    else
+      grep -m 20 "error WHITESPACE" "$ARTIFACTS/logs/format.log" >&2 || tail -5 "$ARTIFACTS/logs/format.log" >&2
+      log "formatting differs from .editorconfig: run 'dotnet format whitespace Drover.sln'"
+      failed=$((failed + 1)); status=1
+    fi
+  fi
   echo "$passed passed, $failed failed"
   return $status
 }

@@ -27,7 +27,8 @@ public static class NodeJoiner
         {
             // Nothing secret crosses this connection; what comes back is checked against the pin below.
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
-        }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) })
+        })
+        { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) })
         {
             try
             {
@@ -56,7 +57,8 @@ public static class NodeJoiner
         using var http = new HttpClient(new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaTrust.Validate(certificate, errors, trusted) },
-        }) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        })
+        { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
         var body = JsonSerializer.SerializeToUtf8Bytes(new NodeJoinRequest { NodeName = nodeName }, NodeJoinJsonContext.Default.NodeJoinRequest);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/drover/v1/join") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

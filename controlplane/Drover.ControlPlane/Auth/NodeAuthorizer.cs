@@ -33,7 +33,7 @@ public sealed class NodeAuthorizer
     {
         ArgumentException.ThrowIfNullOrEmpty(self);
         ArgumentNullException.ThrowIfNull(path);
-                var read = verb is "get" or "list" or "watch";
+        var read = verb is "get" or "list" or "watch";
         var write = verb is "update" or "patch";
         var sub = path.Subresource;
         switch (path.Type.Kind)

@@ -6,16 +6,16 @@ internal static class TestPods
 {
     public static Pod Pod(string ns, string name, string cpu = "100m", Dictionary<string, string>? nodeSelector = null,
         Dictionary<string, string>? labels = null, string? nodeName = null, List<ContainerPort>? ports = null, List<Toleration>? tolerations = null) => new()
-    {
-        ApiVersion = "v1",
-        Kind = "Pod",
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels },
-        Spec = new PodSpec
         {
-            NodeName = nodeName,
-            NodeSelector = nodeSelector,
-            Tolerations = tolerations,
-            Containers =
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels },
+            Spec = new PodSpec
+            {
+                NodeName = nodeName,
+                NodeSelector = nodeSelector,
+                Tolerations = tolerations,
+                Containers =
             [
                 new Container
                 {
@@ -28,8 +28,8 @@ internal static class TestPods
                     },
                 },
             ],
-        },
-    };
+            },
+        };
 
     public static PodCondition? Condition(Pod? pod, string type) => pod?.Status?.Conditions?.FirstOrDefault(c => c.Type == type);
 }

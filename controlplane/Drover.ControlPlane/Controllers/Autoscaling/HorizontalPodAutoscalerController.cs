@@ -185,14 +185,14 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
 
     private static HorizontalPodAutoscalerStatus Status(HorizontalPodAutoscaler hpa, int current, int desired,
         List<MetricStatus>? metrics, HpaConditions conditions, DateTimeOffset? lastScale) => new()
-    {
-        ObservedGeneration = hpa.Metadata.Generation,
-        LastScaleTime = lastScale ?? hpa.Status?.LastScaleTime,
-        CurrentReplicas = current,
-        DesiredReplicas = desired,
-        CurrentMetrics = metrics is { Count: > 0 } ? metrics : null,
-        Conditions = [.. conditions.All],
-    };
+        {
+            ObservedGeneration = hpa.Metadata.Generation,
+            LastScaleTime = lastScale ?? hpa.Status?.LastScaleTime,
+            CurrentReplicas = current,
+            DesiredReplicas = desired,
+            CurrentMetrics = metrics is { Count: > 0 } ? metrics : null,
+            Conditions = [.. conditions.All],
+        };
 
     private async Task WriteStatusAsync(HorizontalPodAutoscaler hpa, HorizontalPodAutoscalerStatus status, CancellationToken ct)
     {

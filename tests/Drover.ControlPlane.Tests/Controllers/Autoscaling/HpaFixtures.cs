@@ -13,11 +13,11 @@ internal static class HpaFixtures
     /// <summary>A running pod started 10 min ago, ready for 9 min: past the cpu initialisation period.</summary>
     public static Pod Pod(string name, string? cpuRequest = "1000m", string phase = "Running", string ready = "True",
         TimeSpan? startedAgo = null, TimeSpan? readySinceAgo = null, bool deleting = false) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Namespace = "ns", DeletionTimestamp = deleting ? Now : null },
-        Spec = new PodSpec
         {
-            Containers =
+            Metadata = new ObjectMeta { Name = name, Namespace = "ns", DeletionTimestamp = deleting ? Now : null },
+            Spec = new PodSpec
+            {
+                Containers =
             [
                 new Container
                 {
@@ -29,14 +29,14 @@ internal static class HpaFixtures
                     },
                 },
             ],
-        },
-        Status = new PodStatus
-        {
-            Phase = phase,
-            StartTime = Now - (startedAgo ?? TimeSpan.FromMinutes(10)),
-            Conditions = [new PodCondition { Type = "Ready", Status = ready, LastTransitionTime = Now - (readySinceAgo ?? TimeSpan.FromMinutes(9)) }],
-        },
-    };
+            },
+            Status = new PodStatus
+            {
+                Phase = phase,
+                StartTime = Now - (startedAgo ?? TimeSpan.FromMinutes(10)),
+                Conditions = [new PodCondition { Type = "Ready", Status = ready, LastTransitionTime = Now - (readySinceAgo ?? TimeSpan.FromMinutes(9)) }],
+            },
+        };
 
     public static IReadOnlyList<Pod> Pods(int count, string? cpuRequest = "1000m") =>
         [.. Enumerable.Range(1, count).Select(i => Pod($"p-{i}", cpuRequest))];
