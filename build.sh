@@ -23,6 +23,7 @@ DEBIAN_PACKAGES=(
   nginx wrk                                          # side-by-side benchmarks
   afl++                                              # bench/fuzz (SharpFuzz targets under afl-fuzz)
   iproute2 iptables procps curl ca-certificates sqlite3
+  nftables iperf3                                    # the pod network's masquerade table; bench/podnet.sh
 )
 # Deployables published with Native AOT: project path and binary name.
 DEPLOYABLES=(
@@ -48,6 +49,14 @@ cmd_deps() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is not on PATH"
+  # The compatibility tests (tests/Drover.ControlPlane.Tests/Compatibility) drive the real kubectl 1.32. It is
+  # preinstalled at /usr/bin/kubectl on the project's machines (with the image's cloud CLI); Debian's
+  # kubernetes-client is 1.20, too old to be a stand-in. Without it the compatibility tests fail loudly (each names
+  # kubectl); said here too, but not fatal, so the rest still runs and the summary line still counts them.
+  local kubectl_minor
+  kubectl_minor=$(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: v1\.\([0-9][0-9]*\)\..*/\1/p')
+  [ -n "$kubectl_minor" ] && [ "$kubectl_minor" -ge 31 ] && [ "$kubectl_minor" -le 33 ] \
+    || log "WARNING: kubectl 1.31-1.33 is needed on PATH for the compatibility tests, which will fail (found: ${kubectl_minor:+1.}${kubectl_minor:-none})"
 }
 
 cmd_build() {
@@ -171,9 +180,31 @@ UP_ROOT=${DROVER_UP_ROOT:-$DROVER_HOME/root}
 INGRESS_HTTP_PORT=${DROVER_INGRESS_HTTP_PORT:-8080}
 INGRESS_HTTPS_PORT=${DROVER_INGRESS_HTTPS_PORT:-8443}
 
+MULTIHOST_DIR=$DROVER_HOME/multihost
+
 cmd_up() {
   cmd_deps
   cmd_publish
+  if [ "${1:-}" = --nodes ]; then
+    # Several hosts, each in a network namespace of its own (packaging/multihost.sh): droverd, N nodes on a LAN of
+    # 198.51.100.0/24, the pod network (--pod-network vxlan|host-gw), the ingress on the first host.
+    "$ROOT/packaging/multihost.sh" up "$MULTIHOST_DIR" --bin "$BIN" "$@"
+    mkdir -p "$DROVER_HOME"
+    install -m 600 "$MULTIHOST_DIR/admin.config" "$DROVER_HOME/config"
+    local ingress; ingress=$(sed -n 's/^ingress=//p' "$MULTIHOST_DIR/cluster")
+    curl -sf -m 5 -H 'Host: hello.local' "http://$ingress/" || die "hello.local does not answer through the ingress at $ingress"
+    cat <<EOT
+
+Drover is up on $(sed -n 's/^nodes=//p' "$MULTIHOST_DIR/cluster") hosts (network namespaces drover-h*, LAN bridge drover-lan), pod network
+$(sed -n 's/^backend=//p' "$MULTIHOST_DIR/cluster"); logs in $MULTIHOST_DIR/logs. Try:
+  $BIN/drover get pods -o wide
+  curl -H 'Host: hello.local' http://$ingress/
+  packaging/multihost.sh pod-run $MULTIHOST_DIR POD_IP curl -s http://OTHER_POD_IP:3000/cgi-bin/whoami
+  packaging/multihost.sh link $MULTIHOST_DIR 32 down      # the third host falls off the LAN
+Stop with ./build.sh down.
+EOT
+    return 0
+  fi
   log "installing the release under $UP_ROOT (install.sh server --no-systemd --with-agent --with-ingress)"
   "$RELEASE/install.sh" server --no-systemd --root "$UP_ROOT" --bind-address 127.0.0.1 --port "$PORT" \
     --with-agent --with-ingress --ingress-bind-address 127.0.0.1 \
@@ -210,6 +241,9 @@ EOT
 }
 
 cmd_down() {
+  if [ -f "$MULTIHOST_DIR/lan" ] || [ -s "$MULTIHOST_DIR/pids" ]; then
+    "$ROOT/packaging/multihost.sh" down "$MULTIHOST_DIR"
+  fi
   if [ -x "$RELEASE/install.sh" ] && [ -d "$UP_ROOT" ]; then
     "$RELEASE/install.sh" stop --root "$UP_ROOT"
   else

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drover's installer, run from the release directory (./build.sh publish: artifacts/release/drover-linux-x64/):
 #
-#   sudo ./install.sh server [--cluster-cidr CIDR] [--data-dir DIR] [--port 6443] [--bind-address ADDR]
+#   sudo ./install.sh server [--cluster-cidr CIDR] [--pod-network none|vxlan|host-gw] [--data-dir DIR] [--port 6443] [--bind-address ADDR]
 #                            [--advertise-address ADDR] [--with-agent] [--with-ingress] [--node-name NAME]
 #                            [--ingress-bind-address ADDR] [--ingress-http-port 80] [--ingress-https-port 443]
 #                            [--ingress-metrics-addr 127.0.0.1:10254]
@@ -31,7 +31,7 @@ shift
 case "$COMMAND" in server|agent|uninstall|stop) ;; -h|--help|help) usage ;; *) die "unknown command '$COMMAND' (server, agent, uninstall or stop)" ;; esac
 
 ROOT=/ NO_SYSTEMD=0 WITH_AGENT=0 WITH_INGRESS=0
-CLUSTER_CIDR=10.42.0.0/16 PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
+CLUSTER_CIDR=10.42.0.0/16 POD_NETWORK=none PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
 SERVER_URL= TOKEN= NODE_NAME= NODE_IP=
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
 AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
@@ -43,6 +43,7 @@ while [ $# -gt 0 ]; do
     --with-agent) WITH_AGENT=1 ;;
     --with-ingress) WITH_INGRESS=1 ;;
     --cluster-cidr) need_value "$@"; CLUSTER_CIDR=$2; shift ;;
+    --pod-network) need_value "$@"; POD_NETWORK=$2; shift ;;
     --data-dir) need_value "$@"; DATA_DIR_OPT=$2; shift ;;
     --port) need_value "$@"; PORT=$2; shift ;;
     --bind-address) need_value "$@"; BIND_ADDRESS=$2; shift ;;
@@ -74,6 +75,9 @@ valid_port --port "$PORT"
 valid_port --ingress-http-port "$INGRESS_HTTP"
 [ "$INGRESS_HTTPS" = 0 ] || valid_port --ingress-https-port "$INGRESS_HTTPS"
 [[ "$NODE_INDEX" =~ ^[0-9]+$ ]] && ((NODE_INDEX <= 255)) || die "--node-index must be 0-255, got '$NODE_INDEX'"
+# How nodes route each other's pods (README "Several hosts, one pod network"): none keeps a single machine's network as
+# it is; vxlan (any IP network between the nodes) or host-gw (nodes on one L2 segment) for a cluster of several.
+case "$POD_NETWORK" in none|vxlan|host-gw) ;; *) die "--pod-network must be none, vxlan or host-gw, got '$POD_NETWORK'" ;; esac
 [[ "$CLUSTER_CIDR" =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$ ]] || die "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '$CLUSTER_CIDR'"
 if [ "$COMMAND" = agent ]; then
   [ -n "$SERVER_URL" ] || die "agent needs --server https://IP:PORT (printed by install.sh server)"
@@ -237,7 +241,7 @@ unit() { # NAME KEY=VALUE... : renders packaging/systemd/NAME into the unit dire
 }
 
 server_args() {
-  local args="--data-dir $DATA_DIR --bind-address $BIND_ADDRESS --port $PORT --cluster-cidr $CLUSTER_CIDR --write-client-config $ADMIN_CONFIG"
+  local args="--data-dir $DATA_DIR --bind-address $BIND_ADDRESS --port $PORT --cluster-cidr $CLUSTER_CIDR --pod-network $POD_NETWORK --write-client-config $ADMIN_CONFIG"
   [ -z "$ADVERTISE_ADDRESS" ] || args+=" --advertise-address $ADVERTISE_ADDRESS"
   echo "$args"
 }
@@ -393,10 +397,17 @@ cmd_agent() {
   printf '\ndrover-agent is running as node %s, joined to %s. On the server: drover get nodes\n' "$AGENT_NODE" "$SERVER_URL"
 }
 
+# The pod network's device, routes and masquerade table (drover-agent cleanup-network changes nothing where none is).
+cleanup_pod_network() {
+  local agent="$BIN_DIR/drover-agent"
+  [ -x "$agent" ] && "$agent" cleanup-network >/dev/null 2>&1 || true
+}
+
 cmd_stop() {
   stop_daemon drover-ingress
   stop_daemon drover-agent
   stop_daemon droverd
+  cleanup_pod_network
   if [ -f "$CONTAINERD_DIR/config.toml" ]; then
     DROVER_CONTAINERD_STATE=$RUN_DIR/containerd "$HERE/packaging/containerd/run-private.sh" stop "$CONTAINERD_DIR" || true
   fi
@@ -414,6 +425,7 @@ cmd_uninstall() {
   stop_daemon drover-ingress
   stop_daemon drover-agent
   stop_daemon droverd
+  cleanup_pod_network
   # Pods first: their containers, network namespaces, bridge and mounts go with Drover's containerd.
   if [ -f "$CONTAINERD_DIR/config.toml" ]; then
     local script="$SHARE_DIR/packaging/containerd/run-private.sh"

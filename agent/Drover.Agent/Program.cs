@@ -5,17 +5,20 @@ using Drover.Agent.Configuration;
 using Drover.Agent.Cri;
 using Drover.Agent.Images;
 using Drover.Agent.Logging;
+using Drover.Agent.Network;
 using Drover.Agent.Node;
 using Drover.Agent.Pods;
 using Drover.Agent.Systemd;
 using Drover.Agent.Usage;
 using Drover.Api.Client;
+using Drover.Api.PodNetwork;
 using Drover.Api.Runtime;
 using Microsoft.Extensions.Logging;
 
 // The composition root: options → logging → CRI → node side (identity, registration, CNI, heartbeat,
 // status) → pod side. SIGTERM/SIGINT cancel one token that every loop honours.
 var root = AgentCommandLine.Create(RunAsync);
+root.Subcommands.Add(PodNetworkCleanup.Command());
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {
@@ -71,7 +74,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     {
         return 0;
     }
-    catch (Exception e) when (e is NodeJoinException or AgentOptionsException or ClientConfigException or NodeRegistrationException or ApiClientException)
+    catch (Exception e) when (e is NodeJoinException or AgentOptionsException or ClientConfigException or NodeRegistrationException or ApiClientException or PodNetworkException)
     {
         logger.LogCritical("cannot start: {Error}", e.Message);
         return e is AgentOptionsException ? 2 : 1;
@@ -95,7 +98,9 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     {
         NodeName = options.NodeName,
         NodeIp = options.NodeIp.ToString(),
+        CgroupParentRoot = options.CgroupRoot,
         CheckpointDirectory = options.PodCheckpointDirectory,
+        PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
     logger.LogInformation("drover-agent {Version} running as node {Node} (podCIDR {PodCidr})", AgentOptions.AgentVersion, options.NodeName, node.PodCidr);
@@ -107,6 +112,19 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     };
     var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token), reclaimer.RunAsync(stop.Token) };
     _ = NotifyReadyAsync();
+    if (Ipv4Cidr.TryParse(node.PodCidr, out var podCidr))
+    {
+        var network = new PodNetwork(node.Api, new PodNetworkOptions
+        {
+            Settings = node.PodNetworkSettings,
+            NodeName = options.NodeName,
+            NodeIp = options.NodeIp,
+            PodCidr = podCidr,
+            Masquerade = options.CniIpMasq,
+            DataDirectory = options.DataDirectory,
+        }, new HostCommand(), TimeProvider.System, loggers);
+        loops.Add(network.RunAsync(stop.Token));
+    }
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());

@@ -3,7 +3,10 @@ using System.Net.Security;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Discovery;
+using Drover.ControlPlane.Api.OpenApi;
 using Drover.ControlPlane.Auth;
 using Drover.ControlPlane.Certificates;
 using Drover.ControlPlane.Controllers;
@@ -17,11 +20,15 @@ using Drover.ControlPlane.Scheduling;
 using Drover.ControlPlane.Storage;
 using Drover.ControlPlane.Storage.Encryption;
 using Drover.Store;
+using Drover.Store.Etcd;
+using Drover.ControlPlane.Leadership;
+using Drover.ControlPlane.Joining;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
+using Drover.ControlPlane.Controllers.PodNetwork;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Registry.Allocation;
 using Drover.ControlPlane.Registry.Strategies;
@@ -41,16 +48,24 @@ public static partial class DroverServer
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        SqliteStore store;
-        try
+        // A joining replica fetches the shared CA, keys and tokens (the Secrets encryption key among them) before anything
+        // creates its own.
+        if (options.JoinServer is { } joinServer && !ServerJoiner.HasClusterCa(options.DataDirectory))
         {
-            store = await SqliteStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), null, ct).ConfigureAwait(false);
+            try
+            {
+                await ServerJoiner.JoinAsync(joinServer, options.JoinToken!, options.DataDirectory, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or NodeJoinException or IOException or System.Security.Cryptography.CryptographicException or JsonException or InvalidDataException or TaskCanceledException)
+            {
+                await Console.Error.WriteLineAsync($"droverd: cannot join the cluster of {joinServer}: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
         }
-        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-        {
-            await Console.Error.WriteLineAsync($"droverd: cannot open the store in {options.DataDirectory}: {e.Message}").ConfigureAwait(false);
+        var store = await OpenStoreAsync(options, ct).ConfigureAwait(false);
+        if (store is null)
             return 1;
-        }
+        await using var storeLifetime = store.ConfigureAwait(false);
 
         using var startupLoggers = LoggerFactory.Create(logging => ConfigureConsole(logging));
         SecretsEncryption encryption;
@@ -62,7 +77,6 @@ public static partial class DroverServer
         catch (SecretsEncryptionException e)
         {
             await Console.Error.WriteLineAsync($"droverd: secrets encryption: {e.Message}").ConfigureAwait(false);
-            await store.DisposeAsync().ConfigureAwait(false);
             return 1;
         }
 
@@ -73,6 +87,7 @@ public static partial class DroverServer
             sans.Add(options.BindAddress.ToString());
         var pki = ClusterPki.LoadOrCreate(options.DataDirectory, sans, time, options.CertificateLifetime);
         var credentials = Credentials.LoadOrCreate(options.DataDirectory, pki.CaSha256);
+        var serverToken = ServerToken.LoadOrCreate(options.DataDirectory, pki.CaSha256);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -101,13 +116,13 @@ public static partial class DroverServer
         services.AddSingleton<CertificateEndpoint>();
         services.AddSingleton(Metrics.DefaultRegistry);
         services.AddSingleton<ApiMetrics>();
+        services.AddSingleton<WriteFencing>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<PodCidrAllocator>();
         services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
-        services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
-        services.AddHostedService<CompactionService>();
+        services.AddSingleton<CompactionService>();
         services.AddHostedService<MemoryReclaimService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
@@ -115,16 +130,18 @@ public static partial class DroverServer
         services.AddSingleton<EventWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddSingleton<ReplicaSetController>();
-        services.AddHostedService(sp => sp.GetRequiredService<ReplicaSetController>());
         services.AddSingleton<DeploymentController>();
-        services.AddHostedService(sp => sp.GetRequiredService<DeploymentController>());
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
+        services.AddSingleton<DiscoveryEndpoints>();
+        services.AddSingleton<OpenApiEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
         services.AddSingleton(options.NodeCredentials);
         services.AddSingleton<NodeCredentials>();
         services.AddSingleton<NodeJoinEndpoint>();
+        services.AddSingleton(new ServerBootstrapEndpoint.Token(serverToken));
+        services.AddSingleton<ServerBootstrapEndpoint>();
         services.AddSingleton<NodeGraph>();
         services.AddSingleton<NodeAuthorizer>();
         services.AddSingleton<NodeRestriction>();
@@ -135,18 +152,41 @@ public static partial class DroverServer
         services.AddSingleton<PodBinder>();
         services.AddSingleton<BindingEndpoint>();
         services.AddSingleton<SchedulerMetrics>();
-        services.AddHostedService<SchedulerService>();
-        services.AddHostedService<EndpointsController>();
-        services.AddHostedService<NodeLifecycleController>();
+        services.AddSingleton<SchedulerService>();
+        services.AddSingleton<EndpointsController>();
+        services.AddSingleton<NodeLifecycleController>();
+        services.AddSingleton<PodNetworkController>();
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
         services.AddSingleton<ResourceMetricsEndpoints>();
         services.AddSingleton<PrometheusServiceDiscovery>();
-        services.AddHostedService<HorizontalPodAutoscalerController>();
+        services.AddSingleton<HorizontalPodAutoscalerController>();
+        services.AddSingleton<ServerRestart>();
+        // What must run once in the cluster runs on the leader only, created when this replica is elected.
+        services.AddSingleton(sp => new LeaderServices(
+            store is SqliteStore ? null : new LeaderElector(
+                sp.GetRequiredService<ObjectService>(), options.LeaderElection, LeaderIdentity(options.Port), time, sp.GetRequiredService<ILogger<LeaderElector>>()),
+            sp.GetRequiredService<WriteFencing>(),
+            [
+                () => sp.GetRequiredService<GarbageCollector>(),
+                () => sp.GetRequiredService<CompactionService>(),
+                () => sp.GetRequiredService<ReplicaSetController>(),
+                () => sp.GetRequiredService<DeploymentController>(),
+                () => sp.GetRequiredService<SchedulerService>(),
+                () => sp.GetRequiredService<EndpointsController>(),
+                () => sp.GetRequiredService<NodeLifecycleController>(),
+                () => sp.GetRequiredService<PodNetworkController>(),
+                () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),
+            ],
+            sp.GetRequiredService<ServerRestart>(),
+            sp.GetRequiredService<ILogger<LeaderServices>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LeaderServices>());
 
         await using var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("droverd");
         await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
+        if (await Bootstrap.EnsurePodNetworkAsync(app.Services.GetRequiredService<ObjectService>(), options.PodNetworkSettings, ct).ConfigureAwait(false))
+            LogPodNetwork(logger, PodNetworkBackends.Name(options.PodNetwork), options.ClusterCidr);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();
@@ -161,6 +201,7 @@ public static partial class DroverServer
             return context.Response.WriteAsync(pki.CaPem);
         });
         app.MapPost(NodeJoinEndpoint.Path, app.Services.GetRequiredService<NodeJoinEndpoint>().HandleAsync);
+        app.MapGet(ServerJoiner.BootstrapPath, app.Services.GetRequiredService<ServerBootstrapEndpoint>().HandleAsync);
         var nodeCredentials = app.Services.GetRequiredService<NodeCredentialEndpoint>();
         app.Map(NodeCredentialApi.SelfPath, nodeCredentials.HandleSelfAsync);
         app.Map(NodeCredentialApi.AdminPath, nodeCredentials.HandleAdminAsync);
@@ -174,6 +215,12 @@ public static partial class DroverServer
         var resourceMetrics = app.Services.GetRequiredService<ResourceMetricsEndpoints>();
         app.MapPost(ResourceMetricsEndpoints.ReportPath, resourceMetrics.ReportAsync);
         app.Map(ResourceMetricsEndpoints.ReadPrefix + "/{**rest}", resourceMetrics.ReadAsync);
+        // Discovery: literal and two-segment routes win over the catch-alls below (and over metrics.k8s.io's own).
+        var discovery = app.Services.GetRequiredService<DiscoveryEndpoints>();
+        foreach (var pattern in new[] { "/api", "/api/{version}", "/apis", "/apis/{group}", "/apis/{group}/{version}", ResourceMetricsEndpoints.ReadPrefix })
+            app.Map(pattern, discovery.HandleAsync);
+        var openApi = app.Services.GetRequiredService<OpenApiEndpoints>();
+        app.Map("/openapi/{**rest}", openApi.HandleAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 
@@ -182,16 +229,78 @@ public static partial class DroverServer
         var port = new Uri(listening.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var server = new Uri($"https://{(advertise.Contains(':', StringComparison.Ordinal) ? $"[{advertise}]" : advertise)}:{port}");
         var adminConfigPath = Path.Combine(options.DataDirectory, "admin.config");
-        ClientSettings.Write(adminConfigPath, server, credentials.AdminToken, pki.CaPem);
+        // A joined replica lists the one it joined as a failover server of its own clients.
+        Uri[] servers = options.JoinServer is { } joined && joined != server ? [server, joined] : [server];
+        ClientSettings.Write(adminConfigPath, servers, credentials.AdminToken, pki.CaPem);
         if (options.ClientConfigOutput is { } extra)
-            ClientSettings.Write(extra, server, credentials.AdminToken, pki.CaPem);
+            ClientSettings.Write(extra, servers, credentials.AdminToken, pki.CaPem);
         // drover-ingress runs with --config DATA/ingress.config: its own, narrower identity.
-        ClientSettings.Write(Path.Combine(options.DataDirectory, "ingress.config"), server, credentials.IngressToken, pki.CaPem, userName: "drover-ingress");
+        ClientSettings.Write(Path.Combine(options.DataDirectory, "ingress.config"), servers, credentials.IngressToken, pki.CaPem, userName: "drover-ingress");
         LogStarted(logger, server.ToString(), options.DataDirectory, adminConfigPath);
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
-        return 0;
+        return app.Services.GetRequiredService<ServerRestart>().Requested && !ct.IsCancellationRequested ? RestartExitCode : 0;
     }
+
+    /// <summary>What <see cref="RunAsync"/> returns when the server must start over (a deposed leader): the caller runs it again.</summary>
+    public const int RestartExitCode = 75;
+
+    /// <summary>The etcd cluster when --datastore-endpoint names one, else the embedded SQLite database; null (after saying why) when neither opens.</summary>
+    private static async Task<IStore?> OpenStoreAsync(ServerOptions options, CancellationToken ct)
+    {
+        if (options.DatastoreEndpoints.Count > 0)
+        {
+            // An unreachable etcd cluster is waited for, as k3s waits for its datastore: a replica starting (or a deposed
+            // leader starting over) while cut off from etcd serves again once it reaches a majority. Bad TLS files or
+            // options are not going to get better: those end the process.
+            var wait = TimeSpan.FromSeconds(1);
+            while (true)
+            {
+                try
+                {
+                    return await EtcdStore.ConnectAsync(new EtcdStoreOptions
+                    {
+                        Endpoints = options.DatastoreEndpoints,
+                        CaFile = options.DatastoreCaFile,
+                        CertFile = options.DatastoreCertFile,
+                        KeyFile = options.DatastoreKeyFile,
+                        KeyPrefix = options.DatastorePrefix,
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (StoreException e) when (!ct.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync($"droverd: waiting for the datastore at {string.Join(',', options.DatastoreEndpoints)} (again in {wait.TotalSeconds:0} s): {e.Message}").ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+                {
+                    await Console.Error.WriteLineAsync($"droverd: cannot use the datastore at {string.Join(',', options.DatastoreEndpoints)}: {e.Message}").ConfigureAwait(false);
+                    return null;
+                }
+                try
+                {
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+
+        try
+        {
+            return await SqliteStore.OpenAsync(Path.Combine(options.DataDirectory, "state.db"), null, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is StoreException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            await Console.Error.WriteLineAsync($"droverd: cannot open the store in {options.DataDirectory}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>Host name, port and a random suffix: a restarted droverd is a new candidate, never mistaken for the one before.</summary>
+    private static string LeaderIdentity(int port) => $"{Dns.GetHostName()}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private static void ConfigureConsole(ILoggingBuilder logging)
     {
@@ -222,4 +331,7 @@ public static partial class DroverServer
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "droverd serving https at {Server} (data in {DataDirectory}); admin client config: {ClientConfig}")]
     private static partial void LogStarted(ILogger logger, string server, string dataDirectory, string clientConfig);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "pod network {Backend} over cluster CIDR {ClusterCidr} published in ConfigMap kube-system/drover-pod-network")]
+    private static partial void LogPodNetwork(ILogger logger, string backend, string clusterCidr);
 }

@@ -12,6 +12,7 @@ var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs
 var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
 var bookmarkInterval = new Option<string>("--watch-bookmark-interval") { Description = "Time between BOOKMARK events on watches that ask for them (e.g. 60s, 500ms).", DefaultValueFactory = _ => "60s" };
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
+var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var compactionInterval = new Option<string>("--compaction-interval") { Description = "How much store history is kept for watch resumption (e.g. 5m).", DefaultValueFactory = _ => "5m" };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m).", DefaultValueFactory = _ => "20s" };
@@ -21,6 +22,16 @@ var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-sta
 var hpaTolerance = new Option<double>("--horizontal-pod-autoscaler-tolerance") { Description = "A usage ratio within 1 plus or minus this changes nothing.", DefaultValueFactory = _ => 0.1 };
 var hpaCpuInit = new Option<string>("--horizontal-pod-autoscaler-cpu-initialization-period") { Description = "After a pod starts, its cpu counts only once ready for a whole metric window.", DefaultValueFactory = _ => "5m" };
 var hpaReadiness = new Option<string>("--horizontal-pod-autoscaler-initial-readiness-delay") { Description = "A not-ready pod whose readiness changed within this long of its start counts as never ready yet.", DefaultValueFactory = _ => "30s" };
+var datastoreEndpoint = new Option<string?>("--datastore-endpoint") { Description = "etcd client URLs, comma-separated (https://h1:2379,https://h2:2379,https://h3:2379): store the cluster there instead of the embedded SQLite database, so several droverd replicas can serve it (one leads)." };
+var datastoreCa = new Option<string?>("--datastore-cafile") { Description = "PEM CA bundle that signed the etcd members' certificates." };
+var datastoreCert = new Option<string?>("--datastore-certfile") { Description = "PEM client certificate droverd presents to etcd." };
+var datastoreKey = new Option<string?>("--datastore-keyfile") { Description = "PEM key of --datastore-certfile." };
+var datastorePrefix = new Option<string>("--datastore-prefix") { Description = "Prepended to every key droverd writes to etcd (several clusters on one etcd).", DefaultValueFactory = _ => "" };
+var leaseDuration = new Option<string>("--leader-elect-lease-duration") { Description = "How long the other replicas wait, after they last saw the leader renew, before one takes over.", DefaultValueFactory = _ => "3s" };
+var renewDeadline = new Option<string>("--leader-elect-renew-deadline") { Description = "How long the leader keeps acting without a successful renewal (shorter than the lease duration).", DefaultValueFactory = _ => "2s" };
+var retryPeriod = new Option<string>("--leader-elect-retry-period") { Description = "How often the leader renews and the others look at the lease.", DefaultValueFactory = _ => "500ms" };
+var joinServer = new Option<string?>("--server") { Description = "Join the cluster of this droverd replica (https://first:6443): fetch its CA, keys and tokens on the first start (with --token)." };
+var joinToken = new Option<string?>("--token") { Description = "The server token for --server (DATA/credentials/server-token on that replica)." };
 var signingDuration = new Option<string>("--cluster-signing-duration") { Description = "Lifetime of droverd's serving and apiserver-node-client certificates; each is renewed at two thirds of it while droverd runs (e.g. 8760h).", DefaultValueFactory = _ => "8760h" };
 var caWarning = new Option<string>("--ca-expiry-warning") { Description = "Warn (log line, Warning Event CertificateExpirationWarning) once the cluster CA has less than this left.", DefaultValueFactory = _ => "2160h" };
 var credentialLifetime = new Option<string>("--node-credential-lifetime") { Description = "How long a node credential works; agents renew theirs at two thirds of it.", DefaultValueFactory = _ => "8760h" };
@@ -31,11 +42,13 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, nodeMask, nodeGrace, evictionTimeout,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, podNetwork, nodeMask, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
+    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
 root.Subcommands.Add(SecretsEncryptCommand.Create());
+root.Subcommands.Add(SnapshotCommand.Create());
 root.SetAction(async (parse, ct) =>
 {
     if (!IPAddress.TryParse(parse.GetValue(bindAddress), out var bind))
@@ -57,6 +70,7 @@ root.SetAction(async (parse, ct) =>
         (bookmarkInterval, false), (compactionInterval, false), (nodeGrace, false), (evictionTimeout, true),
         (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true),
         (signingDuration, false), (credentialLifetime, false), (caWarning, true), (credentialOverlap, true),
+        (leaseDuration, false), (renewDeadline, false), (retryPeriod, false),
     })
     {
         if (GoDurations.ParseFlag(parse.GetValue(option), mayBeZero, out var value) is { } problem)
@@ -72,8 +86,57 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--horizontal-pod-autoscaler-tolerance: {tolerance.ToString(CultureInfo.InvariantCulture)} is not in [0, 1)").ConfigureAwait(false);
         return 2;
     }
+    if (!Drover.Api.PodNetwork.PodNetworkBackends.TryParse(parse.GetValue(podNetwork), out var podNetworkBackend))
+    {
+        await Console.Error.WriteLineAsync($"--pod-network: \"{parse.GetValue(podNetwork)}\" is not vxlan, host-gw or none").ConfigureAwait(false);
+        return 2;
+    }
+    var endpoints = new List<Uri>();
+    foreach (var part in (parse.GetValue(datastoreEndpoint) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!Uri.TryCreate(part, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.AbsolutePath != "/" || endpoints.Count == 16)
+        {
+            await Console.Error.WriteLineAsync($"--datastore-endpoint: \"{part}\" is not an etcd client URL such as https://10.0.0.1:2379 (at most 16)").ConfigureAwait(false);
+            return 2;
+        }
+        endpoints.Add(endpoint);
+    }
+    var election = new Drover.ControlPlane.Leadership.LeaderElectionOptions
+    {
+        LeaseDuration = durations[leaseDuration],
+        RenewDeadline = durations[renewDeadline],
+        RetryPeriod = durations[retryPeriod],
+    };
+    try
+    {
+        election.Validate();
+    }
+    catch (ArgumentException e)
+    {
+        await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+        return 2;
+    }
+    Uri? joinUri = null;
+    if (parse.GetValue(joinServer) is { } joinValue && (!Uri.TryCreate(joinValue, UriKind.Absolute, out joinUri) || joinUri.Scheme != Uri.UriSchemeHttps))
+    {
+        await Console.Error.WriteLineAsync($"--server: \"{joinValue}\" is not an https:// URL of a droverd replica").ConfigureAwait(false);
+        return 2;
+    }
+    if ((joinUri is null) != (parse.GetValue(joinToken) is null))
+    {
+        await Console.Error.WriteLineAsync("--server and --token go together (joining another replica's cluster)").ConfigureAwait(false);
+        return 2;
+    }
     var options = new ServerOptions
     {
+        JoinServer = joinUri,
+        JoinToken = parse.GetValue(joinToken),
+        DatastoreEndpoints = endpoints,
+        DatastoreCaFile = parse.GetValue(datastoreCa),
+        DatastoreCertFile = parse.GetValue(datastoreCert),
+        DatastoreKeyFile = parse.GetValue(datastoreKey),
+        DatastorePrefix = parse.GetValue(datastorePrefix) ?? "",
+        LeaderElection = election,
         DataDirectory = Path.GetFullPath(parse.GetValue(dataDir)!),
         BindAddress = bind,
         Port = portValue,
@@ -84,6 +147,7 @@ root.SetAction(async (parse, ct) =>
         CompactionInterval = durations[compactionInterval],
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
+        PodNetwork = podNetworkBackend,
         NodeMonitorGracePeriod = durations[nodeGrace],
         PodEvictionTimeout = durations[evictionTimeout],
         Autoscaling = new Drover.ControlPlane.Controllers.Autoscaling.HpaOptions
@@ -115,6 +179,12 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
         return 2;
     }
-    return await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
+    // A deposed leader starts over in the same process (see ServerRestart), with everything built anew.
+    while (true)
+    {
+        var exitCode = await DroverServer.RunAsync(options, ct).ConfigureAwait(false);
+        if (exitCode != DroverServer.RestartExitCode || ct.IsCancellationRequested)
+            return exitCode;
+    }
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

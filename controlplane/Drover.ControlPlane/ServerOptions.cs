@@ -1,4 +1,5 @@
 using System.Net;
+using Drover.Api.PodNetwork;
 
 namespace Drover.ControlPlane;
 
@@ -18,6 +19,15 @@ public sealed record ServerOptions
     /// <summary>Pod addresses of the whole cluster; each node gets one /<see cref="NodeCidrMaskSize"/> of it.</summary>
     public string ClusterCidr { get; init; } = "10.42.0.0/16";
     public int NodeCidrMaskSize { get; init; } = 24;
+    /// <summary>
+    /// How nodes route each other's podCIDRs, published to every agent in the ConfigMap kube-system/drover-pod-network.
+    /// None by default for droverd itself (single-host setups, and the tests' many clusters that share one host's network
+    /// stack); install.sh server defaults to vxlan, as k3s's flannel does.
+    /// </summary>
+    public PodNetworkBackend PodNetwork { get; init; } = PodNetworkBackend.None;
+
+    /// <summary>What agents read: the backend and the cluster CIDR (pod traffic into it is never masqueraded).</summary>
+    public PodNetworkSettings PodNetworkSettings => new() { Backend = PodNetwork, ClusterCidr = Ipv4Cidr.Parse(ClusterCidr) };
     /// <summary>A node whose Lease has not been renewed for this long is marked Unknown and tainted unreachable.</summary>
     public TimeSpan NodeMonitorGracePeriod { get; init; } = TimeSpan.FromSeconds(20);
     /// <summary>
@@ -29,6 +39,25 @@ public sealed record ServerOptions
     public Controllers.Autoscaling.HpaOptions Autoscaling { get; init; } = new();
     /// <summary>How long a node's last usage report is served before its pods count as without metrics.</summary>
     public TimeSpan ResourceMetricsMaxAge { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// etcd client URLs (k3s' --datastore-endpoint): when set, the store is that etcd cluster instead of the embedded
+    /// SQLite database, several droverd replicas may share it, and one of them leads (<see cref="LeaderElection"/>).
+    /// </summary>
+    public IReadOnlyList<Uri> DatastoreEndpoints { get; init; } = [];
+    /// <summary>PEM CA bundle for the etcd members' certificates (--datastore-cafile).</summary>
+    public string? DatastoreCaFile { get; init; }
+    /// <summary>PEM client certificate and key droverd presents to etcd (--datastore-certfile, --datastore-keyfile).</summary>
+    public string? DatastoreCertFile { get; init; }
+    public string? DatastoreKeyFile { get; init; }
+    /// <summary>Prepended to every key droverd writes to etcd (--datastore-prefix), so one etcd can hold several clusters.</summary>
+    public string DatastorePrefix { get; init; } = string.Empty;
+    /// <summary>The leader lease's durations (kube-controller-manager's --leader-elect-* flags); used with an etcd datastore.</summary>
+    public Leadership.LeaderElectionOptions LeaderElection { get; init; } = new();
+    /// <summary>A replica of the cluster to join (k3s' --server): with <see cref="JoinToken"/>, a data directory without a
+    /// cluster CA fetches the CA, its key and the cluster's tokens from there before starting.</summary>
+    public Uri? JoinServer { get; init; }
+    /// <summary>The server token (DATA/credentials/server-token of a running replica) for <see cref="JoinServer"/>.</summary>
+    public string? JoinToken { get; init; }
     /// <summary>How long droverd's serving and apiserver-node-client certificates live; renewed at two thirds of it while running.</summary>
     public TimeSpan CertificateLifetime { get; init; } = Certificates.ClusterPki.DefaultCertificateLifetime;
 

@@ -23,17 +23,20 @@ public interface IStore : IAsyncDisposable
     Task<long> CountAsync(string prefix, CancellationToken cancellationToken = default);
 
     /// <exception cref="StoreKeyExistsException">The key already exists.</exception>
-    Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default);
+    /// <exception cref="StoreFencedException"><paramref name="fence"/> is set and its key moved on; nothing was written.</exception>
+    Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, StoreFence? fence = null, CancellationToken cancellationToken = default);
 
     /// <summary><paramref name="expectedModRevision"/> 0 updates unconditionally.</summary>
     /// <exception cref="StoreConflictException">The key's mod revision differs from <paramref name="expectedModRevision"/>.</exception>
     /// <exception cref="StoreKeyNotFoundException">The key does not exist.</exception>
-    Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, CancellationToken cancellationToken = default);
+    /// <exception cref="StoreFencedException"><paramref name="fence"/> is set and its key moved on; nothing was written.</exception>
+    Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, StoreFence? fence = null, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the deleted key with its last value and the delete's revision as <see cref="KeyValue.ModRevision"/>.</summary>
     /// <exception cref="StoreConflictException">The key's mod revision differs from <paramref name="expectedModRevision"/>.</exception>
     /// <exception cref="StoreKeyNotFoundException">The key does not exist.</exception>
-    Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, CancellationToken cancellationToken = default);
+    /// <exception cref="StoreFencedException"><paramref name="fence"/> is set and its key moved on; nothing was written.</exception>
+    Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, StoreFence? fence = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Every event with revision &gt; <paramref name="fromRevision"/> for keys under <paramref name="prefix"/>, in revision

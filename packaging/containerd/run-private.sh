@@ -122,9 +122,13 @@ cmd_configure() {
   printf '%s\n' "$snapshotter" >"$DIR/snapshotter"
 
   # The bridge plugin (isGateway) turns on net.ipv4.ip_forward; remember the host's value once, for
-  # the last private node to restore.
+  # the last private node to restore. A node in a network namespace of its own (packaging/multihost.sh)
+  # leaves this namespace's value alone: its namespace goes with it.
+  in_initial_netns || return 0
   [ -f "$IP_FORWARD_SAVE" ] || cat /proc/sys/net/ipv4/ip_forward >"$IP_FORWARD_SAVE"
 }
+
+in_initial_netns() { [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net 2>/dev/null)" ]; }
 
 # Starts containerd on DIR's config (root, state and socket as they are) and waits until CRI answers.
 launch_containerd() {
@@ -294,7 +298,7 @@ cmd_stop() {
   rmdir "$CNI_CACHE_DIR/results" "$CNI_CACHE_DIR" 2>/dev/null || true
   rmdir "$NETNS_DIR" 2>/dev/null || true
   rmdir /run/containerd/s /run/containerd 2>/dev/null || true
-  if [ -f "$IP_FORWARD_SAVE" ] && ! ip -o link show type bridge 2>/dev/null | grep -qE ': drover[0-9]+[:@]'; then
+  if in_initial_netns && [ -f "$IP_FORWARD_SAVE" ] && ! ip -o link show type bridge 2>/dev/null | grep -qE ': drover[0-9]+[:@]'; then
     cat "$IP_FORWARD_SAVE" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
     rm -f "$IP_FORWARD_SAVE"
   fi

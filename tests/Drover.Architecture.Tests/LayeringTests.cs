@@ -17,12 +17,15 @@ public sealed class LayeringTests
     [
         $"{Cp}.Api", $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Storage", $"{Cp}.Storage.Encryption", "Drover.Store", $"{Cp}.Informers", $"{Cp}.Events",
         $"{Cp}.Controllers", $"{Cp}.Scheduling", $"{Cp}.ResourceMetrics", $"{Cp}.Observability", $"{Cp}.Certificates",
+        $"{Cp}.Leadership", $"{Cp}.Joining",
     ];
 
     private static readonly LayerRules ControlPlane = new LayerRules(Cp, ControlPlaneModules)
         // The composition root wires everything; the options and version it defines are read by all.
         .Allow(Cp, ControlPlaneModules)
-        .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates")
+        .Allow($"{Cp}.Api", Cp, $"{Cp}.Auth", $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Observability", $"{Cp}.ResourceMetrics", $"{Cp}.Certificates", $"{Cp}.Joining")
+        // Joining: the files a new replica copies from a running one (k3s' server bootstrap); files and HTTPS only.
+        .Allow($"{Cp}.Joining", Cp)
         // The node authorizer's graph reads the shared pod cache, as Kubernetes' is fed by informers.
         .Allow($"{Cp}.Auth", Cp, $"{Cp}.Registry", $"{Cp}.Informers")
         // The admin's secrets-encrypt endpoint (status, rotate) drives the storage transform itself, as k3s' does.
@@ -40,6 +43,10 @@ public sealed class LayeringTests
         .Allow($"{Cp}.Scheduling", Cp, $"{Cp}.Registry", $"{Cp}.Informers", $"{Cp}.Events", $"{Cp}.Observability")
         .Allow($"{Cp}.ResourceMetrics", Cp, $"{Cp}.Informers")
         .Allow($"{Cp}.Observability", Cp, $"{Cp}.Informers")
+        // Leader election writes its Lease through the registry like any client; the fence it takes when elected is
+        // the storage layer's (WriteFencing, whose token is Drover.Store's StoreFence), and the leader-only services it
+        // starts are handed to it by the composition root, so it names no controller.
+        .Allow($"{Cp}.Leadership", Cp, $"{Cp}.Registry", $"{Cp}.Storage", "Drover.Store")
         // The loop that renews droverd's certificates reports the CA's approaching end through the event recorder.
         .Allow($"{Cp}.Certificates", Cp, $"{Cp}.Events");
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using static Drover.Store.Tests.TestStore;
+using static Drover.Store.Tests.StoreTestValues;
 
 namespace Drover.Store.Tests;
 
@@ -35,7 +35,7 @@ public sealed class SqliteStoreDurabilityTests
         Assert.Equal(2, test.Store.CurrentRevision);
         Assert.Equal(2, test.Store.CompactedRevision);
         Assert.Equal(3, (await test.Store.CreateAsync("/a", Bytes("x"))).CreateRevision);
-        await Assert.ThrowsAsync<StoreCompactedException>(() => SqliteStoreWatchTests.TakeAsync(test.Store.WatchAsync("/", 1), 1));
+        await Assert.ThrowsAsync<StoreCompactedException>(() => WatchAssert.TakeAsync(test.Store.WatchAsync("/", 1), 1));
     }
 
     [Fact]

@@ -1,151 +1,11 @@
-using static Drover.Store.Tests.TestStore;
+using static Drover.Store.Tests.StoreTestValues;
+using static Drover.Store.Tests.WatchAssert;
 
 namespace Drover.Store.Tests;
 
+/// <summary>What only the embedded store does: bounded watcher buffers in memory, and a writer that drains on close.</summary>
 public sealed class SqliteStoreWatchTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    [Fact]
-    public async Task WatchAsync_FromZero_ReplaysHistoryWithPreviousValues()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        await store.CreateAsync("/a", Bytes("1"));
-        await store.UpdateAsync("/a", Bytes("2"), 1);
-        await store.DeleteAsync("/a");
-        await store.CreateAsync("/a", Bytes("3"));
-
-        var events = await TakeAsync(store.WatchAsync("/", 0), 4);
-
-        Assert.Equal([StoreEventType.Put, StoreEventType.Put, StoreEventType.Delete, StoreEventType.Put], events.Select(e => e.Type));
-        Assert.Equal([1L, 2L, 3L, 4L], events.Select(e => e.Kv.ModRevision));
-        Assert.Null(events[0].PrevKv);
-        Assert.Equal("1", Text(events[1].PrevKv!.Value));
-        Assert.Equal(1, events[1].PrevKv!.ModRevision);
-        Assert.Equal(1, events[1].Kv.CreateRevision);
-
-        var delete = events[2];
-        Assert.Equal("2", Text(delete.Kv.Value));
-        Assert.Equal(1, delete.Kv.CreateRevision);
-        Assert.Equal("2", Text(delete.PrevKv!.Value));
-        Assert.Equal(2, delete.PrevKv.ModRevision);
-
-        Assert.Null(events[3].PrevKv);
-        Assert.Equal(4, events[3].Kv.CreateRevision);
-    }
-
-    [Fact]
-    public async Task WatchAsync_LiveEvents_MatchWhatTheWriterReturned()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        var watch = TakeAsync(store.WatchAsync("/", store.CurrentRevision), 3);
-
-        var created = await store.CreateAsync("/a", Bytes("1"));
-        var updated = await store.UpdateAsync("/a", Bytes("2"), created.ModRevision);
-        var deleted = await store.DeleteAsync("/a", updated.ModRevision);
-        var events = await watch;
-
-        AssertSameValue(created, events[0].Kv);
-        AssertSameValue(updated, events[1].Kv);
-        AssertSameValue(created, events[1].PrevKv);
-        Assert.Equal(StoreEventType.Delete, events[2].Type);
-        AssertSameValue(deleted, events[2].Kv);
-        AssertSameValue(updated, events[2].PrevKv);
-    }
-
-    [Fact]
-    public async Task WatchAsync_CatchUpWhileWritersRun_DeliversEveryRevisionOnceInOrder()
-    {
-        // A tiny catch-up page forces many log reads racing with live publication.
-        await using var test = await TestStore.CreateAsync(new SqliteStoreOptions { WatchCatchUpPageSize = 7 });
-        var store = test.Store;
-        for (var i = 0; i < 200; i++)
-        {
-            await store.CreateAsync($"/w/seed/{i:D4}", Bytes("s"));
-        }
-
-        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
-        {
-            for (var i = 0; i < 150; i++)
-            {
-                var key = $"/w/{w}/{i:D4}";
-                var created = await store.CreateAsync(key, Bytes("1"));
-                await store.UpdateAsync(key, Bytes("2"), created.ModRevision);
-            }
-        })).ToArray();
-
-        // Start mid-stream: part of the range is history, part arrives live.
-        while (store.CurrentRevision < 400)
-        {
-            await Task.Delay(1);
-        }
-
-        const long From = 100;
-        var total = 200 + (4 * 150 * 2);
-        var watch = TakeAsync(store.WatchAsync("/w/", From), total - (int)From);
-        await Task.WhenAll(writers);
-        var events = await watch;
-
-        Assert.Equal(Enumerable.Range((int)From + 1, total - (int)From).Select(i => (long)i), events.Select(e => e.Kv.ModRevision));
-        Assert.All(events.Where(e => e.PrevKv is not null), e =>
-        {
-            Assert.Equal("1", Text(e.PrevKv!.Value));
-            Assert.Equal(e.Kv.CreateRevision, e.PrevKv.CreateRevision);
-            Assert.True(e.PrevKv.ModRevision < e.Kv.ModRevision);
-        });
-        Assert.Equal(total, store.CurrentRevision);
-    }
-
-    [Fact]
-    public async Task WatchAsync_Prefix_DeliversOnlyKeysUnderPrefix()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        await store.CreateAsync("/pods/a", Bytes("x"));
-        await store.CreateAsync("/podsx", Bytes("x"));
-        var watch = TakeAsync(store.WatchAsync("/pods/", 0), 2);
-        await store.CreateAsync("/nodes/n", Bytes("x"));
-        await store.CreateAsync("/pods/b", Bytes("x"));
-
-        var events = await watch;
-
-        Assert.Equal(["/pods/a", "/pods/b"], events.Select(e => e.Kv.Key));
-    }
-
-    [Fact]
-    public async Task WatchAsync_FromAboveCurrentRevision_SkipsEarlierEvents()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        var watch = TakeAsync(store.WatchAsync("/", 2), 1);
-
-        await store.CreateAsync("/a", Bytes("x"));
-        await store.CreateAsync("/b", Bytes("x"));
-        await store.CreateAsync("/c", Bytes("x"));
-
-        Assert.Equal("/c", Assert.Single(await watch).Kv.Key);
-    }
-
-    [Fact]
-    public async Task WatchAsync_BelowCompactedRevision_ThrowsCompactedBeforeYielding()
-    {
-        await using var test = await TestStore.CreateAsync();
-        var store = test.Store;
-        for (var i = 0; i < 5; i++)
-        {
-            await store.CreateAsync($"/k{i}", Bytes("x"));
-        }
-
-        await store.CompactAsync(3);
-
-        var exception = await Assert.ThrowsAsync<StoreCompactedException>(() => TakeAsync(store.WatchAsync("/", 2), 1));
-        Assert.Equal(3, exception.CompactedRevision);
-        var events = await TakeAsync(store.WatchAsync("/", 3), 2);
-        Assert.Equal([4L, 5L], events.Select(e => e.Kv.ModRevision));
-    }
-
     [Fact]
     public async Task WatchAsync_SlowConsumer_ThrowsOverflowAfterContiguousEventsWithoutBlockingWriters()
     {
@@ -225,31 +85,6 @@ public sealed class SqliteStoreWatchTests
     }
 
     [Fact]
-    public async Task WatchAsync_StoreDisposed_EnumerationEnds()
-    {
-        await using var test = await TestStore.CreateAsync();
-        await using var watch = test.Store.WatchAsync("/", 0).GetAsyncEnumerator();
-        var move = watch.MoveNextAsync();
-
-        await test.Store.DisposeAsync();
-
-        Assert.False(await move.AsTask().WaitAsync(Timeout));
-    }
-
-    [Fact]
-    public async Task WatchAsync_Cancelled_ThrowsOperationCanceled()
-    {
-        await using var test = await TestStore.CreateAsync();
-        using var cancellation = new CancellationTokenSource();
-        await using var watch = test.Store.WatchAsync("/", 0, cancellation.Token).GetAsyncEnumerator();
-        var move = watch.MoveNextAsync();
-
-        await cancellation.CancelAsync();
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => move.AsTask().WaitAsync(Timeout));
-    }
-
-    [Fact]
     public async Task DisposeAsync_PendingWrites_AreCommittedBeforeClose()
     {
         await using var test = await TestStore.CreateAsync();
@@ -260,30 +95,5 @@ public sealed class SqliteStoreWatchTests
         Assert.All(writes, w => Assert.True(w.IsCompletedSuccessfully));
         await test.ReopenAsync();
         Assert.Equal(100, await test.Store.CountAsync("/p/"));
-    }
-
-    internal static void AssertSameValue(KeyValue expected, KeyValue? actual)
-    {
-        Assert.NotNull(actual);
-        Assert.Equal(expected.Key, actual.Key);
-        Assert.Equal(expected.CreateRevision, actual.CreateRevision);
-        Assert.Equal(expected.ModRevision, actual.ModRevision);
-        Assert.Equal(expected.Value.ToArray(), actual.Value.ToArray());
-    }
-
-    internal static async Task<List<StoreEvent>> TakeAsync(IAsyncEnumerable<StoreEvent> watch, int count)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        var events = new List<StoreEvent>(count);
-        await foreach (var storeEvent in watch.WithCancellation(timeout.Token))
-        {
-            events.Add(storeEvent);
-            if (events.Count == count)
-            {
-                break;
-            }
-        }
-
-        return events;
     }
 }

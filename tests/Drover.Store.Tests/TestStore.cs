@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Drover.Store.Tests;
 
 /// <summary>A real SQLite store in its own temporary directory, removed on dispose.</summary>
@@ -27,10 +25,6 @@ internal sealed class TestStore : IAsyncDisposable
         test.Store = await SqliteStore.OpenAsync(test.DatabasePath, options);
         return test;
     }
-
-    public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
-
-    public static string Text(ReadOnlyMemory<byte> value) => Encoding.UTF8.GetString(value.Span);
 
     public async Task ReopenAsync()
     {

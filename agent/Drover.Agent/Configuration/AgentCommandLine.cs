@@ -16,7 +16,7 @@ internal static partial class AgentCommandLine
 
     private static readonly Flag[] Flags =
     [
-        new("server", "droverd's URL, e.g. https://10.0.0.1:6443."),
+        new("server", "droverd's URL, e.g. https://10.0.0.1:6443; several replicas comma-separated (the agent fails over between them)."),
         new("token", "The cluster join token (DATA/credentials/join-token on the server); needed for the first join only."),
         new("node-name", "This node's name (default: the hostname)."),
         new("data-dir", "Where the node credential and agent state live.", "/var/lib/drover/agent"),
@@ -39,7 +39,8 @@ internal static partial class AgentCommandLine
         new("cni-conf-dir", "Where the agent writes its CNI conflist (containerd's CNI conf_dir).", "/etc/cni/net.d"),
         new("cni-bin-dir", "Where the CNI plugins are (containerd's CNI bin_dir).", "/usr/lib/cni"),
         new("cni-bridge", "The pod bridge's name.", "drover0"),
-        new("cni-ip-masq", "Masquerade pod traffic that leaves the node: true or false.", "true"),
+        new("cni-ip-masq", "Masquerade pod traffic that leaves the cluster's pod network (nftables table drover-podnet; without a pod network, the CNI bridge plugin's own): true or false.", "true"),
+        new("cgroup-root", "The cgroup under which every pod's cgroup is made (ROOT/pod<uid>); several nodes on one host need one each.", "/drover"),
         new("memory-pressure-threshold", "MemoryPressure when available memory falls below this.", "100Mi"),
         new("disk-pressure-threshold", "DiskPressure when the data dir's filesystem has less than this percentage free.", "10"),
     ];
@@ -109,8 +110,15 @@ internal static partial class AgentCommandLine
     private static AgentOptions Build(Func<string, string?> value)
     {
         var server = value("server") ?? throw new AgentOptionsException("--server is required (droverd's URL, e.g. https://10.0.0.1:6443)");
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var serverUri) || serverUri.Scheme != Uri.UriSchemeHttps)
-            throw Bad("server", server, "is not an https:// URL");
+        var servers = new List<Uri>();
+        foreach (var part in server.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var serverUri) || serverUri.Scheme != Uri.UriSchemeHttps)
+                throw Bad("server", server, "is not an https:// URL (or a comma-separated list of them, one per droverd replica)");
+            if (servers.Count == 16)
+                throw Bad("server", server, "lists more than 16 servers");
+            servers.Add(serverUri);
+        }
         var token = value("token");
         if (token is { Length: 0 })
             token = null;
@@ -130,7 +138,8 @@ internal static partial class AgentCommandLine
             throw Bad("disk-pressure-threshold", value("disk-pressure-threshold")!, "is not a percentage between 0 and 100");
         return new AgentOptions
         {
-            Server = serverUri,
+            Server = servers[0],
+            Servers = servers,
             Token = token,
             NodeName = nodeName,
             DataDirectory = Path.GetFullPath(dataDir),
@@ -154,6 +163,7 @@ internal static partial class AgentCommandLine
             CniBinDirectory = NonEmpty("cni-bin-dir", value("cni-bin-dir")!),
             CniBridge = cniBridge,
             CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
+            CgroupRoot = ParseCgroupRoot(value("cgroup-root")!),
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
         };
@@ -174,6 +184,12 @@ internal static partial class AgentCommandLine
 
     private static string ParseUnit(string value) =>
         value.Length is > 0 and <= 255 && UnitPattern().IsMatch(value) ? value : throw Bad("runtime-unit", value, "is not a systemd unit name (e.g. containerd.service)");
+
+    /// <summary>An absolute cgroup path of plain names ("/drover", "/drover/node-2"): it becomes directories under every controller.</summary>
+    private static string ParseCgroupRoot(string value) =>
+        value.Length is > 1 and <= 200 && CgroupRootPattern().IsMatch(value)
+            ? value.TrimEnd('/')
+            : throw Bad("cgroup-root", value, "is not an absolute cgroup path such as /drover (letters, digits, '-', '_', '.' between slashes)");
 
     private static string NonEmpty(string flag, string value) =>
         value.Length > 0 ? value : throw Bad(flag, value, "must not be empty");
@@ -269,4 +285,8 @@ internal static partial class AgentCommandLine
 
     [GeneratedRegex("^[A-Za-z0-9:_.\\\\@-]+\\.(service|socket|target|mount|scope|slice)$")]
     private static partial Regex UnitPattern();
+
+    // Path segments "." and ".." would climb out of the cgroup tree.
+    [GeneratedRegex("^(/(?!\\.\\.?(/|$))[A-Za-z0-9_.-]+)+/?$")]
+    private static partial Regex CgroupRootPattern();
 }

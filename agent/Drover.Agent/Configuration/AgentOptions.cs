@@ -10,6 +10,9 @@ internal sealed record AgentOptions
 
     public required Uri Server { get; init; }
 
+    /// <summary>Every droverd replica, <see cref="Server"/> first: joins and requests fail over between them.</summary>
+    public IReadOnlyList<Uri> Servers { get; init; } = [];
+
     /// <summary>The cluster join token; needed only until the node holds its own credential.</summary>
     public string? Token { get; init; }
 
@@ -70,8 +73,14 @@ internal sealed record AgentOptions
     /// <summary>host-local's allocation state; under the data dir so one host can run several nodes.</summary>
     public string CniIpamDirectory => Path.Combine(DataDirectory, "cni", "ipam");
 
-    /// <summary>Masquerade pod traffic leaving the node (off in tests: no traffic leaves the host there).</summary>
+    /// <summary>
+    /// Masquerade pod traffic leaving the cluster's pod network: the drover-podnet nftables table with a pod network, the CNI
+    /// bridge plugin's own without one (off in tests: no traffic leaves the host there).
+    /// </summary>
     public bool CniIpMasq { get; init; } = true;
+
+    /// <summary>Pods' cgroups go under this (cgroup_parent ROOT/pod&lt;uid&gt;).</summary>
+    public string CgroupRoot { get; init; } = "/drover";
 
     /// <summary>MemoryPressure when MemAvailable falls below this.</summary>
     public Quantity MemoryPressureThreshold { get; init; } = Quantity.Parse("100Mi");
@@ -86,6 +95,9 @@ internal sealed record AgentOptions
 
     /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
     public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
+
+    /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
+    public string PodDirectory => Path.Combine(DataDirectory, "pods");
 
     public string ServingCertificatePath => Path.Combine(DataDirectory, "credentials", "serving.crt");
 

@@ -61,4 +61,15 @@ internal static class AgentMetrics
         ProbeKind.Readiness => success ? ReadinessSuccess : ReadinessFailure,
         _ => success ? LivenessSuccess : LivenessFailure,
     }).Inc();
+
+    // ---- pod network ----
+
+    public static readonly Gauge PodNetworkPeers = new("drover_agent_pod_network_peers", "Other nodes whose podCIDR this node routes (host-gw or vxlan).");
+
+    private static readonly Counter PodNetworkSyncs = new("drover_agent_pod_network_syncs_total", "Reconciles of routes, neighbours, FDB entries, the VXLAN device and the masquerade table that wrote something or were due, by result (ok, error).", "result");
+
+    public static readonly Counter.Child PodNetworkSyncOk = PodNetworkSyncs.WithLabels("ok");
+    public static readonly Counter.Child PodNetworkSyncError = PodNetworkSyncs.WithLabels("error");
+
+    public static readonly Histogram PodNetworkSyncDuration = new("drover_agent_pod_network_sync_duration_seconds", "Duration of one pod network reconcile (read the kernel's entries, write the differences).", [0.005, 0.025, 0.1, 0.5, 2.5]);
 }

@@ -18,9 +18,10 @@ internal static class CniConfig
 
     /// <summary>
     /// The conflist for <paramref name="podCidr"/>. The network is named after the bridge, so libcni's
-    /// cached results (/var/lib/cni/results/NETWORK-…) are recognisable per node.
+    /// cached results (/var/lib/cni/results/NETWORK-…) are recognisable per node. <paramref name="mtu"/>, when given,
+    /// is the bridge's and the pods' interfaces' (vxlan: the node's MTU less the encapsulation).
     /// </summary>
-    public static string Render(string podCidr, string bridge, string ipamDataDirectory, bool ipMasq)
+    public static string Render(string podCidr, string bridge, string ipamDataDirectory, bool ipMasq, int? mtu = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(podCidr);
         ArgumentException.ThrowIfNullOrEmpty(bridge);
@@ -39,6 +40,8 @@ internal static class CniConfig
             writer.WriteBoolean("isGateway", true);
             writer.WriteBoolean("ipMasq", ipMasq);
             writer.WriteBoolean("hairpinMode", true);
+            if (mtu is { } value)
+                writer.WriteNumber("mtu", value);
             writer.WriteStartObject("ipam");
             writer.WriteString("type", "host-local");
             writer.WriteString("dataDir", ipamDataDirectory);

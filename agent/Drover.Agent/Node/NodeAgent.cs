@@ -7,6 +7,7 @@ using Drover.Agent.Metrics;
 using Drover.Agent.Network;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Api.PodNetwork;
 using Microsoft.Extensions.Logging;
 
 namespace Drover.Agent.Node;
@@ -59,6 +60,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
 
     public string PodCidr { get; private set; } = "";
 
+    /// <summary>The cluster's pod network as read at start (after <see cref="StartAsync"/>).</summary>
+    public PodNetworkSettings PodNetworkSettings { get; private set; } = new() { Backend = PodNetworkBackend.None, ClusterCidr = Ipv4Cidr.Parse("10.42.0.0/16") };
+
     public bool JoinedThisStart { get; private set; }
 
     public LeaseHeartbeat Heartbeat => _heartbeat ?? throw new InvalidOperationException("the node agent has not started");
@@ -87,19 +91,32 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         JoinedThisStart = identity.Joined;
         _api = new DroverClient(settings);
 
+        // The cluster's pod network first: the Node carries what peers route by, the CNI config the pods' MTU.
+        PodNetworkSettings = await new PodNetworkSettingsSource(_api, _options.DataDirectory, _time, _loggers.CreateLogger<PodNetworkSettingsSource>()).LoadAsync(ct).ConfigureAwait(false);
+
         // Bound before registering: the Node must carry the real port and the certificate's hash.
         var serving = StartLogServer(settings);
         var registration = new NodeRegistration(_api, _options, _loggers.CreateLogger<NodeRegistration>())
         {
             ServingCertificateHash = serving?.Hash,
             MetricsAddress = _metrics?.LocalEndpoint.ToString(),
+            PodNetworkAnnotations = PodNetworkSetup.Annotations(PodNetworkSettings, _options.NodeName),
         };
         var node = await RegisterOrResumeAsync(registration, ct).ConfigureAwait(false);
         if (_logs is not null && _servingCertificate is not null)
             _servingRotation = new ServingCertificateRotation(_logs, registration, _options, _servingCertificate, _time, _loggers.CreateLogger<ServingCertificateRotation>());
         _credentialRotation = new NodeCredentialRotation(_api, _options, _time, _loggers.CreateLogger<NodeCredentialRotation>());
 
-        var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, _options.CniIpMasq);
+        int? mtu = null;
+        try
+        {
+            mtu = await PodNetworkSetup.PodMtuAsync(PodNetworkSettings, _options.NodeIp, new HostCommand(), ct).ConfigureAwait(false);
+        }
+        catch (HostCommandException e)
+        {
+            Log.MtuUnknown(_logger, e.Message);
+        }
+        var conflist = CniConfig.Render(PodCidr, _options.CniBridge, _options.CniIpamDirectory, PodNetworkSetup.CniIpMasq(PodNetworkSettings, _options.CniIpMasq), mtu);
         if (CniConfig.Write(_options.CniConfDirectory, conflist))
             Log.CniWritten(_logger, Path.Combine(_options.CniConfDirectory, CniConfig.FileName), PodCidr);
 
@@ -262,6 +279,9 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "wrote CNI config {Path} for podCIDR {PodCidr}")]
         public static partial void CniWritten(ILogger logger, string path, string podCidr);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "cannot read the node's interfaces for the pods' MTU ({Error}); the CNI config keeps the default")]
+        public static partial void MtuUnknown(ILogger logger, string error);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "droverd is unreachable ({Error}); going on with podCIDR {PodCidr} from the last run and registering in the background")]
         public static partial void Offline(ILogger logger, string error, string podCidr);

@@ -81,6 +81,21 @@ internal sealed class NodeConditions
         return string.Concat(parts.Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
+    /// <summary>The condition types the agent writes; any other type on the Node belongs to someone else.</summary>
+    public static readonly IReadOnlySet<string> Owned = new HashSet<string>(StringComparer.Ordinal) { MemoryPressure, DiskPressure, PidPressure, Ready, ContainerRuntimeUnit };
+
+    /// <summary><paramref name="ours"/> followed by the conditions in <paramref name="stored"/> that the agent does not own.</summary>
+    public static List<NodeCondition> WithOthers(IReadOnlyList<NodeCondition>? ours, IReadOnlyList<NodeCondition>? stored)
+    {
+        var result = new List<NodeCondition>(ours ?? []);
+        foreach (var condition in stored ?? [])
+        {
+            if (condition is not null && !Owned.Contains(condition.Type) && !result.Exists(c => c.Type == condition.Type))
+                result.Add(condition);
+        }
+        return result;
+    }
+
     /// <summary>True when the two lists differ in anything but heartbeat times (what makes a status write necessary).</summary>
     public static bool Differ(IReadOnlyList<NodeCondition>? left, IReadOnlyList<NodeCondition>? right)
     {

@@ -45,33 +45,37 @@ internal sealed partial class NodeIdentity
             {
                 Log.Reusing(_logger, path);
                 // The server may have moved (new address, same cluster): the credential and CA still hold.
-                return stored with { Server = _options.Server };
+                return stored with { Server = _options.Server, Servers = Servers };
             }
             Log.OtherNode(_logger, path, _options.NodeName);
         }
         if (_options.Token is null)
             throw new AgentOptionsException($"--token is required: there is no credential of node {_options.NodeName} at {path} yet");
-        var settings = await JoinWithRetryAsync(ct).ConfigureAwait(false);
-        ClientSettings.Write(path, settings.Server, settings.Token, settings.CaPem, "drover", "system:node:" + _options.NodeName);
+        var settings = (await JoinWithRetryAsync(ct).ConfigureAwait(false)) with { Server = _options.Server, Servers = Servers };
+        ClientSettings.Write(path, settings.Servers, settings.Token, settings.CaPem, "drover", "system:node:" + _options.NodeName);
         Joined = true;
         Log.Joined(_logger, _options.Server, _options.NodeName, path);
         return settings;
     }
 
+    private IReadOnlyList<Uri> Servers => _options.Servers.Count > 0 ? _options.Servers : [_options.Server];
+
     private async Task<ClientSettings> JoinWithRetryAsync(CancellationToken ct)
     {
         var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
-        while (true)
+        for (var attempt = 0; ; attempt++)
         {
+            // Each try goes to the next replica: any of them can take the join.
+            var server = Servers[attempt % Servers.Count];
             TimeSpan delay;
             try
             {
-                return await NodeJoiner.JoinAsync(_options.Server, _options.Token!, _options.NodeName, ct).ConfigureAwait(false);
+                return await NodeJoiner.JoinAsync(server, _options.Token!, _options.NodeName, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (IsUnreachable(e) && !ct.IsCancellationRequested)
             {
                 delay = backoff.Next();
-                Log.JoinRetry(_logger, _options.Server, e.Message, delay);
+                Log.JoinRetry(_logger, server, e.Message, delay);
             }
             await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }

@@ -45,6 +45,12 @@ internal sealed partial class NodeRegistration
     /// </summary>
     public string? MetricsAddress { get; init; }
 
+    /// <summary>
+    /// What the pod network publishes for the other nodes to route to this one (backend, VTEP MAC): a null value removes
+    /// the annotation, so a node moved to another backend keeps nothing of the old one.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> PodNetworkAnnotations { get; init; } = new Dictionary<string, string?>();
+
     /// <summary>The labels the agent sets: its flags plus the well-known ones (which win).</summary>
     public static Dictionary<string, string> DesiredLabels(AgentOptions options)
     {
@@ -69,10 +75,10 @@ internal sealed partial class NodeRegistration
             Api.Node stored;
             if (existing is null)
             {
-                stored = await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress)!, token).ConfigureAwait(false);
+                stored = await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations)!, token).ConfigureAwait(false);
                 Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
             }
-            else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress) is { } updated)
+            else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations) is { } updated)
             {
                 WarnIfTaintsDiffer(existing);
                 stored = await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, token).ConfigureAwait(false);
@@ -94,7 +100,7 @@ internal sealed partial class NodeRegistration
     /// <paramref name="existing"/> already is. Pure: labels the agent does not own and every taint of an existing
     /// Node are kept.
     /// </summary>
-    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null, string? metricsAddress = null)
+    public static Api.Node? Reconcile(Api.Node? existing, string nodeName, IReadOnlyDictionary<string, string> labels, IReadOnlyList<Taint> taints, string? servingCertificateHash = null, string? metricsAddress = null, IReadOnlyDictionary<string, string?>? podNetworkAnnotations = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(taints);
@@ -105,6 +111,8 @@ internal sealed partial class NodeRegistration
             var annotations = new Dictionary<string, string>(StringComparer.Ordinal) { [OwnedLabelsAnnotation] = ownedLabels, [OwnedTaintsAnnotation] = ownedTaints };
             SetOrRemove(annotations, NodeServing.CertificateHashAnnotation, servingCertificateHash);
             SetOrRemove(annotations, NodeServing.MetricsAddressAnnotation, metricsAddress);
+            foreach (var (key, value) in podNetworkAnnotations ?? new Dictionary<string, string?>())
+                SetOrRemove(annotations, key, value);
             return new Api.Node
             {
                 ApiVersion = "v1",
@@ -135,6 +143,8 @@ internal sealed partial class NodeRegistration
         };
         SetOrRemove(newAnnotations, NodeServing.CertificateHashAnnotation, servingCertificateHash);
         SetOrRemove(newAnnotations, NodeServing.MetricsAddressAnnotation, metricsAddress);
+        foreach (var (key, value) in podNetworkAnnotations ?? new Dictionary<string, string?>())
+            SetOrRemove(newAnnotations, key, value);
 
         var sameLabels = LabelMaps.Same(existing.Metadata.Labels, newLabels);
         var sameAnnotations = LabelMaps.Same(existing.Metadata.Annotations, newAnnotations);

@@ -263,7 +263,9 @@ internal sealed partial class NodeStatusReporter
         ConflictRetry.RetryOnConflictAsync(async token =>
         {
             var node = await _api.GetAsync(ResourceTypes.Nodes, null, _options.NodeName, token).ConfigureAwait(false);
-            await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status }, "status", token).ConfigureAwait(false);
+            // Conditions of other writers (droverd's NetworkUnavailable) stay as they are, as the kubelet leaves them.
+            var conditions = NodeConditions.WithOthers(status.Conditions, node.Status?.Conditions);
+            await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status with { Conditions = conditions } }, "status", token).ConfigureAwait(false);
         }, maxAttempts: 3, ct);
 
     /// <summary>Everything but heartbeat times.</summary>

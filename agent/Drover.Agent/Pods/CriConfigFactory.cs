@@ -97,7 +97,9 @@ internal sealed class CriConfigFactory
         return NamespaceMode.Pod;
     }
 
-    public ContainerConfig Container(Pod pod, Container container, uint restartCount)
+    /// <param name="env">The resolved environment (<see cref="Volumes.EnvResolver"/>); null: the spec's literal values.</param>
+    /// <param name="mounts">The container's volume mounts (<see cref="Volumes.ContainerMounts"/>); null: none.</param>
+    public ContainerConfig Container(Pod pod, Container container, uint restartCount, IReadOnlyList<KeyValuePair<string, string>>? env = null, IReadOnlyList<Mount>? mounts = null)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(container);
@@ -118,10 +120,22 @@ internal sealed class CriConfigFactory
         };
         config.Command.AddRange(container.Command ?? []);
         config.Args.AddRange(container.Args ?? []);
-        foreach (var env in container.Env ?? [])
+        if (env is not null)
         {
-            config.Envs.Add(new KeyValue { Key = env.Name, Value = env.Value ?? "" });
+            foreach (var (key, value) in env)
+            {
+                config.Envs.Add(new KeyValue { Key = key, Value = value });
+            }
         }
+        else
+        {
+            foreach (var literal in container.Env ?? [])
+            {
+                config.Envs.Add(new KeyValue { Key = literal.Name, Value = literal.Value ?? "" });
+            }
+        }
+
+        config.Mounts.AddRange(mounts ?? []);
 
         AddPodLabels(config.Labels, pod);
         config.Labels[PodLabels.ContainerName] = container.Name;

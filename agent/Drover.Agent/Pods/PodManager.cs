@@ -6,6 +6,7 @@ using Drover.Agent.Pods.Execution;
 using Drover.Agent.Pods.Observed;
 using Drover.Agent.Pods.Reporting;
 using Drover.Agent.Probes;
+using Drover.Agent.Volumes;
 using Drover.Api;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     private readonly ApiReachability _reachability = new();
     private readonly CriConfigFactory _configs;
     private readonly EventRecorder _events;
+    private readonly ContainerInputsSource _inputs;
 
     /// <summary>Shared by every pod's probers and preStop hooks; disposed when <see cref="RunAsync"/> ends.</summary>
     private readonly ProbeRunner _probes;
@@ -79,6 +81,11 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         _configs = new CriConfigFactory(options, ResolvConf.Load(options.ResolvConfPath));
         _events = new EventRecorder(api, options, time, loggers.CreateLogger("Drover.Agent.Pods.EventRecorder"));
         _probes = new ProbeRunner(cri);
+        _inputs = new ContainerInputsSource(
+            new PodObjectReader(api),
+            new VolumeManager(options.PodDirectoryRoot, NodeResources.OfThisHost(), time, loggers.CreateLogger("Drover.Agent.Volumes.VolumeManager")),
+            NodeResources.OfThisHost(),
+            options.NodeIp);
     }
 
     /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
@@ -303,9 +310,9 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         var logger = _loggers.CreateLogger("Drover.Agent.Pods.PodWorker");
         var observer = new PodObserver(uid, _cri);
         var images = new ImagePuller(_cri, _events, _options, _time, logger);
-        var executor = new PodActionsExecutor(uid, _cri, _configs, observer, images, _probes, _events, _options, _time, logger);
+        var executor = new PodActionsExecutor(uid, _cri, _configs, observer, images, _probes, _events, _inputs.Volumes, _options, _time, logger);
         var status = new PodStatusManager(pod, _api, _reachability, _options, logger, confirmed: !fromCheckpoint);
-        return new PodWorker(pod, observer, executor, status, _probes, _events, _options, _time, logger);
+        return new PodWorker(pod, observer, executor, status, _probes, _events, _inputs, _options, _time, logger);
     }
 
     private async Task RunWorkerAsync(PodWorker worker)
@@ -478,6 +485,16 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
                 _ = task.ContinueWith(_ => _orphanTeardowns.TryRemove(uid, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
         }
+
+        // Volumes of pods that went while the agent was down and left no sandbox (or whose sandbox went before them).
+        var withSandbox = sandboxes.Select(s => s.Labels.GetValueOrDefault(PodLabels.PodUid) ?? "").ToHashSet(StringComparer.Ordinal);
+        foreach (var uid in _inputs.Volumes.PodUids())
+        {
+            if (!_workers.ContainsKey(uid) && !_orphanTeardowns.ContainsKey(uid) && !withSandbox.Contains(uid))
+            {
+                _inputs.Volumes.TearDown(uid);
+            }
+        }
     }
 
     private async Task RemoveOrphanAsync(string uid, List<string> sandboxIds, CancellationToken ct)
@@ -500,6 +517,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             }
 
             PodCleanup.RemoveCgroups(_options.CgroupMountRoot, _configs.CgroupParent(uid));
+            _inputs.Volumes.TearDown(uid);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -15,6 +15,9 @@ public sealed record PodManagerOptions
     /// <summary>CRI log directories: ROOT/NAMESPACE_NAME_UID/CONTAINER/RESTARTCOUNT.log, as the kubelet lays them out.</summary>
     public string PodLogRoot { get; init; } = "/var/log/pods";
 
+    /// <summary>Pods' volumes: ROOT/UID/volumes/kubernetes.io~PLUGIN/NAME, as the kubelet lays them out (drover-agent: DATA/pods).</summary>
+    public string PodDirectoryRoot { get; init; } = "/var/lib/drover/agent/pods";
+
     /// <summary>The host's resolver configuration, copied into pods (loopback name servers are dropped).</summary>
     public string ResolvConfPath { get; init; } = "/etc/resolv.conf";
 

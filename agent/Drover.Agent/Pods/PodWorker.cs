@@ -7,6 +7,7 @@ using Drover.Agent.Pods.Execution;
 using Drover.Agent.Pods.Observed;
 using Drover.Agent.Pods.Reporting;
 using Drover.Agent.Probes;
+using Drover.Agent.Volumes;
 using Drover.Api;
 using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ internal sealed partial class PodWorker : IProbeListener
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly PodProbers _probers;
+    private readonly ContainerInputsSource _inputs;
     private readonly SemaphoreSlim _signal = new(0, 1);
 
     /// <summary>Containers whose liveness or startup probe gave up (container id → why), written from probe timers.</summary>
@@ -46,8 +48,10 @@ internal sealed partial class PodWorker : IProbeListener
     /// <summary>The pod finished (Succeeded or Failed) and its sandbox was stopped.</summary>
     private bool _terminalHandled;
 
-    public PodWorker(Pod pod, PodObserver observer, PodActionsExecutor executor, PodStatusManager status, ProbeRunner probes, EventRecorder events, PodManagerOptions options, TimeProvider time, ILogger logger)
+    public PodWorker(Pod pod, PodObserver observer, PodActionsExecutor executor, PodStatusManager status, ProbeRunner probes, EventRecorder events, ContainerInputsSource inputs, PodManagerOptions options, TimeProvider time, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        _inputs = inputs;
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(observer);
         ArgumentNullException.ThrowIfNull(executor);
@@ -189,6 +193,11 @@ internal sealed partial class PodWorker : IProbeListener
         }
 
         var observed = await _observer.ObserveAsync(ct).ConfigureAwait(false);
+        // A pod that runs gets its volumes and objects first (and again every sync: a changed ConfigMap reaches its
+        // files); a stopping or finished one needs neither.
+        var inputs = stopping || shutdown is not null || _terminalHandled || PodStatusBuilder.IsTerminal(pod.Status?.Phase)
+            ? ContainerInputs.Literal
+            : await _inputs.PrepareAsync(pod, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var plan = PodPlanner.ComputePodActions(new PodSyncInput
         {
@@ -199,6 +208,8 @@ internal sealed partial class PodWorker : IProbeListener
             Stop = gone ? new PodStop.Gone() : shutdown is null ? null : new PodStop.Shutdown(shutdown.Deadline),
             FinishedHere = _terminalHandled,
             TerminationDrainDelay = _options.TerminationDrainDelay,
+            VolumeError = inputs.VolumeError,
+            ConfigErrors = inputs.ConfigErrors(pod),
             Now = now,
         });
         if (plan.Termination is { } termination)
@@ -208,7 +219,7 @@ internal sealed partial class PodWorker : IProbeListener
 
         // Before anything is removed: a failure half-way must not lose the attempts the old containers carried.
         _history.CarryOver(plan.AttemptsCarriedOver);
-        var done = await _executor.ExecuteAsync(pod, plan, observed, now, ct).ConfigureAwait(false);
+        var done = await _executor.ExecuteAsync(pod, plan, observed, inputs, now, ct).ConfigureAwait(false);
         foreach (var name in done.Restarted)
         {
             _history.Restarted(name, now);

@@ -5,6 +5,8 @@ using Drover.Agent.Configuration;
 using Drover.Agent.Logs;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Api.Patching;
+using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -23,6 +25,9 @@ internal static class FuzzTargets
         ["json"] = Json,
         ["decode"] = Decode,
         ["merge-patch"] = MergePatchTarget,
+        ["strategic-merge-patch"] = StrategicMergePatchTarget,
+        ["json-patch"] = JsonPatchTarget,
+        ["accept"] = AcceptTarget,
         ["quantity"] = QuantityTarget,
         ["label-selector"] = LabelSelector,
         ["field-selector"] = FieldSelectorTarget,
@@ -32,6 +37,7 @@ internal static class FuzzTargets
         ["cri-log"] = CriLog,
         ["log-request"] = LogRequest,
         ["agent-config"] = AgentConfig,
+        ["pod-network"] = PodNetwork,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -145,6 +151,66 @@ internal static class FuzzTargets
             _ = merged?.ToJsonString();
         }
         catch (ManifestException)
+        {
+        }
+    }
+
+    /// <summary>TARGET NUL PATCH as a Deployment: both checked, the strategic merge patch applied, the result decoded strictly.</summary>
+    private static void StrategicMergePatchTarget(byte[] data)
+    {
+        var split = Array.IndexOf(data, (byte)0);
+        if (split < 0)
+            return;
+        try
+        {
+            if (JsonInput.ParseNode(data.AsSpan(0, split)) is not JsonObject target || JsonInput.ParseNode(data.AsSpan(split + 1)) is not JsonObject patch)
+                return;
+            var merged = StrategicMergePatch.Apply(target, patch, typeof(Deployment));
+            var bytes = Encoding.UTF8.GetBytes(merged.ToJsonString());
+            JsonInput.Check(bytes);
+            _ = ObjectDecoder.Decode(bytes);
+        }
+        catch (ManifestException)
+        {
+        }
+        catch (PatchException)
+        {
+        }
+    }
+
+    /// <summary>TARGET NUL PATCH: an RFC 6902 patch applied to any JSON document.</summary>
+    private static void JsonPatchTarget(byte[] data)
+    {
+        var split = Array.IndexOf(data, (byte)0);
+        if (split < 0)
+            return;
+        try
+        {
+            var target = JsonInput.ParseNode(data.AsSpan(0, split));
+            if (JsonInput.ParseNode(data.AsSpan(split + 1)) is not { } patch)
+                return;
+            _ = JsonPatch.Apply(target, patch)?.ToJsonString();
+        }
+        catch (ManifestException)
+        {
+        }
+        catch (PatchException)
+        {
+        }
+    }
+
+    /// <summary>An Accept header: the Table and aggregated-discovery negotiation never throws, whatever it holds.</summary>
+    private static void AcceptTarget(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Accept = text;
+        try
+        {
+            _ = TableOutput.FromRequest(context.Request);
+        }
+        catch (ApiException e) when (e.Status.Code is >= 400 and < 500)
         {
         }
     }
@@ -284,6 +350,50 @@ internal static class FuzzTargets
             AgentConfigFile.Parse(text, "fuzz.yaml", AgentCommandLine.ConfigKeys);
         }
         catch (AgentOptionsException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// What another node publishes and every agent routes by (podCIDR, InternalIP, backend and VTEP MAC annotations, one a
+    /// line), beside a good node: a verdict for each, never an exception; and the pod network ConfigMap's data (the same
+    /// lines as key=value), refused only with a FormatException.
+    /// </summary>
+    private static void PodNetwork(byte[] data)
+    {
+        if (Text(data) is not { } text)
+            return;
+        var lines = text.Split('\n');
+        string? Line(int i) => i < lines.Length ? lines[i] : null;
+        var settings = new PodNetworkSettings { Backend = PodNetworkBackend.Vxlan, ClusterCidr = Ipv4Cidr.Parse("10.42.0.0/16") };
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Line(2) is { } backend)
+            annotations[PodNetworkAnnotations.Backend] = backend;
+        if (Line(3) is { } mac)
+            annotations[PodNetworkAnnotations.VtepMac] = mac;
+        // The good node was there first (the fuzzed one has no creationTimestamp: it sorts last).
+        Node Make(string name, string? podCidr, string? ip, Dictionary<string, string> notes, DateTimeOffset? created = null) => new()
+        {
+            Metadata = new ObjectMeta { Name = name, Annotations = notes, CreationTimestamp = created },
+            Spec = new NodeSpec { PodCIDR = podCidr },
+            Status = new NodeStatus { Addresses = ip is null ? null : [new NodeAddress { Type = "InternalIP", Address = ip }] },
+        };
+        var good = Make("good", "10.42.1.0/24", "198.51.100.11", new() { [PodNetworkAnnotations.Backend] = "vxlan", [PodNetworkAnnotations.VtepMac] = "0a:00:00:00:00:01" }, DateTimeOffset.UnixEpoch);
+        var view = PodNetworkPeers.Evaluate([good, Make("fuzz", Line(0), Line(1), annotations)], settings);
+        if (view.Peers.Count == 0 || view.Peers[0].NodeName != "good")
+            throw new InvalidOperationException("a node published by another changed the routes to the first");
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var equal = line.IndexOf('=', StringComparison.Ordinal);
+            if (equal > 0)
+                map[line[..equal]] = line[(equal + 1)..];
+        }
+        try
+        {
+            PodNetworkSettings.FromData(map);
+        }
+        catch (FormatException)
         {
         }
     }

@@ -4,10 +4,25 @@ using System.Text.Json;
 
 namespace Drover.Api.Client;
 
-/// <summary>What a client needs to talk to droverd: where, as whom, and which CA to trust.</summary>
+/// <summary>
+/// What a client needs to talk to droverd: where, as whom, and which CA to trust. <see cref="Servers"/> lists every
+/// droverd replica (<see cref="Server"/> first); the client fails over between them.
+/// </summary>
 public sealed record ClientSettings(Uri Server, string Token, string CaPem, string Namespace)
 {
     public const string EnvironmentVariable = "DROVER_CONFIG";
+
+    /// <summary>In the config file, the further servers of cluster C are clusters named C@2, C@3, … (kubectl uses only C).</summary>
+    public const char FailoverSeparator = '@';
+
+    private readonly IReadOnlyList<Uri>? _servers;
+
+    /// <summary>Every replica to try, <see cref="Server"/> first; only <see cref="Server"/> unless more were configured.</summary>
+    public IReadOnlyList<Uri> Servers
+    {
+        get => _servers is { Count: > 0 } servers ? servers : [Server];
+        init => _servers = value is { Count: > 0 } ? value : null;
+    }
 
     /// <summary>--config, else $DROVER_CONFIG, else ~/.drover/config.</summary>
     public static string ResolvePath(string? explicitPath)
@@ -46,26 +61,56 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         if (!Uri.TryCreate(cluster.Server, UriKind.Absolute, out var server))
             throw new ClientConfigException($"{path}: clusters[].cluster.server: Invalid value: \"{cluster.Server}\": not an absolute URL");
         var caPem = cluster.CertificateAuthorityData is { Length: > 0 } data ? Encoding.UTF8.GetString(Convert.FromBase64String(data)) : "";
-        return new ClientSettings(server, user.Token ?? "", caPem, context.Namespace ?? "default");
+        var servers = new List<Uri> { server };
+        var failoverPrefix = context.Cluster + FailoverSeparator;
+        foreach (var other in config.Clusters.Where(c => c.Name.StartsWith(failoverPrefix, StringComparison.Ordinal)))
+        {
+            if (!Uri.TryCreate(other.Cluster.Server, UriKind.Absolute, out var extra))
+                throw new ClientConfigException($"{path}: clusters[{other.Name}].cluster.server: Invalid value: \"{other.Cluster.Server}\": not an absolute URL");
+            if (!servers.Contains(extra))
+                servers.Add(extra);
+        }
+        return new ClientSettings(server, user.Token ?? "", caPem, context.Namespace ?? "default") { Servers = servers };
     }
 
     /// <summary>Writes a kubeconfig-shaped file, owner-only (it holds a credential).</summary>
     public static void Write(string path, Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
-        SecretFile.Write(path, Render(server, token, caPem, clusterName, userName));
+        Write(path, [server], token, caPem, clusterName, userName);
 
-    /// <summary>The kubeconfig-shaped text <see cref="Write"/> stores.</summary>
-    public static string Render(Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin")
+    /// <summary>
+    /// As above, with several replicas: the first is the cluster's server (what kubectl uses), the others are listed as
+    /// clusters named <c>NAME@2</c>, <c>NAME@3</c>, … with the same CA, which Drover's clients fail over to.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<Uri> servers, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
+        SecretFile.Write(path, Render(servers, token, caPem, clusterName, userName));
+
+    /// <summary>The kubeconfig-shaped text <see cref="Write(string, Uri, string, string, string, string)"/> stores.</summary>
+    public static string Render(Uri server, string token, string caPem, string clusterName = "drover", string userName = "admin") =>
+        Render([server], token, caPem, clusterName, userName);
+
+    /// <summary>The kubeconfig-shaped text with every replica (see <see cref="Write(string, IReadOnlyList{Uri}, string, string, string, string)"/>).</summary>
+    public static string Render(IReadOnlyList<Uri> servers, string token, string caPem, string clusterName = "drover", string userName = "admin")
     {
-        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentOutOfRangeException.ThrowIfZero(servers.Count);
         var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(caPem));
+        var clusters = new StringBuilder();
+        for (var i = 0; i < servers.Count; i++)
+        {
+            var name = i == 0 ? clusterName : $"{clusterName}{FailoverSeparator}{(i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            clusters.Append($"""
+                - name: {name}
+                  cluster:
+                    server: {servers[i].ToString().TrimEnd('/')}
+                    certificate-authority-data: {ca}
+
+                """);
+        }
         return $"""
             apiVersion: v1
             kind: Config
             clusters:
-            - name: {clusterName}
-              cluster:
-                server: {server.ToString().TrimEnd('/')}
-                certificate-authority-data: {ca}
+            {clusters.ToString().TrimEnd('\n')}
             users:
             - name: {userName}
               user:

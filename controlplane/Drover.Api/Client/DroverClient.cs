@@ -10,11 +10,16 @@ namespace Drover.Api.Client;
 
 /// <summary>
 /// The typed HTTP client for droverd's Kubernetes-shaped API, shared by the CLI, the agent, the ingress
-/// and the tests. It trusts only the cluster CA from the client config (no system roots).
+/// and the tests. It trusts only the cluster CA from the client config (no system roots). With several servers
+/// (droverd replicas) it sticks to one and moves to the next when that one cannot be reached: reads and watches
+/// always, writes only when the connection was never made (a write that may have reached a replica is reported as
+/// failed rather than sent twice).
 /// </summary>
 public sealed class DroverClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly IReadOnlyList<Uri> _servers;
+    private int _current;
     private volatile AuthenticationHeaderValue _authorization;
     private volatile ClientSettings _settings;
 
@@ -33,14 +38,18 @@ public sealed class DroverClient : IDisposable
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) => CaTrust.Validate(certificate, errors, trusted),
             },
         };
+        _servers = settings.Servers;
         // A list of 10,000 pods is ~40 MB; the bound keeps a runaway answer from taking the client's memory.
-        _http = new HttpClient(handler) { BaseAddress = settings.Server, Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = InputLimits.MaxResponseBytes };
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = InputLimits.MaxResponseBytes };
         _authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
     }
 
     public ClientSettings Settings { get => _settings; private set => _settings = value; }
     public TimeSpan RequestTimeout { get; }
+
+    /// <summary>The replica requests go to now.</summary>
+    public Uri CurrentServer => _servers[Volatile.Read(ref _current)];
 
     /// <summary>
     /// Sends <paramref name="token"/> from the next request on (a renewed node credential): requests already sent and
@@ -193,12 +202,11 @@ public sealed class DroverClient : IDisposable
     /// </summary>
     public async Task<Stream> GetStreamAsync(string path, CancellationToken ct = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
         HttpResponseMessage response;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             timeout.CancelAfter(RequestTimeout);
-            response = await SendCoreAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            response = await SendCoreAsync(() => new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         }
 
         try
@@ -226,8 +234,7 @@ public sealed class DroverClient : IDisposable
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, string? resourceVersion = null, string? labelSelector = null, string? fieldSelector = null, bool bookmarks = false, [EnumeratorCancellation] CancellationToken ct = default)
     {
         var query = Query(("watch", "1"), ("resourceVersion", resourceVersion), ("labelSelector", labelSelector), ("fieldSelector", fieldSelector), ("allowWatchBookmarks", bookmarks ? "true" : null));
-        using var request = new HttpRequestMessage(HttpMethod.Get, CollectionPath(type, ns) + query);
-        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        using var response = await SendCoreAsync(() => new HttpRequestMessage(HttpMethod.Get, CollectionPath(type, ns) + query), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
         using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         var reader = new WatchLineReader(stream);
@@ -277,37 +284,58 @@ public sealed class DroverClient : IDisposable
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(RequestTimeout);
-        using var request = new HttpRequestMessage(method, path);
-        if (body is not null)
+        HttpRequestMessage Build()
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
+            var request = new HttpRequestMessage(method, path);
+            if (body is not null)
+            {
+                request.Content = new ByteArrayContent(body);
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType ?? "application/json");
+            }
+            return request;
         }
-        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+        using var response = await SendCoreAsync(Build, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
         await EnsureSuccessAsync(response, timeout.Token).ConfigureAwait(false);
         return await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendCoreAsync(Func<HttpRequestMessage> build, HttpCompletionOption completion, CancellationToken ct)
     {
-        // HTTP/2 (ALPN; HTTP/1.1 if the server offers only that): a client's concurrent requests and watches share one
-        // TLS connection instead of opening one each. With 1,000 nodes over HTTP/1.1 droverd held 2,000+ TLS
-        // connections, and a slow answer made every overlapping request pay a new handshake (docs/BENCHMARKS.md).
-        request.Version = HttpVersion.Version20;
-        request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
-        request.Headers.Authorization = _authorization;
-        try
+        var failures = new List<string>();
+        for (var attempt = 0; ; attempt++)
         {
-            return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (e.Message.Contains("maximum buffer size", StringComparison.Ordinal))
-        {
-            throw new ApiClientException(new Status { Code = 0, Reason = "ResponseTooLarge", Message = $"droverd's answer is larger than the limit MaxResponseBytes = {InputLimits.MaxResponseBytes}: {e.Message}" });
-        }
-        catch (HttpRequestException e)
-        {
-            var cause = e.InnerException is { } inner ? $": {inner.Message}" : "";
-            throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach droverd at {Settings.Server}: {e.Message}{cause}" });
+            var index = Volatile.Read(ref _current);
+            var server = _servers[index];
+            using var request = build();
+            request.RequestUri = new Uri(server, request.RequestUri!);
+            // HTTP/2 (ALPN; HTTP/1.1 if the server offers only that): a client's concurrent requests and watches share one
+            // TLS connection instead of opening one each. With 1,000 nodes over HTTP/1.1 droverd held 2,000+ TLS
+            // connections, and a slow answer made every overlapping request pay a new handshake (docs/BENCHMARKS.md).
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+            request.Headers.Authorization = _authorization;
+            var safeToRepeat = request.Method == HttpMethod.Get;
+            try
+            {
+                return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.Message.Contains("maximum buffer size", StringComparison.Ordinal))
+            {
+                throw new ApiClientException(new Status { Code = 0, Reason = "ResponseTooLarge", Message = $"droverd's answer is larger than the limit MaxResponseBytes = {InputLimits.MaxResponseBytes}: {e.Message}" });
+            }
+            catch (HttpRequestException e)
+            {
+                var cause = e.InnerException is { } inner ? $": {inner.Message}" : "";
+                failures.Add($"{server}: {e.Message}{cause}");
+                var notSent = e.HttpRequestError == HttpRequestError.ConnectionError;
+                if (_servers.Count > 1)
+                    Interlocked.CompareExchange(ref _current, (index + 1) % _servers.Count, index);
+                if (attempt + 1 >= _servers.Count || !(safeToRepeat || notSent))
+                {
+                    var which = _servers.Count == 1 ? $"droverd at {server}" : $"any droverd replica ({string.Join("; ", failures)})";
+                    throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach {which}: {e.Message}{cause}" });
+                }
+            }
         }
     }
 

@@ -33,6 +33,7 @@ public sealed record PodSpec
     public string? SchedulerName { get; init; }
     public string? ServiceAccountName { get; init; }
     public List<LocalObjectReference>? ImagePullSecrets { get; init; }
+    public List<Volume>? Volumes { get; init; }
 }
 
 public sealed record Container
@@ -44,6 +45,8 @@ public sealed record Container
     public string? WorkingDir { get; init; }
     public List<ContainerPort>? Ports { get; init; }
     public List<EnvVar>? Env { get; init; }
+    public List<EnvFromSource>? EnvFrom { get; init; }
+    public List<VolumeMount>? VolumeMounts { get; init; }
     public ResourceRequirements? Resources { get; init; }
     public Probe? LivenessProbe { get; init; }
     public Probe? ReadinessProbe { get; init; }
@@ -67,6 +70,7 @@ public sealed record EnvVar
 {
     public string Name { get; init; } = "";
     public string? Value { get; init; }
+    public EnvVarSource? ValueFrom { get; init; }
 }
 
 public sealed record ResourceRequirements

@@ -29,14 +29,47 @@ public static class PodReferences
             foreach (var reference in OfContainer(container))
                 yield return reference;
         }
-        // volumes (secret, configMap, projected sources) go here when PodSpec has them.
+        foreach (var volume in spec.Volumes ?? [])
+        {
+            foreach (var reference in OfVolume(volume))
+                yield return reference;
+        }
+    }
+
+    private static IEnumerable<PodReference> OfVolume(Volume? volume)
+    {
+        if (volume is null)
+            yield break;
+        if (volume.Secret?.SecretName is { Length: > 0 } secret)
+            yield return new PodReference(ResourceTypes.Secrets, secret);
+        if (volume.ConfigMap?.Name is { Length: > 0 } configMap)
+            yield return new PodReference(ResourceTypes.ConfigMaps, configMap);
+        foreach (var source in volume.Projected?.Sources ?? [])
+        {
+            if (source?.Secret?.Name is { Length: > 0 } projectedSecret)
+                yield return new PodReference(ResourceTypes.Secrets, projectedSecret);
+            if (source?.ConfigMap?.Name is { Length: > 0 } projectedConfigMap)
+                yield return new PodReference(ResourceTypes.ConfigMaps, projectedConfigMap);
+        }
     }
 
     private static IEnumerable<PodReference> OfContainer(Container? container)
     {
         if (container is null)
             yield break;
-        // env[].valueFrom.secretKeyRef / configMapKeyRef and envFrom[].secretRef / configMapRef go here when
-        // EnvVar and Container have them; today an env var is a literal value and references nothing.
+        foreach (var env in container.Env ?? [])
+        {
+            if (env?.ValueFrom?.SecretKeyRef?.Name is { Length: > 0 } secret)
+                yield return new PodReference(ResourceTypes.Secrets, secret);
+            if (env?.ValueFrom?.ConfigMapKeyRef?.Name is { Length: > 0 } configMap)
+                yield return new PodReference(ResourceTypes.ConfigMaps, configMap);
+        }
+        foreach (var from in container.EnvFrom ?? [])
+        {
+            if (from?.SecretRef?.Name is { Length: > 0 } secret)
+                yield return new PodReference(ResourceTypes.Secrets, secret);
+            if (from?.ConfigMapRef?.Name is { Length: > 0 } configMap)
+                yield return new PodReference(ResourceTypes.ConfigMaps, configMap);
+        }
     }
 }

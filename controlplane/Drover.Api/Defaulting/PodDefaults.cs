@@ -39,6 +39,7 @@ internal static class PodDefaults
             SchedulerName = spec.SchedulerName ?? DefaultSchedulerName,
             Containers = Map(spec.Containers, c => ApplyToContainer(c, hostNetwork))!,
             InitContainers = Map(spec.InitContainers, c => ApplyToContainer(c, hostNetwork)),
+            Volumes = Map(spec.Volumes, VolumeDefaults.Apply),
         };
     }
 
@@ -46,6 +47,7 @@ internal static class PodDefaults
     {
         ImagePullPolicy = container.ImagePullPolicy ?? DefaultPullPolicy(container.Image),
         TerminationMessagePath = container.TerminationMessagePath ?? DefaultTerminationMessagePath,
+        Env = Map(container.Env, VolumeDefaults.ApplyToEnv),
         Ports = Map(container.Ports, port => port with
         {
             Protocol = port.Protocol ?? "TCP",

@@ -15,6 +15,8 @@ public sealed record ObjectMeta
     public Dictionary<string, string>? Annotations { get; init; }
     public List<OwnerReference>? OwnerReferences { get; init; }
     public List<string>? Finalizers { get; init; }
+    /// <summary>Server-side apply's record of field managers (ServerSideApply); kept across updates that omit it.</summary>
+    public List<ManagedFieldsEntry>? ManagedFields { get; init; }
 }
 
 public sealed record OwnerReference

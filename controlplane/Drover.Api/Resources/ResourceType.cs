@@ -42,6 +42,29 @@ public abstract class ResourceType
     public bool HasStatus { get; }
     public bool HasScale { get; }
 
+    /// <summary>The categories discovery lists it under ("all": what `kubectl get all` shows).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
+    /// <summary>Subresources served besides status and scale (pods/log, pods/binding), with their verbs and kinds.</summary>
+    public IReadOnlyList<Subresource> OtherSubresources { get; init; } = [];
+
+    /// <summary>Every subresource served: status and scale from the flags, then <see cref="OtherSubresources"/>.</summary>
+    public IEnumerable<Subresource> Subresources
+    {
+        get
+        {
+            if (HasStatus)
+                yield return new Subresource("status", Group, Version, Kind, ["get", "patch", "update"]);
+            if (HasScale)
+                yield return new Subresource("scale", "autoscaling", "v1", "Scale", ["get", "patch", "update"]);
+            foreach (var other in OtherSubresources)
+                yield return other;
+        }
+    }
+
+    /// <summary>The verbs on the resource itself (deletecollection is not served).</summary>
+    public IReadOnlyList<string> Verbs { get; } = ["create", "delete", "get", "list", "patch", "update", "watch"];
+
     public abstract Type ClrType { get; }
 
     /// <summary>Strict decode: unknown fields, duplicate keys and wrong types throw <see cref="JsonException"/>.</summary>

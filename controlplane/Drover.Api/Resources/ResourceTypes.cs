@@ -5,19 +5,26 @@ public static class ResourceTypes
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
 
+    /// <summary>The "all" category, as Kubernetes files workloads and services under it for `kubectl get all`.</summary>
+    private static readonly string[] InAllCategory = ["all"];
+
     public static readonly ResourceType<Namespace> Namespaces = new("", "v1", "Namespace", "namespaces", false, ["ns"], true, false, Json.Namespace, Json.KubeListNamespace);
     public static readonly ResourceType<Node> Nodes = new("", "v1", "Node", "nodes", false, ["no"], true, false, Json.Node, Json.KubeListNode);
-    public static readonly ResourceType<Pod> Pods = new("", "v1", "Pod", "pods", true, ["po"], true, false, Json.Pod, Json.KubeListPod);
-    public static readonly ResourceType<Service> Services = new("", "v1", "Service", "services", true, ["svc"], true, false, Json.Service, Json.KubeListService);
+    public static readonly ResourceType<Pod> Pods = new("", "v1", "Pod", "pods", true, ["po"], true, false, Json.Pod, Json.KubeListPod)
+    {
+        Categories = InAllCategory,
+        OtherSubresources = [new("binding", "", "v1", "Binding", ["create"]), new("log", "", "v1", "Pod", ["get"])],
+    };
+    public static readonly ResourceType<Service> Services = new("", "v1", "Service", "services", true, ["svc"], true, false, Json.Service, Json.KubeListService) { Categories = InAllCategory };
     public static readonly ResourceType<Endpoints> Endpoints = new("", "v1", "Endpoints", "endpoints", true, ["ep"], false, false, Json.Endpoints, Json.KubeListEndpoints);
     public static readonly ResourceType<ConfigMap> ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true, ["cm"], false, false, Json.ConfigMap, Json.KubeListConfigMap);
     public static readonly ResourceType<Secret> Secrets = new("", "v1", "Secret", "secrets", true, [], false, false, Json.Secret, Json.KubeListSecret);
     public static readonly ResourceType<Event> Events = new("", "v1", "Event", "events", true, ["ev"], false, false, Json.Event, Json.KubeListEvent);
-    public static readonly ResourceType<Deployment> Deployments = new("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, true, Json.Deployment, Json.KubeListDeployment);
-    public static readonly ResourceType<ReplicaSet> ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], true, true, Json.ReplicaSet, Json.KubeListReplicaSet);
+    public static readonly ResourceType<Deployment> Deployments = new("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, true, Json.Deployment, Json.KubeListDeployment) { Categories = InAllCategory };
+    public static readonly ResourceType<ReplicaSet> ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], true, true, Json.ReplicaSet, Json.KubeListReplicaSet) { Categories = InAllCategory };
     public static readonly ResourceType<Ingress> Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], true, false, Json.Ingress, Json.KubeListIngress);
     public static readonly ResourceType<IngressClass> IngressClasses = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], false, false, Json.IngressClass, Json.KubeListIngressClass);
-    public static readonly ResourceType<HorizontalPodAutoscaler> HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], true, false, Json.HorizontalPodAutoscaler, Json.KubeListHorizontalPodAutoscaler);
+    public static readonly ResourceType<HorizontalPodAutoscaler> HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], true, false, Json.HorizontalPodAutoscaler, Json.KubeListHorizontalPodAutoscaler) { Categories = InAllCategory };
     public static readonly ResourceType<Lease> Leases = new("coordination.k8s.io", "v1", "Lease", "leases", true, [], false, false, Json.Lease, Json.KubeListLease);
 
     public static IReadOnlyList<ResourceType> All { get; } =

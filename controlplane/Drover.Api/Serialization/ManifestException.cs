@@ -35,6 +35,9 @@ public sealed class ManifestException : Exception
     /// <summary>The <see cref="InputLimits"/> member the input went past, when that is the failure.</summary>
     public string? Limit { get; init; }
 
+    /// <summary>A field the kind does not have (Kubernetes' strict decoding error, a 400 from the API).</summary>
+    public bool UnknownField { get; init; }
+
     /// <summary>The input is refused for its size (HTTP 413) rather than its shape.</summary>
     public bool TooLarge { get; init; }
 

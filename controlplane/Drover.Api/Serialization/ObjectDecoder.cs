@@ -27,6 +27,31 @@ public static class ObjectDecoder
         }
     }
 
+    /// <summary>
+    /// As <see cref="Decode(ReadOnlySpan{byte}, out ResourceType)"/>, but a body that names neither kind nor apiVersion is
+    /// read as <paramref name="urlType"/>, as the Kubernetes API server defaults both from the URL (client libraries such
+    /// as KubernetesClient send objects without them). A body naming one of them is checked as usual.
+    /// </summary>
+    public static KubeObject Decode(ReadOnlySpan<byte> json, ResourceType urlType, out ResourceType type)
+    {
+        ArgumentNullException.ThrowIfNull(urlType);
+        if (JsonInput.FirstInvalidUtf8(json) is var bad and >= 0)
+            throw new ManifestException($"the body is not valid UTF-8 (first bad byte at offset {bad})");
+        var (apiVersion, kind) = ReadTypeMeta(json);
+        if (!string.IsNullOrEmpty(apiVersion) || !string.IsNullOrEmpty(kind))
+            return Decode(json, out type);
+        type = urlType;
+        try
+        {
+            var obj = urlType.Deserialize(json);
+            return obj with { ApiVersion = urlType.ApiVersion, Kind = urlType.Kind, Metadata = obj.Metadata ?? new() };
+        }
+        catch (JsonException e)
+        {
+            throw TranslateJsonError(e);
+        }
+    }
+
     /// <summary>Reads apiVersion and kind from the top level and finds the matching resource type.</summary>
     public static ResourceType ResolveType(ReadOnlySpan<byte> json)
     {
@@ -77,8 +102,9 @@ public static class ObjectDecoder
 
     public static ManifestException TranslateJsonError(JsonException e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var path = ToFieldPath(e.Path);
-        var message = StripPosition(e.Message);
+        var message = FromResourceKey(StripPosition(e.Message));
         const string unmapped = "The JSON property '";
         if (message.StartsWith(unmapped, StringComparison.Ordinal))
         {
@@ -86,7 +112,7 @@ public static class ObjectDecoder
             var name = message[unmapped.Length..end];
             // System.Text.Json reports the path of the object; append the offending member.
             var field = path.EndsWith(name, StringComparison.Ordinal) ? path : Join(path, name);
-            return new ManifestException($"{field}: unknown field \"{name}\"; it is not a field of this object or not supported by Drover", field, inner: e);
+            return new ManifestException($"{field}: unknown field \"{name}\"; it is not a field of this object or not supported by Drover", field, inner: e) { UnknownField = true };
         }
         if (message.StartsWith("Duplicate", StringComparison.Ordinal))
             return new ManifestException($"{(path.Length == 0 ? "(root)" : path)}: duplicate field: {message}", path, inner: e);
@@ -105,6 +131,22 @@ public static class ObjectDecoder
             return new ManifestException($"{path}: Invalid value: expected {expected}", path, inner: e);
         }
         return new ManifestException($"{(path.Length == 0 ? "(root)" : path)}: Invalid value: {message}", path, inner: e);
+    }
+
+    /// <summary>
+    /// The English message for the two System.Text.Json failures read above, when the binary was built with
+    /// UseSystemResourceKeys (droverd and drover are): the message is then "UnmappedJsonProperty, NAME, TYPE" or
+    /// "DeserializeUnableToConvertValue, TYPE" instead of the sentence.
+    /// </summary>
+    private static string FromResourceKey(string message)
+    {
+        var parts = message.Split(", ");
+        return parts switch
+        {
+            ["UnmappedJsonProperty", var name, var type] => $"The JSON property '{name}' could not be mapped to any .NET member contained in type '{type}'.",
+            ["DeserializeUnableToConvertValue", var type] => $"The JSON value could not be converted to {type}.",
+            _ => message,
+        };
     }
 
     private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;

@@ -44,6 +44,9 @@ internal sealed class ErrorList
     public void Duplicate(string field, string value, string detail = "") =>
         _errors.Add(new FieldError(field, FieldErrorType.Duplicate, Quote(value), detail));
 
+    public void NotFound(string field, string value) =>
+        _errors.Add(new FieldError(field, FieldErrorType.NotFound, Quote(value), ""));
+
     public void Forbidden(string field, string detail) =>
         _errors.Add(new FieldError(field, FieldErrorType.Forbidden, null, detail));
 
@@ -52,6 +55,31 @@ internal sealed class ErrorList
 
     public void TooMany(string field, int actual, int max) =>
         _errors.Add(new FieldError(field, FieldErrorType.TooMany, actual.ToString(CultureInfo.InvariantCulture), $"must have at most {max} items"));
+
+    /// <summary>
+    /// Checks a list item by item within its bound: nothing for an absent list, one TooMany (and no item checks) above
+    /// <paramref name="max"/>, Required for a null item, else <paramref name="check"/> with the item and its path "path[i]".
+    /// </summary>
+    public void EachItem<T>(List<T>? items, string path, int max, Action<T, string> check)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (items is null)
+            return;
+        if (items.Count > max)
+        {
+            TooMany(path, items.Count, max);
+            return;
+        }
+        for (var i = 0; i < items.Count; i++)
+        {
+            var at = $"{path}[{i.ToString(CultureInfo.InvariantCulture)}]";
+            if (items[i] is { } item)
+                check(item, at);
+            else
+                Required(at);
+        }
+    }
 
     /// <summary>
     /// Adds an Invalid error when <paramref name="value"/> is set and negative; the wording is

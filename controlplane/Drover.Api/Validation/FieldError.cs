@@ -35,6 +35,7 @@ public sealed record FieldError(string Field, FieldErrorType Type, string? Value
         FieldErrorType.TooLong => "Too long",
         FieldErrorType.Forbidden => "Forbidden",
         FieldErrorType.TooMany => "Too many",
+        FieldErrorType.NotFound => "Not found",
         _ => type.ToString(),
     };
 }

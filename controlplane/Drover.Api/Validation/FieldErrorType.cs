@@ -10,4 +10,5 @@ public enum FieldErrorType
     TooLong,
     Forbidden,
     TooMany,
+    NotFound,
 }

@@ -30,6 +30,11 @@ internal static class PodValidation
         var hostNetwork = spec.HostNetwork == true;
         var grace = spec.TerminationGracePeriodSeconds ?? DefaultGracePeriodSeconds;
         var names = new HashSet<string>(StringComparer.Ordinal);
+        var containerNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var c in spec.Containers ?? [])
+            containerNames.Add(c?.Name ?? "");
+        var volumes = VolumeValidation.ValidateVolumes(spec.Volumes, path + ".volumes", containerNames, errors);
+        var context = new ContainerContext(hostNetwork, grace, names, containerNames, volumes);
         if (spec.Containers is null || spec.Containers.Count == 0)
         {
             errors.Required(path + ".containers");
@@ -37,13 +42,13 @@ internal static class PodValidation
         else
         {
             for (var i = 0; i < spec.Containers.Count; i++)
-                ValidateContainer(spec.Containers[i], $"{path}.containers[{i}]", isInit: false, hostNetwork, grace, names, errors);
+                ValidateContainer(spec.Containers[i], $"{path}.containers[{i}]", isInit: false, context, errors);
         }
         if (spec.InitContainers is { } initContainers)
         {
             // Names are unique across both lists: logs, exec and statuses address containers by name alone.
             for (var i = 0; i < initContainers.Count; i++)
-                ValidateContainer(initContainers[i], $"{path}.initContainers[{i}]", isInit: true, hostNetwork, grace, names, errors);
+                ValidateContainer(initContainers[i], $"{path}.initContainers[{i}]", isInit: true, context, errors);
             // The agent does not run init containers yet: refuse rather than let a user believe they ran.
             if (initContainers.Count > 0)
                 errors.Forbidden(path + ".initContainers", "init containers are not supported by Drover yet");
@@ -65,15 +70,22 @@ internal static class PodValidation
         if (spec.ImagePullSecrets is { } pullSecrets)
         {
             for (var i = 0; i < pullSecrets.Count; i++)
-                Check(pullSecrets[i]?.Name, $"{path}.imagePullSecrets[{i}].name", NameRules.Dns1123Subdomain, errors);
-            if (pullSecrets.Count > 0)
-                errors.Forbidden(path + ".imagePullSecrets", "registry credentials are not supported by Drover yet; images come from the node's store or an anonymous registry");
+            {
+                if (string.IsNullOrEmpty(pullSecrets[i]?.Name))
+                    errors.Required($"{path}.imagePullSecrets[{i}].name");
+                else
+                    Check(pullSecrets[i].Name, $"{path}.imagePullSecrets[{i}].name", NameRules.Dns1123Subdomain, errors);
+            }
         }
         TaintValidation.ValidateTolerations(spec.Tolerations, path + ".tolerations", errors);
     }
 
-    private static void ValidateContainer(Container? container, string path, bool isInit, bool hostNetwork, long grace, HashSet<string> names, ErrorList errors)
+    /// <summary>What each container is judged against: the pod's settings and the names the pod defines.</summary>
+    private sealed record ContainerContext(bool HostNetwork, long Grace, HashSet<string> Names, HashSet<string> ContainerNames, HashSet<string> Volumes);
+
+    private static void ValidateContainer(Container? container, string path, bool isInit, ContainerContext context, ErrorList errors)
     {
+        var (hostNetwork, grace, names) = (context.HostNetwork, context.Grace, context.Names);
         if (container is null)
         {
             errors.Required(path);
@@ -97,7 +109,9 @@ internal static class PodValidation
             errors.Invalid(path + ".terminationMessagePath", messagePath, "must not be greater than 4096 characters");
 
         ValidatePorts(container.Ports, path + ".ports", hostNetwork, errors);
-        ValidateEnv(container.Env, path + ".env", errors);
+        EnvValidation.ValidateEnv(container.Env, path + ".env", name, context.ContainerNames, errors);
+        EnvValidation.ValidateEnvFrom(container.EnvFrom, path + ".envFrom", errors);
+        VolumeValidation.ValidateMounts(container.VolumeMounts, path + ".volumeMounts", context.Volumes, errors);
         ResourceValidation.Validate(container.Resources, path + ".resources", errors);
 
         if (isInit)
@@ -153,20 +167,6 @@ internal static class PodValidation
             }
             if (port.Protocol is not null && Array.IndexOf(Protocols, port.Protocol) < 0)
                 errors.NotSupported(at + ".protocol", port.Protocol, Protocols);
-        }
-    }
-
-    private static void ValidateEnv(List<EnvVar>? env, string path, ErrorList errors)
-    {
-        if (env is null)
-            return;
-        for (var i = 0; i < env.Count; i++)
-        {
-            var name = env[i]?.Name ?? "";
-            if (name.Length == 0)
-                errors.Required($"{path}[{i}].name");
-            else if (NameRules.EnvVarName(name) is { } problem)
-                errors.Invalid($"{path}[{i}].name", name, problem);
         }
     }
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Cli.Output;
-using Drover.Cli.Output.Columns;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using Drover.Api.Printing;
 using System.CommandLine;
 using Drover.Api.Client;
 using Drover.Cli.Output;
@@ -73,7 +74,7 @@ internal static class TokenCommand
             var issued = await NodeCredentialApi.IssueAsync(session.Client, name, ct).ConfigureAwait(false);
             var settings = session.Client.Settings;
             // The same kubeconfig-shaped file the agent writes when it joins; it keeps its own --server, so the address here only informs.
-            var config = ClientSettings.Render(settings.Server, issued.Token ?? "", settings.CaPem, "drover", "system:node:" + name);
+            var config = ClientSettings.Render(settings.Servers, issued.Token ?? "", settings.CaPem, "drover", "system:node:" + name);
             if (parse.GetValue(output) is { Length: > 0 } path)
             {
                 SecretFile.Write(path, config);

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Api.Printing;
 using Drover.Cli.Output;
 
 namespace Drover.Cli.Describe;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Api;
+using Drover.Api.Printing;
 using Drover.Cli.Apply;
 using Drover.Cli.Output;
 

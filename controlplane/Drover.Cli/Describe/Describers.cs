@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Describe;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Api;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Describe;
 

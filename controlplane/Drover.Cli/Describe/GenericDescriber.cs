@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Drover.Api;
+using Drover.Api.Printing;
 using Drover.Cli.Output;
 
 namespace Drover.Cli.Describe;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Api;
+using Drover.Api.Printing;
 using Drover.Cli.Output;
 
 namespace Drover.Cli.Describe;

@@ -1,6 +1,6 @@
 using Drover.Api;
 using Drover.Cli.Output;
-using Drover.Cli.Output.Columns;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Describe;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Drover.Api;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Output;
 

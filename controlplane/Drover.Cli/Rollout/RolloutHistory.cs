@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Api;
+using Drover.Api.Printing;
 using Drover.Cli.Describe;
 using Drover.Cli.Output;
 

@@ -35,6 +35,14 @@ public static class QueryParameters
         var value => ParseBool(value) ?? throw Bad(name, value, "must be true or false"),
     };
 
+    /// <summary>dryRun=All (the only value Kubernetes knows): check and answer, write nothing.</summary>
+    public static bool DryRun(IQueryCollection query) => Single(query, "dryRun") switch
+    {
+        null or "" => false,
+        "All" => true,
+        var value => throw Bad("dryRun", value, "supported values: \"All\""),
+    };
+
     public static bool? ParseBool(string value) => value switch
     {
         "" or "1" or "t" or "T" or "true" or "TRUE" or "True" => true,

@@ -12,15 +12,40 @@ public static class RequestBody
     /// <summary>Kubernetes' limit for a single object (etcd's request size, with headroom).</summary>
     public const long MaxBytes = InputLimits.MaxObjectBytes;
 
-    public enum Format { Json, Yaml, MergePatch }
+    public enum Format { Json, Yaml, MergePatch, StrategicMergePatch, JsonPatch, ApplyPatch }
 
     public static async Task<byte[]> ReadJsonAsync(HttpRequest request, bool isPatch, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var format = FormatOf(request.ContentType, isPatch);
-        var bytes = await ReadAsync(request, ct).ConfigureAwait(false);
+        if (format is Format.JsonPatch or Format.ApplyPatch)
+            throw new ApiException(ApiErrors.UnsupportedMediaType(request.ContentType));
+        return await ReadAsync(request, format, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A JSON body if there is one (DELETE's DeleteOptions), null for none; within the same limits.</summary>
+    public static async Task<byte[]?> ReadOptionalJsonAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any(t => t?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)))
+            return null;
+        return await ReadAsync(request, Format.Json, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A PATCH body and its kind: merge (RFC 7386), strategic merge or JSON patch (RFC 6902), by Content-Type.</summary>
+    public static async Task<(byte[] Json, Format Format)> ReadPatchAsync(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var format = FormatOf(request.ContentType, isPatch: true);
+        return (await ReadAsync(request, format, ct).ConfigureAwait(false), format);
+    }
+
+    private static async Task<byte[]> ReadAsync(HttpRequest request, Format format, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(request, ct).ConfigureAwait(false);
         try
         {
-            if (format != Format.Yaml)
+            if (format is not (Format.Yaml or Format.ApplyPatch))
             {
                 JsonInput.Check(bytes);
                 return bytes;
@@ -51,14 +76,16 @@ public static class RequestBody
         {
             "" or "application/json" => isPatch ? Format.MergePatch : Format.Json,
             "application/yaml" or "application/x-yaml" or "text/yaml" when !isPatch => Format.Yaml,
-            // Drover has no strategic-merge schema; for the kinds it serves a merge patch is what users
-            // send in practice, and lists are replaced wholesale as RFC 7386 says.
-            "application/merge-patch+json" or "application/strategic-merge-patch+json" when isPatch => Format.MergePatch,
+            "application/merge-patch+json" when isPatch => Format.MergePatch,
+            "application/strategic-merge-patch+json" when isPatch => Format.StrategicMergePatch,
+            "application/json-patch+json" when isPatch => Format.JsonPatch,
+            // Server-side apply: YAML (JSON is YAML), read like a YAML body.
+            "application/apply-patch+yaml" when isPatch => Format.ApplyPatch,
             _ => throw new ApiException(ApiErrors.UnsupportedMediaType(contentType)),
         };
     }
 
-    private static async Task<byte[]> ReadAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBytes)
             throw new ApiException(ApiErrors.TooLarge(MaxBytes));

@@ -16,14 +16,16 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var policy = QueryParameters.Single(query, "propagationPolicy") ?? "";
+        var body = DeleteOptionsBody.Parse(await RequestBody.ReadOptionalJsonAsync(context.Request, ct).ConfigureAwait(false));
+        var policy = QueryParameters.Single(query, "propagationPolicy") ?? body.PropagationPolicy ?? "";
         if (!PropagationPolicies.IsKnown(policy))
             throw new ApiException(ApiErrors.BadRequest($"propagationPolicy: Unsupported value: \"{policy}\": supported values: \"Background\", \"Foreground\", \"Orphan\""));
-        var grace = QueryParameters.NonNegative(query, "gracePeriodSeconds", InputLimits.MaxGracePeriodSeconds);
+        var grace = QueryParameters.NonNegative(query, "gracePeriodSeconds", InputLimits.MaxGracePeriodSeconds) ?? body.GracePeriodSeconds;
+        var dryRun = QueryParameters.DryRun(query) || body.DryRun;
 
         if (TokenAuthentication.PrincipalOf(context).Kind != PrincipalKind.Admin)
             Authorize(context, "delete", path, await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false));
-        var result = await _registry.DeleteAsync(path.Type, path.Namespace, path.Name!, new DeleteOptions(grace, policy.Length == 0 ? null : policy), ct).ConfigureAwait(false);
+        var result = await _registry.DeleteAsync(path.Type, path.Namespace, path.Name!, new DeleteOptions(grace, policy.Length == 0 ? null : policy, dryRun), ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, result).ConfigureAwait(false);
     }
 }

@@ -22,14 +22,20 @@ public sealed partial class ResourceEndpoints
         // Served from the latest state whatever it names (Kubernetes may serve a list from its cache), but checked.
         QueryParameters.ResourceVersion(query);
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
+        var table = TableOutput.FromRequest(context.Request);
 
         var page = await _registry.ListAsync(path.Type, path.Namespace, filtered ? o => labels.Matches(o.Metadata.Labels) && fields.Matches(o) : null,
             limit, continueToken, share: false, ct).ConfigureAwait(false);
 
         context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = table is null ? "application/json" : TableOutput.ContentType;
         using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
         {
+            if (table is not null)
+            {
+                await WriteTableAsync(context, writer, path.Type, page, table).ConfigureAwait(false);
+                return;
+            }
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, path.Type.ApiVersion);
             writer.WriteString("kind"u8, path.Type.ListKind);
@@ -52,6 +58,24 @@ public sealed partial class ResourceEndpoints
             writer.WriteEndObject();
         }
         await context.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task WriteTableAsync(HttpContext context, Utf8JsonWriter writer, ResourceType type, ObjectListPage page, TableOutput table)
+    {
+        var now = _time.GetUtcNow();
+        TableOutput.WriteStart(writer, type, page.Revision.ToString(CultureInfo.InvariantCulture), page.Continue);
+        foreach (var item in page.Items)
+        {
+            table.WriteRow(writer, type, item.Object, now);
+            if (writer.BytesPending > 32 * 1024)
+            {
+                writer.Flush();
+                await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        TableOutput.WriteEnd(writer);
+        writer.Flush();
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     internal static Selector ParseLabelSelector(string? text)

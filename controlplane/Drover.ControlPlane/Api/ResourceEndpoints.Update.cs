@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Api;
+using Drover.Api.Patching;
 using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api;
@@ -11,6 +12,14 @@ public sealed partial class ResourceEndpoints
     {
         var obj = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, context.RequestAborted).ConfigureAwait(false);
         Authorize(context, "get", path, obj);
+        if (TableOutput.FromRequest(context.Request) is { } table)
+        {
+            context.Response.ContentType = TableOutput.ContentType;
+            using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+                table.WriteSingle(writer, path.Type, obj, _time.GetUtcNow());
+            await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, obj).ConfigureAwait(false);
     }
 
@@ -23,7 +32,7 @@ public sealed partial class ResourceEndpoints
         var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
         _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
-        var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+        var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, QueryParameters.DryRun(context.Request.Query), ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
@@ -31,16 +40,22 @@ public sealed partial class ResourceEndpoints
     public async Task PatchAsync(HttpContext context, ApiPath path, bool statusOnly)
     {
         var ct = context.RequestAborted;
-        var patchJson = await RequestBody.ReadJsonAsync(context.Request, isPatch: true, ct).ConfigureAwait(false);
+        var dryRun = QueryParameters.DryRun(context.Request.Query);
+        var (patchJson, format) = await RequestBody.ReadPatchAsync(context.Request, ct).ConfigureAwait(false);
+        if (format == RequestBody.Format.ApplyPatch)
+        {
+            await ApplyAsync(context, path, patchJson, statusOnly, dryRun).ConfigureAwait(false);
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
-            var incoming = ApplyPatch(path, existing, patchJson);
+            var incoming = ApplyPatch(path, existing, patchJson, format);
             _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             try
             {
-                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, ct).ConfigureAwait(false);
+                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, ct).ConfigureAwait(false);
                 await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
                 return;
             }
@@ -54,8 +69,14 @@ public sealed partial class ResourceEndpoints
 
     private const int MaxPatchAttempts = 5;
 
-    private static KubeObject ApplyPatch(ApiPath path, KubeObject existing, byte[] patchJson)
+    private static KubeObject ApplyPatch(ApiPath path, KubeObject existing, byte[] patchJson, RequestBody.Format format)
     {
+        var kind = format switch
+        {
+            RequestBody.Format.JsonPatch => "JSON patch",
+            RequestBody.Format.StrategicMergePatch => "strategic merge patch",
+            _ => "merge patch",
+        };
         JsonNode? patch;
         try
         {
@@ -63,12 +84,28 @@ public sealed partial class ResourceEndpoints
         }
         catch (ManifestException e)
         {
-            throw new ApiException(ApiErrors.BadRequest("malformed merge patch: " + e.Message));
+            throw new ApiException(ApiErrors.BadRequest($"malformed {kind}: " + e.Message));
         }
-        if (patch is not JsonObject)
-            throw new ApiException(ApiErrors.BadRequest("a merge patch must be a JSON object"));
+        if (patch is null || (format != RequestBody.Format.JsonPatch && patch is not JsonObject))
+            throw new ApiException(ApiErrors.BadRequest($"a {kind} must be a JSON object"));
         var target = JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing), documentOptions: JsonInput.DocumentOptions);
-        var merged = JsonSerializer.SerializeToUtf8Bytes(MergePatch.Apply(target, patch)!, NodeJsonContext.Default.JsonNode);
+        JsonNode? result;
+        try
+        {
+            result = format switch
+            {
+                RequestBody.Format.JsonPatch => JsonPatch.Apply(target, patch),
+                RequestBody.Format.StrategicMergePatch => StrategicMergePatch.Apply((JsonObject)target!, (JsonObject)patch, path.Type.ClrType),
+                _ => MergePatch.Apply(target, patch),
+            };
+        }
+        catch (PatchException e)
+        {
+            throw new ApiException(e.Unprocessable ? ApiErrors.Unprocessable($"{kind}: {e.Message}") : ApiErrors.BadRequest($"{kind}: {e.Message}"));
+        }
+        if (result is not JsonObject)
+            throw new ApiException(ApiErrors.Unprocessable($"the {kind} leaves no object"));
+        var merged = JsonSerializer.SerializeToUtf8Bytes(result, NodeJsonContext.Default.JsonNode);
         // The object and the patch each fit the limits; what they make together must too.
         try
         {

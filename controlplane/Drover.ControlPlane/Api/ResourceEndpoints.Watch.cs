@@ -28,6 +28,7 @@ public sealed partial class ResourceEndpoints
             ? TimeSpan.FromSeconds(seconds)
             : Timeout.InfiniteTimeSpan;
         var fromRevision = QueryParameters.ResourceVersion(query) ?? 0;
+        var table = TableOutput.FromRequest(context.Request);
 
         if (fromRevision != 0 && fromRevision < _registry.CompactedRevision)
             throw new ApiException(ApiErrors.Gone(fromRevision, _registry.CompactedRevision));
@@ -48,7 +49,7 @@ public sealed partial class ResourceEndpoints
         }
 
         context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = table is null ? "application/json" : TableOutput.ContentType;
         await context.Response.StartAsync(token).ConfigureAwait(false);
         var output = context.Response.BodyWriter;
         using var writer = new Utf8JsonWriter(output, ApiJson.WriterOptions);
@@ -61,7 +62,7 @@ public sealed partial class ResourceEndpoints
                 var obj = initial[i].Object;
                 initial[i] = default;
                 if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
-                    WriteEvent(writer, WatchEventTypes.Added, path.Type, obj);
+                    WriteEvent(writer, WatchEventTypes.Added, path.Type, obj, table);
                 // Flushed as it goes, so a client that reads slowly holds back the writing instead of the whole
                 // list piling up in the response's buffer.
                 if (output.CanGetUnflushedBytes && output.UnflushedBytes >= InitialFlushBytes)
@@ -89,7 +90,7 @@ public sealed partial class ResourceEndpoints
                     break;
                 var ev = events.Current;
                 lastRevision = ev.Revision;
-                Translate(writer, ev, labels, fields);
+                Translate(writer, ev, labels, fields, table is null ? null : new TableEvents(table, path.Type, _time.GetUtcNow()));
                 await FlushAsync(writer, output, token).ConfigureAwait(false);
                 next = events.MoveNextAsync().AsTask();
             }
@@ -106,7 +107,10 @@ public sealed partial class ResourceEndpoints
         }
     }
 
-    private static void Translate(Utf8JsonWriter writer, ObjectEvent ev, Selector labels, FieldSelector fields)
+    /// <summary>Watch events as one-row Tables (kubectl get -w): the table asked for, the kind, the time ages are counted to.</summary>
+    private sealed record TableEvents(TableOutput Table, ResourceType Type, DateTimeOffset Now);
+
+    private static void Translate(Utf8JsonWriter writer, ObjectEvent ev, Selector labels, FieldSelector fields, TableEvents? table)
     {
         var current = ev.Current;
         var filtered = !labels.IsEmpty || !fields.IsEmpty;
@@ -115,41 +119,47 @@ public sealed partial class ResourceEndpoints
         if (ev.Type == ObjectEventType.Deleted)
         {
             if (Matches(current.Object))
-                WriteEvent(writer, WatchEventTypes.Deleted, current.Json);
+                WriteEvent(writer, WatchEventTypes.Deleted, current, table);
             return;
         }
         var nowMatches = Matches(current.Object);
         if (ev.Previous is null)
         {
             if (nowMatches)
-                WriteEvent(writer, WatchEventTypes.Added, current.Json);
+                WriteEvent(writer, WatchEventTypes.Added, current, table);
             return;
         }
         var wasMatching = !filtered || Matches(ev.Previous.Value.Object);
         if (nowMatches)
-            WriteEvent(writer, wasMatching ? WatchEventTypes.Modified : WatchEventTypes.Added, current.Json);
+            WriteEvent(writer, wasMatching ? WatchEventTypes.Modified : WatchEventTypes.Added, current, table);
         else if (wasMatching)
-            WriteEvent(writer, WatchEventTypes.Deleted, current.Json);
+            WriteEvent(writer, WatchEventTypes.Deleted, current, table);
     }
 
-    private static void WriteEvent(Utf8JsonWriter writer, string eventType, byte[] objectJson)
+    private static void WriteEvent(Utf8JsonWriter writer, string eventType, StoredObject current, TableEvents? table)
     {
         writer.WriteStartObject();
         writer.WriteString("type"u8, eventType);
         writer.WritePropertyName("object"u8);
-        writer.WriteRawValue(objectJson, skipInputValidation: true);
+        if (table is null)
+            writer.WriteRawValue(current.Json, skipInputValidation: true);
+        else
+            table.Table.WriteSingle(writer, table.Type, current.Object, table.Now);
         writer.WriteEndObject();
         writer.Flush();
         writer.Reset();
         WriteNewline(writer);
     }
 
-    private static void WriteEvent(Utf8JsonWriter writer, string eventType, ResourceType type, KubeObject obj)
+    private void WriteEvent(Utf8JsonWriter writer, string eventType, ResourceType type, KubeObject obj, TableOutput? table)
     {
         writer.WriteStartObject();
         writer.WriteString("type"u8, eventType);
         writer.WritePropertyName("object"u8);
-        type.Serialize(writer, obj);
+        if (table is null)
+            type.Serialize(writer, obj);
+        else
+            table.WriteSingle(writer, type, obj, _time.GetUtcNow());
         writer.WriteEndObject();
         writer.Flush();
         writer.Reset();

@@ -13,9 +13,12 @@ public sealed partial class ResourceEndpoints
     private readonly ObjectService _registry;
     private readonly ServerOptions _options;
     private readonly Authorizer _authorizer;
+    private readonly TimeProvider _time;
 
-    public ResourceEndpoints(ObjectService registry, ServerOptions options, Authorizer authorizer)
+    public ResourceEndpoints(ObjectService registry, ServerOptions options, Authorizer authorizer, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(authorizer);
@@ -34,7 +37,12 @@ public sealed partial class ResourceEndpoints
         ResourceType bodyType;
         try
         {
-            obj = ObjectDecoder.Decode(json, out bodyType);
+            obj = ObjectDecoder.Decode(json, path.Type, out bodyType);
+        }
+        catch (ManifestException e) when (e.UnknownField)
+        {
+            // Kubernetes' strict decoding error, word for word, so kubectl prints what users search for.
+            throw new ApiException(ApiErrors.UnknownField(path.Type, e.Field ?? ""));
         }
         catch (ManifestException e)
         {

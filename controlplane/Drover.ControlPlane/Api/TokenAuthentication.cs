@@ -29,7 +29,8 @@ public sealed class TokenAuthentication
     }
 
     public static bool IsPublic(PathString path) =>
-        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version" || path == "/cacerts" || path == NodeJoinEndpoint.Path;
+        path == "/healthz" || path == "/readyz" || path == "/livez" || path == "/version" || path == "/cacerts" || path == NodeJoinEndpoint.Path
+            || path == Joining.ServerJoiner.BootstrapPath;
 
     public static string? BearerToken(HttpRequest request)
     {
@@ -88,9 +89,13 @@ public sealed class TokenAuthentication
         PrincipalKind.Metrics => (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             && (request.Path == "/metrics" || request.Path == PrometheusServiceDiscovery.AgentsPath),
         // A node also reads and renews its own credential there (NodeCredentialEndpoint); the admin paths stay admin-only.
-        PrincipalKind.Node => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis") || request.Path == Drover.Api.Client.NodeCredentialApi.SelfPath,
-        _ => request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/apis"),
+        PrincipalKind.Node => IsApi(request.Path) || request.Path == Drover.Api.Client.NodeCredentialApi.SelfPath,
+        _ => IsApi(request.Path),
     };
+
+    /// <summary>The API, its discovery and its OpenAPI documents: what every client identity may reach.</summary>
+    private static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/apis") || path.StartsWithSegments("/openapi");
 
     public static Principal PrincipalOf(HttpContext context) =>
         context.Items[typeof(Principal)] as Principal ?? throw new InvalidOperationException("request was not authenticated");

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Api.PodNetwork;
 
 namespace Drover.ControlPlane.Auth;
 
@@ -14,7 +15,8 @@ namespace Drover.ControlPlane.Auth;
 /// update their status (never create, bind, read logs of or update the spec of a pod);</item>
 /// <item>read Namespaces, Services and Endpoints;</item>
 /// <item>read a Secret or ConfigMap only by name, and only when a pod bound to it references that object
-/// (<see cref="NodeGraph"/>): never another node's credential nor any secret its pods do not use;</item>
+/// (<see cref="NodeGraph"/>): never another node's credential nor any secret its pods do not use; and get the pod
+/// network's ConfigMap (kube-system/drover-pod-network) that every agent sets its node up by;</item>
 /// <item>create, update and patch Events.</item>
 /// </list>
 /// Each method returns null when allowed, else the reason appended to the 403's message.
@@ -64,6 +66,10 @@ public sealed class NodeAuthorizer
                     // endpoint, read through droverd by users, never by another node.
                     _ => "",
                 };
+            // The cluster's pod network (backend, cluster CIDR), which every agent sets its node up by.
+            case "ConfigMap" when verb == "get" && sub is null
+                && path.Namespace == PodNetworkSettings.ConfigMapNamespace && path.Name == PodNetworkSettings.ConfigMapName:
+                return null;
             case "Secret" or "ConfigMap":
                 return await AuthorizeReferencedAsync(self, verb, path, ct).ConfigureAwait(false);
             case "Event":

@@ -21,6 +21,8 @@ public sealed partial class Informer
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly object _gate = new();
+    /// <summary>Held while the cache changes and its handlers hear of it, and while a handler is added (see <see cref="AddHandler"/>).</summary>
+    private readonly object _dispatch = new();
     private readonly Dictionary<string, KubeObject> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Index> _indexes = new(StringComparer.Ordinal);
     private readonly List<Action<ObjectChange>> _handlers = [];
@@ -44,12 +46,26 @@ public sealed partial class Informer
     /// <summary>The store revision the cache reflects.</summary>
     public long Revision { get; private set; }
 
-    /// <summary>Registers a handler; add handlers before the informer starts, or they miss the initial adds.</summary>
+    /// <summary>
+    /// Registers a handler. One added while the informer already holds objects (a controller that starts when its
+    /// replica becomes leader) first gets every cached object as an add, as client-go's AddEventHandler replays the
+    /// store: registering and dispatching share <see cref="_dispatch"/>, so it sees each change exactly once — in the
+    /// replay or after it.
+    /// </summary>
     public void AddHandler(Action<ObjectChange> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-            _handlers.Add(handler);
+        lock (_dispatch)
+        {
+            List<KubeObject> existing;
+            lock (_gate)
+            {
+                _handlers.Add(handler);
+                existing = [.. _items.Values];
+            }
+            foreach (var obj in existing)
+                Invoke(handler, new ObjectChange(null, obj));
+        }
     }
 
     /// <summary>Adds a secondary index (e.g. pods by node name); <paramref name="keysOf"/> may return none.</summary>
@@ -177,6 +193,12 @@ public sealed partial class Informer
             Revision = ev.Revision;
             return;
         }
+        lock (_dispatch)
+            Apply(ev, obj);
+    }
+
+    private void Apply(ObjectEvent ev, KubeObject obj)
+    {
         var key = KeyOf(obj);
         ObjectChange change;
         lock (_gate)
@@ -218,37 +240,44 @@ public sealed partial class Informer
                 continue;
             }
 
-            var changes = new List<ObjectChange>();
-            lock (_gate)
-            {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var item in list.Items)
-                {
-                    if (TryDecode(item) is not { } obj)
-                        continue;
-                    var key = KeyOf(obj);
-                    seen.Add(key);
-                    _items.TryGetValue(key, out var old);
-                    if (old is not null && old.Metadata.ResourceVersion == obj.Metadata.ResourceVersion)
-                        continue;
-                    _items[key] = obj;
-                    foreach (var index in _indexes.Values)
-                        index.Put(key, obj, old);
-                    changes.Add(new ObjectChange(old, obj));
-                }
-                foreach (var (key, old) in _items.Where(kv => !seen.Contains(kv.Key)).ToList())
-                {
-                    _items.Remove(key);
-                    foreach (var index in _indexes.Values)
-                        index.Remove(key, old);
-                    changes.Add(new ObjectChange(old, null));
-                }
-                Revision = list.Revision;
-            }
-            foreach (var change in changes)
-                Notify(change);
+            lock (_dispatch)
+                ApplyList(list);
             return list.Revision;
         }
+    }
+
+    /// <summary>Puts a fresh list into the cache and reports adds, updates and deletes against what was there.</summary>
+    private void ApplyList(ObjectListPage list)
+    {
+        var changes = new List<ObjectChange>();
+        lock (_gate)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in list.Items)
+            {
+                if (TryDecode(item) is not { } obj)
+                    continue;
+                var key = KeyOf(obj);
+                seen.Add(key);
+                _items.TryGetValue(key, out var old);
+                if (old is not null && old.Metadata.ResourceVersion == obj.Metadata.ResourceVersion)
+                    continue;
+                _items[key] = obj;
+                foreach (var index in _indexes.Values)
+                    index.Put(key, obj, old);
+                changes.Add(new ObjectChange(old, obj));
+            }
+            foreach (var (key, old) in _items.Where(kv => !seen.Contains(kv.Key)).ToList())
+            {
+                _items.Remove(key);
+                foreach (var index in _indexes.Values)
+                    index.Remove(key, old);
+                changes.Add(new ObjectChange(old, null));
+            }
+            Revision = list.Revision;
+        }
+        foreach (var change in changes)
+            Notify(change);
     }
 
     /// <summary>One undecodable value (written by an older or broken version) must not stop the cache for every other object.</summary>
@@ -271,15 +300,18 @@ public sealed partial class Informer
         lock (_gate)
             handlers = [.. _handlers];
         foreach (var handler in handlers)
+            Invoke(handler, change);
+    }
+
+    private void Invoke(Action<ObjectChange> handler, ObjectChange change)
+    {
+        try
         {
-            try
-            {
-                handler(change);
-            }
-            catch (Exception e)
-            {
-                LogHandlerFailed(_logger, e, Type.Plural);
-            }
+            handler(change);
+        }
+        catch (Exception e)
+        {
+            LogHandlerFailed(_logger, e, Type.Plural);
         }
     }
 

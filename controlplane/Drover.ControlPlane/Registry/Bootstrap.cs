@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Api.PodNetwork;
 
 namespace Drover.ControlPlane.Registry;
 
@@ -55,6 +56,45 @@ public static class Bootstrap
             }
             catch (ApiException e) when (e.Status.Code == 409)
             {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Publishes the pod network every agent sets up (ConfigMap kube-system/drover-pod-network, flannel's net-conf.json):
+    /// droverd's flags are its truth, so a changed flag rewrites it at the next start. Returns whether it wrote.
+    /// </summary>
+    public static async Task<bool> EnsurePodNetworkAsync(ObjectService objects, PodNetworkSettings settings, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(settings);
+        var data = settings.ToData();
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await objects.GetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName, ct).ConfigureAwait(false) as ConfigMap;
+            if (existing is not null && existing.Data is { } current && LabelMaps.Same(current, data))
+                return false;
+            try
+            {
+                if (existing is null)
+                {
+                    await objects.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap
+                    {
+                        ApiVersion = "v1",
+                        Kind = "ConfigMap",
+                        Metadata = new ObjectMeta { Name = PodNetworkSettings.ConfigMapName, Namespace = PodNetworkSettings.ConfigMapNamespace },
+                        Data = data,
+                    }, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await objects.UpdateAsync(ResourceTypes.ConfigMaps, existing with { Data = data }, statusOnly: false, ct).ConfigureAwait(false);
+                }
+                return true;
+            }
+            catch (ApiException e) when (e.Status.Code == 409 && attempt < 5)
+            {
+                // Written concurrently (another replica): read it again.
             }
         }
     }

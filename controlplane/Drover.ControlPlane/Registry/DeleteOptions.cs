@@ -5,4 +5,4 @@ namespace Drover.ControlPlane.Registry;
 /// what becomes of the dependents — <see cref="PropagationPolicies.Background"/> (the default; Foreground is served
 /// the same way) or <see cref="PropagationPolicies.Orphan"/>.
 /// </summary>
-public sealed record DeleteOptions(long? GracePeriodSeconds = null, string? PropagationPolicy = null);
+public sealed record DeleteOptions(long? GracePeriodSeconds = null, string? PropagationPolicy = null, bool DryRun = false);

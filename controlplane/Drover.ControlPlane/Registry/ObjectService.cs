@@ -31,7 +31,10 @@ public sealed partial class ObjectService
     }
 
     /// <summary>Creates <paramref name="obj"/>: name from generateName, uid, creationTimestamp, generation 1, status reset, admission.</summary>
-    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct)
+    public Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct) => CreateAsync(type, obj, dryRun: false, ct);
+
+    /// <summary>With <paramref name="dryRun"/> (?dryRun=All) everything is checked and the would-be object returned, and nothing is written.</summary>
+    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, bool dryRun, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -57,6 +60,12 @@ public sealed partial class ObjectService
         };
         // Status is the server's to write: a create starts from the kind's initial status.
         obj = strategy.Canonicalize(Admission.Admit(type, strategy.PrepareForCreate(obj), existing: null));
+        if (dryRun)
+        {
+            if (!string.IsNullOrEmpty(name) && await _objects.GetAsync(type, obj.Metadata.Namespace, name, ct).ConfigureAwait(false) is not null)
+                throw new ApiException(ApiErrors.AlreadyExists(type, name));
+            return obj;
+        }
         return await strategy.CreateAsync(obj, o => _objects.CreateAsync(type, o, ct), ct).ConfigureAwait(false);
     }
 
@@ -65,7 +74,11 @@ public sealed partial class ObjectService
     /// metadata, or only the status when <paramref name="statusOnly"/>): a stale resourceVersion is a 409,
     /// an unchanged object is not written at all.
     /// </summary>
-    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, CancellationToken ct)
+    public Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, CancellationToken ct) =>
+        UpdateAsync(type, incoming, existing, statusOnly, dryRun: false, ct);
+
+    /// <summary>As above; with <paramref name="dryRun"/> the updated object is returned and nothing is written.</summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, bool dryRun, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(incoming);
@@ -93,6 +106,8 @@ public sealed partial class ObjectService
                 DeletionGracePeriodSeconds = old.DeletionGracePeriodSeconds,
                 GenerateName = old.GenerateName,
                 ResourceVersion = old.ResourceVersion,
+                // An update that says nothing of managedFields keeps them (Kubernetes' rule); server-side apply sets them.
+                ManagedFields = incoming.Metadata.ManagedFields ?? old.ManagedFields,
             };
             updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
             updated = Admission.Admit(type, updated, existing);
@@ -104,6 +119,8 @@ public sealed partial class ObjectService
         var encoded = ObjectStore.Encode(type, updated);
         if (encoded.AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
             return existing;
+        if (dryRun)
+            return updated;
 
         var written = await _objects.UpdateAsync(type, updated, encoded, existingRevision, ct).ConfigureAwait(false);
         // The last finalizer removed from an object being deleted completes the deletion.
@@ -130,6 +147,9 @@ public sealed partial class ObjectService
     /// <summary>As above, with the propagation policy: Orphan marks the object with the orphan finalizer, which the garbage collector honours.</summary>
     public async Task<KubeObject> DeleteAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.DryRun)
+            return await _objects.GetRequiredAsync(type, ns, name, ct).ConfigureAwait(false);
         var (result, _) = await _deleter.DeleteAsync(type, ns, name, options, ct).ConfigureAwait(false);
         return result;
     }

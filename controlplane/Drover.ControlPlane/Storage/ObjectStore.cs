@@ -10,20 +10,27 @@ namespace Drover.ControlPlane.Storage;
 /// Typed objects over the key-value store. The resourceVersion is never stored: it is the key's
 /// mod revision, set on every read (as Kubernetes does over etcd), so a write needs no second pass.
 /// Store failures become API errors here, once (as Kubernetes' storage layer turns etcd's errors into API
-/// status errors): a missing key is 404, a lost compare-and-swap 409, anything else 503.
+/// status errors): a missing key is 404, a lost compare-and-swap 409, anything else 503 (a fenced write of a deposed
+/// leader included). Every write carries the fence of the flow it runs in (<see cref="WriteFencing"/>): the leader's
+/// controllers run inside one, the API's requests outside, so the fence is applied here once, not in each controller.
 /// </summary>
 public sealed class ObjectStore
 {
     private readonly IStore _store;
     private readonly ApiMetrics _metrics;
+    private readonly WriteFencing _fencing;
 
-    public ObjectStore(IStore store, ApiMetrics metrics)
+    public ObjectStore(IStore store, ApiMetrics metrics, WriteFencing? fencing = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(metrics);
         _store = store;
         _metrics = metrics;
+        _fencing = fencing ?? new WriteFencing(store);
     }
+
+    /// <summary>The fence the leader's writes carry (none for the API's writes).</summary>
+    public WriteFencing Fencing => _fencing;
 
     public IStore Raw => _store;
 
@@ -126,7 +133,7 @@ public sealed class ObjectStore
         using var _ = _metrics.TimeStore("create");
         try
         {
-            var kv = await _store.CreateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), Encode(type, obj), ct).ConfigureAwait(false);
+            var kv = await _store.CreateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), Encode(type, obj), _fencing.Current, ct).ConfigureAwait(false);
             return WithVersion(obj, kv.ModRevision);
         }
         catch (StoreKeyExistsException)
@@ -150,7 +157,7 @@ public sealed class ObjectStore
         using var _ = _metrics.TimeStore("update");
         try
         {
-            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), encoded, expectedRevision, ct).ConfigureAwait(false);
+            var kv = await _store.UpdateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, name), encoded, expectedRevision, _fencing.Current, ct).ConfigureAwait(false);
             return WithVersion(obj, kv.ModRevision);
         }
         catch (StoreConflictException)
@@ -172,7 +179,7 @@ public sealed class ObjectStore
         using var _ = _metrics.TimeStore("delete");
         try
         {
-            var kv = await _store.DeleteAsync(StoreKeys.Object(type, ns, name), expectedRevision, ct).ConfigureAwait(false);
+            var kv = await _store.DeleteAsync(StoreKeys.Object(type, ns, name), expectedRevision, _fencing.Current, ct).ConfigureAwait(false);
             return Decoded.Decode(type, kv);
         }
         catch (StoreConflictException)

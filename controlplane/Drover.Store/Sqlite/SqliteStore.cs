@@ -108,24 +108,24 @@ public sealed class SqliteStore : IStore
         return Read(prefix, static (reader, prefix, _) => reader.Count(prefix), cancellationToken);
     }
 
-    public Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    public Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
         StoreKeys.ThrowIfInvalidKey(key, nameof(key));
-        return Enqueue(WriteOperation.Create(key, value), cancellationToken);
+        return Enqueue(WriteOperation.Create(key, value, fence), cancellationToken);
     }
 
-    public Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, CancellationToken cancellationToken = default)
+    public Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
         StoreKeys.ThrowIfInvalidKey(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegative(expectedModRevision);
-        return Enqueue(WriteOperation.Update(key, value, expectedModRevision), cancellationToken);
+        return Enqueue(WriteOperation.Update(key, value, expectedModRevision, fence), cancellationToken);
     }
 
-    public Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, CancellationToken cancellationToken = default)
+    public Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
         StoreKeys.ThrowIfInvalidKey(key, nameof(key));
         ArgumentOutOfRangeException.ThrowIfNegative(expectedModRevision);
-        return Enqueue(WriteOperation.Delete(key, expectedModRevision), cancellationToken);
+        return Enqueue(WriteOperation.Delete(key, expectedModRevision, fence), cancellationToken);
     }
 
     public Task CompactAsync(long revision, CancellationToken cancellationToken = default)
@@ -167,7 +167,7 @@ public sealed class SqliteStore : IStore
         await _lockFile.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static FileStream AcquireLock(string databasePath)
+    internal static FileStream AcquireLock(string databasePath)
     {
         // SQLite would let a second process write too, but revisions are allocated in memory, so two writers would
         // hand out the same revision. The OS releases this lock when the process dies, even by kill -9.

@@ -133,57 +133,64 @@ internal sealed class SqliteWriter : IDisposable
     /// <summary>Applies one operation inside the open transaction; <paramref name="revision"/> advances only on success.</summary>
     public KeyValue Apply(WriteOperation operation, ref long revision, List<StoreEvent> events)
     {
+        // Checked in the batch's transaction, after the operations before it: a fence rewritten earlier in the same
+        // batch already refuses the writes queued behind it.
+        if (operation.Fence is { } fence && Select(fence.Key)?.ModRevision is var fenceRevision && fenceRevision != fence.ModRevision)
+        {
+            throw new StoreFencedException(fence, fenceRevision ?? 0);
+        }
+
         switch (operation.Kind)
         {
             case WriteOperationKind.Create:
+            {
+                if (Select(operation.Key) is not null)
                 {
-                    if (Select(operation.Key) is not null)
-                    {
-                        throw new StoreKeyExistsException(operation.Key);
-                    }
-
-                    var next = revision + 1;
-                    Bind(_insertKvKey, operation.Key);
-                    Bind(_insertKvRevision, next);
-                    Bind(_insertKvValue, operation.Value);
-                    _insertKv.ExecuteNonQuery();
-                    InsertLog(next, operation.Key, SqliteSchema.PutType, next, operation.Value, prevRevision: 0);
-
-                    var created = new KeyValue(operation.Key, operation.Value, next, next);
-                    events.Add(new StoreEvent(StoreEventType.Put, created, null));
-                    revision = next;
-                    return created;
+                    throw new StoreKeyExistsException(operation.Key);
                 }
+
+                var next = revision + 1;
+                Bind(_insertKvKey, operation.Key);
+                Bind(_insertKvRevision, next);
+                Bind(_insertKvValue, operation.Value);
+                _insertKv.ExecuteNonQuery();
+                InsertLog(next, operation.Key, SqliteSchema.PutType, next, operation.Value, prevRevision: 0);
+
+                var created = new KeyValue(operation.Key, operation.Value, next, next);
+                events.Add(new StoreEvent(StoreEventType.Put, created, null));
+                revision = next;
+                return created;
+            }
 
             case WriteOperationKind.Update:
-                {
-                    var current = SelectExpected(operation.Key, operation.Revision);
-                    var next = revision + 1;
-                    Bind(_updateKvKey, operation.Key);
-                    Bind(_updateKvRevision, next);
-                    Bind(_updateKvValue, operation.Value);
-                    _updateKv.ExecuteNonQuery();
-                    InsertLog(next, operation.Key, SqliteSchema.PutType, current.CreateRevision, operation.Value, current.ModRevision);
+            {
+                var current = SelectExpected(operation.Key, operation.Revision);
+                var next = revision + 1;
+                Bind(_updateKvKey, operation.Key);
+                Bind(_updateKvRevision, next);
+                Bind(_updateKvValue, operation.Value);
+                _updateKv.ExecuteNonQuery();
+                InsertLog(next, operation.Key, SqliteSchema.PutType, current.CreateRevision, operation.Value, current.ModRevision);
 
-                    var updated = new KeyValue(operation.Key, operation.Value, current.CreateRevision, next);
-                    events.Add(new StoreEvent(StoreEventType.Put, updated, current));
-                    revision = next;
-                    return updated;
-                }
+                var updated = new KeyValue(operation.Key, operation.Value, current.CreateRevision, next);
+                events.Add(new StoreEvent(StoreEventType.Put, updated, current));
+                revision = next;
+                return updated;
+            }
 
             case WriteOperationKind.Delete:
-                {
-                    var current = SelectExpected(operation.Key, operation.Revision);
-                    var next = revision + 1;
-                    Bind(_deleteKvKey, operation.Key);
-                    _deleteKv.ExecuteNonQuery();
-                    InsertLog(next, operation.Key, SqliteSchema.DeleteType, current.CreateRevision, null, current.ModRevision);
+            {
+                var current = SelectExpected(operation.Key, operation.Revision);
+                var next = revision + 1;
+                Bind(_deleteKvKey, operation.Key);
+                _deleteKv.ExecuteNonQuery();
+                InsertLog(next, operation.Key, SqliteSchema.DeleteType, current.CreateRevision, null, current.ModRevision);
 
-                    var deleted = current with { ModRevision = next };
-                    events.Add(new StoreEvent(StoreEventType.Delete, deleted, current));
-                    revision = next;
-                    return deleted;
-                }
+                var deleted = current with { ModRevision = next };
+                events.Add(new StoreEvent(StoreEventType.Delete, deleted, current));
+                revision = next;
+                return deleted;
+            }
 
             case WriteOperationKind.Compact:
                 Bind(_compactLogRevision, operation.Revision);

@@ -17,12 +17,13 @@ internal sealed class WriteOperation
     private CancellationTokenRegistration _registration;
     private int _state;
 
-    private WriteOperation(WriteOperationKind kind, string key, byte[] value, long revision)
+    private WriteOperation(WriteOperationKind kind, string key, byte[] value, long revision, StoreFence? fence)
     {
         Kind = kind;
         Key = key;
         Value = value;
         Revision = revision;
+        Fence = fence;
     }
 
     public WriteOperationKind Kind { get; }
@@ -35,19 +36,22 @@ internal sealed class WriteOperation
     /// <summary>Expected mod revision for update and delete (0 = unconditional); target revision for compaction.</summary>
     public long Revision { get; }
 
+    /// <summary>When set, the write is applied only while the fence key is still at the fence's mod revision.</summary>
+    public StoreFence? Fence { get; }
+
     public Task<KeyValue> Task => _completion.Task;
 
-    public static WriteOperation Create(string key, ReadOnlyMemory<byte> value) =>
-        new(WriteOperationKind.Create, key, value.ToArray(), 0);
+    public static WriteOperation Create(string key, ReadOnlyMemory<byte> value, StoreFence? fence = null) =>
+        new(WriteOperationKind.Create, key, value.ToArray(), 0, fence);
 
-    public static WriteOperation Update(string key, ReadOnlyMemory<byte> value, long expectedModRevision) =>
-        new(WriteOperationKind.Update, key, value.ToArray(), expectedModRevision);
+    public static WriteOperation Update(string key, ReadOnlyMemory<byte> value, long expectedModRevision, StoreFence? fence = null) =>
+        new(WriteOperationKind.Update, key, value.ToArray(), expectedModRevision, fence);
 
-    public static WriteOperation Delete(string key, long expectedModRevision) =>
-        new(WriteOperationKind.Delete, key, [], expectedModRevision);
+    public static WriteOperation Delete(string key, long expectedModRevision, StoreFence? fence = null) =>
+        new(WriteOperationKind.Delete, key, [], expectedModRevision, fence);
 
     public static WriteOperation Compact(long revision) =>
-        new(WriteOperationKind.Compact, string.Empty, [], revision);
+        new(WriteOperationKind.Compact, string.Empty, [], revision, null);
 
     /// <summary>
     /// Cancellation only wins while the operation is still queued; once the writer claimed it, the outcome is

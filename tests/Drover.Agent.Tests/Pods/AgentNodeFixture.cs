@@ -38,6 +38,9 @@ public sealed class AgentNodeFixture : IAsyncLifetime
 
     public string AgentLogPath => Path.Combine(Directory, "agent.log");
 
+    /// <summary>The pods' volumes (PodManagerOptions.PodDirectoryRoot).</summary>
+    public string VolumeRoot => Path.Combine(Directory, "volumes");
+
     internal CriClient Cri => _cri ?? throw new InvalidOperationException("containerd is not running");
 
     public DroverClient Api => _api ?? throw new InvalidOperationException("droverd is not running");
@@ -48,6 +51,7 @@ public sealed class AgentNodeFixture : IAsyncLifetime
         NodeIp = NodeIp,
         CgroupParentRoot = CgroupRoot,
         PodLogRoot = LogRoot,
+        PodDirectoryRoot = VolumeRoot,
         BackoffInitial = TimeSpan.FromSeconds(1),
         BackoffMax = TimeSpan.FromSeconds(4),
         ResyncInterval = TimeSpan.FromSeconds(2),
@@ -116,6 +120,12 @@ public sealed class AgentNodeFixture : IAsyncLifetime
             if (code != 0)
             {
                 throw new InvalidOperationException($"run-private.sh stop failed (exit {code}):\n{output}");
+            }
+
+            // A tmpfs a failed test left behind would keep its files (and fail the delete): unmount first.
+            foreach (var mount in Drover.Agent.Volumes.LinuxMounts.MountsUnder(Directory))
+            {
+                Drover.Agent.Volumes.LinuxMounts.Unmount(mount);
             }
 
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -284,4 +284,35 @@ public class ObjectDefaulterDefaultingTests
         Assert.Equal("TCP", endpoints.Subsets![0].Ports![0].Protocol);
         Assert.Null(input.Subsets![0].Ports![0].Protocol);
     }
+
+    [Fact]
+    public void ApplyDefaults_Volumes_GetKubernetesModesAndFieldVersions()
+    {
+        var bare = BarePod(Web() with { Env = [new EnvVar { Name = "IP", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "status.podIP" } } }] }) with
+        {
+            Spec = BarePod(Web()).Spec with
+            {
+                Containers = [Web() with { Env = [new EnvVar { Name = "IP", ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = "status.podIP" } } }] }],
+                Volumes =
+                [
+                    new Volume { Name = "c", ConfigMap = new ConfigMapVolumeSource { Name = "cfg" } },
+                    new Volume { Name = "s", Secret = new SecretVolumeSource { SecretName = "creds", DefaultMode = 256 } },
+                    new Volume { Name = "h", HostPath = new HostPathVolumeSource { Path = "/var/log" } },
+                    new Volume { Name = "d", DownwardAPI = new DownwardAPIVolumeSource { Items = [new DownwardAPIVolumeFile { Path = "n", FieldRef = new ObjectFieldSelector { FieldPath = "metadata.name" } }] } },
+                    new Volume { Name = "p", Projected = new ProjectedVolumeSource { Sources = [new VolumeProjection { DownwardAPI = new DownwardAPIProjection { Items = [new DownwardAPIVolumeFile { Path = "n", FieldRef = new ObjectFieldSelector { FieldPath = "metadata.name" } }] } }] } },
+                ],
+            },
+        };
+
+        var pod = (Pod)ObjectDefaulter.ApplyDefaults(bare);
+
+        var volumes = pod.Spec.Volumes!;
+        Assert.Equal(420, volumes[0].ConfigMap!.DefaultMode);
+        Assert.Equal(256, volumes[1].Secret!.DefaultMode);
+        Assert.Equal("", volumes[2].HostPath!.Type);
+        Assert.Equal((420, "v1"), (volumes[3].DownwardAPI!.DefaultMode, volumes[3].DownwardAPI!.Items![0].FieldRef!.ApiVersion));
+        Assert.Equal((420, "v1"), (volumes[4].Projected!.DefaultMode, volumes[4].Projected!.Sources![0].DownwardAPI!.Items![0].FieldRef!.ApiVersion));
+        Assert.Equal("v1", pod.Spec.Containers[0].Env![0].ValueFrom!.FieldRef!.ApiVersion);
+        Assert.Null(bare.Spec.Volumes![0].ConfigMap!.DefaultMode);
+    }
 }

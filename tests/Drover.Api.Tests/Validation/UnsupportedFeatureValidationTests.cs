@@ -45,9 +45,16 @@ public sealed class UnsupportedFeatureValidationTests
     }
 
     [Fact]
-    public void Validate_ImagePullSecrets_ForbiddenWithPath()
+    public void Validate_ImagePullSecrets_AcceptedAsTheAgentPullsWithThem()
     {
         var errors = ObjectValidator.Validate(PodWith(new PodSpec { Containers = [App], ImagePullSecrets = [new LocalObjectReference { Name = "regcred" }] }));
-        Assert.Contains(errors, e => e.Field == "spec.imagePullSecrets" && e.Type == FieldErrorType.Forbidden);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public void Validate_ImagePullSecretWithoutName_RequiredWithPath()
+    {
+        var errors = ObjectValidator.Validate(PodWith(new PodSpec { Containers = [App], ImagePullSecrets = [new LocalObjectReference { Name = "" }] }));
+        Assert.Contains(errors, e => e.Field == "spec.imagePullSecrets[0].name" && e.Type == FieldErrorType.Required);
     }
 }

@@ -1,3 +1,4 @@
+using Drover.Api.Printing;
 using Drover.Cli.Output;
 
 namespace Drover.Cli.Tests.Output;

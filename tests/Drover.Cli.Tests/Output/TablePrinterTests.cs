@@ -1,6 +1,6 @@
 using Drover.Api;
 using Drover.Cli.Output;
-using Drover.Cli.Output.Columns;
+using Drover.Api.Printing;
 
 namespace Drover.Cli.Tests.Output;
 
@@ -114,8 +114,8 @@ public class TablePrinterTests
             },
         };
         Assert.Equal(
-            "NAME         READY   STATUS    RESTARTS     AGE     IP          NODE\n" +
-            "my-app-abc   1/1     Running   2 (3m ago)   5m10s   10.42.0.5   edge-1\n",
+            "NAME         READY   STATUS    RESTARTS     AGE     IP          NODE     NOMINATED NODE   READINESS GATES\n" +
+            "my-app-abc   1/1     Running   2 (3m ago)   5m10s   10.42.0.5   edge-1   <none>           <none>\n",
             Render(ResourceTypes.Pods, pod, wide: true));
     }
 

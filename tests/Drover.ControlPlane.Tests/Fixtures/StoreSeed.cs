@@ -28,7 +28,7 @@ internal static class StoreSeed
                 {
                     Metadata = obj.Metadata with { Uid = Guid.NewGuid().ToString(), CreationTimestamp = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()), Generation = 1 },
                 };
-                await store.CreateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, obj.Metadata.Name!), ObjectStore.Encode(type, stamped), ct);
+                await store.CreateAsync(StoreKeys.Object(type, obj.Metadata.Namespace, obj.Metadata.Name!), ObjectStore.Encode(type, stamped), cancellationToken: ct);
             }
         }
     }

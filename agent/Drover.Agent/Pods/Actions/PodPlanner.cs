@@ -18,6 +18,9 @@ internal static class PodPlanner
     public const string OnFailure = "OnFailure";
     public const string Never = "Never";
 
+    /// <summary>The kubelet's reason for a container whose env or mounts cannot be made (a missing key, say).</summary>
+    public const string CreateContainerConfigError = "CreateContainerConfigError";
+
     public static PodActions ComputePodActions(PodSyncInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -360,6 +363,39 @@ internal static class PodPlanner
         private static bool InitFailed(ObservedContainer c) =>
             (c.IsExited && c.ExitCode != 0) || c.State == CriV1.ContainerState.ContainerUnknown;
 
+        /// <summary>
+        /// Starts that cannot happen yet become waits, as the kubelet's: every start while a volume is not set up
+        /// (ContainerCreating), a start whose config cannot be made (CreateContainerConfigError). A container made
+        /// before and never started has its config already and starts.
+        /// </summary>
+        private List<ContainerToStart> Startable()
+        {
+            if (input.VolumeError is null && input.ConfigErrors.Count == 0)
+            {
+                return _starts;
+            }
+
+            var startable = new List<ContainerToStart>();
+            foreach (var start in _starts)
+            {
+                var name = start.Spec.Name;
+                if (start.CreatedId is null && input.VolumeError is { } volumeError)
+                {
+                    _waiting[name] = new ContainerWaiting { Kind = ContainerWaitingKind.NotCreated, Reason = "ContainerCreating", Message = volumeError };
+                }
+                else if (start.CreatedId is null && input.ConfigErrors.TryGetValue(name, out var configError))
+                {
+                    _waiting[name] = new ContainerWaiting { Kind = ContainerWaitingKind.NotCreated, Reason = CreateContainerConfigError, Message = configError };
+                }
+                else
+                {
+                    startable.Add(start);
+                }
+            }
+
+            return startable;
+        }
+
         public PodActions ToActions() => new()
         {
             SandboxId = SandboxId,
@@ -368,7 +404,7 @@ internal static class PodPlanner
             SandboxesToRemove = SandboxesToRemove,
             AttemptsCarriedOver = Carried,
             ContainersToKill = _kills,
-            ContainersToStart = _starts,
+            ContainersToStart = Startable(),
             Waiting = _waiting,
         };
     }

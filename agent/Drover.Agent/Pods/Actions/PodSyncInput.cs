@@ -16,6 +16,15 @@ internal sealed class PodSyncInput
     /// <summary>Running containers whose liveness or startup probe reached its failure threshold: container id → why.</summary>
     public IReadOnlyDictionary<string, string> Unhealthy { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Containers that cannot be configured now (a missing ConfigMap or Secret key, a bad subPath), by name → why: a
+    /// start becomes a wait with CreateContainerConfigError, as the kubelet's.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ConfigErrors { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A volume of the pod could not be set up (kubelet's FailedMount): no container starts until it is.</summary>
+    public string? VolumeError { get; init; }
+
     /// <summary>Why the pod stops besides a deletion, or null.</summary>
     public PodStop? Stop { get; init; }
 

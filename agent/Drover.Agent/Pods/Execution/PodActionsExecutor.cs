@@ -3,6 +3,7 @@ using Drover.Agent.Metrics;
 using Drover.Agent.Pods.Actions;
 using Drover.Agent.Pods.Observed;
 using Drover.Agent.Probes;
+using Drover.Agent.Volumes;
 using Drover.Api;
 using Microsoft.Extensions.Logging;
 using CriV1 = Drover.Agent.Cri.V1;
@@ -26,6 +27,7 @@ internal sealed partial class PodActionsExecutor
     private readonly PodManagerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly VolumeManager _volumes;
 
     /// <summary>Back-off of failed creates (CreateContainerError), per container name.</summary>
     private readonly RestartBackoff _createBackoff;
@@ -33,8 +35,10 @@ internal sealed partial class PodActionsExecutor
     /// <summary>The dead container each container name's last BackOff event was about: one event per crash, not per sync.</summary>
     private readonly Dictionary<string, string> _backoffReported = new(StringComparer.Ordinal);
 
-    public PodActionsExecutor(string uid, CriClient cri, CriConfigFactory configs, PodObserver observer, ImagePuller images, ProbeRunner hooks, EventRecorder events, PodManagerOptions options, TimeProvider time, ILogger logger)
+    public PodActionsExecutor(string uid, CriClient cri, CriConfigFactory configs, PodObserver observer, ImagePuller images, ProbeRunner hooks, EventRecorder events, VolumeManager volumes, PodManagerOptions options, TimeProvider time, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(volumes);
+        _volumes = volumes;
         ArgumentNullException.ThrowIfNull(uid);
         ArgumentNullException.ThrowIfNull(cri);
         ArgumentNullException.ThrowIfNull(configs);
@@ -59,11 +63,12 @@ internal sealed partial class PodActionsExecutor
     }
 
     /// <summary>Sandbox step, kills, then starts, in the plan's order; returns the pod as it is afterwards.</summary>
-    public async Task<PodExecution> ExecuteAsync(Pod pod, PodActions plan, ObservedPod observed, DateTimeOffset now, CancellationToken ct)
+    public async Task<PodExecution> ExecuteAsync(Pod pod, PodActions plan, ObservedPod observed, ContainerInputs inputs, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(observed);
+        ArgumentNullException.ThrowIfNull(inputs);
         if (plan.Termination is not null)
         {
             throw new ArgumentException("a termination is carried out step by step (RunPreStopHooksAsync, KillAsync, …)", nameof(plan));
@@ -111,6 +116,16 @@ internal sealed partial class PodActionsExecutor
                 _backoffReported[name] = dead;
                 _events.Record(pod, EventRecorder.Warning, "BackOff", "Back-off restarting failed container " + name, name);
             }
+            else if (wait.Reason == PodPlanner.CreateContainerConfigError)
+            {
+                // As the kubelet, every sync that cannot make the config says so; the recorder counts the repeats.
+                _events.Record(pod, EventRecorder.Warning, "Failed", "Error: " + wait.Message, name);
+            }
+        }
+
+        if (inputs.VolumeError is { } volumeError && plan.Waiting.Values.Any(w => w.Reason == "ContainerCreating"))
+        {
+            _events.Record(pod, EventRecorder.Warning, "FailedMount", volumeError, null);
         }
 
         var restarted = new List<string>();
@@ -136,7 +151,22 @@ internal sealed partial class PodActionsExecutor
                     restarted.Add(name);
                 }
 
-                var (made, createError) = await CreateAsync(pod, start, sandboxId, sandboxConfig, now, ct).ConfigureAwait(false);
+                var configured = inputs.For(pod, start.Spec, current.Sandbox(sandboxId)?.Ip);
+                if (configured.Error is { } configError)
+                {
+                    // Planned with the objects of this sync, so only a race gets here; reported as the plan would have.
+                    _events.Record(pod, EventRecorder.Warning, "Failed", "Error: " + configError, name);
+                    waiting[name] = new ContainerWaiting { Kind = ContainerWaitingKind.NotCreated, Reason = PodPlanner.CreateContainerConfigError, Message = configError };
+                    continue;
+                }
+
+                if (configured.SkippedEnvKeys.Count > 0)
+                {
+                    _events.Record(pod, EventRecorder.Warning, "InvalidEnvironmentVariableNames",
+                        "Keys [" + string.Join(", ", configured.SkippedEnvKeys) + "] from the EnvFrom configMap/secret were skipped since they are considered invalid environment variable names.", name);
+                }
+
+                var (made, createError) = await CreateAsync(pod, start, configured, sandboxId, sandboxConfig, now, ct).ConfigureAwait(false);
                 if (made is null)
                 {
                     waiting[name] = new ContainerWaiting
@@ -187,10 +217,10 @@ internal sealed partial class PodActionsExecutor
     }
 
     /// <summary>Creates the container: its id, or the runtime's message (with the Failed event recorded) when CRI refuses.</summary>
-    private async Task<(string? Id, string? Error)> CreateAsync(Pod pod, ContainerToStart start, string sandboxId, CriV1.PodSandboxConfig sandboxConfig, DateTimeOffset now, CancellationToken ct)
+    private async Task<(string? Id, string? Error)> CreateAsync(Pod pod, ContainerToStart start, ContainerInputs.Result configured, string sandboxId, CriV1.PodSandboxConfig sandboxConfig, DateTimeOffset now, CancellationToken ct)
     {
         var name = start.Spec.Name;
-        var config = _configs.Container(pod, start.Spec, start.Attempt);
+        var config = _configs.Container(pod, start.Spec, start.Attempt, configured.Env, configured.Mounts);
         Directory.CreateDirectory(Path.Combine(sandboxConfig.LogDirectory, name));
         string id;
         try
@@ -316,6 +346,8 @@ internal sealed partial class PodActionsExecutor
 
         PodCleanup.RemoveCgroups(_options.CgroupMountRoot, _configs.CgroupParent(_uid));
         PodCleanup.RemoveDirectory(_configs.LogDirectory(pod));
+        // After the containers: a tmpfs goes only once nothing mounts it.
+        _volumes.TearDown(_uid);
     }
 
     public async Task StopSandboxesAsync(IReadOnlyList<string> sandboxIds, CancellationToken ct)

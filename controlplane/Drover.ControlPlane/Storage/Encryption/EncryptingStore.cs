@@ -75,14 +75,14 @@ internal sealed class EncryptingStore : IStore
 
     public Task<long> CountAsync(string prefix, CancellationToken cancellationToken = default) => _inner.CountAsync(prefix, cancellationToken);
 
-    public async Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    public async Task<KeyValue> CreateAsync(string key, ReadOnlyMemory<byte> value, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
         if (!IsSecret(key))
-            return await _inner.CreateAsync(key, value, cancellationToken).ConfigureAwait(false);
+            return await _inner.CreateAsync(key, value, fence, cancellationToken).ConfigureAwait(false);
         var ring = Enter();
         try
         {
-            var kv = await _inner.CreateAsync(key, ring.Seal(value, key), cancellationToken).ConfigureAwait(false);
+            var kv = await _inner.CreateAsync(key, ring.Seal(value, key), fence, cancellationToken).ConfigureAwait(false);
             return kv with { Value = value };
         }
         finally
@@ -91,14 +91,14 @@ internal sealed class EncryptingStore : IStore
         }
     }
 
-    public async Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, CancellationToken cancellationToken = default)
+    public async Task<KeyValue> UpdateAsync(string key, ReadOnlyMemory<byte> value, long expectedModRevision, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
         if (!IsSecret(key))
-            return await _inner.UpdateAsync(key, value, expectedModRevision, cancellationToken).ConfigureAwait(false);
+            return await _inner.UpdateAsync(key, value, expectedModRevision, fence, cancellationToken).ConfigureAwait(false);
         var ring = Enter();
         try
         {
-            var kv = await _inner.UpdateAsync(key, ring.Seal(value, key), expectedModRevision, cancellationToken).ConfigureAwait(false);
+            var kv = await _inner.UpdateAsync(key, ring.Seal(value, key), expectedModRevision, fence, cancellationToken).ConfigureAwait(false);
             return kv with { Value = value };
         }
         finally
@@ -107,9 +107,9 @@ internal sealed class EncryptingStore : IStore
         }
     }
 
-    public async Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, CancellationToken cancellationToken = default)
+    public async Task<KeyValue> DeleteAsync(string key, long expectedModRevision = 0, StoreFence? fence = null, CancellationToken cancellationToken = default)
     {
-        var kv = await _inner.DeleteAsync(key, expectedModRevision, cancellationToken).ConfigureAwait(false);
+        var kv = await _inner.DeleteAsync(key, expectedModRevision, fence, cancellationToken).ConfigureAwait(false);
         return IsSecret(key) ? Ring.Open(kv) : kv;
     }
 

@@ -162,7 +162,7 @@ public sealed partial class SecretsEncryption
                     continue;
                 try
                 {
-                    await _store.UpdateAsync(kv.Key, ring.Open(kv.Value, kv.Key), kv.ModRevision, ct).ConfigureAwait(false);
+                    await _store.UpdateAsync(kv.Key, ring.Open(kv.Value, kv.Key), kv.ModRevision, cancellationToken: ct).ConfigureAwait(false);
                     rewritten++;
                 }
                 catch (Exception e) when (e is StoreConflictException or StoreKeyNotFoundException)

@@ -60,17 +60,20 @@ internal static class PodSyncCase
         new() { Pod = pod, Observed = observed, History = history ?? NewHistory(), Now = now ?? T0 };
 
     /// <summary>The input with what a test sets besides the pod, the CRI state, the history and the time.</summary>
-    public static PodSyncInput With(this PodSyncInput input, IReadOnlyDictionary<string, string>? unhealthy = null, PodStop? stop = null, bool finishedHere = false, TimeSpan? drain = null) => new()
-    {
-        Pod = input.Pod,
-        Observed = input.Observed,
-        History = input.History,
-        Now = input.Now,
-        Unhealthy = unhealthy ?? input.Unhealthy,
-        Stop = stop ?? input.Stop,
-        FinishedHere = finishedHere || input.FinishedHere,
-        TerminationDrainDelay = drain ?? input.TerminationDrainDelay,
-    };
+    public static PodSyncInput With(this PodSyncInput input, IReadOnlyDictionary<string, string>? unhealthy = null, PodStop? stop = null, bool finishedHere = false, TimeSpan? drain = null,
+        IReadOnlyDictionary<string, string>? configErrors = null, string? volumeError = null) => new()
+        {
+            Pod = input.Pod,
+            Observed = input.Observed,
+            History = input.History,
+            Now = input.Now,
+            Unhealthy = unhealthy ?? input.Unhealthy,
+            Stop = stop ?? input.Stop,
+            FinishedHere = finishedHere || input.FinishedHere,
+            TerminationDrainDelay = drain ?? input.TerminationDrainDelay,
+            ConfigErrors = configErrors ?? input.ConfigErrors,
+            VolumeError = volumeError ?? input.VolumeError,
+        };
 
     public static PodHistory NewHistory() => new(BackoffInitial, BackoffMax);
 

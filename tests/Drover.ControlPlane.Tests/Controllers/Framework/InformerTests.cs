@@ -138,7 +138,7 @@ public sealed class InformerTests : IAsyncLifetime
         Start(informer);
         await informer.Synced.WaitAsync(_stop.Token);
 
-        await _store.CreateAsync(StoreKeys.Object(ResourceTypes.ConfigMaps, "ns", "broken"), Encoding.UTF8.GetBytes("{not json"), _stop.Token);
+        await _store.CreateAsync(StoreKeys.Object(ResourceTypes.ConfigMaps, "ns", "broken"), Encoding.UTF8.GetBytes("{not json"), cancellationToken: _stop.Token);
         await CreateAsync("fine");
 
         await EventuallyAsync(() => informer.Get("ns", "fine") is not null);

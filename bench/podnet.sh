@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Pod network benchmark (docs/BENCHMARKS.md, "Pod network"): iperf3 throughput and ping latency pod → pod on the same
+# host and across hosts, for host-gw and vxlan side by side in one run. Each backend gets a fresh two-host cluster from
+# packaging/multihost.sh (network namespaces joined by a LAN bridge on 198.51.100.0/24, examples/hello.yaml scaled to 4
+# replicas: 2 pods per host); iperf3 and busybox ping are this machine's binaries run inside the pods' network namespaces
+# (multihost.sh pod-run), so the packets take the pods' real path: veth, bridge, route or VXLAN device, LAN.
+#   bench/podnet.sh [--bin DIR] [--seconds 5]     (DIR: droverd, drover-agent, drover, drover-ingress; default artifacts/bin)
+# Needs root, iperf3 and what multihost.sh needs; run under flock /tmp/drover-e2e.lock. Markdown to stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BIN=$ROOT/artifacts/bin
+SECONDS_PER_RUN=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --bin) BIN=$2; shift 2 ;;
+    --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
+    *) echo "usage: bench/podnet.sh [--bin DIR] [--seconds N]" >&2; exit 2 ;;
+  esac
+done
+command -v iperf3 >/dev/null || { echo "bench/podnet.sh: iperf3 is missing (./build.sh deps)" >&2; exit 1; }
+MH=$ROOT/packaging/multihost.sh
+WORK=$(mktemp -d /tmp/drover-podnet-bench.XXXXXX)
+trap '"$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+log() { printf '==> %s\n' "$*" >&2; }
+
+# throughput SERVER_IP CLIENT_IP → Gbit/s received; latency → ping avg ms
+throughput() {
+  "$MH" pod-run "$WORK/cluster" "$1" iperf3 -s -1 -D -p 5201 >/dev/null
+  sleep 0.5
+  "$MH" pod-run "$WORK/cluster" "$2" iperf3 -c "$1" -p 5201 -t "$SECONDS_PER_RUN" -J \
+    | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+}
+latency() {
+  "$MH" pod-run "$WORK/cluster" "$2" busybox ping -q -c 200 -i 0.005 "$1" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p'
+}
+
+declare -A RESULT
+for backend in host-gw vxlan; do
+  log "$backend: two hosts"
+  "$MH" up "$WORK/cluster" --nodes 2 --pod-network "$backend" --bin "$BIN" --first-index 50 >/dev/null 2>"$WORK/up.log" || { cat "$WORK/up.log" >&2; exit 1; }
+  "$BIN/drover" --config "$WORK/cluster/admin.config" scale deployment/hello --replicas 4 >/dev/null
+  "$BIN/drover" --config "$WORK/cluster/admin.config" rollout status deployment/hello --timeout 300s >/dev/null
+  pods=$("$BIN/drover" --config "$WORK/cluster/admin.config" get pods -o wide --no-headers)
+  server=$(awk '$7 == "node-1" { print $6 }' <<<"$pods" | sed -n 1p)
+  same=$(awk '$7 == "node-1" { print $6 }' <<<"$pods" | sed -n 2p)
+  cross=$(awk '$7 == "node-2" { print $6 }' <<<"$pods" | sed -n 1p)
+  [ -n "$server" ] && [ -n "$same" ] && [ -n "$cross" ] || { echo "bench/podnet.sh: need 2 pods on node-1 and 1 on node-2:" >&2; echo "$pods" >&2; exit 1; }
+  RESULT[$backend-same-gbps]=$(throughput "$server" "$same")
+  RESULT[$backend-cross-gbps]=$(throughput "$server" "$cross")
+  RESULT[$backend-same-ms]=$(latency "$server" "$same")
+  RESULT[$backend-cross-ms]=$(latency "$server" "$cross")
+  log "$backend: same host ${RESULT[$backend-same-gbps]} Gbit/s ${RESULT[$backend-same-ms]} ms, across hosts ${RESULT[$backend-cross-gbps]} Gbit/s ${RESULT[$backend-cross-ms]} ms"
+  "$MH" down "$WORK/cluster" >/dev/null 2>&1
+done
+
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+cat <<EOT
+### Pod network: pod → pod, same host vs across hosts ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg))
+\`bench/podnet.sh --seconds $SECONDS_PER_RUN\` (iperf3 TCP one stream ${SECONDS_PER_RUN} s; ping 200 × 5 ms, average RTT)
+
+| backend | same host Gbit/s | across hosts Gbit/s | ratio | same host RTT ms | across hosts RTT ms |
+| --- | ---: | ---: | ---: | ---: | ---: |
+| host-gw | ${RESULT[host-gw-same-gbps]} | ${RESULT[host-gw-cross-gbps]} | $(ratio "${RESULT[host-gw-cross-gbps]}" "${RESULT[host-gw-same-gbps]}") | ${RESULT[host-gw-same-ms]} | ${RESULT[host-gw-cross-ms]} |
+| vxlan | ${RESULT[vxlan-same-gbps]} | ${RESULT[vxlan-cross-gbps]} | $(ratio "${RESULT[vxlan-cross-gbps]}" "${RESULT[vxlan-same-gbps]}") | ${RESULT[vxlan-same-ms]} | ${RESULT[vxlan-cross-ms]} |
+EOT

@@ -1,0 +1,47 @@
+namespace Drover.ControlPlane.Api.OpenApi;
+
+/// <summary>
+/// GET /openapi/v2 (gnostic protobuf when asked for it, as client-go always does; JSON otherwise), /openapi/v3 (the index
+/// of group versions with their hashes) and /openapi/v3/api/v1, /openapi/v3/apis/GROUP/VERSION. Documents are built
+/// once; the hash in the index changes only when droverd's types do, so clients may cache them.
+/// </summary>
+public sealed class OpenApiEndpoints
+{
+    public const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+    private readonly OpenApiDocuments _documents = OpenApiDocuments.Served;
+
+    public Task HandleAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+            return ResponseWriter.WriteStatusAsync(context, Drover.Api.ApiErrors.MethodNotAllowed(request.Method, request.Path.Value ?? ""));
+        var path = (request.Path.Value ?? "").TrimEnd('/');
+        if (path == "/openapi/v2")
+        {
+            var protobuf = MediaRange.ParseAccept(request).Any(r => r.Type == ProtobufV2.Split(';')[0]);
+            return protobuf
+                ? WriteAsync(context, _documents.V2Protobuf, ProtobufV2)
+                : WriteAsync(context, _documents.V2Json, "application/json");
+        }
+        if (path == "/openapi/v3")
+            return WriteAsync(context, _documents.V3Index, "application/json");
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal) && _documents.V3(path["/openapi/v3/".Length..]) is { } doc)
+        {
+            context.Response.Headers.ETag = "\"" + doc.Hash + "\"";
+            return WriteAsync(context, doc.Json, "application/json");
+        }
+        return ResponseWriter.WriteStatusAsync(context, Drover.Api.ApiErrors.PathNotFound(request.Path.Value ?? ""));
+    }
+
+    private static async Task WriteAsync(HttpContext context, byte[] body, string contentType)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = contentType;
+        context.Response.Headers.Vary = "Accept";
+        context.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Drover.Api;
+using Drover.Api.Patching;
+using Drover.ControlPlane.Auth;
+
+namespace Drover.ControlPlane.Api;
+
+public sealed partial class ResourceEndpoints
+{
+    /// <summary>Kubernetes' bound on a field manager's name.</summary>
+    private const int MaxFieldManagerLength = 128;
+
+    /// <summary>
+    /// PATCH with application/apply-patch+yaml: server-side apply (<see cref="ServerSideApply"/>). Creates the object
+    /// when it is not there; otherwise merges the applied configuration, a conflict with another applier being a 409
+    /// naming the fields unless <c>?force=true</c>. <c>?fieldManager=</c> is required, as in Kubernetes.
+    /// </summary>
+    private async Task ApplyAsync(HttpContext context, ApiPath path, byte[] body, bool statusOnly, bool dryRun)
+    {
+        var ct = context.RequestAborted;
+        var query = context.Request.Query;
+        var manager = QueryParameters.Single(query, "fieldManager");
+        if (string.IsNullOrEmpty(manager))
+            throw new ApiException(ApiErrors.BadRequest("PATCH with apply must have a fieldManager: fieldManager: Required value: is required for apply patch"));
+        if (manager.Length > MaxFieldManagerLength)
+            throw new ApiException(ApiErrors.BadRequest($"fieldManager: Too long: may not be more than {MaxFieldManagerLength} bytes"));
+        var force = QueryParameters.Bool(query, "force");
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonInput.ParseNode(body);
+            if (ObjectDecoder.ResolveType(body) != path.Type)
+                throw new ApiException(ApiErrors.BadRequest($"the applied configuration is not a {path.Type.Kind} ({path.Type.ApiVersion})"));
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiException(ApiErrors.InvalidManifest(e, path.Type));
+        }
+        if (parsed is not JsonObject config)
+            throw new ApiException(ApiErrors.BadRequest("an applied configuration must be an object"));
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await _registry.GetAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+            var live = existing is null ? null : (JsonObject?)JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing), documentOptions: JsonInput.DocumentOptions);
+            JsonObject merged;
+            try
+            {
+                merged = ServerSideApply.Apply(live, config, path.Type.ClrType, manager, force, path.Type.ApiVersion, _time.GetUtcNow());
+            }
+            catch (ApplyConflictException e)
+            {
+                throw new ApiException(ApiErrors.ApplyConflict(path.Type, path.Name!, e.Message, [.. e.Conflicts.Select(c => (c.Manager, c.ApiVersion, c.Field))]));
+            }
+            catch (PatchException e)
+            {
+                throw new ApiException(ApiErrors.BadRequest("apply: " + e.Message));
+            }
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(merged, NodeJsonContext.Default.JsonNode);
+            try
+            {
+                JsonInput.Check(bytes);
+            }
+            catch (ManifestException e)
+            {
+                throw new ApiException(RequestBody.Refusal(e));
+            }
+            var incoming = DecodeBody(bytes, path);
+            if (existing is null)
+            {
+                Authorize(context, "create", path, incoming);
+                var created = await _registry.CreateAsync(path.Type, incoming, dryRun, ct).ConfigureAwait(false);
+                await ResponseWriter.WriteObjectAsync(context, 201, path.Type, created).ConfigureAwait(false);
+                return;
+            }
+            Authorize(context, "patch", path, existing);
+            _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(query), existing, incoming);
+            try
+            {
+                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, ct).ConfigureAwait(false);
+                await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
+                return;
+            }
+            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxPatchAttempts)
+            {
+                // Someone wrote in between: apply again to what is stored now.
+            }
+        }
+    }
+}

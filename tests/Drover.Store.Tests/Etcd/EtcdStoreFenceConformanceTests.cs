@@ -1,0 +1,12 @@
+using Drover.Store.Tests.Conformance;
+
+namespace Drover.Store.Tests.Etcd;
+
+[Trait("Category", "Process")]
+[Collection(EtcdClusterCollection.Name)]
+public sealed class EtcdStoreFenceConformanceTests(EtcdClusterFixture etcd) : StoreFenceTests
+{
+    protected override bool RemembersCompaction => false;
+
+    protected override Task<StoreUnderTest> OpenAsync() => etcd.OpenAsync();
+}
