@@ -169,19 +169,12 @@ internal sealed class HollowNode : IDisposable
 
     private async Task PostStatusAsync(CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // droverd's node controllers may write the Node between our read and write: read again.
+        await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var node = await _api.GetAsync(ResourceTypes.Nodes, null, Name, ct).ConfigureAwait(false);
-            try
-            {
-                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = HollowStatus.ReadyNode(Name, _hostIp, DateTimeOffset.UtcNow, node.Status) }, "status", ct).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 3)
-            {
-                // droverd's node controllers wrote the Node between our read and write: read again.
-            }
-        }
+            var node = await _api.GetAsync(ResourceTypes.Nodes, null, Name, token).ConfigureAwait(false);
+            await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = HollowStatus.ReadyNode(Name, _hostIp, DateTimeOffset.UtcNow, node.Status) }, "status", token).ConfigureAwait(false);
+        }, maxAttempts: 3, ct).ConfigureAwait(false);
     }
 
     private async Task RenewLeaseAsync(CancellationToken ct)
@@ -197,7 +190,7 @@ internal sealed class HollowNode : IDisposable
         }
         catch (ApiClientException e) when (e.Code is 409)
         {
-            _lease = await _api.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct).ConfigureAwait(false) as Lease;
+            _lease = await _api.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct).ConfigureAwait(false);
             throw;
         }
     }

@@ -85,7 +85,7 @@ internal sealed partial class LeaseHeartbeat
     public async Task RenewAsync(CancellationToken ct)
     {
         var now = MicroTime(_time.GetUtcNow());
-        var lease = _lease ?? await _api.TryGetAsync(ResourceTypes.Leases, LeaseNamespace, _options.NodeName, ct).ConfigureAwait(false) as Lease;
+        var lease = _lease ?? await _api.TryGetAsync(ResourceTypes.Leases, LeaseNamespace, _options.NodeName, ct).ConfigureAwait(false);
         try
         {
             _lease = lease is null

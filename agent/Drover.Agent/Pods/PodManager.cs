@@ -356,6 +356,8 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         var managed = new Dictionary<string, string> { [PodLabels.ManagedBy] = PodLabels.ManagedByValue };
         var primed = false;
         var delay = RelistInterval;
+        // After a failure the relists wait longer, up to RelistBackoffMax (jittered, as every retry of the project).
+        var backoff = new Backoff(TimeSpan.FromTicks(Math.Min(RelistInterval.Ticks * 2, RelistBackoffMax.Ticks)), TimeSpan.FromTicks(Math.Max(RelistInterval.Ticks, RelistBackoffMax.Ticks)));
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
@@ -375,6 +377,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
                     LogRelistRecovered(failures);
                     failures = 0;
                     delay = RelistInterval;
+                    backoff.Reset();
                     foreach (var entry in _workers.Values)
                     {
                         entry.Worker.Wake();
@@ -402,7 +405,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
                     LogRelistFailed(failures, e.Message);
                 }
 
-                delay = delay * 2 > RelistBackoffMax ? RelistBackoffMax : delay * 2;
+                delay = backoff.Next();
             }
         }
     }
@@ -415,10 +418,10 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         {
             switch (entry.Worker.Phase)
             {
-                case "Pending": pending++; break;
-                case "Running": running++; break;
-                case "Succeeded": succeeded++; break;
-                case "Failed": failed++; break;
+                case PodPhases.Pending: pending++; break;
+                case PodPhases.Running: running++; break;
+                case PodPhases.Succeeded: succeeded++; break;
+                case PodPhases.Failed: failed++; break;
                 default: unknown++; break;
             }
         }

@@ -22,6 +22,9 @@ public static class WellKnownAnnotations
     /// <summary>The pre-IngressClass way of naming an Ingress's controller.</summary>
     public const string IngressClass = "kubernetes.io/ingress.class";
 
+    /// <summary>On an IngressClass: Ingresses without a class of their own belong to it.</summary>
+    public const string IngressClassIsDefault = "ingressclass.kubernetes.io/is-default-class";
+
     /// <summary>On a Node the agent cordoned itself (for a shutdown), so that only it uncordons it.</summary>
     public const string CordonedFor = "drover.io/cordoned-for";
 

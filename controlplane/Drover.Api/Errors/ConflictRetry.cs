@@ -15,9 +15,18 @@ public static class ConflictRetry
     /// <summary>A lost optimistic-concurrency race: the object changed between the read and the write.</summary>
     public static bool IsConflict(Exception e) => e is ApiClientException { Code: 409 } or ApiException { Status.Code: 409 };
 
-    public static async Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> attempt, int maxAttempts = DefaultAttempts, CancellationToken ct = default)
+    public static Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> attempt, int maxAttempts = DefaultAttempts, CancellationToken ct = default) =>
+        RetryOnConflictAsync(attempt, static _ => true, maxAttempts, ct);
+
+    /// <summary>
+    /// As above, but a conflict is retried only while <paramref name="retriable"/> says so (client-go's retry.OnError):
+    /// a conflict that is the answer rather than a lost race (a PATCH with its own resourceVersion, two appliers'
+    /// fields) is thrown at once.
+    /// </summary>
+    public static async Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<Exception, bool> retriable, int maxAttempts = DefaultAttempts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(retriable);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
         for (var tries = 1; ; tries++)
         {
@@ -25,7 +34,7 @@ public static class ConflictRetry
             {
                 return await attempt(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (tries < maxAttempts && IsConflict(e))
+            catch (Exception e) when (tries < maxAttempts && IsConflict(e) && retriable(e))
             {
                 // Someone else wrote meanwhile: read again and redo the change on the newer object.
             }

@@ -38,7 +38,7 @@ internal static class DrainPlanner
             if (pod.Metadata.Annotations?.ContainsKey(MirrorPodAnnotation) == true)
                 continue;
             // A finished pod loses nothing by going; one without a controller is gone for good.
-            var finished = pod.Status?.Phase is "Succeeded" or "Failed";
+            var finished = pod.Status?.Phase is PodPhases.Succeeded or PodPhases.Failed;
             if (!finished && controller is null)
             {
                 if (!force)

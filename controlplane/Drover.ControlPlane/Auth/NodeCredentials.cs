@@ -154,7 +154,7 @@ public sealed class NodeCredentials
         var presented = NodeCredentialRecord.Hash(rest[(colon + 1)..].ToString());
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false) as Secret;
+            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false);
             if (stored?.Type != SecretType || NodeCredentialRecord.FromData(stored.Data) is not { } record)
                 return null;
             var now = _time.GetUtcNow();

@@ -85,7 +85,7 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         Api.Node? node = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            node = await admin.TryGetAsync(ResourceTypes.Nodes, null, nodeName) as Api.Node;
+            node = await admin.TryGetAsync(ResourceTypes.Nodes, null, nodeName);
             if (node?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True")
                 return node;
         }

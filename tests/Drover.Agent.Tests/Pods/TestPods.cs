@@ -46,7 +46,7 @@ internal static class TestPods
         await api.CreateAsync(ResourceTypes.Pods, pod);
 
     public static async Task<Pod?> GetAsync(DroverClient api, string name) =>
-        await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+        await api.TryGetAsync(ResourceTypes.Pods, "default", name);
 
     /// <summary>Polls the pod until <paramref name="condition"/> holds; fails with the last status seen.</summary>
     public static async Task<Pod> WaitForAsync(DroverClient api, string name, Func<Pod, bool> condition, TimeSpan timeout, string what)

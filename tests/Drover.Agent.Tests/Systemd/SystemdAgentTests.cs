@@ -194,7 +194,7 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper
         Pod? last = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name);
             if (last is not null && condition(last))
                 return last;
         }

@@ -45,4 +45,18 @@ public sealed class ConflictRetryTests
 
         Assert.Equal(1, attempts);
     }
+
+    [Fact]
+    public async Task RetryOnConflictAsync_ConflictNotRetriable_ThrownAtOnce()
+    {
+        var attempts = 0;
+
+        await Assert.ThrowsAsync<ApiException>(() => ConflictRetry.RetryOnConflictAsync<bool>(_ =>
+        {
+            attempts++;
+            throw new ApiException(Conflict);
+        }, retriable: _ => attempts < 2));
+
+        Assert.Equal(2, attempts);
+    }
 }

@@ -216,18 +216,10 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
     }
 
     /// <summary>Read, change, write, again on a conflict: the deployment controller writes the same object meanwhile.</summary>
-    private async Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change) =>
+        ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            try
-            {
-                var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
-                return await _client.UpdateAsync(ResourceTypes.Deployments, change(current));
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+            var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+            return await _client.UpdateAsync(ResourceTypes.Deployments, change(current));
+        }, maxAttempts: 10);
 }

@@ -16,20 +16,12 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
         (Deployment)await _client.CreateRawAsync(ResourceTypes.Deployments, ns, Manifests.Utf8(Manifests.Seed("seed-deployment.yaml")), "application/yaml");
 
     /// <summary>Read, change, write, again on a conflict: the deployment controller writes the same object meanwhile.</summary>
-    private async Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change, string? subresource = null)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change, string? subresource = null) =>
+        ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            try
-            {
-                var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
-                return await _client.UpdateAsync(ResourceTypes.Deployments, change(current), subresource);
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+            var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+            return await _client.UpdateAsync(ResourceTypes.Deployments, change(current), subresource);
+        }, maxAttempts: 10);
 
     [Fact]
     public async Task Status_Put_ChangesOnlyStatusAndKeepsGeneration()

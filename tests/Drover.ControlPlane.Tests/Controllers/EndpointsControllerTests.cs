@@ -40,7 +40,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
     }
 
     private Task<Endpoints> EndpointsAsync(string ns, Func<Endpoints, bool> condition, string what) =>
-        Poll.UntilAsync(async () => await _admin.TryGetAsync(ResourceTypes.Endpoints, ns, "web") as Endpoints ?? new Endpoints(), condition, Timeout, what);
+        Poll.UntilAsync(async () => await _admin.TryGetAsync(ResourceTypes.Endpoints, ns, "web") ?? new Endpoints(), condition, Timeout, what);
 
     // A pod is listed once per subset it is in (once per distinct port set): count pods, not entries.
     private static IEnumerable<string?> Ready(Endpoints e) => (e.Subsets ?? []).SelectMany(s => s.Addresses ?? []).Select(a => a.TargetRef?.Name).Distinct().Order(StringComparer.Ordinal);

@@ -312,20 +312,8 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         });
 
     /// <summary>Read, change, write; a conflict with a controller's write is retried, as kubectl does.</summary>
-    private async Task UpdateAsync(string ns, Func<Deployment, Deployment> change)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await _client.UpdateAsync(ResourceTypes.Deployments, change(await GetAsync(ns)));
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+    private Task UpdateAsync(string ns, Func<Deployment, Deployment> change) =>
+        ConflictRetry.RetryOnConflictAsync(async _ => await _client.UpdateAsync(ResourceTypes.Deployments, change(await GetAsync(ns))), maxAttempts: 10);
 
     private async Task<List<ReplicaSet>> ReplicaSetsAsync(string ns) =>
         [.. (await _client.ListAsync(ResourceTypes.ReplicaSets, ns)).Items.Cast<ReplicaSet>()];
