@@ -24,6 +24,7 @@ DEBIAN_PACKAGES=(
   afl++                                              # bench/fuzz (SharpFuzz targets under afl-fuzz)
   iproute2 iptables procps curl ca-certificates sqlite3
   nftables iperf3                                    # the pod network's masquerade table; bench/podnet.sh
+  bind9-dnsutils dnsperf                             # cluster DNS: dig in the DNS process test, dnsperf in bench/dns.sh
 )
 # Deployables published with Native AOT: project path and binary name.
 DEPLOYABLES=(
@@ -181,6 +182,7 @@ INGRESS_HTTP_PORT=${DROVER_INGRESS_HTTP_PORT:-8080}
 INGRESS_HTTPS_PORT=${DROVER_INGRESS_HTTPS_PORT:-8443}
 
 MULTIHOST_DIR=$DROVER_HOME/multihost
+HA_DIR=$DROVER_HOME/ha
 
 cmd_up() {
   cmd_deps
@@ -205,12 +207,23 @@ Stop with ./build.sh down.
 EOT
     return 0
   fi
-  log "installing the release under $UP_ROOT (install.sh server --no-systemd --with-agent --with-ingress)"
-  "$RELEASE/install.sh" server --no-systemd --root "$UP_ROOT" --bind-address 127.0.0.1 --port "$PORT" \
-    --with-agent --with-ingress --ingress-bind-address 127.0.0.1 \
-    --ingress-http-port "$INGRESS_HTTP_PORT" --ingress-https-port "$INGRESS_HTTPS_PORT" >&2
-  mkdir -p "$DROVER_HOME"
-  install -m 600 "$UP_ROOT/etc/drover/admin.config" "$DROVER_HOME/config"
+  local ha=0
+  if [ "${1:-}" = --ha ]; then
+    # Three etcd members and three droverd replicas on loopback (packaging/ha.sh): the first replica with containerd,
+    # the agent and the ingress; every client config lists the three replicas.
+    ha=1
+    "$ROOT/packaging/ha.sh" up "$HA_DIR" "$RELEASE" --port "$PORT" \
+      --ingress-http-port "$INGRESS_HTTP_PORT" --ingress-https-port "$INGRESS_HTTPS_PORT"
+    mkdir -p "$DROVER_HOME"
+    install -m 600 "$HA_DIR/r0/etc/drover/admin.config" "$DROVER_HOME/config"
+  else
+    log "installing the release under $UP_ROOT (install.sh server --no-systemd --with-agent --with-ingress)"
+    "$RELEASE/install.sh" server --no-systemd --root "$UP_ROOT" --bind-address 127.0.0.1 --port "$PORT" \
+      --with-agent --with-ingress --ingress-bind-address 127.0.0.1 \
+      --ingress-http-port "$INGRESS_HTTP_PORT" --ingress-https-port "$INGRESS_HTTPS_PORT" >&2
+    mkdir -p "$DROVER_HOME"
+    install -m 600 "$UP_ROOT/etc/drover/admin.config" "$DROVER_HOME/config"
+  fi
   local drover=("$BIN/drover" --config "$DROVER_HOME/config")
   log "deploying examples/hello.yaml"
   "${drover[@]}" apply -f "$ROOT/examples/hello.yaml"
@@ -224,6 +237,22 @@ EOT
   [ -n "$answer" ] || die "hello.local does not answer through the ingress (logs: $UP_ROOT/var/log/drover/)"
   echo "$answer"
   "${drover[@]}" get pods -o wide
+  if [ "$ha" = 1 ]; then
+    "$ROOT/packaging/ha.sh" status "$HA_DIR"
+    cat <<EOT
+
+Drover is up in high availability: 3 etcd members (https://127.0.0.1:2379,12379,22379; client certificates in
+$HA_DIR/etcd/pki), 3 droverd replicas (https://127.0.0.1:$PORT-$((PORT + 2)), each installed by install.sh under
+$HA_DIR/rN), containerd, drover-agent and drover-ingress (http://127.0.0.1:$INGRESS_HTTP_PORT) with replica 0; logs in
+$HA_DIR/logs (etcd) and $HA_DIR/rN/var/log/drover/. The admin config $DROVER_HOME/config lists the three replicas. Try:
+  $BIN/drover get pods -o wide
+  packaging/ha.sh status $HA_DIR                                  # etcd members, replicas, the leader
+  kill -9 \$(cat $HA_DIR/r0/run/drover/droverd.pid)                # the leader may be any replica: see status
+  $BIN/drover scale deployment/hello --replicas 4                 # answered by another replica
+Stop with ./build.sh down.
+EOT
+    return 0
+  fi
   cat <<EOT
 
 Drover is up: droverd (https://127.0.0.1:$PORT), containerd, drover-agent and drover-ingress (http://127.0.0.1:$INGRESS_HTTP_PORT,
@@ -241,6 +270,9 @@ EOT
 }
 
 cmd_down() {
+  if [ -d "$HA_DIR" ]; then
+    "$ROOT/packaging/ha.sh" down "$HA_DIR" "$RELEASE"
+  fi
   if [ -f "$MULTIHOST_DIR/lan" ] || [ -s "$MULTIHOST_DIR/pids" ]; then
     "$ROOT/packaging/multihost.sh" down "$MULTIHOST_DIR"
   fi
@@ -266,5 +298,5 @@ cmd_bench() {
 
 case "${1:-}" in
   deps|build|test|publish|up|down|bench) c=$1; shift; "cmd_$c" "$@" ;;
-  *) echo "usage: ./build.sh deps|build|test [--fast]|publish|up|down|bench" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh deps|build|test [--fast]|publish|up [--ha|--nodes N]|down|bench" >&2; exit 2 ;;
 esac

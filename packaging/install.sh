@@ -5,6 +5,9 @@
 #                            [--advertise-address ADDR] [--with-agent] [--with-ingress] [--node-name NAME]
 #                            [--ingress-bind-address ADDR] [--ingress-http-port 80] [--ingress-https-port 443]
 #                            [--ingress-metrics-addr 127.0.0.1:10254]
+#                            [--datastore-endpoint https://h1:2379,https://h2:2379,https://h3:2379 [--datastore-cafile F]
+#                             [--datastore-certfile F --datastore-keyfile F]] [--server https://first:6443 --token SERVER_TOKEN]
+#                            [--advertise-servers https://a:6443,https://b:6443,https://c:6443]
 #   sudo ./install.sh agent --server https://IP:6443 --token TOKEN [--node-name NAME] [--node-ip IP]
 #   sudo ./install.sh uninstall       everything install.sh installed, and nothing else
 #   sudo ./install.sh stop            (--no-systemd) stops the daemons it started, by process id
@@ -13,6 +16,11 @@
 # /var/log/drover; for machines where systemd is not PID 1), --root DIR (install under DIR instead of /: for
 # tests and image builders; --no-systemd is implied when DIR is not /). Agent: --agent-metrics-addr (127.0.0.1:9101),
 # --agent-serving-addr (0.0.0.0:10250), --node-index N (0: pod bridge drover0; another N for a second node on one host).
+#
+# Several servers (README "High availability"): every replica on one etcd cluster (--datastore-endpoint and its TLS
+# client files); the first installed without --server, the others with --server (the first's URL) and --token (its
+# DATA/credentials/server-token); --advertise-servers (every replica) goes into the admin, ingress and agent configs so
+# those clients fail over between the replicas. The agent's --server may list several replicas, comma-separated.
 #
 # Idempotent: a second run with the same options changes no file and restarts nothing. Every path it creates is
 # listed in /etc/drover/installed.list, which uninstall reads.
@@ -23,7 +31,7 @@ PROG=install.sh
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 COMMAND=${1:-}
 [ -n "$COMMAND" ] || usage
@@ -33,6 +41,7 @@ case "$COMMAND" in server|agent|uninstall|stop) ;; -h|--help|help) usage ;; *) d
 ROOT=/ NO_SYSTEMD=0 WITH_AGENT=0 WITH_INGRESS=0
 CLUSTER_CIDR=10.42.0.0/16 POD_NETWORK=none PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
 SERVER_URL= TOKEN= NODE_NAME= NODE_IP=
+DATASTORE_ENDPOINT= DATASTORE_CAFILE= DATASTORE_CERTFILE= DATASTORE_KEYFILE= ADVERTISE_SERVERS=
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
 AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
@@ -59,6 +68,11 @@ while [ $# -gt 0 ]; do
     --agent-metrics-addr) need_value "$@"; AGENT_METRICS=$2; shift ;;
     --agent-serving-addr) need_value "$@"; AGENT_SERVING=$2; shift ;;
     --node-index) need_value "$@"; NODE_INDEX=$2; shift ;;
+    --datastore-endpoint) need_value "$@"; DATASTORE_ENDPOINT=$2; shift ;;
+    --datastore-cafile) need_value "$@"; DATASTORE_CAFILE=$2; shift ;;
+    --datastore-certfile) need_value "$@"; DATASTORE_CERTFILE=$2; shift ;;
+    --datastore-keyfile) need_value "$@"; DATASTORE_KEYFILE=$2; shift ;;
+    --advertise-servers) need_value "$@"; ADVERTISE_SERVERS=$2; shift ;;
     -h|--help) usage ;;
     *) die "unknown option '$1' for $COMMAND (see: $0 --help)" ;;
   esac
@@ -79,10 +93,38 @@ valid_port --ingress-http-port "$INGRESS_HTTP"
 # it is; vxlan (any IP network between the nodes) or host-gw (nodes on one L2 segment) for a cluster of several.
 case "$POD_NETWORK" in none|vxlan|host-gw) ;; *) die "--pod-network must be none, vxlan or host-gw, got '$POD_NETWORK'" ;; esac
 [[ "$CLUSTER_CIDR" =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$ ]] || die "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '$CLUSTER_CIDR'"
+# url_list OPTION VALUE: one or more https://HOST:PORT, comma-separated (at most 16).
+url_list() {
+  local part count=0
+  IFS=, read -ra parts <<<"$2"
+  for part in "${parts[@]}"; do
+    [[ "$part" =~ ^https?://[^/,]+$ ]] || die "$1 must be URLs like https://IP:PORT, comma-separated, got '$2'"
+    count=$((count + 1))
+  done
+  ((count >= 1 && count <= 16)) || die "$1 must list 1 to 16 URLs, got '$2'"
+}
 if [ "$COMMAND" = agent ]; then
   [ -n "$SERVER_URL" ] || die "agent needs --server https://IP:PORT (printed by install.sh server)"
-  [[ "$SERVER_URL" =~ ^https://[^/]+$ ]] || die "--server must look like https://IP:PORT, got '$SERVER_URL'"
+  url_list --server "$SERVER_URL"
+  [[ "$SERVER_URL" != *http://* ]] || die "--server must be https:// URLs, got '$SERVER_URL'"
   [ -n "$TOKEN" ] || die "agent needs --token (printed by install.sh server; on the server: /var/lib/drover/server/credentials/join-token)"
+fi
+if [ "$COMMAND" = server ]; then
+  [ -z "$DATASTORE_ENDPOINT" ] || url_list --datastore-endpoint "$DATASTORE_ENDPOINT"
+  [ -z "$ADVERTISE_SERVERS" ] || { url_list --advertise-servers "$ADVERTISE_SERVERS"; [[ "$ADVERTISE_SERVERS" != *http://* ]] || die "--advertise-servers must be https:// URLs, got '$ADVERTISE_SERVERS'"; }
+  for f in "--datastore-cafile:$DATASTORE_CAFILE" "--datastore-certfile:$DATASTORE_CERTFILE" "--datastore-keyfile:$DATASTORE_KEYFILE"; do
+    [ -z "${f#*:}" ] || [ -n "$DATASTORE_ENDPOINT" ] || die "${f%%:*} needs --datastore-endpoint"
+    [ -z "${f#*:}" ] || [ -r "${f#*:}" ] || die "${f%%:*}: cannot read '${f#*:}'"
+  done
+  if { [ -n "$DATASTORE_CERTFILE" ] && [ -z "$DATASTORE_KEYFILE" ]; } || { [ -z "$DATASTORE_CERTFILE" ] && [ -n "$DATASTORE_KEYFILE" ]; }; then
+    die "--datastore-certfile and --datastore-keyfile go together"
+  fi
+  if [ -n "$SERVER_URL" ] || [ -n "$TOKEN" ]; then
+    # Joining another replica: both, and a shared datastore (two SQLite files would be two clusters).
+    [ -n "$SERVER_URL" ] && [ -n "$TOKEN" ] || die "server: --server and --token go together (joining the replica at --server with its DATA/credentials/server-token)"
+    [[ "$SERVER_URL" =~ ^https://[^/,]+$ ]] || die "--server must look like https://IP:PORT, got '$SERVER_URL'"
+    [ -n "$DATASTORE_ENDPOINT" ] || die "server --server needs --datastore-endpoint: replicas share one etcd cluster (with SQLite each would be a cluster of its own)"
+  fi
 fi
 if [ -n "$NODE_NAME" ] && ! [[ "$NODE_NAME" =~ ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$ ]]; then
   die "--node-name must be a DNS-1123 name (lower case letters, digits, '-', '.'), got '$NODE_NAME'"
@@ -240,10 +282,27 @@ unit() { # NAME KEY=VALUE... : renders packaging/systemd/NAME into the unit dire
   render "$HERE/packaging/systemd/$name" "SHARE_DIR=$SHARE_DIR" "LIB_DIR=$LIB_DIR" "ETC_DIR=$ETC_DIR" "$@" | write "$UNIT_DIR/$name" 644
 }
 
+# The server token of a joining replica: in a file only root reads, never on the command line or in the unit.
+SERVER_TOKEN_FILE=$ETC_DIR/server-join-token
+
 server_args() {
   local args="--data-dir $DATA_DIR --bind-address $BIND_ADDRESS --port $PORT --cluster-cidr $CLUSTER_CIDR --pod-network $POD_NETWORK --write-client-config $ADMIN_CONFIG"
   [ -z "$ADVERTISE_ADDRESS" ] || args+=" --advertise-address $ADVERTISE_ADDRESS"
+  [ -z "$DATASTORE_ENDPOINT" ] || args+=" --datastore-endpoint $DATASTORE_ENDPOINT"
+  [ -z "$DATASTORE_CAFILE" ] || args+=" --datastore-cafile $DATASTORE_CAFILE"
+  [ -z "$DATASTORE_CERTFILE" ] || args+=" --datastore-certfile $DATASTORE_CERTFILE --datastore-keyfile $DATASTORE_KEYFILE"
+  [ -z "$SERVER_URL" ] || args+=" --server $SERVER_URL --token-file $SERVER_TOKEN_FILE"
+  [ -z "$ADVERTISE_SERVERS" ] || args+=" --advertise-servers $ADVERTISE_SERVERS"
   echo "$args"
+}
+
+# The servers the agent installed with this server dials: this replica first, then the others of --advertise-servers.
+agent_servers() {
+  local servers url
+  servers=$(local_server_url)
+  IFS=, read -ra urls <<<"$ADVERTISE_SERVERS"
+  for url in "${urls[@]}"; do [[ ",$servers," == *",$url,"* ]] || servers+=",$url"; done
+  echo "$servers"
 }
 
 local_server_url() {
@@ -253,6 +312,7 @@ local_server_url() {
 install_server() {
   local before=$CHANGED
   state_dir "$DATA_DIR" 700
+  [ -z "$TOKEN" ] || write "$SERVER_TOKEN_FILE" 600 <<<"$TOKEN"
   unit drover-server.service "SERVER_ARGS=$(server_args)"
   write "$ETC_DIR/server.args" 644 <<<"$(server_args)"
   local changed=$((BINARIES_CHANGED || CHANGED != before))
@@ -366,7 +426,7 @@ cmd_server() {
   install_files
   install_server
   if [ "$WITH_AGENT" = 1 ]; then
-    install_agent "$(local_server_url)" "$(cat "$DATA_DIR/credentials/join-token")"
+    install_agent "$(agent_servers)" "$(cat "$DATA_DIR/credentials/join-token")"
     wait_node_ready "$AGENT_NODE"
   fi
   [ "$WITH_INGRESS" = 0 ] || install_ingress
@@ -380,6 +440,12 @@ Use the CLI as root with its admin config:
 Join another node (from its copy of this release directory):
   sudo ./install.sh agent --server $url --token $(cat "$DATA_DIR/credentials/join-token")
 EOT
+  if [ -n "$DATASTORE_ENDPOINT" ]; then
+    cat <<EOT
+Join another server replica on the same etcd (its token gives the cluster CA's key: keep it secret):
+  sudo ./install.sh server --datastore-endpoint $DATASTORE_ENDPOINT … --server $url --token \$(cat $DATA_DIR/credentials/server-token)
+EOT
+  fi
 }
 
 cmd_agent() {
@@ -432,6 +498,8 @@ cmd_uninstall() {
     [ -x "$script" ] || script="$HERE/packaging/containerd/run-private.sh"
     DROVER_CONTAINERD_STATE=$RUN_DIR/containerd "$script" stop "$CONTAINERD_DIR" || true
   fi
+  # The service proxy's rules outlive the agent on purpose (traffic flows across restarts); uninstall takes them.
+  if command -v nft >/dev/null 2>&1; then nft delete table ip drover-proxy 2>/dev/null || true; fi
   local d
   for d in /sys/fs/cgroup/*/drover; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null; done
   # Exactly what the manifest lists: files and state trees, then the directories it created, deepest first.

@@ -94,8 +94,16 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     // would keep in RSS until the gen0 budget fills; give it back once, before the steady state begins.
     MemoryReclaimer.CollectAndTrim();
 
+    // Cluster DNS: the node-local address pods are given, known once the node has its podCIDR.
+    var clusterDns = options.ClusterDns == AgentOptions.PodGatewayDns
+        ? Ipv4Cidr.TryParse(node.PodCidr, out var dnsCidr) ? Ipv4Cidr.ToAddress(dnsCidr.Network + 1).ToString() : null
+        : options.ClusterDns;
+    if (options.ClusterDns is not null && clusterDns is null)
+        logger.LogError("cluster DNS off: --cluster-dns {Value} needs a podCIDR, and node {Node} has none", options.ClusterDns, options.NodeName);
     var pods = new PodManager(node.Api, cri, new PodManagerOptions
     {
+        ClusterDnsServer = clusterDns,
+        ClusterDomain = options.ClusterDomain,
         NodeName = options.NodeName,
         NodeIp = options.NodeIp.ToString(),
         CgroupParentRoot = options.CgroupRoot,
@@ -110,6 +118,8 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         SlackBytes = 4L * 1024 * 1024,
         Reclaimed = (before, after) => logger.LogInformation("gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB", before.ResidentBytes >> 20, after.ResidentBytes >> 20),
     };
+    // One watch of Services and EndpointSlices, for the service proxy and the cluster DNS resolver, if either runs.
+    var serviceWatch = new Lazy<Drover.Agent.Discovery.ServiceWatch>(() => new(() => node.Api, TimeProvider.System, loggers.CreateLogger("drover-agent.services")));
     var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token), reclaimer.RunAsync(stop.Token) };
     _ = NotifyReadyAsync();
     if (Ipv4Cidr.TryParse(node.PodCidr, out var podCidr))
@@ -130,6 +140,18 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());
         loops.Add(usage.RunAsync(stop.Token));
     }
+    if (options.ServiceProxy)
+    {
+        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr, TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"));
+        loops.Add(proxier.RunAsync(stop.Token));
+    }
+    if (clusterDns is not null)
+    {
+        var dns = new Drover.Agent.ClusterDns.ClusterDnsServer(serviceWatch.Value, options.ClusterDomain, new System.Net.IPEndPoint(System.Net.IPAddress.Parse(clusterDns), 53), options.ClusterDnsUpstream, loggers.CreateLogger("drover-agent.dns"));
+        loops.Add(dns.RunAsync(stop.Token));
+    }
+    if (serviceWatch.IsValueCreated)
+        loops.Add(serviceWatch.Value.RunAsync(stop.Token));
     await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;

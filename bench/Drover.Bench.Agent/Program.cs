@@ -10,6 +10,9 @@ using Drover.Testing;
 // raw CRI floor → bind→Ready for N pods (left running) → settle → memory and a CPU window with N pods. Markdown goes to
 // stdout, raw samples and logs to --out. Everything the driver started is stopped in finally blocks; bench/agent.sh
 // stops what a killed driver could not (PID files in --work) and the containerd.
+// bench/dns.sh: the cluster DNS resolver under dnsperf, no containerd needed.
+if (args is ["dns", .. var dnsArgs])
+    return await DnsBench.RunAsync(dnsArgs);
 var (options, problem) = BenchOptions.Parse(args);
 if (options is null)
 {

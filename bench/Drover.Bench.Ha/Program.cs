@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -5,26 +6,37 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;
 
-// 1. ConfigMap create latency, one request in flight, on a droverd over SQLite and on a droverd over a 3-member etcd
-//    (loopback), alternated ROUNDS times. 2. Failover: 3 droverd replicas on a 3-member etcd; KILLS times, SIGKILL the
-//    leader, then measure (a) until the Lease names another replica, (b) until a Deployment scaled right after the kill
-//    has its pods (the new leader's controllers acting); the killed replica is started again between kills.
+// 1. ConfigMap creates sent at a fixed RATE (default 500/s, open loop: each create is due at its slot whether or not
+//    the ones before have answered, and its latency counts from that slot) for COUNT creates, on a droverd over SQLite
+//    and on a droverd over a 3-member etcd (loopback), alternated ROUNDS times; RSS of droverd and of each etcd member
+//    right after. 2. Failover: 3 droverd replicas on a 3-member etcd; KILLS times, SIGKILL the leader, then measure
+//    (a) until a write from a client that was on the killed replica is acknowledged (it fails over), (b) until the
+//    Lease names another replica, (c) until a Deployment scaled right after the kill has its pods (the new leader's
+//    controllers acting); the killed replica is started again between kills. RSS of every replica and member at the
+//    end. --bin DIR: the published Native AOT droverd (what users run); without it the Release build (JIT).
 // Markdown to stdout.
-var count = 500;
+var count = 3000;
+var rate = 500;
 var rounds = 2;
 var kills = 5;
+string? bin = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
     {
         case "--count": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--rate": rate = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--kills": kills = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+        case "--bin": bin = args[i + 1]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
+var binaries = bin is null ? DroverBinaries.Built : DroverBinaries.Published(bin);
+var build = bin is null ? "Release build, JIT" : "Native AOT";
 
-var latency = new List<(string Store, int Round, Stats Create)>();
+var firstErrors = new List<string>();
+var latency = new List<(string Store, int Round, Stats Create, double Achieved, int Errors, double DroverdMb, string EtcdMb)>();
 for (var round = 1; round <= rounds; round++)
 {
     foreach (var store in new[] { "sqlite", "etcd" })
@@ -32,24 +44,23 @@ for (var round = 1; round <= rounds; round++)
         Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] round {round}: {store}");
         await using var etcd = store == "etcd" ? await EtcdCluster.StartAsync(members: 3) : null;
         string[] extra = etcd is null ? [] : ["--datastore-endpoint", string.Join(',', etcd.ClientUrls.Select(u => u.ToString().TrimEnd('/')))];
-        await using var server = await DroverdProcess.StartAsync(null, extra);
-        using var client = server.Client();
-        for (var n = 0; n < 100; n++)
+        await using var server = await DroverdProcess.StartFromAsync(binaries, null, extra);
+        using var client = server.Client(TimeSpan.FromSeconds(30));
+        for (var n = 0; n < 200; n++)
             await client.CreateAsync(ResourceTypes.ConfigMaps, Map($"warm-{n}"));
-        var samples = new long[count];
-        for (var n = 0; n < count; n++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await client.CreateAsync(ResourceTypes.ConfigMaps, Map($"m-{n}"));
-            samples[n] = Stopwatch.GetTimestamp() - start;
-        }
-        latency.Add((store, round, Stats.Of(samples)));
+        var (stats, achieved, errors, firstError) = await PacedCreatesAsync(client, count, rate);
+        if (firstError is not null)
+            firstErrors.Add($"round {round} {store}: {firstError}");
+        var etcdMb = etcd is null ? "" : string.Join(" / ", Enumerable.Range(0, etcd.Count).Select(m => Rss(etcd.ProcessId(m)).ToString("0", CultureInfo.InvariantCulture)));
+        latency.Add((store, round, stats, achieved, errors, Rss(server.Id), etcdMb));
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {stats.P50:0.00} ms p99 {stats.P99:0.00} ms, {achieved:0}/s, {errors} errors");
     }
 }
 
 Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] failover: starting 3 etcd members and 3 droverd replicas");
-var failovers = new List<(double Lease, double Controllers)>();
-await using (var ha = await HaCluster.StartAsync(replicas: 3))
+var failovers = new List<(double Write, double Lease, double Controllers)>();
+var haRss = "";
+await using (var ha = await HaCluster.StartAsync(binaries, replicas: 3))
 {
     using var admin = ha.Client(TimeSpan.FromSeconds(5));
     await admin.CreateRawAsync(ResourceTypes.Deployments, "default", Encoding.UTF8.GetBytes(
@@ -62,43 +73,143 @@ await using (var ha = await HaCluster.StartAsync(replicas: 3))
         await Until(async () => await Pods(admin) == replicas ? true : (bool?)null, TimeSpan.FromSeconds(60));
         var survivor = (leader + 1) % 3;
         using var client = new DroverClient(ha.SettingsStartingAt(survivor), TimeSpan.FromSeconds(5));
+        // A writer on the replica about to die, one create in flight, until its first acknowledgement after the kill.
+        using var writer = new DroverClient(ha.SettingsStartingAt(leader), TimeSpan.FromSeconds(5));
         var clock = Stopwatch.StartNew();
+        using var stopWriter = new CancellationTokenSource();
+        var killedAt = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstWrite = Task.Run(async () =>
+        {
+            for (var n = 0; !stopWriter.IsCancellationRequested; n++)
+            {
+                var sent = clock.Elapsed;
+                try
+                {
+                    await writer.CreateAsync(ResourceTypes.ConfigMaps, Map($"failover-{k}-{n}"));
+                    if (killedAt.Task.IsCompleted && sent > killedAt.Task.Result)
+                        return clock.Elapsed - killedAt.Task.Result;
+                }
+                catch (Exception e) when (e is ApiClientException or HttpRequestException or TaskCanceledException or IOException)
+                {
+                    // Refused or ambiguous while the replica dies; the next create goes to another one.
+                    await Task.Delay(10);
+                }
+            }
+            return TimeSpan.MaxValue;
+        });
+        await Task.Delay(300);
+        killedAt.SetResult(clock.Elapsed);
         ha.Replicas[leader].KillHard();
+        var killed = killedAt.Task.Result;
         replicas = replicas == 1 ? 2 : 1;
         await client.PatchScaleAsync(ResourceTypes.Deployments, "default", "bench", replicas);
         double? leaseAt = null;
         double? podsAt = null;
-        while ((leaseAt is null || podsAt is null) && clock.Elapsed < TimeSpan.FromSeconds(60))
+        while ((leaseAt is null || podsAt is null) && clock.Elapsed - killed < TimeSpan.FromSeconds(60))
         {
             if (leaseAt is null && await Leader(ha, client) is var now and >= 0 && now != leader)
-                leaseAt = clock.Elapsed.TotalSeconds;
+                leaseAt = (clock.Elapsed - killed).TotalSeconds;
             if (podsAt is null && await Pods(client) == replicas)
-                podsAt = clock.Elapsed.TotalSeconds;
+                podsAt = (clock.Elapsed - killed).TotalSeconds;
             await Task.Delay(25);
         }
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] kill {k}: replica {leader}; lease moved after {leaseAt:0.00} s, pods after {podsAt:0.00} s");
-        failovers.Add((leaseAt ?? double.NaN, podsAt ?? double.NaN));
+        var writeAt = await firstWrite.WaitAsync(TimeSpan.FromSeconds(60));
+        await stopWriter.CancelAsync();
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] kill {k}: replica {leader}; write acknowledged after {writeAt.TotalSeconds:0.00} s, lease moved after {leaseAt:0.00} s, pods after {podsAt:0.00} s");
+        failovers.Add((writeAt.TotalSeconds, leaseAt ?? double.NaN, podsAt ?? double.NaN));
         await ha.Replicas[leader].StartAgainAsync();
     }
+    await Task.Delay(2000);
+    haRss = "droverd " + string.Join(" / ", ha.Replicas.Select(r => Rss(r.Id).ToString("0", CultureInfo.InvariantCulture)))
+        + " MB; etcd " + string.Join(" / ", Enumerable.Range(0, ha.Etcd.Count).Select(m => Rss(ha.Etcd.ProcessId(m)).ToString("0", CultureInfo.InvariantCulture))) + " MB";
 }
 
-Console.WriteLine($"ConfigMap creates, one in flight, {count} per run after 100 warm-up; droverd (Release, JIT) on SQLite vs on 3 etcd members (loopback), alternated.");
+Console.WriteLine($"ConfigMap creates at {rate}/s (open loop, latency from each create's slot), {count} per run after 200 warm-up; droverd ({build}) on SQLite vs on 3 etcd members (loopback), alternated. RSS right after the run.");
 Console.WriteLine();
-Console.WriteLine("| Run | Store | Create p50 ms | Create p99 ms |");
-Console.WriteLine("|---|---|---:|---:|");
-foreach (var (store, round, create) in latency)
-    Console.WriteLine($"| {round} | {store} | {create.P50:0.00} | {create.P99:0.00} |");
-var sqlite = Stats.Of([.. latency.Where(l => l.Store == "sqlite").SelectMany(l => l.Create.Samples)]);
-var etcdStats = Stats.Of([.. latency.Where(l => l.Store == "etcd").SelectMany(l => l.Create.Samples)]);
-Console.WriteLine($"| all | etcd / sqlite | {etcdStats.P50 / sqlite.P50:0.00}× | {etcdStats.P99 / sqlite.P99:0.00}× |");
+Console.WriteLine("| Run | Store | Create p50 ms | Create p99 ms | Achieved /s | Errors | droverd RSS MB | etcd RSS MB (each member) |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---|");
+foreach (var l in latency)
+    Console.WriteLine($"| {l.Round} | {l.Store} | {l.Create.P50:0.00} | {l.Create.P99:0.00} | {l.Achieved:0} | {l.Errors} | {l.DroverdMb:0} | {l.EtcdMb} |");
+// A run that could not keep up with the rate (the machine was busy) measures its queue, not the store: the ratio is
+// per round, and the overall one pools only the rounds where both stores kept up.
+bool KeptUp((string Store, int Round, Stats Create, double Achieved, int Errors, double DroverdMb, string EtcdMb) l) => l.Achieved >= 0.95 * rate && l.Errors == 0;
+for (var round = 1; round <= rounds; round++)
+{
+    var s = latency.Single(l => l.Round == round && l.Store == "sqlite");
+    var e = latency.Single(l => l.Round == round && l.Store == "etcd");
+    Console.WriteLine($"| {round} | etcd / sqlite{(KeptUp(s) && KeptUp(e) ? "" : " (a run fell behind the rate: not pooled)")} | {e.Create.P50 / s.Create.P50:0.00}× | {e.Create.P99 / s.Create.P99:0.00}× | | | | |");
+}
+var pooled = Enumerable.Range(1, rounds).Where(r => latency.Where(l => l.Round == r).All(KeptUp)).ToHashSet();
+if (pooled.Count > 0)
+{
+    var sqlite = Stats.Of([.. latency.Where(l => l.Store == "sqlite" && pooled.Contains(l.Round)).SelectMany(l => l.Create.Samples)]);
+    var etcdStats = Stats.Of([.. latency.Where(l => l.Store == "etcd" && pooled.Contains(l.Round)).SelectMany(l => l.Create.Samples)]);
+    Console.WriteLine($"| {pooled.Count} pooled | sqlite {sqlite.P50:0.00} / {sqlite.P99:0.00} ms, etcd {etcdStats.P50:0.00} / {etcdStats.P99:0.00} ms: etcd / sqlite | {etcdStats.P50 / sqlite.P50:0.00}× | {etcdStats.P99 / sqlite.P99:0.00}× | | | | |");
+}
+if (firstErrors.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine($"First errors: {string.Join("; ", firstErrors)}");
+}
 Console.WriteLine();
-Console.WriteLine($"Failover, 3 replicas on 3 etcd members, default lease 3 s / renew 2 s / retry 0.5 s, {kills} SIGKILLs of the leader:");
+Console.WriteLine($"Failover, 3 replicas ({build}) on 3 etcd members, default lease 3 s / renew 2 s / retry 0.5 s, {kills} SIGKILLs of the leader:");
 Console.WriteLine();
 Console.WriteLine("| | p50 s | max s |");
 Console.WriteLine("|---|---:|---:|");
+Console.WriteLine($"| kill → first write acknowledged (client that was on the killed replica fails over) | {Median(failovers.Select(f => f.Write))} | {failovers.Max(f => f.Write):0.00} |");
 Console.WriteLine($"| kill → Lease held by another replica | {Median(failovers.Select(f => f.Lease))} | {failovers.Max(f => f.Lease):0.00} |");
 Console.WriteLine($"| kill → Deployment scaled after the kill has its pods (new leader's controllers) | {Median(failovers.Select(f => f.Controllers))} | {failovers.Max(f => f.Controllers):0.00} |");
+Console.WriteLine();
+Console.WriteLine($"RSS after the kills (each replica, each member): {haRss}.");
 return 0;
+
+static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedCreatesAsync(DroverClient client, int count, int rate)
+{
+    var samples = new ConcurrentBag<long>();
+    var errors = 0;
+    string? firstError = null;
+    var start = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(count);
+    for (var n = 0; n < count; n++)
+    {
+        var due = start + (long)(n * (double)Stopwatch.Frequency / rate);
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+        if (wait > TimeSpan.FromMilliseconds(1))
+            await Task.Delay(wait);
+        var name = $"m-{n}";
+        inFlight.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await client.CreateAsync(ResourceTypes.ConfigMaps, Map(name));
+                samples.Add(Stopwatch.GetTimestamp() - due);
+            }
+            catch (Exception e) when (e is ApiClientException or HttpRequestException or TaskCanceledException or IOException)
+            {
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
+            }
+        }));
+    }
+    await Task.WhenAll(inFlight);
+    var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+    return (Stats.Of([.. samples]), samples.Count / elapsed, errors, firstError);
+}
+
+static double Rss(int? pid)
+{
+    if (pid is null)
+        return double.NaN;
+    try
+    {
+        var line = File.ReadLines($"/proc/{pid.Value.ToString(CultureInfo.InvariantCulture)}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+    catch (IOException)
+    {
+        return double.NaN;
+    }
+}
 
 static string Median(IEnumerable<double> values)
 {
@@ -157,7 +268,7 @@ internal sealed record Stats(long[] Samples, double P50, double P99)
     {
         var sorted = (long[])ticks.Clone();
         Array.Sort(sorted);
-        double At(double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)] * 1000.0 / Stopwatch.Frequency;
+        double At(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)] * 1000.0 / Stopwatch.Frequency;
         return new Stats(ticks, At(0.50), At(0.99));
     }
 }

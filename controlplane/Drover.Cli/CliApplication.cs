@@ -14,15 +14,20 @@ internal static class CliApplication
     {
         var root = new RootCommand("drover: operate a Drover cluster (kubectl-compatible verbs)");
         root.Options.Add(GlobalOptions.Config);
+        root.Options.Add(GlobalOptions.Context);
         root.Options.Add(GlobalOptions.Namespace);
         root.Subcommands.Add(ApplyCommand.Create(context));
         root.Subcommands.Add(GetCommand.Create(context));
+        root.Subcommands.Add(CreateCommand.Create(context));
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(DeleteCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));
         root.Subcommands.Add(SetCommand.Create(context));
         root.Subcommands.Add(RolloutCommand.Create(context));
         root.Subcommands.Add(ScaleCommand.Create(context));
+        root.Subcommands.Add(MetadataCommand.Label(context));
+        root.Subcommands.Add(MetadataCommand.Annotate(context));
+        root.Subcommands.Add(PatchCommand.Create(context));
         root.Subcommands.Add(CordonCommand.Create(context, cordon: true));
         root.Subcommands.Add(CordonCommand.Create(context, cordon: false));
         root.Subcommands.Add(DrainCommand.Create(context));

@@ -22,7 +22,7 @@ internal sealed class CommandSession : IDisposable
     public static CommandSession Open(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var settings = ClientSettings.Load(ClientSettings.ResolvePath(parse.GetValue(GlobalOptions.Config)));
+        var settings = ClientSettings.Load(ClientSettings.ResolvePath(parse.GetValue(GlobalOptions.Config)), parse.GetValue(GlobalOptions.Context));
         var explicitNamespace = parse.GetValue(GlobalOptions.Namespace);
         var ns = string.IsNullOrEmpty(explicitNamespace) ? settings.Namespace : explicitNamespace;
         return new CommandSession(new DroverClient(settings), ns, !string.IsNullOrEmpty(explicitNamespace));

@@ -5,6 +5,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Access;
 using Drover.ControlPlane.Api.Discovery;
 using Drover.ControlPlane.Api.OpenApi;
 using Drover.ControlPlane.Auth;
@@ -13,6 +14,9 @@ using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using Drover.ControlPlane.ResourceMetrics;
 using Drover.ControlPlane.Controllers.Deployments;
+using Drover.ControlPlane.Controllers.CronJobs;
+using Drover.ControlPlane.Controllers.DaemonSets;
+using Drover.ControlPlane.Controllers.Jobs;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
@@ -26,6 +30,7 @@ using Drover.ControlPlane.Joining;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
+using Drover.ControlPlane.Controllers.EndpointSlices;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
 using Drover.ControlPlane.Controllers.PodNetwork;
@@ -119,6 +124,9 @@ public static partial class DroverServer
         services.AddSingleton<WriteFencing>();
         services.AddSingleton<ObjectStore>();
         services.AddSingleton<PodCidrAllocator>();
+        services.AddSingleton<RangeStore>();
+        services.AddSingleton<ServiceAllocator>();
+        services.AddSingleton<ServiceAllocationRepair>();
         services.AddSingleton<ResourceStrategies>();
         services.AddSingleton<ObjectDeleter>();
         services.AddSingleton<GarbageCollector>();
@@ -131,9 +139,13 @@ public static partial class DroverServer
         services.AddHostedService(sp => sp.GetRequiredService<EventWriter>());
         services.AddSingleton<ReplicaSetController>();
         services.AddSingleton<DeploymentController>();
+        services.AddSingleton<JobController>();
+        services.AddSingleton<DaemonSetController>();
+        services.AddSingleton<CronJobController>();
         services.AddSingleton<ResourceEndpoints>();
         services.AddSingleton<ApiRouter>();
         services.AddSingleton<DiscoveryEndpoints>();
+        services.AddSingleton<AccessReviewEndpoint>();
         services.AddSingleton<OpenApiEndpoints>();
         services.AddSingleton(credentials);
         services.AddSingleton<TokenAuthentication>();
@@ -154,6 +166,7 @@ public static partial class DroverServer
         services.AddSingleton<SchedulerMetrics>();
         services.AddSingleton<SchedulerService>();
         services.AddSingleton<EndpointsController>();
+        services.AddSingleton<EndpointSliceController>();
         services.AddSingleton<NodeLifecycleController>();
         services.AddSingleton<PodNetworkController>();
         services.AddSingleton(options.Autoscaling);
@@ -172,8 +185,13 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<CompactionService>(),
                 () => sp.GetRequiredService<ReplicaSetController>(),
                 () => sp.GetRequiredService<DeploymentController>(),
+                () => sp.GetRequiredService<JobController>(),
+                () => sp.GetRequiredService<DaemonSetController>(),
+                () => sp.GetRequiredService<CronJobController>(),
                 () => sp.GetRequiredService<SchedulerService>(),
                 () => sp.GetRequiredService<EndpointsController>(),
+                () => sp.GetRequiredService<EndpointSliceController>(),
+                () => sp.GetRequiredService<ServiceAllocationRepair>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),
                 () => sp.GetRequiredService<PodNetworkController>(),
                 () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),
@@ -187,6 +205,9 @@ public static partial class DroverServer
         await Bootstrap.EnsureAsync(app.Services.GetRequiredService<ObjectService>(), ct).ConfigureAwait(false);
         if (await Bootstrap.EnsurePodNetworkAsync(app.Services.GetRequiredService<ObjectService>(), options.PodNetworkSettings, ct).ConfigureAwait(false))
             LogPodNetwork(logger, PodNetworkBackends.Name(options.PodNetwork), options.ClusterCidr);
+        // Before serving, on every replica (as every kube-apiserver does): a record of another range (a changed
+        // --service-cidr) gets what existing Services hold. Its periodic runs are the leader's.
+        await app.Services.GetRequiredService<ServiceAllocationRepair>().RunOnceAsync(ct).ConfigureAwait(false);
 
         var auth = app.Services.GetRequiredService<TokenAuthentication>();
         var router = app.Services.GetRequiredService<ApiRouter>();
@@ -221,6 +242,9 @@ public static partial class DroverServer
             app.Map(pattern, discovery.HandleAsync);
         var openApi = app.Services.GetRequiredService<OpenApiEndpoints>();
         app.Map("/openapi/{**rest}", openApi.HandleAsync);
+        var reviews = app.Services.GetRequiredService<AccessReviewEndpoint>();
+        app.Map(AccessReviewEndpoint.AccessReviewPath, reviews.HandleAccessReviewAsync);
+        app.Map(AccessReviewEndpoint.SelfReviewPath, reviews.HandleSelfReviewAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 
@@ -229,8 +253,7 @@ public static partial class DroverServer
         var port = new Uri(listening.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
         var server = new Uri($"https://{(advertise.Contains(':', StringComparison.Ordinal) ? $"[{advertise}]" : advertise)}:{port}");
         var adminConfigPath = Path.Combine(options.DataDirectory, "admin.config");
-        // A joined replica lists the one it joined as a failover server of its own clients.
-        Uri[] servers = options.JoinServer is { } joined && joined != server ? [server, joined] : [server];
+        var servers = ClientServers(server, options);
         ClientSettings.Write(adminConfigPath, servers, credentials.AdminToken, pki.CaPem);
         if (options.ClientConfigOutput is { } extra)
             ClientSettings.Write(extra, servers, credentials.AdminToken, pki.CaPem);
@@ -240,6 +263,22 @@ public static partial class DroverServer
 
         await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
         return app.Services.GetRequiredService<ServerRestart>().Requested && !ct.IsCancellationRequested ? RestartExitCode : 0;
+    }
+
+    /// <summary>
+    /// The servers of the client configs droverd writes: this replica first, then every replica of --advertise-servers
+    /// (or, without it, the one it joined), once each; the clients fail over between them in that order.
+    /// </summary>
+    internal static IReadOnlyList<Uri> ClientServers(Uri self, ServerOptions options)
+    {
+        var servers = new List<Uri> { self };
+        IEnumerable<Uri> others = options.AdvertiseServers.Count > 0 ? options.AdvertiseServers : options.JoinServer is { } joined ? [joined] : [];
+        foreach (var other in others)
+        {
+            if (!servers.Contains(other))
+                servers.Add(other);
+        }
+        return servers;
     }
 
     /// <summary>What <see cref="RunAsync"/> returns when the server must start over (a deposed leader): the caller runs it again.</summary>

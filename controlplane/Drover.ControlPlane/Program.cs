@@ -14,6 +14,8 @@ var bookmarkInterval = new Option<string>("--watch-bookmark-interval") { Descrip
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
 var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
+var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 range Services' cluster IPs come from.", DefaultValueFactory = _ => "10.43.0.0/16" };
+var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Ports NodePort and LoadBalancer Services are given on every node.", DefaultValueFactory = _ => "30000-32767" };
 var compactionInterval = new Option<string>("--compaction-interval") { Description = "How much store history is kept for watch resumption (e.g. 5m).", DefaultValueFactory = _ => "5m" };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m).", DefaultValueFactory = _ => "20s" };
 var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
@@ -32,6 +34,8 @@ var renewDeadline = new Option<string>("--leader-elect-renew-deadline") { Descri
 var retryPeriod = new Option<string>("--leader-elect-retry-period") { Description = "How often the leader renews and the others look at the lease.", DefaultValueFactory = _ => "500ms" };
 var joinServer = new Option<string?>("--server") { Description = "Join the cluster of this droverd replica (https://first:6443): fetch its CA, keys and tokens on the first start (with --token)." };
 var joinToken = new Option<string?>("--token") { Description = "The server token for --server (DATA/credentials/server-token on that replica)." };
+var joinTokenFile = new Option<string?>("--token-file") { Description = "A file holding the server token for --server (instead of --token, so the token is not on the command line)." };
+var advertiseServers = new Option<string?>("--advertise-servers") { Description = "Every droverd replica's URL, comma-separated (https://a:6443,https://b:6443,https://c:6443): the client configs droverd writes (admin, ingress) list them all, this replica first, and clients fail over between them (default: this replica and the one it joined)." };
 var signingDuration = new Option<string>("--cluster-signing-duration") { Description = "Lifetime of droverd's serving and apiserver-node-client certificates; each is renewed at two thirds of it while droverd runs (e.g. 8760h).", DefaultValueFactory = _ => "8760h" };
 var caWarning = new Option<string>("--ca-expiry-warning") { Description = "Warn (log line, Warning Event CertificateExpirationWarning) once the cluster CA has less than this left.", DefaultValueFactory = _ => "2160h" };
 var credentialLifetime = new Option<string>("--node-credential-lifetime") { Description = "How long a node credential works; agents renew theirs at two thirds of it.", DefaultValueFactory = _ => "8760h" };
@@ -42,9 +46,9 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, podNetwork, nodeMask, nodeGrace, evictionTimeout,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, podNetwork, nodeMask, serviceCidr, nodePortRange, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
-    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken,
+    datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken, joinTokenFile, advertiseServers,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
 root.Subcommands.Add(SecretsEncryptCommand.Create());
@@ -122,15 +126,49 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--server: \"{joinValue}\" is not an https:// URL of a droverd replica").ConfigureAwait(false);
         return 2;
     }
-    if ((joinUri is null) != (parse.GetValue(joinToken) is null))
+    var token = parse.GetValue(joinToken);
+    if (parse.GetValue(joinTokenFile) is { } tokenFile)
     {
-        await Console.Error.WriteLineAsync("--server and --token go together (joining another replica's cluster)").ConfigureAwait(false);
+        if (token is not null)
+        {
+            await Console.Error.WriteLineAsync("--token and --token-file: give one of them").ConfigureAwait(false);
+            return 2;
+        }
+        try
+        {
+            token = InputFiles.ReadText(tokenFile, InputLimits.MaxConfigFileBytes, nameof(InputLimits.MaxConfigFileBytes)).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ManifestException)
+        {
+            await Console.Error.WriteLineAsync($"--token-file: cannot read \"{tokenFile}\": {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        if (token.Length == 0)
+        {
+            await Console.Error.WriteLineAsync($"--token-file: \"{tokenFile}\" is empty").ConfigureAwait(false);
+            return 2;
+        }
+    }
+    if ((joinUri is null) != (token is null))
+    {
+        await Console.Error.WriteLineAsync("--server and --token (or --token-file) go together (joining another replica's cluster)").ConfigureAwait(false);
         return 2;
+    }
+    var replicaUrls = new List<Uri>();
+    foreach (var part in (parse.GetValue(advertiseServers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+    {
+        if (!Uri.TryCreate(part, UriKind.Absolute, out var replicaUrl) || replicaUrl.Scheme != Uri.UriSchemeHttps || replicaUrl.AbsolutePath != "/" || replicaUrls.Count == 16)
+        {
+            await Console.Error.WriteLineAsync($"--advertise-servers: \"{part}\" is not a droverd URL such as https://10.0.0.1:6443 (at most 16)").ConfigureAwait(false);
+            return 2;
+        }
+        replicaUrls.Add(replicaUrl);
     }
     var options = new ServerOptions
     {
         JoinServer = joinUri,
-        JoinToken = parse.GetValue(joinToken),
+        JoinToken = token,
+        AdvertiseServers = replicaUrls,
         DatastoreEndpoints = endpoints,
         DatastoreCaFile = parse.GetValue(datastoreCa),
         DatastoreCertFile = parse.GetValue(datastoreCert),
@@ -147,6 +185,8 @@ root.SetAction(async (parse, ct) =>
         CompactionInterval = durations[compactionInterval],
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
+        ServiceCidr = parse.GetValue(serviceCidr)!,
+        ServiceNodePortRange = parse.GetValue(nodePortRange)!,
         PodNetwork = podNetworkBackend,
         NodeMonitorGracePeriod = durations[nodeGrace],
         PodEvictionTimeout = durations[evictionTimeout],
@@ -173,6 +213,7 @@ root.SetAction(async (parse, ct) =>
         var (_, clusterBits) = Drover.ControlPlane.Registry.Allocation.PodCidrAllocator.ParseIPv4Cidr(options.ClusterCidr);
         if (options.NodeCidrMaskSize < clusterBits || options.NodeCidrMaskSize > 30)
             throw new ArgumentException($"--node-cidr-mask-size {options.NodeCidrMaskSize.ToString(CultureInfo.InvariantCulture)} must be between the cluster prefix /{clusterBits.ToString(CultureInfo.InvariantCulture)} and /30");
+        Drover.ControlPlane.Registry.Allocation.ServiceAllocator.CheckRanges(options);
     }
     catch (ArgumentException e)
     {

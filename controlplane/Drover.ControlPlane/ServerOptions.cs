@@ -19,6 +19,14 @@ public sealed record ServerOptions
     /// <summary>Pod addresses of the whole cluster; each node gets one /<see cref="NodeCidrMaskSize"/> of it.</summary>
     public string ClusterCidr { get; init; } = "10.42.0.0/16";
     public int NodeCidrMaskSize { get; init; } = 24;
+    /// <summary>Where Services' cluster IPs come from (k3s' default).</summary>
+    public string ServiceCidr { get; init; } = "10.43.0.0/16";
+    /// <summary>Ports NodePort and LoadBalancer Services get on every node.</summary>
+    public string ServiceNodePortRange { get; init; } = "30000-32767";
+    /// <summary>How often the cluster IP and node port records are reconciled with the Services (Kubernetes: 3 minutes).</summary>
+    public TimeSpan ServiceAllocationRepairInterval { get; init; } = TimeSpan.FromMinutes(3);
+    /// <summary>Seeds where dynamic cluster IPs and node ports are looked for, for reproducible tests; random when null.</summary>
+    public int? AllocatorSeed { get; init; }
     /// <summary>
     /// How nodes route each other's podCIDRs, published to every agent in the ConfigMap kube-system/drover-pod-network.
     /// None by default for droverd itself (single-host setups, and the tests' many clusters that share one host's network
@@ -58,6 +66,11 @@ public sealed record ServerOptions
     public Uri? JoinServer { get; init; }
     /// <summary>The server token (DATA/credentials/server-token of a running replica) for <see cref="JoinServer"/>.</summary>
     public string? JoinToken { get; init; }
+    /// <summary>
+    /// Every replica's URL (--advertise-servers), for the client configs droverd writes: this replica first, then the
+    /// others, so its clients fail over between them. Empty: this replica and <see cref="JoinServer"/>.
+    /// </summary>
+    public IReadOnlyList<Uri> AdvertiseServers { get; init; } = [];
     /// <summary>How long droverd's serving and apiserver-node-client certificates live; renewed at two thirds of it while running.</summary>
     public TimeSpan CertificateLifetime { get; init; } = Certificates.ClusterPki.DefaultCertificateLifetime;
 

@@ -16,6 +16,7 @@ namespace Drover.Testing;
 public sealed class EtcdCluster : IAsyncDisposable
 {
     public const string EtcdBinary = "/usr/bin/etcd";
+    public const string EtcdctlBinary = "/usr/bin/etcdctl";
 
     private readonly Process?[] _members;
     private readonly int[] _clientPorts;
@@ -66,6 +67,9 @@ public sealed class EtcdCluster : IAsyncDisposable
     }
 
     public bool IsRunning(int member) => _members[member] is { HasExited: false };
+
+    /// <summary>The process id of a running member (its RSS for benchmarks), or null.</summary>
+    public int? ProcessId(int member) => _members[member] is { HasExited: false } process ? process.Id : null;
 
     /// <summary>kill -9 of one member: its sockets close at once, its data stays for a restart.</summary>
     public async Task KillMemberAsync(int member)
@@ -118,6 +122,40 @@ public sealed class EtcdCluster : IAsyncDisposable
         throw new TimeoutException($"etcd did not become healthy within {timeout.TotalSeconds:0} s ({last}); logs in {Directory}");
     }
 
+    /// <summary><c>etcdctl snapshot save</c> from one member while the cluster serves (README "Backups").</summary>
+    public async Task SaveSnapshotAsync(string path, int member = 0)
+    {
+        var result = await EtcdctlAsync(["--endpoints", ClientUrl(_clientPorts[member]).ToString().TrimEnd('/'), .. TlsArgs(), "snapshot", "save", path]).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"etcdctl snapshot save failed: {result}");
+    }
+
+    /// <summary>
+    /// The README's restore: every member stopped, its data directory replaced by <c>etcdctl snapshot restore</c> of
+    /// <paramref name="path"/> (each member its own --name, all the same --initial-cluster), then started again on the
+    /// same ports.
+    /// </summary>
+    public async Task RestoreSnapshotAsync(string path, TimeSpan timeout)
+    {
+        for (var i = 0; i < _members.Length; i++)
+            await KillMemberAsync(i).ConfigureAwait(false);
+        for (var i = 0; i < _members.Length; i++)
+        {
+            var data = Path.Combine(Directory, $"m{i}.etcd");
+            if (System.IO.Directory.Exists(data))
+                System.IO.Directory.Delete(data, recursive: true);
+            var result = await EtcdctlAsync([
+                "snapshot", "restore", path, "--name", $"m{i}", "--initial-cluster", InitialCluster(),
+                "--initial-cluster-token", Path.GetFileName(Directory), "--initial-advertise-peer-urls", PeerUrl(i), "--data-dir", data,
+            ]).ConfigureAwait(false);
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException($"etcdctl snapshot restore failed for member {i}: {result}");
+        }
+        for (var i = 0; i < _members.Length; i++)
+            StartMember(i, existing: true);
+        await WaitHealthyAsync(timeout).ConfigureAwait(false);
+    }
+
     public string LogOf(int member) => File.Exists(LogPath(member)) ? File.ReadAllText(LogPath(member)) : string.Empty;
 
     public async ValueTask DisposeAsync()
@@ -138,11 +176,26 @@ public sealed class EtcdCluster : IAsyncDisposable
 
     private string LogPath(int member) => Path.Combine(Directory, $"m{member}.log");
 
+    private string InitialCluster() => string.Join(',', _peerPorts.Select((_, n) => $"m{n}={PeerUrl(n)}"));
+
+    private string PeerUrl(int member) => $"http://127.0.0.1:{_peerPorts[member].ToString(CultureInfo.InvariantCulture)}";
+
+    private string[] TlsArgs() => Tls is { } tls ? ["--cacert", tls.CaFile, "--cert", tls.ClientCertFile, "--key", tls.ClientKeyFile] : [];
+
+    private static async Task<CliResult> EtcdctlAsync(IEnumerable<string> args)
+    {
+        if (!File.Exists(EtcdctlBinary))
+            throw new InvalidOperationException($"{EtcdctlBinary} is missing: etcd backup tests need Debian's etcd-client (./build.sh deps installs it).");
+        var info = ProcessRunner.Command(EtcdctlBinary, args);
+        info.Environment["ETCDCTL_API"] = "3";
+        return await ProcessRunner.RunAsync(info, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+    }
+
     private void StartMember(int i, bool existing)
     {
-        var cluster = string.Join(',', _peerPorts.Select((port, n) => $"m{n}=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"));
+        var cluster = InitialCluster();
         var client = ClientUrl(_clientPorts[i]).ToString().TrimEnd('/');
-        var peer = $"http://127.0.0.1:{_peerPorts[i].ToString(CultureInfo.InvariantCulture)}";
+        var peer = PeerUrl(i);
         var args = new List<string>
         {
             "--name", $"m{i}",

@@ -29,8 +29,12 @@ public sealed class HaCluster : IAsyncDisposable
 
     public string ServerToken => File.ReadAllText(Path.Combine(Replicas[0].DataDirectory, "credentials", "server-token")).Trim();
 
-    public static async Task<HaCluster> StartAsync(int replicas = 3, params string[] extraArgs)
+    public static Task<HaCluster> StartAsync(int replicas = 3, params string[] extraArgs) => StartAsync(DroverBinaries.Built, replicas, extraArgs);
+
+    /// <summary>As above, with droverd from <paramref name="binaries"/> (the published Native AOT binary for benchmarks).</summary>
+    public static async Task<HaCluster> StartAsync(DroverBinaries binaries, int replicas = 3, params string[] extraArgs)
     {
+        ArgumentNullException.ThrowIfNull(binaries);
         var etcd = await EtcdCluster.StartAsync(members: 3).ConfigureAwait(false);
         var links = new TcpForwarder[replicas][];
         for (var r = 0; r < replicas; r++)
@@ -38,10 +42,10 @@ public sealed class HaCluster : IAsyncDisposable
         var cluster = new HaCluster(etcd, links);
         try
         {
-            cluster.Replicas[0] = await DroverdProcess.StartAsync(null, [.. cluster.DatastoreArgs(0), .. extraArgs]).ConfigureAwait(false);
+            cluster.Replicas[0] = await DroverdProcess.StartFromAsync(binaries, null, [.. cluster.DatastoreArgs(0), .. extraArgs]).ConfigureAwait(false);
             for (var r = 1; r < replicas; r++)
             {
-                cluster.Replicas[r] = await DroverdProcess.StartAsync(null,
+                cluster.Replicas[r] = await DroverdProcess.StartFromAsync(binaries, null,
                     [.. cluster.DatastoreArgs(r), "--server", cluster.Url(0).ToString(), "--token", cluster.ServerToken, .. extraArgs]).ConfigureAwait(false);
             }
             return cluster;

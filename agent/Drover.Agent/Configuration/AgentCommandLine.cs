@@ -31,6 +31,11 @@ internal static partial class AgentCommandLine
         new("serving-cert-lifetime", "Lifetime of the agent's self-signed serving certificate (pinned by droverd through the hash the Node publishes); renewed at two thirds of it while the agent runs.", "8760h"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
+        new("service-proxy", "Program Services' cluster IPs and node ports into this node's kernel (nftables table ip drover-proxy), as kube-proxy's nftables mode.", "false"),
+        new("cluster-cidr", "The cluster's pod network (droverd's --cluster-cidr): service traffic from outside it is masqueraded.", "10.42.0.0/16"),
+        new("cluster-dns", "Cluster DNS on this node: \"pod-gateway\" (a resolver of the agent's own on the node's pod gateway, the first address of its podCIDR: node-local, no interface to add), an IPv4 address to serve on and hand to pods (one the host has, e.g. on a dummy interface), or \"off\" (pods get the host's resolv.conf).", "off"),
+        new("cluster-domain", "The cluster's DNS domain: names <service>.<namespace>.svc.DOMAIN.", "cluster.local"),
+        new("cluster-dns-upstream", "A resolver on loopback (host:port, e.g. 127.0.0.1:5353) the cluster DNS forwards other names to; empty: they are refused (nothing leaves the node).", ""),
         new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
         new("resource-metrics-interval", "How often container and node cpu/memory usage is reported to droverd (drover top, autoscaling); 0s turns it off.", "15s"),
         new("reserved-cpu", "CPU kept back from pods (capacity minus this is allocatable).", "100m"),
@@ -163,7 +168,16 @@ internal static partial class AgentCommandLine
             CniBinDirectory = NonEmpty("cni-bin-dir", value("cni-bin-dir")!),
             CniBridge = cniBridge,
             CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
+            ServiceProxy = ParseBool("service-proxy", value("service-proxy")!),
+            ClusterCidr = System.Net.IPNetwork.TryParse(value("cluster-cidr")!, out var clusterCidr) && clusterCidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                ? clusterCidr.ToString()
+                : throw Bad("cluster-cidr", value("cluster-cidr")!, "is not an IPv4 CIDR such as 10.42.0.0/16"),
             CgroupRoot = ParseCgroupRoot(value("cgroup-root")!),
+            ClusterDns = ParseClusterDns(value("cluster-dns")!),
+            ClusterDomain = Drover.Agent.ClusterDns.DnsName.IsValid(value("cluster-domain")!) && value("cluster-domain")!.Length > 0 && !value("cluster-domain")!.EndsWith('.')
+                ? value("cluster-domain")!.ToLowerInvariant()
+                : throw Bad("cluster-domain", value("cluster-domain")!, "is not a DNS name such as cluster.local"),
+            ClusterDnsUpstream = ParseUpstream(value("cluster-dns-upstream")!),
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
         };
@@ -190,6 +204,25 @@ internal static partial class AgentCommandLine
         value.Length is > 1 and <= 200 && CgroupRootPattern().IsMatch(value)
             ? value.TrimEnd('/')
             : throw Bad("cgroup-root", value, "is not an absolute cgroup path such as /drover (letters, digits, '-', '_', '.' between slashes)");
+
+    private static string? ParseClusterDns(string value) =>
+        value switch
+        {
+            "off" => null,
+            AgentOptions.PodGatewayDns => value,
+            _ when System.Net.IPAddress.TryParse(value, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.ToString() == value => value,
+            _ => throw Bad("cluster-dns", value, "is not off, pod-gateway or an IPv4 address"),
+        };
+
+    private static System.Net.IPEndPoint? ParseUpstream(string value)
+    {
+        if (value.Length == 0)
+            return null;
+        // Only loopback: the resolver must never send a query off the machine on its own.
+        return System.Net.IPEndPoint.TryParse(value, out var endpoint) && System.Net.IPAddress.IsLoopback(endpoint.Address) && endpoint.Port > 0
+            ? endpoint
+            : throw Bad("cluster-dns-upstream", value, "is not a loopback host:port such as 127.0.0.1:5353");
+    }
 
     private static string NonEmpty(string flag, string value) =>
         value.Length > 0 ? value : throw Bad(flag, value, "must not be empty");

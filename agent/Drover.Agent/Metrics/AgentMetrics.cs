@@ -72,4 +72,23 @@ internal static class AgentMetrics
     public static readonly Counter.Child PodNetworkSyncError = PodNetworkSyncs.WithLabels("error");
 
     public static readonly Histogram PodNetworkSyncDuration = new("drover_agent_pod_network_sync_duration_seconds", "Duration of one pod network reconcile (read the kernel's entries, write the differences).", [0.005, 0.025, 0.1, 0.5, 2.5]);
+
+    // ---- services: the proxy and the cluster DNS resolver ----
+
+    public static readonly Histogram ServiceProxySyncDuration = new("drover_agent_service_proxy_sync_duration_seconds", "Duration of one service proxy sync (build the nft transaction, apply it).", [0.005, 0.025, 0.1, 0.5, 2.5]);
+
+    public static readonly Gauge ServiceProxyPorts = new("drover_agent_service_proxy_service_ports", "Service ports (cluster IP or node port) programmed in the kernel's table ip drover-proxy.");
+
+    public static readonly Gauge ServiceProxyTransactionBytes = new("drover_agent_service_proxy_last_transaction_bytes", "Size of the last nft transaction the proxy applied.");
+
+    private static readonly Counter DnsQueries = new("drover_agent_dns_queries_total", "Datagrams the cluster DNS resolver handled, by result: the response code sent (NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED), forwarded (relayed from the upstream) or dropped.", "result");
+
+    private static readonly Counter.Child[] DnsByCode = [.. new[] { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED" }.Select(code => DnsQueries.WithLabels(code))];
+
+    public static readonly Counter.Child DnsForwarded = DnsQueries.WithLabels("forwarded");
+
+    public static readonly Counter.Child DnsDropped = DnsQueries.WithLabels("dropped");
+
+    /// <summary>The child of a response code this resolver sends (0-5); the label set stays fixed.</summary>
+    public static Counter.Child DnsAnswered(int responseCode) => DnsByCode[Math.Clamp(responseCode, 0, DnsByCode.Length - 1)];
 }

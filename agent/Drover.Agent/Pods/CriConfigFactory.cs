@@ -45,7 +45,7 @@ internal sealed class CriConfigFactory
             Metadata = new PodSandboxMetadata { Name = pod.Metadata.Name ?? "", Namespace = Namespace(pod), Uid = uid, Attempt = attempt },
             Hostname = SandboxHostname(pod),
             LogDirectory = LogDirectory(pod),
-            DnsConfig = _dns.Clone(),
+            DnsConfig = PodDns.For(pod, _dns, _options.ClusterDnsServer, _options.ClusterDomain),
             Linux = new LinuxPodSandboxConfig
             {
                 CgroupParent = CgroupParent(uid),

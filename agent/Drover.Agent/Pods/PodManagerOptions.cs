@@ -21,6 +21,12 @@ public sealed record PodManagerOptions
     /// <summary>The host's resolver configuration, copied into pods (loopback name servers are dropped).</summary>
     public string ResolvConfPath { get; init; } = "/etc/resolv.conf";
 
+    /// <summary>The address of this node's cluster DNS resolver, handed to ClusterFirst pods; null: pods get the host's resolv.conf.</summary>
+    public string? ClusterDnsServer { get; init; }
+
+    /// <summary>The cluster's DNS domain (the kubelet's --cluster-domain), for pods' search path.</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+
     /// <summary>The cgroup v1 mount point; pod cgroups runc leaves behind are removed under it.</summary>
     public string CgroupMountRoot { get; init; } = "/sys/fs/cgroup";
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Drover.Agent.ClusterDns;
 using Drover.Agent.Configuration;
 using Drover.Agent.Logs;
 using Drover.Api;
@@ -8,6 +9,7 @@ using Drover.Api.Client;
 using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
 using Drover.ControlPlane.Api;
+using Drover.ControlPlane.Api.Access;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -32,12 +34,15 @@ internal static class FuzzTargets
         ["label-selector"] = LabelSelector,
         ["field-selector"] = FieldSelectorTarget,
         ["go-duration"] = GoDuration,
+        ["cron-schedule"] = CronScheduleTarget,
         ["query"] = Query,
         ["watch-event"] = WatchEvent,
         ["cri-log"] = CriLog,
         ["log-request"] = LogRequest,
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
+        ["dns-query"] = DnsQuery,
+        ["access-review-protobuf"] = AccessReviewProtobufTarget,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -215,6 +220,19 @@ internal static class FuzzTargets
         }
     }
 
+    /// <summary>A SelfSubjectAccessReview in Kubernetes protobuf (kubectl auth can-i): read or refused with a 400.</summary>
+    private static void AccessReviewProtobufTarget(byte[] data)
+    {
+        try
+        {
+            var (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(data);
+            _ = AccessReviewProtobuf.ReadAccessReview(raw);
+        }
+        catch (ApiException e) when (e.Status.Code == 400)
+        {
+        }
+    }
+
     private static void QuantityTarget(byte[] data)
     {
         if (Text(data) is not { } text || !Quantity.TryParse(text, out var quantity))
@@ -269,6 +287,22 @@ internal static class FuzzTargets
         // Format is to the millisecond by design: compare there.
         if (!GoDurations.TryParse(formatted, out var again) || Math.Abs((again - duration).TotalMilliseconds) > 1)
             throw new InvalidOperationException($"duration \"{text}\" formats as \"{formatted}\", which does not read back as {duration}");
+    }
+
+    /// <summary>
+    /// A CronJob's spec.schedule: parsing either succeeds or says why (never throws), and a parsed schedule's next time
+    /// is computed within its bounded search and is later than the time asked about.
+    /// </summary>
+    private static void CronScheduleTarget(byte[] data)
+    {
+        if (Text(data) is not { } text || !CronSchedule.TryParse(text, out var schedule, out _))
+            return;
+        var from = new DateTimeOffset(2026, 3, 29, 0, 30, 0, TimeSpan.Zero);
+        foreach (var zone in new[] { TimeZoneInfo.Utc, CronTimeZones.TryFind("Europe/Berlin", out var berlin) ? berlin : TimeZoneInfo.Utc })
+        {
+            if (schedule.Next(from, zone) is { } next && next <= from)
+                throw new InvalidOperationException($"schedule \"{text}\" next after {from:O} is {next:O}, not later");
+        }
     }
 
     /// <summary>PATH?QUERY as droverd reads a request line: the resource path, then every query parameter it knows.</summary>
@@ -396,5 +430,34 @@ internal static class FuzzTargets
         catch (FormatException)
         {
         }
+    }
+
+    private static readonly ClusterDnsZone DnsZone = ClusterDnsZone.Build("cluster.local",
+        [
+            new Service { Metadata = new ObjectMeta { Name = "web", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "10.43.0.20", Ports = [new ServicePort { Name = "http", Port = 80 }] } },
+            new Service { Metadata = new ObjectMeta { Name = "db", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "None", Ports = [new ServicePort { Name = "sql", Port = 5432 }] } },
+        ],
+        [
+            new EndpointSlice
+            {
+                Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { ["kubernetes.io/service-name"] = "db" } },
+                AddressType = "IPv4",
+                Ports = [new EndpointSlicePort { Name = "sql", Port = 5432 }],
+                Endpoints = [.. Enumerable.Range(1, 100).Select(i => new SliceEndpoint { Addresses = [$"10.42.0.{i}"] })],
+            },
+        ]);
+
+    /// <summary>
+    /// A UDP datagram to the cluster DNS resolver: any bytes give a response that fits the buffer, carries the
+    /// query's id, and is a well-formed DNS header; never an exception.
+    /// </summary>
+    private static void DnsQuery(byte[] data)
+    {
+        var response = new byte[DnsResponder.BufferBytes];
+        var length = DnsResponder.Respond(data, response, DnsZone, forwarding: data.Length % 2 == 0, out _, out var code);
+        if (length is < -1 or > DnsResponder.BufferBytes || length is > 0 and < 12)
+            throw new InvalidOperationException($"response of {length} bytes");
+        if (length > 0 && (response[0] != data[0] || response[1] != data[1] || (response[2] & 0x80) == 0 || (response[3] & 0xF) != code))
+            throw new InvalidOperationException("response header does not answer the query");
     }
 }

@@ -24,7 +24,10 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         init => _servers = value is { Count: > 0 } ? value : null;
     }
 
-    /// <summary>--config, else $DROVER_CONFIG, else ~/.drover/config.</summary>
+    /// <summary>kubectl's variable: a list of files separated by ':'; Drover reads the first that exists (kubectl merges them).</summary>
+    public const string KubeconfigVariable = "KUBECONFIG";
+
+    /// <summary>--config (or --kubeconfig), else $DROVER_CONFIG, else the first existing file of $KUBECONFIG, else ~/.drover/config.</summary>
     public static string ResolvePath(string? explicitPath)
     {
         if (!string.IsNullOrEmpty(explicitPath))
@@ -32,10 +35,15 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(fromEnvironment))
             return fromEnvironment;
+        var kubeconfig = Environment.GetEnvironmentVariable(KubeconfigVariable)?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var fromKubeconfig = kubeconfig.FirstOrDefault(File.Exists) ?? kubeconfig.FirstOrDefault();
+        if (fromKubeconfig is not null)
+            return fromKubeconfig;
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".drover", "config");
     }
 
-    public static ClientSettings Load(string path)
+    /// <summary>The settings of <paramref name="contextName"/> (kubectl's --context), else of the file's current-context.</summary>
+    public static ClientSettings Load(string path, string? contextName = null)
     {
         if (!File.Exists(path))
             throw new ClientConfigException($"no client config at {path}: start droverd (./build.sh up) or pass --config / set {EnvironmentVariable}");
@@ -51,9 +59,12 @@ public sealed record ClientSettings(Uri Server, string Token, string CaPem, stri
         }
         if (config is null)
             throw new ClientConfigException($"{path}: empty client config");
-        var contextName = config.CurrentContext ?? config.Contexts.FirstOrDefault()?.Name;
+        var chosen = !string.IsNullOrEmpty(contextName);
+        contextName = chosen ? contextName : config.CurrentContext ?? config.Contexts.FirstOrDefault()?.Name;
         var context = config.Contexts.FirstOrDefault(c => c.Name == contextName)?.Context
-            ?? throw new ClientConfigException($"{path}: current-context \"{contextName}\" is not among contexts");
+            ?? throw new ClientConfigException(chosen
+                ? $"context \"{contextName}\" does not exist in {path} (contexts: {string.Join(", ", config.Contexts.Select(c => c.Name))})"
+                : $"{path}: current-context \"{contextName}\" is not among contexts");
         var cluster = config.Clusters.FirstOrDefault(c => c.Name == context.Cluster)?.Cluster
             ?? throw new ClientConfigException($"{path}: cluster \"{context.Cluster}\" is not among clusters");
         var user = config.Users.FirstOrDefault(u => u.Name == context.User)?.User

@@ -32,5 +32,11 @@ internal static class ServiceDefaults
         }),
     };
 
+    /// <summary>Kubernetes SetDefaults_EndpointPort (discovery): TCP.</summary>
+    public static EndpointSlice Apply(EndpointSlice slice) => slice with
+    {
+        Ports = PodDefaults.Map(slice.Ports, port => port with { Protocol = port.Protocol ?? "TCP" }),
+    };
+
     private static bool IsZero(IntOrString value) => value.IsString ? value.StringValue.Length == 0 : value.IntValue == 0;
 }

@@ -42,6 +42,34 @@ internal static class WorkloadDefaults
         };
     }
 
+    /// <summary>Kubernetes SetDefaults_DaemonSet: RollingUpdate one node at a time, no surge, 10 revisions kept.</summary>
+    public static DaemonSet Apply(DaemonSet daemonSet)
+    {
+        var spec = daemonSet.Spec;
+        if (spec is null)
+            return daemonSet;
+        var strategy = spec.UpdateStrategy ?? new DaemonSetUpdateStrategy();
+        var type = string.IsNullOrEmpty(strategy.Type) ? "RollingUpdate" : strategy.Type;
+        strategy = strategy with { Type = type };
+        if (type == "RollingUpdate")
+        {
+            var rolling = strategy.RollingUpdate ?? new RollingUpdateDaemonSet();
+            strategy = strategy with
+            {
+                RollingUpdate = rolling with { MaxUnavailable = rolling.MaxUnavailable ?? new IntOrString(1), MaxSurge = rolling.MaxSurge ?? new IntOrString(0) },
+            };
+        }
+        return daemonSet with
+        {
+            Spec = spec with
+            {
+                UpdateStrategy = strategy,
+                RevisionHistoryLimit = spec.RevisionHistoryLimit ?? DefaultRevisionHistoryLimit,
+                Template = PodDefaults.ApplyToTemplate(spec.Template)!,
+            },
+        };
+    }
+
     private static DeploymentStrategy ApplyToStrategy(DeploymentStrategy? strategy)
     {
         var type = string.IsNullOrEmpty(strategy?.Type) ? "RollingUpdate" : strategy.Type;

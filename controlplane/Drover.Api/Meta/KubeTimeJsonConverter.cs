@@ -8,7 +8,7 @@ namespace Drover.Api;
 /// RFC 3339 in UTC with a trailing Z, as Kubernetes writes metav1.Time; sub-second digits only when
 /// present (MicroTime in leases), so second-precision timestamps look exactly like kubectl's.
 /// </summary>
-internal sealed class KubeTimeJsonConverter : JsonConverter<DateTimeOffset>
+public sealed class KubeTimeJsonConverter : JsonConverter<DateTimeOffset>
 {
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

@@ -35,6 +35,8 @@ public static class PatchStrategies
         [("DeploymentSpec", "strategy")] = new(false, null, true),
         [("DeploymentStatus", "conditions")] = ByType,
         [("ReplicaSetStatus", "conditions")] = ByType,
+        [("JobStatus", "conditions")] = ByType,
+        [("DaemonSetStatus", "conditions")] = ByType,
         [("NamespaceStatus", "conditions")] = ByType,
     };
 

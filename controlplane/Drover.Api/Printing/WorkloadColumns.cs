@@ -29,7 +29,40 @@ public static class WorkloadColumns
         Column.Of<ReplicaSet>("SELECTOR", r => Cells.Selector(r.Spec.Selector), wideOnly: true),
     ];
 
-    private static string Containers(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Name));
+    /// <summary>kubectl's printDaemonSet.</summary>
+    public static IReadOnlyList<Column> DaemonSets { get; } =
+    [
+        Column.Name,
+        Column.Of<DaemonSet>("DESIRED", d => Cells.Int(d.Status?.DesiredNumberScheduled)),
+        Column.Of<DaemonSet>("CURRENT", d => Cells.Int(d.Status?.CurrentNumberScheduled)),
+        Column.Of<DaemonSet>("READY", d => Cells.Int(d.Status?.NumberReady)),
+        Column.Of<DaemonSet>("UP-TO-DATE", d => Cells.Int(d.Status?.UpdatedNumberScheduled)),
+        Column.Of<DaemonSet>("AVAILABLE", d => Cells.Int(d.Status?.NumberAvailable)),
+        Column.Of<DaemonSet>("NODE SELECTOR", d => Cells.Labels(d.Spec.Template.Spec.NodeSelector)),
+        Column.Age,
+        Column.Of<DaemonSet>("CONTAINERS", d => Containers(d.Spec.Template), wideOnly: true),
+        Column.Of<DaemonSet>("IMAGES", d => Images(d.Spec.Template), wideOnly: true),
+        Column.Of<DaemonSet>("SELECTOR", d => Cells.Selector(d.Spec.Selector), wideOnly: true),
+    ];
 
-    private static string Images(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Image));
+    /// <summary>kubectl's printControllerRevision: the owner as kind.group/name.</summary>
+    public static IReadOnlyList<Column> ControllerRevisions { get; } =
+    [
+        Column.Name,
+        Column.Of<ControllerRevision>("CONTROLLER", r => r.Metadata.OwnerReferences?.FirstOrDefault(o => o.Controller == true) is { } owner
+            ? $"{Qualified(owner)}/{owner.Name}" : Cells.None),
+        Column.Of<ControllerRevision>("REVISION", r => r.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        Column.Age,
+    ];
+
+    private static string Qualified(OwnerReference owner)
+    {
+        var slash = owner.ApiVersion.IndexOf('/', StringComparison.Ordinal);
+        var kind = owner.Kind.ToLowerInvariant();
+        return slash < 0 ? kind : kind + "." + owner.ApiVersion[..slash];
+    }
+
+    internal static string Containers(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Name));
+
+    internal static string Images(PodTemplateSpec template) => Cells.Join(template.Spec.Containers.Select(c => c.Image));
 }

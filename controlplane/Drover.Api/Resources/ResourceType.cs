@@ -62,8 +62,8 @@ public abstract class ResourceType
         }
     }
 
-    /// <summary>The verbs on the resource itself (deletecollection is not served).</summary>
-    public IReadOnlyList<string> Verbs { get; } = ["create", "delete", "get", "list", "patch", "update", "watch"];
+    /// <summary>The verbs on the resource itself.</summary>
+    public IReadOnlyList<string> Verbs { get; } = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
     public abstract Type ClrType { get; }
 

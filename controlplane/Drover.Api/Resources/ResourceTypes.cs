@@ -17,11 +17,16 @@ public static class ResourceTypes
     };
     public static readonly ResourceType<Service> Services = new("", "v1", "Service", "services", true, ["svc"], true, false, Json.Service, Json.KubeListService) { Categories = InAllCategory };
     public static readonly ResourceType<Endpoints> Endpoints = new("", "v1", "Endpoints", "endpoints", true, ["ep"], false, false, Json.Endpoints, Json.KubeListEndpoints);
+    public static readonly ResourceType<EndpointSlice> EndpointSlices = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, [], false, false, Json.EndpointSlice, Json.KubeListEndpointSlice);
     public static readonly ResourceType<ConfigMap> ConfigMaps = new("", "v1", "ConfigMap", "configmaps", true, ["cm"], false, false, Json.ConfigMap, Json.KubeListConfigMap);
     public static readonly ResourceType<Secret> Secrets = new("", "v1", "Secret", "secrets", true, [], false, false, Json.Secret, Json.KubeListSecret);
     public static readonly ResourceType<Event> Events = new("", "v1", "Event", "events", true, ["ev"], false, false, Json.Event, Json.KubeListEvent);
     public static readonly ResourceType<Deployment> Deployments = new("apps", "v1", "Deployment", "deployments", true, ["deploy"], true, true, Json.Deployment, Json.KubeListDeployment) { Categories = InAllCategory };
     public static readonly ResourceType<ReplicaSet> ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", true, ["rs"], true, true, Json.ReplicaSet, Json.KubeListReplicaSet) { Categories = InAllCategory };
+    public static readonly ResourceType<DaemonSet> DaemonSets = new("apps", "v1", "DaemonSet", "daemonsets", true, ["ds"], true, false, Json.DaemonSet, Json.KubeListDaemonSet) { Categories = InAllCategory };
+    public static readonly ResourceType<ControllerRevision> ControllerRevisions = new("apps", "v1", "ControllerRevision", "controllerrevisions", true, [], false, false, Json.ControllerRevision, Json.KubeListControllerRevision);
+    public static readonly ResourceType<Job> Jobs = new("batch", "v1", "Job", "jobs", true, [], true, false, Json.Job, Json.KubeListJob) { Categories = InAllCategory };
+    public static readonly ResourceType<CronJob> CronJobs = new("batch", "v1", "CronJob", "cronjobs", true, ["cj"], true, false, Json.CronJob, Json.KubeListCronJob) { Categories = InAllCategory };
     public static readonly ResourceType<Ingress> Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", true, ["ing"], true, false, Json.Ingress, Json.KubeListIngress);
     public static readonly ResourceType<IngressClass> IngressClasses = new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, [], false, false, Json.IngressClass, Json.KubeListIngressClass);
     public static readonly ResourceType<HorizontalPodAutoscaler> HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, ["hpa"], true, false, Json.HorizontalPodAutoscaler, Json.KubeListHorizontalPodAutoscaler) { Categories = InAllCategory };
@@ -29,8 +34,8 @@ public static class ResourceTypes
 
     public static IReadOnlyList<ResourceType> All { get; } =
     [
-        Namespaces, Nodes, Pods, Services, Endpoints, ConfigMaps, Secrets, Events,
-        Deployments, ReplicaSets, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
+        Namespaces, Nodes, Pods, Services, Endpoints, EndpointSlices, ConfigMaps, Secrets, Events,
+        Deployments, ReplicaSets, DaemonSets, ControllerRevisions, Jobs, CronJobs, Ingresses, IngressClasses, HorizontalPodAutoscalers, Leases,
     ];
 
     /// <summary>The known kinds, for "unknown kind" messages.</summary>

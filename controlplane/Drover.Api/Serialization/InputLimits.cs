@@ -57,6 +57,9 @@ public static class InputLimits
     /// <summary>The longest watch a client may ask for with <c>timeoutSeconds</c> (one day; client-go asks 5–10 minutes).</summary>
     public const int MaxTimeoutSeconds = 24 * 60 * 60;
 
+    /// <summary>Unknown fields dropped from one body under fieldValidation=Warn|Ignore (each costs one re-read of the body).</summary>
+    public const int MaxUnknownFields = 100;
+
     /// <summary>The longest <c>gracePeriodSeconds</c> (one year; the pod's own field has no use for more).</summary>
     public const long MaxGracePeriodSeconds = 365L * 24 * 60 * 60;
 }

@@ -69,7 +69,8 @@ public static class ObjectDecoder
         return type;
     }
 
-    private static (string? ApiVersion, string? Kind) ReadTypeMeta(ReadOnlySpan<byte> json)
+    /// <summary>apiVersion and kind from the top level of a JSON object (either may be null), nothing else decoded.</summary>
+    public static (string? ApiVersion, string? Kind) ReadTypeMeta(ReadOnlySpan<byte> json)
     {
         string? apiVersion = null, kind = null;
         var reader = new Utf8JsonReader(json, JsonInput.ReaderOptions);

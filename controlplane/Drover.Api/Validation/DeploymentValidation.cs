@@ -64,7 +64,7 @@ internal static class DeploymentValidation
     }
 
     /// <summary>Returns the number or percentage, or null when unset or malformed (malformed is reported).</summary>
-    private static int? ValidateIntOrPercent(IntOrString? value, string path, ErrorList errors)
+    internal static int? ValidateIntOrPercent(IntOrString? value, string path, ErrorList errors)
     {
         if (value is not { } v)
             return null;
@@ -81,7 +81,7 @@ internal static class DeploymentValidation
         return null;
     }
 
-    private static void Invalid(ErrorList errors, string path, IntOrString value, string detail)
+    internal static void Invalid(ErrorList errors, string path, IntOrString value, string detail)
     {
         if (value.IsString) errors.Invalid(path, value.StringValue, detail);
         else errors.Invalid(path, value.IntValue, detail);

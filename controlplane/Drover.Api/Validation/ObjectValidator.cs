@@ -34,7 +34,11 @@ public static class ObjectValidator
             case Pod pod: PodValidation.ValidateUpdate(pod, (Pod)existing, errors); break;
             case Deployment deployment: DeploymentValidation.ValidateUpdate(deployment, (Deployment)existing, errors); break;
             case ReplicaSet replicaSet: ReplicaSetValidation.ValidateUpdate(replicaSet, (ReplicaSet)existing, errors); break;
+            case Job job: JobValidation.ValidateUpdate(job, (Job)existing, errors); break;
+            case DaemonSet daemonSet: DaemonSetValidation.ValidateUpdate(daemonSet, (DaemonSet)existing, errors); break;
+            case ControllerRevision revision: DaemonSetValidation.ValidateUpdate(revision, (ControllerRevision)existing, errors); break;
             case Service service: ServiceValidation.ValidateUpdate(service, (Service)existing, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.ValidateUpdate(slice, (EndpointSlice)existing, errors); break;
             case Secret secret: SecretValidation.ValidateUpdate(secret, (Secret)existing, errors); break;
             case ConfigMap configMap: ConfigMapValidation.ValidateUpdate(configMap, (ConfigMap)existing, errors); break;
             case IngressClass ingressClass: IngressClassValidation.ValidateUpdate(ingressClass, (IngressClass)existing, errors); break;
@@ -50,8 +54,13 @@ public static class ObjectValidator
             case Pod pod: PodValidation.Validate(pod, errors); break;
             case Deployment deployment: DeploymentValidation.Validate(deployment, errors); break;
             case ReplicaSet replicaSet: ReplicaSetValidation.Validate(replicaSet, errors); break;
+            case Job job: JobValidation.Validate(job, errors); break;
+            case CronJob cronJob: CronJobValidation.Validate(cronJob, errors); break;
+            case DaemonSet daemonSet: DaemonSetValidation.Validate(daemonSet, errors); break;
+            case ControllerRevision revision: DaemonSetValidation.Validate(revision, errors); break;
             case Service service: ServiceValidation.Validate(service, errors); break;
             case Endpoints endpoints: EndpointsValidation.Validate(endpoints, errors); break;
+            case EndpointSlice slice: EndpointSliceValidation.Validate(slice, errors); break;
             case Ingress ingress: IngressValidation.Validate(ingress, errors); break;
             case IngressClass ingressClass: IngressClassValidation.Validate(ingressClass, errors); break;
             case HorizontalPodAutoscaler hpa: HorizontalPodAutoscalerValidation.Validate(hpa, errors); break;

@@ -6,42 +6,50 @@ namespace Drover.Api;
 /// </summary>
 internal static class WorkloadValidation
 {
-    public static void ValidateSelectorAndTemplate(LabelSelector? selector, PodTemplateSpec? template, string kind, ErrorList errors)
+    public static void ValidateSelectorAndTemplate(LabelSelector? selector, PodTemplateSpec? template, string kind, ErrorList errors) =>
+        ValidateSelectorAndTemplate(selector, template, kind, errors, "spec", RestartPolicies.KeepRunning, selectorRequired: true);
+
+    /// <param name="path">Where the spec is: "spec", or "spec.jobTemplate.spec" inside a CronJob.</param>
+    /// <param name="restartPolicies">The template's allowed restartPolicy values.</param>
+    /// <param name="selectorRequired">False where the server fills the selector in later (a CronJob's job template).</param>
+    public static void ValidateSelectorAndTemplate(LabelSelector? selector, PodTemplateSpec? template, string kind, ErrorList errors,
+        string path, string[] restartPolicies, bool selectorRequired)
     {
         var selectorUsable = false;
         if (selector is null)
         {
-            errors.Required("spec.selector");
+            if (selectorRequired)
+                errors.Required(path + ".selector");
         }
         else if (SelectorValidation.IsEmpty(selector))
         {
             // An empty selector would adopt every pod in the namespace.
-            errors.InvalidRendered("spec.selector", "{}", $"empty selector is invalid for {kind.ToLowerInvariant()}");
+            errors.InvalidRendered(path + ".selector", "{}", $"empty selector is invalid for {kind.ToLowerInvariant()}");
         }
         else
         {
             var before = errors.Count;
-            SelectorValidation.Validate(selector, "spec.selector", errors);
+            SelectorValidation.Validate(selector, path + ".selector", errors);
             selectorUsable = errors.Count == before;
         }
 
         if (template is null)
         {
-            errors.Required("spec.template");
+            errors.Required(path + ".template");
             return;
         }
         var labels = template.Metadata?.Labels;
         // Otherwise the controller would create pods it does not own and keep creating more.
         if (selectorUsable && !SelectorValidation.Matches(selector!, labels))
-            errors.InvalidRendered("spec.template.metadata.labels", ErrorList.RenderMap(labels), "`selector` does not match template `labels`");
-        MetadataValidation.ValidateLabels(labels, "spec.template.metadata.labels", errors);
-        MetadataValidation.ValidateAnnotations(template.Metadata?.Annotations, "spec.template.metadata.annotations", errors);
-        PodValidation.ValidateSpec(template.Spec, "spec.template.spec", errors);
-        // Replicas are kept running; a pod that may exit for good would be replaced forever.
-        if (template.Spec?.RestartPolicy is { } policy && policy != "Always")
-            errors.NotSupported("spec.template.spec.restartPolicy", policy, "Always");
-        if (template.Spec?.ActiveDeadlineSeconds is { } deadline)
-            errors.Invalid("spec.template.spec.activeDeadlineSeconds", deadline, $"activeDeadlineSeconds in {kind} is not Supported");
+            errors.InvalidRendered(path + ".template.metadata.labels", ErrorList.RenderMap(labels), "`selector` does not match template `labels`");
+        MetadataValidation.ValidateLabels(labels, path + ".template.metadata.labels", errors);
+        MetadataValidation.ValidateAnnotations(template.Metadata?.Annotations, path + ".template.metadata.annotations", errors);
+        PodValidation.ValidateSpec(template.Spec, path + ".template.spec", errors);
+        if (template.Spec?.RestartPolicy is { } policy && Array.IndexOf(restartPolicies, policy) < 0)
+            errors.NotSupported(path + ".template.spec.restartPolicy", policy, restartPolicies);
+        // Pods kept running have no deadline; a Job's pods may (it fails the pod, and the Job counts a failure).
+        if (restartPolicies == RestartPolicies.KeepRunning && template.Spec?.ActiveDeadlineSeconds is { } deadline)
+            errors.Invalid(path + ".template.spec.activeDeadlineSeconds", deadline, $"activeDeadlineSeconds in {kind} is not Supported");
     }
 
     public static void ValidateSelectorUpdate(LabelSelector? updated, LabelSelector? existing, ErrorList errors)

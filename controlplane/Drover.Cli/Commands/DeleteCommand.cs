@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Cli.Arguments;
 using Drover.Cli.Manifests;
 using Drover.Cli.Output;
 
 namespace Drover.Cli.Commands;
 
-/// <summary>`drover delete -f FILE` or `drover delete KIND NAME...`.</summary>
+/// <summary>`drover delete -f FILE`, `drover delete KIND NAME...`, or `drover delete KIND -l SELECTOR | --all`; `--wait` until gone.</summary>
 internal static class DeleteCommand
 {
     public static Command Create(CliContext context)
@@ -27,6 +28,10 @@ internal static class DeleteCommand
             DefaultValueFactory = _ => -1,
         };
         var ignoreNotFound = new Option<bool>("--ignore-not-found") { Description = "Treat a missing object as deleted" };
+        var selector = new Option<string?>("--selector", "-l") { Description = "Delete the objects of KIND this label selector matches" };
+        var all = new Option<bool>("--all") { Description = "Delete every object of KIND in the namespace" };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the objects are gone (finalizers done, pods terminated); kubectl waits by default, drover only when asked" };
+        var timeout = new Option<string>("--timeout") { Description = "How long --wait waits, e.g. 60s; 0s waits until gone", DefaultValueFactory = _ => "0s" };
         var command = new Command("delete", "Delete objects by file or by kind and name");
         command.Arguments.Add(kind);
         command.Arguments.Add(names);
@@ -35,22 +40,56 @@ internal static class DeleteCommand
         command.Options.Add(cascade);
         command.Options.Add(grace);
         command.Options.Add(ignoreNotFound);
+        command.Options.Add(selector);
+        command.Options.Add(all);
+        command.Options.Add(wait);
+        command.Options.Add(timeout);
         command.SetAction(async (parse, ct) =>
         {
-            var targets = Targets(context, parse.GetValue(kind), parse.GetValue(names) ?? [], parse.GetValue(files) ?? [], parse.GetValue(recursive), out var errors);
+            var labelSelector = parse.GetValue(selector);
+            var deleteAll = parse.GetValue(all);
+            var limit = GoDuration.Parse(parse.GetValue(timeout), "--timeout");
+            List<Target> targets;
+            List<string> errors;
+            if (labelSelector is not null || deleteAll)
+            {
+                if (labelSelector is not null && deleteAll)
+                    throw new CliException("error: --all and --selector cannot be used together");
+                targets = await SelectedAsync(context, parse, parse.GetValue(kind), parse.GetValue(names) ?? [], parse.GetValue(files) ?? [], labelSelector, ct).ConfigureAwait(false);
+                errors = [];
+            }
+            else
+            {
+                targets = Targets(context, parse.GetValue(kind), parse.GetValue(names) ?? [], parse.GetValue(files) ?? [], parse.GetValue(recursive), out errors);
+            }
             if (errors.Count > 0)
             {
                 foreach (var error in errors)
                     await context.Error.WriteLineAsync(error).ConfigureAwait(false);
                 return 1;
             }
-            var options = new DeleteOptions(Propagation(parse.GetValue(cascade)), parse.GetValue(grace) is var g and >= 0 ? g : null, parse.GetValue(ignoreNotFound));
+            var options = new DeleteOptions(Propagation(parse.GetValue(cascade)), parse.GetValue(grace) is var g and >= 0 ? g : null, parse.GetValue(ignoreNotFound),
+                parse.GetValue(wait), limit);
             return await RunAsync(context, parse, targets, options, ct).ConfigureAwait(false);
         });
         return command;
     }
 
-    private sealed record DeleteOptions(string Propagation, long? GracePeriod, bool IgnoreNotFound);
+    private sealed record DeleteOptions(string Propagation, long? GracePeriod, bool IgnoreNotFound, bool Wait, TimeSpan Timeout);
+
+    /// <summary>-l / --all: the objects of one kind in the session's namespace that the selector matches (all for --all).</summary>
+    private static async Task<List<Target>> SelectedAsync(CliContext context, ParseResult parse, string? kind, string[] names, string[] files, string? labelSelector, CancellationToken ct)
+    {
+        if (files.Length > 0 || names.Length > 0 || kind is null || kind.Contains('/', StringComparison.Ordinal))
+            throw new CliException("error: --selector and --all take a resource type only, e.g. drover delete pods -l app=my-app");
+        var type = ResourceKinds.Resolve(kind);
+        using var session = CommandSession.Open(parse);
+        var ns = session.NamespaceFor(type);
+        var page = await session.Client.ListAsync(type, ns, labelSelector, ct: ct).ConfigureAwait(false);
+        if (page.Items.Count == 0)
+            await context.Error.WriteLineAsync(GetCommand.NoResources(type, ns)).ConfigureAwait(false);
+        return [.. page.Items.Select(o => new Target(type, o.Metadata.Namespace, o.Metadata.Name!))];
+    }
 
     private sealed record Target(ResourceType Type, string? Namespace, string Name);
 
@@ -90,6 +129,7 @@ internal static class DeleteCommand
     {
         using var session = CommandSession.Open(parse);
         var exitCode = 0;
+        var deleted = new List<(Target Target, string? Namespace)>();
         foreach (var target in targets)
         {
             var ns = target.Type.Namespaced ? target.Namespace ?? session.Namespace : null;
@@ -97,6 +137,7 @@ internal static class DeleteCommand
             {
                 await session.Client.DeleteAsync(target.Type, ns, target.Name, options.Propagation, options.GracePeriod, ct).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"{target.Type.QualifiedName} \"{target.Name}\" deleted").ConfigureAwait(false);
+                deleted.Add((target, ns));
             }
             catch (ApiClientException e) when (e.Code == 404)
             {
@@ -106,6 +147,40 @@ internal static class DeleteCommand
                 exitCode = 1;
             }
         }
+        if (options.Wait && deleted.Count > 0)
+            exitCode = Math.Max(exitCode, await WaitGoneAsync(context, session.Client, deleted, options.Timeout, ct).ConfigureAwait(false));
         return exitCode;
+    }
+
+    /// <summary>--wait: polls each object until it is gone (its finalizers and, for a pod, the agent's termination done).</summary>
+    private static async Task<int> WaitGoneAsync(CliContext context, DroverClient client, List<(Target Target, string? Namespace)> deleted, TimeSpan timeout, CancellationToken ct)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (timeout > TimeSpan.Zero)
+            limit.CancelAfter(timeout);
+        foreach (var (target, ns) in deleted)
+        {
+            try
+            {
+                while (true)
+                {
+                    try
+                    {
+                        await client.GetAsync(target.Type, ns, target.Name, limit.Token).ConfigureAwait(false);
+                    }
+                    catch (ApiClientException e) when (e.Code == 404)
+                    {
+                        break;
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), context.Time, limit.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                await context.Error.WriteLineAsync($"error: timed out waiting for the condition on {ResourceKinds.PluralQualified(target.Type)}/{target.Name}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+        return 0;
     }
 }

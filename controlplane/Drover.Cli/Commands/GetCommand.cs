@@ -19,6 +19,8 @@ internal static class GetCommand
         var allNamespaces = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
         var watch = new Option<bool>("--watch", "-w") { Description = "After listing, watch for changes (Ctrl-C to stop)" };
         var noHeaders = new Option<bool>("--no-headers") { Description = "Print tables without the header row" };
+        var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column with every label" };
+        var labelColumns = new Option<string[]>("--label-columns", "-L") { Description = "Add a column per label key (comma-separated, repeatable)", AllowMultipleArgumentsPerToken = false };
         var command = new Command("get", "Display one or many objects");
         command.Arguments.Add(kind);
         command.Arguments.Add(names);
@@ -28,17 +30,21 @@ internal static class GetCommand
         command.Options.Add(allNamespaces);
         command.Options.Add(watch);
         command.Options.Add(noHeaders);
+        command.Options.Add(showLabels);
+        command.Options.Add(labelColumns);
         command.SetAction((parse, ct) =>
         {
             var request = new GetRequest(
                 parse.GetValue(kind)!, parse.GetValue(names) ?? [], OutputFormats.Parse(parse.GetValue(output)),
-                parse.GetValue(selector), parse.GetValue(fieldSelector), parse.GetValue(allNamespaces), parse.GetValue(watch), parse.GetValue(noHeaders));
+                parse.GetValue(selector), parse.GetValue(fieldSelector), parse.GetValue(allNamespaces), parse.GetValue(watch), parse.GetValue(noHeaders),
+                LabelColumns.For(parse.GetValue(labelColumns) ?? [], parse.GetValue(showLabels)));
             return RunAsync(context, parse, request, ct);
         });
         return command;
     }
 
-    private sealed record GetRequest(string Kind, string[] Names, OutputFormat Format, string? Selector, string? FieldSelector, bool AllNamespaces, bool Watch, bool NoHeaders);
+    private sealed record GetRequest(string Kind, string[] Names, OutputFormat Format, string? Selector, string? FieldSelector, bool AllNamespaces, bool Watch, bool NoHeaders,
+        IReadOnlyList<Column> ExtraColumns);
 
     private static async Task<int> RunAsync(CliContext context, ParseResult parse, GetRequest request, CancellationToken ct)
     {
@@ -46,7 +52,7 @@ internal static class GetCommand
         var type = ResourceKinds.Resolve(kindText);
         using var session = CommandSession.Open(parse);
         var ns = request.AllNamespaces ? null : session.NamespaceFor(type);
-        var table = new TablePrinter(ColumnSets.For(type), request.Format == OutputFormat.Wide, request.AllNamespaces && type.Namespaced);
+        var table = new TablePrinter([.. ColumnSets.For(type), .. request.ExtraColumns], request.Format == OutputFormat.Wide, request.AllNamespaces && type.Namespaced);
         var now = context.Time.GetUtcNow();
         var exitCode = 0;
 

@@ -9,6 +9,9 @@ internal static class RolloutCommand
 {
     public static readonly IReadOnlyList<ResourceType> Supported = [ResourceTypes.Deployments];
 
+    /// <summary>The verbs kubectl also serves for DaemonSets (status and undo; history is Deployments' only here).</summary>
+    public static readonly IReadOnlyList<ResourceType> WithDaemonSets = [ResourceTypes.Deployments, ResourceTypes.DaemonSets];
+
     public static Command Create(CliContext context)
     {
         var command = new Command("rollout", "Manage the rollout of a Deployment: status, history, undo, restart, pause, resume");
@@ -25,11 +28,11 @@ internal static class RolloutCommand
     public static Argument<string[]> ResourceArgument() => new("RESOURCE")
     {
         Arity = ArgumentArity.ZeroOrMore,
-        Description = "deployment/NAME (also deploy/NAME, deployments/NAME or deployment NAME)",
+        Description = "deployment/NAME or daemonset/NAME (also deploy/NAME, ds/NAME, deployments/NAME or deployment NAME)",
     };
 
-    public static IReadOnlyList<ResourceTarget> Targets(ParseResult parse, Argument<string[]> argument, string verb, bool single = false) =>
-        ResourceArguments.Parse(parse.GetValue(argument) ?? [], verb, Supported, single);
+    public static IReadOnlyList<ResourceTarget> Targets(ParseResult parse, Argument<string[]> argument, string verb, bool single = false, IReadOnlyList<ResourceType>? supported = null) =>
+        ResourceArguments.Parse(parse.GetValue(argument) ?? [], verb, supported ?? Supported, single);
 
     /// <summary>--revision and --to-revision: kubectl's check, naming the flag.</summary>
     public static long Revision(long value, string flag) =>

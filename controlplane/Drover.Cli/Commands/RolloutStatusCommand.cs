@@ -5,7 +5,7 @@ using Drover.Cli.Rollout;
 
 namespace Drover.Cli.Commands;
 
-/// <summary>`drover rollout status deployment/NAME`: progress lines until the rollout completes, fails or times out.</summary>
+/// <summary>`drover rollout status deployment/NAME|daemonset/NAME`: progress lines until the rollout completes, fails or times out.</summary>
 internal static class RolloutStatusCommand
 {
     public static Command Create(CliContext context)
@@ -25,11 +25,11 @@ internal static class RolloutStatusCommand
         command.Options.Add(timeout);
         command.SetAction(async (parse, ct) =>
         {
-            var target = RolloutCommand.Targets(parse, resource, "rollout status", single: true)[0];
+            var target = RolloutCommand.Targets(parse, resource, "rollout status", single: true, RolloutCommand.WithDaemonSets)[0];
             var pinned = RolloutCommand.Revision(parse.GetValue(revision), "--revision");
             var limit = GoDuration.Parse(parse.GetValue(timeout), "--timeout");
             using var session = CommandSession.Open(parse);
-            var watcher = new RolloutWatcher(context, session.Client, session.Namespace, target.Name, pinned);
+            var watcher = new RolloutWatcher(context, session.Client, target.Type, session.Namespace, target.Name, pinned);
             return await watcher.RunAsync(parse.GetValue(watch), limit, ct).ConfigureAwait(false);
         });
         return command;

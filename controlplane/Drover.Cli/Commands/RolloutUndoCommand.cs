@@ -5,25 +5,27 @@ using Drover.Cli.Rollout;
 
 namespace Drover.Cli.Commands;
 
-/// <summary>`drover rollout undo deployment/NAME [--to-revision=N]`: the previous (or the given) revision's template back.</summary>
+/// <summary>`drover rollout undo deployment/NAME|daemonset/NAME [--to-revision=N]`: the previous (or the given) revision's template back.</summary>
 internal static class RolloutUndoCommand
 {
     public static Command Create(CliContext context)
     {
         var resource = RolloutCommand.ResourceArgument();
         var toRevision = new Option<long>("--to-revision") { Description = "The revision to roll back to; 0 (default) is the one before the current" };
-        var command = new Command("undo", "Roll a Deployment back to an earlier revision");
+        var command = new Command("undo", "Roll a Deployment or DaemonSet back to an earlier revision");
         command.Arguments.Add(resource);
         command.Options.Add(toRevision);
         command.SetAction(async (parse, ct) =>
         {
-            var targets = RolloutCommand.Targets(parse, resource, "rollout undo");
+            var targets = RolloutCommand.Targets(parse, resource, "rollout undo", supported: RolloutCommand.WithDaemonSets);
             // kubectl lets a negative --to-revision through to "unable to find specified revision -1"; so do we.
             var revision = parse.GetValue(toRevision);
             using var session = CommandSession.Open(parse);
             return await PerTarget.RunAsync(context, targets, async target =>
             {
-                var outcome = await UndoAsync(session.Client, session.Namespace, target.Name, revision, ct).ConfigureAwait(false);
+                var outcome = target.Type == ResourceTypes.DaemonSets
+                    ? await UndoDaemonSetAsync(session.Client, session.Namespace, target.Name, revision, ct).ConfigureAwait(false)
+                    : await UndoAsync(session.Client, session.Namespace, target.Name, revision, ct).ConfigureAwait(false);
                 await context.Out.WriteLineAsync($"{target.Display} {outcome}").ConfigureAwait(false);
             }).ConfigureAwait(false);
         });
@@ -45,6 +47,25 @@ internal static class RolloutUndoCommand
             if (plan.Updated is null)
                 return $"skipped rollback (current template already matches revision {plan.Revision})";
             await client.UpdateAsync(ResourceTypes.Deployments, plan.Updated, ct: token).ConfigureAwait(false);
+            return "rolled back";
+        }, ct: ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The DaemonSet's history is its ControllerRevisions; the same read-plan-write loop as for a Deployment.</summary>
+    private static async Task<string> UndoDaemonSetAsync(DroverClient client, string ns, string name, long revision, CancellationToken ct)
+    {
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
+        {
+            var daemonSet = await client.GetAsync(ResourceTypes.DaemonSets, ns, name, token).ConfigureAwait(false);
+            var selector = daemonSet.Spec.Selector is null ? null : Selector.FromLabelSelector(daemonSet.Spec.Selector).ToString();
+            var page = await client.ListAsync(ResourceTypes.ControllerRevisions, ns, selector, ct: token).ConfigureAwait(false);
+            // The selector only narrows the listing; ownership decides.
+            var owned = page.Items.Where(r => r.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == daemonSet.Metadata.Uid) == true).ToList();
+            var (target, updated) = DaemonSetRollback.Plan(daemonSet, owned, revision);
+            if (updated is null)
+                return $"skipped rollback (current template already matches revision {target})";
+            // Changed after our read (409): plan again.
+            await client.UpdateAsync(ResourceTypes.DaemonSets, updated, ct: token).ConfigureAwait(false);
             return "rolled back";
         }, ct: ct).ConfigureAwait(false);
     }

@@ -44,4 +44,23 @@ internal static class RolloutStatus
             return new RolloutState($"Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...", false);
         return new RolloutState($"deployment \"{name}\" successfully rolled out", true);
     }
+
+    /// <summary>kubectl's DaemonSetStatusViewer.</summary>
+    public static RolloutState Of(DaemonSet daemonSet)
+    {
+        ArgumentNullException.ThrowIfNull(daemonSet);
+        var name = daemonSet.Metadata.Name;
+        if (daemonSet.Spec.UpdateStrategy?.Type is { } type && type != "RollingUpdate")
+            throw new CliException("error: rollout status is only available for RollingUpdate strategy type");
+        var status = daemonSet.Status ?? new DaemonSetStatus();
+        if ((daemonSet.Metadata.Generation ?? 0) > (status.ObservedGeneration ?? 0))
+            return new RolloutState("Waiting for daemon set spec update to be observed...", false);
+        var updated = status.UpdatedNumberScheduled ?? 0;
+        var available = status.NumberAvailable ?? 0;
+        if (updated < status.DesiredNumberScheduled)
+            return new RolloutState($"Waiting for daemon set \"{name}\" rollout to finish: {updated} out of {status.DesiredNumberScheduled} new pods have been updated...", false);
+        if (available < status.DesiredNumberScheduled)
+            return new RolloutState($"Waiting for daemon set \"{name}\" rollout to finish: {available} of {status.DesiredNumberScheduled} updated pods are available...", false);
+        return new RolloutState($"daemon set \"{name}\" successfully rolled out", true);
+    }
 }

@@ -8,7 +8,7 @@ namespace Drover.Cli.Rollout;
 /// Follows one Deployment through a watch (kubectl's UntilWithSync), printing each new progress line once, until
 /// <see cref="RolloutStatus"/> says done or failed, the object goes away, or the time limit passes.
 /// </summary>
-internal sealed class RolloutWatcher(CliContext context, DroverClient client, string ns, string name, long revision)
+internal sealed class RolloutWatcher(CliContext context, DroverClient client, ResourceType type, string ns, string name, long revision)
 {
     private string? _lastLine;
 
@@ -23,7 +23,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new CliException($"error: timed out waiting for the condition: deployment \"{name}\" did not finish rolling out within {GoDurations.Format(timeout)}");
+            throw new CliException($"error: timed out waiting for the condition: {type.Singular} \"{name}\" did not finish rolling out within {GoDurations.Format(timeout)}");
         }
     }
 
@@ -37,7 +37,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
             var expired = false;
             try
             {
-                await foreach (var change in client.WatchAsync(ResourceTypes.Deployments, ns, resourceVersion, fieldSelector: "metadata.name=" + name, ct: ct).ConfigureAwait(false))
+                await foreach (var change in client.WatchAsync(type, ns, resourceVersion, fieldSelector: "metadata.name=" + name, ct: ct).ConfigureAwait(false))
                 {
                     if (change.Type == WatchEventTypes.Error)
                     {
@@ -49,8 +49,8 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
                     resourceVersion = change.ResourceVersion ?? resourceVersion;
                     // A new object of the same name would not be the rollout we were asked about.
                     if (change.Type == WatchEventTypes.Deleted)
-                        throw new CliException($"error: deployment \"{name}\" has been deleted");
-                    if (change.Object is Deployment deployment && await ReportAsync(deployment, ct).ConfigureAwait(false))
+                        throw new CliException($"error: {type.Singular} \"{name}\" has been deleted");
+                    if (change.Object is { } obj && await ReportAsync(obj, ct).ConfigureAwait(false))
                         return 0;
                 }
             }
@@ -71,14 +71,14 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, st
 
     private async Task<(bool Done, string? ResourceVersion)> ReadAsync(CancellationToken ct)
     {
-        var deployment = await client.GetAsync(ResourceTypes.Deployments, ns, name, ct).ConfigureAwait(false);
-        return (await ReportAsync(deployment, ct).ConfigureAwait(false), deployment.Metadata.ResourceVersion);
+        var obj = await client.GetAsync(type, ns, name, ct).ConfigureAwait(false);
+        return (await ReportAsync(obj, ct).ConfigureAwait(false), obj.Metadata.ResourceVersion);
     }
 
     /// <summary>Prints the state's line when it differs from the last one; true once the rollout is complete.</summary>
-    private async Task<bool> ReportAsync(Deployment deployment, CancellationToken ct)
+    private async Task<bool> ReportAsync(KubeObject obj, CancellationToken ct)
     {
-        var state = RolloutStatus.Of(deployment, revision);
+        var state = obj is DaemonSet daemonSet ? RolloutStatus.Of(daemonSet) : RolloutStatus.Of((Deployment)obj, revision);
         if (state.Message != _lastLine)
         {
             _lastLine = state.Message;

@@ -84,6 +84,7 @@ public sealed partial class ApiRouter
                 "update" => e.ReplaceAsync(context, path, statusOnly: false),
                 "patch" => e.PatchAsync(context, path, statusOnly: false),
                 "delete" => e.DeleteAsync(context, path),
+                "deletecollection" => e.DeleteCollectionAsync(context, path),
                 _ => throw new ApiException(ApiErrors.MethodNotAllowed(method, path.IsCollection ? path.Type.Plural : $"{path.Type.Singular} \"{path.Name}\"")),
             },
             "status" when path.Type.HasStatus => method switch
@@ -131,6 +132,7 @@ public sealed partial class ApiRouter
             ("PUT", false) => "update",
             ("PATCH", false) => "patch",
             ("DELETE", false) => "delete",
+            ("DELETE", true) when path.Subresource is null => "deletecollection",
             // POST to a subresource (pods/NAME/binding) creates it, in Kubernetes' authorisation terms.
             ("POST", false) when path.Subresource is not null => "create",
             _ => request.Method.ToLowerInvariant(),

@@ -43,6 +43,19 @@ public static class QueryParameters
         var value => throw Bad("dryRun", value, "supported values: \"All\""),
     };
 
+    /// <summary>
+    /// fieldValidation=Strict|Warn|Ignore, as kubectl's --validate=strict|warn|false sends it. Absent is Strict: Drover
+    /// refuses unknown fields unless asked otherwise (Kubernetes defaults to Warn; a typo in an edge manifest that is
+    /// silently dropped is worse than a refusal).
+    /// </summary>
+    public static FieldValidationMode FieldValidation(IQueryCollection query) => Single(query, "fieldValidation") switch
+    {
+        null or "" or "Strict" => FieldValidationMode.Strict,
+        "Warn" => FieldValidationMode.Warn,
+        "Ignore" => FieldValidationMode.Ignore,
+        var value => throw Bad("fieldValidation", value, "supported values: \"Ignore\", \"Warn\", \"Strict\""),
+    };
+
     public static bool? ParseBool(string value) => value switch
     {
         "" or "1" or "t" or "T" or "true" or "TRUE" or "True" => true,

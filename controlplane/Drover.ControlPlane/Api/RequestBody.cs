@@ -85,7 +85,8 @@ public static class RequestBody
         };
     }
 
-    private static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
+    /// <summary>The body's bytes as sent, within <see cref="MaxBytes"/>; for formats other than JSON and YAML (protobuf).</summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBytes)
             throw new ApiException(ApiErrors.TooLarge(MaxBytes));

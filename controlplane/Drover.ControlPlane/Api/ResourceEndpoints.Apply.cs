@@ -70,7 +70,7 @@ public sealed partial class ResourceEndpoints
             {
                 throw new ApiException(RequestBody.Refusal(e));
             }
-            var incoming = DecodeBody(bytes, path);
+            var incoming = DecodeBody(context, bytes, path);
             if (existing is null)
             {
                 Authorize(context, "create", path, incoming);

@@ -8,7 +8,7 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
-        var obj = DecodeBody(json, path);
+        var obj = DecodeBody(context, json, path);
         Authorize(context, "create", path, obj);
         var created = await _registry.CreateAsync(path.Type, obj, QueryParameters.DryRun(context.Request.Query), ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 201, path.Type, created).ConfigureAwait(false);

@@ -27,37 +27,15 @@ public sealed partial class ResourceEndpoints
         var page = await _registry.ListAsync(path.Type, path.Namespace, filtered ? o => labels.Matches(o.Metadata.Labels) && fields.Matches(o) : null,
             limit, continueToken, share: false, ct).ConfigureAwait(false);
 
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = table is null ? "application/json" : TableOutput.ContentType;
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        if (table is null)
         {
-            if (table is not null)
-            {
-                await WriteTableAsync(context, writer, path.Type, page, table).ConfigureAwait(false);
-                return;
-            }
-            writer.WriteStartObject();
-            writer.WriteString("apiVersion"u8, path.Type.ApiVersion);
-            writer.WriteString("kind"u8, path.Type.ListKind);
-            writer.WriteStartObject("metadata"u8);
-            writer.WriteString("resourceVersion"u8, page.Revision.ToString(CultureInfo.InvariantCulture));
-            if (page.Continue is not null)
-                writer.WriteString("continue"u8, page.Continue);
-            writer.WriteEndObject();
-            writer.WriteStartArray("items"u8);
-            foreach (var item in page.Items)
-            {
-                path.Type.Serialize(writer, item.Object);
-                if (writer.BytesPending > 32 * 1024)
-                {
-                    writer.Flush();
-                    await context.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
-                }
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
+            await ResponseWriter.WriteListAsync(context, path.Type, page.Items.Select(i => i.Object), page.Revision, page.Continue).ConfigureAwait(false);
+            return;
         }
-        await context.Response.BodyWriter.FlushAsync(ct).ConfigureAwait(false);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = TableOutput.ContentType;
+        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions);
+        await WriteTableAsync(context, writer, path.Type, page, table).ConfigureAwait(false);
     }
 
     private async Task WriteTableAsync(HttpContext context, Utf8JsonWriter writer, ResourceType type, ObjectListPage page, TableOutput table)

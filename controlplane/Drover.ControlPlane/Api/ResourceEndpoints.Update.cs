@@ -28,7 +28,7 @@ public sealed partial class ResourceEndpoints
     {
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
-        var incoming = DecodeBody(json, path);
+        var incoming = DecodeBody(context, json, path);
         var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
         _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
@@ -54,7 +54,7 @@ public sealed partial class ResourceEndpoints
         {
             var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, token).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
-            var incoming = ApplyPatch(path, existing, patchJson, format);
+            var incoming = ApplyPatch(context, path, existing, patchJson, format);
             _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             ownPrecondition = incoming.Metadata.ResourceVersion != existing.Metadata.ResourceVersion;
             return await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, token).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public sealed partial class ResourceEndpoints
 
     private const int MaxPatchAttempts = 5;
 
-    private static KubeObject ApplyPatch(ApiPath path, KubeObject existing, byte[] patchJson, RequestBody.Format format)
+    private static KubeObject ApplyPatch(HttpContext context, ApiPath path, KubeObject existing, byte[] patchJson, RequestBody.Format format)
     {
         var kind = format switch
         {
@@ -110,6 +110,6 @@ public sealed partial class ResourceEndpoints
         {
             throw new ApiException(RequestBody.Refusal(e));
         }
-        return DecodeBody(merged, path);
+        return DecodeBody(context, merged, path);
     }
 }

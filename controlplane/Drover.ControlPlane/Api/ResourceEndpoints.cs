@@ -30,14 +30,19 @@ public sealed partial class ResourceEndpoints
     private void Authorize(HttpContext context, string verb, ApiPath path, KubeObject obj) =>
         _authorizer.AuthorizeObject(TokenAuthentication.PrincipalOf(context), verb, path.Attributes(context.Request.Query), obj);
 
-    /// <summary>Decodes a body strictly and checks it is the kind the URL names.</summary>
-    private static KubeObject DecodeBody(byte[] json, ApiPath path)
+    /// <summary>
+    /// Decodes a body and checks it is the kind the URL names. Unknown fields are refused, or dropped with a
+    /// <c>Warning</c> header each, or dropped silently, as the request's fieldValidation asks.
+    /// </summary>
+    private static KubeObject DecodeBody(HttpContext context, byte[] json, ApiPath path)
     {
         KubeObject obj;
         ResourceType bodyType;
+        var mode = QueryParameters.FieldValidation(context.Request.Query);
+        var dropped = new List<string>();
         try
         {
-            obj = ObjectDecoder.Decode(json, path.Type, out bodyType);
+            obj = UnknownFields.Decode(json, path.Type, mode, out bodyType, dropped);
         }
         catch (ManifestException e) when (e.UnknownField)
         {
@@ -47,6 +52,11 @@ public sealed partial class ResourceEndpoints
         catch (ManifestException e)
         {
             throw new ApiException(ApiErrors.InvalidManifest(e, path.Type));
+        }
+        if (mode == FieldValidationMode.Warn)
+        {
+            foreach (var field in dropped)
+                WarningHeader.Add(context.Response, $"unknown field \"{field}\"");
         }
         if (bodyType != path.Type)
             throw new ApiException(ApiErrors.BadRequest($"the body is a {bodyType.Kind} ({bodyType.ApiVersion}) but the URL addresses {path.Type.Plural} ({path.Type.ApiVersion})"));

@@ -118,7 +118,7 @@ public sealed class Authorizer
         var allowed = path.Type.Kind switch
         {
             "Ingress" => (read && path.Subresource is null) || (path.Subresource == "status" && (read || verb is "update" or "patch")),
-            "IngressClass" or "Service" or "Endpoints" => read && path.Subresource is null,
+            "IngressClass" or "Service" or "Endpoints" or "EndpointSlice" => read && path.Subresource is null,
             "Secret" => path.Subresource is null && verb switch
             {
                 "list" or "watch" => NodeAuthorizer.SelectsField(path.FieldSelector, "type", TlsSecretType),

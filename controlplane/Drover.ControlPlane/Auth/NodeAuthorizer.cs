@@ -13,7 +13,7 @@ namespace Drover.ControlPlane.Auth;
 /// agent never does, and a node without its lease only looks dead);</item>
 /// <item>list and watch pods only with fieldSelector spec.nodeName=itself, get and delete pods bound to it and
 /// update their status (never create, bind, read logs of or update the spec of a pod);</item>
-/// <item>read Namespaces, Services and Endpoints;</item>
+/// <item>read Namespaces, Services, Endpoints and EndpointSlices (the service proxy and DNS on every node);</item>
 /// <item>read a Secret or ConfigMap only by name, and only when a pod bound to it references that object
 /// (<see cref="NodeGraph"/>): never another node's credential nor any secret its pods do not use; and get the pod
 /// network's ConfigMap (kube-system/drover-pod-network) that every agent sets its node up by;</item>
@@ -40,7 +40,7 @@ public sealed class NodeAuthorizer
         var sub = path.Subresource;
         switch (path.Type.Kind)
         {
-            case "Namespace" or "Service" or "Endpoints":
+            case "Namespace" or "Service" or "Endpoints" or "EndpointSlice":
                 return read && sub is null ? null : "";
             case "Node":
                 return (sub, verb) switch

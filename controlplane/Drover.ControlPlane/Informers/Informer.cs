@@ -148,6 +148,14 @@ public sealed partial class Informer
 
     public static string KeyOf(KubeObject obj) => KeyOf(obj.Metadata.Namespace, obj.Metadata.Name!);
 
+    /// <summary>The namespace ("" for a cluster-scoped key) and name of a <see cref="KeyOf(string?, string)"/> key.</summary>
+    public static (string Namespace, string Name) SplitKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var revision = await RelistAsync(ct).ConfigureAwait(false);

@@ -38,13 +38,28 @@ public sealed partial class LeaderElector
     /// <summary>Who held the lease when this replica last looked (null: nobody).</summary>
     public string? ObservedHolder => _observed?.Spec.HolderIdentity;
 
-    /// <summary>Campaigns every retry period until this replica holds the lease.</summary>
+    /// <summary>
+    /// Campaigns every retry period until this replica holds the lease. A store that cannot answer (etcd without a
+    /// majority) is waited out: a follower keeps serving (503 with the store's reason) instead of ending the process.
+    /// </summary>
     public async Task AcquireAsync(CancellationToken ct)
     {
+        var failing = false;
         while (true)
         {
-            if (await TryAcquireOrRenewAsync(ct).ConfigureAwait(false))
-                return;
+            try
+            {
+                if (await TryAcquireOrRenewAsync(ct).ConfigureAwait(false))
+                    return;
+                failing = false;
+            }
+            catch (ApiException e) when (!ct.IsCancellationRequested)
+            {
+                // Said once per outage, not every retry period.
+                if (!failing)
+                    LogCampaignFailed(_logger, e.Message);
+                failing = true;
+            }
             await Task.Delay(_options.RetryPeriod, _time, ct).ConfigureAwait(false);
         }
     }
@@ -174,4 +189,7 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(EventId = 702, Level = LogLevel.Warning, Message = "Lease renewal failed: {Reason}")]
     private static partial void LogRenewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 703, Level = LogLevel.Warning, Message = "Cannot campaign for the leader lease (trying again every retry period): {Reason}")]
+    private static partial void LogCampaignFailed(ILogger logger, string reason);
 }

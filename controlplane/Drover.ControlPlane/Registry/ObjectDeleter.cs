@@ -50,7 +50,11 @@ public sealed class ObjectDeleter
         var revision = ResourceVersions.Of(existing);
         var marked = MarkForDeletion(type, existing, options);
         if (marked is null)
-            return (await _objects.DeleteAsync(type, ns, name, revision, ct).ConfigureAwait(false), true);
+        {
+            var removed = await _objects.DeleteAsync(type, ns, name, revision, ct).ConfigureAwait(false);
+            await _strategies.For(type).RemovedAsync(removed, ct).ConfigureAwait(false);
+            return (removed, true);
+        }
         if (ReferenceEquals(marked, existing))
             return (existing, false);
         return (await _objects.UpdateAsync(type, marked, revision, ct).ConfigureAwait(false), false);

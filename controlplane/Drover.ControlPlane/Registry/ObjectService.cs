@@ -89,6 +89,7 @@ public sealed partial class ObjectService
         if (requestedRevision != 0 && requestedRevision != existingRevision)
             throw new ApiException(ApiErrors.Conflict(type, name));
 
+        var strategy = _strategies.For(type);
         var old = existing.Metadata;
         KubeObject updated;
         if (statusOnly)
@@ -109,24 +110,38 @@ public sealed partial class ObjectService
                 // An update that says nothing of managedFields keeps them (Kubernetes' rule); server-side apply sets them.
                 ManagedFields = incoming.Metadata.ManagedFields ?? old.ManagedFields,
             };
-            updated = (incoming with { Metadata = meta }).WithStatusFrom(existing);
+            updated = strategy.PrepareForUpdate((incoming with { Metadata = meta }).WithStatusFrom(existing), existing);
             updated = Admission.Admit(type, updated, existing);
             if (SpecChanged(type, updated, existing))
                 updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
         }
 
+        // A dry run writes nothing, so it allocates nothing either (the strategy's update is skipped).
+        var written = statusOnly || dryRun
+            ? await WriteIfChangedAsync(type, updated, existing, existingRevision, dryRun, ct).ConfigureAwait(false)
+            : await strategy.UpdateAsync(updated, existing, o => WriteIfChangedAsync(type, o, existing, existingRevision, dryRun: false, ct), ct).ConfigureAwait(false);
+        if (dryRun)
+            return written;
+        // The last finalizer removed from an object being deleted completes the deletion.
+        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !strategy.AwaitsGracefulDeletion(written))
+        {
+            var removed = await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ResourceVersions.Of(written), ct).ConfigureAwait(false);
+            await strategy.RemovedAsync(removed, ct).ConfigureAwait(false);
+            return removed;
+        }
+        return written;
+    }
+
+    /// <summary>Writes <paramref name="updated"/> unless it encodes to what is stored (then <paramref name="existing"/> is the answer).</summary>
+    private async Task<KubeObject> WriteIfChangedAsync(ResourceType type, KubeObject updated, KubeObject existing, long existingRevision, bool dryRun, CancellationToken ct)
+    {
         // The bytes compared are the bytes written: an update is encoded once.
         var encoded = ObjectStore.Encode(type, updated);
         if (encoded.AsSpan().SequenceEqual(ObjectStore.Encode(type, existing)))
             return existing;
         if (dryRun)
             return updated;
-
-        var written = await _objects.UpdateAsync(type, updated, encoded, existingRevision, ct).ConfigureAwait(false);
-        // The last finalizer removed from an object being deleted completes the deletion.
-        if (written.Metadata.DeletionTimestamp is not null && (written.Metadata.Finalizers?.Count ?? 0) == 0 && !_strategies.For(type).AwaitsGracefulDeletion(written))
-            return await _objects.DeleteAsync(type, written.Metadata.Namespace, written.Metadata.Name!, ResourceVersions.Of(written), ct).ConfigureAwait(false);
-        return written;
+        return await _objects.UpdateAsync(type, updated, encoded, existingRevision, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -90,6 +90,31 @@ public sealed class BadInputTests(DroverdFixture fixture) : IClassFixture<Drover
     }
 
     [Fact]
+    public async Task Create_FieldValidationUnknownValue_400NamingTheParameter()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var before = await _client.ListAsync(ResourceTypes.Deployments, ns);
+        var e = await Assert.ThrowsAsync<ApiClientException>(() =>
+            _client.SendRawAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments?fieldValidation=Lenient", Manifests.Utf8(Manifests.Seed("seed-deployment.yaml")), "application/yaml"));
+        Assert.Equal(400, e.Code);
+        Assert.Contains("fieldValidation", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Lenient", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before.Items.Count, (await _client.ListAsync(ResourceTypes.Deployments, ns)).Items.Count);
+    }
+
+    [Fact]
+    public async Task Create_OverMaxUnknownFieldsWithIgnore_400NamingTheLimit()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var extra = string.Concat(Enumerable.Range(0, InputLimits.MaxUnknownFields + 1).Select(i => $"\n  unknown{i}: 1"));
+        var e = await Assert.ThrowsAsync<ApiClientException>(() =>
+            _client.SendRawAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/deployments?fieldValidation=Ignore", Manifests.Utf8(SeedWith("replicas: 3", "replicas: 3" + extra)), "application/yaml"));
+        Assert.Equal(400, e.Code);
+        Assert.Contains("MaxUnknownFields", e.Message, StringComparison.Ordinal);
+        Assert.Empty((await _client.ListAsync(ResourceTypes.Deployments, ns)).Items);
+    }
+
+    [Fact]
     public async Task Create_RequestAboveLimit_Invalid422WithFieldPath()
     {
         var ns = await TestNamespaces.CreateAsync(_client);

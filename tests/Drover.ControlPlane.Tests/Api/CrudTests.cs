@@ -1,3 +1,4 @@
+using System.Net.Http;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Tests.Fixtures;
@@ -138,6 +139,24 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.GetAsync(ResourceTypes.ConfigMaps, ns, "gone"));
         Assert.Equal(404, e.Code);
         Assert.Equal("NotFound", e.Reason);
+    }
+
+    [Fact]
+    public async Task DeleteCollection_Selectors_DeletesTheMatchingAndAnswersTheirList()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        foreach (var (name, tier) in new[] { ("a", "web"), ("b", "db"), ("c", "web") })
+            await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, name) with { Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["tier"] = tier } } });
+
+        var dryRun = await _client.SendRawAsync(HttpMethod.Delete, $"/api/v1/namespaces/{ns}/configmaps?labelSelector=tier%3Dweb&dryRun=All", null, null);
+        Assert.Equal(3, (await _client.ListAsync(ResourceTypes.ConfigMaps, ns, labelSelector: "tier")).Items.Count);
+        var answer = ResourceTypes.ConfigMaps.DeserializeList(await _client.SendRawAsync(HttpMethod.Delete, $"/api/v1/namespaces/{ns}/configmaps?labelSelector=tier%3Dweb", null, null));
+
+        Assert.Equal(["a", "c"], ResourceTypes.ConfigMaps.DeserializeList(dryRun).Items.Select(i => i.Metadata.Name));
+        Assert.Equal(["a", "c"], answer.Items.Select(i => i.Metadata.Name));
+        Assert.Equal(["b"], (await _client.ListAsync(ResourceTypes.ConfigMaps, ns, labelSelector: "tier")).Items.Select(i => i.Metadata.Name));
+        var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.SendRawAsync(HttpMethod.Delete, $"/api/v1/namespaces/{ns}/configmaps?fieldSelector=spec.bogus%3D1", null, null));
+        Assert.Equal(400, e.Code);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Net.Http;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -279,5 +280,36 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         await NodeClients.ForbiddenAsync(() => other.ListAsync(ResourceTypes.Secrets, "kube-system", fieldSelector: "metadata.name=" + name + ".node-credential"));
         // Nothing to write.
         await NodeClients.ForbiddenAsync(() => node.DeleteAsync(ResourceTypes.Secrets, ns, "unused"));
+    }
+
+    [Theory]
+    [InlineData("get", "", "nodes", "", true)]
+    [InlineData("create", "apps", "deployments", "default", false)]
+    [InlineData("create", "", "pods", "default", false)]
+    [InlineData("list", "", "secrets", "default", false)]
+    public async Task SelfSubjectAccessReview_Node_AnsweredByTheNodeAuthorizer(string verb, string group, string resource, string ns, bool allowed)
+    {
+        var node = await NodeClientAsync("ssar-" + Guid.NewGuid().ToString("N")[..6]);
+        var body = $$$"""{"apiVersion":"authorization.k8s.io/v1","kind":"SelfSubjectAccessReview","metadata":{"creationTimestamp":null},"spec":{"resourceAttributes":{"namespace":"{{{ns}}}","verb":"{{{verb}}}","group":"{{{group}}}","resource":"{{{resource}}}"}},"status":{"allowed":false}}""";
+
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(await node.SendRawAsync(HttpMethod.Post, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", Manifests.Utf8(body), "application/json"))!;
+
+        Assert.Equal("SelfSubjectAccessReview", answer["kind"]!.GetValue<string>());
+        Assert.Equal(allowed, answer["status"]!["allowed"]!.GetValue<bool>());
+        if (!allowed)
+            Assert.Contains("forbidden", answer["status"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SelfSubjectAccessReview_UnknownFieldOrBothAttributeKinds_4xx()
+    {
+        var node = await NodeClientAsync("ssar-" + Guid.NewGuid().ToString("N")[..6]);
+        var unknown = await Assert.ThrowsAsync<ApiClientException>(() => node.SendRawAsync(HttpMethod.Post, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            Manifests.Utf8("""{"spec":{"resourceAttributes":{"verb":"get","resource":"pods","bogus":1}}}"""), "application/json"));
+        Assert.Equal(400, unknown.Code);
+        Assert.Contains("bogus", unknown.Message, StringComparison.Ordinal);
+        var both = await Assert.ThrowsAsync<ApiClientException>(() => node.SendRawAsync(HttpMethod.Post, "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            Manifests.Utf8("""{"spec":{"resourceAttributes":{"verb":"get","resource":"pods"},"nonResourceAttributes":{"path":"/healthz","verb":"get"}}}"""), "application/json"));
+        Assert.Equal(422, both.Code);
     }
 }

@@ -75,7 +75,8 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
             Data = new() { ["tls.crt"] = Encoding.ASCII.GetBytes("not really"), ["tls.key"] = Encoding.ASCII.GetBytes("not really") },
         });
         await CreateAsync(api, ResourceTypes.ConfigMaps, MatrixObjects.Manifest(ResourceTypes.ConfigMaps, MatrixObjects.Namespace, "cfg", ""));
-        foreach (var type in new ResourceType[] { ResourceTypes.Services, ResourceTypes.Deployments, ResourceTypes.Ingresses, ResourceTypes.HorizontalPodAutoscalers })
+        await CreateAsync(api, ResourceTypes.EndpointSlices, MatrixObjects.Manifest(ResourceTypes.EndpointSlices, MatrixObjects.Namespace, "matrix-eps", ""));
+        foreach (var type in new ResourceType[] { ResourceTypes.Services, ResourceTypes.Deployments, ResourceTypes.Ingresses, ResourceTypes.HorizontalPodAutoscalers, ResourceTypes.Jobs, ResourceTypes.DaemonSets, ResourceTypes.ControllerRevisions, ResourceTypes.CronJobs })
             await CreateAsync(api, type, MatrixObjects.Manifest(type, MatrixObjects.Namespace, "web", ""));
         await CreateAsync(api, ResourceTypes.ReplicaSets, MatrixObjects.Manifest(ResourceTypes.ReplicaSets, MatrixObjects.Namespace, "rs", ""));
 

@@ -43,6 +43,7 @@ internal static class MatrixObjects
         ("events", "other") => other + "-ev",
         ("replicasets", "shared") => "rs",
         ("configmaps", "shared") => "cfg",
+        ("endpointslices", "shared") => "matrix-eps",
         ("ingressclasses", "shared") => "drover",
         (_, "shared") => "web",
         _ => throw new ArgumentException($"no {target} {type.Plural} in the matrix"),
@@ -68,6 +69,10 @@ internal static class MatrixObjects
               ports:
                 - port: 80
                   targetPort: 3000
+
+            """,
+        "endpointslices" => """
+            addressType: IPv4
 
             """,
         "configmaps" => """
@@ -110,6 +115,56 @@ internal static class MatrixObjects
                   containers:
                     - name: app
                       image: "{Image}"
+
+            """,
+        // On no node: the matrix counts the pods it made, and a DaemonSet must not add any.
+        "daemonsets" => $"""
+            spec:
+              selector:
+                matchLabels:
+                  app: {name}
+              template:
+                metadata:
+                  labels:
+                    app: {name}
+                spec:
+                  nodeSelector:
+                    matrix.example.com/none: "true"
+                  containers:
+                    - name: app
+                      image: "{Image}"
+
+            """,
+        "controllerrevisions" => """
+            data:
+              spec: {}
+            revision: 1
+
+            """,
+        // Suspended: the matrix counts the pods it made, and a Job must not add any.
+        "jobs" => $"""
+            spec:
+              suspend: true
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: app
+                      image: "{Image}"
+
+            """,
+        "cronjobs" => $"""
+            spec:
+              schedule: "0 3 * * *"
+              suspend: true
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: app
+                          image: "{Image}"
 
             """,
         "horizontalpodautoscalers" => """

@@ -176,4 +176,83 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task KubeconfigAndContext_AsKubectlTakesThem()
+    {
+        var dir = Directory.CreateTempSubdirectory("drover-cli-kubeconfig-").FullName;
+        try
+        {
+            // A second context in the same file, pointing at nothing: --context picks it, the current one still works.
+            var config = Path.Combine(dir, "kubeconfig");
+            var text = File.ReadAllText(_server.ClientConfigPath);
+            File.WriteAllText(config, text.Replace("contexts:\n", "contexts:\n- name: elsewhere\n  context:\n    cluster: nowhere\n    user: admin\n", StringComparison.Ordinal)
+                .Replace("clusters:\n", "clusters:\n- name: nowhere\n  cluster:\n    server: https://127.0.0.1:1\n", StringComparison.Ordinal));
+
+            async Task<CliResult> RunAsync(string? kubeconfigVariable, params string[] args)
+            {
+                var info = CliRunner.StartInfo(_server, redirectInput: false, args);
+                info.Environment.Remove("DROVER_CONFIG");
+                if (kubeconfigVariable is not null)
+                    info.Environment["KUBECONFIG"] = kubeconfigVariable;
+                using var process = System.Diagnostics.Process.Start(info)!;
+                var stdout = process.StandardOutput.ReadToEndAsync();
+                var stderr = process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                return new CliResult(process.ExitCode, await stdout, await stderr);
+            }
+
+            var byFlag = await RunAsync(null, "--kubeconfig", config, "get", "namespaces");
+            Assert.True(byFlag.ExitCode == 0, byFlag.ToString());
+            Assert.Contains("kube-system", byFlag.Stdout, StringComparison.Ordinal);
+            var byVariable = await RunAsync(Path.Combine(dir, "missing") + ":" + config, "get", "namespaces");
+            Assert.True(byVariable.ExitCode == 0, byVariable.ToString());
+            var otherContext = await RunAsync(config, "--context", "elsewhere", "get", "namespaces");
+            Assert.NotEqual(0, otherContext.ExitCode);
+            Assert.Contains("cannot reach droverd", otherContext.Stderr, StringComparison.Ordinal);
+            var noSuchContext = await RunAsync(config, "--context", "nope", "get", "namespaces");
+            Assert.NotEqual(0, noSuchContext.ExitCode);
+            Assert.Contains("context \"nope\" does not exist", noSuchContext.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Delete_SelectorAllAndWait_AsKubectl()
+    {
+        var client = _server.Client();
+        var ns = await TestNamespaces.CreateAsync(client);
+        foreach (var (name, tier) in new[] { ("a", "web"), ("b", "db"), ("c", "web") })
+            await client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["tier"] = tier } } });
+
+        var bySelector = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=web", "-n", ns);
+        Assert.True(bySelector.ExitCode == 0, bySelector.ToString());
+        Assert.Equal("configmap \"a\" deleted\nconfigmap \"c\" deleted\n", bySelector.Stdout);
+        var both = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=db", "--all", "-n", ns);
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("--all and --selector cannot be used together", both.Stderr, StringComparison.Ordinal);
+        var everything = await CliRunner.RunAsync(_server, "delete", "configmaps", "--all", "--wait", "--timeout", "30s", "-n", ns);
+        Assert.True(everything.ExitCode == 0, everything.ToString());
+        Assert.Contains("configmap \"b\" deleted", everything.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain((await client.ListAsync(ResourceTypes.ConfigMaps, ns)).Items, i => i.Metadata.Name is "a" or "b" or "c");
+        var none = await CliRunner.RunAsync(_server, "delete", "configmaps", "-l", "tier=web", "-n", ns);
+        Assert.Equal(0, none.ExitCode);
+        Assert.Contains("No resources found", none.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ShowLabelsAndLabelColumns_ExtraColumns()
+    {
+        var client = _server.Client();
+        var ns = await TestNamespaces.CreateAsync(client);
+        await client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "a", Namespace = ns, Labels = new() { ["tier"] = "web" } } });
+
+        var result = await CliRunner.RunAsync(_server, "get", "configmap", "a", "-L", "tier,zone", "--show-labels", "-n", ns);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^NAME\s+DATA\s+AGE\s+TIER\s+ZONE\s+LABELS\na\s+0\s+\S+\s+web\s+tier=web\n$", result.Stdout);
+    }
 }

@@ -98,4 +98,34 @@ public sealed class WorkloadCliTests(DroverdFixture fixture) : IClassFixture<Dro
         Assert.Contains("--replicas=-1", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(3, (await DeploymentAsync(ns)).Spec.Replicas);
     }
+
+    [Fact]
+    public async Task LabelAnnotatePatch_Deployment_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await CliStandIns.SeedDeploymentAsync(_server, _client, ns);
+
+        Assert.Equal("deployment.apps/my-app labeled\n", (await CliRunner.RunAsync(_server, "label", "deployment", "my-app", "tier=web", "-n", ns)).Stdout);
+        var refused = await CliRunner.RunAsync(_server, "label", "deployment/my-app", "tier=db", "-n", ns);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("'tier' already has a value (web), and --overwrite is false", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("deployment.apps/my-app labeled\n", (await CliRunner.RunAsync(_server, "label", "deployment/my-app", "tier=db", "--overwrite", "-n", ns)).Stdout);
+        Assert.Equal("deployment.apps/my-app not labeled\n", (await CliRunner.RunAsync(_server, "label", "deployment/my-app", "tier=db", "-n", ns)).Stdout);
+        Assert.Equal("deployment.apps/my-app annotated\n", (await CliRunner.RunAsync(_server, "annotate", "deployment/my-app", "owner=edge team", "-n", ns)).Stdout);
+        var patched = await CliRunner.RunAsync(_server, "patch", "deployment/my-app", "-n", ns, "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"my-app:v3.0\"}]}}}}");
+        Assert.True(patched.ExitCode == 0, patched.ToString());
+        Assert.Equal("deployment.apps/my-app patched\n", patched.Stdout);
+        Assert.Equal("deployment.apps/my-app patched (no change)\n", (await CliRunner.RunAsync(_server, "patch", "deployment/my-app", "-n", ns, "--type", "merge", "-p", "metadata:\n  labels:\n    tier: db\n")).Stdout);
+        var jsonPatch = await CliRunner.RunAsync(_server, "patch", "deployment/my-app", "-n", ns, "--type", "json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/labels/tier\"}]");
+        Assert.True(jsonPatch.ExitCode == 0, jsonPatch.ToString());
+
+        var after = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+        Assert.False(after.Metadata.Labels?.ContainsKey("tier") ?? false);
+        Assert.Equal("edge team", after.Metadata.Annotations!["owner"]);
+        var deployment = (Deployment)after;
+        Assert.Equal("my-app:v3.0", deployment.Spec!.Template!.Spec!.Containers![0].Image);
+        var badType = await CliRunner.RunAsync(_server, "patch", "deployment/my-app", "-n", ns, "--type", "xml", "-p", "{}");
+        Assert.Equal(1, badType.ExitCode);
+        Assert.Contains("--type must be one of [json merge strategic]", badType.Stderr, StringComparison.Ordinal);
+    }
 }

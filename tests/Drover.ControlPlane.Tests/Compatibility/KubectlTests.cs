@@ -105,6 +105,38 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     }
 
     [Fact]
+    public async Task Apply_UnknownFieldValidateWarnOrFalse_AppliedWithoutTheField()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+        var seed = File.ReadAllText(Seed("seed-deployment.yaml"));
+        var file = WriteTemp(seed.Replace("    spec:\n      containers:\n        - name: app\n", "    spec:\n      containers:\n        - name: app\n          imagePullPolicyy: Always\n", StringComparison.Ordinal));
+
+        // --validate=warn sends fieldValidation=Warn: applied, and kubectl prints the server's warning.
+        var warned = await _kubectl.RunAsync("-n", ns, "apply", "--validate=warn", "-f", file);
+        Assert.Equal(0, warned.ExitCode);
+        Assert.Contains("Warning: unknown field \"spec.template.spec.containers[0].imagePullPolicyy\"", warned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/my-app created", warned.Stdout, StringComparison.Ordinal);
+
+        // --validate=false sends fieldValidation=Ignore: no warning; the stored object never has the field.
+        var ignored = await _kubectl.RunAsync("-n", ns, "apply", "--validate=false", "-f", file);
+        Assert.Equal(0, ignored.ExitCode);
+        Assert.DoesNotContain("unknown field", ignored.Stderr, StringComparison.Ordinal);
+        // (only kubectl's last-applied annotation, which is the file as sent, still has it — as in Kubernetes)
+        var container = await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.spec.template.spec.containers[0]}");
+        Assert.Contains("my-app:v1.0", container, StringComparison.Ordinal);
+        Assert.DoesNotContain("imagePullPolicyy", container, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuthCanIAndWhoami_Admin_AnsweredByTheServer()
+    {
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "create", "deployments"));
+        Assert.Equal("yes\n", await _kubectl.SucceedAsync("auth", "can-i", "delete", "pods", "--namespace", "kube-system"));
+        Assert.Matches(@"Username\s+admin", await _kubectl.SucceedAsync("auth", "whoami"));
+        Assert.Contains("system:masters", await _kubectl.SucceedAsync("auth", "whoami", "-o", "json"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_DeploymentStrategy_ListsItsFields()
     {
         var output = await _kubectl.SucceedAsync("explain", "deployment.spec.strategy");
@@ -191,6 +223,63 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         Assert.Matches(@"(?m)^my-app\s+0/3\s+", result.Stdout);
         Assert.Matches(@"(?m)^my-app\s+0/1\s+", result.Stdout);
     }
+
+    [Fact]
+    public async Task CreateJob_GetJobsAndPods_JobColumnsAndJobLabels()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+
+        // Applied, not `kubectl create job`: kubectl's typed create sends protobuf, which droverd does not decode.
+        await _kubectl.SucceedAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("hello")));
+
+        var uid = await _kubectl.SucceedAsync("-n", ns, "get", "job", "hello", "-o", "jsonpath={.metadata.uid}");
+        var pods = await Eventually.GetAsync(() => _kubectl.SucceedAsync("-n", ns, "get", "pods", "-l", "batch.kubernetes.io/job-name=hello",
+            "-o", "jsonpath={range .items[*]}{.metadata.name} {.metadata.labels.controller-uid} {.metadata.ownerReferences[0].kind}{\"\\n\"}{end}"),
+            text => text.Trim().Length > 0, "the Job's pod");
+        Assert.Matches($@"^hello-[a-z0-9]{{5}} {uid} Job$", pods.Trim());
+        var table = await _kubectl.SucceedAsync("-n", ns, "get", "jobs");
+        Assert.Matches(@"^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n", table);
+        Assert.Matches(@"(?m)^hello\s+Running\s+0/1\s+\d+s\s+\d+s$", table);
+        // The three new kinds in one get, as kubectl's users type it.
+        var all = await _kubectl.SucceedAsync("-n", ns, "get", "jobs,ds,cronjobs");
+        Assert.Contains("job.batch/hello", all, StringComparison.Ordinal);
+        var badSchedule = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: nightly
+            spec:
+              schedule: "0 3 * *"
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: OnFailure
+                      containers:
+                        - name: upload
+                          image: busybox:1.36
+            """));
+        Assert.NotEqual(0, badSchedule.ExitCode);
+        Assert.Contains("spec.schedule", badSchedule.Stderr, StringComparison.Ordinal);
+        var bad = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("bad").Replace("Never", "Always", StringComparison.Ordinal)));
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("spec.template.spec.restartPolicy", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    private static string JobManifest(string name) => $"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {name}
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: hello
+                  image: busybox:1.36
+                  command: ["echo", "hello"]
+        """;
 
     private static string Seed(string file) => Path.Combine(RepoPaths.Examples, file);
 

@@ -98,4 +98,17 @@ public sealed class KubernetesClientTests(DroverdFixture fixture) : IDisposable
         var listed = await _client.AppsV1.ListNamespacedDeploymentAsync(ns);
         Assert.Equal("two", Assert.Single(listed.Items).Metadata.Name);
     }
+
+    [Fact]
+    public async Task DeleteCollection_LabelSelector_DeletesOnlyTheMatchingConfigMaps()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+        foreach (var (name, tier) in new[] { ("a", "web"), ("b", "db"), ("c", "web") })
+            await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["tier"] = tier } } }, ns);
+
+        await _client.CoreV1.DeleteCollectionNamespacedConfigMapAsync(ns, labelSelector: "tier=web");
+
+        var left = await _client.CoreV1.ListNamespacedConfigMapAsync(ns);
+        Assert.Equal(["b"], left.Items.Select(i => i.Metadata.Name).Where(n => n != "kube-root-ca.crt"));
+    }
 }

@@ -13,7 +13,9 @@ public static class InProcessRegistry
     public static ObjectService Create(IStore store, TimeProvider time, ServerOptions? options = null)
     {
         var objects = new ObjectStore(store, new ApiMetrics(Prometheus.Metrics.NewCustomRegistry()));
-        var strategies = new ResourceStrategies(new PodCidrAllocator(objects, options ?? new ServerOptions { DataDirectory = Path.GetTempPath() }));
+        options ??= new ServerOptions { DataDirectory = Path.GetTempPath() };
+        var services = new ServiceAllocator(new RangeStore(objects), options, Microsoft.Extensions.Logging.Abstractions.NullLogger<ServiceAllocator>.Instance);
+        var strategies = new ResourceStrategies(new PodCidrAllocator(objects, options), services);
         return new ObjectService(objects, time, new ObjectDeleter(objects, time, strategies), strategies);
     }
 }

@@ -115,6 +115,8 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
         }, "writes to resume once etcd has its majority back");
         var stored = (await client.ListAsync(ResourceTypes.ConfigMaps, "default")).Items.Select(i => i.Metadata.Name!).ToHashSet(StringComparer.Ordinal);
         Assert.All(acknowledged, name => Assert.Contains(name, stored));
+        // The followers waited etcd out (their lease campaign failing meanwhile) instead of exiting.
+        Assert.All(Ha.Replicas, replica => Assert.False(replica.HasExited, $"a replica exited while etcd had no majority:\n{replica.Output[^Math.Min(replica.Output.Length, 2000)..]}"));
     }
 
     [Fact]

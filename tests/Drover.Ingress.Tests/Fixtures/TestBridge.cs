@@ -23,7 +23,7 @@ public sealed class TestBridge : IDisposable
     public static TestBridge Create()
     {
         var random = Random.Shared;
-        var name = "drving" + Environment.ProcessId.ToString("x", CultureInfo.InvariantCulture)[^4..].PadLeft(4, '0') + random.Next(0, 256).ToString("x2", CultureInfo.InvariantCulture);
+        var name = "drving" + Environment.ProcessId.ToString("x4", CultureInfo.InvariantCulture)[^4..] + random.Next(0, 256).ToString("x2", CultureInfo.InvariantCulture);
         // 100.64.0.0/10 (shared address space) is nobody's pod or node range here.
         var address = IPAddress.Parse($"100.{random.Next(64, 128)}.{random.Next(0, 256)}.{random.Next(1, 255)}");
         Run("link", "add", name, "type", "bridge");

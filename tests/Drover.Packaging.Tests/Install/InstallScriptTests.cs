@@ -62,6 +62,11 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
     [InlineData("--cluster-cidr", "10.42.0.0", "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '10.42.0.0'")]
     [InlineData("--node-name", "Edge_1", "--node-name must be a DNS-1123 name")]
     [InlineData("--frobnicate", "1", "unknown option '--frobnicate' for server")]
+    [InlineData("--datastore-endpoint", "h1:2379", "--datastore-endpoint must be URLs like https://IP:PORT, comma-separated, got 'h1:2379'")]
+    [InlineData("--advertise-servers", "https://a:6443,http://b:6443", "--advertise-servers must be https:// URLs")]
+    [InlineData("--datastore-cafile", "/nonexistent/ca.pem", "--datastore-cafile needs --datastore-endpoint")]
+    [InlineData("--server", "https://127.0.0.1:6443", "server: --server and --token go together")]
+    [InlineData("--token", "K10x", "server: --server and --token go together")]
     public async Task BadOption_StopsBeforeAnyChange_NamingTheOptionAndValue(string option, string value, string message)
     {
         ReleaseDirectory.RequirePublished();
@@ -70,6 +75,18 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
         var result = await ReleaseDirectory.RunAsync(["server", "--root", root, option, value]);
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+    }
+
+    [Fact]
+    public async Task ServerJoinWithoutDatastore_StopsBeforeAnyChange_SayingReplicasShareEtcd()
+    {
+        ReleaseDirectory.RequirePublished();
+        var root = Path.Combine(_work, "root");
+        Directory.CreateDirectory(root);
+        var result = await ReleaseDirectory.RunAsync(["server", "--root", root, "--server", "https://127.0.0.1:6443", "--token", "K10x"]);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("server --server needs --datastore-endpoint", result.Stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(root));
     }
 

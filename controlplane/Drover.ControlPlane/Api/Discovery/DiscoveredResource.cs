@@ -21,4 +21,11 @@ internal sealed record DiscoveredResource(
         new("metrics.k8s.io", "v1beta1", "nodes", "", "NodeMetrics", false, ["get", "list"], [], [], []),
         new("metrics.k8s.io", "v1beta1", "pods", "", "PodMetrics", true, ["get", "list"], [], [], []),
     ];
+
+    /// <summary>The reviews a client asks about itself (AccessReviewEndpoint), created and answered, never stored.</summary>
+    public static IReadOnlyList<DiscoveredResource> Reviews { get; } =
+    [
+        new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "SelfSubjectAccessReview", false, ["create"], [], [], []),
+        new("authentication.k8s.io", "v1", "selfsubjectreviews", "", "SelfSubjectReview", false, ["create"], [], [], []),
+    ];
 }

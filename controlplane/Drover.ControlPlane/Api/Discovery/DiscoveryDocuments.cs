@@ -75,8 +75,8 @@ internal sealed class DiscoveryDocuments
         AggregatedGroups = Write(w => WriteAggregated(w, byGroupVersion.Where(g => g.Key.Group.Length > 0).ToList()));
     }
 
-    /// <summary>Everything droverd serves: the stored kinds, then the metrics API.</summary>
-    public static DiscoveryDocuments Served { get; } = new(ResourceTypes.All.Select(DiscoveredResource.From).Concat(DiscoveredResource.Metrics));
+    /// <summary>Everything droverd serves: the stored kinds, then the metrics API and the self reviews.</summary>
+    public static DiscoveryDocuments Served { get; } = new(ResourceTypes.All.Select(DiscoveredResource.From).Concat(DiscoveredResource.Metrics).Concat(DiscoveredResource.Reviews));
 
     public IReadOnlyList<DiscoveredResource> Resources { get; }
     public byte[] CoreVersions { get; }

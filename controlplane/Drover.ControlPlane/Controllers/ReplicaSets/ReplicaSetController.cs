@@ -81,7 +81,7 @@ public sealed partial class ReplicaSetController : BackgroundService
 
     private async Task SyncAsync(string key, CancellationToken ct)
     {
-        var (ns, name) = SplitKey(key);
+        var (ns, name) = Informer.SplitKey(key);
         if (_replicaSets.Get(ns, name) is not ReplicaSet rs)
         {
             _expectations.Delete(key);
@@ -317,11 +317,5 @@ public sealed partial class ReplicaSetController : BackgroundService
         {
             // Deleted meanwhile.
         }
-    }
-
-    private static (string Namespace, string Name) SplitKey(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? ("", key) : (key[..slash], key[(slash + 1)..]);
     }
 }

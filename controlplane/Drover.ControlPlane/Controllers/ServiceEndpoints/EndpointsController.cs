@@ -20,8 +20,9 @@ internal sealed partial class EndpointsController : BackgroundService
     /// <summary>Kubernetes puts this label on the Endpoints of headless services.</summary>
     public const string HeadlessLabel = "service.kubernetes.io/headless";
 
-    private const string PodsByLabel = "endpoints/pods-by-namespace-label";
-    private const string ServicesByNamespace = "endpoints/services-by-namespace";
+    /// <summary>Pods by "namespace/key=value" of each label; shared with the EndpointSlice controller.</summary>
+    internal const string PodsByLabel = "endpoints/pods-by-namespace-label";
+    internal const string ServicesByNamespace = "endpoints/services-by-namespace";
     private const int Workers = 2;
 
     private readonly Informer _services;
@@ -46,8 +47,7 @@ internal sealed partial class EndpointsController : BackgroundService
         _services = informers.For(ResourceTypes.Services);
         _pods = informers.For(ResourceTypes.Pods);
         _endpoints = informers.For(ResourceTypes.Endpoints);
-        _services.AddIndex(ServicesByNamespace, service => [service.Metadata.Namespace ?? ""]);
-        _pods.AddIndex(PodsByLabel, LabelKeys);
+        EnsureIndexes(_services, _pods);
         _services.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
         // Someone else changing or deleting an Endpoints object gets it rewritten (a no-op for our own writes).
         _endpoints.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
@@ -64,6 +64,13 @@ internal sealed partial class EndpointsController : BackgroundService
     {
         _queue.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>The indexes this controller and the EndpointSlice controller read pods and services through.</summary>
+    internal static void EnsureIndexes(Informer services, Informer pods)
+    {
+        services.EnsureIndex(ServicesByNamespace, service => [service.Metadata.Namespace ?? ""]);
+        pods.EnsureIndex(PodsByLabel, LabelKeys);
     }
 
     private static IEnumerable<string> LabelKeys(KubeObject pod)
@@ -110,7 +117,7 @@ internal sealed partial class EndpointsController : BackgroundService
         || old.Spec.Subdomain != updated.Spec.Subdomain
         || !LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels);
 
-    private static bool Selects(Dictionary<string, string> selector, Pod? pod)
+    internal static bool Selects(Dictionary<string, string> selector, Pod? pod)
     {
         if (pod is null)
             return false;
@@ -167,13 +174,16 @@ internal sealed partial class EndpointsController : BackgroundService
         LogSynced(_logger, key, subsets.Sum(s => s.Addresses?.Count ?? 0), subsets.Sum(s => s.NotReadyAddresses?.Count ?? 0));
     }
 
-    private List<Pod> SelectedPods(string ns, Dictionary<string, string> selector)
+    private List<Pod> SelectedPods(string ns, Dictionary<string, string> selector) => SelectedPods(_pods, ns, selector);
+
+    /// <summary>The pods of <paramref name="ns"/> that <paramref name="selector"/> (not empty) selects, found through the label index.</summary>
+    internal static List<Pod> SelectedPods(Informer podInformer, string ns, Dictionary<string, string> selector)
     {
         using var pairs = selector.GetEnumerator();
         pairs.MoveNext();
         var (firstKey, firstValue) = pairs.Current;
         var pods = new List<Pod>();
-        foreach (var obj in _pods.ByIndex(PodsByLabel, LabelKey(ns, firstKey, firstValue)))
+        foreach (var obj in podInformer.ByIndex(PodsByLabel, LabelKey(ns, firstKey, firstValue)))
         {
             if (obj is Pod pod && Selects(selector, pod))
                 pods.Add(pod);

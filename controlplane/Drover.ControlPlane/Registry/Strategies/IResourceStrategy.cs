@@ -23,6 +23,21 @@ public interface IResourceStrategy
     Task<KubeObject> CreateAsync(KubeObject obj, Func<KubeObject, Task<KubeObject>> write, CancellationToken ct);
 
     /// <summary>
+    /// On update, before defaulting and validation: what the server carries over from <paramref name="existing"/> when
+    /// the caller left it out (a service's allocated cluster IP and node ports, as Kubernetes' patchAllocatedValues).
+    /// </summary>
+    KubeObject PrepareForUpdate(KubeObject incoming, KubeObject existing);
+
+    /// <summary>
+    /// Carries out the update through <paramref name="write"/> (which returns <paramref name="existing"/> when nothing
+    /// changed), with whatever the kind newly allocates for it; what the written object no longer holds is released.
+    /// </summary>
+    Task<KubeObject> UpdateAsync(KubeObject updated, KubeObject existing, Func<KubeObject, Task<KubeObject>> write, CancellationToken ct);
+
+    /// <summary>After the object is gone from the store: release what it held.</summary>
+    Task RemovedAsync(KubeObject removed, CancellationToken ct);
+
+    /// <summary>
     /// Seconds the object stays (marked for deletion) before it may be removed; 0 removes it at once unless it has
     /// finalizers. <paramref name="requested"/> is the caller's gracePeriodSeconds, if any.
     /// </summary>

@@ -8,14 +8,17 @@ public sealed class ResourceStrategies
 {
     private readonly Dictionary<ResourceType, IResourceStrategy> _byType;
 
-    public ResourceStrategies(PodCidrAllocator cidrs)
+    public ResourceStrategies(PodCidrAllocator cidrs, ServiceAllocator services)
     {
         ArgumentNullException.ThrowIfNull(cidrs);
+        ArgumentNullException.ThrowIfNull(services);
         _byType = new()
         {
             [ResourceTypes.Pods] = new PodStrategy(),
             [ResourceTypes.Nodes] = new NodeStrategy(cidrs),
             [ResourceTypes.Namespaces] = new NamespaceStrategy(),
+            [ResourceTypes.Jobs] = new JobStrategy(),
+            [ResourceTypes.Services] = new ServiceStrategy(services),
         };
     }
 

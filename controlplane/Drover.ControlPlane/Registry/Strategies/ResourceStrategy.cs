@@ -17,6 +17,16 @@ public class ResourceStrategy : IResourceStrategy
         return write(obj);
     }
 
+    public virtual KubeObject PrepareForUpdate(KubeObject incoming, KubeObject existing) => incoming;
+
+    public virtual Task<KubeObject> UpdateAsync(KubeObject updated, KubeObject existing, Func<KubeObject, Task<KubeObject>> write, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return write(updated);
+    }
+
+    public virtual Task RemovedAsync(KubeObject removed, CancellationToken ct) => Task.CompletedTask;
+
     public virtual long GracePeriodSeconds(KubeObject existing, long? requested) => 0;
 
     public virtual bool AwaitsGracefulDeletion(KubeObject obj) => false;

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Drover.Agent.ClusterDns;
+using Drover.Agent.Discovery;
+using Drover.Api;
+using Drover.Api.Client;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Drover.Bench.Agent;
+
+/// <summary>
+/// The cluster DNS resolver under dnsperf (bench/dns.sh): the droverd dns.sh started, given N Services, the agent's resolver code
+/// (ServiceWatch + ClusterDnsServer) in this process on a loopback port, and dnsperf asking for the Services' names
+/// (plus one name in ten that does not exist: NXDOMAIN) for a bounded time. Prints dnsperf's report and this process's
+/// RSS before and after (the resolver's share is the growth; the driver's runtime is the base).
+/// </summary>
+internal static class DnsBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length != 3)
+        {
+            Console.Error.WriteLine("usage: Drover.Bench.Agent dns ADMIN_CONFIG SERVICES SECONDS (bench/dns.sh starts the droverd)");
+            return 2;
+        }
+        var services = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var seconds = int.Parse(args[2], CultureInfo.InvariantCulture);
+        using var client = new DroverClient(ClientSettings.Load(args[0]), TimeSpan.FromSeconds(60));
+        await client.CreateAsync(ResourceTypes.Namespaces, new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = "bench" } });
+        await Parallel.ForEachAsync(Enumerable.Range(0, services), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            await client.CreateAsync(ResourceTypes.Services, new Service
+            {
+                ApiVersion = "v1",
+                Kind = "Service",
+                Metadata = new ObjectMeta { Name = $"svc-{i}", Namespace = "bench" },
+                Spec = new ServiceSpec { Ports = [new ServicePort { Name = "http", Port = 80 }] },
+            }, ct));
+
+        using var stop = new CancellationTokenSource();
+        var watch = new ServiceWatch(() => client, TimeProvider.System, NullLogger.Instance);
+        var server = new ClusterDnsServer(watch, "cluster.local", new IPEndPoint(IPAddress.Loopback, 0), upstream: null, NullLogger.Instance);
+        var loaded = new TaskCompletionSource();
+        server.ZoneUpdated += names => { if (names >= services * 2) loaded.TrySetResult(); };
+        var running = Task.WhenAll(watch.RunAsync(stop.Token), server.RunAsync(stop.Token));
+        var endpoint = await server.Bound;
+        await loaded.Task.WaitAsync(TimeSpan.FromSeconds(120));
+
+        var queries = Path.GetTempFileName();
+        var random = new Random(15);
+        await File.WriteAllLinesAsync(queries, Enumerable.Range(0, 10_000).Select(i => i % 10 == 9
+            ? $"missing-{i}.bench.svc.cluster.local A"
+            : $"svc-{random.Next(services)}.bench.svc.cluster.local A"));
+        GC.Collect();
+        var before = Environment.WorkingSet;
+        var info = new ProcessStartInfo("dnsperf") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-s", "127.0.0.1", "-p", endpoint.Port.ToString(CultureInfo.InvariantCulture), "-d", queries, "-l", seconds.ToString(CultureInfo.InvariantCulture), "-c", "4", "-q", "64" })
+            info.ArgumentList.Add(arg);
+        using (var dnsperf = Process.Start(info)!)
+        {
+            Console.WriteLine(await dnsperf.StandardOutput.ReadToEndAsync());
+            await dnsperf.WaitForExitAsync();
+        }
+        Console.WriteLine($"services {services}; driver+resolver RSS {before >> 20} MiB before the run, {Environment.WorkingSet >> 20} MiB after");
+        File.Delete(queries);
+        await stop.CancelAsync();
+        await running;
+        return 0;
+    }
+}

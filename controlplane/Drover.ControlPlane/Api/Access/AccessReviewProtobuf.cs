@@ -1,0 +1,137 @@
+using Google.Protobuf;
+using Drover.Api;
+
+namespace Drover.ControlPlane.Api.Access;
+
+/// <summary>
+/// Reads a SelfSubjectAccessReview sent as Kubernetes protobuf, which kubectl's typed client sends for
+/// <c>auth can-i</c> whatever the server's preference: the 4-byte magic <c>k8s\0</c>, then a runtime.Unknown
+/// (1: typeMeta {1: apiVersion, 2: kind}, 2: raw), the raw bytes being the object in the field numbers of
+/// k8s.io/api/authorization/v1/generated.proto. Only the fields the review needs are read, every other field is
+/// skipped; lengths are bounded by the body limit the bytes already passed, and nesting is fixed (three levels).
+/// </summary>
+public static class AccessReviewProtobuf
+{
+    public const string MediaType = "application/vnd.kubernetes.protobuf";
+
+    private static ReadOnlySpan<byte> Magic => "k8s\0"u8;
+
+    public static bool IsProtobuf(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals(MediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The envelope's kind and apiVersion and its raw object bytes; a 400 naming what is wrong otherwise.</summary>
+    public static (string Kind, string ApiVersion, byte[] Raw) ReadEnvelope(byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (!body.AsSpan().StartsWith(Magic))
+            throw Bad("the body does not start with the Kubernetes protobuf magic \"k8s\\0\"");
+        string kind = "", apiVersion = "";
+        var raw = Array.Empty<byte>();
+        Read(body.AsSpan(Magic.Length).ToArray(), (field, input) =>
+        {
+            switch (field)
+            {
+                case 1:
+                    Read(input.ReadBytes().ToByteArray(), (inner, meta) =>
+                    {
+                        if (inner == 1) apiVersion = meta.ReadString();
+                        else if (inner == 2) kind = meta.ReadString();
+                        else meta.SkipLastField();
+                    });
+                    break;
+                case 2:
+                    raw = input.ReadBytes().ToByteArray();
+                    break;
+                default:
+                    input.SkipLastField();
+                    break;
+            }
+        });
+        return (kind, apiVersion, raw);
+    }
+
+    public static SelfSubjectAccessReview ReadAccessReview(byte[] raw)
+    {
+        SelfSubjectAccessReviewSpec? spec = null;
+        Read(raw, (field, input) =>
+        {
+            if (field == 2)
+                spec = ReadSpec(input.ReadBytes().ToByteArray());
+            else
+                input.SkipLastField();                     // metadata (1) and status (3) carry nothing a review reads
+        });
+        return new SelfSubjectAccessReview { ApiVersion = "authorization.k8s.io/v1", Kind = "SelfSubjectAccessReview", Spec = spec };
+    }
+
+    private static SelfSubjectAccessReviewSpec ReadSpec(byte[] bytes)
+    {
+        AccessResourceAttributes? resource = null;
+        NonResourceAttributes? nonResource = null;
+        Read(bytes, (field, input) =>
+        {
+            if (field == 1)
+                resource = ReadResourceAttributes(input.ReadBytes().ToByteArray());
+            else if (field == 2)
+                nonResource = ReadNonResourceAttributes(input.ReadBytes().ToByteArray());
+            else
+                input.SkipLastField();
+        });
+        return new SelfSubjectAccessReviewSpec { ResourceAttributes = resource, NonResourceAttributes = nonResource };
+    }
+
+    private static AccessResourceAttributes ReadResourceAttributes(byte[] bytes)
+    {
+        var values = new string?[8];
+        Read(bytes, (field, input) =>
+        {
+            if (field is >= 1 and <= 7)
+                values[field] = input.ReadString();
+            else
+                input.SkipLastField();                     // fieldSelector (8), labelSelector (9)
+        });
+        return new AccessResourceAttributes
+        {
+            Namespace = values[1], Verb = values[2], Group = values[3], Version = values[4],
+            Resource = values[5], Subresource = values[6], Name = values[7],
+        };
+    }
+
+    private static NonResourceAttributes ReadNonResourceAttributes(byte[] bytes)
+    {
+        string? path = null, verb = null;
+        Read(bytes, (field, input) =>
+        {
+            if (field == 1) path = input.ReadString();
+            else if (field == 2) verb = input.ReadString();
+            else input.SkipLastField();
+        });
+        return new NonResourceAttributes { Path = path, Verb = verb };
+    }
+
+    /// <summary>Calls <paramref name="onField"/> for each field of one message; malformed bytes are a 400, never a 500.</summary>
+    private static void Read(byte[] message, Action<int, CodedInputStream> onField)
+    {
+        try
+        {
+            using var input = new CodedInputStream(message);
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                var field = WireFormat.GetTagFieldNumber(tag);
+                var lengthDelimited = WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited;
+                if (!lengthDelimited)
+                {
+                    input.SkipLastField();
+                    continue;
+                }
+                onField(field, input);
+            }
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw Bad("malformed protobuf: " + e.Message);
+        }
+    }
+
+    private static ApiException Bad(string message) => new(ApiErrors.BadRequest(message));
+}

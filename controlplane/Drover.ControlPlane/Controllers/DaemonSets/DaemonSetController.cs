@@ -1,0 +1,236 @@
+using System.Runtime.ExceptionServices;
+using Drover.Api;
+using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Events;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Registry;
+
+namespace Drover.ControlPlane.Controllers.DaemonSets;
+
+/// <summary>
+/// Keeps one pod of each DaemonSet on every node that should run it (Kubernetes' daemon controller), nodes that
+/// join later included: level-triggered on DaemonSet keys, woken by node changes too; pods bound to their node
+/// directly; a ControllerRevision per template (the rollout history `rollout undo` goes back to), pruned to
+/// revisionHistoryLimit; rolling updates and the status from <see cref="DaemonSetPlanner"/>.
+/// </summary>
+public sealed partial class DaemonSetController : BackgroundService
+{
+    public const string Component = "daemonset-controller";
+
+    private readonly ObjectService _objects;
+    private readonly Informer _daemonSets;
+    private readonly Informer _pods;
+    private readonly Informer _nodes;
+    private readonly Informer _revisions;
+    private readonly WorkQueue<string> _queue;
+    private readonly Expectations _expectations;
+    private readonly EventRecorder _events;
+    private readonly PodControl _podControl;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DaemonSetController> _logger;
+
+    public DaemonSetController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<DaemonSetController> logger)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(informers);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        _objects = objects;
+        _time = time;
+        _logger = logger;
+        _events = events.ForComponent(Component);
+        _expectations = new Expectations(time);
+        _podControl = new PodControl(objects, _events, _expectations);
+        _queue = new WorkQueue<string>(time);
+        _daemonSets = informers.For(ResourceTypes.DaemonSets);
+        _pods = informers.For(ResourceTypes.Pods);
+        _nodes = informers.For(ResourceTypes.Nodes);
+        _revisions = informers.For(ResourceTypes.ControllerRevisions);
+        WorkloadIndexes.EnsureOn(_pods);
+        WorkloadIndexes.EnsureOn(_revisions);
+        _daemonSets.AddHandler(OnDaemonSetChanged);
+        _pods.AddHandler(OnPodChanged);
+        _nodes.AddHandler(OnNodeChanged);
+    }
+
+    public int Workers { get; init; } = 2;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(_daemonSets.Synced, _pods.Synced, _nodes.Synced, _revisions.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _queue.Dispose();
+        base.Dispose();
+    }
+
+    private void OnSyncFailed(string key, Exception e)
+    {
+        if (e is ApiException { Status.Code: 409 })
+            LogSyncConflict(_logger, key, e.Message);
+        else
+            LogSyncFailed(_logger, e, key);
+    }
+
+    private async Task SyncAsync(string key, CancellationToken ct)
+    {
+        var (ns, name) = Informer.SplitKey(key);
+        if (_daemonSets.Get(ns, name) is not DaemonSet ds)
+        {
+            _expectations.Delete(key);
+            return;
+        }
+        if (ds.Metadata.DeletionTimestamp is not null)
+            return;
+
+        var hash = DaemonSetPlanner.Hash(ds);
+        var pods = OwnedPods(ds);
+        await EnsureRevisionAsync(ds, hash, pods, ct).ConfigureAwait(false);
+
+        var now = _time.GetUtcNow();
+        var nodes = _nodes.List().OfType<Node>().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now);
+        Exception? manageError = null;
+        if (_expectations.Satisfied(key))
+        {
+            try
+            {
+                if (plan.Delete.Count > 0)
+                    await _podControl.DeleteAsync(key, ResourceTypes.DaemonSets, ds, plan.Delete, ct).ConfigureAwait(false);
+                if (plan.CreateOn.Count > 0)
+                    await CreatePodsAsync(key, ds, hash, plan.CreateOn, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                manageError = e;
+            }
+        }
+
+        await UpdateStatusAsync(ds, plan.Status, ct).ConfigureAwait(false);
+        if (plan.RequeueAt is { } at)
+            _queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
+        if (manageError is not null)
+            ExceptionDispatchInfo.Throw(manageError);
+    }
+
+    private List<Pod> OwnedPods(DaemonSet ds)
+    {
+        var pods = new List<Pod>();
+        foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? ""))
+        {
+            if (obj is Pod pod && pod.Metadata.Namespace == ds.Metadata.Namespace)
+                pods.Add(pod);
+        }
+        return pods;
+    }
+
+    /// <summary>
+    /// The current template recorded as the newest revision (an older revision of the same template, after an undo,
+    /// is renumbered rather than duplicated, as Kubernetes does), and the history beyond revisionHistoryLimit pruned
+    /// oldest first, never a revision a live pod still runs.
+    /// </summary>
+    private async Task EnsureRevisionAsync(DaemonSet ds, string hash, List<Pod> pods, CancellationToken ct)
+    {
+        var history = _revisions.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? "").OfType<ControllerRevision>()
+            .Where(r => r.Metadata.Namespace == ds.Metadata.Namespace).ToList();
+        var name = ds.Metadata.Name + "-" + hash;
+        var max = history.Count == 0 ? 0 : history.Max(r => r.Revision);
+        var current = history.FirstOrDefault(r => r.Metadata.Name == name);
+        if (current is null)
+        {
+            var revision = new ControllerRevision
+            {
+                ApiVersion = ResourceTypes.ControllerRevisions.ApiVersion,
+                Kind = ResourceTypes.ControllerRevisions.Kind,
+                Metadata = new ObjectMeta
+                {
+                    Name = name,
+                    Namespace = ds.Metadata.Namespace,
+                    Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata?.Labels ?? [], StringComparer.Ordinal) { [DaemonSetPlanner.HashLabel] = hash },
+                    OwnerReferences = [ControllerRefs.For(ResourceTypes.DaemonSets, ds)],
+                },
+                Data = DaemonSetRevisions.Data(ds.Spec.Template),
+                Revision = max + 1,
+            };
+            try
+            {
+                current = (ControllerRevision)await _objects.CreateAsync(ResourceTypes.ControllerRevisions, revision, ct).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Status.Code == 409)
+            {
+                // Made by the previous sync and not in the cache yet.
+                return;
+            }
+            history.Add(current);
+        }
+        else if (current.Revision < max)
+        {
+            current = (ControllerRevision)await _objects.UpdateAsync(ResourceTypes.ControllerRevisions, current with { Revision = max + 1 }, statusOnly: false, ct).ConfigureAwait(false);
+            history.RemoveAll(r => r.Metadata.Name == name);
+            history.Add(current);
+        }
+
+        var limit = ds.Spec.RevisionHistoryLimit ?? 10;
+        var live = pods.Select(p => p.Metadata.Labels?.GetValueOrDefault(DaemonSetPlanner.HashLabel)).Where(h => h is not null).ToHashSet(StringComparer.Ordinal);
+        var old = history.Where(r => r.Metadata.Name != name && !live.Contains(r.Metadata.Labels?.GetValueOrDefault(DaemonSetPlanner.HashLabel) ?? ""))
+            .OrderBy(r => r.Revision).ToList();
+        foreach (var revision in old.Take(Math.Max(0, old.Count - limit)))
+        {
+            try
+            {
+                await _objects.DeleteAsync(ResourceTypes.ControllerRevisions, revision.Metadata.Namespace, revision.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
+            }
+            catch (ApiException e) when (e.Status.Code == 404)
+            {
+                // Gone already.
+            }
+        }
+    }
+
+    private async Task CreatePodsAsync(string key, DaemonSet ds, string hash, List<string> nodes, CancellationToken ct)
+    {
+        _expectations.ExpectCreations(key, nodes.Count);
+        var controller = ControllerRefs.For(ResourceTypes.DaemonSets, ds);
+        var results = await Task.WhenAll(nodes.Select(node => _podControl.CreateAsync(ResourceTypes.DaemonSets, ds, DaemonSetPlanner.PodFor(ds, node, hash, controller), ct))).ConfigureAwait(false);
+        foreach (var error in results)
+        {
+            if (error is not null)
+                _expectations.CreationObserved(key);
+        }
+        if (results.FirstOrDefault(e => e is not null) is { } failure)
+            ExceptionDispatchInfo.Throw(failure);
+    }
+
+    private async Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct)
+    {
+        if (DaemonSetPlanner.StatusEquals(ds.Status, status))
+            return;
+        try
+        {
+            await _objects.UpdateAsync(ResourceTypes.DaemonSets, ds with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Status.Code == 409)
+        {
+            var fresh = await _objects.GetAsync(ResourceTypes.DaemonSets, ds.Metadata.Namespace, ds.Metadata.Name!, ct).ConfigureAwait(false);
+            // The status is computed from nodes and pods; it holds for the stored spec only if the generation is the same.
+            if (fresh is DaemonSet stored && stored.Metadata.Uid == ds.Metadata.Uid && stored.Metadata.Generation == ds.Metadata.Generation
+                && !DaemonSetPlanner.StatusEquals(stored.Status, status))
+                await _objects.UpdateAsync(ResourceTypes.DaemonSets, stored with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Status.Code == 404)
+        {
+            // Deleted meanwhile.
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Drover.Api;
+using Drover.ControlPlane.Informers;
+
+namespace Drover.ControlPlane.Controllers.Jobs;
+
+/// <summary>Informer handlers: turn Job and pod changes into Job keys (quick, on the watch loop).</summary>
+public sealed partial class JobController
+{
+    private void OnJobChanged(ObjectChange change)
+    {
+        var key = Informer.KeyOf(change.Latest);
+        if (change.New is null)
+            _expectations.Delete(key);
+        _queue.Add(key);
+    }
+
+    private void OnPodChanged(ObjectChange change)
+    {
+        var pod = (Pod)change.Latest;
+        if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "Job" } controller)
+            return;
+        if (_jobs.Get(pod.Metadata.Namespace, controller.Name) is not Job job || job.Metadata.Uid != controller.Uid)
+            return;
+        var key = Informer.KeyOf(job);
+        if (change.Old is null && change.New is not null)
+            _expectations.CreationObserved(key);
+        else if (change.New is null || (change.New.Metadata.DeletionTimestamp is not null && change.Old?.Metadata.DeletionTimestamp is null))
+            _expectations.DeletionObserved(key, PodStates.Key(pod));
+        _queue.Add(key);
+    }
+}

@@ -1,0 +1,76 @@
+using Drover.Agent.ServiceProxy;
+
+namespace Drover.Agent.ServiceProxy.Tests;
+
+public sealed class NftRulesetTests
+{
+    private const string Cidr = "10.42.0.0/16";
+
+    private static ProxiedPort Port(string name, string ip, params string[] endpoints) =>
+        new($"default/{name}:80/tcp", ip, "tcp", 80, null, [.. endpoints.Select(e => new ProxyEndpoint(e, 3000))]);
+
+    private static Dictionary<string, ProxiedPort> State(params ProxiedPort[] ports) => ports.ToDictionary(p => p.Key, StringComparer.Ordinal);
+
+    [Fact]
+    public void Transaction_Full_SkeletonMapsAndEveryService_StaleChainsDeletedLast()
+    {
+        var desired = State(Port("web", "10.43.0.10", "10.42.0.5", "10.42.0.6"));
+
+        var script = NftRuleset.Transaction(State(), desired, full: true, ["services", "svc-stale", "ep-stale"], Cidr);
+
+        Assert.Contains("add table ip drover-proxy", script, StringComparison.Ordinal);
+        Assert.Contains("flush map ip drover-proxy service-ips", script, StringComparison.Ordinal);
+        Assert.Contains("add element ip drover-proxy service-ips { 10.43.0.10 . tcp . 80 : goto " + NftRuleset.ServiceChain(desired.Values.Single()) + " }", script, StringComparison.Ordinal);
+        Assert.Contains("numgen random mod 2 vmap", script, StringComparison.Ordinal);
+        Assert.Contains("dnat to 10.42.0.6:3000", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("delete table", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("delete chain ip drover-proxy services", script, StringComparison.Ordinal);
+        Assert.True(script.IndexOf("delete chain ip drover-proxy svc-stale", StringComparison.Ordinal) > script.LastIndexOf("add element", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Transaction_OneServiceChanged_TouchesOnlyThatService()
+    {
+        var others = Enumerable.Range(0, 50).Select(i => Port($"s{i}", $"10.43.1.{i + 1}", $"10.42.1.{i + 1}")).ToArray();
+        var before = State([.. others, Port("web", "10.43.0.10", "10.42.0.5", "10.42.0.6")]);
+        var after = State([.. others, Port("web", "10.43.0.10", "10.42.0.5")]);
+
+        var script = NftRuleset.Transaction(before, after, full: false, [], Cidr);
+
+        foreach (var other in others)
+            Assert.DoesNotContain(NftRuleset.ServiceChain(other), script, StringComparison.Ordinal);
+        Assert.DoesNotContain("add table", script, StringComparison.Ordinal);
+        var web = after.Values.Single(p => p.Key.Contains("/web:", StringComparison.Ordinal));
+        Assert.Contains("flush chain ip drover-proxy " + NftRuleset.ServiceChain(web), script, StringComparison.Ordinal);
+        // The removed endpoint's chain goes after the service chain no longer jumps to it.
+        var removed = NftRuleset.EndpointChain(web, new ProxyEndpoint("10.42.0.6", 3000));
+        Assert.True(script.IndexOf("delete chain ip drover-proxy " + removed, StringComparison.Ordinal) > script.IndexOf("numgen random mod 1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Transaction_NothingChanged_Empty()
+    {
+        var state = State(Port("web", "10.43.0.10", "10.42.0.5"));
+
+        Assert.Equal("", NftRuleset.Transaction(state, State(Port("web", "10.43.0.10", "10.42.0.5")), full: false, [], Cidr));
+    }
+
+    [Fact]
+    public void Transaction_ServiceRemoved_ElementDeletedThenChains()
+    {
+        var web = Port("web", "10.43.0.10", "10.42.0.5");
+
+        var script = NftRuleset.Transaction(State(web), State(), full: false, [], Cidr);
+
+        Assert.StartsWith("delete element ip drover-proxy service-ips { 10.43.0.10 . tcp . 80 }", script, StringComparison.Ordinal);
+        Assert.Contains("delete chain ip drover-proxy " + NftRuleset.ServiceChain(web), script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_NoReadyEndpoints_NoMapEntry()
+    {
+        var script = NftRuleset.Transaction(State(), State(Port("web", "10.43.0.10")), full: false, [], Cidr);
+
+        Assert.DoesNotContain("add element", script, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,47 @@
+using Drover.Agent.ServiceProxy;
+using Drover.Api;
+
+namespace Drover.Agent.ServiceProxy.Tests;
+
+public sealed class ProxyModelTests
+{
+    private static Service Service(string clusterIp, string? type = null) => new()
+    {
+        Metadata = new ObjectMeta { Name = "web", Namespace = "ns" },
+        Spec = new ServiceSpec { ClusterIP = clusterIp, Type = type, Ports = [new ServicePort { Name = "http", Port = 80, Protocol = "TCP", NodePort = type == "NodePort" ? 30080 : null }] },
+    };
+
+    private static EndpointSlice Slice(params (string Ip, bool? Ready, bool? Terminating)[] endpoints) => new()
+    {
+        Metadata = new ObjectMeta { Name = "web-abc", Namespace = "ns", Labels = new() { [ProxyModel.ServiceNameLabel] = "web" } },
+        AddressType = "IPv4",
+        Ports = [new EndpointSlicePort { Name = "http", Port = 3000, Protocol = "TCP" }],
+        Endpoints = [.. endpoints.Select(e => new SliceEndpoint { Addresses = [e.Ip], Conditions = new EndpointConditions { Ready = e.Ready, Terminating = e.Terminating } })],
+    };
+
+    [Fact]
+    public void Build_OnlyReadyEndpoints_SortedWithTargetPort()
+    {
+        var model = ProxyModel.Build([Service("10.43.0.10", "NodePort")], [Slice(("10.42.0.7", true, false), ("10.42.0.5", null, null), ("10.42.0.6", false, false), ("10.42.0.8", false, true))]);
+
+        var port = Assert.Single(model.Values);
+        Assert.Equal("ns/web:http/tcp", port.Key);
+        Assert.Equal([new ProxyEndpoint("10.42.0.5", 3000), new ProxyEndpoint("10.42.0.7", 3000)], port.Endpoints);
+        Assert.Equal(30080, port.NodePort);
+    }
+
+    [Theory]
+    [InlineData("None")]
+    [InlineData("")]
+    [InlineData("10.43.0.1; flush ruleset")]
+    public void Build_HeadlessOrNoOrBadClusterIp_NotProxied(string clusterIp) =>
+        Assert.Empty(ProxyModel.Build([Service(clusterIp)], [Slice(("10.42.0.5", true, false))]));
+
+    [Fact]
+    public void Build_EndpointAddressNotCanonical_Skipped()
+    {
+        var model = ProxyModel.Build([Service("10.43.0.10")], [Slice(("10.42.0.5 . tcp", true, false), ("010.42.0.6", true, false))]);
+
+        Assert.Empty(Assert.Single(model.Values).Endpoints);
+    }
+}
