@@ -20,6 +20,9 @@ public static class WellKnownLabels
     /// <summary>The hash of a ReplicaSet's pod template, on the ReplicaSet, its selector and its pods.</summary>
     public const string PodTemplateHash = "pod-template-hash";
 
+    /// <summary>The Service an EndpointSlice belongs to (droverd's EndpointSlice controller, the agent's proxy and DNS).</summary>
+    public const string ServiceName = "kubernetes.io/service-name";
+
     /// <summary>The node a node credential Secret belongs to.</summary>
     public const string CredentialNode = "drover.io/node";
 }
