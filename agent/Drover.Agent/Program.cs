@@ -119,7 +119,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         Reclaimed = (before, after) => logger.LogInformation("gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB", before.ResidentBytes >> 20, after.ResidentBytes >> 20),
     };
     // One watch of Services and EndpointSlices, for the service proxy and the cluster DNS resolver, if either runs.
-    var serviceWatch = new Lazy<Drover.Agent.Discovery.ServiceWatch>(() => new(() => node.Api, TimeProvider.System, loggers.CreateLogger("drover-agent.services")));
+    var serviceWatch = new Lazy<Drover.Agent.Discovery.ServiceWatch>(() => new(node.Api, TimeProvider.System, loggers.CreateLogger("drover-agent.services")));
     var loops = new List<Task> { node.RunAsync(stop.Token), pods.RunAsync(stop.Token), bus.RunAsync(pods, new NodeCordon(() => node.Api, options.NodeName), notifier, stop.Token), reclaimer.RunAsync(stop.Token) };
     _ = NotifyReadyAsync();
     if (Ipv4Cidr.TryParse(node.PodCidr, out var podCidr))

@@ -38,7 +38,7 @@ internal static class DnsBench
             }, ct));
 
         using var stop = new CancellationTokenSource();
-        var watch = new ServiceWatch(() => client, TimeProvider.System, NullLogger.Instance);
+        var watch = new ServiceWatch(client, TimeProvider.System, NullLogger.Instance);
         var server = new ClusterDnsServer(watch, "cluster.local", new IPEndPoint(IPAddress.Loopback, 0), upstream: null, NullLogger.Instance);
         var loaded = new TaskCompletionSource();
         server.ZoneUpdated += names => { if (names >= services * 2) loaded.TrySetResult(); };

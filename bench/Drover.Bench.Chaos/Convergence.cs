@@ -21,10 +21,10 @@ internal sealed class Convergence(ChaosCluster chaos)
             using var api = chaos.Droverd.Client(TimeSpan.FromSeconds(5));
             foreach (var node in chaos.Cluster.Nodes)
             {
-                if (!TestCluster.IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node))
+                if (!TestCluster.IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false)))
                     return false;
             }
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName).ConfigureAwait(false);
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName).ConfigureAwait(false);
             if (deployment.Status is not { Replicas: 3, UpdatedReplicas: 3, ReadyReplicas: 3, AvailableReplicas: 3 } status
                 || status.ObservedGeneration < deployment.Metadata.Generation)
                 return false;
@@ -32,7 +32,7 @@ internal sealed class Convergence(ChaosCluster chaos)
             var pods = (await api.ListAsync(ResourceTypes.Pods, "default", SeedManifests.Selector).ConfigureAwait(false)).Items.OfType<Pod>().ToList();
             if (pods.Count != 3 || pods.Any(p => p.Metadata.DeletionTimestamp is not null || !TestCluster.IsReady(p) || p.Spec.Containers[0].Image != image))
                 return false;
-            var endpoints = await api.TryGetAsync(ResourceTypes.Endpoints, "default", SeedManifests.ServiceName).ConfigureAwait(false) as Endpoints;
+            var endpoints = await api.TryGetAsync(ResourceTypes.Endpoints, "default", SeedManifests.ServiceName).ConfigureAwait(false);
             var ready = endpoints?.Subsets?.SelectMany(s => s.Addresses ?? []).Select(a => a.Ip).Order().ToList() ?? [];
             var notReady = endpoints?.Subsets?.Sum(s => s.NotReadyAddresses?.Count ?? 0) ?? 0;
             if (notReady != 0 || !ready.SequenceEqual(pods.Select(p => p.Status?.PodIP).Order()))

@@ -135,7 +135,7 @@ internal sealed class WriteLedger(DroverdProcess droverd, Random random)
         try
         {
             using var api = droverd.Client(TimeSpan.FromSeconds(30));
-            ListPage list;
+            ListPage<ConfigMap> list;
             try
             {
                 list = await api.ListAsync(ResourceTypes.ConfigMaps, Namespace, Label + "=true", ct: ct).ConfigureAwait(false);

@@ -75,7 +75,7 @@ catch (Exception e) when (e is TimeoutException or InvalidOperationException)
 // Every replica updated, ready and alone: the old pods' deletion finished, so the next rollout starts clean.
 static Task SettledAsync(TestCluster cluster, string image) => cluster.WaitAsync(async api =>
 {
-    var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
+    var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
     var pods = await cluster.ListPodsAsync(api, "default", SeedManifests.Selector);
     return deployment.Status is { ReadyReplicas: 3, UpdatedReplicas: 3, Replicas: 3 } && pods.Count == 3
         && pods.All(p => p.Spec.Containers[0].Image == image && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);

@@ -44,7 +44,7 @@ internal sealed class HollowNode : IDisposable
     /// <summary>Creates the Node (droverd assigns its podCIDR), posts a Ready status and creates the Lease.</summary>
     public async Task RegisterAsync(CancellationToken ct)
     {
-        var node = (Node)await _api.CreateAsync(ResourceTypes.Nodes, new Node
+        var node = await _api.CreateAsync(ResourceTypes.Nodes, new Node
         {
             ApiVersion = "v1",
             Kind = "Node",
@@ -169,19 +169,12 @@ internal sealed class HollowNode : IDisposable
 
     private async Task PostStatusAsync(CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // droverd's node controllers may write the Node between our read and write: read again.
+        await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var node = (Node)await _api.GetAsync(ResourceTypes.Nodes, null, Name, ct).ConfigureAwait(false);
-            try
-            {
-                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = HollowStatus.ReadyNode(Name, _hostIp, DateTimeOffset.UtcNow, node.Status) }, "status", ct).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 3)
-            {
-                // droverd's node controllers wrote the Node between our read and write: read again.
-            }
-        }
+            var node = await _api.GetAsync(ResourceTypes.Nodes, null, Name, token).ConfigureAwait(false);
+            await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = HollowStatus.ReadyNode(Name, _hostIp, DateTimeOffset.UtcNow, node.Status) }, "status", token).ConfigureAwait(false);
+        }, maxAttempts: 3, ct).ConfigureAwait(false);
     }
 
     private async Task RenewLeaseAsync(CancellationToken ct)
@@ -191,13 +184,13 @@ internal sealed class HollowNode : IDisposable
         try
         {
             _lease = _lease is null
-                ? (Lease)await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
-                : (Lease)await _api.UpdateAsync(ResourceTypes.Leases, _lease with { Spec = _lease.Spec with { RenewTime = now } }, null, ct).ConfigureAwait(false);
+                ? await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
+                : await _api.UpdateAsync(ResourceTypes.Leases, _lease with { Spec = _lease.Spec with { RenewTime = now } }, null, ct).ConfigureAwait(false);
             _counters.LeaseRenewed();
         }
         catch (ApiClientException e) when (e.Code is 409)
         {
-            _lease = await _api.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct).ConfigureAwait(false) as Lease;
+            _lease = await _api.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct).ConfigureAwait(false);
             throw;
         }
     }

@@ -292,9 +292,10 @@ public static partial class DroverServer
             // An unreachable etcd cluster is waited for, as k3s waits for its datastore: a replica starting (or a deposed
             // leader starting over) while cut off from etcd serves again once it reaches a majority. Bad TLS files or
             // options are not going to get better: those end the process.
-            var wait = TimeSpan.FromSeconds(1);
+            var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
             while (true)
             {
+                TimeSpan wait;
                 try
                 {
                     return await EtcdStore.ConnectAsync(new EtcdStoreOptions
@@ -308,6 +309,7 @@ public static partial class DroverServer
                 }
                 catch (StoreException e) when (!ct.IsCancellationRequested)
                 {
+                    wait = backoff.Next();
                     await Console.Error.WriteLineAsync($"droverd: waiting for the datastore at {string.Join(',', options.DatastoreEndpoints)} (again in {wait.TotalSeconds:0} s): {e.Message}").ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
@@ -323,7 +325,6 @@ public static partial class DroverServer
                 {
                     return null;
                 }
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
         }
 

@@ -10,14 +10,14 @@ var port = new Option<int>("--port") { Description = "HTTPS port.", DefaultValue
 var advertise = new Option<string?>("--advertise-address") { Description = "Address clients and nodes use to reach this server (default: 127.0.0.1 when bound to loopback, else this host's first address)." };
 var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs for the serving certificate.", AllowMultipleArgumentsPerToken = true };
 var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
-var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Description = "Seconds between BOOKMARK events on watches that ask for them.", DefaultValueFactory = _ => 60 };
+var bookmarkInterval = new Option<string>("--watch-bookmark-interval") { Description = "Time between BOOKMARK events on watches that ask for them (e.g. 60s, 500ms).", DefaultValueFactory = _ => "60s" };
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
 var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 range Services' cluster IPs come from.", DefaultValueFactory = _ => "10.43.0.0/16" };
 var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Ports NodePort and LoadBalancer Services are given on every node.", DefaultValueFactory = _ => "30000-32767" };
-var compactionSeconds = new Option<double>("--compaction-interval") { Description = "Seconds of store history kept for watch resumption.", DefaultValueFactory = _ => 300 };
-var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m; a bare number is seconds).", DefaultValueFactory = _ => "20s" };
+var compactionInterval = new Option<string>("--compaction-interval") { Description = "How much store history is kept for watch resumption (e.g. 5m).", DefaultValueFactory = _ => "5m" };
+var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m).", DefaultValueFactory = _ => "20s" };
 var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
 var hpaSync = new Option<string>("--horizontal-pod-autoscaler-sync-period") { Description = "How often every HorizontalPodAutoscaler is reconciled.", DefaultValueFactory = _ => "15s" };
 var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-stabilization") { Description = "How far back the highest recommendation holds a scale-down (for HPAs without their own window).", DefaultValueFactory = _ => "5m" };
@@ -46,7 +46,7 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
-    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkSeconds, compactionSeconds, clusterCidr, podNetwork, nodeMask, serviceCidr, nodePortRange, nodeGrace, evictionTimeout,
+    dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, podNetwork, nodeMask, serviceCidr, nodePortRange, nodeGrace, evictionTimeout,
     hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken, joinTokenFile, advertiseServers,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
@@ -66,35 +66,20 @@ root.SetAction(async (parse, ct) =>
         await Console.Error.WriteLineAsync($"--port: {portValue.ToString(CultureInfo.InvariantCulture)} is not in 0-65535").ConfigureAwait(false);
         return 2;
     }
-    var bookmark = parse.GetValue(bookmarkSeconds);
-    var compaction = parse.GetValue(compactionSeconds);
-    if (bookmark <= 0 || compaction <= 0)
-    {
-        await Console.Error.WriteLineAsync("--watch-bookmark-interval and --compaction-interval must be positive numbers of seconds").ConfigureAwait(false);
-        return 2;
-    }
-    if (!GoDurations.TryParse(parse.GetValue(nodeGrace), out var grace) || grace <= TimeSpan.Zero)
-    {
-        await Console.Error.WriteLineAsync($"--node-monitor-grace-period: \"{parse.GetValue(nodeGrace)}\" is not a positive duration such as 20s").ConfigureAwait(false);
-        return 2;
-    }
-    if (!GoDurations.TryParse(parse.GetValue(evictionTimeout), out var eviction))
-    {
-        await Console.Error.WriteLineAsync($"--pod-eviction-timeout: \"{parse.GetValue(evictionTimeout)}\" is not a duration such as 20s").ConfigureAwait(false);
-        return 2;
-    }
-    // Periods must be positive; windows and delays may be 0 (no stabilisation, no initialisation allowance).
+    // Every duration flag takes Go's grammar (GoDurations); periods must be positive; windows, delays and timeouts may be
+    // 0 (no stabilisation, no initialisation allowance, eviction at once).
     var durations = new Dictionary<Option<string>, TimeSpan>();
     foreach (var (option, mayBeZero) in new[]
     {
+        (bookmarkInterval, false), (compactionInterval, false), (nodeGrace, false), (evictionTimeout, true),
         (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true),
         (signingDuration, false), (credentialLifetime, false), (caWarning, true), (credentialOverlap, true),
         (leaseDuration, false), (renewDeadline, false), (retryPeriod, false),
     })
     {
-        if (!GoDurations.TryParse(parse.GetValue(option), out var value) || (value == TimeSpan.Zero && !mayBeZero))
+        if (GoDurations.ParseFlag(parse.GetValue(option), mayBeZero, out var value) is { } problem)
         {
-            await Console.Error.WriteLineAsync($"{option.Name}: \"{parse.GetValue(option)}\" is not a {(mayBeZero ? "" : "positive ")}duration such as 15s").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{option.Name}: \"{parse.GetValue(option)}\" {problem}").ConfigureAwait(false);
             return 2;
         }
         durations[option] = value;
@@ -196,15 +181,15 @@ root.SetAction(async (parse, ct) =>
         AdvertiseAddress = parse.GetValue(advertise),
         ExtraSans = parse.GetValue(sans) ?? [],
         ClientConfigOutput = parse.GetValue(clientConfig),
-        BookmarkInterval = TimeSpan.FromSeconds(bookmark),
-        CompactionInterval = TimeSpan.FromSeconds(compaction),
+        BookmarkInterval = durations[bookmarkInterval],
+        CompactionInterval = durations[compactionInterval],
         ClusterCidr = parse.GetValue(clusterCidr)!,
         NodeCidrMaskSize = parse.GetValue(nodeMask),
         ServiceCidr = parse.GetValue(serviceCidr)!,
         ServiceNodePortRange = parse.GetValue(nodePortRange)!,
         PodNetwork = podNetworkBackend,
-        NodeMonitorGracePeriod = grace,
-        PodEvictionTimeout = eviction,
+        NodeMonitorGracePeriod = durations[nodeGrace],
+        PodEvictionTimeout = durations[evictionTimeout],
         Autoscaling = new Drover.ControlPlane.Controllers.Autoscaling.HpaOptions
         {
             SyncPeriod = durations[hpaSync],

@@ -96,7 +96,7 @@ public sealed class TestCluster : IAsyncDisposable
         {
             foreach (var node in Nodes)
             {
-                if (!IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node))
+                if (!IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false)))
                     return false;
             }
             return true;
@@ -119,7 +119,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task StartNodeAgainAsync(ClusterNode node)
     {
         StartAgentAgain(node);
-        await WaitAsync(async api => IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false) as Node),
+        await WaitAsync(async api => IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false)),
             TimeSpan.FromSeconds(60), $"node {node.Name} Ready again").ConfigureAwait(false);
     }
 

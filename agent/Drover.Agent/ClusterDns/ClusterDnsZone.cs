@@ -43,7 +43,7 @@ internal sealed class ClusterDnsZone
         var byService = new Dictionary<string, List<EndpointSlice>>(StringComparer.Ordinal);
         foreach (var slice in slices)
         {
-            if (slice.AddressType != "IPv4" || slice.Metadata.Labels?.GetValueOrDefault(ServiceProxy.ProxyModel.ServiceNameLabel) is not { Length: > 0 } owner)
+            if (slice.AddressType != "IPv4" || slice.Metadata.Labels?.GetValueOrDefault(WellKnownLabels.ServiceName) is not { Length: > 0 } owner)
                 continue;
             var key = slice.Metadata.Namespace + "/" + owner;
             if (!byService.TryGetValue(key, out var list))

@@ -156,11 +156,11 @@ internal static partial class AgentCommandLine
             ServingAddress = serving is "off" or "" ? null : ParseEndpoint("serving-addr", serving, allowAnyPort: true),
             DBusAddress = ParseBusAddress(value("dbus-address")!),
             RuntimeUnit = ParseUnit(value("runtime-unit")!),
-            ServingCertificateLifetime = ParseGoDuration("serving-cert-lifetime", value("serving-cert-lifetime")!),
-            LeaseInterval = ParsePositiveDuration("lease-interval", value("lease-interval")!),
-            StatusInterval = ParsePositiveDuration("status-interval", value("status-interval")!),
-            TerminationDrainDelay = ParseDuration("termination-drain-delay", value("termination-drain-delay")!),
-            ResourceMetricsInterval = ParseDuration("resource-metrics-interval", value("resource-metrics-interval")!),
+            ServingCertificateLifetime = ParseDuration("serving-cert-lifetime", value("serving-cert-lifetime")!),
+            LeaseInterval = ParseDuration("lease-interval", value("lease-interval")!),
+            StatusInterval = ParseDuration("status-interval", value("status-interval")!),
+            TerminationDrainDelay = ParseDuration("termination-drain-delay", value("termination-drain-delay")!, mayBeZero: true),
+            ResourceMetricsInterval = ParseDuration("resource-metrics-interval", value("resource-metrics-interval")!, mayBeZero: true),
             ReservedCpu = ParseQuantity("reserved-cpu", value("reserved-cpu")!),
             ReservedMemory = ParseQuantity("reserved-memory", value("reserved-memory")!),
             MaxPods = ParseCount("max-pods", value("max-pods")!),
@@ -259,37 +259,9 @@ internal static partial class AgentCommandLine
         _ => throw Bad(flag, value, "is not true or false"),
     };
 
-    /// <summary>A positive duration in the grammar every daemon's flags share (<see cref="GoDurations"/>): 8760h, 30s, 1m30s.</summary>
-    internal static TimeSpan ParseGoDuration(string flag, string value) =>
-        GoDurations.TryParse(value, out var duration) && duration > TimeSpan.Zero
-            ? duration
-            : throw Bad(flag, value, "is not a positive duration (e.g. 8760h, 30s, 1m30s)");
-
-    /// <summary>A duration that may be zero ("0", "0s", or a positive Go-style duration).</summary>
-    internal static TimeSpan ParseDuration(string flag, string value) =>
-        ZeroDurationPattern().IsMatch(value) ? TimeSpan.Zero : ParsePositiveDuration(flag, value);
-
-    /// <summary>Go-style durations as kubelet takes them: 10s, 1m30s, 500ms, 1h.</summary>
-    internal static TimeSpan ParsePositiveDuration(string flag, string value)
-    {
-        var match = DurationPattern().Match(value);
-        if (!match.Success)
-            throw Bad(flag, value, "is not a duration (e.g. 10s, 500ms, 1m30s)");
-        var total = TimeSpan.Zero;
-        foreach (Capture part in match.Groups["part"].Captures)
-        {
-            var unitStart = part.Value.AsSpan().IndexOfAnyExcept("0123456789.");
-            var number = double.Parse(part.Value.AsSpan(0, unitStart), NumberStyles.Float, CultureInfo.InvariantCulture);
-            total += part.Value[unitStart..] switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(number),
-                "s" => TimeSpan.FromSeconds(number),
-                "m" => TimeSpan.FromMinutes(number),
-                _ => TimeSpan.FromHours(number),
-            };
-        }
-        return total > TimeSpan.Zero ? total : throw Bad(flag, value, "must be longer than zero");
-    }
+    /// <summary>A duration in the grammar every binary's flags share (<see cref="GoDurations"/>: 10s, 500ms, 1m30s), positive unless <paramref name="mayBeZero"/>.</summary>
+    internal static TimeSpan ParseDuration(string flag, string value, bool mayBeZero = false) =>
+        GoDurations.ParseFlag(value, mayBeZero, out var duration) is { } problem ? throw Bad(flag, value, problem) : duration;
 
     internal static Dictionary<string, string> ParseLabels(string value)
     {
@@ -346,12 +318,6 @@ internal static partial class AgentCommandLine
 
     [GeneratedRegex("^[A-Za-z0-9:_.\\\\@-]+\\.(service|socket|target|mount|scope|slice)$")]
     private static partial Regex UnitPattern();
-
-    [GeneratedRegex("^0+(\\.0+)?(ms|s|m|h)?$")]
-    private static partial Regex ZeroDurationPattern();
-
-    [GeneratedRegex("^(?<part>[0-9]+(\\.[0-9]+)?(ms|s|m|h))+$")]
-    private static partial Regex DurationPattern();
 
     // Path segments "." and ".." would climb out of the cgroup tree.
     [GeneratedRegex("^(/(?!\\.\\.?(/|$))[A-Za-z0-9_.-]+)+/?$")]

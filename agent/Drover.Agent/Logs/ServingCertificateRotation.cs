@@ -79,13 +79,12 @@ internal sealed partial class ServingCertificateRotation
         var next = ServingCertificate.Create(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _options.ServingCertificateLifetime, _time);
         var nextHash = NodeServing.CertificateHash(next);
         _registration.ServingCertificateHash = $"{nextHash},{oldHash}";
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         while (!await PublishAsync(ct).ConfigureAwait(false))
         {
             if (_time.GetUtcNow() > new DateTimeOffset(old.NotAfter.ToUniversalTime(), TimeSpan.Zero))
                 break;
-            await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            await Task.Delay(backoff.Next(), _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         _server.UseCertificate(next);
         Volatile.Write(ref _current, next);

@@ -24,7 +24,7 @@ internal sealed partial class PodNetwork
     private readonly ILogger _logger;
     private readonly IpRoute2 _ip;
     private readonly PodMasquerade _masquerade;
-    private readonly NodeWatcher _watcher;
+    private readonly Informer<Api.Node> _watcher;
     private readonly PeerCache _cache;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IReadOnlyList<PodNetworkPeer>? _applied;
@@ -45,7 +45,7 @@ internal sealed partial class PodNetwork
         _ip = new IpRoute2(host);
         _masquerade = new PodMasquerade(host);
         _cache = new PeerCache(options.DataDirectory);
-        _watcher = new NodeWatcher(api, time, loggers.CreateLogger("Drover.Agent.Network.NodeWatcher")) { Changed = Wake };
+        _watcher = new Informer<Api.Node>(api, ResourceTypes.Nodes, Wake, loggers.CreateLogger("Drover.Agent.Network.NodeWatcher"), new() { Time = time });
     }
 
     /// <summary>The peers the last pass routed (tests, status).</summary>
@@ -163,7 +163,7 @@ internal sealed partial class PodNetwork
     /// <summary>The peers from the Nodes, without this node; a verdict against this node itself is logged once.</summary>
     private IReadOnlyList<PodNetworkPeer> CurrentPeers()
     {
-        var view = PodNetworkPeers.Evaluate(_watcher.Snapshot(), _options.Settings);
+        var view = PodNetworkPeers.Evaluate(_watcher.Snapshot().Values, _options.Settings);
         var self = view.Problems.FirstOrDefault(p => p.NodeName == _options.NodeName);
         var selfProblem = self is null ? null : $"{self.Reason}: {self.Message}";
         if (selfProblem != _selfProblem)

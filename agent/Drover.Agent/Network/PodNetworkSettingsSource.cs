@@ -39,12 +39,13 @@ internal sealed partial class PodNetworkSettingsSource
     /// </summary>
     public async Task<PodNetworkSettings> LoadAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         while (true)
         {
+            TimeSpan delay;
             try
             {
-                var configMap = await _api.TryGetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName, ct).ConfigureAwait(false) as ConfigMap;
+                var configMap = await _api.TryGetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName, ct).ConfigureAwait(false);
                 if (configMap is null)
                 {
                     LogNotPublished(_logger);
@@ -66,10 +67,10 @@ internal sealed partial class PodNetworkSettingsSource
                     LogFromCache(_logger, e.Message, _cachePath);
                     return cached;
                 }
-                LogRetry(_logger, e.Message, backoff);
+                delay = backoff.Next();
+                LogRetry(_logger, e.Message, delay);
             }
-            await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
-            backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
     }
 

@@ -48,14 +48,14 @@ internal sealed partial class LeaseHeartbeat
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var retry = FirstRetry;
+        var retry = new Backoff(FirstRetry < _options.LeaseInterval ? FirstRetry : _options.LeaseInterval, _options.LeaseInterval);
         while (!ct.IsCancellationRequested)
         {
             TimeSpan delay;
             try
             {
                 await RenewAsync(ct).ConfigureAwait(false);
-                retry = FirstRetry;
+                retry.Reset();
                 delay = _options.LeaseInterval;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -68,8 +68,7 @@ internal sealed partial class LeaseHeartbeat
                 _lease = null;
                 if (_consecutiveFailures++ == 0 || _consecutiveFailures % 10 == 0)
                     Log.Failed(_logger, _consecutiveFailures, e.Message);
-                delay = retry;
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, _options.LeaseInterval.Ticks));
+                delay = retry.Next();
             }
             try
             {
@@ -86,12 +85,12 @@ internal sealed partial class LeaseHeartbeat
     public async Task RenewAsync(CancellationToken ct)
     {
         var now = MicroTime(_time.GetUtcNow());
-        var lease = _lease ?? await _api.TryGetAsync(ResourceTypes.Leases, LeaseNamespace, _options.NodeName, ct).ConfigureAwait(false) as Lease;
+        var lease = _lease ?? await _api.TryGetAsync(ResourceTypes.Leases, LeaseNamespace, _options.NodeName, ct).ConfigureAwait(false);
         try
         {
             _lease = lease is null
-                ? (Lease)await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
-                : (Lease)await _api.UpdateAsync(ResourceTypes.Leases, lease with { Spec = lease.Spec with { HolderIdentity = _options.NodeName, LeaseDurationSeconds = LeaseDurationSeconds, RenewTime = now } }, null, ct).ConfigureAwait(false);
+                ? await _api.CreateAsync(ResourceTypes.Leases, NewLease(now), ct).ConfigureAwait(false)
+                : await _api.UpdateAsync(ResourceTypes.Leases, lease with { Spec = lease.Spec with { HolderIdentity = _options.NodeName, LeaseDurationSeconds = LeaseDurationSeconds, RenewTime = now } }, null, ct).ConfigureAwait(false);
         }
         catch (ApiClientException e) when (e.Code is 409 or 404)
         {

@@ -183,9 +183,10 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     /// </summary>
     private async Task<Api.Node?> RegisterOrResumeAsync(NodeRegistration registration, CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         while (true)
         {
+            TimeSpan delay;
             try
             {
                 var node = await registration.RegisterAsync(ct).ConfigureAwait(false);
@@ -204,21 +205,22 @@ internal sealed partial class NodeAgent : IAsyncDisposable
                     Log.Offline(_logger, e.Message, known);
                     return null;
                 }
-                Log.RegisterRetry(_logger, e.Message, backoff);
+                delay = backoff.Next();
+                Log.RegisterRetry(_logger, e.Message, delay);
             }
-            await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
     }
 
     private async Task RegisterInBackgroundAsync(NodeRegistration registration, CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
+        var delay = backoff.Next();
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(false);
                 var node = await registration.RegisterAsync(ct).ConfigureAwait(false);
                 Remember(node);
                 Heartbeat.SetNodeUid(node.Metadata.Uid);
@@ -233,8 +235,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             }
             catch (Exception e)
             {
-                Log.RegisterRetry(_logger, e.Message, backoff);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                delay = backoff.Next();
+                Log.RegisterRetry(_logger, e.Message, delay);
             }
         }
     }

@@ -11,7 +11,7 @@ namespace Drover.Agent.Node;
 /// </summary>
 internal sealed class NodeCordon
 {
-    public const string Annotation = "drover.io/cordoned-for";
+    public const string Annotation = WellKnownAnnotations.CordonedFor;
     public const string ShutdownValue = "shutdown";
 
     private readonly Func<DroverClient> _api;
@@ -48,21 +48,15 @@ internal sealed class NodeCordon
     private async Task<bool> UpdateAsync(Func<Api.Node, Api.Node?> change, CancellationToken ct)
     {
         var api = _api();
-        for (var attempt = 1; ; attempt++)
+        // The status reporter or the heartbeat may write meanwhile: a conflict reads again.
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var node = (Api.Node)await api.GetAsync(ResourceTypes.Nodes, null, _nodeName, ct).ConfigureAwait(false);
+            var node = await api.GetAsync(ResourceTypes.Nodes, null, _nodeName, token).ConfigureAwait(false);
             if (change(node) is not { } changed)
                 return false;
-            try
-            {
-                await api.UpdateAsync(ResourceTypes.Nodes, changed, null, ct).ConfigureAwait(false);
-                return true;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
-            {
-                // The status reporter or the heartbeat wrote meanwhile: read again.
-            }
-        }
+            await api.UpdateAsync(ResourceTypes.Nodes, changed, null, token).ConfigureAwait(false);
+            return true;
+        }, ct: ct).ConfigureAwait(false);
     }
 
     private static Dictionary<string, string>? With(Dictionary<string, string>? annotations, string? value)

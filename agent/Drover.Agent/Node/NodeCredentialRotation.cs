@@ -40,7 +40,9 @@ internal sealed partial class NodeCredentialRotation
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        // Refused (401) waits up to a minute for an operator; droverd away backs off to 30 s.
+        var refusedBackoff = new Backoff(TimeSpan.FromSeconds(1), MaxWait);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         DateTimeOffset? announced = null;
         while (!ct.IsCancellationRequested)
         {
@@ -61,7 +63,8 @@ internal sealed partial class NodeCredentialRotation
                 {
                     await RenewAsync(ct).ConfigureAwait(false);
                 }
-                backoff = TimeSpan.FromSeconds(1);
+                refusedBackoff.Reset();
+                backoff.Reset();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -71,15 +74,14 @@ internal sealed partial class NodeCredentialRotation
             {
                 if (!TryStoredCredential())
                     Log.Refused(_logger, _options.CredentialPath, _options.NodeName);
-                await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxWait.Ticks));
+                await Task.Delay(refusedBackoff.Next(), _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception e) when (e is ApiClientException or HttpRequestException or IOException or UnauthorizedAccessException || (e is TaskCanceledException && !ct.IsCancellationRequested))
             {
                 // droverd away or failing: the credential in hand stays valid for a third of its lifetime.
-                Log.RetryLater(_logger, e.Message, backoff);
-                await Task.Delay(backoff, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                var delay = backoff.Next();
+                Log.RetryLater(_logger, e.Message, delay);
+                await Task.Delay(delay, _time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -62,21 +62,22 @@ internal sealed partial class NodeIdentity
 
     private async Task<ClientSettings> JoinWithRetryAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), MaxBackoff);
         for (var attempt = 0; ; attempt++)
         {
             // Each try goes to the next replica: any of them can take the join.
             var server = Servers[attempt % Servers.Count];
+            TimeSpan delay;
             try
             {
                 return await NodeJoiner.JoinAsync(server, _options.Token!, _options.NodeName, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (IsUnreachable(e) && !ct.IsCancellationRequested)
             {
-                Log.JoinRetry(_logger, server, e.Message, backoff);
+                delay = backoff.Next();
+                Log.JoinRetry(_logger, server, e.Message, delay);
             }
-            await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            await Task.Delay(delay, _time, ct).ConfigureAwait(false);
         }
     }
 

@@ -14,8 +14,8 @@ namespace Drover.Agent.Node;
 /// </summary>
 internal sealed partial class NodeRegistration
 {
-    public const string OwnedLabelsAnnotation = "drover.io/agent-labels";
-    public const string OwnedTaintsAnnotation = "drover.io/agent-taints";
+    public const string OwnedLabelsAnnotation = WellKnownAnnotations.AgentLabels;
+    public const string OwnedTaintsAnnotation = WellKnownAnnotations.AgentTaints;
 
     private readonly DroverClient _api;
     private readonly AgentOptions _options;
@@ -57,9 +57,9 @@ internal sealed partial class NodeRegistration
         ArgumentNullException.ThrowIfNull(options);
         var labels = new Dictionary<string, string>(options.Labels, StringComparer.Ordinal)
         {
-            ["kubernetes.io/hostname"] = options.NodeName,
-            ["kubernetes.io/os"] = "linux",
-            ["kubernetes.io/arch"] = HostFacts.Architecture(),
+            [WellKnownLabels.Hostname] = options.NodeName,
+            [WellKnownLabels.OS] = "linux",
+            [WellKnownLabels.Arch] = HostFacts.Architecture(),
         };
         return labels;
     }
@@ -68,37 +68,31 @@ internal sealed partial class NodeRegistration
     public async Task<Api.Node> RegisterAsync(CancellationToken ct)
     {
         var labels = DesiredLabels(_options);
-        for (var attempt = 1; ; attempt++)
+        // Someone else may write the Node meanwhile (an operator, droverd's lifecycle controller): a conflict reads again.
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            try
+            var existing = await _api.TryGetAsync(ResourceTypes.Nodes, null, _options.NodeName, token).ConfigureAwait(false);
+            Api.Node stored;
+            if (existing is null)
             {
-                var existing = await _api.TryGetAsync(ResourceTypes.Nodes, null, _options.NodeName, ct).ConfigureAwait(false) as Api.Node;
-                Api.Node stored;
-                if (existing is null)
-                {
-                    stored = (Api.Node)await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations)!, ct).ConfigureAwait(false);
-                    Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
-                }
-                else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations) is { } updated)
-                {
-                    WarnIfTaintsDiffer(existing);
-                    stored = (Api.Node)await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, ct).ConfigureAwait(false);
-                    Log.Reconciled(_logger, _options.NodeName);
-                }
-                else
-                {
-                    WarnIfTaintsDiffer(existing);
-                    stored = existing;
-                }
-                if (string.IsNullOrEmpty(stored.Spec.PodCIDR))
-                    throw new NodeRegistrationException($"node {_options.NodeName} has no spec.podCIDR (droverd assigns one when the node registers; a Node created by hand must carry one)");
-                return stored;
+                stored = await _api.CreateAsync(ResourceTypes.Nodes, Reconcile(null, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations)!, token).ConfigureAwait(false);
+                Log.Registered(_logger, _options.NodeName, stored.Spec.PodCIDR ?? "(none)");
             }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
+            else if (Reconcile(existing, _options.NodeName, labels, _options.Taints, ServingCertificateHash, MetricsAddress, PodNetworkAnnotations) is { } updated)
             {
-                // Someone else wrote the Node meanwhile (an operator, droverd's lifecycle controller): read again.
+                WarnIfTaintsDiffer(existing);
+                stored = await _api.UpdateAsync(ResourceTypes.Nodes, updated, null, token).ConfigureAwait(false);
+                Log.Reconciled(_logger, _options.NodeName);
             }
-        }
+            else
+            {
+                WarnIfTaintsDiffer(existing);
+                stored = existing;
+            }
+            if (string.IsNullOrEmpty(stored.Spec.PodCIDR))
+                throw new NodeRegistrationException($"node {_options.NodeName} has no spec.podCIDR (droverd assigns one when the node registers; a Node created by hand must carry one)");
+            return stored;
+        }, ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -258,24 +258,15 @@ internal sealed partial class NodeStatusReporter
         return (runtime, network.Count > 0 ? string.Join("; ", network) : null);
     }
 
-    private async Task PostAsync(NodeStatus status, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
+    /// <summary>The Node may change between our read and write (labels, a controller): a conflict reads it again.</summary>
+    private Task PostAsync(NodeStatus status, CancellationToken ct) =>
+        ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var node = (Api.Node)await _api.GetAsync(ResourceTypes.Nodes, null, _options.NodeName, ct).ConfigureAwait(false);
-            try
-            {
-                // Conditions of other writers (droverd's NetworkUnavailable) stay as they are, as the kubelet leaves them.
-                var conditions = NodeConditions.WithOthers(status.Conditions, node.Status?.Conditions);
-                await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status with { Conditions = conditions } }, "status", ct).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 3)
-            {
-                // The Node changed between our read and write (labels, a controller): read it again.
-            }
-        }
-    }
+            var node = await _api.GetAsync(ResourceTypes.Nodes, null, _options.NodeName, token).ConfigureAwait(false);
+            // Conditions of other writers (droverd's NetworkUnavailable) stay as they are, as the kubelet leaves them.
+            var conditions = NodeConditions.WithOthers(status.Conditions, node.Status?.Conditions);
+            await _api.UpdateAsync(ResourceTypes.Nodes, node with { Status = status with { Conditions = conditions } }, "status", token).ConfigureAwait(false);
+        }, maxAttempts: 3, ct);
 
     /// <summary>Everything but heartbeat times.</summary>
     internal static bool Differs(NodeStatus left, NodeStatus right) =>

@@ -24,7 +24,7 @@ namespace Drover.Agent.Pods;
 /// reboot with a dead uplink) the checkpointed pods are started from there, and the first list that
 /// succeeds reconciles them: pods still bound go on with the same containers, the others are torn down.
 /// </summary>
-internal sealed partial class PodManager
+internal sealed partial class PodManager : IReflectorHandler<Pod>
 {
     private readonly DroverClient _api;
     private readonly CriClient _cri;
@@ -138,105 +138,75 @@ internal sealed partial class PodManager
 
     private string FieldSelector => "spec.nodeName=" + _options.NodeName;
 
-    private async Task WatchLoopAsync(CancellationToken ct)
-    {
-        var backoff = _options.WatchBackoffInitial;
-        while (!ct.IsCancellationRequested)
+    /// <summary>The pods bound here, through the client toolkit's reflector (list, watch, 410 → relist, jittered backoff).</summary>
+    private Task WatchLoopAsync(CancellationToken ct) =>
+        new Reflector<Pod>(_api, ResourceTypes.Pods, this, new ReflectorOptions<Pod>
         {
-            try
+            FieldSelector = FieldSelector,
+            BackoffInitial = _options.WatchBackoffInitial,
+            BackoffMax = _options.WatchBackoffMax,
+            Time = _time,
+            List = ListOrRestoreAsync,
+            // droverd answers again (the heartbeat got through): list at once instead of waiting out the backoff.
+            Wait = (delay, token) => _listRetry.WaitAsync(delay, _time, token),
+        }).RunAsync(ct);
+
+    async Task IReflectorHandler<Pod>.ListedAsync(ListPage<Pod> page, CancellationToken ct)
+    {
+        // Before the dispatch below wakes the workers, so that they write their statuses at once.
+        _reachability.Set(true);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pod in page.Items)
+        {
+            if (pod.Metadata.Uid is { } uid)
             {
-                var page = await ListOrRestoreAsync(ct).ConfigureAwait(false);
-                // Before the dispatch below wakes the workers, so that they write their statuses at once.
-                _reachability.Set(true);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var pod in page.Items.OfType<Pod>())
-                {
-                    if (pod.Metadata.Uid is { } uid)
-                    {
-                        seen.Add(uid);
-                    }
-
-                    Dispatch(pod);
-                }
-
-                var gone = 0;
-                foreach (var (uid, entry) in _workers)
-                {
-                    if (!seen.Contains(uid))
-                    {
-                        entry.Worker.MarkGone();
-                        gone++;
-                    }
-                }
-
-                if (_restored && !_listed)
-                {
-                    LogReconciled(seen.Count, gone);
-                }
-
-                _listed = true;
-                _firstSync.TrySetResult();
-                backoff = _options.WatchBackoffInitial;
-                var resourceVersion = page.ResourceVersion;
-                LogListed(page.Items.Count, resourceVersion);
-                // Pods that went while the agent was down have no worker: their files go (their sandboxes go below).
-                _checkpoint?.Prune(_workers.ContainsKey);
-                await CleanUpOrphansAsync(ct).ConfigureAwait(false);
-
-                // Watch from the list's revision; a stream that just ends is resumed, an ERROR (410) means list again.
-                while (!ct.IsCancellationRequested)
-                {
-                    var relist = false;
-                    await foreach (var ev in _api.WatchAsync(ResourceTypes.Pods, null, resourceVersion, fieldSelector: FieldSelector, bookmarks: true, ct: ct).ConfigureAwait(false))
-                    {
-                        switch (ev.Type)
-                        {
-                            case "ADDED" or "MODIFIED" when ev.Object is Pod pod:
-                                Dispatch(pod);
-                                break;
-                            case "DELETED" when ev.Object is Pod pod:
-                                Gone(pod);
-                                break;
-                            case "ERROR":
-                                LogWatchError(ev.Error?.Code ?? 0, ev.Error?.Message);
-                                relist = true;
-                                break;
-                        }
-
-                        if (relist)
-                        {
-                            break;
-                        }
-
-                        resourceVersion = ev.ResourceVersion ?? resourceVersion;
-                    }
-
-                    if (relist)
-                    {
-                        break;
-                    }
-                }
+                seen.Add(uid);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                _reachability.Set(false);
-                LogWatchFailed(e.Message, backoff);
-                try
-                {
-                    await _listRetry.WaitAsync(backoff, _time, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
 
-                backoff = backoff * 2 > _options.WatchBackoffMax ? _options.WatchBackoffMax : backoff * 2;
+            Dispatch(pod);
+        }
+
+        var gone = 0;
+        foreach (var (uid, entry) in _workers)
+        {
+            if (!seen.Contains(uid))
+            {
+                entry.Worker.MarkGone();
+                gone++;
             }
         }
+
+        if (_restored && !_listed)
+        {
+            LogReconciled(seen.Count, gone);
+        }
+
+        _listed = true;
+        _firstSync.TrySetResult();
+        LogListed(page.Items.Count, page.ResourceVersion);
+        // Pods that went while the agent was down have no worker: their files go (their sandboxes go below).
+        _checkpoint?.Prune(_workers.ContainsKey);
+        await CleanUpOrphansAsync(ct).ConfigureAwait(false);
+    }
+
+    void IReflectorHandler<Pod>.Changed(string type, Pod pod)
+    {
+        if (type == WatchEventTypes.Deleted)
+        {
+            Gone(pod);
+        }
+        else
+        {
+            Dispatch(pod);
+        }
+    }
+
+    void IReflectorHandler<Pod>.WatchError(Status? error) => LogWatchError(error?.Code ?? 0, error?.Message);
+
+    void IReflectorHandler<Pod>.Failed(Exception error, TimeSpan retryIn)
+    {
+        _reachability.Set(false);
+        LogWatchFailed(error.Message, retryIn);
     }
 
     /// <summary>
@@ -244,7 +214,7 @@ internal sealed partial class PodManager
     /// uplink — starts the checkpointed pods first; that happens before the list's answer is dispatched, so
     /// the answer (newer) always wins over the checkpoint.
     /// </summary>
-    private async Task<ListPage> ListOrRestoreAsync(CancellationToken ct)
+    private async Task<ListPage<Pod>> ListOrRestoreAsync(CancellationToken ct)
     {
         var list = _api.ListAsync(ResourceTypes.Pods, null, fieldSelector: FieldSelector, ct: ct);
         if (_listed || _restored || _checkpoint is null)
@@ -386,6 +356,8 @@ internal sealed partial class PodManager
         var managed = new Dictionary<string, string> { [PodLabels.ManagedBy] = PodLabels.ManagedByValue };
         var primed = false;
         var delay = RelistInterval;
+        // After a failure the relists wait longer, up to RelistBackoffMax (jittered, as every retry of the project).
+        var backoff = new Backoff(TimeSpan.FromTicks(Math.Min(RelistInterval.Ticks * 2, RelistBackoffMax.Ticks)), TimeSpan.FromTicks(Math.Max(RelistInterval.Ticks, RelistBackoffMax.Ticks)));
         var failures = 0;
         while (!ct.IsCancellationRequested)
         {
@@ -405,6 +377,7 @@ internal sealed partial class PodManager
                     LogRelistRecovered(failures);
                     failures = 0;
                     delay = RelistInterval;
+                    backoff.Reset();
                     foreach (var entry in _workers.Values)
                     {
                         entry.Worker.Wake();
@@ -432,7 +405,7 @@ internal sealed partial class PodManager
                     LogRelistFailed(failures, e.Message);
                 }
 
-                delay = delay * 2 > RelistBackoffMax ? RelistBackoffMax : delay * 2;
+                delay = backoff.Next();
             }
         }
     }
@@ -445,10 +418,10 @@ internal sealed partial class PodManager
         {
             switch (entry.Worker.Phase)
             {
-                case "Pending": pending++; break;
-                case "Running": running++; break;
-                case "Succeeded": succeeded++; break;
-                case "Failed": failed++; break;
+                case PodPhases.Pending: pending++; break;
+                case PodPhases.Running: running++; break;
+                case PodPhases.Succeeded: succeeded++; break;
+                case PodPhases.Failed: failed++; break;
                 default: unknown++; break;
             }
         }

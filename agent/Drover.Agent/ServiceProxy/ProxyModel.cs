@@ -9,7 +9,6 @@ namespace Drover.Agent.ServiceProxy;
 /// </summary>
 internal static class ProxyModel
 {
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
 
     public static Dictionary<string, ProxiedPort> Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices)
     {
@@ -18,7 +17,7 @@ internal static class ProxyModel
         var byService = new Dictionary<string, List<EndpointSlice>>(StringComparer.Ordinal);
         foreach (var slice in slices)
         {
-            if (slice.AddressType != "IPv4" || slice.Metadata.Labels?.GetValueOrDefault(ServiceNameLabel) is not { Length: > 0 } owner)
+            if (slice.AddressType != "IPv4" || slice.Metadata.Labels?.GetValueOrDefault(WellKnownLabels.ServiceName) is not { Length: > 0 } owner)
                 continue;
             var key = $"{slice.Metadata.Namespace}/{owner}";
             if (!byService.TryGetValue(key, out var list))

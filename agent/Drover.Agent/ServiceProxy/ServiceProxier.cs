@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Drover.Agent.Discovery;
 using Drover.Agent.Metrics;
+using Drover.Api.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Drover.Agent.ServiceProxy;
@@ -66,14 +67,14 @@ internal sealed partial class ServiceProxier
 
     private async Task SyncLoopAsync(CancellationToken ct)
     {
-        var backoff = TimeSpan.FromMilliseconds(200);
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(200), MaxBackoff);
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await _changed.WaitAsync(ct).ConfigureAwait(false);
                 await SyncAsync(ct).ConfigureAwait(false);
-                backoff = TimeSpan.FromMilliseconds(200);
+                backoff.Reset();
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -86,13 +87,12 @@ internal sealed partial class ServiceProxier
                 _reconciled = false;
                 try
                 {
-                    await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
+                    await Task.Delay(backoff.Next(), _time, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
-                backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2;
                 Signal();
             }
         }

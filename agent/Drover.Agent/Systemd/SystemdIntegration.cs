@@ -111,7 +111,7 @@ internal sealed partial class SystemdIntegration : IAsyncDisposable
     /// </summary>
     private async Task UncordonAfterRebootAsync(NodeCordon cordon, CancellationToken ct)
     {
-        var delay = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
         while (!ct.IsCancellationRequested)
         {
             try
@@ -128,13 +128,12 @@ internal sealed partial class SystemdIntegration : IAsyncDisposable
             {
                 try
                 {
-                    await Task.Delay(delay, ct).ConfigureAwait(false);
+                    await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
-                delay = delay * 2 > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : delay * 2;
             }
         }
     }

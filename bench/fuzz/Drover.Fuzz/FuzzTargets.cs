@@ -440,7 +440,7 @@ internal static class FuzzTargets
         [
             new EndpointSlice
             {
-                Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { ["kubernetes.io/service-name"] = "db" } },
+                Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { [WellKnownLabels.ServiceName] = "db" } },
                 AddressType = "IPv4",
                 Ports = [new EndpointSlicePort { Name = "sql", Port = 5432 }],
                 Endpoints = [.. Enumerable.Range(1, 100).Select(i => new SliceEndpoint { Addresses = [$"10.42.0.{i}"] })],

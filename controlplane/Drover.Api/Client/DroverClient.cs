@@ -98,6 +98,35 @@ public sealed class DroverClient : IDisposable
         return new ListPage(items, meta.ResourceVersion, meta.Continue);
     }
 
+    /// <summary>The typed GET: <c>await client.GetAsync(ResourceTypes.Nodes, null, name)</c> is a Node, no cast.</summary>
+    public async Task<T> GetAsync<T>(ResourceType<T> type, string? ns, string name, CancellationToken ct = default)
+        where T : KubeObject =>
+        (T)await GetAsync((ResourceType)type, ns, name, ct).ConfigureAwait(false);
+
+    public async Task<T?> TryGetAsync<T>(ResourceType<T> type, string? ns, string name, CancellationToken ct = default)
+        where T : KubeObject =>
+        (T?)await TryGetAsync((ResourceType)type, ns, name, ct).ConfigureAwait(false);
+
+    /// <summary>The typed list: the page's items are <typeparamref name="T"/>.</summary>
+    public async Task<ListPage<T>> ListAsync<T>(ResourceType<T> type, string? ns, string? labelSelector = null, string? fieldSelector = null, int limit = 0, string? continueToken = null, CancellationToken ct = default)
+        where T : KubeObject
+    {
+        var page = await ListAsync((ResourceType)type, ns, labelSelector, fieldSelector, limit, continueToken, ct).ConfigureAwait(false);
+        return new ListPage<T>([.. page.Items.Cast<T>()], page.ResourceVersion, page.Continue);
+    }
+
+    public async Task<T> CreateAsync<T>(ResourceType<T> type, T obj, CancellationToken ct = default)
+        where T : KubeObject =>
+        (T)await CreateAsync((ResourceType)type, obj, ct).ConfigureAwait(false);
+
+    public async Task<T> UpdateAsync<T>(ResourceType<T> type, T obj, string? subresource = null, CancellationToken ct = default)
+        where T : KubeObject =>
+        (T)await UpdateAsync((ResourceType)type, obj, subresource, ct).ConfigureAwait(false);
+
+    public async Task<T> PatchAsync<T>(ResourceType<T> type, string? ns, string name, string mergePatchJson, string? subresource = null, CancellationToken ct = default)
+        where T : KubeObject =>
+        (T)await PatchAsync((ResourceType)type, ns, name, mergePatchJson, subresource, ct).ConfigureAwait(false);
+
     public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(obj);
@@ -234,9 +263,9 @@ public sealed class DroverClient : IDisposable
         var bytes = Encoding.UTF8.GetBytes(objectElement.GetRawText());
         switch (eventType)
         {
-            case "ERROR":
+            case WatchEventTypes.Error:
                 return new WatchEvent(eventType, null, JsonSerializer.Deserialize(bytes, ApiJsonContext.Default.Status), null);
-            case "BOOKMARK":
+            case WatchEventTypes.Bookmark:
                 var rv = objectElement.TryGetProperty("metadata", out var meta) && meta.ValueKind == JsonValueKind.Object
                     && meta.TryGetProperty("resourceVersion", out var rvElement) && rvElement.ValueKind == JsonValueKind.String
                     ? rvElement.GetString()

@@ -14,13 +14,13 @@ public static class NodeServing
     public const int DefaultPort = 10250;
 
     /// <summary>Node annotation: SHA-256 (hex, DER) of the agent's serving certificate.</summary>
-    public const string CertificateHashAnnotation = "drover.io/serving-cert-sha256";
+    public const string CertificateHashAnnotation = WellKnownAnnotations.ServingCertificateHash;
 
     /// <summary>
     /// Node annotation: the agent's /metrics listener as bound (host:port, plain HTTP). Kubernetes' Node has no
     /// field for it (the kubelet serves /metrics on its HTTPS port); droverd's Prometheus service discovery reads it.
     /// </summary>
-    public const string MetricsAddressAnnotation = "drover.io/metrics-address";
+    public const string MetricsAddressAnnotation = WellKnownAnnotations.MetricsAddress;
 
     /// <summary>The common name of droverd's client certificate; the agent accepts no other caller.</summary>
     public const string ClientCommonName = "drover:apiserver-node-client";

@@ -12,19 +12,19 @@ namespace Drover.Api;
 public static class NodeLabelPolicy
 {
     /// <summary>The namespace operators use for labels no node may set on itself.</summary>
-    public const string RestrictedNamespace = "node-restriction.kubernetes.io";
+    public const string RestrictedNamespace = WellKnownLabels.NodeRestrictionDomain;
 
     private static readonly HashSet<string> AllowedKeys = new(StringComparer.Ordinal)
     {
-        "kubernetes.io/hostname",
+        WellKnownLabels.Hostname,
         "topology.kubernetes.io/zone",
         "topology.kubernetes.io/region",
         "failure-domain.beta.kubernetes.io/zone",
         "failure-domain.beta.kubernetes.io/region",
         "beta.kubernetes.io/instance-type",
-        "node.kubernetes.io/instance-type",
-        "kubernetes.io/os",
-        "kubernetes.io/arch",
+        WellKnownLabels.InstanceType,
+        WellKnownLabels.OS,
+        WellKnownLabels.Arch,
         "beta.kubernetes.io/os",
         "beta.kubernetes.io/arch",
     };

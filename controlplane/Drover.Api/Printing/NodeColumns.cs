@@ -4,7 +4,7 @@ namespace Drover.Api.Printing;
 
 public static class NodeColumns
 {
-    private const string RolePrefix = "node-role.kubernetes.io/";
+    private const string RolePrefix = WellKnownLabels.NodeRolePrefix;
 
     public static IReadOnlyList<Column> All { get; } =
     [
@@ -38,7 +38,7 @@ public static class NodeColumns
         {
             if (key.StartsWith(RolePrefix, StringComparison.Ordinal) && key.Length > RolePrefix.Length)
                 roles.Add(key[RolePrefix.Length..]);
-            else if (key == "kubernetes.io/role" && value.Length > 0)
+            else if (key == WellKnownLabels.Role && value.Length > 0)
                 roles.Add(value);
         }
         return roles.Count == 0 ? Cells.None : string.Join(",", roles);

@@ -10,7 +10,7 @@ namespace Drover.Cli.Apply;
 /// </summary>
 internal static class LastAppliedConfiguration
 {
-    public const string Annotation = "kubectl.kubernetes.io/last-applied-configuration";
+    public const string Annotation = WellKnownAnnotations.LastAppliedConfiguration;
 
     /// <summary>
     /// The manifest as the annotation stores it: compact JSON in the user's key order, without the annotation

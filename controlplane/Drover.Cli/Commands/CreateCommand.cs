@@ -28,7 +28,7 @@ internal static class CreateCommand
                 throw new CliException("error: NAME is required: drover create job NAME --from=cronjob/NAME");
             var source = CronJobName(parse.GetValue(from));
             using var session = CommandSession.Open(parse);
-            var cronJob = (CronJob)await session.Client.GetAsync(ResourceTypes.CronJobs, session.Namespace, source, ct).ConfigureAwait(false);
+            var cronJob = await session.Client.GetAsync(ResourceTypes.CronJobs, session.Namespace, source, ct).ConfigureAwait(false);
             var created = await session.Client.CreateAsync(ResourceTypes.Jobs, JobFromCronJob.Build(cronJob, jobName), ct).ConfigureAwait(false);
             await context.Out.WriteLineAsync($"{ResourceTypes.Jobs.QualifiedName}/{created.Metadata.Name} created").ConfigureAwait(false);
             return 0;

@@ -81,7 +81,7 @@ internal static class DescribeCommand
         }
         Endpoints? endpoints = null;
         if (obj is Service)
-            endpoints = await client.TryGetAsync(ResourceTypes.Endpoints, ns, obj.Metadata.Name!, ct).ConfigureAwait(false) as Endpoints;
+            endpoints = await client.TryGetAsync(ResourceTypes.Endpoints, ns, obj.Metadata.Name!, ct).ConfigureAwait(false);
         return new DescribeInput(obj, type, events, endpoints);
     }
 }

@@ -178,7 +178,7 @@ internal static class GetCommand
                     var expired = false;
                     await foreach (var change in client.WatchAsync(type, ns, resourceVersion, request.Selector, fieldSelector, ct: ct).ConfigureAwait(false))
                     {
-                        if (change.Type == "ERROR")
+                        if (change.Type == WatchEventTypes.Error)
                         {
                             // 410 Gone: the revision was compacted; start again from the present.
                             if (change.Error?.Code != 410)
@@ -188,7 +188,7 @@ internal static class GetCommand
                         }
                         if (change.ResourceVersion is { } rv)
                             resourceVersion = rv;
-                        if (change.Type != "BOOKMARK" && change.Object is { } obj)
+                        if (change.Type != WatchEventTypes.Bookmark && change.Object is { } obj)
                             await PrintAsync(obj, ct).ConfigureAwait(false);
                     }
                     if (expired)

@@ -8,7 +8,7 @@ namespace Drover.Cli.Commands;
 /// <summary>`drover rollout restart deployment/NAME`: a new template annotation, so the controller rolls every pod.</summary>
 internal static class RolloutRestartCommand
 {
-    public const string RestartedAtAnnotation = "kubectl.kubernetes.io/restartedAt";
+    public const string RestartedAtAnnotation = WellKnownAnnotations.RestartedAt;
 
     public static Command Create(CliContext context)
     {

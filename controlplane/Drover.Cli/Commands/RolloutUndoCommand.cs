@@ -8,8 +8,6 @@ namespace Drover.Cli.Commands;
 /// <summary>`drover rollout undo deployment/NAME|daemonset/NAME [--to-revision=N]`: the previous (or the given) revision's template back.</summary>
 internal static class RolloutUndoCommand
 {
-    private const int Attempts = 5;
-
     public static Command Create(CliContext context)
     {
         var resource = RolloutCommand.ResourceArgument();
@@ -40,48 +38,35 @@ internal static class RolloutUndoCommand
     /// </summary>
     private static async Task<string> UndoAsync(DroverClient client, string ns, string name, long revision, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Someone may write the Deployment after our read: a conflict plans again from the new state.
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var deployment = (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, name, ct).ConfigureAwait(false);
-            var owned = await DeploymentReplicaSets.ListAsync(client, deployment, ct).ConfigureAwait(false);
+            var deployment = await client.GetAsync(ResourceTypes.Deployments, ns, name, token).ConfigureAwait(false);
+            var owned = await DeploymentReplicaSets.ListAsync(client, deployment, token).ConfigureAwait(false);
             var plan = Rollback.Plan(deployment, owned, revision);
             if (plan.Updated is null)
                 return $"skipped rollback (current template already matches revision {plan.Revision})";
-            try
-            {
-                await client.UpdateAsync(ResourceTypes.Deployments, plan.Updated, ct: ct).ConfigureAwait(false);
-                return "rolled back";
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < Attempts)
-            {
-                // Someone wrote the Deployment after our read: plan again from the new state.
-            }
-        }
+            await client.UpdateAsync(ResourceTypes.Deployments, plan.Updated, ct: token).ConfigureAwait(false);
+            return "rolled back";
+        }, ct: ct).ConfigureAwait(false);
     }
 
     /// <summary>The DaemonSet's history is its ControllerRevisions; the same read-plan-write loop as for a Deployment.</summary>
     private static async Task<string> UndoDaemonSetAsync(DroverClient client, string ns, string name, long revision, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var daemonSet = (DaemonSet)await client.GetAsync(ResourceTypes.DaemonSets, ns, name, ct).ConfigureAwait(false);
+            var daemonSet = await client.GetAsync(ResourceTypes.DaemonSets, ns, name, token).ConfigureAwait(false);
             var selector = daemonSet.Spec.Selector is null ? null : Selector.FromLabelSelector(daemonSet.Spec.Selector).ToString();
-            var page = await client.ListAsync(ResourceTypes.ControllerRevisions, ns, selector, ct: ct).ConfigureAwait(false);
+            var page = await client.ListAsync(ResourceTypes.ControllerRevisions, ns, selector, ct: token).ConfigureAwait(false);
             // The selector only narrows the listing; ownership decides.
-            var owned = page.Items.OfType<ControllerRevision>()
-                .Where(r => r.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == daemonSet.Metadata.Uid) == true).ToList();
+            var owned = page.Items.Where(r => r.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == daemonSet.Metadata.Uid) == true).ToList();
             var (target, updated) = DaemonSetRollback.Plan(daemonSet, owned, revision);
             if (updated is null)
                 return $"skipped rollback (current template already matches revision {target})";
-            try
-            {
-                await client.UpdateAsync(ResourceTypes.DaemonSets, updated, ct: ct).ConfigureAwait(false);
-                return "rolled back";
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < Attempts)
-            {
-                // Changed after our read: plan again.
-            }
-        }
+            // Changed after our read (409): plan again.
+            await client.UpdateAsync(ResourceTypes.DaemonSets, updated, ct: token).ConfigureAwait(false);
+            return "rolled back";
+        }, ct: ct).ConfigureAwait(false);
     }
 }

@@ -10,7 +10,6 @@ namespace Drover.Cli.Commands;
 internal static class ScaleCommand
 {
     private static readonly IReadOnlyList<ResourceType> Scalable = [ResourceTypes.Deployments, ResourceTypes.ReplicaSets];
-    private const int Attempts = 5;
 
     public static Command Create(CliContext context)
     {
@@ -54,19 +53,13 @@ internal static class ScaleCommand
             return;
         }
         // With a precondition the check and the write must see the same object: PUT with the resourceVersion read.
-        for (var attempt = 1; ; attempt++)
+        // Changed in between: check the precondition again against the new state (not with --resource-version: that
+        // precondition names one state, and a conflict means it is gone).
+        await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var current = await client.GetScaleAsync(target.Type, ns, target.Name, ct).ConfigureAwait(false);
+            var current = await client.GetScaleAsync(target.Type, ns, target.Name, token).ConfigureAwait(false);
             preconditions.Check(current);
-            try
-            {
-                await client.UpdateScaleAsync(target.Type, current with { Spec = current.Spec with { Replicas = replicas } }, ct).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < Attempts && preconditions.ResourceVersion is null)
-            {
-                // Changed in between: check the precondition again against the new state.
-            }
-        }
+            await client.UpdateScaleAsync(target.Type, current with { Spec = current.Spec with { Replicas = replicas } }, token).ConfigureAwait(false);
+        }, maxAttempts: preconditions.ResourceVersion is null ? ConflictRetry.DefaultAttempts : 1, ct).ConfigureAwait(false);
     }
 }

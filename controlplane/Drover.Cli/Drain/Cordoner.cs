@@ -10,7 +10,7 @@ internal static class Cordoner
     public static async Task<string> SetAsync(DroverClient client, string node, bool unschedulable, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var current = (Node)await client.GetAsync(ResourceTypes.Nodes, null, node, ct).ConfigureAwait(false);
+        var current = await client.GetAsync(ResourceTypes.Nodes, null, node, ct).ConfigureAwait(false);
         var verb = unschedulable ? "cordoned" : "uncordoned";
         if ((current.Spec.Unschedulable == true) == unschedulable)
             return $"node/{node} already {verb}";

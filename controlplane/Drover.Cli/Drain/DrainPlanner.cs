@@ -8,7 +8,7 @@ namespace Drover.Cli.Drain;
 /// </summary>
 internal static class DrainPlanner
 {
-    public const string MirrorPodAnnotation = "kubernetes.io/config.mirror";
+    public const string MirrorPodAnnotation = WellKnownAnnotations.ConfigMirror;
     public const string UnmanagedFatal = "cannot delete Pods declare no controller (use --force to override)";
     public const string UnmanagedWarning = "deleting Pods that declare no controller";
     public const string DaemonSetFatal = "cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)";
@@ -38,7 +38,7 @@ internal static class DrainPlanner
             if (pod.Metadata.Annotations?.ContainsKey(MirrorPodAnnotation) == true)
                 continue;
             // A finished pod loses nothing by going; one without a controller is gone for good.
-            var finished = pod.Status?.Phase is "Succeeded" or "Failed";
+            var finished = pod.Status?.Phase is PodPhases.Succeeded or PodPhases.Failed;
             if (!finished && controller is null)
             {
                 if (!force)

@@ -49,7 +49,7 @@ internal sealed class NodeDrainer(CliContext context, DroverClient client, Drain
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             var errors = pending.Values
-                .Select(p => $"error when waiting for pod \"{p.Metadata.Name}\" in namespace \"{p.Metadata.Namespace}\" to terminate: global timeout reached: {GoDuration.Format(settings.Timeout)}")
+                .Select(p => $"error when waiting for pod \"{p.Metadata.Name}\" in namespace \"{p.Metadata.Namespace}\" to terminate: global timeout reached: {GoDurations.Format(settings.Timeout)}")
                 .ToList();
             var text = errors.Count == 1 ? errors[0] : "[" + string.Join(", ", errors) + "]";
             await context.Error.WriteLineAsync($"There are pending pods in node \"{node}\" when an error occurred: {text}").ConfigureAwait(false);

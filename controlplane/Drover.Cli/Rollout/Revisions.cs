@@ -6,9 +6,9 @@ namespace Drover.Cli.Rollout;
 /// <summary>The annotations and labels through which a Deployment's history lives on its ReplicaSets.</summary>
 internal static class Revisions
 {
-    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
-    public const string ChangeCauseAnnotation = "kubernetes.io/change-cause";
-    public const string PodTemplateHashLabel = "pod-template-hash";
+    public const string RevisionAnnotation = WellKnownAnnotations.DeploymentRevision;
+    public const string ChangeCauseAnnotation = WellKnownAnnotations.ChangeCause;
+    public const string PodTemplateHashLabel = WellKnownLabels.PodTemplateHash;
 
     /// <summary>
     /// The revision an object carries: 0 when it has none (as kubectl's deploymentutil.Revision), null when

@@ -18,9 +18,9 @@ internal static class Rollback
     {
         LastAppliedConfiguration.Annotation,
         Revisions.RevisionAnnotation,
-        "deployment.kubernetes.io/revision-history",
-        "deployment.kubernetes.io/desired-replicas",
-        "deployment.kubernetes.io/max-replicas",
+        WellKnownAnnotations.DeploymentRevisionHistory,
+        WellKnownAnnotations.DeploymentDesiredReplicas,
+        WellKnownAnnotations.DeploymentMaxReplicas,
         "deprecated.deployment.rollback.to",
     };
 

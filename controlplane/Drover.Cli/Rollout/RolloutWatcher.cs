@@ -23,7 +23,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, Re
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            throw new CliException($"error: timed out waiting for the condition: {type.Singular} \"{name}\" did not finish rolling out within {GoDuration.Format(timeout)}");
+            throw new CliException($"error: timed out waiting for the condition: {type.Singular} \"{name}\" did not finish rolling out within {GoDurations.Format(timeout)}");
         }
     }
 
@@ -39,7 +39,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, Re
             {
                 await foreach (var change in client.WatchAsync(type, ns, resourceVersion, fieldSelector: "metadata.name=" + name, ct: ct).ConfigureAwait(false))
                 {
-                    if (change.Type == "ERROR")
+                    if (change.Type == WatchEventTypes.Error)
                     {
                         if (change.Error?.Code != 410)
                             throw new ApiClientException(change.Error ?? new Status { Code = 500, Message = "the watch failed" });
@@ -48,7 +48,7 @@ internal sealed class RolloutWatcher(CliContext context, DroverClient client, Re
                     }
                     resourceVersion = change.ResourceVersion ?? resourceVersion;
                     // A new object of the same name would not be the rollout we were asked about.
-                    if (change.Type == "DELETED")
+                    if (change.Type == WatchEventTypes.Deleted)
                         throw new CliException($"error: {type.Singular} \"{name}\" has been deleted");
                     if (change.Object is { } obj && await ReportAsync(obj, ct).ConfigureAwait(false))
                         return 0;

@@ -53,7 +53,7 @@ public sealed partial class PodLogEndpoint
         var options = PodLogOptions.Parse(context.Request.Query);
         var ct = context.RequestAborted;
         var name = path.Name!;
-        var pod = await _objects.GetAsync(ResourceTypes.Pods, ns, name, ct).ConfigureAwait(false) as Pod
+        var pod = await _objects.GetAsync(ResourceTypes.Pods, ns, name, ct).ConfigureAwait(false)
             ?? throw new ApiException(ApiErrors.NotFound(ResourceTypes.Pods, name));
         var container = ChooseContainer(pod, options.Container);
         var agent = await FindAgentAsync(pod, ct).ConfigureAwait(false);
@@ -120,7 +120,7 @@ public sealed partial class PodLogEndpoint
         var nodeName = pod.Spec.NodeName;
         if (string.IsNullOrEmpty(nodeName))
             throw new ApiException(ApiErrors.BadRequest($"pod {podName} does not have a host assigned: it is not bound to a node yet, so it has no logs"));
-        var node = await _objects.GetAsync(ResourceTypes.Nodes, null, nodeName, ct).ConfigureAwait(false) as Node
+        var node = await _objects.GetAsync(ResourceTypes.Nodes, null, nodeName, ct).ConfigureAwait(false)
             ?? throw new ApiException(ApiErrors.BadRequest($"pod {podName} is bound to node {nodeName}, which is not registered"));
         var address = node.Status?.Addresses?.FirstOrDefault(a => a.Type == "InternalIP")?.Address;
         if (string.IsNullOrEmpty(address) || !IPAddress.TryParse(address, out var ip))

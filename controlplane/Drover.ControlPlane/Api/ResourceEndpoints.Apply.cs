@@ -40,9 +40,13 @@ public sealed partial class ResourceEndpoints
         if (parsed is not JsonObject config)
             throw new ApiException(ApiErrors.BadRequest("an applied configuration must be an object"));
 
-        for (var attempt = 1; ; attempt++)
+        // Only a lost race of the write is applied again (someone wrote in between: apply to what is stored now); a
+        // conflict between appliers is the answer.
+        var writing = false;
+        var (code, written) = await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var existing = await _registry.GetAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+            writing = false;
+            var existing = await _registry.GetAsync(path.Type, path.Namespace, path.Name!, token).ConfigureAwait(false);
             var live = existing is null ? null : (JsonObject?)JsonNode.Parse(path.Type.SerializeToUtf8Bytes(existing), documentOptions: JsonInput.DocumentOptions);
             JsonObject merged;
             try
@@ -70,22 +74,13 @@ public sealed partial class ResourceEndpoints
             if (existing is null)
             {
                 Authorize(context, "create", path, incoming);
-                var created = await _registry.CreateAsync(path.Type, incoming, dryRun, ct).ConfigureAwait(false);
-                await ResponseWriter.WriteObjectAsync(context, 201, path.Type, created).ConfigureAwait(false);
-                return;
+                return (201, await _registry.CreateAsync(path.Type, incoming, dryRun, token).ConfigureAwait(false));
             }
             Authorize(context, "patch", path, existing);
             _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(query), existing, incoming);
-            try
-            {
-                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, ct).ConfigureAwait(false);
-                await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxPatchAttempts)
-            {
-                // Someone wrote in between: apply again to what is stored now.
-            }
-        }
+            writing = true;
+            return (200, await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, token).ConfigureAwait(false));
+        }, _ => writing, MaxPatchAttempts, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteObjectAsync(context, code, path.Type, written).ConfigureAwait(false);
     }
 }

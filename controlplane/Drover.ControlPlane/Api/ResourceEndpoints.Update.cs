@@ -47,24 +47,19 @@ public sealed partial class ResourceEndpoints
             await ApplyAsync(context, path, patchJson, statusOnly, dryRun).ConfigureAwait(false);
             return;
         }
-        for (var attempt = 1; ; attempt++)
+        // A patch without a resourceVersion of its own applies to whatever is stored (as Kubernetes' GuaranteedUpdate):
+        // a controller's write in between is no conflict for it, so it is applied again; one with its own is answered.
+        var ownPrecondition = false;
+        var updated = await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
+            var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, token).ConfigureAwait(false);
             Authorize(context, "patch", path, existing);
             var incoming = ApplyPatch(context, path, existing, patchJson, format);
             _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
-            try
-            {
-                var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, ct).ConfigureAwait(false);
-                await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
-                return;
-            }
-            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxPatchAttempts && incoming.Metadata.ResourceVersion == existing.Metadata.ResourceVersion)
-            {
-                // A patch without a resourceVersion of its own applies to whatever is stored (as Kubernetes'
-                // GuaranteedUpdate): a controller's write in between is no conflict for it, so apply it again.
-            }
-        }
+            ownPrecondition = incoming.Metadata.ResourceVersion != existing.Metadata.ResourceVersion;
+            return await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, token).ConfigureAwait(false);
+        }, _ => !ownPrecondition, MaxPatchAttempts, ct).ConfigureAwait(false);
+        await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
     private const int MaxPatchAttempts = 5;

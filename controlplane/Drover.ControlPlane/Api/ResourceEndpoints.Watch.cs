@@ -62,7 +62,7 @@ public sealed partial class ResourceEndpoints
                 var obj = initial[i].Object;
                 initial[i] = default;
                 if (labels.Matches(obj.Metadata.Labels) && fields.Matches(obj))
-                    WriteEvent(writer, "ADDED", path.Type, obj, table);
+                    WriteEvent(writer, WatchEventTypes.Added, path.Type, obj, table);
                 // Flushed as it goes, so a client that reads slowly holds back the writing instead of the whole
                 // list piling up in the response's buffer.
                 if (output.CanGetUnflushedBytes && output.UnflushedBytes >= InitialFlushBytes)
@@ -119,21 +119,21 @@ public sealed partial class ResourceEndpoints
         if (ev.Type == ObjectEventType.Deleted)
         {
             if (Matches(current.Object))
-                WriteEvent(writer, "DELETED", current, table);
+                WriteEvent(writer, WatchEventTypes.Deleted, current, table);
             return;
         }
         var nowMatches = Matches(current.Object);
         if (ev.Previous is null)
         {
             if (nowMatches)
-                WriteEvent(writer, "ADDED", current, table);
+                WriteEvent(writer, WatchEventTypes.Added, current, table);
             return;
         }
         var wasMatching = !filtered || Matches(ev.Previous.Value.Object);
         if (nowMatches)
-            WriteEvent(writer, wasMatching ? "MODIFIED" : "ADDED", current, table);
+            WriteEvent(writer, wasMatching ? WatchEventTypes.Modified : WatchEventTypes.Added, current, table);
         else if (wasMatching)
-            WriteEvent(writer, "DELETED", current, table);
+            WriteEvent(writer, WatchEventTypes.Deleted, current, table);
     }
 
     private static void WriteEvent(Utf8JsonWriter writer, string eventType, StoredObject current, TableEvents? table)
@@ -169,7 +169,7 @@ public sealed partial class ResourceEndpoints
     private static void WriteBookmark(Utf8JsonWriter writer, ResourceType type, long revision)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "BOOKMARK");
+        writer.WriteString("type"u8, WatchEventTypes.Bookmark);
         writer.WriteStartObject("object"u8);
         writer.WriteString("apiVersion"u8, type.ApiVersion);
         writer.WriteString("kind"u8, type.Kind);
@@ -186,7 +186,7 @@ public sealed partial class ResourceEndpoints
     private static void WriteError(Utf8JsonWriter writer, Status status)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "ERROR");
+        writer.WriteString("type"u8, WatchEventTypes.Error);
         writer.WritePropertyName("object"u8);
         JsonSerializer.Serialize(writer, status, ApiJsonContext.Default.Status);
         writer.WriteEndObject();

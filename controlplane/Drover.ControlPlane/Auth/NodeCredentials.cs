@@ -18,7 +18,7 @@ public sealed class NodeCredentials
 {
     public const string Prefix = "drover-node:";
     public const string SecretType = "drover.io/node-credential";
-    private const string NodeLabel = "drover.io/node";
+    private const string NodeLabel = WellKnownLabels.CredentialNode;
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private const int MaxAttempts = 5;
 
@@ -154,7 +154,7 @@ public sealed class NodeCredentials
         var presented = NodeCredentialRecord.Hash(rest[(colon + 1)..].ToString());
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false) as Secret;
+            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false);
             if (stored?.Type != SecretType || NodeCredentialRecord.FromData(stored.Data) is not { } record)
                 return null;
             var now = _time.GetUtcNow();

@@ -23,7 +23,7 @@ public sealed class NodeRestriction
     public const string LeaseNamespace = "kube-node-lease";
 
     /// <summary>The agent's shutdown cordon (agent/Drover.Agent/Node/NodeCordon.cs): the annotation and its value.</summary>
-    public const string CordonAnnotation = "drover.io/cordoned-for";
+    public const string CordonAnnotation = WellKnownAnnotations.CordonedFor;
     public const string CordonShutdown = "shutdown";
 
     /// <summary>

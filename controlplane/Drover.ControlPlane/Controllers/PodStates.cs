@@ -8,7 +8,7 @@ public static class PodStates
     public static bool IsTerminal(Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        return pod.Status?.Phase is "Succeeded" or "Failed";
+        return pod.Status?.Phase is PodPhases.Succeeded or PodPhases.Failed;
     }
 
     /// <summary>Counts towards replicas: not finished and not on its way out.</summary>

@@ -144,7 +144,7 @@ public sealed partial class Informer
         }
     }
 
-    public static string KeyOf(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
+    public static string KeyOf(string? ns, string name) => ObjectKeys.Of(ns, name);
 
     public static string KeyOf(KubeObject obj) => KeyOf(obj.Metadata.Namespace, obj.Metadata.Name!);
 
@@ -234,7 +234,8 @@ public sealed partial class Informer
     /// <summary>Lists the type afresh and reports adds, updates and deletes against the cache.</summary>
     private async Task<long> RelistAsync(CancellationToken ct)
     {
-        for (var delay = TimeSpan.FromMilliseconds(100); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks)))
+        var backoff = new Drover.Api.Client.Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        while (true)
         {
             ObjectListPage list;
             try
@@ -244,7 +245,7 @@ public sealed partial class Informer
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogListFailed(_logger, Type.Plural, e.Message);
-                await Task.Delay(delay, ct).ConfigureAwait(false);
+                await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
                 continue;
             }
 

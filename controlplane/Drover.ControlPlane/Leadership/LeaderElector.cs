@@ -128,7 +128,7 @@ public sealed partial class LeaderElector
     {
         var now = _time.GetUtcNow();
         var durationSeconds = (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds);
-        var lease = await _objects.GetAsync(ResourceTypes.Leases, _options.LeaseNamespace, _options.LeaseName, ct).ConfigureAwait(false) as Lease;
+        var lease = await _objects.GetAsync(ResourceTypes.Leases, _options.LeaseNamespace, _options.LeaseName, ct).ConfigureAwait(false);
         if (lease is null)
         {
             var created = new Lease
@@ -140,7 +140,7 @@ public sealed partial class LeaderElector
             };
             try
             {
-                Observe((Lease)await _objects.CreateAsync(ResourceTypes.Leases, created, ct).ConfigureAwait(false));
+                Observe(await _objects.CreateAsync(ResourceTypes.Leases, created, ct).ConfigureAwait(false));
                 return true;
             }
             catch (ApiException e) when (e.Status.Code == 409)
@@ -166,7 +166,7 @@ public sealed partial class LeaderElector
         };
         try
         {
-            Observe((Lease)await _objects.UpdateAsync(ResourceTypes.Leases, lease with { Spec = spec }, lease, statusOnly: false, ct).ConfigureAwait(false));
+            Observe(await _objects.UpdateAsync(ResourceTypes.Leases, lease with { Spec = spec }, lease, statusOnly: false, ct).ConfigureAwait(false));
             return true;
         }
         catch (ApiException e) when (e.Status.Code is 409 or 404)

@@ -46,7 +46,7 @@ public static class Bootstrap
                 Metadata = new ObjectMeta
                 {
                     Name = IngressClassName,
-                    Annotations = new() { ["ingressclass.kubernetes.io/is-default-class"] = "true" },
+                    Annotations = new() { [WellKnownAnnotations.IngressClassIsDefault] = "true" },
                 },
                 Spec = new IngressClassSpec { Controller = IngressController },
             };
@@ -69,33 +69,27 @@ public static class Bootstrap
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(settings);
         var data = settings.ToData();
-        for (var attempt = 1; ; attempt++)
+        // Written concurrently (another replica): read it again.
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var existing = await objects.GetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName, ct).ConfigureAwait(false) as ConfigMap;
+            var existing = await objects.GetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName, token).ConfigureAwait(false);
             if (existing is not null && existing.Data is { } current && LabelMaps.Same(current, data))
                 return false;
-            try
+            if (existing is null)
             {
-                if (existing is null)
+                await objects.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap
                 {
-                    await objects.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap
-                    {
-                        ApiVersion = "v1",
-                        Kind = "ConfigMap",
-                        Metadata = new ObjectMeta { Name = PodNetworkSettings.ConfigMapName, Namespace = PodNetworkSettings.ConfigMapNamespace },
-                        Data = data,
-                    }, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    await objects.UpdateAsync(ResourceTypes.ConfigMaps, existing with { Data = data }, statusOnly: false, ct).ConfigureAwait(false);
-                }
-                return true;
+                    ApiVersion = "v1",
+                    Kind = "ConfigMap",
+                    Metadata = new ObjectMeta { Name = PodNetworkSettings.ConfigMapName, Namespace = PodNetworkSettings.ConfigMapNamespace },
+                    Data = data,
+                }, token).ConfigureAwait(false);
             }
-            catch (ApiException e) when (e.Status.Code == 409 && attempt < 5)
+            else
             {
-                // Written concurrently (another replica): read it again.
+                await objects.UpdateAsync(ResourceTypes.ConfigMaps, existing with { Data = data }, statusOnly: false, token).ConfigureAwait(false);
             }
-        }
+            return true;
+        }, ct: ct).ConfigureAwait(false);
     }
 }

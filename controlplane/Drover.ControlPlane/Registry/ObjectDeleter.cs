@@ -40,17 +40,8 @@ public sealed class ObjectDeleter
         ArgumentNullException.ThrowIfNull(options);
         if (!PropagationPolicies.IsKnown(options.PropagationPolicy))
             throw new ApiException(ApiErrors.BadRequest($"propagationPolicy: Unsupported value: \"{options.PropagationPolicy}\": supported values: \"Background\", \"Foreground\", \"Orphan\""));
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await DeleteOnceAsync(type, ns, name, options, ct).ConfigureAwait(false);
-            }
-            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxAttempts)
-            {
-                // Someone wrote in between: the next round reads their version.
-            }
-        }
+        // Someone may write in between: the next round reads their version.
+        return await ConflictRetry.RetryOnConflictAsync(token => DeleteOnceAsync(type, ns, name, options, token), MaxAttempts, ct).ConfigureAwait(false);
     }
 
     private async Task<(KubeObject Result, bool Removed)> DeleteOnceAsync(ResourceType type, string? ns, string name, DeleteOptions options, CancellationToken ct)

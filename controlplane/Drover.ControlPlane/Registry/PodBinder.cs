@@ -36,19 +36,19 @@ public sealed class PodBinder
         ArgumentException.ThrowIfNullOrEmpty(ns);
         ArgumentException.ThrowIfNullOrEmpty(name);
         ValidateTarget(name, nodeName);
-        var pod = cached ?? await GetAsync(ns, name, ct).ConfigureAwait(false);
-        for (var attempt = 1; ; attempt++)
+        // The cached pod first; after a lost race of the write the stored one. A refusal of the binding itself (already
+        // assigned, being deleted, another uid) is the answer, not a race.
+        var pod = cached;
+        var writing = false;
+        return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
-            var bound = Bound(pod, nodeName, expectedUid);
-            try
-            {
-                return (Pod)await _objects.UpdateAsync(ResourceTypes.Pods, bound, ResourceVersions.Of(pod), ct).ConfigureAwait(false);
-            }
-            catch (ApiException e) when (e.Status.Code == 409 && attempt < MaxAttempts)
-            {
-                pod = await GetAsync(ns, name, ct).ConfigureAwait(false);
-            }
-        }
+            writing = false;
+            var current = pod ?? await GetAsync(ns, name, token).ConfigureAwait(false);
+            pod = null;
+            var bound = Bound(current, nodeName, expectedUid);
+            writing = true;
+            return (Pod)await _objects.UpdateAsync(ResourceTypes.Pods, bound, ResourceVersions.Of(current), token).ConfigureAwait(false);
+        }, _ => writing, MaxAttempts, ct).ConfigureAwait(false);
     }
 
     private async Task<Pod> GetAsync(string ns, string name, CancellationToken ct) =>
@@ -74,7 +74,7 @@ public sealed class PodBinder
                 Message = $"Operation cannot be fulfilled on pods/binding \"{name}\": pod {name} is already assigned to node \"{pod.Spec.NodeName}\"",
             });
 
-        var status = pod.Status ?? new PodStatus { Phase = "Pending" };
+        var status = pod.Status ?? new PodStatus { Phase = PodPhases.Pending };
         return pod with
         {
             Spec = pod.Spec with { NodeName = nodeName },

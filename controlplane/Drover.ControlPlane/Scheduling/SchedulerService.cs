@@ -201,7 +201,7 @@ internal sealed partial class SchedulerService : BackgroundService
         {
             _queue.Remove(key);
             _bound.Remove(snapshotKey);
-            if (pod.Status?.Phase is "Succeeded" or "Failed")
+            if (pod.Status?.Phase is PodPhases.Succeeded or PodPhases.Failed)
             {
                 if (_snapshot.Forget(snapshotKey))
                     _podFreed = true;
@@ -333,7 +333,7 @@ internal sealed partial class SchedulerService : BackgroundService
         _events.Warning(ResourceTypes.Pods, pod, Unschedulable.EventReason, decision.Message);
         if (PodConditions.Find(pod, PodConditions.PodScheduled) is { Status: "False", Reason: Unschedulable.ConditionReason } current && current.Message == decision.Message)
             return;
-        var status = pod.Status ?? new PodStatus { Phase = "Pending" };
+        var status = pod.Status ?? new PodStatus { Phase = PodPhases.Pending };
         var condition = new PodCondition { Type = PodConditions.PodScheduled, Status = "False", Reason = Unschedulable.ConditionReason, Message = decision.Message };
         var updated = pod with { Status = status with { Conditions = PodConditions.Set(status.Conditions, condition, _time.GetUtcNowSeconds()) } };
         _ = WriteStatusAsync(updated);

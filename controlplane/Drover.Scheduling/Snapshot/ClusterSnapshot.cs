@@ -176,7 +176,7 @@ public sealed class ClusterSnapshot
     public void UpsertPod(Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        if (pod.Status?.Phase is "Succeeded" or "Failed")
+        if (pod.Status?.Phase is PodPhases.Succeeded or PodPhases.Failed)
         {
             Forget(PodInfo.KeyOf(pod));
             return;

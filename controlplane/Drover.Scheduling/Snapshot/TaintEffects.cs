@@ -8,5 +8,5 @@ public static class TaintEffects
     public const string NoExecute = "NoExecute";
 
     /// <summary>The taint cordoning adds; a pod that tolerates it (a DaemonSet's) may land on a cordoned node.</summary>
-    public const string UnschedulableTaintKey = "node.kubernetes.io/unschedulable";
+    public const string UnschedulableTaintKey = Drover.Api.WellKnownTaints.Unschedulable;
 }

@@ -17,9 +17,5 @@ public sealed record ClusterObjects(
 {
     public static ClusterObjects Empty { get; } = new([], new Dictionary<string, Service>(), new Dictionary<string, Endpoints>(), new Dictionary<string, Secret>(), new Dictionary<string, IngressClass>());
 
-    public static string Key(KubeObject obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return obj.Metadata.Namespace is { Length: > 0 } ns ? ns + "/" + obj.Metadata.Name : obj.Metadata.Name ?? "";
-    }
+    public static string Key(KubeObject obj) => ObjectKeys.Of(obj);
 }

@@ -32,11 +32,9 @@ public static class CommandLineValues
             ? url
             : throw new IngressOptionsException($"{flag}: \"{text}\" is not an http(s) URL such as https://127.0.0.1:6443");
 
-    /// <summary>Go's duration syntax as Kubernetes flags take it ("500ms", "1m30s"), or a bare number of seconds.</summary>
-    public static TimeSpan PositiveDuration(string flag, string? text)
-    {
-        if (GoDurations.TryParse(text, out var duration) && duration > TimeSpan.Zero)
-            return duration;
-        throw new IngressOptionsException($"{flag}: \"{text}\" is not a positive duration such as 60s, 500ms or 1m30s");
-    }
+    /// <summary>A positive duration in the grammar every binary's flags share (<see cref="GoDurations"/>: "500ms", "1m30s").</summary>
+    public static TimeSpan PositiveDuration(string flag, string? text) =>
+        GoDurations.ParseFlag(text, mayBeZero: false, out var duration) is { } problem
+            ? throw new IngressOptionsException($"{flag}: \"{text}\" {problem}")
+            : duration;
 }

@@ -23,11 +23,11 @@ public sealed partial class ConfigUpdater
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly ResourceWatcher _ingresses;
-    private readonly ResourceWatcher _classes;
-    private readonly ResourceWatcher _services;
-    private readonly ResourceWatcher _endpoints;
-    private readonly ResourceWatcher _secrets;
+    private readonly Informer<Ingress> _ingresses;
+    private readonly Informer<IngressClass> _classes;
+    private readonly Informer<Service> _services;
+    private readonly Informer<Endpoints> _endpoints;
+    private readonly Informer<Secret> _secrets;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HashSet<string> _lastWarnings = new(StringComparer.Ordinal);
     private long _generation;
@@ -49,14 +49,14 @@ public sealed partial class ConfigUpdater
         _metrics = metrics;
         _time = time;
         _logger = loggers.CreateLogger("drover-ingress");
-        var watchLogger = loggers.CreateLogger<ResourceWatcher>();
+        var watchLogger = loggers.CreateLogger("Drover.Api.Client.Informer");
         void Changed() => _changed.Writer.TryWrite(true);
-        _ingresses = new ResourceWatcher(client, ResourceTypes.Ingresses, null, Changed, time, watchLogger);
-        _classes = new ResourceWatcher(client, ResourceTypes.IngressClasses, null, Changed, time, watchLogger);
-        _services = new ResourceWatcher(client, ResourceTypes.Services, null, Changed, time, watchLogger);
-        _endpoints = new ResourceWatcher(client, ResourceTypes.Endpoints, null, Changed, time, watchLogger);
+        _ingresses = new Informer<Ingress>(client, ResourceTypes.Ingresses, Changed, watchLogger, new() { Time = time });
+        _classes = new Informer<IngressClass>(client, ResourceTypes.IngressClasses, Changed, watchLogger, new() { Time = time });
+        _services = new Informer<Service>(client, ResourceTypes.Services, Changed, watchLogger, new() { Time = time });
+        _endpoints = new Informer<Endpoints>(client, ResourceTypes.Endpoints, Changed, watchLogger, new() { Time = time });
         // Only TLS secrets: the ingress has no business with any other (and its credential may list no other).
-        _secrets = new ResourceWatcher(client, ResourceTypes.Secrets, "type=" + Tls.TlsCertificate.SecretType, Changed, time, watchLogger);
+        _secrets = new Informer<Secret>(client, ResourceTypes.Secrets, Changed, watchLogger, new() { Time = time, FieldSelector = "type=" + Tls.TlsCertificate.SecretType });
     }
 
     /// <summary>Completes when the first snapshot is published.</summary>
@@ -64,12 +64,18 @@ public sealed partial class ConfigUpdater
 
     public async Task RunAsync(CancellationToken ct)
     {
-        ResourceWatcher[] watchers = [_ingresses, _classes, _services, _endpoints, _secrets];
-        var loops = watchers.Select(w => Task.Run(() => w.RunAsync(ct), ct)).ToList();
-        loops.Add(Task.Run(() => _status.RunAsync(ct), ct));
+        var loops = new List<Task>
+        {
+            Task.Run(() => _ingresses.RunAsync(ct), ct),
+            Task.Run(() => _classes.RunAsync(ct), ct),
+            Task.Run(() => _services.RunAsync(ct), ct),
+            Task.Run(() => _endpoints.RunAsync(ct), ct),
+            Task.Run(() => _secrets.RunAsync(ct), ct),
+            Task.Run(() => _status.RunAsync(ct), ct),
+        };
         try
         {
-            await Task.WhenAll(watchers.Select(w => w.Synced)).WaitAsync(ct).ConfigureAwait(false);
+            await Task.WhenAll(_ingresses.Synced, _classes.Synced, _services.Synced, _endpoints.Synced, _secrets.Synced).WaitAsync(ct).ConfigureAwait(false);
             while (!ct.IsCancellationRequested)
             {
                 while (_changed.Reader.TryRead(out _))
@@ -92,11 +98,11 @@ public sealed partial class ConfigUpdater
         try
         {
             var objects = new ClusterObjects(
-                _ingresses.Snapshot<Ingress>().Values,
-                _services.Snapshot<Service>(),
-                _endpoints.Snapshot<Endpoints>(),
-                _secrets.Snapshot<Secret>(),
-                _classes.Snapshot<IngressClass>());
+                _ingresses.Snapshot().Values,
+                _services.Snapshot(),
+                _endpoints.Snapshot(),
+                _secrets.Snapshot(),
+                _classes.Snapshot());
             var next = _builder.Build(objects, ++_generation);
             var previous = _source.Swap(next);
             _metrics.Reloads.Inc();

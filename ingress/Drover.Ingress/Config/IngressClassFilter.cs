@@ -11,8 +11,7 @@ using Ingress = Drover.Api.Ingress;
 /// </summary>
 public static class IngressClassFilter
 {
-    public const string DefaultClassAnnotation = "ingressclass.kubernetes.io/is-default-class";
-    public const string LegacyClassAnnotation = "kubernetes.io/ingress.class";
+    public const string LegacyClassAnnotation = WellKnownAnnotations.IngressClass;
 
     public static bool IsServed(Ingress ingress, string className, IReadOnlyDictionary<string, IngressClass> classes)
     {
@@ -24,6 +23,6 @@ public static class IngressClassFilter
         if (ingress.Metadata.Annotations?.GetValueOrDefault(LegacyClassAnnotation) is { Length: > 0 } legacy)
             return legacy == className;
         return classes.TryGetValue(className, out var ours)
-            && string.Equals(ours.Metadata.Annotations?.GetValueOrDefault(DefaultClassAnnotation), "true", StringComparison.OrdinalIgnoreCase);
+            && string.Equals(ours.Metadata.Annotations?.GetValueOrDefault(WellKnownAnnotations.IngressClassIsDefault), "true", StringComparison.OrdinalIgnoreCase);
     }
 }

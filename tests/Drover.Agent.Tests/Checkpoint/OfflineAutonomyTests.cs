@@ -34,9 +34,9 @@ public sealed class OfflineAutonomyTests(ProcessNodeFixture node, ITestOutputHel
             Pod created, gone;
             using (var api = node.Droverd.Client())
             {
-                created = (Pod)await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(name));
+                created = await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(name));
                 node.Track(created);
-                gone = (Pod)await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(goneName));
+                gone = await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(goneName));
                 node.Track(gone);
                 var ready = await ProcessNodeFixture.WaitForPodAsync(api, name, ProcessNodeFixture.IsReady, "Ready", Log);
                 await ProcessNodeFixture.WaitForPodAsync(api, goneName, ProcessNodeFixture.IsReady, "Ready", Log);
@@ -114,7 +114,7 @@ public sealed class OfflineAutonomyTests(ProcessNodeFixture node, ITestOutputHel
                 // Nothing restarts after the reconcile either (a resync or two later).
                 await Task.Delay(TimeSpan.FromSeconds(3));
                 Assert.Equal((offlineId, offlineRestarts, offlineIp), await node.RunningAsync(uid));
-                var later = (Pod)await api.GetAsync(ResourceTypes.Pods, "default", name);
+                var later = await api.GetAsync(ResourceTypes.Pods, "default", name);
                 Assert.Equal("containerd://" + offlineId, later.Status!.ContainerStatuses![0].ContainerID);
                 Assert.Equal(offlineRestarts, later.Status.ContainerStatuses[0].RestartCount);
                 Assert.Equal("ok", (await http.GetStringAsync(new Uri($"http://{offlineIp}:3000/health"))).Trim());

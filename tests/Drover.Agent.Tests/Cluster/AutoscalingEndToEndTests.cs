@@ -50,8 +50,8 @@ public sealed class AutoscalingEndToEndTests(ITestOutputHelper output)
         (int, int?)? lastHpaView = null;
         async Task<(int Spec, int Ready, string Targets)> SampleAsync()
         {
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
-            var hpa = (HorizontalPodAutoscaler)await api.GetAsync(ResourceTypes.HorizontalPodAutoscalers, "default", "my-app-hpa");
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
+            var hpa = await api.GetAsync(ResourceTypes.HorizontalPodAutoscalers, "default", "my-app-hpa");
             var utilization = hpa.Status?.CurrentMetrics?.FirstOrDefault()?.Resource?.Current.AverageUtilization;
             var sample = (deployment.Spec.Replicas ?? 1, deployment.Status?.ReadyReplicas ?? 0, utilization is { } u ? $"{u}%/70%" : "<unknown>/70%");
             var line = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds,6:0.0}s replicas={sample.Item1} ready={sample.Item2} targets={sample.Item3}");
@@ -121,7 +121,7 @@ public sealed class AutoscalingEndToEndTests(ITestOutputHelper output)
             var heldFor = clock.Elapsed - lastRecommendedAbove2!.Value;
             timeline.Add($"{clock.Elapsed.TotalSeconds,6:0.0}s last recommendation above 2 seen {heldFor.TotalSeconds:0.0} s before the scale-down");
             Assert.True(heldFor >= DownscaleWindow - TimeSpan.FromSeconds(2), $"scaled down to 2 only {heldFor.TotalSeconds:0.0} s after the last recommendation above 2, inside the {DownscaleWindow.TotalSeconds} s window");
-            var hpa = (HorizontalPodAutoscaler)await api.GetAsync(ResourceTypes.HorizontalPodAutoscalers, "default", "my-app-hpa");
+            var hpa = await api.GetAsync(ResourceTypes.HorizontalPodAutoscalers, "default", "my-app-hpa");
             Assert.NotNull(hpa.Status?.LastScaleTime);
             var top = await cluster.CliAsync("top", "pods");
             Assert.True(top.ExitCode == 0, top.ToString());

@@ -57,7 +57,7 @@ public sealed class IngressEndToEndFixture : IAsyncLifetime
         IReadOnlyList<Pod> pods = [];
         await Cluster.WaitAsync(async api =>
         {
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", name);
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", name);
             if (deployment.Status is not { } s || s.ObservedGeneration < deployment.Metadata.Generation
                 || s.Replicas != replicas || s.UpdatedReplicas != replicas || s.ReadyReplicas != replicas || s.AvailableReplicas != replicas)
                 return false;

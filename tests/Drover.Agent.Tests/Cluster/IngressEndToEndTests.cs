@@ -65,7 +65,7 @@ public sealed class IngressEndToEndTests(IngressEndToEndFixture fixture, ITestOu
         // The ingress reports where it serves, as kubectl get ingress shows it.
         await Cluster.WaitAsync(async a =>
         {
-            var ingress = (Ingress)await a.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
+            var ingress = await a.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
             return ingress.Status?.LoadBalancer?.Ingress is [{ Ip: "127.0.0.1" }];
         }, TimeSpan.FromSeconds(10), "status.loadBalancer of my-ingress written");
         output.WriteLine($"/users/ served by {string.Join(", ", servedUsers.Order())}; /orders/ by {string.Join(", ", servedOrders.Order())}");
@@ -195,7 +195,7 @@ public sealed class IngressEndToEndTests(IngressEndToEndFixture fixture, ITestOu
         const string secretName = "api-example-com-tls";
         var (secret, certificate) = TlsSecrets.SelfSigned("default", secretName, SeedManifests.IngressHost);
         await api.CreateAsync(ResourceTypes.Secrets, secret);
-        var stored = (Ingress)await api.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
+        var stored = await api.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
         await api.UpdateAsync(ResourceTypes.Ingresses, stored with
         {
             Spec = stored.Spec with { Tls = [new IngressTls { Hosts = [SeedManifests.IngressHost], SecretName = secretName }] },

@@ -55,7 +55,7 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
             string? ip = null;
             await cluster.WaitAsync(async a =>
             {
-                var pod = (Pod)await a.GetAsync(ResourceTypes.Pods, "default", name);
+                var pod = await a.GetAsync(ResourceTypes.Pods, "default", name);
                 ip = pod.Status?.PodIP;
                 return TestCluster.IsReady(pod) && ip is not null;
             }, TimeSpan.FromSeconds(60), $"pod {name} Ready");

@@ -47,7 +47,7 @@ public sealed class ThreeNodeClusterFixture : IAsyncLifetime
         IReadOnlyList<Pod> pods = [];
         await Cluster.WaitAsync(async api =>
         {
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
             if (!IsSettled(deployment))
                 return false;
             pods = await LivePodsAsync(api);

@@ -61,13 +61,13 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
             PodCondition? scheduled = null;
             await Cluster.WaitAsync(async a =>
             {
-                var pod = (Pod)await a.GetAsync(ResourceTypes.Pods, "default", name);
+                var pod = await a.GetAsync(ResourceTypes.Pods, "default", name);
                 scheduled = pod.Status?.Conditions?.Find(c => c.Type == "PodScheduled");
                 return scheduled is { Status: "False" };
             }, TimeSpan.FromSeconds(30), "the too-big pod marked PodScheduled=False");
             Assert.Equal("Unschedulable", scheduled!.Reason);
             Assert.Equal("0/3 nodes are available: 3 Insufficient cpu.", scheduled.Message);
-            var pending = (Pod)await api.GetAsync(ResourceTypes.Pods, "default", name);
+            var pending = await api.GetAsync(ResourceTypes.Pods, "default", name);
             Assert.Equal("Pending", pending.Status!.Phase);
             Assert.Null(pending.Spec.NodeName);
 
@@ -101,7 +101,7 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
 
         await Cluster.WaitAsync(async a =>
         {
-            var pod = (Pod)await a.GetAsync(ResourceTypes.Pods, "default", victim.Metadata.Name!);
+            var pod = await a.GetAsync(ResourceTypes.Pods, "default", victim.Metadata.Name!);
             return pod.Status?.ContainerStatuses?[0].RestartCount == restarts + 1 && ThreeNodeClusterFixture.IsReady(pod);
         }, TimeSpan.FromSeconds(60), $"{victim.Metadata.Name} restarted and Ready");
         var after = await fixture.WaitForDeploymentAsync(SeedManifests.ImageV1, TimeSpan.FromSeconds(30), "the Deployment back to 3 ready");
@@ -141,7 +141,7 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
             Assert.True(undone.ExitCode == 0, undone + "\n" + Cluster.Diagnostics());
             var v1 = await fixture.WaitForDeploymentAsync(SeedManifests.ImageV1, TimeSpan.FromSeconds(30), "3 ready v1 pods after the undo");
             Assert.All(v1, p => Assert.EndsWith("my-app:v1.0", p.Status!.ContainerStatuses![0].Image!, StringComparison.Ordinal));
-            var deployment = (Deployment)await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
+            var deployment = await api.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
             Assert.Equal("3", deployment.Metadata.Annotations!["deployment.kubernetes.io/revision"]);
             Assert.Equal(SeedManifests.ImageV1, deployment.Spec.Template.Spec.Containers[0].Image);
             await Task.Delay(500);
@@ -182,7 +182,7 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
             await Cluster.WaitAsync(async a =>
             {
                 var now = clock.Elapsed;
-                var n = (Api.Node)await a.GetAsync(ResourceTypes.Nodes, null, node.Name);
+                var n = await a.GetAsync(ResourceTypes.Nodes, null, node.Name);
                 if (notReady is null && !TestCluster.IsReady(n))
                     notReady = now;
                 var pods = await fixture.LivePodsAsync(a);
@@ -190,7 +190,7 @@ public sealed class ThreeNodeClusterTests(ThreeNodeClusterFixture fixture, ITest
                     evicted = now;
                 if (replacementCreated is null && pods.Any(p => !known.Contains(p.Metadata.Uid!)))
                     replacementCreated = now;
-                var deployment = (Deployment)await a.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
+                var deployment = await a.GetAsync(ResourceTypes.Deployments, "default", SeedManifests.DeploymentName);
                 if (ThreeNodeClusterFixture.IsSettled(deployment) && pods.Count == 3
                     && pods.All(p => ThreeNodeClusterFixture.IsReady(p) && p.Spec.NodeName != node.Name))
                 {

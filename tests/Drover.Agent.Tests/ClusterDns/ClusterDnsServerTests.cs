@@ -37,7 +37,7 @@ public sealed class ClusterDnsServerTests : IAsyncLifetime
         var admin = _droverd!.Client();
         var ns = "dns-" + Guid.NewGuid().ToString("N")[..6];
         await admin.CreateAsync(ResourceTypes.Namespaces, new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = ns } });
-        var web = (Service)await admin.CreateAsync(ResourceTypes.Services, new Service
+        var web = await admin.CreateAsync(ResourceTypes.Services, new Service
         {
             ApiVersion = "v1",
             Kind = "Service",
@@ -94,7 +94,7 @@ public sealed class ClusterDnsServerTests : IAsyncLifetime
 
     private async Task<IPEndPoint> StartAsync(DroverClient admin, string domain, IPEndPoint? upstream)
     {
-        var watch = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var watch = new ServiceWatch(admin, TimeProvider.System, NullLogger.Instance);
         var server = new ClusterDnsServer(watch, domain, new IPEndPoint(IPAddress.Loopback, 0), upstream, NullLogger.Instance);
         _running.Add(watch.RunAsync(_stop.Token));
         _running.Add(server.RunAsync(_stop.Token));

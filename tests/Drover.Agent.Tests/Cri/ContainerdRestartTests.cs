@@ -29,7 +29,7 @@ public sealed class ContainerdRestartTests(ProcessNodeFixture node, ITestOutputH
         try
         {
             using var api = node.Droverd.Client();
-            var created = (Pod)await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(name));
+            var created = await api.CreateAsync(ResourceTypes.Pods, ProcessNodeFixture.AppPod(name));
             node.Track(created);
             var before = await ProcessNodeFixture.WaitForPodAsync(api, name, ProcessNodeFixture.IsReady, "Ready", Log);
             var containerId = before.Status!.ContainerStatuses![0].ContainerID;
@@ -61,7 +61,7 @@ public sealed class ContainerdRestartTests(ProcessNodeFixture node, ITestOutputH
 
             // Back to normal: same container, no restart, still Ready — now and after a resync.
             await Task.Delay(TimeSpan.FromSeconds(3));
-            var after = (Pod)await api.GetAsync(ResourceTypes.Pods, "default", name);
+            var after = await api.GetAsync(ResourceTypes.Pods, "default", name);
             Assert.True(ProcessNodeFixture.IsReady(after), "the pod is not Ready after containerd's restart\n" + Log());
             Assert.Equal("Running", after.Status!.Phase);
             Assert.Equal(containerId, after.Status.ContainerStatuses![0].ContainerID);

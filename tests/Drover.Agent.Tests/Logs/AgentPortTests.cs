@@ -119,7 +119,7 @@ public sealed class AgentPortTests(LogsNodeFixture node)
     [Fact]
     public async Task Node_AfterStart_PublishesPortAndCertificateHash()
     {
-        var published = (Api.Node)await node.Admin.GetAsync(ResourceTypes.Nodes, null, LogsNodeFixture.NodeName);
+        var published = await node.Admin.GetAsync(ResourceTypes.Nodes, null, LogsNodeFixture.NodeName);
         var credentials = Path.Combine(node.Directory, "agent", "credentials");
         using var serving = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(credentials, "serving.crt")));
 
@@ -134,7 +134,7 @@ public sealed class AgentPortTests(LogsNodeFixture node)
     [Fact]
     public async Task Logs_NodeAnnotatedWithAnotherHash_ServiceUnavailableNamingTheHandshake()
     {
-        var stored = (Api.Node)await node.Admin.GetAsync(ResourceTypes.Nodes, null, LogsNodeFixture.NodeName);
+        var stored = await node.Admin.GetAsync(ResourceTypes.Nodes, null, LogsNodeFixture.NodeName);
         var real = stored.Metadata.Annotations![NodeServing.CertificateHashAnnotation];
         var name = "pinned-" + Guid.NewGuid().ToString("N")[..8];
         await node.Admin.CreateAsync(ResourceTypes.Pods, new Pod

@@ -70,7 +70,7 @@ public abstract partial class PodNetworkEndToEndTests(MultiHostCluster cluster)
         await MultiHostCluster.WaitForAsync("node-3 Ready again with its stale pod gone", TimeSpan.FromSeconds(120), async () =>
         {
             using var api = cluster.Client();
-            var node = (Api.Node)await api.GetAsync(ResourceTypes.Nodes, null, "node-3");
+            var node = await api.GetAsync(ResourceTypes.Nodes, null, "node-3");
             var ready = node.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True";
             var containers = await cluster.AppContainersOnHostAsync(3);
             return (ready && containers == 0, $"Ready={ready}, app containers on host 3: {containers}");

@@ -92,7 +92,7 @@ public sealed class AgentOptionsTests
     [InlineData("--termination-drain-delay", "soon", "--termination-drain-delay: \"soon\" is not a duration")]
     [InlineData("--max-pods", "lots", "--max-pods: \"lots\"")]
     [InlineData("--max-pods", "0", "--max-pods: \"0\"")]
-    [InlineData("--lease-interval", "10", "--lease-interval: \"10\" is not a duration")]
+    [InlineData("--lease-interval", "10", "--lease-interval: \"10\" is a bare number, not a duration: write it with a unit (e.g. 10s")]
     [InlineData("--reserved-memory", "256MB", "--reserved-memory: \"256MB\"")]
     [InlineData("--taints", "gpu=yes:Sometimes", "--taints: \"gpu=yes:Sometimes\" has an effect other than")]
     [InlineData("--labels", "novalue", "--labels: \"novalue\" is not key=value")]

@@ -31,7 +31,7 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
         Pod? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name);
             if (last is not null && condition(last))
                 return last;
             await Task.Delay(200);

@@ -85,7 +85,7 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         Api.Node? node = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            node = await admin.TryGetAsync(ResourceTypes.Nodes, null, nodeName) as Api.Node;
+            node = await admin.TryGetAsync(ResourceTypes.Nodes, null, nodeName);
             if (node?.Status?.Conditions?.FirstOrDefault(c => c.Type == "Ready")?.Status == "True")
                 return node;
         }
@@ -238,14 +238,14 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
     {
         await using var running = await StartAsync(Options("node-six-c"));
         using var admin = environment.Droverd.Client();
-        var other = (Api.Node)await admin.CreateAsync(ResourceTypes.Nodes, new Api.Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = "node-six-other" } });
+        var other = await admin.CreateAsync(ResourceTypes.Nodes, new Api.Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = "node-six-other" } });
 
         var status = await Assert.ThrowsAsync<ApiClientException>(() => running.Agent.Api.UpdateAsync(ResourceTypes.Nodes, other with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True" }] } }, "status"));
         var lease = await Assert.ThrowsAsync<ApiClientException>(() => running.Agent.Api.CreateAsync(ResourceTypes.Leases, new Lease { ApiVersion = "coordination.k8s.io/v1", Kind = "Lease", Metadata = new ObjectMeta { Name = "node-six-other", Namespace = "kube-node-lease" } }));
 
         Assert.Equal(403, status.Code);
         Assert.Equal(403, lease.Code);
-        var own = (Api.Node)await running.Agent.Api.GetAsync(ResourceTypes.Nodes, null, "node-six-c");
+        var own = await running.Agent.Api.GetAsync(ResourceTypes.Nodes, null, "node-six-c");
         Assert.Equal("node-six-c", own.Metadata.Name);
     }
 

@@ -1,3 +1,5 @@
+using Drover.Testing;
+
 namespace Drover.Agent.Node.Tests;
 
 public sealed class NodeConditionsTests

@@ -147,7 +147,7 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
         {
             try
             {
-                last = await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+                last = await api.TryGetAsync(ResourceTypes.Pods, "default", name);
             }
             catch (ApiClientException)
             {

@@ -180,7 +180,7 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
                 || Count(node.Droverd.Output, "renewed droverd's serving certificate") < 2)
             {
                 Assert.True(DateTime.UtcNow < deadline && !agent.HasExited, $"not enough renewals within 150 s\nagent log:\n{agent.Log}\ndroverd:\n{node.Droverd.Output}");
-                var current = (Api.Node)await admin.GetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName);
+                var current = await admin.GetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName);
                 if (!Ready(current))
                     notReady.Add($"{DateTime.UtcNow:HH:mm:ss.fff}: {string.Join(", ", current.Status?.Conditions?.Select(c => $"{c.Type}={c.Status} {c.Reason}") ?? [])}");
                 pins.Add(current.Metadata.Annotations?.GetValueOrDefault(NodeServing.CertificateHashAnnotation) ?? "");
@@ -207,7 +207,7 @@ public sealed class RotationProcessTests(RotationNodeFixture node) : IClassFixtu
             using (var current = node.Droverd.ClientWithToken(ClientSettings.Load(credentialPath).Token))
                 await current.ListAsync(ResourceTypes.Namespaces, null);
             // What the Node finally pins is what the agent has on disk and serves.
-            var published = ((Api.Node)await admin.GetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName)).Metadata.Annotations![NodeServing.CertificateHashAnnotation];
+            var published = (await admin.GetAsync(ResourceTypes.Nodes, null, RotationNodeFixture.NodeName)).Metadata.Annotations![NodeServing.CertificateHashAnnotation];
             using var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dataDirectory, "credentials", "serving.crt")));
             Assert.Contains(NodeServing.CertificateHash(served), published.Split(','));
         }

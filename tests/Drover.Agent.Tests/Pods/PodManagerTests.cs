@@ -171,19 +171,12 @@ public sealed class PodManagerTests : IDisposable
             var firstId = TestPods.App(first)!.ContainerID;
 
             // The one field of a pod's spec that may change: the image (the agent sees a new container hash).
-            for (var attempt = 0; ; attempt++)
+            // The agent may write the status meanwhile.
+            await ConflictRetry.RetryOnConflictAsync(async _ =>
             {
                 var current = (await TestPods.GetAsync(_node.Api, name))!;
-                try
-                {
-                    await _node.Api.UpdateAsync(ResourceTypes.Pods, TestPods.WithContainer(current, c => c with { Image = "my-app:v2.0" }));
-                    break;
-                }
-                catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-                {
-                    // The agent wrote the status meanwhile.
-                }
-            }
+                await _node.Api.UpdateAsync(ResourceTypes.Pods, TestPods.WithContainer(current, c => c with { Image = "my-app:v2.0" }));
+            }, maxAttempts: 10);
 
             var updated = await TestPods.WaitForAsync(_node.Api, name, p => TestPods.App(p) is { State.Running: not null } app && app.ContainerID != firstId, StartTimeout, "running the new image");
 

@@ -111,7 +111,7 @@ public sealed class PodVolumeTests
             Assert.True(LinuxMounts.IsMountPoint(Path.Combine(hostVolumes, "kubernetes.io~secret", "creds")));
 
             // A ConfigMap change reaches the file in place (the ..data swap), without a restart.
-            var map = (ConfigMap)await _node.Api.GetAsync(ResourceTypes.ConfigMaps, "default", name);
+            var map = await _node.Api.GetAsync(ResourceTypes.ConfigMaps, "default", name);
             await _node.Api.UpdateAsync(ResourceTypes.ConfigMaps, map with { Data = new() { ["mode"] = "two" } });
             var changed = Stopwatch.StartNew();
             while ((await ExecAsync(running, "app", "cat /etc/config/mode")).Out != "two")
@@ -173,7 +173,7 @@ public sealed class PodVolumeTests
             Assert.NotNull(failed);
             Assert.Equal("Warning", failed.Type);
 
-            var secret = (Secret)await _node.Api.GetAsync(ResourceTypes.Secrets, "default", name);
+            var secret = await _node.Api.GetAsync(ResourceTypes.Secrets, "default", name);
             await _node.Api.UpdateAsync(ResourceTypes.Secrets, secret with { Data = new() { ["token"] = Encoding.UTF8.GetBytes("t0ken") } });
             var running = await TestPods.WaitForAsync(_node.Api, name, p => TestPods.App(p)?.State?.Running is not null, StartTimeout, "Running once the key exists");
             Assert.Equal("t0ken", await ExecOkAsync(running, "app", "echo $TOKEN"));

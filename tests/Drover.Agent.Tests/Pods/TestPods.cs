@@ -43,10 +43,10 @@ internal static class TestPods
         pod with { Spec = pod.Spec with { Containers = [change(pod.Spec.Containers[0])] } };
 
     public static async Task<Pod> CreateAsync(DroverClient api, Pod pod) =>
-        (Pod)await api.CreateAsync(ResourceTypes.Pods, pod);
+        await api.CreateAsync(ResourceTypes.Pods, pod);
 
     public static async Task<Pod?> GetAsync(DroverClient api, string name) =>
-        await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+        await api.TryGetAsync(ResourceTypes.Pods, "default", name);
 
     /// <summary>Polls the pod until <paramref name="condition"/> holds; fails with the last status seen.</summary>
     public static async Task<Pod> WaitForAsync(DroverClient api, string name, Func<Pod, bool> condition, TimeSpan timeout, string what)

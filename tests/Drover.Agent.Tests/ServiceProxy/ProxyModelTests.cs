@@ -13,7 +13,7 @@ public sealed class ProxyModelTests
 
     private static EndpointSlice Slice(params (string Ip, bool? Ready, bool? Terminating)[] endpoints) => new()
     {
-        Metadata = new ObjectMeta { Name = "web-abc", Namespace = "ns", Labels = new() { [ProxyModel.ServiceNameLabel] = "web" } },
+        Metadata = new ObjectMeta { Name = "web-abc", Namespace = "ns", Labels = new() { [WellKnownLabels.ServiceName] = "web" } },
         AddressType = "IPv4",
         Ports = [new EndpointSlicePort { Name = "http", Port = 3000, Protocol = "TCP" }],
         Endpoints = [.. endpoints.Select(e => new SliceEndpoint { Addresses = [e.Ip], Conditions = new EndpointConditions { Ready = e.Ready, Terminating = e.Terminating } })],

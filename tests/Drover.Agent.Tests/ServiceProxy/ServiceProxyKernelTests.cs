@@ -89,7 +89,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
     {
         ApiVersion = "discovery.k8s.io/v1",
         Kind = "EndpointSlice",
-        Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { [ProxyModel.ServiceNameLabel] = "web" } },
+        Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { [WellKnownLabels.ServiceName] = "web" } },
         AddressType = "IPv4",
         Ports = [new EndpointSlicePort { Name = "http", Port = port, Protocol = "TCP" }],
         Endpoints = [new SliceEndpoint { Addresses = [ip], Conditions = new EndpointConditions { Ready = ready, Serving = ready, Terminating = false } }],
@@ -123,10 +123,10 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
             Spec = new ServiceSpec { ClusterIP = ClusterIp, Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = new IntOrString(3000) }] },
         });
         await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-a", "10.42.7.5", 3000, ready: true));
-        var sliceB = (EndpointSlice)await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-b", "10.42.7.6", 3001, ready: true));
+        var sliceB = await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-b", "10.42.7.6", 3001, ready: true));
 
         using var firstRun = new CancellationTokenSource();
-        var watch = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var watch = new ServiceWatch(admin, TimeProvider.System, NullLogger.Instance);
         var proxier = new ServiceProxier(watch, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
         var running = Task.WhenAll(watch.RunAsync(firstRun.Token), proxier.RunAsync(firstRun.Token));
 
@@ -146,7 +146,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         var tableBefore = await Nft.ListTableAsync(NftRuleset.Table, default);
         Assert.Equal("a", await GetAsync());
         using var secondRun = new CancellationTokenSource();
-        var watchAgain = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var watchAgain = new ServiceWatch(admin, TimeProvider.System, NullLogger.Instance);
         var restarted = new ServiceProxier(watchAgain, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
         var synced = new TaskCompletionSource();
         restarted.Applied += _ => synced.TrySetResult();

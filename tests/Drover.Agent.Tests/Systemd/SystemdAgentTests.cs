@@ -93,8 +93,8 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper
             var names = new[] { "drain-long-" + suffix, "drain-short-" + suffix };
             var created = new List<Pod>
             {
-                (Pod)await api.CreateAsync(ResourceTypes.Pods, SystemdNodeFixture.SleepyPod(names[0], graceSeconds: 30, preStopSleepSeconds: 30)),
-                (Pod)await api.CreateAsync(ResourceTypes.Pods, SystemdNodeFixture.SleepyPod(names[1], graceSeconds: 3, preStopSleepSeconds: 1)),
+                await api.CreateAsync(ResourceTypes.Pods, SystemdNodeFixture.SleepyPod(names[0], graceSeconds: 30, preStopSleepSeconds: 30)),
+                await api.CreateAsync(ResourceTypes.Pods, SystemdNodeFixture.SleepyPod(names[1], graceSeconds: 3, preStopSleepSeconds: 1)),
             };
             created.ForEach(node.Track);
             foreach (var name in names)
@@ -110,7 +110,7 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper
             // Reported before the release: the pods are Failed as the kubelet reports a node shutdown.
             foreach (var name in names)
             {
-                var pod = (Pod)(await api.TryGetAsync(ResourceTypes.Pods, "default", name))!;
+                var pod = (await api.TryGetAsync(ResourceTypes.Pods, "default", name))!;
                 Assert.True(pod.Status?.Phase == "Failed" && pod.Status.Reason == "Terminated", $"{name}: {pod.Status?.Phase} {pod.Status?.Reason}\n{LogOf(log)()}");
                 Assert.Equal("Pod was terminated in response to imminent node shutdown.", pod.Status!.Message);
             }
@@ -194,7 +194,7 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper
         Pod? last = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < deadline; await Task.Delay(200))
         {
-            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name) as Pod;
+            last = await api.TryGetAsync(ResourceTypes.Pods, "default", name);
             if (last is not null && condition(last))
                 return last;
         }

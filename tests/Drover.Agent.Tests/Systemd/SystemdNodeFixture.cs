@@ -106,7 +106,7 @@ public sealed class SystemdNodeFixture : IAsyncLifetime
         Api.Node? last = null;
         while (DateTime.UtcNow < deadline)
         {
-            last = await api.TryGetAsync(ResourceTypes.Nodes, null, NodeName) as Api.Node;
+            last = await api.TryGetAsync(ResourceTypes.Nodes, null, NodeName);
             if (last is not null && condition(last))
                 return last;
             await Task.Delay(200);

@@ -1,3 +1,5 @@
+using Drover.Testing;
+
 namespace Drover.Agent.Systemd.Tests;
 
 public sealed class SystemdWatchdogTests
@@ -31,7 +33,7 @@ public sealed class SystemdWatchdogTests
         var path = Path.Combine(Path.GetTempPath(), $"drover-watchdog-{Guid.NewGuid():N}.sock");
         using var listener = NotifySocketListener.AtPath(path);
         using var notifier = new SystemdNotifier(listener.Name);
-        var time = new SteppedClock();
+        var time = new ManualTimeProvider(DateTimeOffset.UnixEpoch);
         var watchdog = new SystemdWatchdog(notifier, TimeSpan.FromSeconds(10), time);
 
         // 25 turns of one second: pings at 0, 5, 10, 15 and 20 s.
@@ -54,17 +56,5 @@ public sealed class SystemdWatchdogTests
         using var notifier = new SystemdNotifier(null);
 
         Assert.Null(new SystemdWatchdog(notifier, TimeSpan.FromSeconds(10), TimeProvider.System).Timeout);
-    }
-
-    /// <summary>A monotonic clock moved by hand (the watchdog measures with timestamps, not wall time, which may jump at boot).</summary>
-    private sealed class SteppedClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

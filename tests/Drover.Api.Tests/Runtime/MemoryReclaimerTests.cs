@@ -1,23 +1,15 @@
+using Drover.Testing;
+
 namespace Drover.Api.Runtime.Tests;
 
 public sealed class MemoryReclaimerTests
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>A clock the test moves by hand.</summary>
-    private sealed class Clock : TimeProvider
-    {
-        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
-
     /// <summary>Readings the test sets by hand; a reclaim brings RSS down to <see cref="AfterReclaim"/>.</summary>
     private sealed class Readings
     {
-        public Clock Clock { get; } = new();
+        public ManualTimeProvider Clock { get; } = new(DateTimeOffset.UnixEpoch);
         public long Rss { get; set; } = 40 * MiB;
         public long Allocated { get; set; }
         public long AfterReclaim { get; set; } = 42 * MiB;

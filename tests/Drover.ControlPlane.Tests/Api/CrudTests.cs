@@ -29,7 +29,7 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
         Assert.Equal("250m", created.Spec.Template.Spec.Containers[0].Resources!.Requests!["cpu"].ToString());
 
         // The deployment controller writes status and the revision annotation right after: the version may move on.
-        var read = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+        var read = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
         Assert.Equal(created.Metadata.Uid, read.Metadata.Uid);
         Assert.True(long.Parse(read.Metadata.ResourceVersion!) >= long.Parse(created.Metadata.ResourceVersion!));
         Assert.Equal(1, read.Metadata.Generation);
@@ -45,7 +45,7 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
         var json = $$$"""{"apiVersion":"v1","kind":"Pod","metadata":{"name":"qos","namespace":"{{{ns}}}"},"spec":{"containers":[{"name":"app","image":"my-app:v1.0","resources":{{{resources}}}}]}}""";
         var pod = (Pod)ResourceTypes.Pods.Deserialize(System.Text.Encoding.UTF8.GetBytes(json));
 
-        var created = (Pod)await _client.CreateAsync(ResourceTypes.Pods, pod);
+        var created = await _client.CreateAsync(ResourceTypes.Pods, pod);
 
         Assert.Equal(("Pending", qos), (created.Status?.Phase, created.Status?.QosClass));
     }
@@ -97,13 +97,13 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
     public async Task Update_StaleResourceVersion_Conflict409AndNothingChanges()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var created = (ConfigMap)await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "cm"));
-        var first = (ConfigMap)await _client.UpdateAsync(ResourceTypes.ConfigMaps, created with { Data = new() { ["key"] = "first" } });
+        var created = await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "cm"));
+        var first = await _client.UpdateAsync(ResourceTypes.ConfigMaps, created with { Data = new() { ["key"] = "first" } });
 
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.UpdateAsync(ResourceTypes.ConfigMaps, created with { Data = new() { ["key"] = "stale" } }));
         Assert.Equal(409, e.Code);
         Assert.Equal("Conflict", e.Reason);
-        var current = (ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "cm");
+        var current = await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "cm");
         Assert.Equal("first", current.Data!["key"]);
         Assert.Equal(first.Metadata.ResourceVersion, current.Metadata.ResourceVersion);
     }
@@ -125,7 +125,7 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.PatchAsync(ResourceTypes.Deployments, ns, "my-app", """{"spec":{"replicas":-2}}"""));
         Assert.Equal(422, e.Code);
         Assert.Contains(e.Status.Details!.Causes!, c => c.Field == "spec.replicas");
-        var after = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+        var after = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
         Assert.Equal(created.Metadata.Generation, after.Metadata.Generation);
         Assert.Equal(3, after.Spec.Replicas);
     }
@@ -235,18 +235,10 @@ public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFix
     }
 
     /// <summary>Read, change, write, again on a conflict: the deployment controller writes the same object meanwhile.</summary>
-    private async Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change) =>
+        ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            try
-            {
-                var current = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
-                return (Deployment)await _client.UpdateAsync(ResourceTypes.Deployments, change(current));
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+            var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+            return await _client.UpdateAsync(ResourceTypes.Deployments, change(current));
+        }, maxAttempts: 10);
 }

@@ -33,14 +33,14 @@ public sealed class HostileInputTests(DroverdFixture fixture) : IClassFixture<Dr
     private async Task<(string Ns, ConfigMap Stored)> ConfigMapAsync()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var stored = (ConfigMap)await _client.CreateAsync(ResourceTypes.ConfigMaps,
+        var stored = await _client.CreateAsync(ResourceTypes.ConfigMaps,
             new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "cm", Namespace = ns }, Data = new() { ["k"] = "v" } });
         return (ns, stored);
     }
 
     private async Task AssertUnchangedAsync(string ns, ConfigMap stored)
     {
-        var now = (ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "cm");
+        var now = await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "cm");
         Assert.Equal(stored.Metadata.ResourceVersion, now.Metadata.ResourceVersion);
         Assert.Equal("v", now.Data!["k"]);
     }

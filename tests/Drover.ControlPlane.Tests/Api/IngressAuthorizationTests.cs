@@ -75,7 +75,7 @@ public sealed class IngressAuthorizationTests(DroverdFixture fixture) : IClassFi
         await _admin.CreateAsync(ResourceTypes.Ingresses, NewIngress(ns, "web"));
         using var ingress = IngressClient();
 
-        var patched = (Ingress)await ingress.PatchAsync(ResourceTypes.Ingresses, ns, "web", """{"status":{"loadBalancer":{"ingress":[{"ip":"10.0.0.9"}]}}}""", "status");
+        var patched = await ingress.PatchAsync(ResourceTypes.Ingresses, ns, "web", """{"status":{"loadBalancer":{"ingress":[{"ip":"10.0.0.9"}]}}}""", "status");
         Assert.Equal("10.0.0.9", patched.Status?.LoadBalancer?.Ingress?[0].Ip);
 
         var e = await Assert.ThrowsAsync<ApiClientException>(() => ingress.PatchAsync(ResourceTypes.Ingresses, ns, "web", """{"spec":{"ingressClassName":"other"}}"""));

@@ -94,14 +94,14 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
     {
         using var a = await NodeClientAsync("cidr-a");
         using var b = await NodeClientAsync("cidr-b");
-        var na = (Node)await a.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-a"));
-        var nb = (Node)await b.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-b"));
+        var na = await a.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-a"));
+        var nb = await b.CreateAsync(ResourceTypes.Nodes, NewNode("cidr-b"));
         Assert.Matches("^10\\.42\\.\\d+\\.0/24$", na.Spec.PodCIDR);
         Assert.Matches("^10\\.42\\.\\d+\\.0/24$", nb.Spec.PodCIDR);
         Assert.NotEqual(na.Spec.PodCIDR, nb.Spec.PodCIDR);
 
         var status = na with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True" }] } };
-        var written = (Node)await a.UpdateAsync(ResourceTypes.Nodes, status, "status");
+        var written = await a.UpdateAsync(ResourceTypes.Nodes, status, "status");
         Assert.Equal("True", written.Status!.Conditions![0].Status);
     }
 
@@ -143,11 +143,11 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "mine", "pods-a"));
         await _admin.CreateAsync(ResourceTypes.Pods, BoundPod(ns, "theirs", "pods-b"));
 
-        var mine = (Pod)await node.GetAsync(ResourceTypes.Pods, ns, "mine");
-        var running = (Pod)await node.UpdateAsync(ResourceTypes.Pods, mine with { Status = new PodStatus { Phase = "Running" } }, "status");
+        var mine = await node.GetAsync(ResourceTypes.Pods, ns, "mine");
+        var running = await node.UpdateAsync(ResourceTypes.Pods, mine with { Status = new PodStatus { Phase = "Running" } }, "status");
         Assert.Equal("Running", running.Status!.Phase);
 
-        var theirs = (Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "theirs");
+        var theirs = await _admin.GetAsync(ResourceTypes.Pods, ns, "theirs");
         var e = await Assert.ThrowsAsync<ApiClientException>(() => node.UpdateAsync(ResourceTypes.Pods, theirs with { Status = new PodStatus { Phase = "Running" } }, "status"));
         Assert.Equal(403, e.Code);
         Assert.Contains("not bound to node pods-a", e.Message, StringComparison.Ordinal);
@@ -215,7 +215,7 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
             using var other = await NodeClientAsync(name + "-b");
             e = await NodeClients.ForbiddenAsync(() => other.CreateAsync(ResourceTypes.Nodes, WithLabel(NewNode(name + "-b"), label)));
             Assert.Contains(label, e.Message, StringComparison.Ordinal);
-            Assert.False(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Metadata.Labels!.ContainsKey(label));
+            Assert.False((await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Metadata.Labels!.ContainsKey(label));
         }
     }
 
@@ -227,7 +227,7 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
         {
             var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [new Taint { Key = "dedicated", Value = "mine", Effect = "NoSchedule" }] } }));
             Assert.Contains("may not modify its taints", e.Message, StringComparison.Ordinal);
-            Assert.Null(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Taints);
+            Assert.Null((await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Taints);
         }
     }
 
@@ -252,7 +252,7 @@ public sealed class NodeAuthorizationTests(DroverdFixture fixture) : IClassFixtu
             Assert.Contains("may only lift a cordon it set for a shutdown", e.Message, StringComparison.Ordinal);
             Assert.Equal("spec.unschedulable", Assert.Single(e.Status.Details!.Causes!).Field);
             await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Metadata = n.Metadata with { Annotations = new() { ["drover.io/cordoned-for"] = "shutdown" } } }));
-            Assert.True(((Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Unschedulable);
+            Assert.True((await _admin.GetAsync(ResourceTypes.Nodes, null, name)).Spec.Unschedulable);
         }
     }
 

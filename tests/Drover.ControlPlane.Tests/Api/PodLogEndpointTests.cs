@@ -33,7 +33,7 @@ public sealed class PodLogEndpointTests(DroverdFixture fixture) : IClassFixture<
     }
 
     private async Task<Pod> CreatePodAsync(string? nodeName, params string[] containers) =>
-        (Pod)await _admin.CreateAsync(ResourceTypes.Pods, NewPod(Unique("logs"), nodeName, containers));
+        await _admin.CreateAsync(ResourceTypes.Pods, NewPod(Unique("logs"), nodeName, containers));
 
     [Fact]
     public async Task GetLog_UnknownPod_404()
@@ -105,7 +105,7 @@ public sealed class PodLogEndpointTests(DroverdFixture fixture) : IClassFixture<
     public async Task GetLog_NodeWithoutLogPort_400SaysItServesNoLogs()
     {
         var nodeName = Unique("quiet");
-        var node = (Node)await _admin.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = nodeName } });
+        var node = await _admin.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = nodeName } });
         await _admin.UpdateAsync(ResourceTypes.Nodes, node with
         {
             Status = new NodeStatus { Addresses = [new NodeAddress { Type = "InternalIP", Address = "192.0.2.10" }] },

@@ -22,7 +22,7 @@ public sealed class ResourceMetricsApiTests(DroverdFixture fixture) : IClassFixt
     }
 
     private async Task<Pod> PodAsync(string ns, string name, Dictionary<string, string>? labels = null) =>
-        (Pod)await _admin.CreateAsync(ResourceTypes.Pods, new Pod
+        await _admin.CreateAsync(ResourceTypes.Pods, new Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",

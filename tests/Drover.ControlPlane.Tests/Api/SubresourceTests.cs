@@ -16,20 +16,12 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
         (Deployment)await _client.CreateRawAsync(ResourceTypes.Deployments, ns, Manifests.Utf8(Manifests.Seed("seed-deployment.yaml")), "application/yaml");
 
     /// <summary>Read, change, write, again on a conflict: the deployment controller writes the same object meanwhile.</summary>
-    private async Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change, string? subresource = null)
-    {
-        for (var attempt = 0; ; attempt++)
+    private Task<Deployment> UpdateDeploymentAsync(string ns, Func<Deployment, Deployment> change, string? subresource = null) =>
+        ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            try
-            {
-                var current = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
-                return (Deployment)await _client.UpdateAsync(ResourceTypes.Deployments, change(current), subresource);
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+            var current = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+            return await _client.UpdateAsync(ResourceTypes.Deployments, change(current), subresource);
+        }, maxAttempts: 10);
 
     [Fact]
     public async Task Status_Put_ChangesOnlyStatusAndKeepsGeneration()
@@ -60,7 +52,7 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
     {
         var ns = await TestNamespaces.CreateAsync(_client);
         await SeedAsync(ns);
-        var patched = (Deployment)await _client.PatchAsync(ResourceTypes.Deployments, ns, "my-app", """{"status":{"availableReplicas":3}}""", "status");
+        var patched = await _client.PatchAsync(ResourceTypes.Deployments, ns, "my-app", """{"status":{"availableReplicas":3}}""", "status");
         Assert.Equal(3, patched.Status!.AvailableReplicas);
     }
 
@@ -78,7 +70,7 @@ public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<Dro
             Assert.Equal("app=my-app", scale.RootElement.GetProperty("status").GetProperty("selector").GetString());
         }
         await _client.SendRawAsync(System.Net.Http.HttpMethod.Patch, path, Encoding.UTF8.GetBytes("""{"spec":{"replicas":6}}"""), "application/merge-patch+json");
-        var d = (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+        var d = await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
         Assert.Equal(6, d.Spec.Replicas);
         Assert.Equal(2, d.Metadata.Generation);
 

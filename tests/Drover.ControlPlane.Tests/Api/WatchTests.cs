@@ -26,7 +26,7 @@ public sealed class WatchTests(DroverdFixture fixture) : IClassFixture<DroverdFi
                     break;
             }
         });
-        var created = (ConfigMap)await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "w"));
+        var created = await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "w"));
         await _client.UpdateAsync(ResourceTypes.ConfigMaps, created with { Data = new() { ["key"] = "v2" } });
         await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, "w");
         await watching.WaitAsync(cts.Token);

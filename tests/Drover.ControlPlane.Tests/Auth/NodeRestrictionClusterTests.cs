@@ -28,7 +28,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
 
         Assert.Contains(label, e.Message, StringComparison.Ordinal);
         using var admin = fixture.Cluster.Client();
-        Assert.False(((Node)await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeA)).Metadata.Labels!.ContainsKey(label));
+        Assert.False((await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeA)).Metadata.Labels!.ContainsKey(label));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
             var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, fixture.NodeB, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != operators.Key)] } }));
             Assert.Contains("may not modify its taints", e.Message, StringComparison.Ordinal);
             await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeB, """{"spec":{"taints":null}}"""));
-            Assert.Contains(((Node)await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeB)).Spec.Taints!, t => t.Key == operators.Key);
+            Assert.Contains((await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeB)).Spec.Taints!, t => t.Key == operators.Key);
         }
         finally
         {
@@ -78,7 +78,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         try
         {
             await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, fixture.NodeA, """{"spec":{"unschedulable":false}}"""));
-            Assert.True(((Node)await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeA)).Spec.Unschedulable);
+            Assert.True((await admin.GetAsync(ResourceTypes.Nodes, null, fixture.NodeA)).Spec.Unschedulable);
         }
         finally
         {
@@ -91,7 +91,7 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
     {
         using var node = NodeClient(fixture.NodeA);
 
-        var pull = (Secret)await node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeA + "-pull");
+        var pull = await node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeA + "-pull");
 
         Assert.Equal(Encoding.ASCII.GetBytes(fixture.NodeA), pull.Data!["k"]);
         await NodeClients.ForbiddenAsync(() => node.GetAsync(ResourceTypes.Secrets, MatrixObjects.Namespace, fixture.NodeB + "-pull"));
@@ -105,14 +105,14 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
         using var admin = fixture.Cluster.Client();
         foreach (var clusterNode in fixture.Cluster.Nodes)
         {
-            var node = (Node)await admin.GetAsync(ResourceTypes.Nodes, null, clusterNode.Name);
+            var node = await admin.GetAsync(ResourceTypes.Nodes, null, clusterNode.Name);
             // Registration reconciled the labels and annotations the agent owns on the Node the cluster made.
             Assert.Equal(clusterNode.Name, node.Metadata.Labels!["kubernetes.io/hostname"]);
             Assert.True(node.Metadata.Annotations?.ContainsKey("drover.io/agent-labels"), "the agent's labels annotation is missing");
             Assert.True(Drover.Testing.TestCluster.IsReady(node), $"{clusterNode.Name} is not Ready");
-            var lease = (Lease)await admin.GetAsync(ResourceTypes.Leases, "kube-node-lease", clusterNode.Name);
+            var lease = await admin.GetAsync(ResourceTypes.Leases, "kube-node-lease", clusterNode.Name);
             Assert.Equal(clusterNode.Name, lease.Spec.HolderIdentity);
-            var pod = (Pod)await admin.GetAsync(ResourceTypes.Pods, MatrixObjects.Namespace, clusterNode.Name + "-pod");
+            var pod = await admin.GetAsync(ResourceTypes.Pods, MatrixObjects.Namespace, clusterNode.Name + "-pod");
             Assert.Equal("Running", pod.Status?.Phase);
             var events = await admin.ListAsync(ResourceTypes.Events, MatrixObjects.Namespace, fieldSelector: "involvedObject.name=" + clusterNode.Name + "-pod");
             Assert.Contains(events.Items.Cast<Event>(), e => e.ReportingInstance == clusterNode.Name);

@@ -23,16 +23,16 @@ public sealed class NodeRestrictionLifecycleTests(ShortLifecycleDroverdFixture f
         await node.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name, Labels = new() { ["kubernetes.io/hostname"] = name } } });
 
         // No lease, no status: silent past the grace period.
-        await Eventually.GetAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, name), HasUnreachable, "the lifecycle controller's unreachable taint", TimeSpan.FromSeconds(30));
+        await Eventually.GetAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, name), HasUnreachable, "the lifecycle controller's unreachable taint", TimeSpan.FromSeconds(30));
 
         var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != Unreachable)] } }));
         Assert.Contains(Unreachable, e.Message, StringComparison.Ordinal);
         Assert.Equal("spec.taints", Assert.Single(e.Status.Details!.Causes!).Field);
         await NodeClients.ForbiddenAsync(() => node.PatchAsync(ResourceTypes.Nodes, null, name, """{"spec":{"taints":null}}"""));
-        Assert.True(HasUnreachable((Node)await admin.GetAsync(ResourceTypes.Nodes, null, name)), "the unreachable taint is gone");
+        Assert.True(HasUnreachable(await admin.GetAsync(ResourceTypes.Nodes, null, name)), "the unreachable taint is gone");
 
         // What an agent does instead: renew its lease (and report Ready); droverd's controller then lifts the taint.
-        var lease = (Lease)await node.CreateAsync(ResourceTypes.Leases, new Lease
+        var lease = await node.CreateAsync(ResourceTypes.Leases, new Lease
         {
             ApiVersion = "coordination.k8s.io/v1",
             Kind = "Lease",
@@ -42,8 +42,8 @@ public sealed class NodeRestrictionLifecycleTests(ShortLifecycleDroverdFixture f
         await NodeClients.ChangeNodeAsync(node, name, n => n with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True", LastHeartbeatTime = DateTimeOffset.UtcNow }] } }, "status");
         await Eventually.GetAsync(async () =>
         {
-            lease = (Lease)await node.UpdateAsync(ResourceTypes.Leases, lease with { Spec = lease.Spec with { RenewTime = DateTimeOffset.UtcNow } });
-            return (Node)await admin.GetAsync(ResourceTypes.Nodes, null, name);
+            lease = await node.UpdateAsync(ResourceTypes.Leases, lease with { Spec = lease.Spec with { RenewTime = DateTimeOffset.UtcNow } });
+            return await admin.GetAsync(ResourceTypes.Nodes, null, name);
         }, n => !HasUnreachable(n), "the unreachable taint lifted once the node heartbeats", TimeSpan.FromSeconds(30));
     }
 

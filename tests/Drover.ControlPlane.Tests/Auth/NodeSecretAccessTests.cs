@@ -21,7 +21,7 @@ public sealed class NodeSecretAccessTests(ReferencingPodsDroverdFixture fixture)
     {
         using var node = await NodeClientAsync(ReferencingPodsDroverdFixture.NodeA);
 
-        var secret = (Secret)await node.GetAsync(ResourceTypes.Secrets, Ns, "pull-a");
+        var secret = await node.GetAsync(ResourceTypes.Secrets, Ns, "pull-a");
 
         Assert.Equal("{\"auths\":{}}"u8.ToArray(), secret.Data![".dockerconfigjson"]);
         Assert.Equal(["pull-a"], (await node.ListAsync(ResourceTypes.Secrets, Ns, fieldSelector: "metadata.name=pull-a")).Items.Select(s => s.Metadata.Name));

@@ -36,7 +36,7 @@ public sealed class BatchCliTests(DroverdFixture fixture) : IClassFixture<Drover
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("job.batch/manual-run created\n", result.Stdout);
-        var job = (Job)await _client.GetAsync(ResourceTypes.Jobs, ns, "manual-run");
+        var job = await _client.GetAsync(ResourceTypes.Jobs, ns, "manual-run");
         Assert.Equal("manual", job.Metadata.Annotations!["cronjob.kubernetes.io/instantiate"]);
         Assert.Equal(cronJob.Metadata.Uid, Assert.Single(job.Metadata.OwnerReferences!).Uid);
         Assert.Equal("upload", job.Metadata.Labels!["app"]);

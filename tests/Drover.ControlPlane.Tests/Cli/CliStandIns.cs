@@ -34,7 +34,7 @@ internal static class CliStandIns
             if (extraSpec is not null)
                 File.Delete(manifest);
         }
-        return (Deployment)await client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+        return await client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
     }
 
     /// <summary>A node object with no agent behind it; a unique name, since nodes are cluster-wide.</summary>
@@ -65,7 +65,7 @@ internal static class CliStandIns
                 },
             },
         };
-        return (ReplicaSet)await client.CreateAsync(ResourceTypes.ReplicaSets, rs);
+        return await client.CreateAsync(ResourceTypes.ReplicaSets, rs);
     }
 
     /// <summary>A pod already bound to <paramref name="node"/>, controlled by <paramref name="owner"/> when given.</summary>
@@ -84,7 +84,7 @@ internal static class CliStandIns
             },
             Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "app", Image = "my-app:v1.0" }] },
         };
-        return (Pod)await client.CreateAsync(ResourceTypes.Pods, pod);
+        return await client.CreateAsync(ResourceTypes.Pods, pod);
     }
 
     /// <summary>

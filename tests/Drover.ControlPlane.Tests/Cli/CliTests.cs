@@ -31,7 +31,7 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         var third = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns);
         Assert.True(third.ExitCode == 0, third.ToString());
         Assert.Contains("deployment.apps/my-app configured", third.Stdout, StringComparison.Ordinal);
-        Assert.Equal(4, ((Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
+        Assert.Equal(4, (await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
     }
 
     [Fact]
@@ -376,7 +376,7 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.Equal("deployment.apps/my-app configured (server dry run)\n", dryPatch.Stdout);
         var dryClient = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns, "--dry-run=client");
         Assert.Equal("deployment.apps/my-app configured (dry run)\n", dryClient.Stdout);
-        Assert.Equal(3, ((Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
+        Assert.Equal(3, (await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
 
         var config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: one\n";
         var ssa = await CliRunner.RunWithInputAsync(_server, config, "apply", "--server-side", "-f", "-", "-n", ns);
@@ -388,7 +388,7 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.Contains(".data.a", conflict.Stderr, StringComparison.Ordinal);
         var forced = await CliRunner.RunWithInputAsync(_server, config.Replace("one", "two", StringComparison.Ordinal), "apply", "--server-side", "--field-manager", "other", "--force-conflicts", "-f", "-", "-n", ns);
         Assert.True(forced.ExitCode == 0, forced.ToString());
-        Assert.Equal("two", ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "ssa")).Data!["a"]);
+        Assert.Equal("two", (await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "ssa")).Data!["a"]);
     }
 
     [Fact]

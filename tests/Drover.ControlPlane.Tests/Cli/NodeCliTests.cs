@@ -12,7 +12,7 @@ public sealed class NodeCliTests(DroverdFixture fixture) : IClassFixture<Droverd
     private readonly DroverdProcess _server = fixture.Server;
     private readonly DroverClient _client = fixture.Server.Client();
 
-    private async Task<bool> UnschedulableAsync(string node) => ((Node)await _client.GetAsync(ResourceTypes.Nodes, null, node)).Spec.Unschedulable == true;
+    private async Task<bool> UnschedulableAsync(string node) => (await _client.GetAsync(ResourceTypes.Nodes, null, node)).Spec.Unschedulable == true;
 
     [Fact]
     public async Task CordonUncordon_StandInNode_TogglesUnschedulable()

@@ -18,7 +18,7 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
     private readonly DroverClient _client = fixture.Server.Client();
     private readonly KubeletStandIn _kubelet = new(fixture.Server.Client());
 
-    private async Task<Deployment> DeploymentAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+    private async Task<Deployment> DeploymentAsync(string ns) => await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 
     private Task<Deployment> UntilAsync(string ns, Func<Deployment, bool> condition, string what) =>
         Poll.UntilAsync(() => DeploymentAsync(ns), condition, TimeSpan.FromSeconds(60), what);

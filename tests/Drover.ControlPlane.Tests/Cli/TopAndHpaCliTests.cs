@@ -14,7 +14,7 @@ public sealed class TopAndHpaCliTests(DroverdFixture fixture) : IClassFixture<Dr
     private readonly DroverClient _client = fixture.Server.Client();
 
     private async Task<Pod> PodAsync(string ns, string name) =>
-        (Pod)await _client.CreateAsync(ResourceTypes.Pods, new Pod
+        await _client.CreateAsync(ResourceTypes.Pods, new Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",

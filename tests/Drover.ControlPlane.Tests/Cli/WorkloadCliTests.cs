@@ -12,7 +12,7 @@ public sealed class WorkloadCliTests(DroverdFixture fixture) : IClassFixture<Dro
     private readonly DroverdProcess _server = fixture.Server;
     private readonly DroverClient _client = fixture.Server.Client();
 
-    private async Task<Deployment> DeploymentAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+    private async Task<Deployment> DeploymentAsync(string ns) => await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 
     [Theory]
     [InlineData("deployment/my-app")]
@@ -85,7 +85,7 @@ public sealed class WorkloadCliTests(DroverdFixture fixture) : IClassFixture<Dro
         var result = await CliRunner.RunAsync(_server, "scale", "replicaset", "stand-in-rs", "--replicas=0", "-n", ns);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("replicaset.apps/stand-in-rs scaled\n", result.Stdout);
-        Assert.Equal(0, ((ReplicaSet)await _client.GetAsync(ResourceTypes.ReplicaSets, ns, "stand-in-rs")).Spec.Replicas);
+        Assert.Equal(0, (await _client.GetAsync(ResourceTypes.ReplicaSets, ns, "stand-in-rs")).Spec.Replicas);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
     }
 
     private Task<Endpoints> EndpointsAsync(string ns, Func<Endpoints, bool> condition, string what) =>
-        Poll.UntilAsync(async () => await _admin.TryGetAsync(ResourceTypes.Endpoints, ns, "web") as Endpoints ?? new Endpoints(), condition, Timeout, what);
+        Poll.UntilAsync(async () => await _admin.TryGetAsync(ResourceTypes.Endpoints, ns, "web") ?? new Endpoints(), condition, Timeout, what);
 
     // A pod is listed once per subset it is in (once per distinct port set): count pods, not entries.
     private static IEnumerable<string?> Ready(Endpoints e) => (e.Subsets ?? []).SelectMany(s => s.Addresses ?? []).Select(a => a.TargetRef?.Name).Distinct().Order(StringComparer.Ordinal);
@@ -55,7 +55,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
         await WebPodAsync(ns, "web-b", 8080, "10.42.0.11", ready: false);
         await WebPodAsync(ns, "web-c", 8081, "10.42.0.12", ready: true);
         await WebPodAsync(ns, "db", 5432, "10.42.0.13", ready: true, app: "db");
-        var service = (Service)await _admin.CreateAsync(ResourceTypes.Services, WebService(ns, new() { ["app"] = "web" }));
+        var service = await _admin.CreateAsync(ResourceTypes.Services, WebService(ns, new() { ["app"] = "web" }));
 
         var endpoints = await EndpointsAsync(ns, e => Ready(e).Count() == 2 && NotReady(e).Count() == 1, "web-a and web-c ready, web-b not");
 
@@ -121,7 +121,7 @@ public sealed class EndpointsControllerTests(DroverdFixture fixture) : IClassFix
         });
 
         await Task.Delay(1500);
-        var after = (Endpoints)await _admin.GetAsync(ResourceTypes.Endpoints, ns, "web");
+        var after = await _admin.GetAsync(ResourceTypes.Endpoints, ns, "web");
         Assert.Equal(mine.Metadata.ResourceVersion, after.Metadata.ResourceVersion);
         Assert.Equal("192.0.2.7", after.Subsets![0].Addresses![0].Ip);
     }

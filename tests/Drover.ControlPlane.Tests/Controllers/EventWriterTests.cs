@@ -4,6 +4,7 @@ using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Storage;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
+using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Registry.Allocation;

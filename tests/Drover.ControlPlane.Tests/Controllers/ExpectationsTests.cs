@@ -1,4 +1,5 @@
 using Drover.ControlPlane.Tests.Fixtures;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Controllers.Tests;
 

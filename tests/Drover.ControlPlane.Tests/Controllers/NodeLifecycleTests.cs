@@ -19,7 +19,7 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
     private readonly DroverClient _admin = fixture.Server.Client();
 
     private Task<Node> NodeAsync(string name, Func<Node, bool> condition, string what) =>
-        Poll.UntilAsync(async () => (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name), condition, Timeout, what);
+        Poll.UntilAsync(async () => await _admin.GetAsync(ResourceTypes.Nodes, null, name), condition, Timeout, what);
 
     private static bool HasUnreachableTaint(Node node, string effect) =>
         node.Spec.Taints?.Any(t => t.Key == "node.kubernetes.io/unreachable" && t.Effect == effect) == true;
@@ -39,7 +39,7 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
             tolerations: [new Toleration { Key = "node.kubernetes.io/unreachable", Operator = "Exists", Effect = "NoExecute" }]));
         // Heartbeating: nothing happens for well over the grace period.
         await Task.Delay(ShortLifecycleDroverdFixture.Grace * 2);
-        var alive = (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, node.Name);
+        var alive = await _admin.GetAsync(ResourceTypes.Nodes, null, node.Name);
         Assert.Null(alive.Spec.Taints);
         Assert.Equal("True", alive.Status!.Conditions!.Single(c => c.Type == "Ready").Status);
 
@@ -106,16 +106,16 @@ public sealed class NodeLifecycleTests(ShortLifecycleDroverdFixture fixture) : I
 
         await a.StopHeartbeatAsync();
         await b.StopHeartbeatAsync();
-        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "a marked");
-        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "b"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "b marked");
+        await Poll.UntilAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "a marked");
+        await Poll.UntilAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, "b"), n => HasUnreachableTaint(n, "NoSchedule"), Timeout, "b marked");
         // Well past grace + eviction timeout: still there, and no NoExecute taint to count from.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.NotNull(await Poll.PodAsync(admin, ns, "on-a"));
-        Assert.False(HasUnreachableTaint((Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), "NoExecute"));
+        Assert.False(HasUnreachableTaint(await admin.GetAsync(ResourceTypes.Nodes, null, "a"), "NoExecute"));
 
         // b is back: a alone is silent, so its pods go after the eviction timeout counted from now.
         b.ResumeHeartbeat();
-        await Poll.UntilAsync(async () => (Node)await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoExecute"), Timeout, "a tainted NoExecute");
+        await Poll.UntilAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, "a"), n => HasUnreachableTaint(n, "NoExecute"), Timeout, "a tainted NoExecute");
         await Poll.UntilAsync(() => Poll.PodAsync(admin, ns, "on-a"), p => p is null, Timeout, "on-a evicted");
     }
 }

@@ -35,7 +35,7 @@ public sealed class PodNetworkControllerTests(VxlanDroverdFixture fixture) : ICl
     [Fact]
     public async Task Settings_PodNetworkFlag_PublishedInConfigMap()
     {
-        var map = (ConfigMap)await _admin.GetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName);
+        var map = await _admin.GetAsync(ResourceTypes.ConfigMaps, PodNetworkSettings.ConfigMapNamespace, PodNetworkSettings.ConfigMapName);
 
         var settings = PodNetworkSettings.FromData(map.Data);
         Assert.Equal(PodNetworkBackend.Vxlan, settings.Backend);
@@ -64,7 +64,7 @@ public sealed class PodNetworkControllerTests(VxlanDroverdFixture fixture) : ICl
 
     private async Task<NodeCondition> ConditionAsync(string node, string status)
     {
-        var found = await Poll.UntilAsync(async () => (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, node),
+        var found = await Poll.UntilAsync(async () => await _admin.GetAsync(ResourceTypes.Nodes, null, node),
             n => n.Status?.Conditions?.Find(c => c.Type == "NetworkUnavailable")?.Status == status, Timeout, $"{node} NetworkUnavailable={status}");
         return found.Status!.Conditions!.Find(c => c.Type == "NetworkUnavailable")!;
     }
@@ -85,17 +85,10 @@ public sealed class PodNetworkControllerTests(VxlanDroverdFixture fixture) : ICl
         });
         List<NodeAddress> addresses = internalIp is null ? [new NodeAddress { Type = "Hostname", Address = name }] : [new NodeAddress { Type = "InternalIP", Address = internalIp }];
         // The controller may write its condition (an overlap is seen before any status) between the create and this.
-        for (var attempt = 1; ; attempt++)
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            var current = (Node)await _admin.GetAsync(ResourceTypes.Nodes, null, name);
-            try
-            {
-                await _admin.UpdateAsync(ResourceTypes.Nodes, current with { Status = (current.Status ?? new NodeStatus()) with { Addresses = addresses } }, "status");
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
-            {
-            }
-        }
+            var current = await _admin.GetAsync(ResourceTypes.Nodes, null, name);
+            await _admin.UpdateAsync(ResourceTypes.Nodes, current with { Status = (current.Status ?? new NodeStatus()) with { Addresses = addresses } }, "status");
+        });
     }
 }

@@ -9,7 +9,7 @@ public sealed class DroverdFixture : IAsyncLifetime
     public DroverdProcess Server => _server ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync() =>
-        _server = await DroverdProcess.StartAsync(null, "--compaction-interval", "2", "--watch-bookmark-interval", "0.5").ConfigureAwait(false);
+        _server = await DroverdProcess.StartAsync(null, "--compaction-interval", "2s", "--watch-bookmark-interval", "500ms").ConfigureAwait(false);
 
     public async Task DisposeAsync()
     {

@@ -19,20 +19,12 @@ internal static class NodeClients
     /// GET, change, PUT, again on a conflict, as the agent writes its Node: droverd's lifecycle controller (or the
     /// agent itself) may write the Node at any moment.
     /// </summary>
-    public static async Task<Node> ChangeNodeAsync(DroverClient client, string name, Func<Node, Node> change, string? subresource = null)
-    {
-        for (var attempt = 1; ; attempt++)
+    public static Task<Node> ChangeNodeAsync(DroverClient client, string name, Func<Node, Node> change, string? subresource = null) =>
+        ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            var node = (Node)await client.GetAsync(ResourceTypes.Nodes, null, name);
-            try
-            {
-                return (Node)await client.UpdateAsync(ResourceTypes.Nodes, change(node), subresource);
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+            var node = await client.GetAsync(ResourceTypes.Nodes, null, name);
+            return await client.UpdateAsync(ResourceTypes.Nodes, change(node), subresource);
+        }, maxAttempts: 10);
 
     /// <summary>Runs <paramref name="call"/>, which must be refused with 403; returns the refusal.</summary>
     public static async Task<ApiClientException> ForbiddenAsync(Func<Task> call)

@@ -24,5 +24,5 @@ internal static class Poll
     }
 
     public static async Task<Pod?> PodAsync(DroverClient client, string ns, string name) =>
-        await client.TryGetAsync(ResourceTypes.Pods, ns, name) as Pod;
+        await client.TryGetAsync(ResourceTypes.Pods, ns, name);
 }

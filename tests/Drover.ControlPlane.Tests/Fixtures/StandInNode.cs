@@ -30,7 +30,7 @@ internal sealed class StandInNode : IAsyncDisposable
         Dictionary<string, string>? labels = null, TimeSpan? renewEvery = null, int pods = 110)
     {
         var node = new StandInNode(admin, name, renewEvery ?? TimeSpan.FromSeconds(1));
-        var created = (Node)await admin.CreateAsync(ResourceTypes.Nodes, new Node
+        var created = await admin.CreateAsync(ResourceTypes.Nodes, new Node
         {
             ApiVersion = "v1",
             Kind = "Node",
@@ -80,9 +80,10 @@ internal sealed class StandInNode : IAsyncDisposable
     public static async Task<Pod> ReportPodAsync(DroverClient admin, string ns, string podName, string ip, bool ready)
     {
         ArgumentNullException.ThrowIfNull(admin);
-        for (var attempt = 0; ; attempt++)
+        // Another writer (the scheduler, a controller) may get there first: read again.
+        return await ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            var pod = (Pod)await admin.GetAsync(ResourceTypes.Pods, ns, podName);
+            var pod = await admin.GetAsync(ResourceTypes.Pods, ns, podName);
             var now = DateTimeOffset.UtcNow;
             var readyText = ready ? "True" : "False";
             var status = new PodStatus
@@ -99,15 +100,8 @@ internal sealed class StandInNode : IAsyncDisposable
                     new PodCondition { Type = "Ready", Status = readyText, LastTransitionTime = now },
                 ],
             };
-            try
-            {
-                return (Pod)await admin.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status");
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 5)
-            {
-                // Another writer (the scheduler, a controller) got there first: read again.
-            }
-        }
+            return await admin.UpdateAsync(ResourceTypes.Pods, pod with { Status = status }, "status");
+        });
     }
 
     private async Task RenewLoopAsync(CancellationToken ct)
@@ -133,7 +127,7 @@ internal sealed class StandInNode : IAsyncDisposable
     private async Task RenewAsync(CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        var existing = await _admin.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct) as Lease;
+        var existing = await _admin.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", Name, ct);
         if (existing is null)
         {
             await _admin.CreateAsync(ResourceTypes.Leases, new Lease

@@ -195,7 +195,7 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
         return found;
     }
 
-    private static Task<KubeObject> CreateConfigMapAsync(DroverClient client, string name) =>
+    private static Task<ConfigMap> CreateConfigMapAsync(DroverClient client, string name) =>
         client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap
         {
             ApiVersion = "v1",

@@ -17,7 +17,7 @@ public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<Droverd
     private async Task<Pod> ManualPodAsync(string ns, string name)
     {
         var pod = TestPods.Pod(ns, name);
-        return (Pod)await _admin.CreateAsync(ResourceTypes.Pods, pod with { Spec = pod.Spec with { SchedulerName = "manual" } });
+        return await _admin.CreateAsync(ResourceTypes.Pods, pod with { Spec = pod.Spec with { SchedulerName = "manual" } });
     }
 
     private static Task<byte[]> BindAsync(DroverClient client, string ns, string pod, string node, string? uid = null)
@@ -36,7 +36,7 @@ public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<Droverd
         var answer = Encoding.UTF8.GetString(await BindAsync(_admin, ns, "p", "edge-1"));
 
         Assert.Contains("\"status\":\"Success\"", answer, StringComparison.Ordinal);
-        var pod = (Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "p");
+        var pod = await _admin.GetAsync(ResourceTypes.Pods, ns, "p");
         Assert.Equal("edge-1", pod.Spec.NodeName);
         Assert.Equal("True", TestPods.Condition(pod, "PodScheduled")?.Status);
     }
@@ -52,7 +52,7 @@ public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<Droverd
 
         Assert.Equal(409, e.Code);
         Assert.Contains("already assigned to node \"edge-1\"", e.Message, StringComparison.Ordinal);
-        Assert.Equal("edge-1", ((Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName);
+        Assert.Equal("edge-1", (await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<Droverd
 
         Assert.Equal(403, e.Code);
         Assert.Contains("cannot create resource \"pods/binding\"", e.Message, StringComparison.Ordinal);
-        Assert.True(string.IsNullOrEmpty(((Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName));
+        Assert.True(string.IsNullOrEmpty((await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName));
     }
 
     [Fact]
@@ -80,6 +80,6 @@ public sealed class BindingTests(DroverdFixture fixture) : IClassFixture<Droverd
         Assert.Equal(409, (await Assert.ThrowsAsync<ApiClientException>(() => BindAsync(_admin, ns, "p", "edge-1", uid: "not-the-uid"))).Code);
         Assert.Equal(422, (await Assert.ThrowsAsync<ApiClientException>(() => BindAsync(_admin, ns, "p", "Not_A_Node"))).Code);
         Assert.Equal(404, (await Assert.ThrowsAsync<ApiClientException>(() => BindAsync(_admin, ns, "missing", "edge-1"))).Code);
-        Assert.True(string.IsNullOrEmpty(((Pod)await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName));
+        Assert.True(string.IsNullOrEmpty((await _admin.GetAsync(ResourceTypes.Pods, ns, "p")).Spec.NodeName));
     }
 }

@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Storage.Tests;
 

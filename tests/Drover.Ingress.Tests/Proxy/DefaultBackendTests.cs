@@ -46,7 +46,7 @@ public sealed class DefaultBackendTests(IngressFixture fixture) : IClassFixture<
     [Theory]
     [InlineData("--http-port", "eighty", "--http-port: \"eighty\" is not a port number")]
     [InlineData("--metrics-addr", "everywhere", "--metrics-addr: \"everywhere\" is not an address")]
-    [InlineData("--upstream-timeout", "soon", "--upstream-timeout: \"soon\" is not a positive duration")]
+    [InlineData("--upstream-timeout", "soon", "--upstream-timeout: \"soon\" is not a duration")]
     [InlineData("--bind-address", "localhost", "--bind-address: \"localhost\" is not an IP address")]
     public async Task CommandLine_BadFlag_Exit2NamingFlagAndValue(string flag, string value, string expected)
     {

@@ -325,7 +325,7 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
         await fixture.Admin.CreateAsync(ResourceTypes.Ingresses, Objects.Ingress(_ns, "web", Host("status"), Objects.Path("/", "web")));
 
         await IngressHttp.EventuallyAsync(async () =>
-            (await fixture.Admin.GetAsync(ResourceTypes.Ingresses, _ns, "web") as Ingress)?.Status?.LoadBalancer?.Ingress is [{ Ip: "127.0.0.1" }],
+            (await fixture.Admin.GetAsync(ResourceTypes.Ingresses, _ns, "web"))?.Status?.LoadBalancer?.Ingress is [{ Ip: "127.0.0.1" }],
             TimeSpan.FromSeconds(10), "status.loadBalancer.ingress[0].ip");
     }
 
@@ -343,7 +343,7 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
         await WaitRoutedAsync(client, Http(Host("marker"), "/"), "web");   // both are in the snapshot by now
 
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(client, Http(host, "/"))).Code);
-        Assert.Null((await fixture.Admin.GetAsync(ResourceTypes.Ingresses, _ns, "web") as Ingress)?.Status?.LoadBalancer);
+        Assert.Null((await fixture.Admin.GetAsync(ResourceTypes.Ingresses, _ns, "web"))?.Status?.LoadBalancer);
     }
 
     [Fact]

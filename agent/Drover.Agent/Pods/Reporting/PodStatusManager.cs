@@ -104,33 +104,39 @@ internal sealed partial class PodStatusManager
         }
 
         var current = NewerOf(_statusBase, pod);
+        var reread = false;
         try
         {
-            for (var attempt = 0; attempt < 4; attempt++)
+            // Someone else may write the pod (a label, a deletion mark): re-read and write ours on top.
+            var written = await ConflictRetry.RetryOnConflictAsync<Pod?>(async token =>
             {
-                try
+                if (reread)
                 {
-                    var written = await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", ct).ConfigureAwait(false);
-                    _statusBase = written as Pod ?? current;
-                    _lastStatus = bytes;
-                    return;
-                }
-                catch (ApiClientException e) when (e.Code == 409)
-                {
-                    // Someone else wrote the pod (a label, a deletion mark): re-read and write ours on top.
-                    if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, ct).ConfigureAwait(false) is not Pod fresh
+                    if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, token).ConfigureAwait(false) is not { } fresh
                         || fresh.Metadata.Uid != _uid)
                     {
-                        return;
+                        return null;
                     }
 
                     current = fresh;
                 }
-                catch (ApiClientException e) when (e.Code == 404)
-                {
-                    return;
-                }
+
+                reread = true;
+                return await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", token).ConfigureAwait(false);
+            }, maxAttempts: 4, ct).ConfigureAwait(false);
+            if (written is not null)
+            {
+                _statusBase = written;
+                _lastStatus = bytes;
             }
+        }
+        catch (ApiClientException e) when (e.Code == 404)
+        {
+            // The pod is gone: nothing to report.
+        }
+        catch (Exception e) when (ConflictRetry.IsConflict(e))
+        {
+            // Four lost races in a row: _lastStatus stays, so the next sync writes it.
         }
         catch (Exception e) when (IsApiUnreachable(e, ct))
         {

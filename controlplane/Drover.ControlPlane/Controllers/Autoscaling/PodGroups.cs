@@ -22,12 +22,12 @@ internal sealed class PodGroups
         {
             var name = pod.Metadata.Name ?? "";
             var phase = pod.Status?.Phase;
-            if (pod.Metadata.DeletionTimestamp is not null || phase == "Failed")
+            if (pod.Metadata.DeletionTimestamp is not null || phase == PodPhases.Failed)
             {
                 groups.Ignored.Add(name);
                 continue;
             }
-            if (phase == "Pending")
+            if (phase == PodPhases.Pending)
             {
                 groups.Unready.Add(name);
                 continue;

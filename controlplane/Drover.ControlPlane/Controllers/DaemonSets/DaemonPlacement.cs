@@ -14,16 +14,16 @@ public static class DaemonPlacement
     /// <summary>Kubernetes' AddOrUpdateDaemonPodTolerations: a daemon stays through node trouble and cordons.</summary>
     public static IReadOnlyList<Toleration> DefaultTolerations { get; } =
     [
-        new() { Key = "node.kubernetes.io/not-ready", Operator = "Exists", Effect = "NoExecute" },
-        new() { Key = "node.kubernetes.io/unreachable", Operator = "Exists", Effect = "NoExecute" },
-        new() { Key = "node.kubernetes.io/disk-pressure", Operator = "Exists", Effect = "NoSchedule" },
-        new() { Key = "node.kubernetes.io/memory-pressure", Operator = "Exists", Effect = "NoSchedule" },
-        new() { Key = "node.kubernetes.io/pid-pressure", Operator = "Exists", Effect = "NoSchedule" },
-        new() { Key = "node.kubernetes.io/unschedulable", Operator = "Exists", Effect = "NoSchedule" },
+        new() { Key = WellKnownTaints.NotReady, Operator = "Exists", Effect = "NoExecute" },
+        new() { Key = WellKnownTaints.Unreachable, Operator = "Exists", Effect = "NoExecute" },
+        new() { Key = WellKnownTaints.DiskPressure, Operator = "Exists", Effect = "NoSchedule" },
+        new() { Key = WellKnownTaints.MemoryPressure, Operator = "Exists", Effect = "NoSchedule" },
+        new() { Key = WellKnownTaints.PidPressure, Operator = "Exists", Effect = "NoSchedule" },
+        new() { Key = WellKnownTaints.Unschedulable, Operator = "Exists", Effect = "NoSchedule" },
     ];
 
     /// <summary>A host-network daemon (a CNI or proxy agent) must also start where the pod network is not up yet.</summary>
-    public static readonly Toleration NetworkUnavailable = new() { Key = "node.kubernetes.io/network-unavailable", Operator = "Exists", Effect = "NoSchedule" };
+    public static readonly Toleration NetworkUnavailable = new() { Key = WellKnownTaints.NetworkUnavailable, Operator = "Exists", Effect = "NoSchedule" };
 
     public static bool ShouldRun(Node node, PodSpec spec)
     {

@@ -165,7 +165,7 @@ public sealed partial class DaemonSetController : BackgroundService
             };
             try
             {
-                current = (ControllerRevision)await _objects.CreateAsync(ResourceTypes.ControllerRevisions, revision, ct).ConfigureAwait(false);
+                current = await _objects.CreateAsync(ResourceTypes.ControllerRevisions, revision, ct).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Status.Code == 409)
             {
@@ -176,7 +176,7 @@ public sealed partial class DaemonSetController : BackgroundService
         }
         else if (current.Revision < max)
         {
-            current = (ControllerRevision)await _objects.UpdateAsync(ResourceTypes.ControllerRevisions, current with { Revision = max + 1 }, statusOnly: false, ct).ConfigureAwait(false);
+            current = await _objects.UpdateAsync(ResourceTypes.ControllerRevisions, current with { Revision = max + 1 }, statusOnly: false, ct).ConfigureAwait(false);
             history.RemoveAll(r => r.Metadata.Name == name);
             history.Add(current);
         }

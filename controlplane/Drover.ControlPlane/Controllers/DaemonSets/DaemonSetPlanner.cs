@@ -36,13 +36,13 @@ public static class DaemonSetPlanner
         {
             if (pod.Metadata.DeletionTimestamp is not null)
                 continue;
-            if (pod.Status?.Phase == "Failed")
+            if (pod.Status?.Phase == PodPhases.Failed)
             {
                 // A daemon that failed for good (evicted, say) is replaced, as Kubernetes does.
                 delete.Add(pod);
                 continue;
             }
-            if (pod.Status?.Phase == "Succeeded")
+            if (pod.Status?.Phase == PodPhases.Succeeded)
                 continue;
             var node = pod.Spec.NodeName ?? "";
             if (!byNode.TryGetValue(node, out var list))

@@ -38,7 +38,7 @@ public sealed partial class DeploymentController
                     Metadata = existing.Metadata with { Annotations = annotations ?? existing.Metadata.Annotations },
                     Spec = existing.Spec with { MinReadySeconds = deployment.Spec.MinReadySeconds },
                 };
-                existing = (ReplicaSet)await _objects.UpdateAsync(ResourceTypes.ReplicaSets, updated, statusOnly: false, ct).ConfigureAwait(false);
+                existing = await _objects.UpdateAsync(ResourceTypes.ReplicaSets, updated, statusOnly: false, ct).ConfigureAwait(false);
                 rollout.Replace(existing);
             }
             await SetDeploymentRevisionAsync(rollout, Revisions.Of(existing), ct).ConfigureAwait(false);
@@ -64,12 +64,12 @@ public sealed partial class DeploymentController
         var alreadyExisted = false;
         try
         {
-            created = (ReplicaSet)await _objects.CreateAsync(ResourceTypes.ReplicaSets, candidate, ct).ConfigureAwait(false);
+            created = await _objects.CreateAsync(ResourceTypes.ReplicaSets, candidate, ct).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Status.Reason == "AlreadyExists")
         {
             // Either our own create that the cache has not shown yet, or another template with the same hash.
-            var found = await _objects.GetAsync(ResourceTypes.ReplicaSets, candidate.Metadata.Namespace, candidate.Metadata.Name!, ct).ConfigureAwait(false) as ReplicaSet;
+            var found = await _objects.GetAsync(ResourceTypes.ReplicaSets, candidate.Metadata.Namespace, candidate.Metadata.Name!, ct).ConfigureAwait(false);
             if (found is null || !ControllerRefs.IsControlledBy(found.Metadata, ResourceTypes.Deployments, deployment)
                 || !PodTemplateHash.EqualIgnoringHash(found.Spec.Template, deployment.Spec.Template))
             {
@@ -151,7 +151,7 @@ public sealed partial class DeploymentController
         var annotations = deployment.Metadata.Annotations is { } existing ? new Dictionary<string, string>(existing, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
         annotations[Revisions.RevisionAnnotation] = text;
         // A metadata-only write: the generation (and so observedGeneration) does not move.
-        rollout.Deployment = (Deployment)await _objects.UpdateAsync(ResourceTypes.Deployments, deployment with { Metadata = deployment.Metadata with { Annotations = annotations } }, statusOnly: false, ct).ConfigureAwait(false);
+        rollout.Deployment = await _objects.UpdateAsync(ResourceTypes.Deployments, deployment with { Metadata = deployment.Metadata with { Annotations = annotations } }, statusOnly: false, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -296,7 +296,7 @@ public sealed partial class DeploymentController
             Metadata = rs.Metadata with { Annotations = annotations ?? rs.Metadata.Annotations },
             Spec = rs.Spec with { Replicas = replicas },
         };
-        var written = (ReplicaSet)await _objects.UpdateAsync(ResourceTypes.ReplicaSets, updated, statusOnly: false, ct).ConfigureAwait(false);
+        var written = await _objects.UpdateAsync(ResourceTypes.ReplicaSets, updated, statusOnly: false, ct).ConfigureAwait(false);
         rollout.Replace(written);
         if (before == replicas)
             return false;

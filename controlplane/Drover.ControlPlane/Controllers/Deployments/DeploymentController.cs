@@ -156,7 +156,7 @@ public sealed partial class DeploymentController : BackgroundService
     {
         try
         {
-            return (ReplicaSet)await _objects.UpdateAsync(ResourceTypes.ReplicaSets, rs, statusOnly: false, ct).ConfigureAwait(false);
+            return await _objects.UpdateAsync(ResourceTypes.ReplicaSets, rs, statusOnly: false, ct).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Status.Code == 404)
         {
@@ -225,5 +225,5 @@ public sealed partial class DeploymentController : BackgroundService
     }
 
     private async Task WriteStatusAsync(Rollout rollout, DeploymentStatus status, CancellationToken ct) =>
-        rollout.Deployment = (Deployment)await _objects.UpdateAsync(ResourceTypes.Deployments, rollout.Deployment with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
+        rollout.Deployment = await _objects.UpdateAsync(ResourceTypes.Deployments, rollout.Deployment with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
 }

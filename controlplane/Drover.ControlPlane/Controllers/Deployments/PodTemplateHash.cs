@@ -12,7 +12,7 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 /// </summary>
 public static class PodTemplateHash
 {
-    public const string Label = "pod-template-hash";
+    public const string Label = WellKnownLabels.PodTemplateHash;
 
     private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
 

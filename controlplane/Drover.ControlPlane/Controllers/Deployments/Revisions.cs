@@ -10,11 +10,11 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 /// </summary>
 public static class Revisions
 {
-    public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
-    public const string RevisionHistoryAnnotation = "deployment.kubernetes.io/revision-history";
-    public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
-    public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
-    public const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+    public const string RevisionAnnotation = WellKnownAnnotations.DeploymentRevision;
+    public const string RevisionHistoryAnnotation = WellKnownAnnotations.DeploymentRevisionHistory;
+    public const string DesiredReplicasAnnotation = WellKnownAnnotations.DeploymentDesiredReplicas;
+    public const string MaxReplicasAnnotation = WellKnownAnnotations.DeploymentMaxReplicas;
+    public const string LastAppliedAnnotation = WellKnownAnnotations.LastAppliedConfiguration;
     private const string RollbackToAnnotation = "deprecated.deployment.rollback.to";
 
     /// <summary>Longest revision-history annotation kept (Kubernetes caps it too; oldest entries go first).</summary>

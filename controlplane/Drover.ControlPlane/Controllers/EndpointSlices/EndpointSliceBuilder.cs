@@ -15,7 +15,6 @@ namespace Drover.ControlPlane.Controllers.EndpointSlices;
 internal static class EndpointSliceBuilder
 {
     public const int MaxEndpointsPerSlice = 100;
-    public const string ServiceNameLabel = "kubernetes.io/service-name";
     public const string ManagedByLabel = "endpointslice.kubernetes.io/managed-by";
     public const string ControllerName = "endpointslice-controller.k8s.io";
 

@@ -68,7 +68,7 @@ internal sealed partial class EndpointSliceController : BackgroundService
     private static IEnumerable<string> ServiceKeyOf(KubeObject slice)
     {
         var labels = slice.Metadata.Labels;
-        if (labels is null || !labels.TryGetValue(EndpointSliceBuilder.ServiceNameLabel, out var service)
+        if (labels is null || !labels.TryGetValue(WellKnownLabels.ServiceName, out var service)
             || !labels.TryGetValue(EndpointSliceBuilder.ManagedByLabel, out var manager) || manager != EndpointSliceBuilder.ControllerName)
             return [];
         return [Informer.KeyOf(slice.Metadata.Namespace, service)];
@@ -163,7 +163,7 @@ internal sealed partial class EndpointSliceController : BackgroundService
         var labels = service.Metadata.Labels is { Count: > 0 } own ? new Dictionary<string, string>(own, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
         if (service.Spec.ClusterIP == "None")
             labels[EndpointsController.HeadlessLabel] = "";
-        labels[EndpointSliceBuilder.ServiceNameLabel] = service.Metadata.Name!;
+        labels[WellKnownLabels.ServiceName] = service.Metadata.Name!;
         labels[EndpointSliceBuilder.ManagedByLabel] = EndpointSliceBuilder.ControllerName;
         return labels;
     }

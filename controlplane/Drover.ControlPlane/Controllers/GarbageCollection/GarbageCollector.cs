@@ -30,24 +30,17 @@ public sealed partial class GarbageCollector : BackgroundService
     {
         foreach (var dependent in _index.DependentsOf(ownerUid))
         {
-            for (var attempt = 0; ; attempt++)
+            // Someone else may write it meanwhile: a conflict reads again and retries.
+            await ConflictRetry.RetryOnConflictAsync(async token =>
             {
-                var current = await _objects.GetAsync(dependent.Type, dependent.Namespace, dependent.Name, ct).ConfigureAwait(false);
+                var current = await _objects.GetAsync(dependent.Type, dependent.Namespace, dependent.Name, token).ConfigureAwait(false);
                 if (current is null || current.Metadata.OwnerReferences?.Any(r => r.Uid == ownerUid) != true)
-                    break;
+                    return;
                 var refs = current.Metadata.OwnerReferences.Where(r => r.Uid != ownerUid).ToList();
                 var released = current with { Metadata = current.Metadata with { OwnerReferences = refs is { Count: > 0 } ? refs : null } };
-                try
-                {
-                    await _objects.UpdateAsync(dependent.Type, released, current, statusOnly: false, ct).ConfigureAwait(false);
-                    _index.Put(dependent, released.Metadata);
-                    break;
-                }
-                catch (ApiException e) when (e.Status.Code == 409 && attempt < 5)
-                {
-                    // Someone else wrote it meanwhile: read again and retry.
-                }
-            }
+                await _objects.UpdateAsync(dependent.Type, released, current, statusOnly: false, token).ConfigureAwait(false);
+                _index.Put(dependent, released.Metadata);
+            }, maxAttempts: 6, ct).ConfigureAwait(false);
         }
     }
 

@@ -28,11 +28,11 @@ public sealed record JobPodCounts
         {
             switch (pod.Status?.Phase)
             {
-                case "Succeeded":
+                case PodPhases.Succeeded:
                     succeeded++;
                     lastSuccess = Later(lastSuccess, FinishedAt(pod));
                     continue;
-                case "Failed":
+                case PodPhases.Failed:
                     failures.Add(FinishedAt(pod));
                     continue;
             }

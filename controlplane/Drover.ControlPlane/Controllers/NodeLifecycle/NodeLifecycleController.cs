@@ -154,13 +154,13 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         var now = _time.GetUtcNowSeconds();
         if (NodeUnreachable.MarkUnknown(node.Status, now) is { } unknown)
         {
-            node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Status = unknown }, statusOnly: true, ct).ConfigureAwait(false);
+            node = await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Status = unknown }, statusOnly: true, ct).ConfigureAwait(false);
             LogUnreachable(_logger, node.Metadata.Name!, _grace.TotalSeconds);
             _events.Normal(ResourceTypes.Nodes, node, "NodeNotReady", $"Node {node.Metadata.Name} status is now: NodeNotReady");
         }
         var taints = fullDisruption ? NodeUnreachable.WithoutNoExecute(node.Spec.Taints) ?? NodeUnreachable.WithNoSchedule(node.Spec.Taints) : NodeUnreachable.WithTaints(node.Spec.Taints, now);
         if (taints is not null)
-            node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } }, statusOnly: false, ct).ConfigureAwait(false);
+            node = await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = taints.Count > 0 ? taints : null } }, statusOnly: false, ct).ConfigureAwait(false);
         await MarkPodsNotReadyAsync(node, now, ct).ConfigureAwait(false);
         return node;
     }
@@ -169,7 +169,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     {
         if (NodeUnreachable.WithoutTaints(node.Spec.Taints) is not { } cleared)
             return node;
-        node = (Node)await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = cleared.Count > 0 ? cleared : null } }, statusOnly: false, ct).ConfigureAwait(false);
+        node = await _objects.UpdateAsync(ResourceTypes.Nodes, node with { Spec = node.Spec with { Taints = cleared.Count > 0 ? cleared : null } }, statusOnly: false, ct).ConfigureAwait(false);
         LogReachable(_logger, node.Metadata.Name!);
         return node;
     }

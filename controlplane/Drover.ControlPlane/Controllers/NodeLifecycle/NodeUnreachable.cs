@@ -10,7 +10,7 @@ namespace Drover.ControlPlane.Controllers.NodeLifecycle;
 /// </summary>
 internal static class NodeUnreachable
 {
-    public const string TaintKey = "node.kubernetes.io/unreachable";
+    public const string TaintKey = WellKnownTaints.Unreachable;
     public const string StatusUnknownReason = "NodeStatusUnknown";
     public const string StatusUnknownMessage = "Kubelet stopped posting node status.";
     public const string NeverUpdatedReason = "NodeStatusNeverUpdated";

@@ -177,7 +177,7 @@ public sealed partial class ReplicaSetController : BackgroundService
         var adopted = pod with { Metadata = ControllerRefs.WithController(pod.Metadata, ControllerRefs.For(ResourceTypes.ReplicaSets, rs)) };
         try
         {
-            var written = (Pod)await _objects.UpdateAsync(ResourceTypes.Pods, adopted, statusOnly: false, ct).ConfigureAwait(false);
+            var written = await _objects.UpdateAsync(ResourceTypes.Pods, adopted, statusOnly: false, ct).ConfigureAwait(false);
             LogAdopted(_logger, rs.Metadata.Namespace ?? "", rs.Metadata.Name ?? "", pod.Metadata.Name ?? "");
             return written;
         }

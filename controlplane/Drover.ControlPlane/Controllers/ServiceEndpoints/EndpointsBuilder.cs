@@ -61,7 +61,7 @@ internal static class EndpointsBuilder
         return pod.Spec.RestartPolicy switch
         {
             "Never" => phase is not ("Failed" or "Succeeded"),
-            "OnFailure" => phase != "Succeeded",
+            "OnFailure" => phase != PodPhases.Succeeded,
             _ => true,
         };
     }

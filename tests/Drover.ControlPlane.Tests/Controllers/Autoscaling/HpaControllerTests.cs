@@ -47,10 +47,10 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
     }
 
     private async Task<int> ReplicasAsync(string ns) =>
-        ((Deployment)await _admin.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas ?? 1;
+        (await _admin.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas ?? 1;
 
     private async Task<HorizontalPodAutoscaler> HpaAsync(string ns) =>
-        (HorizontalPodAutoscaler)await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "my-app-hpa");
+        await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "my-app-hpa");
 
     [Fact]
     public async Task SeedHpa_CpuAboveTarget_ScalesUp_ThenBackToMinAfterWindow()
@@ -171,11 +171,11 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         try
         {
             var replicas = await Eventually.GetAsync(
-                async () => ((ReplicaSet)await _admin.GetAsync(ResourceTypes.ReplicaSets, ns, "my-rs")).Spec.Replicas,
+                async () => (await _admin.GetAsync(ResourceTypes.ReplicaSets, ns, "my-rs")).Spec.Replicas,
                 r => r == 4, "the HPA to scale the ReplicaSet to 4");
             // The status (with the metric it read) is written after the scale itself.
             var hpa = await Eventually.GetAsync(
-                async () => (HorizontalPodAutoscaler)await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa"),
+                async () => await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa"),
                 h => h.Status?.CurrentMetrics is { Count: > 0 } && h.Status.DesiredReplicas == 4, "the HPA status to show the metric");
 
             Assert.Equal(4, replicas);

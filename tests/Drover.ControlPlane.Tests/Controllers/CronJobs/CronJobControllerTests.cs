@@ -4,6 +4,7 @@ using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
+using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Drover.ControlPlane.Controllers.CronJobs.Tests;

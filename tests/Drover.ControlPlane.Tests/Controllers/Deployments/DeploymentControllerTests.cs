@@ -283,7 +283,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         var strategy = recreate
             ? new DeploymentStrategy { Type = "Recreate" }
             : maxSurge is null ? null : new DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new RollingUpdateDeployment { MaxSurge = maxSurge.Value, MaxUnavailable = maxUnavailable ?? 0 } };
-        var created = (Deployment)await _client.CreateAsync(ResourceTypes.Deployments, seed with
+        var created = await _client.CreateAsync(ResourceTypes.Deployments, seed with
         {
             Metadata = seed.Metadata with { Namespace = ns },
             Spec = seed.Spec with { Strategy = strategy, RevisionHistoryLimit = revisionHistoryLimit },
@@ -300,7 +300,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
     private Task<Deployment> EventuallyDeploymentAsync(string ns, Func<Deployment, bool> done) =>
         Eventually.GetAsync(() => GetAsync(ns), done, "the Deployment status");
 
-    private async Task<Deployment> GetAsync(string ns) => (Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
+    private async Task<Deployment> GetAsync(string ns) => await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 
     private Task SetImageAsync(string ns, string image) =>
         UpdateAsync(ns, d => d with
@@ -312,20 +312,8 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         });
 
     /// <summary>Read, change, write; a conflict with a controller's write is retried, as kubectl does.</summary>
-    private async Task UpdateAsync(string ns, Func<Deployment, Deployment> change)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await _client.UpdateAsync(ResourceTypes.Deployments, change(await GetAsync(ns)));
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 10)
-            {
-            }
-        }
-    }
+    private Task UpdateAsync(string ns, Func<Deployment, Deployment> change) =>
+        ConflictRetry.RetryOnConflictAsync(async _ => await _client.UpdateAsync(ResourceTypes.Deployments, change(await GetAsync(ns))), maxAttempts: 10);
 
     private async Task<List<ReplicaSet>> ReplicaSetsAsync(string ns) =>
         [.. (await _client.ListAsync(ResourceTypes.ReplicaSets, ns)).Items.Cast<ReplicaSet>()];

@@ -29,7 +29,7 @@ public sealed class EndpointSliceControllerTests(DroverdFixture fixture) : IClas
     }
 
     private async Task<List<EndpointSlice>> SlicesAsync(string ns) =>
-        [.. (await _admin.ListAsync(ResourceTypes.EndpointSlices, ns, labelSelector: EndpointSliceBuilder.ServiceNameLabel + "=web")).Items.Cast<EndpointSlice>()];
+        [.. (await _admin.ListAsync(ResourceTypes.EndpointSlices, ns, labelSelector: WellKnownLabels.ServiceName + "=web")).Items.Cast<EndpointSlice>()];
 
     private static IEnumerable<string> Ready(IEnumerable<EndpointSlice> slices) =>
         slices.SelectMany(s => s.Endpoints ?? []).Where(e => e.Conditions?.Ready == true).Select(e => e.TargetRef!.Name!).Order(StringComparer.Ordinal);
@@ -40,7 +40,7 @@ public sealed class EndpointSliceControllerTests(DroverdFixture fixture) : IClas
         var ns = await TestNamespaces.CreateAsync(_admin);
         await WebPodAsync(ns, "web-a", "10.42.0.20", ready: true);
         await WebPodAsync(ns, "web-b", "10.42.0.21", ready: false);
-        var service = (Service)await _admin.CreateAsync(ResourceTypes.Services, WebService(ns));
+        var service = await _admin.CreateAsync(ResourceTypes.Services, WebService(ns));
 
         var slices = await Poll.UntilAsync(() => SlicesAsync(ns), s => s.Count == 1 && (s[0].Endpoints?.Count ?? 0) == 2, Timeout, "one slice with both pods");
         var slice = slices[0];

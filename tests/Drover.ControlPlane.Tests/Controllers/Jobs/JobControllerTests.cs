@@ -4,6 +4,7 @@ using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Tests.Fixtures;
 using Drover.Store;
+using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Drover.ControlPlane.Controllers.Jobs.Tests;
@@ -179,7 +180,7 @@ public sealed class JobControllerTests : IAsyncLifetime
             },
         };
 
-    private async Task<Job> CreateAsync(Job job) => (Job)await _registry.CreateAsync(ResourceTypes.Jobs, job, _timeout.Token);
+    private async Task<Job> CreateAsync(Job job) => await _registry.CreateAsync(ResourceTypes.Jobs, job, _timeout.Token);
 
     private Task<List<Pod>> PodsAsync(Func<List<Pod>, bool> done, string what) =>
         Eventually.GetAsync(async () =>

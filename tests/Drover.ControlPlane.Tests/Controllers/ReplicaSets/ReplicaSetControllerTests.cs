@@ -177,7 +177,7 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
 
     private async Task<ReplicaSetStatus> EventuallyStatusAsync(string ns, string name, Func<ReplicaSetStatus, bool> done, TimeSpan? timeout = null)
     {
-        var rs = await Eventually.GetAsync(async () => (ReplicaSet)await _client.GetAsync(ResourceTypes.ReplicaSets, ns, name), r => r.Status is { } s && done(s), "the ReplicaSet status", timeout);
+        var rs = await Eventually.GetAsync(async () => await _client.GetAsync(ResourceTypes.ReplicaSets, ns, name), r => r.Status is { } s && done(s), "the ReplicaSet status", timeout);
         return rs.Status!;
     }
 }

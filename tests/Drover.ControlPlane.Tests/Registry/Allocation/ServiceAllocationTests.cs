@@ -29,11 +29,11 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     {
         var ns = await TestNamespaces.CreateAsync(_client);
 
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "web"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "web"));
 
         Assert.StartsWith("10.43.", created.Spec.ClusterIP, StringComparison.Ordinal);
         Assert.Equal([created.Spec.ClusterIP!], created.Spec.ClusterIPs!);
-        var read = (Service)await _client.GetAsync(ResourceTypes.Services, ns, "web");
+        var read = await _client.GetAsync(ResourceTypes.Services, ns, "web");
         Assert.Equal(created.Spec.ClusterIP, read.Spec.ClusterIP);
     }
 
@@ -42,7 +42,7 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     {
         var ns = await TestNamespaces.CreateAsync(_client);
 
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "a", "10.43.0.10"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "a", "10.43.0.10"));
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.CreateAsync(ResourceTypes.Services, NewService(ns, "b", "10.43.0.10")));
 
         Assert.Equal("10.43.0.10", created.Spec.ClusterIP);
@@ -73,7 +73,7 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     {
         var ns = await TestNamespaces.CreateAsync(_client);
 
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "db", "None"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "db", "None"));
 
         Assert.Equal("None", created.Spec.ClusterIP);
         Assert.Equal(["None"], created.Spec.ClusterIPs!);
@@ -86,7 +86,7 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
         await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "first", "10.43.0.11"));
 
         await _client.DeleteAsync(ResourceTypes.Services, ns, "first");
-        var second = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "second", "10.43.0.11"));
+        var second = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "second", "10.43.0.11"));
 
         Assert.Equal("10.43.0.11", second.Spec.ClusterIP);
     }
@@ -95,11 +95,11 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     public async Task Update_ManifestWithoutIp_KeepsTheAllocatedIpAndNodePort()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "np", type: "NodePort"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "np", type: "NodePort"));
 
         // A replayed manifest (apply, replace) names neither; the server keeps both.
         var replayed = NewService(ns, "np", type: "NodePort") with { Metadata = created.Metadata };
-        var updated = (Service)await _client.UpdateAsync(ResourceTypes.Services, replayed);
+        var updated = await _client.UpdateAsync(ResourceTypes.Services, replayed);
 
         Assert.Equal(created.Spec.ClusterIP, updated.Spec.ClusterIP);
         Assert.Equal(created.Spec.Ports![0].NodePort, updated.Spec.Ports![0].NodePort);
@@ -110,7 +110,7 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     public async Task Update_ChangedClusterIp_422Immutable()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "fixed", "10.43.0.12"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "fixed", "10.43.0.12"));
 
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.UpdateAsync(ResourceTypes.Services, created with { Spec = created.Spec with { ClusterIP = "10.43.0.13", ClusterIPs = ["10.43.0.13"] } }));
 
@@ -123,8 +123,8 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     {
         var ns = await TestNamespaces.CreateAsync(_client);
 
-        var dynamic = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "dyn", type: "NodePort"));
-        var requested = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "req", type: "NodePort", nodePort: 30080));
+        var dynamic = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "dyn", type: "NodePort"));
+        var requested = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "req", type: "NodePort", nodePort: 30080));
         var taken = await Assert.ThrowsAsync<ApiClientException>(() => _client.CreateAsync(ResourceTypes.Services, NewService(ns, "again", type: "NodePort", nodePort: 30080)));
         var outside = await Assert.ThrowsAsync<ApiClientException>(() => _client.CreateAsync(ResourceTypes.Services, NewService(ns, "outside", type: "NodePort", nodePort: 8080)));
 
@@ -140,10 +140,10 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     public async Task Update_NodePortToClusterIp_FreesTheNodePort()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "was-np", type: "NodePort", nodePort: 30081));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "was-np", type: "NodePort", nodePort: 30081));
 
-        var updated = (Service)await _client.UpdateAsync(ResourceTypes.Services, created with { Spec = created.Spec with { Type = "ClusterIP" } });
-        var reused = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "now-np", type: "NodePort", nodePort: 30081));
+        var updated = await _client.UpdateAsync(ResourceTypes.Services, created with { Spec = created.Spec with { Type = "ClusterIP" } });
+        var reused = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "now-np", type: "NodePort", nodePort: 30081));
 
         Assert.Null(updated.Spec.Ports![0].NodePort);
         Assert.Equal(created.Spec.ClusterIP, updated.Spec.ClusterIP);
@@ -154,10 +154,10 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
     public async Task Update_ClusterIpToExternalName_FreesTheIp()
     {
         var ns = await TestNamespaces.CreateAsync(_client);
-        var created = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "alias", "10.43.0.14"));
+        var created = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "alias", "10.43.0.14"));
 
         await _client.UpdateAsync(ResourceTypes.Services, created with { Spec = created.Spec with { Type = "ExternalName", ExternalName = "db.example.org", ClusterIP = null, ClusterIPs = null } });
-        var reused = (Service)await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "next", "10.43.0.14"));
+        var reused = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "next", "10.43.0.14"));
 
         Assert.Equal("10.43.0.14", reused.Spec.ClusterIP);
     }

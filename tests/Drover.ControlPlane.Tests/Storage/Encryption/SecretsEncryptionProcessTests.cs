@@ -60,7 +60,7 @@ public sealed class SecretsEncryptionProcessTests
             {
                 await client.CreateAsync(ResourceTypes.Secrets, Secret("db", "first-value-7f3a9"));
                 await client.PatchAsync(ResourceTypes.Secrets, "default", "db", "{\"stringData\":{\"password\":\"second-value-c41d2\"}}");
-                var read = (Secret)await client.GetAsync(ResourceTypes.Secrets, "default", "db");
+                var read = await client.GetAsync(ResourceTypes.Secrets, "default", "db");
                 Assert.Equal("second-value-c41d2", Encoding.UTF8.GetString(read.Data!["password"]));
             }
             await server.StopAsync();
@@ -94,7 +94,7 @@ public sealed class SecretsEncryptionProcessTests
             File.Move(keyFile + ".aside", keyFile, overwrite: true);
             await server.StartAgainAsync();
             using var again = server.Client();
-            Assert.Equal("second-value-c41d2", Encoding.UTF8.GetString(((Secret)await again.GetAsync(ResourceTypes.Secrets, "default", "db")).Data!["password"]));
+            Assert.Equal("second-value-c41d2", Encoding.UTF8.GetString((await again.GetAsync(ResourceTypes.Secrets, "default", "db")).Data!["password"]));
             Assert.Equal(key, await File.ReadAllTextAsync(keyFile));
         }
         finally
@@ -132,7 +132,7 @@ public sealed class SecretsEncryptionProcessTests
             Assert.NotEmpty(stored);
             Assert.All(stored, s => Assert.False(ContainsValue(s.Value, "legacy-value-90b1"), s.Key));
             using var client2 = server.Client();
-            Assert.Equal("legacy-value-90b1", Encoding.UTF8.GetString(((Secret)await client2.GetAsync(ResourceTypes.Secrets, "default", "legacy")).Data!["password"]));
+            Assert.Equal("legacy-value-90b1", Encoding.UTF8.GetString((await client2.GetAsync(ResourceTypes.Secrets, "default", "legacy")).Data!["password"]));
         }
         finally
         {

@@ -1,10 +1,12 @@
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.Testing;
 
 /// <summary>
 /// A clock the test moves by hand, with timers: <see cref="Advance"/> fires every timer that falls due, in
 /// due order, on the calling thread, so timer-driven code (queue delays, backoff) runs deterministically.
+/// Timestamps (<see cref="GetTimestamp"/>, what monotonic measurements use) move with the same clock. The one fake
+/// clock of every test project.
 /// </summary>
-internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
+public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
@@ -14,6 +16,14 @@ internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
     {
         lock (_lock)
             return _now;
+    }
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp()
+    {
+        lock (_lock)
+            return _now.UtcTicks;
     }
 
     public int ActiveTimers
