@@ -75,6 +75,10 @@ public sealed class ContainerStatusesTests
     }
 
     [Fact]
+    public void Of_NoContainerInAPodWithInitContainers_PodInitializingAsTheKubelet() =>
+        Assert.Equal("PodInitializing", _statuses.Of(App, [], null, 0, podHasInitContainers: true).State!.Waiting!.Reason);
+
+    [Fact]
     public void Of_BackOff_WaitingWithTheDeadContainersIdAndLastState()
     {
         var wait = new ContainerWaiting { Kind = ContainerWaitingKind.BackOff, Reason = "CrashLoopBackOff", Message = "back-off 10s", ContainerId = "c1" };
