@@ -32,7 +32,7 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
 
             using var api = Cluster.Client();
             var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=checksum");
-            Assert.Equal(3, pods.Count);
+            Assert.True(pods.Count == 3, "pods: " + string.Join(", ", pods.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} deleting={p.Metadata.DeletionTimestamp is not null}")));
             Assert.All(pods, p =>
             {
                 Assert.Equal("Succeeded", p.Status?.Phase);
@@ -156,7 +156,7 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
                 TimeSpan.FromSeconds(30), "the CronJob's lastSuccessfulTime");
             var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + fired.Metadata.Name);
             var logs = await Cluster.CliAsync("logs", pods.First(p => p.Status?.Phase == "Succeeded").Metadata.Name!);
-            Assert.Contains("tick", logs.Stdout, StringComparison.Ordinal);
+            Assert.True(logs.Stdout.Contains("tick", StringComparison.Ordinal), logs.ToString());
         }
         finally
         {
@@ -175,7 +175,8 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
             await WaitForJobAsync("upload-now", "Complete", TimeSpan.FromSeconds(120));
             using var api = Cluster.Client();
             var pod = (await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=upload-now")).Single(p => p.Status?.Phase == "Succeeded");
-            Assert.Contains("uploading", (await Cluster.CliAsync("logs", pod.Metadata.Name!)).Stdout, StringComparison.Ordinal);
+            var logs = await Cluster.CliAsync("logs", pod.Metadata.Name!);
+            Assert.True(logs.Stdout.Contains("uploading", StringComparison.Ordinal), logs.ToString());
         }
         finally
         {

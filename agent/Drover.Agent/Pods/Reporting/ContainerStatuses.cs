@@ -68,12 +68,15 @@ internal sealed class ContainerStatuses(string runtimeName)
             };
         }
 
-        // Done for good (or the pod is): its last state is its state.
+        // Done for good (or the pod is): its last state is its state, and the run before it (an init container that
+        // failed once, say) its lastState, as the kubelet's.
+        var earlier = mine.Count > 1 ? mine[1] : null;
         return Base(spec, latest.RestartCount) with
         {
             State = latest.IsExited
                 ? Terminated(latest)
                 : Waiting(latest.State == Cri.V1.ContainerState.ContainerUnknown ? "ContainerStatusUnknown" : "ContainerCreating", null),
+            LastState = earlier is { IsExited: true } ? Terminated(earlier) : null,
             ContainerID = ApiId(latest.Id),
             ImageID = latest.ImageRef,
         };
