@@ -201,7 +201,7 @@ internal static class PullCredentials
                     break;
                 }
 
-                if (entry.Value.ValueKind == JsonValueKind.Object && Auth(entry.Name, entry.Value) is { } auth)
+                if (entry.Value.ValueKind == JsonValueKind.Object && Auth(entry.Value) is { } auth)
                 {
                     entries.Add((entry.Name, auth));
                 }
@@ -215,7 +215,7 @@ internal static class PullCredentials
         return entries;
     }
 
-    private static CriV1.AuthConfig? Auth(string key, JsonElement entry)
+    private static CriV1.AuthConfig? Auth(JsonElement entry)
     {
         var username = Text(entry, "username");
         var password = Text(entry, "password");
@@ -246,11 +246,13 @@ internal static class PullCredentials
             return null;
         }
 
+        // No ServerAddress (the kubelet sets none for secrets either): the image was matched to the key above, and
+        // containerd parses a server address as a URL, which a plain "host:port" key is not ("first path segment in
+        // URL cannot contain colon": every pull with such a secret failed).
         return new CriV1.AuthConfig
         {
             Username = username,
             Password = password,
-            ServerAddress = key,
             IdentityToken = identityToken,
             RegistryToken = registryToken,
         };

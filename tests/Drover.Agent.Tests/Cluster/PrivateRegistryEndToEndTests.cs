@@ -126,7 +126,7 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
 
     private async Task CreateSecretAsync(string name, string password)
     {
-        var config = $$$"""{"auths":{"127.0.0.1:{{{_port}}}":{"username":"{{{User}}}","password":"{{{password}}}"}}}""";
+        var config = "{\"auths\":{\"127.0.0.1:" + _port.ToString(CultureInfo.InvariantCulture) + "\":{\"username\":\"" + User + "\",\"password\":\"" + password + "\"}}}";
         using var api = Cluster.Client();
         await api.CreateAsync(ResourceTypes.Secrets, new Secret
         {
