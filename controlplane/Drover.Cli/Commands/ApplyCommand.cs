@@ -14,14 +14,29 @@ internal static class ApplyCommand
         var files = FileOptions.Filename();
         files.Required = true;
         var recursive = FileOptions.Recursive();
-        var command = new Command("apply", "Create or update objects from manifests (client-side apply, as kubectl)");
+        var dryRun = new Option<string?>("--dry-run") { Description = "none, client (send nothing) or server (the server checks and merges but stores nothing)" };
+        var serverSide = new Option<bool>("--server-side") { Description = "Server-side apply: the server merges by field ownership (managedFields)" };
+        var forceConflicts = new Option<bool>("--force-conflicts") { Description = "With --server-side: take over fields another manager owns instead of failing" };
+        var fieldManager = new Option<string>("--field-manager") { Description = "Name of the manager that owns the applied fields", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager };
+        var command = new Command("apply", "Create or update objects from manifests (client-side apply as kubectl, or --server-side)");
         command.Options.Add(files);
         command.Options.Add(recursive);
-        command.SetAction((parse, ct) => RunAsync(context, parse, parse.GetValue(files) ?? [], parse.GetValue(recursive), ct));
+        command.Options.Add(dryRun);
+        command.Options.Add(serverSide);
+        command.Options.Add(forceConflicts);
+        command.Options.Add(fieldManager);
+        command.SetAction((parse, ct) =>
+        {
+            var options = new ApplyOptions(ApplyOptions.ParseDryRun(parse.GetValue(dryRun)), parse.GetValue(serverSide), parse.GetValue(forceConflicts),
+                parse.GetValue(fieldManager) ?? ApplyOptions.DefaultFieldManager);
+            if (options.ForceConflicts && !options.ServerSide)
+                throw new CliException("error: --force-conflicts only works with --server-side");
+            return RunAsync(context, parse, parse.GetValue(files) ?? [], parse.GetValue(recursive), options, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string[] paths, bool recursive, CancellationToken ct)
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string[] paths, bool recursive, ApplyOptions options, CancellationToken ct)
     {
         var manifests = ManifestLoader.Load(ManifestFiles.Read(paths, recursive, context.In), validate: true);
         if (manifests.Errors.Count > 0)
@@ -35,7 +50,7 @@ internal static class ApplyCommand
             throw new CliException("error: no objects passed to apply");
 
         using var session = CommandSession.Open(parse);
-        var applier = new Applier(session.Client);
+        var applier = new Applier(session.Client, options);
         var exitCode = 0;
         foreach (var manifest in manifests.Objects)
         {
@@ -56,8 +71,8 @@ internal static class ApplyCommand
             var ns = type.Namespaced ? manifest.Object.Metadata.Namespace ?? session.Namespace : null;
             try
             {
-                var outcome = await applier.ApplyAsync(manifest, ns, ct).ConfigureAwait(false);
-                await context.Out.WriteLineAsync($"{qualified} {outcome.ToString().ToLowerInvariant()}").ConfigureAwait(false);
+                var result = await applier.ApplyAsync(manifest, ns, ct).ConfigureAwait(false);
+                await context.Out.WriteLineAsync($"{qualified} {result.Verb}{options.Suffix}").ConfigureAwait(false);
             }
             catch (ApiClientException e) when (e.Code != 0)
             {

@@ -296,4 +296,98 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.Contains("error parsing jsonpath", bad.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Wait_ForJsonPathDeleteCreateAndTimeout_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        ConfigMap Map(string name, string value) => new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["wait"] = "yes" } }, Data = new() { ["state"] = value } };
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("w", "starting"));
+
+        var waiting = CliRunner.RunAsync(_server, "wait", "configmap/w", "--for=jsonpath={.data.state}=done", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, "w", """{"data":{"state":"done"}}""");
+        var met = await waiting;
+        Assert.True(met.ExitCode == 0, met.ToString());
+        Assert.Equal("configmap/w condition met\n", met.Stdout);
+
+        var created = CliRunner.RunAsync(_server, "wait", "cm", "later", "--for=create", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("later", "x"));
+        Assert.Equal(0, (await created).ExitCode);
+
+        var selected = await CliRunner.RunAsync(_server, "wait", "cm", "-l", "wait=yes", "--for=jsonpath={.metadata.name}", "--timeout=60s", "-n", ns);
+        Assert.True(selected.ExitCode == 0, selected.ToString());
+        Assert.Equal("configmap/later condition met\nconfigmap/w condition met\n", selected.Stdout);
+
+        // A finalizer holds both objects for a while; whether the CLI starts before they go or after, they are gone.
+        foreach (var name in new[] { "w", "later" })
+        {
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":["drover.test/hold"]}}""");
+            await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, name);
+        }
+        var deleted = CliRunner.RunAsync(_server, "wait", "cm/w", "cm/later", "--for=delete", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        foreach (var name in new[] { "w", "later" })
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":null}}""");
+        var gone = await deleted;
+        Assert.True(gone.ExitCode == 0, gone.ToString());
+        Assert.Contains("configmap/later condition met", gone.Stdout, StringComparison.Ordinal);
+
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("never", "x"));
+        var timedOut = await CliRunner.RunAsync(_server, "wait", "cm/never", "--for=condition=Ready", "--timeout=1s", "-n", ns);
+        Assert.Equal(1, timedOut.ExitCode);
+        Assert.Contains("error: timed out waiting for the condition on configmaps/never", timedOut.Stderr, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(_server, "wait", "cm/absent", "--for=condition=Ready", "--timeout=5s", "-n", ns);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("NotFound", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApplyDryRunServerSideAndDiff_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var seed = Path.Combine(RepoPaths.Examples, "seed-deployment.yaml");
+
+        var dryCreate = await CliRunner.RunAsync(_server, "apply", "-f", seed, "-n", ns, "--dry-run=server");
+        Assert.True(dryCreate.ExitCode == 0, dryCreate.ToString());
+        Assert.Equal("deployment.apps/my-app created (server dry run)\n", dryCreate.Stdout);
+        Assert.Null(await _client.TryGetAsync(ResourceTypes.Deployments, ns, "my-app"));
+
+        var newObject = await CliRunner.RunAsync(_server, "diff", "-f", seed, "-n", ns);
+        Assert.True(newObject.ExitCode == 1, newObject.ToString());
+        Assert.Contains("+  name: my-app", newObject.Stdout, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await CliRunner.RunAsync(_server, "apply", "-f", seed, "-n", ns)).ExitCode);
+        var same = await CliRunner.RunAsync(_server, "diff", "-f", seed, "-n", ns);
+        Assert.True(same.ExitCode == 0, same.ToString());
+        Assert.Equal("", same.Stdout);
+
+        var changed = Manifests.Seed("seed-deployment.yaml").Replace("replicas: 3", "replicas: 5", StringComparison.Ordinal);
+        var diff = await CliRunner.RunWithInputAsync(_server, changed, "diff", "-f", "-", "-n", ns);
+        Assert.True(diff.ExitCode == 1, diff.ToString());
+        Assert.Matches(@"(?m)^-  replicas: 3$", diff.Stdout);
+        Assert.Matches(@"(?m)^\+  replicas: 5$", diff.Stdout);
+        Assert.Contains($"apps.v1.Deployment.{ns}.my-app", diff.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("managedFields", diff.Stdout, StringComparison.Ordinal);
+
+        var dryPatch = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns, "--dry-run=server");
+        Assert.Equal("deployment.apps/my-app configured (server dry run)\n", dryPatch.Stdout);
+        var dryClient = await CliRunner.RunWithInputAsync(_server, changed, "apply", "-f", "-", "-n", ns, "--dry-run=client");
+        Assert.Equal("deployment.apps/my-app configured (dry run)\n", dryClient.Stdout);
+        Assert.Equal(3, ((Deployment)await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app")).Spec.Replicas);
+
+        var config = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  a: one\n";
+        var ssa = await CliRunner.RunWithInputAsync(_server, config, "apply", "--server-side", "-f", "-", "-n", ns);
+        Assert.True(ssa.ExitCode == 0, ssa.ToString());
+        Assert.Equal("configmap/ssa serverside-applied\n", ssa.Stdout);
+        var conflict = await CliRunner.RunWithInputAsync(_server, config.Replace("one", "two", StringComparison.Ordinal), "apply", "--server-side", "--field-manager", "other", "-f", "-", "-n", ns);
+        Assert.Equal(1, conflict.ExitCode);
+        Assert.Contains("conflict", conflict.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(".data.a", conflict.Stderr, StringComparison.Ordinal);
+        var forced = await CliRunner.RunWithInputAsync(_server, config.Replace("one", "two", StringComparison.Ordinal), "apply", "--server-side", "--field-manager", "other", "--force-conflicts", "-f", "-", "-n", ns);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal("two", ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "ssa")).Data!["a"]);
+    }
 }
