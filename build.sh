@@ -16,6 +16,7 @@ DEBIAN_PACKAGES=(
   clang zlib1g-dev                                   # Native AOT linking
   containerd runc containernetworking-plugins        # real pods through CRI
   busybox-static umoci skopeo                        # building images without a registry
+  docker-registry apache2-utils                      # private-registry pull tests (registry + htpasswd)
   etcd-server etcd-client                            # HA store
   prometheus                                         # scrape tests
   dbus                                               # logind/D-Bus tests

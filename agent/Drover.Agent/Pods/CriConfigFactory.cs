@@ -118,8 +118,6 @@ internal sealed class CriConfigFactory
                 },
             },
         };
-        config.Command.AddRange(container.Command ?? []);
-        config.Args.AddRange(container.Args ?? []);
         if (env is not null)
         {
             foreach (var (key, value) in env)
@@ -134,6 +132,17 @@ internal sealed class CriConfigFactory
                 config.Envs.Add(new KeyValue { Key = literal.Name, Value = literal.Value ?? "" });
             }
         }
+
+        // As the kubelet's ExpandContainerCommandAndArgs: $(NAME) in command and args is the container's variable
+        // (the last of a name wins, as in the process's environment), $$ a literal $, an unknown name stays as written.
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var kv in config.Envs)
+        {
+            variables[kv.Key] = kv.Value;
+        }
+
+        config.Command.AddRange((container.Command ?? []).Select(c => Volumes.EnvResolver.Expand(c, variables)));
+        config.Args.AddRange((container.Args ?? []).Select(a => Volumes.EnvResolver.Expand(a, variables)));
 
         config.Mounts.AddRange(mounts ?? []);
 

@@ -47,6 +47,35 @@ internal sealed class ContainerInputs
         return mounts.Error is not null ? new Result([], [], mounts.Error, []) : new Result(env.Env, mounts.Mounts, null, env.SkippedKeys);
     }
 
+    /// <summary>
+    /// The pod's imagePullSecrets as read for this sync, and the names that could not be (kubelet pulls without them
+    /// and says so: FailedToRetrieveImagePullSecret).
+    /// </summary>
+    public (IReadOnlyList<Secret> Found, IReadOnlyList<string> Missing) PullSecrets(Pod pod)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var found = new List<Secret>();
+        var missing = new List<string>();
+        foreach (var reference in pod.Spec.ImagePullSecrets ?? [])
+        {
+            if (string.IsNullOrEmpty(reference?.Name))
+            {
+                continue;
+            }
+
+            if (_objects.Secret(pod.Metadata.Namespace ?? "default", reference.Name, optional: true) is ({ } secret, null))
+            {
+                found.Add(secret);
+            }
+            else
+            {
+                missing.Add(reference.Name);
+            }
+        }
+
+        return (found, missing);
+    }
+
     /// <summary>The containers that cannot be configured now, by name → why (checked before the plan; the pod IP does not matter for that).</summary>
     public IReadOnlyDictionary<string, string> ConfigErrors(Pod pod)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Drover.Agent.ClusterDns;
 using Drover.Agent.Configuration;
+using Drover.Agent.Images;
 using Drover.Agent.Logs;
 using Drover.Api;
 using Drover.Api.Client;
@@ -43,6 +44,7 @@ internal static class FuzzTargets
         ["pod-network"] = PodNetwork,
         ["dns-query"] = DnsQuery,
         ["access-review-protobuf"] = AccessReviewProtobufTarget,
+        ["pull-secret"] = PullSecret,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -459,5 +461,13 @@ internal static class FuzzTargets
             throw new InvalidOperationException($"response of {length} bytes");
         if (length > 0 && (response[0] != data[0] || response[1] != data[1] || (response[2] & 0x80) == 0 || (response[3] & 0xF) != code))
             throw new InvalidOperationException("response header does not answer the query");
+    }
+
+    /// <summary>An imagePullSecret's payload (the agent reads what any user could store): no credentials, never a throw.</summary>
+    private static void PullSecret(byte[] data)
+    {
+        var secret = new Secret { Type = data.Length % 2 == 0 ? "kubernetes.io/dockerconfigjson" : "kubernetes.io/dockercfg", Data = new() { [".dockerconfigjson"] = data, [".dockercfg"] = data } };
+        foreach (var image in new[] { "nginx", "registry.example.com:5000/edge/app:v1", "127.0.0.1:5000/app@sha256:00" })
+            PullCredentials.For(image, [secret]);
     }
 }

@@ -49,9 +49,6 @@ internal static class PodValidation
             // Names are unique across both lists: logs, exec and statuses address containers by name alone.
             for (var i = 0; i < initContainers.Count; i++)
                 ValidateContainer(initContainers[i], $"{path}.initContainers[{i}]", isInit: true, context, errors);
-            // The agent does not run init containers yet: refuse rather than let a user believe they ran.
-            if (initContainers.Count > 0)
-                errors.Forbidden(path + ".initContainers", "init containers are not supported by Drover yet");
         }
 
         if (spec.RestartPolicy is not null && Array.IndexOf(RestartPolicies, spec.RestartPolicy) < 0)

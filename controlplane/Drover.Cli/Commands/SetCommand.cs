@@ -8,7 +8,7 @@ namespace Drover.Cli.Commands;
 /// <summary>`drover set image (TYPE NAME | TYPE/NAME)... CONTAINER=IMAGE...`.</summary>
 internal static class SetCommand
 {
-    private static readonly IReadOnlyList<ResourceType> ImageTargets = [ResourceTypes.Deployments, ResourceTypes.ReplicaSets, ResourceTypes.Pods];
+    private static readonly IReadOnlyList<ResourceType> ImageTargets = [ResourceTypes.Deployments, ResourceTypes.ReplicaSets, ResourceTypes.DaemonSets, ResourceTypes.CronJobs, ResourceTypes.Pods];
 
     public static Command Create(CliContext context)
     {
@@ -22,9 +22,9 @@ internal static class SetCommand
         var args = new Argument<string[]>("ARGS")
         {
             Arity = ArgumentArity.ZeroOrMore,
-            Description = "deployment/NAME (or deployment NAME), then CONTAINER=IMAGE pairs; * as CONTAINER sets every container",
+            Description = "deployment/NAME (or deployment NAME; also daemonset, cronjob, replicaset, pod), then CONTAINER=IMAGE pairs; * as CONTAINER sets every container",
         };
-        var command = new Command("image", "Update the image of containers in a pod template (starts a rollout for a Deployment)");
+        var command = new Command("image", "Update the image of containers in a pod template (starts a rollout for a Deployment or DaemonSet)");
         command.Arguments.Add(args);
         command.SetAction(async (parse, ct) =>
         {
@@ -44,6 +44,8 @@ internal static class SetCommand
     {
         Deployment d => d with { Spec = d.Spec with { Template = d.Spec.Template with { Spec = ImageUpdates.Apply(d.Spec.Template.Spec, updates, target.Display) } } },
         ReplicaSet rs => rs with { Spec = rs.Spec with { Template = rs.Spec.Template with { Spec = ImageUpdates.Apply(rs.Spec.Template.Spec, updates, target.Display) } } },
+        DaemonSet ds => ds with { Spec = ds.Spec with { Template = ds.Spec.Template with { Spec = ImageUpdates.Apply(ds.Spec.Template.Spec, updates, target.Display) } } },
+        CronJob cj => cj with { Spec = cj.Spec with { JobTemplate = cj.Spec.JobTemplate with { Spec = cj.Spec.JobTemplate.Spec with { Template = cj.Spec.JobTemplate.Spec.Template with { Spec = ImageUpdates.Apply(cj.Spec.JobTemplate.Spec.Template.Spec, updates, target.Display) } } } } },
         Pod pod => pod with { Spec = ImageUpdates.Apply(pod.Spec, updates, target.Display) },
         _ => throw new CliException($"error: set image does not support {target.Type.Plural}"),
     };

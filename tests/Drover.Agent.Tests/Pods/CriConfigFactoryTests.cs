@@ -95,6 +95,26 @@ public sealed class CriConfigFactoryTests
     }
 
     [Fact]
+    public void Container_VariableReferencesInCommandAndArgs_ExpandedFromTheResolvedEnvAsKubernetes()
+    {
+        var container = SamplePod().Spec.Containers[0] with
+        {
+            Command = ["/bin/$(TOOL)", "$(MISSING)"],
+            Args = ["--greeting=$(GREETING) $(NAME)", "$$(NAME)", "$$HOME", "$(NAME", "cost $5"],
+        };
+        KeyValuePair<string, string>[] env = [new("TOOL", "sh"), new("NAME", "first"), new("GREETING", "hi"), new("NAME", "edge")];
+
+        var config = _factory.Container(SamplePod(), container, 0, env);
+
+        Assert.Equal(["/bin/sh", "$(MISSING)"], config.Command);
+        Assert.Equal(["--greeting=hi edge", "$(NAME)", "$HOME", "$(NAME", "cost $5"], config.Args);
+    }
+
+    [Fact]
+    public void Container_LiteralEnvOnly_CommandExpandedFromIt() =>
+        Assert.Equal(["-c", "echo 1"], _factory.Container(SamplePod(), SamplePod().Spec.Containers[0] with { Args = ["-c", "echo $(A)"] }, 0).Args);
+
+    [Fact]
     public void Resources_Limits500m256MiRequest250m_QuotaPeriodSharesMemory()
     {
         var resources = CriConfigFactory.Resources(SamplePod().Spec.Containers[0].Resources);

@@ -14,10 +14,10 @@ public sealed class UnsupportedFeatureValidationTests
     private static Container App => new() { Name = "app", Image = "my-app:v1.0" };
 
     [Fact]
-    public void Validate_InitContainers_ForbiddenWithPath()
+    public void Validate_InitContainers_AcceptedAsTheAgentRunsThem()
     {
         var errors = ObjectValidator.Validate(PodWith(new PodSpec { Containers = [App], InitContainers = [new Container { Name = "init", Image = "busybox" }] }));
-        Assert.Contains(errors, e => e.Field == "spec.initContainers" && e.Type == FieldErrorType.Forbidden);
+        Assert.Empty(errors);
     }
 
     [Fact]

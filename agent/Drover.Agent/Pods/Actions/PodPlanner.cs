@@ -31,8 +31,10 @@ internal static class PodPlanner
 
         var pod = input.Pod;
         var observed = input.Observed;
-        // A pod droverd has as Succeeded or Failed runs nothing again: its containers are only reported.
-        var terminal = PodStatusBuilder.IsTerminal(pod.Status?.Phase);
+        // A pod droverd has as Succeeded or Failed runs nothing again: its containers are only reported. Nor does one
+        // this worker saw finish (and whose sandbox it stopped) while droverd's copy still says Pending or Running: that
+        // copy lags the status just written, and reading it as live would run the finished pod again in a new sandbox.
+        var terminal = PodStatusBuilder.IsTerminal(pod.Status?.Phase) || input.FinishedHere;
         var ready = observed.ReadySandbox;
         var plan = new Plan(input, terminal);
 

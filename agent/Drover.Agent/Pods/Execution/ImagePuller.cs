@@ -1,5 +1,6 @@
 using System.Globalization;
 using Drover.Agent.Cri;
+using Drover.Agent.Images;
 using Drover.Agent.Pods.Actions;
 using Drover.Api;
 using Microsoft.Extensions.Logging;
@@ -38,8 +39,10 @@ internal sealed partial class ImagePuller
     }
 
     /// <summary>Null when the image is there; otherwise why the container waits (ErrImagePull, ImagePullBackOff, ErrImageNeverPull, InvalidImageName).</summary>
-    public async Task<ContainerWaiting?> EnsureAsync(Pod pod, Container spec, CriV1.PodSandboxConfig sandboxConfig, DateTimeOffset now, CancellationToken ct)
+    /// <param name="pullSecrets">The pod's imagePullSecrets as read for this sync (<see cref="PullCredentials"/> picks what fits the image).</param>
+    public async Task<ContainerWaiting?> EnsureAsync(Pod pod, Container spec, CriV1.PodSandboxConfig sandboxConfig, IReadOnlyList<Secret> pullSecrets, DateTimeOffset now, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(pullSecrets);
         var image = spec.Image ?? "";
         if (image.Length == 0)
         {
@@ -69,7 +72,7 @@ internal sealed partial class ImagePuller
         var started = _time.GetTimestamp();
         try
         {
-            await _cri.PullImageAsync(image, sandboxConfig: sandboxConfig, cancellationToken: ct).ConfigureAwait(false);
+            await PullAsync(image, PullCredentials.For(image, pullSecrets), sandboxConfig, ct).ConfigureAwait(false);
         }
         catch (CriException e) when (!e.IsUnavailable)
         {
@@ -86,6 +89,32 @@ internal sealed partial class ImagePuller
         var took = _time.GetElapsedTime(started);
         _events.Record(pod, EventRecorder.Normal, "Pulled", $"Successfully pulled image \"{image}\" in {took.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}s", spec.Name);
         return null;
+    }
+
+    /// <summary>
+    /// As the kubelet's pullImage with a keyring: without matching credentials an anonymous pull; otherwise each
+    /// matching credential in turn (the most specific first) until one pull succeeds; the last failure is the answer.
+    /// </summary>
+    private async Task PullAsync(string image, IReadOnlyList<CriV1.AuthConfig> credentials, CriV1.PodSandboxConfig sandboxConfig, CancellationToken ct)
+    {
+        if (credentials.Count == 0)
+        {
+            await _cri.PullImageAsync(image, sandboxConfig: sandboxConfig, cancellationToken: ct).ConfigureAwait(false);
+            return;
+        }
+
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                await _cri.PullImageAsync(image, credentials[i], sandboxConfig, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (CriException e) when (!e.IsUnavailable && i < credentials.Count - 1)
+            {
+                // The next credential may be the one the registry takes.
+            }
+        }
     }
 
     /// <summary>Kubernetes' default when the server has not filled it in: a moving "latest" tag is pulled every time.</summary>

@@ -128,6 +128,14 @@ internal sealed partial class PodActionsExecutor
             _events.Record(pod, EventRecorder.Warning, "FailedMount", volumeError, null);
         }
 
+        var pullSecrets = plan.ContainersToStart.Count > 0 ? inputs.PullSecrets(pod) : ([], []);
+        if (pullSecrets.Missing.Count > 0 && plan.ContainersToStart.Any(s => s.CreatedId is null))
+        {
+            // As the kubelet: the pull goes ahead without them.
+            _events.Record(pod, EventRecorder.Warning, "FailedToRetrieveImagePullSecret",
+                $"Unable to retrieve some image pull secrets ({string.Join(", ", pullSecrets.Missing)}); attempting to pull the image may not succeed.", null);
+        }
+
         var restarted = new List<string>();
         var createdAttempts = new Dictionary<string, uint>(StringComparer.Ordinal);
         foreach (var start in plan.ContainersToStart)
@@ -140,7 +148,7 @@ internal sealed partial class PodActionsExecutor
             }
             else
             {
-                if (await _images.EnsureAsync(pod, start.Spec, sandboxConfig, now, ct).ConfigureAwait(false) is { } notPulled)
+                if (await _images.EnsureAsync(pod, start.Spec, sandboxConfig, pullSecrets.Found, now, ct).ConfigureAwait(false) is { } notPulled)
                 {
                     waiting[name] = notPulled;
                     continue;

@@ -13,8 +13,12 @@ internal sealed class ContainerStatuses(string runtimeName)
 {
     private readonly string _prefix = runtimeName + "://";
 
+    /// <summary>The kubelet's waiting reason for a container not made yet in a pod that has init containers (kubectl prints Init:N/M or PodInitializing).</summary>
+    public const string PodInitializing = "PodInitializing";
+
     /// <summary>A container's status from the containers of its name in the pod's sandbox (the latest first).</summary>
-    public ContainerStatus Of(Container spec, IReadOnlyList<ObservedContainer> mine, ContainerWaiting? waiting, uint nextAttempt)
+    /// <param name="podHasInitContainers">As the kubelet's convertToAPIContainerStatuses: a container not made yet waits with PodInitializing, not ContainerCreating.</param>
+    public ContainerStatus Of(Container spec, IReadOnlyList<ObservedContainer> mine, ContainerWaiting? waiting, uint nextAttempt, bool podHasInitContainers = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(mine);
@@ -48,7 +52,7 @@ internal sealed class ContainerStatuses(string runtimeName)
 
         if (latest is null)
         {
-            return Base(spec, (int)nextAttempt) with { State = Waiting("ContainerCreating", null) };
+            return Base(spec, (int)nextAttempt) with { State = Waiting(podHasInitContainers ? PodInitializing : "ContainerCreating", null) };
         }
 
         if (latest.IsRunning)
@@ -64,12 +68,15 @@ internal sealed class ContainerStatuses(string runtimeName)
             };
         }
 
-        // Done for good (or the pod is): its last state is its state.
+        // Done for good (or the pod is): its last state is its state, and the run before it (an init container that
+        // failed once, say) its lastState, as the kubelet's.
+        var earlier = mine.Count > 1 ? mine[1] : null;
         return Base(spec, latest.RestartCount) with
         {
             State = latest.IsExited
                 ? Terminated(latest)
                 : Waiting(latest.State == Cri.V1.ContainerState.ContainerUnknown ? "ContainerStatusUnknown" : "ContainerCreating", null),
+            LastState = earlier is { IsExited: true } ? Terminated(earlier) : null,
             ContainerID = ApiId(latest.Id),
             ImageID = latest.ImageRef,
         };

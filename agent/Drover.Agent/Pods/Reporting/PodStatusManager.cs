@@ -56,8 +56,9 @@ internal sealed partial class PodStatusManager
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(done);
         ArgumentNullException.ThrowIfNull(history);
+        var hasInit = pod.Spec.InitContainers is { Count: > 0 };
         ContainerStatus Of(Container spec) =>
-            Containers.Of(spec, done.Observed.ContainersOf(done.SandboxId, spec.Name), done.Waiting.GetValueOrDefault(spec.Name), history.NextAttempt(spec.Name));
+            Containers.Of(spec, done.Observed.ContainersOf(done.SandboxId, spec.Name), done.Waiting.GetValueOrDefault(spec.Name), history.NextAttempt(spec.Name), hasInit);
         return ([.. pod.Spec.Containers.Select(Of)], [.. (pod.Spec.InitContainers ?? []).Select(spec => ContainerStatuses.InitReadiness(Of(spec)))]);
     }
 

@@ -155,6 +155,20 @@ public sealed class PodPlannerContainerTests
         Assert.Equal(state == "none" ? [] : new Dictionary<string, uint> { ["app"] = 3 }, plan.AttemptsCarriedOver);
     }
 
+    [Theory]
+    [InlineData("Never", 0)]
+    [InlineData("OnFailure", 0)]
+    [InlineData("Never", 2)]
+    public void ComputePodActions_JobPodFinishedHereDroversCopyStale_NotRunAgainInANewSandbox(string policy, int exitCode)
+    {
+        // The worker reported Succeeded/Failed and stopped the sandbox; droverd's copy of the pod still says Running.
+        var pod = Pod(policy) with { Status = new PodStatus { Phase = "Running" } };
+
+        var plan = PodPlanner.ComputePodActions(Input(pod, Seen([Sandbox(ready: false)], Exited("c1", exitCode))).With(finishedHere: true));
+
+        Assert.True(plan.CreateSandbox is null && plan.ContainersToStart.Count == 0, $"sandbox {plan.CreateSandbox}, starts {plan.ContainersToStart.Count}");
+    }
+
     [Fact]
     public void ComputePodActions_SandboxLost_SaysWhyItIsReplaced()
     {

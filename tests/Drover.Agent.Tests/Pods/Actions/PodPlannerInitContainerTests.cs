@@ -6,7 +6,7 @@ namespace Drover.Agent.Pods.Actions.Tests;
 
 /// <summary>
 /// Init containers, as the kubelet runs them (findNextInitContainerToRun): one at a time, in order, each to success,
-/// before any regular container. (droverd refuses pods with init containers for now; the plan is ready for them.)
+/// before any regular container.
 /// </summary>
 public sealed class PodPlannerInitContainerTests
 {
@@ -101,6 +101,20 @@ public sealed class PodPlannerInitContainerTests
         var plan = PodPlanner.ComputePodActions(Input(WithInits(), InSandbox(Container("i1", CriV1.ContainerState.ContainerCreated, First))));
 
         Assert.Equal("i1", Assert.Single(plan.ContainersToStart).CreatedId);
+    }
+
+    [Theory]
+    [InlineData("Never", 1)]
+    [InlineData("OnFailure", 0)]
+    public void ComputePodActions_FinishedHereButDroversCopyStillPending_NoNewSandboxNoStarts(string policy, int exitCode)
+    {
+        // The worker wrote Failed (or Succeeded) and stopped the sandbox; the pod it syncs next is droverd's older copy.
+        var observed = Seen([Sandbox(ready: false)], Exited("i1", exitCode, spec: First), Exited("i2", 0, spec: Second), Exited("c1", 0));
+
+        var plan = PodPlanner.ComputePodActions(Input(WithInits(policy), observed).With(finishedHere: true));
+
+        Assert.Null(plan.CreateSandbox);
+        Assert.Empty(plan.ContainersToStart);
     }
 
     [Fact]

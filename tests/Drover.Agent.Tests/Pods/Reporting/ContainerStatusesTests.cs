@@ -53,6 +53,15 @@ public sealed class ContainerStatusesTests
         Assert.Equal("containerd://c1", status.ContainerID);
     }
 
+    [Fact]
+    public void Of_ExitedAfterAnEarlierRun_TheEarlierRunIsTheLastState()
+    {
+        // An init container that failed once, then succeeded: both runs are still in CRI.
+        var status = _statuses.Of(App, [Container("c2", CriV1.ContainerState.ContainerExited, 1, 0), Container("c1", CriV1.ContainerState.ContainerExited, 0, 1)], null, 0);
+
+        Assert.Equal((0, 1, 1), (status.State!.Terminated!.ExitCode, status.LastState?.Terminated?.ExitCode, status.RestartCount));
+    }
+
     [Theory]
     [InlineData("unknown", "ContainerStatusUnknown")]
     [InlineData("created", "ContainerCreating")]
@@ -73,6 +82,10 @@ public sealed class ContainerStatusesTests
         Assert.Equal(("ContainerCreating", 4), (status.State!.Waiting!.Reason, status.RestartCount));
         Assert.Null(status.ContainerID);
     }
+
+    [Fact]
+    public void Of_NoContainerInAPodWithInitContainers_PodInitializingAsTheKubelet() =>
+        Assert.Equal("PodInitializing", _statuses.Of(App, [], null, 0, podHasInitContainers: true).State!.Waiting!.Reason);
 
     [Fact]
     public void Of_BackOff_WaitingWithTheDeadContainersIdAndLastState()
