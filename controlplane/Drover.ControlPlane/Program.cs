@@ -12,7 +12,7 @@ var sans = new Option<string[]>("--tls-san") { Description = "Extra names or IPs
 var clientConfig = new Option<string?>("--write-client-config") { Description = "Also write the admin client config to this path." };
 var bookmarkSeconds = new Option<double>("--watch-bookmark-interval") { Description = "Seconds between BOOKMARK events on watches that ask for them.", DefaultValueFactory = _ => 60 };
 var clusterCidr = new Option<string>("--cluster-cidr") { Description = "IPv4 range pod addresses come from; each node gets one slice.", DefaultValueFactory = _ => "10.42.0.0/16" };
-var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network.", DefaultValueFactory = _ => "none" };
+var podNetwork = new Option<string>("--pod-network") { Description = "How nodes route each other's pods: vxlan (any IP network between nodes), host-gw (nodes on one L2 segment) or none (no routes between nodes). Agents read it from the ConfigMap kube-system/drover-pod-network. vxlan by default, as flannel's in k3s.", DefaultValueFactory = _ => "vxlan" };
 var nodeMask = new Option<int>("--node-cidr-mask-size") { Description = "Prefix length of each node's podCIDR.", DefaultValueFactory = _ => 24 };
 var serviceCidr = new Option<string>("--service-cidr") { Description = "IPv4 range Services' cluster IPs come from.", DefaultValueFactory = _ => "10.43.0.0/16" };
 var nodePortRange = new Option<string>("--service-node-port-range") { Description = "Ports NodePort and LoadBalancer Services are given on every node.", DefaultValueFactory = _ => "30000-32767" };
