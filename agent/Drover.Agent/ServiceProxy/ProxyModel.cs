@@ -11,6 +11,9 @@ internal static class ProxyModel
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
+    /// <summary>Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours); Drover's API has no sessionAffinityConfig yet.</summary>
+    public const int DefaultAffinitySeconds = 10800;
+
     public static Dictionary<string, ProxiedPort> Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -56,7 +59,7 @@ internal static class ProxyModel
                 }
                 var key = $"{serviceKey}:{(name.Length > 0 ? name : port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/{protocol}";
                 var nodePort = spec.Type is "NodePort" or "LoadBalancer" && port.NodePort is > 0 ? port.NodePort : null;
-                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints]);
+                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints], spec.SessionAffinity == "ClientIP" ? DefaultAffinitySeconds : 0);
             }
         }
         return result;

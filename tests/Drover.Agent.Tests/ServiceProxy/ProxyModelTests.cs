@@ -44,4 +44,18 @@ public sealed class ProxyModelTests
 
         Assert.Empty(Assert.Single(model.Values).Endpoints);
     }
+
+    [Theory]
+    [InlineData("ClientIP", ProxyModel.DefaultAffinitySeconds)]
+    [InlineData("None", 0)]
+    [InlineData(null, 0)]
+    public void Build_SessionAffinity_ClientIpWithKubernetesDefaultTimeout(string? affinity, int seconds)
+    {
+        var service = Service("10.43.0.10");
+        service = service with { Spec = service.Spec with { SessionAffinity = affinity } };
+
+        var port = Assert.Single(ProxyModel.Build([service], [Slice(("10.42.0.5", true, false))]).Values);
+
+        Assert.Equal(seconds, port.AffinitySeconds);
+    }
 }
