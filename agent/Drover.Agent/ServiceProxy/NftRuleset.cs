@@ -197,6 +197,9 @@ internal static class NftRuleset
         if (port.NodePort is { } nodePort)
             script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
                 .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
+        if (port.LoadBalancer)
+            script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
+                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
     }
 
     private static void RemoveElements(StringBuilder script, ProxiedPort port)
@@ -208,6 +211,9 @@ internal static class NftRuleset
         if (port.NodePort is { } nodePort)
             script.Append("delete element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
                 .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" }\n");
+        if (port.LoadBalancer)
+            script.Append("delete element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
+                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" }\n");
     }
 
     /// <summary>FNV-1a, 64 bits in base32: a short, stable chain name for a key (names must be at most 255 bytes).</summary>

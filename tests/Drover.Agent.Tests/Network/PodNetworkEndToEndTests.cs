@@ -9,7 +9,8 @@ namespace Drover.Agent.Network.Tests;
 /// Issues 16 and 15 on real separate network stacks (<see cref="MultiHostCluster"/>): pods reach each other across hosts by
 /// pod IP without NAT, the ingress on host 1 reaches pods on every host; the seed Service (service proxy and cluster DNS
 /// on, the agents' defaults) is reached from a pod on every host by name, FQDN and ClusterIP, follows a scale-down,
-/// answers on a node port and leaves no rule behind once deleted; a host that falls off the LAN has its pods replaced
+/// answers on a node port and as a LoadBalancer (ServiceLB's way: the node addresses), and leaves no rule behind once
+/// deleted; a host joining later reaches and is reached by every pod; a host that falls off the LAN has its pods replaced
 /// and, back, rejoins with its stale pods cleaned up. The same steps for each backend; the node failure is last.
 /// </summary>
 [Trait("Category", "Process")]
@@ -143,6 +144,45 @@ public abstract partial class PodNetworkEndToEndTests(MultiHostCluster cluster)
 
     [Fact]
     [Step(6)]
+    public async Task LoadBalancer_AsServiceLb_IngressIsTheNodeAddressesEachAnswersOnTheServicePort()
+    {
+        var manifest = Path.Combine(cluster.Directory, "loadbalancer.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: my-app-lb
+            spec:
+              type: LoadBalancer
+              selector:
+                app: my-app
+              ports:
+                - port: 8081
+                  targetPort: 3000
+            """);
+        await DroverOkAsync("apply", "-f", manifest);
+        var addresses = Enumerable.Range(1, MultiHostCluster.Nodes).Select(host => cluster.LanAddress(10 + host)).ToList();
+        await MultiHostCluster.WaitForAsync("status.loadBalancer.ingress = the node addresses", TimeSpan.FromSeconds(30), async () =>
+        {
+            using var api = cluster.Client();
+            var service = (Service)await api.GetAsync(ResourceTypes.Services, "default", "my-app-lb");
+            var ingress = (service.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? "").ToList();
+            return (ingress.SequenceEqual(addresses, StringComparer.Ordinal), string.Join(",", ingress));
+        });
+        foreach (var address in addresses)
+        {
+            var url = $"http://{address}:8081/";
+            await MultiHostCluster.WaitForAsync("load balancer " + url, TimeSpan.FromSeconds(30), async () =>
+            {
+                var result = await MultiHostCluster.CurlAsync(url);
+                return (result.ExitCode == 0 && result.Stdout.Contains("Hello from my-app-", StringComparison.Ordinal), result.Stdout + result.Stderr);
+            });
+        }
+        await DroverOkAsync("delete", "service", "my-app-lb");
+    }
+
+    [Fact]
+    [Step(7)]
     public async Task SeedService_Deleted_ItsRulesGoneOnEveryHost()
     {
         var clusterIp = await ClusterIpAsync();
@@ -167,7 +207,7 @@ public abstract partial class PodNetworkEndToEndTests(MultiHostCluster cluster)
     }
 
     [Fact]
-    [Step(7)]
+    [Step(8)]
     public async Task NodeJoinsLater_ItsPodReachesAndIsReachedByAPodOnEveryHost()
     {
         var joined = await MultiHostCluster.RunScriptAsync(TimeSpan.FromMinutes(10), "join", cluster.Directory);
@@ -214,7 +254,7 @@ public abstract partial class PodNetworkEndToEndTests(MultiHostCluster cluster)
     }
 
     [Fact]
-    [Step(8)]
+    [Step(9)]
     public async Task NodeFailure_LinkDownThenUp_PodsReplacedThenStaleOnesCleaned()
     {
         var down = await cluster.SetLinkAsync(3, up: false);

@@ -116,4 +116,17 @@ public sealed class NftRulesetTests
         Assert.DoesNotContain("not-ours", script, StringComparison.Ordinal);
         Assert.True(script.IndexOf("delete set", StringComparison.Ordinal) > script.IndexOf("delete chain ip drover-proxy svc-stale", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Transaction_LoadBalancer_ServicePortOnTheNodesAddressesBesideTheNodePort()
+    {
+        var lb = new ProxiedPort("default/web:80/tcp", "10.43.0.10", "tcp", 80, 30080, [new ProxyEndpoint("10.42.0.5", 3000)], LoadBalancer: true);
+
+        var added = NftRuleset.Transaction(State(), State(lb), full: false, [], Cidr);
+        var removed = NftRuleset.Transaction(State(lb), State(), full: false, [], Cidr);
+
+        Assert.Contains("add element ip drover-proxy service-nodeports { tcp . 80 : goto " + NftRuleset.ServiceChain(lb) + " }", added, StringComparison.Ordinal);
+        Assert.Contains("add element ip drover-proxy service-nodeports { tcp . 30080 : goto ", added, StringComparison.Ordinal);
+        Assert.Contains("delete element ip drover-proxy service-nodeports { tcp . 80 }", removed, StringComparison.Ordinal);
+    }
 }

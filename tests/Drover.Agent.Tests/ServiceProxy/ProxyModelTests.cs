@@ -58,4 +58,18 @@ public sealed class ProxyModelTests
 
         Assert.Equal(seconds, port.AffinitySeconds);
     }
+
+    [Fact]
+    public void Build_LoadBalancer_ServedUnlessAnOlderOneHasThePort()
+    {
+        var older = Service("10.43.0.10", "LoadBalancer");
+        older = older with { Metadata = older.Metadata with { CreationTimestamp = DateTimeOffset.UnixEpoch } };
+        var younger = Service("10.43.0.11", "LoadBalancer");
+        younger = younger with { Metadata = younger.Metadata with { Name = "api", CreationTimestamp = DateTimeOffset.UnixEpoch.AddDays(1) } };
+
+        var model = ProxyModel.Build([younger, older], []);
+
+        Assert.True(model["ns/web:http/tcp"].LoadBalancer);
+        Assert.False(model["ns/api:http/tcp"].LoadBalancer);
+    }
 }
