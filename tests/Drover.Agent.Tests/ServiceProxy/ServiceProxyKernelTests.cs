@@ -173,7 +173,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
     public async Task Proxy_SessionAffinityClientIp_OneClientKeepsItsEndpointUntilAffinityIsTurnedOff()
     {
         var admin = _droverd!.Client();
-        var ns = "svcaff-" + Guid.NewGuid().ToString("N")[..6];
+        var ns = "sticky-" + Guid.NewGuid().ToString("N")[..6];
         await admin.CreateAsync(ResourceTypes.Namespaces, new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = ns } });
         var service = (Service)await admin.CreateAsync(ResourceTypes.Services, new Service
         {
@@ -203,7 +203,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
 
             // Affinity off: the sets go with the rules that used them, and the same client is balanced again.
             await admin.UpdateAsync(ResourceTypes.Services, service with { Spec = service.Spec with { SessionAffinity = "None" } });
-            await UntilAsync(() => Nft.ListTableAsync(NftRuleset.Table, default), t => !t.Contains("aff-", StringComparison.Ordinal), "the affinity sets gone");
+            await UntilAsync(() => Nft.ListTableAsync(NftRuleset.Table, default), t => !t.Contains("set aff-", StringComparison.Ordinal) && !t.Contains("@aff-", StringComparison.Ordinal), "the affinity sets gone");
             var seen = new HashSet<string>();
             await UntilAsync(async () => { if (await GetAsync() is { } body) seen.Add(body); return seen.Count; }, n => n == 2, "both a and b answering again");
         }
