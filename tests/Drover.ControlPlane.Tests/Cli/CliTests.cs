@@ -296,4 +296,51 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.Contains("error parsing jsonpath", bad.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled", bad.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Wait_ForJsonPathDeleteCreateAndTimeout_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        ConfigMap Map(string name, string value) => new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["wait"] = "yes" } }, Data = new() { ["state"] = value } };
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("w", "starting"));
+
+        var waiting = CliRunner.RunAsync(_server, "wait", "configmap/w", "--for=jsonpath={.data.state}=done", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, "w", """{"data":{"state":"done"}}""");
+        var met = await waiting;
+        Assert.True(met.ExitCode == 0, met.ToString());
+        Assert.Equal("configmap/w condition met\n", met.Stdout);
+
+        var created = CliRunner.RunAsync(_server, "wait", "cm", "later", "--for=create", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("later", "x"));
+        Assert.Equal(0, (await created).ExitCode);
+
+        var selected = await CliRunner.RunAsync(_server, "wait", "cm", "-l", "wait=yes", "--for=jsonpath={.metadata.name}", "--timeout=60s", "-n", ns);
+        Assert.True(selected.ExitCode == 0, selected.ToString());
+        Assert.Equal("configmap/later condition met\nconfigmap/w condition met\n", selected.Stdout);
+
+        // A finalizer holds both objects for a while; whether the CLI starts before they go or after, they are gone.
+        foreach (var name in new[] { "w", "later" })
+        {
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":["drover.test/hold"]}}""");
+            await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, name);
+        }
+        var deleted = CliRunner.RunAsync(_server, "wait", "cm/w", "cm/later", "--for=delete", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        foreach (var name in new[] { "w", "later" })
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":null}}""");
+        var gone = await deleted;
+        Assert.True(gone.ExitCode == 0, gone.ToString());
+        Assert.Contains("configmap/later condition met", gone.Stdout, StringComparison.Ordinal);
+
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("never", "x"));
+        var timedOut = await CliRunner.RunAsync(_server, "wait", "cm/never", "--for=condition=Ready", "--timeout=1s", "-n", ns);
+        Assert.Equal(1, timedOut.ExitCode);
+        Assert.Contains("error: timed out waiting for the condition on configmaps/never", timedOut.Stderr, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(_server, "wait", "cm/absent", "--for=condition=Ready", "--timeout=5s", "-n", ns);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("NotFound", missing.Stderr, StringComparison.Ordinal);
+    }
 }
