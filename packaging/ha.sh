@@ -116,7 +116,8 @@ cmd_up() {
 
   local servers; servers=$(replica_urls)
   # shellcheck disable=SC2046 # the datastore arguments are words on purpose
-  local common=(--no-systemd --bind-address 127.0.0.1 --advertise-servers "$servers" $(datastore_args))
+  # Every replica on loopback of this one machine: no other host to route pods to, so no VXLAN device here.
+  local common=(--no-systemd --bind-address 127.0.0.1 --pod-network none --advertise-servers "$servers" $(datastore_args))
   log "replica 0: install.sh server --root $(replica_root 0) --port $(replica_port 0) with containerd, the agent and the ingress"
   "$RELEASE/install.sh" server --root "$(replica_root 0)" --port "$(replica_port 0)" "${common[@]}" \
     --with-agent --with-ingress --ingress-bind-address 127.0.0.1 --ingress-http-port "$INGRESS_HTTP" --ingress-https-port "$INGRESS_HTTPS" >&2

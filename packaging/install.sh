@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drover's installer, run from the release directory (./build.sh publish: artifacts/release/drover-linux-x64/):
 #
-#   sudo ./install.sh server [--cluster-cidr CIDR] [--pod-network none|vxlan|host-gw] [--data-dir DIR] [--port 6443] [--bind-address ADDR]
+#   sudo ./install.sh server [--cluster-cidr CIDR] [--pod-network vxlan|host-gw|none] [--data-dir DIR] [--port 6443] [--bind-address ADDR]
 #                            [--advertise-address ADDR] [--with-agent] [--with-ingress] [--node-name NAME]
 #                            [--ingress-bind-address ADDR] [--ingress-http-port 80] [--ingress-https-port 443]
 #                            [--ingress-metrics-addr 127.0.0.1:10254]
@@ -15,7 +15,9 @@
 # Common options: --no-systemd (run the daemons as plain processes: pid files in /run/drover, logs in
 # /var/log/drover; for machines where systemd is not PID 1), --root DIR (install under DIR instead of /: for
 # tests and image builders; --no-systemd is implied when DIR is not /). Agent: --agent-metrics-addr (127.0.0.1:9101),
-# --agent-serving-addr (0.0.0.0:10250), --node-index N (0: pod bridge drover0; another N for a second node on one host).
+# --agent-serving-addr (0.0.0.0:10250), --node-index N (0: pod bridge drover0; another N for a second node on one host),
+# --service-proxy true|false (true: kube-proxy's part, as in k3s), --cluster-dns pod-gateway|IP|off (pod-gateway: CoreDNS's
+# part, node-local). The server's --pod-network (default vxlan, flannel's in k3s) is the cluster's, stored for every agent.
 #
 # Several servers (README "High availability"): every replica on one etcd cluster (--datastore-endpoint and its TLS
 # client files); the first installed without --server, the others with --server (the first's URL) and --token (its
@@ -31,7 +33,7 @@ PROG=install.sh
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 COMMAND=${1:-}
 [ -n "$COMMAND" ] || usage
@@ -39,11 +41,12 @@ shift
 case "$COMMAND" in server|agent|uninstall|stop) ;; -h|--help|help) usage ;; *) die "unknown command '$COMMAND' (server, agent, uninstall or stop)" ;; esac
 
 ROOT=/ NO_SYSTEMD=0 WITH_AGENT=0 WITH_INGRESS=0
-CLUSTER_CIDR=10.42.0.0/16 POD_NETWORK=none PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
+CLUSTER_CIDR=10.42.0.0/16 POD_NETWORK=vxlan PORT=6443 BIND_ADDRESS=0.0.0.0 ADVERTISE_ADDRESS= DATA_DIR_OPT=
 SERVER_URL= TOKEN= NODE_NAME= NODE_IP=
 DATASTORE_ENDPOINT= DATASTORE_CAFILE= DATASTORE_CERTFILE= DATASTORE_KEYFILE= ADVERTISE_SERVERS=
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
 AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
+SERVICE_PROXY= CLUSTER_DNS=
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -68,6 +71,8 @@ while [ $# -gt 0 ]; do
     --agent-metrics-addr) need_value "$@"; AGENT_METRICS=$2; shift ;;
     --agent-serving-addr) need_value "$@"; AGENT_SERVING=$2; shift ;;
     --node-index) need_value "$@"; NODE_INDEX=$2; shift ;;
+    --service-proxy) need_value "$@"; SERVICE_PROXY=$2; shift ;;
+    --cluster-dns) need_value "$@"; CLUSTER_DNS=$2; shift ;;
     --datastore-endpoint) need_value "$@"; DATASTORE_ENDPOINT=$2; shift ;;
     --datastore-cafile) need_value "$@"; DATASTORE_CAFILE=$2; shift ;;
     --datastore-certfile) need_value "$@"; DATASTORE_CERTFILE=$2; shift ;;
@@ -91,7 +96,9 @@ valid_port --ingress-http-port "$INGRESS_HTTP"
 [[ "$NODE_INDEX" =~ ^[0-9]+$ ]] && ((NODE_INDEX <= 255)) || die "--node-index must be 0-255, got '$NODE_INDEX'"
 # How nodes route each other's pods (README "Several hosts, one pod network"): none keeps a single machine's network as
 # it is; vxlan (any IP network between the nodes) or host-gw (nodes on one L2 segment) for a cluster of several.
-case "$POD_NETWORK" in none|vxlan|host-gw) ;; *) die "--pod-network must be none, vxlan or host-gw, got '$POD_NETWORK'" ;; esac
+case "$POD_NETWORK" in none|vxlan|host-gw) ;; *) die "--pod-network must be vxlan, host-gw or none, got '$POD_NETWORK'" ;; esac
+case "$SERVICE_PROXY" in ''|true|false) ;; *) die "--service-proxy must be true or false, got '$SERVICE_PROXY'" ;; esac
+[[ -z "$CLUSTER_DNS" || "$CLUSTER_DNS" =~ ^(off|pod-gateway|([0-9]{1,3}\.){3}[0-9]{1,3})$ ]] || die "--cluster-dns must be pod-gateway, off or an IPv4 address, got '$CLUSTER_DNS'"
 [[ "$CLUSTER_CIDR" =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$ ]] || die "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '$CLUSTER_CIDR'"
 # url_list OPTION VALUE: one or more https://HOST:PORT, comma-separated (at most 16).
 url_list() {
@@ -391,7 +398,9 @@ cni-conf-dir: $CONTAINERD_DIR/cni/conf
 cni-bridge: drover$NODE_INDEX
 metrics-addr: $AGENT_METRICS
 serving-addr: $AGENT_SERVING
-EOT
+${SERVICE_PROXY:+service-proxy: $SERVICE_PROXY
+}${CLUSTER_DNS:+cluster-dns: $CLUSTER_DNS
+}EOT
   unit drover-agent.service "AFTER_SERVER=$([ "$COMMAND" = server ] && echo ' drover-server.service')"
   local changed=$((BINARIES_CHANGED || CHANGED != before))
   start_daemon drover-agent drover-agent.service "$changed" "$LIB_DIR/drover-agent" --config "$ETC_DIR/agent.yaml"

@@ -14,15 +14,21 @@
 #                                             agent writes the CNI conflist for the podCIDR droverd gives it)
 #   multihost.sh run DIR INDEX CMD...         CMD in host INDEX's network namespace (the agent, the ingress, a probe)
 #   multihost.sh pod-run DIR POD_IP CMD...    CMD in the network namespace of the pod with that address, on any host
+#   multihost.sh pod-exec DIR POD_IP CMD...   CMD inside that pod's (first) app container, as `kubectl exec` runs it: its
+#                                             network, mount and UTS namespaces (its own files, /etc/resolv.conf, busybox)
 #   multihost.sh link DIR INDEX up|down       the host's cable: its LAN port up or down (a node falling off the network)
 #   multihost.sh host-down DIR INDEX          processes in the namespace killed, containerd emptied and stopped
 #                                             (run-private.sh stop), the namespace deleted with everything in it
 #   multihost.sh lan-down DIR                 every host still up, then the LAN bridge
 #   multihost.sh up DIR --nodes N [--pod-network vxlan|host-gw] [--bin DIR] [--first-index 30] [--lan 198.51.100.0/24]
-#                   [--lan-bridge drover-lan] [--no-deploy]
-#                                             the demo: LAN, droverd on the gateway address, N hosts each with a drover-agent,
-#                                             drover-ingress on the first host (port 80 of its LAN address), examples/hello.yaml
-#   multihost.sh down DIR                     every process `up` started (by pid), every host, the LAN
+#                   [--lan-bridge drover-lan] [--cluster-cidr 10.42.0.0/16] [--no-deploy]
+#                                             the demo: LAN, droverd on the gateway address, N hosts each with a drover-agent
+#                                             (service proxy and cluster DNS on, as k3s), drover-ingress on the first host
+#                                             (port 80 of its LAN address), examples/hello.yaml. The tests give every
+#                                             cluster a --cluster-cidr of its own, so no stale rule for 10.42/16 in this
+#                                             namespace (an interrupted single-host run's) can touch its pods' traffic.
+#   multihost.sh join DIR                     one more host with its agent (node-N+1) joins the cluster `up` started
+#   multihost.sh down DIR                     every process `up` or `join` started (by pid), every host, the LAN
 #
 # Only namespaces, links and bridges this script creates are touched; addresses come from a documentation range.
 set -euo pipefail
@@ -34,7 +40,7 @@ NETNS_DIR=/var/run/netns
 
 log() { printf 'multihost: %s\n' "$*" >&2; }
 die() { printf 'multihost: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '9,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '9,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "network namespaces and bridges need root"; }
 require_tools() {
@@ -207,8 +213,35 @@ wait_for() {
   die "timed out waiting for $what"
 }
 
+# start_node N FIRST NET BIN SERVER TOKEN: host FIRST+N-1 (LAN address NET+10+N) up, with drover-agent node-N joined.
+start_node() {
+  local n=$1 first=$2 net=$3 bin=$4 server=$5 token=$6 index address hdir
+  index=$((first + n - 1)); address=$(int_to_ip $((net + 10 + n))); hdir=$(host_dir "$index")
+  cmd_host_up "$index" "$address"
+  spawn "agent-$n" "$index" "$DIR/logs/agent-$n.log" "$bin/drover-agent" --server "$server" --token "$token" \
+    --node-name "node-$n" --node-ip "$address" --data-dir "$hdir/agent" --containerd-socket "$hdir/containerd/containerd.sock" \
+    --cni-conf-dir "$hdir/containerd/cni/conf" --cni-bridge "drover$index" --cgroup-root "/drover$index" \
+    --metrics-addr off --serving-addr "$address:10250" --dbus-address off
+}
+
+cluster_value() { sed -n "s/^$1=//p" "$DIR/cluster" 2>/dev/null; }
+
+# One more host joins a cluster `up` started: node-(N+1) on the next index and LAN address, Ready when this returns.
+cmd_join() {
+  [ -f "$DIR/cluster" ] || die "$DIR has no cluster (multihost.sh up first)"
+  local nodes first bin n
+  nodes=$(cluster_value nodes); first=$(cluster_value first); bin=$(cluster_value bin)
+  n=$((nodes + 1))
+  ((n <= 9)) || die "a cluster of this script has at most 9 hosts"
+  valid_index $((first + n - 1))
+  start_node "$n" "$first" "$(cluster_value net)" "$bin" "$(cluster_value server)" "$(cat "$DIR/server/credentials/join-token")"
+  sed -i "s/^nodes=.*/nodes=$n/" "$DIR/cluster"
+  wait_for "node-$n Ready" 600 sh -c "'${bin}/drover' --config '$DIR/admin.config' get nodes --no-headers 2>/dev/null | grep -w 'node-$n' | grep -qw Ready"
+  log "join: node-$n on host $((first + n - 1))"
+}
+
 cmd_up() {
-  local nodes=3 backend=vxlan bin=$REPO/artifacts/bin first=30 lan=198.51.100.0/24 deploy=1 lan_bridge=drover-lan
+  local nodes=3 backend=vxlan bin=$REPO/artifacts/bin first=30 lan=198.51.100.0/24 deploy=1 lan_bridge=drover-lan cluster_cidr=10.42.0.0/16
   while [ $# -gt 0 ]; do
     case "$1" in
       --nodes) nodes=$2; shift 2 ;;
@@ -217,6 +250,7 @@ cmd_up() {
       --first-index) first=$2; shift 2 ;;
       --lan) lan=$2; shift 2 ;;
       --lan-bridge) lan_bridge=$2; shift 2 ;;
+      --cluster-cidr) cluster_cidr=$2; shift 2 ;;
       --no-deploy) deploy=0; shift ;;
       *) die "up: unknown option '$1'" ;;
     esac
@@ -224,6 +258,7 @@ cmd_up() {
   [[ "$nodes" =~ ^[0-9]+$ ]] && ((nodes >= 1 && nodes <= 9)) || die "--nodes must be 1..9 (got '$nodes')"
   case "$backend" in vxlan|host-gw|none) ;; *) die "--pod-network must be vxlan, host-gw or none (got '$backend')" ;; esac
   valid_index "$first"; valid_index $((first + nodes - 1))
+  valid_cidr "$cluster_cidr" || die "--cluster-cidr must be an IPv4 network such as 10.42.0.0/16 (got '$cluster_cidr')"
   local b; for b in droverd drover-agent drover drover-ingress; do [ -x "$bin/$b" ] || die "$bin/$b is missing (./build.sh publish)"; done
   [ ! -s "$DIR/pids" ] || die "$DIR is already up (multihost.sh down $DIR first)"
   mkdir -p "$DIR/logs"
@@ -233,27 +268,21 @@ cmd_up() {
   gateway=$(lan_value gateway); prefix=$(lan_value prefix)
   net=$(ip_to_int "${lan%/*}")
   server=https://$gateway:6443
-  # The documentation range's hosts are the LAN; pods get 10.42.0.0/16 as on a real cluster.
+  # The documentation range's hosts are the LAN; pods get --cluster-cidr (10.42.0.0/16 as on a real cluster), which
+  # droverd publishes with the backend for the agents (their service proxy's masquerade decision reads it there too).
   spawn droverd - "$DIR/logs/droverd.log" "$bin/droverd" --data-dir "$DIR/server" --bind-address "$gateway" --port 6443 \
-    --advertise-address "$gateway" --pod-network "$backend" --write-client-config "$DIR/admin.config" \
+    --advertise-address "$gateway" --pod-network "$backend" --cluster-cidr "$cluster_cidr" --write-client-config "$DIR/admin.config" \
     --node-monitor-grace-period 20s --pod-eviction-timeout 10s
   wait_for "droverd's join token" 300 test -s "$DIR/server/credentials/join-token"
   wait_for "droverd at $server" 300 curl -skf "$server/readyz"
   token=$(cat "$DIR/server/credentials/join-token")
-  local n index address hdir
-  for ((n = 1; n <= nodes; n++)); do
-    index=$((first + n - 1)); address=$(int_to_ip $((net + 10 + n))); hdir=$(host_dir "$index")
-    cmd_host_up "$index" "$address"
-    spawn "agent-$n" "$index" "$DIR/logs/agent-$n.log" "$bin/drover-agent" --server "$server" --token "$token" \
-      --node-name "node-$n" --node-ip "$address" --data-dir "$hdir/agent" --containerd-socket "$hdir/containerd/containerd.sock" \
-      --cni-conf-dir "$hdir/containerd/cni/conf" --cni-bridge "drover$index" --cgroup-root "/drover$index" \
-      --metrics-addr off --serving-addr "$address:10250" --dbus-address off
-  done
+  local n
+  for ((n = 1; n <= nodes; n++)); do start_node "$n" "$first" "$net" "$bin" "$server" "$token"; done
   local drover=("$bin/drover" --config "$DIR/admin.config")
   wait_for "$nodes Ready nodes" 600 sh -c "[ \$('${bin}/drover' --config '$DIR/admin.config' get nodes --no-headers 2>/dev/null | grep -cw Ready) -ge $nodes ]"
   spawn ingress "$first" "$DIR/logs/ingress.log" "$bin/drover-ingress" --config "$DIR/server/ingress.config" \
     --bind-address "$(int_to_ip $((net + 11)))" --http-port 80 --https-port 443 --metrics-addr off --publish-address "$(int_to_ip $((net + 11)))"
-  printf 'nodes=%s\nfirst=%s\nbackend=%s\nserver=%s\ningress=%s\n' "$nodes" "$first" "$backend" "$server" "$(int_to_ip $((net + 11)))" >"$DIR/cluster"
+  printf 'nodes=%s\nfirst=%s\nbackend=%s\nserver=%s\ningress=%s\nbin=%s\nnet=%s\n' "$nodes" "$first" "$backend" "$server" "$(int_to_ip $((net + 11)))" "$bin" "$net" >"$DIR/cluster"
   log "up: droverd $server (admin config $DIR/admin.config), $nodes hosts on $lan_bridge ($backend), ingress http://$(int_to_ip $((net + 11))):80"
   ((deploy)) || return 0
   "${drover[@]}" apply -f "$REPO/examples/hello.yaml" >&2
@@ -273,6 +302,23 @@ cmd_pod_run() {
     done
   done
   die "no running pod has address $address"
+}
+
+# Runs CMD inside the first app container (not the sandbox) of the pod with address POD_IP, on whichever host it is.
+cmd_pod_exec() {
+  local address=$1 index socket id pid; shift
+  for index in $(hosts_of); do
+    socket=$(host_dir "$index")/containerd/containerd.sock
+    [ -S "$socket" ] || continue
+    for id in $(ctr -a "$socket" -n k8s.io containers ls -q 'labels."io.cri-containerd.kind"==container' 2>/dev/null); do
+      pid=$(ctr -a "$socket" -n k8s.io task ls 2>/dev/null | awk -v id="$id" '$1 == id && $3 == "RUNNING" { print $2 }')
+      [ -n "$pid" ] || continue
+      if nsenter --net="/proc/$pid/ns/net" ip -4 -o addr show 2>/dev/null | grep -q " inet $address/"; then
+        exec nsenter -t "$pid" --net --mount --uts -- "$@"
+      fi
+    done
+  done
+  die "no running app container has address $address"
 }
 
 cmd_down() {
@@ -303,7 +349,7 @@ CMD=${1:-}
 [ -n "$CMD" ] || usage
 shift
 case "$CMD" in
-  lan-up|host-up|run|pod-run|link|host-down|lan-down|up|down) ;;
+  lan-up|host-up|run|pod-run|pod-exec|link|host-down|lan-down|up|join|down) ;;
   -h|--help|help) usage ;;
   *) die "unknown command '$CMD'" ;;
 esac
@@ -318,9 +364,11 @@ case "$CMD" in
   host-up) [ $# -eq 2 ] || usage; cmd_host_up "$@" ;;
   run) [ $# -ge 2 ] || usage; index=$1; shift; valid_index "$index"; in_host "$index" "$@" ;;
   pod-run) [ $# -ge 2 ] || usage; cmd_pod_run "$@" ;;
+  pod-exec) [ $# -ge 2 ] || usage; cmd_pod_exec "$@" ;;
   link) [ $# -eq 2 ] || usage; cmd_link "$@" ;;
   host-down) [ $# -eq 1 ] || usage; cmd_host_down "$1" ;;
   lan-down) [ $# -eq 0 ] || usage; cmd_lan_down ;;
   up) cmd_up "$@" ;;
+  join) [ $# -eq 0 ] || usage; cmd_join ;;
   down) [ $# -eq 0 ] || usage; cmd_down ;;
 esac

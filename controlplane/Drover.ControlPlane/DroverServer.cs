@@ -17,6 +17,7 @@ using Drover.ControlPlane.Controllers.Deployments;
 using Drover.ControlPlane.Controllers.CronJobs;
 using Drover.ControlPlane.Controllers.DaemonSets;
 using Drover.ControlPlane.Controllers.Jobs;
+using Drover.ControlPlane.Controllers.LoadBalancers;
 using Drover.ControlPlane.Controllers.ReplicaSets;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.ControlPlane.Observability;
@@ -169,6 +170,7 @@ public static partial class DroverServer
         services.AddSingleton<EndpointSliceController>();
         services.AddSingleton<NodeLifecycleController>();
         services.AddSingleton<PodNetworkController>();
+        services.AddSingleton<ServiceLoadBalancerController>();
         services.AddSingleton(options.Autoscaling);
         services.AddSingleton(new ResourceUsageStore(time) { MaxAge = options.ResourceMetricsMaxAge });
         services.AddSingleton<ResourceMetricsEndpoints>();
@@ -194,6 +196,7 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<ServiceAllocationRepair>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),
                 () => sp.GetRequiredService<PodNetworkController>(),
+                () => sp.GetRequiredService<ServiceLoadBalancerController>(),
                 () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),
             ],
             sp.GetRequiredService<ServerRestart>(),

@@ -53,7 +53,9 @@ failures=0
 check() { local what=$1; shift; if "$@"; then echo "PASS $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi; }
 echo "PID 1: $(cat /proc/1/comm); systemd $(systemctl --version | head -1)"
 cd /opt/drover
-./install.sh server --with-agent --with-ingress --node-ip 127.0.0.1 --node-name nspawn >/install-1.log 2>&1
+# The container's network is loopback only: no other node to route pods to (--pod-network none); the service proxy
+# and the cluster DNS run as installed by default.
+./install.sh server --with-agent --with-ingress --node-ip 127.0.0.1 --node-name nspawn --pod-network none >/install-1.log 2>&1
 check "install.sh server --with-agent --with-ingress exits 0" [ $? = 0 ]
 tail -5 /install-1.log
 for u in containerd drover-server drover-agent drover-ingress; do check "$u.service active" systemctl is-active --quiet "$u.service"; done
@@ -68,7 +70,7 @@ check "agent holds logind's delay lock" sh -c 'systemd-inhibit --list --no-legen
 systemd-inhibit --list --no-legend
 check "node condition ContainerRuntimeUnit True" sh -c 'DROVER_CONFIG=/etc/drover/admin.config /usr/local/bin/drover describe node nspawn | grep -q "ContainerRuntimeUnit *True"'
 pids_before=$(systemctl show -P MainPID drover-server drover-agent drover-ingress containerd | tr '\n' ' ')
-./install.sh server --with-agent --with-ingress --node-ip 127.0.0.1 --node-name nspawn >/install-2.log 2>&1
+./install.sh server --with-agent --with-ingress --node-ip 127.0.0.1 --node-name nspawn --pod-network none >/install-2.log 2>&1
 check "second install exits 0" [ $? = 0 ]
 check "second install restarts nothing" [ "$pids_before" = "$(systemctl show -P MainPID drover-server drover-agent drover-ingress containerd | tr '\n' ' ')" ]
 check "systemd-analyze verify of the installed units" systemd-analyze verify /etc/systemd/system/drover-server.service /etc/systemd/system/drover-agent.service /etc/systemd/system/drover-ingress.service

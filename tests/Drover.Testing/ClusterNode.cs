@@ -83,7 +83,7 @@ public sealed class ClusterNode
         [
             "--server", $"https://127.0.0.1:{droverd.Port.ToString(CultureInfo.InvariantCulture)}", "--token", joinToken,
             "--node-name", Name, "--node-ip", "127.0.0.1", "--data-dir", AgentDataDirectory,
-            "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory, "--cni-bridge", Bridge, "--cni-ip-masq", "false",
+            "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory, "--cni-bridge", Bridge, "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off",
             "--metrics-addr", MetricsPort is { } port ? "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) : "off", "--serving-addr", "127.0.0.1:0",
             .. extraArgs,
         ], _log, binaries);

@@ -80,6 +80,13 @@ public sealed class DroverdProcess : IAsyncDisposable
         var info = _binaries.Droverd();
         foreach (var arg in new[] { "--data-dir", DataDirectory, "--bind-address", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }.Concat(_extraArgs))
             info.ArgumentList.Add(arg);
+        // The tests' nodes share this machine's network namespace (one per node only in the multi-host harness):
+        // droverd's default, vxlan, would have every agent add the same VXLAN device here. A test of a backend names it.
+        if (!_extraArgs.Contains("--pod-network"))
+        {
+            info.ArgumentList.Add("--pod-network");
+            info.ArgumentList.Add("none");
+        }
         lock (_output)
             _outputStart = _output.Length;
         var process = Process.Start(info) ?? throw new InvalidOperationException("droverd did not start");

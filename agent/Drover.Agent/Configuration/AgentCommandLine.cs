@@ -31,9 +31,9 @@ internal static partial class AgentCommandLine
         new("serving-cert-lifetime", "Lifetime of the agent's self-signed serving certificate (pinned by droverd through the hash the Node publishes); renewed at two thirds of it while the agent runs.", "8760h"),
         new("lease-interval", "How often the node Lease is renewed (heartbeat).", "10s"),
         new("status-interval", "Node status is written on change, and at least this often.", "60s"),
-        new("service-proxy", "Program Services' cluster IPs and node ports into this node's kernel (nftables table ip drover-proxy), as kube-proxy's nftables mode.", "false"),
-        new("cluster-cidr", "The cluster's pod network (droverd's --cluster-cidr): service traffic from outside it is masqueraded.", "10.42.0.0/16"),
-        new("cluster-dns", "Cluster DNS on this node: \"pod-gateway\" (a resolver of the agent's own on the node's pod gateway, the first address of its podCIDR: node-local, no interface to add), an IPv4 address to serve on and hand to pods (one the host has, e.g. on a dummy interface), or \"off\" (pods get the host's resolv.conf).", "off"),
+        new("service-proxy", "Program Services' cluster IPs and node ports into this node's kernel (nftables table ip drover-proxy), as kube-proxy's nftables mode (on by default, as kube-proxy is on every k3s node; \"false\" leaves Services to an ingress only).", "true"),
+        new("cluster-cidr", "The cluster's pod network: service traffic from outside it is masqueraded. Empty (the default): the one droverd publishes in the ConfigMap kube-system/drover-pod-network (its --cluster-cidr), so the two cannot disagree.", ""),
+        new("cluster-dns", "Cluster DNS on this node: \"pod-gateway\" (a resolver of the agent's own on the node's pod gateway, the first address of its podCIDR: node-local, no interface to add), an IPv4 address to serve on and hand to pods (one the host has, e.g. on a dummy interface), or \"off\" (pods get the host's resolv.conf). On the pod gateway by default, as CoreDNS is in every k3s cluster.", "pod-gateway"),
         new("cluster-domain", "The cluster's DNS domain: names <service>.<namespace>.svc.DOMAIN.", "cluster.local"),
         new("cluster-dns-upstream", "A resolver on loopback (host:port, e.g. 127.0.0.1:5353) the cluster DNS forwards other names to; empty: they are refused (nothing leaves the node).", ""),
         new("termination-drain-delay", "A pod deleted with a grace period keeps serving this long before SIGTERM, while droverd takes it out of Services' Endpoints and ingresses stop sending it requests (0s: kubelet's behaviour, which drops requests during rollouts).", "2s"),
@@ -169,7 +169,9 @@ internal static partial class AgentCommandLine
             CniBridge = cniBridge,
             CniIpMasq = ParseBool("cni-ip-masq", value("cni-ip-masq")!),
             ServiceProxy = ParseBool("service-proxy", value("service-proxy")!),
-            ClusterCidr = System.Net.IPNetwork.TryParse(value("cluster-cidr")!, out var clusterCidr) && clusterCidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ClusterCidr = value("cluster-cidr")!.Length == 0
+                ? null
+                : System.Net.IPNetwork.TryParse(value("cluster-cidr")!, out var clusterCidr) && clusterCidr.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
                 ? clusterCidr.ToString()
                 : throw Bad("cluster-cidr", value("cluster-cidr")!, "is not an IPv4 CIDR such as 10.42.0.0/16"),
             CgroupRoot = ParseCgroupRoot(value("cgroup-root")!),

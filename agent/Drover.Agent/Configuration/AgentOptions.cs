@@ -63,17 +63,17 @@ internal sealed record AgentOptions
     /// <summary>How often cpu/memory usage goes to droverd; zero turns the reports off.</summary>
     public TimeSpan ResourceMetricsInterval { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Whether this agent programs the service proxy (nftables) on its node.</summary>
-    public bool ServiceProxy { get; init; }
+    /// <summary>Whether this agent programs the service proxy (nftables) on its node; on by default, as kube-proxy in k3s.</summary>
+    public bool ServiceProxy { get; init; } = true;
 
-    /// <summary>The cluster's pod network; service traffic from outside it is masqueraded.</summary>
-    public string ClusterCidr { get; init; } = "10.42.0.0/16";
+    /// <summary>The cluster's pod network; service traffic from outside it is masqueraded. Null: droverd's, from the pod-network ConfigMap.</summary>
+    public string? ClusterCidr { get; init; }
 
     /// <summary>--cluster-dns's value that serves on the node's pod gateway (the first address of its podCIDR).</summary>
     public const string PodGatewayDns = "pod-gateway";
 
     /// <summary>Cluster DNS: null (off), <see cref="PodGatewayDns"/> or an IPv4 address to serve on and hand to pods.</summary>
-    public string? ClusterDns { get; init; }
+    public string? ClusterDns { get; init; } = PodGatewayDns;
 
     public string ClusterDomain { get; init; } = "cluster.local";
 

@@ -21,7 +21,7 @@ internal sealed partial class NftClient(IReadOnlyList<string> command)
             throw new NftException($"nft -f refused the transaction (exit {code}): {error.Trim()}");
     }
 
-    /// <summary>The chains of <paramref name="table"/> (ip family); empty when the table does not exist.</summary>
+    /// <summary>The chains and sets of <paramref name="table"/> (ip family); empty when the table does not exist.</summary>
     public async Task<IReadOnlyList<string>> ListChainsAsync(string table, CancellationToken ct)
     {
         var (code, output, error) = await RunAsync(["list", "table", "ip", table], null, ct).ConfigureAwait(false);
@@ -75,6 +75,7 @@ internal sealed partial class NftClient(IReadOnlyList<string> command)
         }
     }
 
-    [GeneratedRegex(@"^\s*chain (\S+) \{", RegexOptions.Multiline)]
+    // Chains and sets (the affinity sets): what a full rewrite may have to remove.
+    [GeneratedRegex(@"^\s*(?:chain|set) (\S+) \{", RegexOptions.Multiline)]
     private static partial Regex ChainLine();
 }

@@ -7,9 +7,11 @@ namespace Drover.Agent.ServiceProxy;
 /// The service proxy's nftables table, kube-proxy's nftables layout in small: a verdict map from
 /// (cluster IP, protocol, port) and one from (protocol, node port) to a chain per service port, which marks
 /// traffic from outside the cluster CIDR for masquerade and picks an endpoint chain with <c>numgen random</c>; an
-/// endpoint chain marks hairpin traffic (a pod reaching itself) and DNATs. A transaction rewrites only the service
-/// ports that changed; the first one after a start rewrites everything in place (flush, never delete the table),
-/// so traffic flows throughout. Pure: state in, script out.
+/// endpoint chain marks hairpin traffic (a pod reaching itself) and DNATs. <c>sessionAffinity: ClientIP</c> as
+/// kube-proxy does it: a set per endpoint of the client addresses it served (entries expire after the affinity
+/// timeout), which the service chain consults before balancing and the endpoint chain refreshes. A transaction
+/// rewrites only the service ports that changed; the first one after a start rewrites everything in place (flush,
+/// never delete the table), so traffic flows throughout. Pure: state in, script out.
 /// </summary>
 internal static class NftRuleset
 {
@@ -92,7 +94,9 @@ internal static class NftRuleset
             }
         }
         dropped.ExceptWith(wanted);
-        if (script.Length == 0 && removedElements.Length == 0 && rules.Length == 0 && dropped.Count == 0)
+        var droppedSets = dropped.Where(IsAffinitySet).Order(StringComparer.Ordinal).ToList();
+        dropped.RemoveWhere(IsAffinitySet);
+        if (script.Length == 0 && removedElements.Length == 0 && rules.Length == 0 && dropped.Count == 0 && droppedSets.Count == 0)
             return "";
         script.Append(removedElements).Append(rules).Append(addedElements);
         // Chains go last, once nothing refers to them any more: first emptied (a service chain's vmap refers to
@@ -102,25 +106,48 @@ internal static class NftRuleset
             script.Append("flush chain ").Append(T).Append(' ').Append(chain).Append('\n');
         foreach (var chain in ordered)
             script.Append("delete chain ").Append(T).Append(' ').Append(chain).Append('\n');
+        // Affinity sets last, once no rule refers to them; declared first so that the delete cannot fail on one that
+        // is gone already (nft 1.0.6 has no "destroy").
+        foreach (var set in droppedSets)
+            DeclareAffinitySet(script, set, 1);
+        foreach (var set in droppedSets)
+            script.Append("delete set ").Append(T).Append(' ').Append(set).Append('\n');
         return script.ToString();
     }
 
     /// <summary>The script that removes everything of ours (the uninstall, and tests).</summary>
     public static string Removal() => "delete table " + T + "\n";
 
-    public static bool IsOurs(string chain) => chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ep-", StringComparison.Ordinal);
+    /// <summary>Chains and affinity sets of ours (what a full rewrite removes when no longer wanted).</summary>
+    public static bool IsOurs(string chain) =>
+        chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ep-", StringComparison.Ordinal) || IsAffinitySet(chain);
+
+    private static bool IsAffinitySet(string name) => name.StartsWith("aff-", StringComparison.Ordinal);
 
     public static string ServiceChain(ProxiedPort port) => "svc-" + Hash(port.Key);
 
-    public static string EndpointChain(ProxiedPort port, ProxyEndpoint endpoint) =>
-        "ep-" + Hash(port.Key + "|" + endpoint.Ip + ":" + endpoint.Port.ToString(CultureInfo.InvariantCulture));
+    public static string EndpointChain(ProxiedPort port, ProxyEndpoint endpoint) => "ep-" + EndpointHash(port, endpoint);
+
+    /// <summary>The client addresses <paramref name="endpoint"/> served under sessionAffinity ClientIP (with their expiry).</summary>
+    public static string AffinitySet(ProxiedPort port, ProxyEndpoint endpoint) => "aff-" + EndpointHash(port, endpoint);
+
+    private static string EndpointHash(ProxiedPort port, ProxyEndpoint endpoint) =>
+        Hash(port.Key + "|" + endpoint.Ip + ":" + endpoint.Port.ToString(CultureInfo.InvariantCulture));
 
     private static void AddChainNames(ProxiedPort port, HashSet<string> names)
     {
         names.Add(ServiceChain(port));
         foreach (var endpoint in port.Endpoints)
+        {
             names.Add(EndpointChain(port, endpoint));
+            if (port.AffinitySeconds > 0)
+                names.Add(AffinitySet(port, endpoint));
+        }
     }
+
+    private static void DeclareAffinitySet(StringBuilder script, string set, int timeoutSeconds) =>
+        script.Append("add set ").Append(T).Append(' ').Append(set).Append(" { type ipv4_addr ; flags dynamic,timeout ; timeout ")
+            .Append(timeoutSeconds.ToString(CultureInfo.InvariantCulture)).Append("s ; }\n");
 
     private static void WriteChains(StringBuilder declarations, StringBuilder rules, ProxiedPort port, string clusterCidr)
     {
@@ -129,6 +156,16 @@ internal static class NftRuleset
         rules.Append("flush chain ").Append(T).Append(' ').Append(service).Append('\n');
         // From outside the pod network (the host itself, a node port client): replies must come back through us.
         rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" ip saddr != ").Append(clusterCidr).Append(" jump mark-for-masquerade\n");
+        if (port.AffinitySeconds > 0)
+        {
+            // A client seen within the timeout goes back to the endpoint that served it.
+            foreach (var endpoint in port.Endpoints)
+            {
+                var set = AffinitySet(port, endpoint);
+                DeclareAffinitySet(declarations, set, port.AffinitySeconds);
+                rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" ip saddr @").Append(set).Append(" goto ").Append(EndpointChain(port, endpoint)).Append('\n');
+            }
+        }
         if (port.Endpoints.Count > 0)
         {
             rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" numgen random mod ").Append(port.Endpoints.Count).Append(" vmap { ");
@@ -143,6 +180,8 @@ internal static class NftRuleset
             rules.Append("flush chain ").Append(T).Append(' ').Append(chain).Append('\n');
             // Hairpin: a pod reaching itself through the service must see the reply come from the service.
             rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" ip saddr ").Append(endpoint.Ip).Append(" jump mark-for-masquerade\n");
+            if (port.AffinitySeconds > 0)
+                rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" update @").Append(AffinitySet(port, endpoint)).Append(" { ip saddr }\n");
             rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" meta l4proto ").Append(port.Protocol).Append(" dnat to ")
                 .Append(endpoint.Ip).Append(':').Append(endpoint.Port.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
@@ -158,6 +197,9 @@ internal static class NftRuleset
         if (port.NodePort is { } nodePort)
             script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
                 .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
+        if (port.LoadBalancer)
+            script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
+                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
     }
 
     private static void RemoveElements(StringBuilder script, ProxiedPort port)
@@ -169,6 +211,9 @@ internal static class NftRuleset
         if (port.NodePort is { } nodePort)
             script.Append("delete element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
                 .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" }\n");
+        if (port.LoadBalancer)
+            script.Append("delete element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
+                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" }\n");
     }
 
     /// <summary>FNV-1a, 64 bits in base32: a short, stable chain name for a key (names must be at most 255 bytes).</summary>

@@ -10,6 +10,9 @@ namespace Drover.Agent.ServiceProxy;
 internal static class ProxyModel
 {
 
+    /// <summary>Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours); Drover's API has no sessionAffinityConfig yet.</summary>
+    public const int DefaultAffinitySeconds = 10800;
+
     public static Dictionary<string, ProxiedPort> Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -25,7 +28,10 @@ internal static class ProxyModel
             list.Add(slice);
         }
         var result = new Dictionary<string, ProxiedPort>(StringComparer.Ordinal);
-        foreach (var service in services)
+        var all = services.ToList();
+        // LoadBalancer as k3s's ServiceLB: the service port on every node's addresses, for the Services droverd gives ingress IPs.
+        var loadBalanced = LoadBalancerPorts.Served(all);
+        foreach (var service in all)
         {
             var spec = service.Spec;
             if (spec.Type == "ExternalName" || Ipv4(spec.ClusterIP) is not { } clusterIp)
@@ -55,7 +61,8 @@ internal static class ProxyModel
                 }
                 var key = $"{serviceKey}:{(name.Length > 0 ? name : port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/{protocol}";
                 var nodePort = spec.Type is "NodePort" or "LoadBalancer" && port.NodePort is > 0 ? port.NodePort : null;
-                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints]);
+                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints], spec.SessionAffinity == "ClientIP" ? DefaultAffinitySeconds : 0,
+                    loadBalanced.Contains(serviceKey));
             }
         }
         return result;

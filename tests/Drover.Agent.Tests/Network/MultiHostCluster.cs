@@ -20,13 +20,15 @@ public abstract class MultiHostCluster : IAsyncLifetime
     private readonly int _firstIndex;
     private readonly string _lan;
     private readonly string _lanBridge;
+    private readonly string _clusterCidr;
 
-    protected MultiHostCluster(string backend, int firstIndex, string lan, string lanBridge)
+    protected MultiHostCluster(string backend, int firstIndex, string lan, string lanBridge, string clusterCidr)
     {
         _backend = backend;
         _firstIndex = firstIndex;
         _lan = lan;
         _lanBridge = lanBridge;
+        _clusterCidr = clusterCidr;
         Directory = System.IO.Directory.CreateTempSubdirectory("drover-multihost-").FullName;
     }
 
@@ -56,7 +58,8 @@ public abstract class MultiHostCluster : IAsyncLifetime
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         }
         var result = await RunScriptAsync(TimeSpan.FromMinutes(12), "up", Directory, "--nodes", Nodes.ToString(CultureInfo.InvariantCulture),
-            "--pod-network", _backend, "--bin", bin, "--first-index", _firstIndex.ToString(CultureInfo.InvariantCulture), "--lan", _lan, "--lan-bridge", _lanBridge).ConfigureAwait(false);
+            "--pod-network", _backend, "--bin", bin, "--first-index", _firstIndex.ToString(CultureInfo.InvariantCulture), "--lan", _lan, "--lan-bridge", _lanBridge,
+            "--cluster-cidr", _clusterCidr).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             var logs = Logs();
@@ -90,6 +93,18 @@ public abstract class MultiHostCluster : IAsyncLifetime
     /// <summary>curl from this machine's namespace (the LAN's gateway), e.g. to the ingress.</summary>
     public static Task<CliResult> CurlAsync(string url, string? host = null) =>
         ProcessRunner.RunAsync(ProcessRunner.Command("curl", host is null ? ["-sS", "-m", "5", url] : ["-sS", "-m", "5", "-H", "Host: " + host, url]), TimeSpan.FromSeconds(30));
+
+    /// <summary>A command inside the app container of the pod with address <paramref name="podIp"/> (its files, its resolv.conf), as kubectl exec runs one.</summary>
+    public Task<CliResult> ExecInPodAsync(string podIp, params string[] command) =>
+        RunScriptAsync(TimeSpan.FromSeconds(60), ["pod-exec", Directory, podIp, .. command]);
+
+    /// <summary>A command in host <paramref name="node"/>'s network namespace (nft, ip).</summary>
+    public Task<CliResult> RunOnHostAsync(int node, params string[] command) =>
+        RunScriptAsync(TimeSpan.FromSeconds(30), ["run", Directory, IndexOf(node).ToString(CultureInfo.InvariantCulture), .. command]);
+
+    /// <summary>The drover CLI against this cluster (the tests' build, as the harness runs it).</summary>
+    public Task<CliResult> DroverAsync(params string[] args) =>
+        ProcessRunner.RunAsync(ProcessRunner.Command(Path.Combine(Directory, "bin", "drover"), ["--config", Path.Combine(Directory, "admin.config"), .. args]), TimeSpan.FromMinutes(6));
 
     public Task<CliResult> SetLinkAsync(int node, bool up) =>
         RunScriptAsync(TimeSpan.FromSeconds(30), "link", Directory, IndexOf(node).ToString(CultureInfo.InvariantCulture), up ? "up" : "down");
@@ -138,7 +153,9 @@ public abstract class MultiHostCluster : IAsyncLifetime
 }
 
 /// <summary>The cluster with the host-gw backend (routes via the peers' LAN addresses).</summary>
-public sealed class HostGwCluster() : MultiHostCluster("host-gw", 40, "198.51.100.0/24", "drover-lan40");
+/// Each cluster has a pod range of its own, not 10.42/16: a stale masquerade rule for 10.42 left in this namespace by an
+/// interrupted single-host run cannot touch its traffic.
+public sealed class HostGwCluster() : MultiHostCluster("host-gw", 40, "198.51.100.0/24", "drover-lan40", "10.140.0.0/16");
 
 /// <summary>The cluster with the vxlan backend (a kernel VXLAN device, FDB and neighbour entries per peer).</summary>
-public sealed class VxlanCluster() : MultiHostCluster("vxlan", 44, "203.0.113.0/24", "drover-lan44");
+public sealed class VxlanCluster() : MultiHostCluster("vxlan", 44, "203.0.113.0/24", "drover-lan44", "10.144.0.0/16");

@@ -21,7 +21,7 @@ public sealed class AgentProcessTests(NodeEnvironmentFixture env)
     [
         "--server", env.Server.ToString(), "--token", env.JoinToken, "--node-name", NodeName,
         "--data-dir", dataDirectory, "--containerd-socket", env.SocketPath, "--cni-conf-dir", env.CniConfDirectory,
-        "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--metrics-addr", "off", "--lease-interval", "1s",
+        "--cni-bridge", env.Bridge, "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off", "--metrics-addr", "off", "--lease-interval", "1s",
         "--serving-addr", "127.0.0.1:0",
     ], log);
 

@@ -68,7 +68,7 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
         [
             "--server", $"https://127.0.0.1:{Droverd.Port}", "--token", token, "--node-name", NodeName,
             "--data-dir", AgentDataDirectory, "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory,
-            "--cni-bridge", Bridge, "--cni-ip-masq", "false", "--metrics-addr", $"127.0.0.1:{MetricsPort}", "--lease-interval", "1s",
+            "--cni-bridge", Bridge, "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off", "--metrics-addr", $"127.0.0.1:{MetricsPort}", "--lease-interval", "1s",
         ], log);
     }
 

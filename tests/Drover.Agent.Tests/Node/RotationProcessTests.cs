@@ -46,7 +46,7 @@ public sealed class RotationNodeFixture : IAsyncLifetime
         [
             "--server", $"https://127.0.0.1:{droverd.Port}", "--token", token, "--node-name", NodeName, "--node-ip", "127.0.0.1",
             "--data-dir", dataDirectory, "--containerd-socket", Path.Combine(ContainerdDirectory, "containerd.sock"),
-            "--cni-conf-dir", Path.Combine(ContainerdDirectory, "cni", "conf"), "--cni-bridge", $"drover{NodeIndex}", "--cni-ip-masq", "false",
+            "--cni-conf-dir", Path.Combine(ContainerdDirectory, "cni", "conf"), "--cni-bridge", $"drover{NodeIndex}", "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off",
             "--metrics-addr", "off", "--serving-addr", "127.0.0.1:0", "--lease-interval", "1s", "--serving-cert-lifetime", "12s",
         ], log);
     }

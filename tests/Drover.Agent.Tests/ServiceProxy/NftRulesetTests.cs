@@ -73,4 +73,60 @@ public sealed class NftRulesetTests
 
         Assert.DoesNotContain("add element", script, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Transaction_ClientIpAffinity_SetPerEndpointConsultedBeforeBalancingAndRefreshedOnDnat()
+    {
+        var web = Port("web", "10.43.0.10", "10.42.0.5", "10.42.0.6") with { AffinitySeconds = 10800 };
+
+        var script = NftRuleset.Transaction(State(), State(web), full: false, [], Cidr);
+
+        foreach (var endpoint in web.Endpoints)
+        {
+            var set = NftRuleset.AffinitySet(web, endpoint);
+            var chain = NftRuleset.EndpointChain(web, endpoint);
+            Assert.Contains($"add set ip drover-proxy {set} {{ type ipv4_addr ; flags dynamic,timeout ; timeout 10800s ; }}", script, StringComparison.Ordinal);
+            var sticky = script.IndexOf($"add rule ip drover-proxy {NftRuleset.ServiceChain(web)} ip saddr @{set} goto {chain}", StringComparison.Ordinal);
+            Assert.True(sticky > script.IndexOf("add set ip drover-proxy " + set, StringComparison.Ordinal), "the set is declared before a rule uses it");
+            Assert.True(sticky < script.IndexOf("numgen random", StringComparison.Ordinal), "a known client skips the balancing");
+            Assert.Contains($"add rule ip drover-proxy {chain} update @{set} {{ ip saddr }}", script, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Transaction_AffinityTurnedOff_SetsDeletedAfterNoRuleUsesThem()
+    {
+        var sticky = Port("web", "10.43.0.10", "10.42.0.5") with { AffinitySeconds = 10800 };
+        var plain = Port("web", "10.43.0.10", "10.42.0.5");
+        var set = NftRuleset.AffinitySet(sticky, sticky.Endpoints[0]);
+
+        var script = NftRuleset.Transaction(State(sticky), State(plain), full: false, [], Cidr);
+
+        Assert.DoesNotContain("@" + set, script, StringComparison.Ordinal);
+        Assert.True(script.IndexOf("delete set ip drover-proxy " + set, StringComparison.Ordinal) > script.LastIndexOf("flush chain", StringComparison.Ordinal));
+        Assert.DoesNotContain("delete chain", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_FullAfterRestart_StaleAffinitySetsOfOursRemovedOthersKept()
+    {
+        var script = NftRuleset.Transaction(State(), State(Port("web", "10.43.0.10", "10.42.0.5")), full: true, ["aff-stale", "svc-stale", "not-ours"], Cidr);
+
+        Assert.Contains("delete set ip drover-proxy aff-stale", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-ours", script, StringComparison.Ordinal);
+        Assert.True(script.IndexOf("delete set", StringComparison.Ordinal) > script.IndexOf("delete chain ip drover-proxy svc-stale", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Transaction_LoadBalancer_ServicePortOnTheNodesAddressesBesideTheNodePort()
+    {
+        var lb = new ProxiedPort("default/web:80/tcp", "10.43.0.10", "tcp", 80, 30080, [new ProxyEndpoint("10.42.0.5", 3000)], LoadBalancer: true);
+
+        var added = NftRuleset.Transaction(State(), State(lb), full: false, [], Cidr);
+        var removed = NftRuleset.Transaction(State(lb), State(), full: false, [], Cidr);
+
+        Assert.Contains("add element ip drover-proxy service-nodeports { tcp . 80 : goto " + NftRuleset.ServiceChain(lb) + " }", added, StringComparison.Ordinal);
+        Assert.Contains("add element ip drover-proxy service-nodeports { tcp . 30080 : goto ", added, StringComparison.Ordinal);
+        Assert.Contains("delete element ip drover-proxy service-nodeports { tcp . 80 }", removed, StringComparison.Ordinal);
+    }
 }

@@ -44,4 +44,32 @@ public sealed class ProxyModelTests
 
         Assert.Empty(Assert.Single(model.Values).Endpoints);
     }
+
+    [Theory]
+    [InlineData("ClientIP", ProxyModel.DefaultAffinitySeconds)]
+    [InlineData("None", 0)]
+    [InlineData(null, 0)]
+    public void Build_SessionAffinity_ClientIpWithKubernetesDefaultTimeout(string? affinity, int seconds)
+    {
+        var service = Service("10.43.0.10");
+        service = service with { Spec = service.Spec with { SessionAffinity = affinity } };
+
+        var port = Assert.Single(ProxyModel.Build([service], [Slice(("10.42.0.5", true, false))]).Values);
+
+        Assert.Equal(seconds, port.AffinitySeconds);
+    }
+
+    [Fact]
+    public void Build_LoadBalancer_ServedUnlessAnOlderOneHasThePort()
+    {
+        var older = Service("10.43.0.10", "LoadBalancer");
+        older = older with { Metadata = older.Metadata with { CreationTimestamp = DateTimeOffset.UnixEpoch } };
+        var younger = Service("10.43.0.11", "LoadBalancer");
+        younger = younger with { Metadata = younger.Metadata with { Name = "api", CreationTimestamp = DateTimeOffset.UnixEpoch.AddDays(1) } };
+
+        var model = ProxyModel.Build([younger, older], []);
+
+        Assert.True(model["ns/web:http/tcp"].LoadBalancer);
+        Assert.False(model["ns/api:http/tcp"].LoadBalancer);
+    }
 }

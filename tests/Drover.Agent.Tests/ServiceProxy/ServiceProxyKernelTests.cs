@@ -168,4 +168,50 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         await Nft.ApplyAsync(NftRuleset.Removal(), default);
         Assert.Equal("", await Nft.ListTableAsync(NftRuleset.Table, default));
     }
+
+    [Fact]
+    public async Task Proxy_SessionAffinityClientIp_OneClientKeepsItsEndpointUntilAffinityIsTurnedOff()
+    {
+        var admin = _droverd!.Client();
+        var ns = "sticky-" + Guid.NewGuid().ToString("N")[..6];
+        await admin.CreateAsync(ResourceTypes.Namespaces, new Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new ObjectMeta { Name = ns } });
+        var service = (Service)await admin.CreateAsync(ResourceTypes.Services, new Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new ObjectMeta { Name = "web", Namespace = ns },
+            Spec = new ServiceSpec { ClusterIP = ClusterIp, SessionAffinity = "ClientIP", Ports = [new ServicePort { Name = "http", Port = 80, TargetPort = new IntOrString(3000) }] },
+        });
+        await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-a", "10.42.7.5", 3000, ready: true));
+        await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-b", "10.42.7.6", 3001, ready: true));
+
+        using var stop = new CancellationTokenSource();
+        var watch = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var proxier = new ServiceProxier(watch, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
+        var running = Task.WhenAll(watch.RunAsync(stop.Token), proxier.RunAsync(stop.Token));
+        try
+        {
+            await UntilAsync(() => Nft.ListTableAsync(NftRuleset.Table, default), t => t.Contains("10.42.7.6", StringComparison.Ordinal) && t.Contains("set aff-", StringComparison.Ordinal), "both endpoints with affinity sets in the table");
+
+            // numgen would spread 20 new connections over both (each missed with probability 2^-20); affinity keeps one.
+            var sticky = new List<string?>();
+            for (var i = 0; i < 20; i++)
+                sticky.Add(await GetAsync());
+            Assert.True(sticky[0] is "a" or "b", $"no answer through {ClusterIp}: {string.Join(",", sticky)}");
+            Assert.All(sticky, body => Assert.Equal(sticky[0], body));
+            Assert.Contains("10.42.7.100", await Nft.ListTableAsync(NftRuleset.Table, default), StringComparison.Ordinal);
+
+            // Affinity off: the sets go with the rules that used them, and the same client is balanced again.
+            await admin.UpdateAsync(ResourceTypes.Services, service with { Spec = service.Spec with { SessionAffinity = "None" } });
+            await UntilAsync(() => Nft.ListTableAsync(NftRuleset.Table, default), t => !t.Contains("set aff-", StringComparison.Ordinal) && !t.Contains("@aff-", StringComparison.Ordinal), "the affinity sets gone");
+            var seen = new HashSet<string>();
+            await UntilAsync(async () => { if (await GetAsync() is { } body) seen.Add(body); return seen.Count; }, n => n == 2, "both a and b answering again");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+            await Nft.ApplyAsync(NftRuleset.Removal(), default);
+        }
+    }
 }

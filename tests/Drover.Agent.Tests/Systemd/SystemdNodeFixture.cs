@@ -65,7 +65,7 @@ public sealed class SystemdNodeFixture : IAsyncLifetime
         [
             "--server", $"https://127.0.0.1:{Droverd.Port}", "--token", token, "--node-name", NodeName,
             "--data-dir", AgentDataDirectory, "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory,
-            "--cni-bridge", $"drover{NodeIndex}", "--cni-ip-masq", "false", "--metrics-addr", "off", "--lease-interval", "1s",
+            "--cni-bridge", $"drover{NodeIndex}", "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off", "--metrics-addr", "off", "--lease-interval", "1s",
             "--serving-addr", "127.0.0.1:0", "--resource-metrics-interval", "0s", "--dbus-address", dbusAddress,
         ], log, environment);
     }

@@ -62,6 +62,8 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
     [InlineData("--cluster-cidr", "10.42.0.0", "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '10.42.0.0'")]
     [InlineData("--node-name", "Edge_1", "--node-name must be a DNS-1123 name")]
     [InlineData("--frobnicate", "1", "unknown option '--frobnicate' for server")]
+    [InlineData("--service-proxy", "yes", "--service-proxy must be true or false, got 'yes'")]
+    [InlineData("--cluster-dns", "coredns", "--cluster-dns must be pod-gateway, off or an IPv4 address, got 'coredns'")]
     [InlineData("--datastore-endpoint", "h1:2379", "--datastore-endpoint must be URLs like https://IP:PORT, comma-separated, got 'h1:2379'")]
     [InlineData("--advertise-servers", "https://a:6443,http://b:6443", "--advertise-servers must be https:// URLs")]
     [InlineData("--datastore-cafile", "/nonexistent/ca.pem", "--datastore-cafile needs --datastore-endpoint")]
@@ -124,7 +126,10 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
         var ingressPort = FreePorts.Next();
         string[] serverArgs =
         [
+            // Two nodes in this machine's one network namespace: no VXLAN device, service proxy or pod-gateway resolver
+            // of theirs here (the defaults; proven on separate network stacks by the multi-host tests and in nspawn).
             "server", "--root", serverRoot, "--bind-address", "127.0.0.1", "--port", Text(apiPort), "--cluster-cidr", ClusterCidr,
+            "--pod-network", "none", "--service-proxy", "false", "--cluster-dns", "off",
             "--with-agent", "--with-ingress", "--ingress-bind-address", "127.0.0.1", "--ingress-http-port", Text(ingressPort), "--ingress-https-port", "0",
             "--ingress-metrics-addr", $"127.0.0.1:{FreePorts.Next()}",
             "--node-index", Text(ServerNodeIndex), "--node-name", "install-server",
@@ -162,7 +167,7 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
             var joined = await ReleaseDirectory.RunAsync(
             [
                 "agent", "--root", agentRoot, "--server", join.Groups["server"].Value, "--token", join.Groups["token"].Value,
-                "--node-index", Text(JoinedNodeIndex), "--node-name", "install-agent",
+                "--node-index", Text(JoinedNodeIndex), "--node-name", "install-agent", "--service-proxy", "false", "--cluster-dns", "off",
                 "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
             ]);
             output.WriteLine($"install.sh agent: {clock.Elapsed.TotalSeconds:0.0} s\n{joined}");

@@ -1,0 +1,113 @@
+using Drover.Api;
+using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Informers;
+using Drover.ControlPlane.Registry;
+
+namespace Drover.ControlPlane.Controllers.LoadBalancers;
+
+/// <summary>
+/// type: LoadBalancer as k3s's ServiceLB serves it: every agent's service proxy answers a LoadBalancer Service's ports on
+/// its node's own addresses, so the Service's status.loadBalancer.ingress lists the InternalIPs of the Ready nodes
+/// (sorted); a Service that loses a contested port (<see cref="LoadBalancerPorts"/>), or is no longer a LoadBalancer,
+/// has its ingress emptied (pending). Node and Service changes both lead to one pass over all Services.
+/// </summary>
+internal sealed partial class ServiceLoadBalancerController : BackgroundService
+{
+    private const string Key = "load-balancers";
+
+    private readonly Informer _services;
+    private readonly Informer _nodes;
+    private readonly ObjectService _objects;
+    private readonly ILogger _logger;
+    private readonly WorkQueue<string> _queue;
+
+    public ServiceLoadBalancerController(SharedInformers informers, ObjectService objects, TimeProvider time, ILoggerFactory loggers)
+    {
+        ArgumentNullException.ThrowIfNull(informers);
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(loggers);
+        _objects = objects;
+        _logger = loggers.CreateLogger<ServiceLoadBalancerController>();
+        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
+        _services = informers.For(ResourceTypes.Services);
+        _nodes = informers.For(ResourceTypes.Nodes);
+        _services.AddHandler(_ => _queue.Add(Key));
+        _nodes.AddHandler(OnNode);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(_services.Synced, _nodes.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
+        _queue.Add(Key);
+        await _queue.RunAsync(1, SyncAsync, (_, e) => LogSyncFailed(_logger, e), stoppingToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _queue.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Only what changes the address list: a node's Ready status, InternalIP, or its coming and going (not every heartbeat).</summary>
+    private void OnNode(ObjectChange change)
+    {
+        if (change.Old is Node old && change.New is Node updated && Address(old) == Address(updated))
+            return;
+        _queue.Add(Key);
+    }
+
+    /// <summary>The node's InternalIP when it is Ready and not being deleted; null otherwise.</summary>
+    public static string? Address(Node node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var ready = node.Status?.Conditions?.Find(c => c?.Type == "Ready")?.Status == "True";
+        return ready && node.Metadata.DeletionTimestamp is null ? node.Status?.Addresses?.Find(a => a?.Type == "InternalIP")?.Address : null;
+    }
+
+    /// <summary>The ingress every served LoadBalancer gets: the Ready nodes' InternalIPs, in address order.</summary>
+    public static List<string> IngressAddresses(IEnumerable<Node> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        return [.. nodes.Select(Address).OfType<string>().Distinct(StringComparer.Ordinal)
+            .OrderBy(a => System.Net.IPAddress.TryParse(a, out var ip) ? new System.Numerics.BigInteger(ip.GetAddressBytes(), isUnsigned: true, isBigEndian: true) : System.Numerics.BigInteger.MinusOne)
+            .ThenBy(a => a, StringComparer.Ordinal)];
+    }
+
+    private async Task SyncAsync(string key, CancellationToken ct)
+    {
+        var services = _services.List().Cast<Service>().ToList();
+        var served = LoadBalancerPorts.Served(services);
+        var addresses = IngressAddresses(_nodes.List().Cast<Node>());
+        var failed = 0;
+        foreach (var service in services)
+        {
+            var desired = served.Contains(LoadBalancerPorts.Key(service)) ? addresses : [];
+            var current = service.Status?.LoadBalancer?.Ingress?.Select(i => i?.Ip ?? "").ToList() ?? [];
+            if (current.SequenceEqual(desired, StringComparer.Ordinal))
+                continue;
+            var status = (service.Status ?? new ServiceStatus()) with
+            {
+                LoadBalancer = new LoadBalancerStatus { Ingress = desired.Count == 0 ? null : [.. desired.Select(ip => new LoadBalancerIngress { Ip = ip })] },
+            };
+            try
+            {
+                await _objects.UpdateAsync(ResourceTypes.Services, service with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
+                LogIngress(_logger, LoadBalancerPorts.Key(service), desired.Count == 0 ? "(pending)" : string.Join(",", desired));
+            }
+            catch (ApiException e) when (e.Status.Code is 404 or 409)
+            {
+                // Deleted or written meanwhile: the informer brings the newer object, and with it another pass.
+                failed += e.Status.Code == 409 ? 1 : 0;
+            }
+        }
+        if (failed > 0)
+            throw new InvalidOperationException($"the load balancer status of {failed} Service(s) changed meanwhile; another pass");
+    }
+
+    [LoggerMessage(EventId = 1710, Level = LogLevel.Information, Message = "Service {Service}: load balancer ingress {Addresses}")]
+    private static partial void LogIngress(ILogger logger, string service, string addresses);
+
+    [LoggerMessage(EventId = 1711, Level = LogLevel.Error, Message = "Updating load balancer ingress failed; will retry")]
+    private static partial void LogSyncFailed(ILogger logger, Exception exception);
+}
