@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Drover.Agent.Logs.Tests;
 using Drover.Agent.Tests.Pods;
 using Drover.Api;
@@ -127,20 +128,26 @@ public sealed class KubectlStreamTests(LogsNodeFixture node)
     {
         var name = await RunReadyAppAsync("pf");
         var local = FreePort();
-        using var forward = Process.Start(KubectlStart("port-forward", $"pod/{name}", $"{local}:3000"))!;
         try
         {
-            var ready = await ReadUntilAsync(forward.StandardOutput, "Forwarding from", TimeSpan.FromSeconds(30));
-            Assert.True(ready, "kubectl port-forward did not say it was forwarding: " + await DrainAsync(forward));
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(20) };
-            var response = await http.GetAsync(new Uri($"http://127.0.0.1:{local}/"));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var second = await http.GetAsync(new Uri($"http://127.0.0.1:{local}/health"));
-            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            // As a user would: port-forward in the background, wait for it to listen, curl through it twice.
+            var script = $$"""
+                {{Kubectl.Path}} --kubeconfig {{node.Droverd.ClientConfigPath}} port-forward pod/{{name}} {{local}}:3000 &
+                pf=$!
+                for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:{{local}}/health && break; sleep 0.2; done
+                curl -sS -w ' status=%{http_code}\n' http://127.0.0.1:{{local}}/health
+                curl -sS -w ' status=%{http_code}\n' http://127.0.0.1:{{local}}/health
+                kill $pf
+                """;
+            var info = ProcessRunner.Command("sh", ["-c", script]);
+            info.Environment["HOME"] = Path.GetDirectoryName(node.Droverd.ClientConfigPath)!;
+            var result = await ProcessRunner.RunAsync(info, TimeSpan.FromSeconds(60));
+
+            Assert.True(Regex.Matches(result.Stdout, " status=200").Count == 2, result.ToString());
+            Assert.Contains($"Forwarding from 127.0.0.1:{local} -> 3000", result.Stdout, StringComparison.Ordinal);
         }
         finally
         {
-            forward.Kill(entireProcessTree: true);
             await TestPods.DeleteQuietlyAsync(node.Admin, name);
         }
     }
