@@ -28,6 +28,7 @@ internal static class CliApplication
         root.Subcommands.Add(MetadataCommand.Label(context));
         root.Subcommands.Add(MetadataCommand.Annotate(context));
         root.Subcommands.Add(PatchCommand.Create(context));
+        root.Subcommands.Add(WaitCommand.Create(context));
         root.Subcommands.Add(CordonCommand.Create(context, cordon: true));
         root.Subcommands.Add(CordonCommand.Create(context, cordon: false));
         root.Subcommands.Add(DrainCommand.Create(context));

@@ -35,7 +35,9 @@ public sealed partial class MemoryReclaimService : BackgroundService
     {
         var reclaimer = new MemoryReclaimer(_time, Read, Reclaim)
         {
-            Reclaimed = (before, after) => LogReclaimed(_logger, before.ResidentBytes >> 20, after.ResidentBytes >> 20),
+            Reclaimed = (before, after) => LogReclaimed(_logger, before.ResidentBytes >> 20, after.ResidentBytes >> 20,
+                GC.GetGCMemoryInfo().TotalCommittedBytes >> 20, (MallocHeap.Usage()?.InUse ?? -1) >> 20, (MallocHeap.Usage()?.HeldFree ?? -1) >> 20,
+                ThreadPool.ThreadCount),
         };
         return reclaimer.RunAsync(stoppingToken);
     }
@@ -53,6 +55,6 @@ public sealed partial class MemoryReclaimService : BackgroundService
         MemoryReclaimer.CollectAndTrim();
     }
 
-    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB")]
-    private static partial void LogReclaimed(ILogger logger, long beforeMiB, long afterMiB);
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Gave memory back after a burst: RSS {BeforeMiB} MiB -> {AfterMiB} MiB (GC committed {GcCommittedMiB} MiB, malloc in use {MallocInUseMiB} MiB, malloc held free {MallocFreeMiB} MiB, pool threads {PoolThreads})")]
+    private static partial void LogReclaimed(ILogger logger, long beforeMiB, long afterMiB, long gcCommittedMiB, long mallocInUseMiB, long mallocFreeMiB, int poolThreads);
 }

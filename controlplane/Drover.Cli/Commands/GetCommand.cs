@@ -3,17 +3,18 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Cli.Output;
 using Drover.Api.Printing;
+using Drover.Cli.Get;
 
 namespace Drover.Cli.Commands;
 
-/// <summary>`drover get KIND [NAME...]`: kubectl's tables, -o json|yaml|name|wide, selectors, -A and -w.</summary>
+/// <summary>`drover get KIND [NAME...]`: kubectl's tables, -o json|yaml|name|wide|jsonpath|custom-columns, --sort-by, several kinds, selectors, -A and -w.</summary>
 internal static class GetCommand
 {
     public static Command Create(CliContext context)
     {
-        var kind = new Argument<string>("KIND") { Description = "Resource kind: pods, deploy, svc, ... (or KIND/NAME)" };
+        var kind = new Argument<string>("KIND") { Description = "Resource kind: pods, deploy, svc, ...; several as a,b; all; or KIND/NAME" };
         var names = new Argument<string[]>("NAME") { Arity = ArgumentArity.ZeroOrMore, Description = "Names; all objects when omitted" };
-        var output = new Option<string?>("--output", "-o") { Description = "Output format: wide, json, yaml, name" };
+        var output = new Option<string?>("--output", "-o") { Description = "Output format: wide, json, yaml, name, jsonpath=TEMPLATE, jsonpath-file=F, custom-columns=SPEC, custom-columns-file=F" };
         var selector = new Option<string?>("--selector", "-l") { Description = "Label selector, e.g. app=my-app" };
         var fieldSelector = new Option<string?>("--field-selector") { Description = "Field selector, e.g. spec.nodeName=node1" };
         var allNamespaces = new Option<bool>("--all-namespaces", "-A") { Description = "List across all namespaces" };
@@ -21,6 +22,7 @@ internal static class GetCommand
         var noHeaders = new Option<bool>("--no-headers") { Description = "Print tables without the header row" };
         var showLabels = new Option<bool>("--show-labels") { Description = "Add a LABELS column with every label" };
         var labelColumns = new Option<string[]>("--label-columns", "-L") { Description = "Add a column per label key (comma-separated, repeatable)", AllowMultipleArgumentsPerToken = false };
+        var sortBy = new Option<string?>("--sort-by") { Description = "Sort by a JSONPath expression, e.g. .metadata.creationTimestamp" };
         var command = new Command("get", "Display one or many objects");
         command.Arguments.Add(kind);
         command.Arguments.Add(names);
@@ -32,87 +34,129 @@ internal static class GetCommand
         command.Options.Add(noHeaders);
         command.Options.Add(showLabels);
         command.Options.Add(labelColumns);
+        command.Options.Add(sortBy);
         command.SetAction((parse, ct) =>
         {
             var request = new GetRequest(
-                parse.GetValue(kind)!, parse.GetValue(names) ?? [], OutputFormats.Parse(parse.GetValue(output)),
+                GetTargets.Parse(parse.GetValue(kind)!, parse.GetValue(names) ?? []), OutputFormats.Parse(parse.GetValue(output)),
                 parse.GetValue(selector), parse.GetValue(fieldSelector), parse.GetValue(allNamespaces), parse.GetValue(watch), parse.GetValue(noHeaders),
-                LabelColumns.For(parse.GetValue(labelColumns) ?? [], parse.GetValue(showLabels)));
+                LabelColumns.For(parse.GetValue(labelColumns) ?? [], parse.GetValue(showLabels)), SortBy.Parse(parse.GetValue(sortBy)));
             return RunAsync(context, parse, request, ct);
         });
         return command;
     }
 
-    private sealed record GetRequest(string Kind, string[] Names, OutputFormat Format, string? Selector, string? FieldSelector, bool AllNamespaces, bool Watch, bool NoHeaders,
-        IReadOnlyList<Column> ExtraColumns);
+    private sealed record GetRequest(IReadOnlyList<GetTarget> Targets, OutputSpec Output, string? Selector, string? FieldSelector, bool AllNamespaces, bool Watch, bool NoHeaders,
+        IReadOnlyList<Column> ExtraColumns, SortBy? SortBy)
+    {
+        public bool SeveralKinds => Targets.Count > 1;
+
+        /// <summary>kubectl prints a lone named object bare; anything else is a List, even when empty.</summary>
+        public bool AsList => !(Targets.Count == 1 && Targets[0].Names.Count == 1) || Watch;
+    }
 
     private static async Task<int> RunAsync(CliContext context, ParseResult parse, GetRequest request, CancellationToken ct)
     {
-        var (kindText, names) = SplitKindName(request.Kind, request.Names);
-        var type = ResourceKinds.Resolve(kindText);
+        if (request.Watch && request.SeveralKinds)
+            throw new CliException("error: you may only specify a single resource type");
         using var session = CommandSession.Open(parse);
-        var ns = request.AllNamespaces ? null : session.NamespaceFor(type);
-        var table = new TablePrinter([.. ColumnSets.For(type), .. request.ExtraColumns], request.Format == OutputFormat.Wide, request.AllNamespaces && type.Namespaced);
         var now = context.Time.GetUtcNow();
         var exitCode = 0;
-
-        List<KubeObject> items;
-        string? resourceVersion = null;
-        if (names.Length > 0)
+        var read = new List<(ResourceType Type, List<KubeObject> Items, string? ResourceVersion)>();
+        string? lastNamespace = null;
+        foreach (var target in request.Targets)
         {
-            items = [];
-            foreach (var name in names)
-            {
-                try
-                {
-                    items.Add(await session.Client.GetAsync(type, ns, name, ct).ConfigureAwait(false));
-                }
-                catch (ApiClientException e) when (e.Code == 404)
-                {
-                    await context.Error.WriteLineAsync(ErrorMessages.FromServer(e)).ConfigureAwait(false);
-                    exitCode = 1;
-                }
-            }
-        }
-        else
-        {
-            var page = await session.Client.ListAsync(type, ns, request.Selector, request.FieldSelector, ct: ct).ConfigureAwait(false);
-            items = [.. page.Items];
-            resourceVersion = page.ResourceVersion;
-            if (type.Kind == "Event")
-                items = [.. items.OrderBy(i => CoreColumns.LastSeen((Event)i))];
+            var ns = request.AllNamespaces ? null : session.NamespaceFor(target.Type);
+            lastNamespace = ns ?? lastNamespace;
+            var (items, resourceVersion, failed) = await ReadAsync(context, session.Client, target, ns, request, ct).ConfigureAwait(false);
+            exitCode |= failed ? 1 : 0;
+            if (request.SortBy is { } sort)
+                items = sort.Sort(target.Type, items);
+            read.Add((target.Type, items, resourceVersion));
         }
 
+        var anyNames = request.Targets.Any(t => t.Names.Count > 0);
         var printedHeader = false;
-        if (request.Format is OutputFormat.Table or OutputFormat.Wide)
+        if (request.Output.IsTable)
         {
-            if (items.Count == 0 && names.Length == 0)
-                await context.Error.WriteLineAsync(NoResources(type, ns)).ConfigureAwait(false);
-            else if (items.Count > 0)
-            {
-                await context.Out.WriteAsync(table.Render(items, now, request.NoHeaders)).ConfigureAwait(false);
-                printedHeader = true;
-            }
+            var tables = new List<string>();
+            foreach (var (type, items, _) in read.Where(r => r.Items.Count > 0))
+                tables.Add(Table(type, request).Render(items, now, request.NoHeaders));
+            if (tables.Count == 0 && !anyNames)
+                await context.Error.WriteLineAsync(NoResources(request.Targets[0].Type, request.AllNamespaces ? null : lastNamespace ?? session.NamespaceFor(request.Targets[0].Type))).ConfigureAwait(false);
+            await context.Out.WriteAsync(string.Join("\n", tables)).ConfigureAwait(false);
+            printedHeader = tables.Count > 0;
         }
-        else if (items.Count > 0 || names.Length == 0)
+        else if (read.Sum(r => r.Items.Count) > 0 || !anyNames)
         {
-            // With names, kubectl prints a lone object bare; a listing is always a List, even when empty.
-            await context.Out.WriteAsync(ObjectPrinter.Render(request.Format, type, items, asList: names.Length != 1 && !request.Watch)).ConfigureAwait(false);
+            await context.Out.WriteAsync(Printed(request.Output, [.. read.SelectMany(r => r.Items.Select(i => (r.Type, i)))], request.AsList)).ConfigureAwait(false);
         }
         await context.Out.FlushAsync(ct).ConfigureAwait(false);
 
         if (!request.Watch)
             return exitCode;
-        var watcher = new Watcher(context, session.Client, type, ns, request, table, printedHeader || request.NoHeaders);
-        var fieldSelector = names.Length == 1 ? JoinSelectors(request.FieldSelector, "metadata.name=" + names[0]) : request.FieldSelector;
-        return await watcher.RunAsync(resourceVersion, fieldSelector, ct).ConfigureAwait(false);
+        var watched = request.Targets[0];
+        var watchNamespace = request.AllNamespaces ? null : session.NamespaceFor(watched.Type);
+        var watcher = new Watcher(context, session.Client, watched.Type, watchNamespace, request, Table(watched.Type, request), printedHeader || request.NoHeaders);
+        var fieldSelector = watched.Names.Count == 1 ? JoinSelectors(request.FieldSelector, "metadata.name=" + watched.Names[0]) : request.FieldSelector;
+        return await watcher.RunAsync(read[0].ResourceVersion, fieldSelector, ct).ConfigureAwait(false);
     }
 
-    /// <summary>"deploy/my-app" is accepted as kind and name in one, as kubectl does.</summary>
-    private static (string Kind, string[] Names) SplitKindName(string kind, string[] names)
+    private static async Task<(List<KubeObject> Items, string? ResourceVersion, bool Failed)> ReadAsync(
+        CliContext context, DroverClient client, GetTarget target, string? ns, GetRequest request, CancellationToken ct)
     {
-        var slash = kind.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (kind, names) : (kind[..slash], [kind[(slash + 1)..], .. names]);
+        if (target.Names.Count == 0)
+        {
+            var page = await client.ListAsync(target.Type, ns, request.Selector, request.FieldSelector, ct: ct).ConfigureAwait(false);
+            List<KubeObject> listed = [.. page.Items];
+            if (target.Type.Kind == "Event" && request.SortBy is null)
+                listed = [.. listed.OrderBy(i => CoreColumns.LastSeen((Event)i))];
+            return (listed, page.ResourceVersion, false);
+        }
+        var items = new List<KubeObject>();
+        var failed = false;
+        foreach (var name in target.Names)
+        {
+            try
+            {
+                items.Add(await client.GetAsync(target.Type, ns, name, ct).ConfigureAwait(false));
+            }
+            catch (ApiClientException e) when (e.Code == 404)
+            {
+                await context.Error.WriteLineAsync(ErrorMessages.FromServer(e)).ConfigureAwait(false);
+                failed = true;
+            }
+        }
+        return (items, null, failed);
+    }
+
+    /// <summary>The table for one kind: its columns (or the custom ones); with several kinds, names are KIND/NAME as kubectl prints them.</summary>
+    private static TablePrinter Table(ResourceType type, GetRequest request)
+    {
+        IReadOnlyList<Column> columns = request.Output.Columns is { } custom
+            ? custom.For(type)
+            : [.. ColumnSets.For(type).Select(c => request.SeveralKinds && c.Header == "NAME" ? c with { Value = (o, now) => type.QualifiedName + "/" + c.Value(o, now) } : c), .. request.ExtraColumns];
+        return new TablePrinter(columns, request.Output.Format == OutputFormat.Wide, request.AllNamespaces && type.Namespaced);
+    }
+
+    /// <summary>-o json|yaml|name|jsonpath of objects that may be of several kinds.</summary>
+    private static string Printed(OutputSpec output, IReadOnlyList<(ResourceType Type, KubeObject Object)> items, bool asList)
+    {
+        if (output.Format == OutputFormat.Name)
+            return string.Concat(items.Select(i => JsonOutput.Name(i.Type, i.Object) + "\n"));
+        var json = asList || items.Count != 1 ? JsonOutput.List(items) : JsonOutput.Object(items[0].Type, items[0].Object);
+        return output.Format switch
+        {
+            OutputFormat.Json => JsonOutput.Text(json) + "\n",
+            OutputFormat.JsonPath => JsonPathOutput.Render(output.Template!, json),
+            _ => YamlOutput(json),
+        };
+    }
+
+    private static string YamlOutput(byte[] json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return YamlWriter.Write(document.RootElement);
     }
 
     internal static string NoResources(ResourceType type, string? ns) =>
@@ -161,7 +205,7 @@ internal static class GetCommand
         private async Task PrintAsync(KubeObject obj, CancellationToken ct)
         {
             string text;
-            if (request.Format is OutputFormat.Table or OutputFormat.Wide)
+            if (request.Output.IsTable)
             {
                 var rows = new List<string[]>();
                 if (!_headerPrinted)
@@ -172,8 +216,8 @@ internal static class GetCommand
             }
             else
             {
-                text = ObjectPrinter.Render(request.Format, type, [obj], asList: false);
-                if (request.Format == OutputFormat.Yaml)
+                text = Printed(request.Output, [(type, obj)], asList: false);
+                if (request.Output.Format == OutputFormat.Yaml)
                     text += "---\n";
             }
             await context.Out.WriteAsync(text).ConfigureAwait(false);

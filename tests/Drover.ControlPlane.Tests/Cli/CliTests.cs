@@ -255,4 +255,92 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Matches(@"^NAME\s+DATA\s+AGE\s+TIER\s+ZONE\s+LABELS\na\s+0\s+\S+\s+web\s+tier=web\n$", result.Stdout);
     }
+
+    [Fact]
+    public async Task Get_SeveralKindsAllJsonPathCustomColumnsSortBy_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        Assert.Equal(0, (await CliRunner.RunAsync(_server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-deployment.yaml"), "-n", ns)).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(_server, "apply", "-f", Path.Combine(RepoPaths.Examples, "seed-service.yaml"), "-n", ns)).ExitCode);
+        foreach (var (name, size) in new[] { ("b", "3"), ("a", "10"), ("c", "2") })
+            await _client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["size"] = size } }, Data = new() { ["n"] = size } });
+
+        var several = await CliRunner.RunAsync(_server, "get", "deploy,svc", "-n", ns);
+        Assert.True(several.ExitCode == 0, several.ToString());
+        Assert.Matches(@"(?m)^deployment\.apps/my-app\s+\d/3", several.Stdout);
+        Assert.Matches(@"(?m)^service/my-app-service\s+ClusterIP", several.Stdout);
+        Assert.Contains("\n\nNAME", several.Stdout, StringComparison.Ordinal);
+
+        var all = await CliRunner.RunAsync(_server, "get", "all", "-n", ns);
+        Assert.True(all.ExitCode == 0, all.ToString());
+        Assert.Matches(@"(?m)^service/my-app-service\s", all.Stdout);
+        Assert.Matches(@"(?m)^deployment\.apps/my-app\s", all.Stdout);
+        Assert.Matches(@"(?m)^replicaset\.apps/my-app-", all.Stdout);
+
+        var jsonPath = await CliRunner.RunAsync(_server, "get", "cm", "-n", ns, "-l", "size", "-o", "jsonpath={range .items[*]}{.metadata.name}={.data.n}{\"\\n\"}{end}");
+        Assert.True(jsonPath.ExitCode == 0, jsonPath.ToString());
+        Assert.Equal("a=10\nb=3\nc=2\n", jsonPath.Stdout);
+
+        var one = await CliRunner.RunAsync(_server, "get", "deploy", "my-app", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[*].image}");
+        Assert.Equal("my-app:v1.0", one.Stdout);
+
+        var columns = await CliRunner.RunAsync(_server, "get", "cm", "-n", ns, "-l", "size", "--sort-by", ".data.n", "-o", "custom-columns=NAME:.metadata.name,SIZE:.metadata.labels.size,MISSING:.spec.x");
+        Assert.True(columns.ExitCode == 0, columns.ToString());
+        Assert.Matches(@"^NAME\s+SIZE\s+MISSING\na\s+10\s+<none>\nc\s+2\s+<none>\nb\s+3\s+<none>\n$", columns.Stdout);
+
+        var byName = await CliRunner.RunAsync(_server, "get", "cm", "-n", ns, "-l", "size", "--sort-by", "{.metadata.name}", "-o", "name");
+        Assert.Equal("configmap/a\nconfigmap/b\nconfigmap/c\n", byName.Stdout);
+
+        var bad = await CliRunner.RunAsync(_server, "get", "cm", "-n", ns, "-o", "jsonpath={.items[");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("error parsing jsonpath", bad.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_ForJsonPathDeleteCreateAndTimeout_AsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        ConfigMap Map(string name, string value) => new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = new() { ["wait"] = "yes" } }, Data = new() { ["state"] = value } };
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("w", "starting"));
+
+        var waiting = CliRunner.RunAsync(_server, "wait", "configmap/w", "--for=jsonpath={.data.state}=done", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, "w", """{"data":{"state":"done"}}""");
+        var met = await waiting;
+        Assert.True(met.ExitCode == 0, met.ToString());
+        Assert.Equal("configmap/w condition met\n", met.Stdout);
+
+        var created = CliRunner.RunAsync(_server, "wait", "cm", "later", "--for=create", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("later", "x"));
+        Assert.Equal(0, (await created).ExitCode);
+
+        var selected = await CliRunner.RunAsync(_server, "wait", "cm", "-l", "wait=yes", "--for=jsonpath={.metadata.name}", "--timeout=60s", "-n", ns);
+        Assert.True(selected.ExitCode == 0, selected.ToString());
+        Assert.Equal("configmap/later condition met\nconfigmap/w condition met\n", selected.Stdout);
+
+        // A finalizer holds both objects for a while; whether the CLI starts before they go or after, they are gone.
+        foreach (var name in new[] { "w", "later" })
+        {
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":["drover.test/hold"]}}""");
+            await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, name);
+        }
+        var deleted = CliRunner.RunAsync(_server, "wait", "cm/w", "cm/later", "--for=delete", "--timeout=60s", "-n", ns);
+        await Task.Delay(1000);
+        foreach (var name in new[] { "w", "later" })
+            await _client.PatchAsync(ResourceTypes.ConfigMaps, ns, name, """{"metadata":{"finalizers":null}}""");
+        var gone = await deleted;
+        Assert.True(gone.ExitCode == 0, gone.ToString());
+        Assert.Contains("configmap/later condition met", gone.Stdout, StringComparison.Ordinal);
+
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, Map("never", "x"));
+        var timedOut = await CliRunner.RunAsync(_server, "wait", "cm/never", "--for=condition=Ready", "--timeout=1s", "-n", ns);
+        Assert.Equal(1, timedOut.ExitCode);
+        Assert.Contains("error: timed out waiting for the condition on configmaps/never", timedOut.Stderr, StringComparison.Ordinal);
+
+        var missing = await CliRunner.RunAsync(_server, "wait", "cm/absent", "--for=condition=Ready", "--timeout=5s", "-n", ns);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("NotFound", missing.Stderr, StringComparison.Ordinal);
+    }
 }
