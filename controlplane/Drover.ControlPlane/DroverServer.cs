@@ -162,6 +162,7 @@ public static partial class DroverServer
         services.AddSingleton<Authorizer>();
         services.AddSingleton(new AgentLogClient(() => pki.NodeClientCertificate, time));
         services.AddSingleton<PodLogEndpoint>();
+        services.AddSingleton<PodStreamEndpoint>();
         services.AddSingleton<PodBinder>();
         services.AddSingleton<BindingEndpoint>();
         services.AddSingleton<SchedulerMetrics>();

@@ -159,6 +159,30 @@ internal sealed class CriClient : IDisposable
         return CallAsync("ExecSync", _runtime.ExecSyncAsync, request, TimeSpan.FromSeconds(seconds) + _options.TimeoutMargin, cancellationToken);
     }
 
+    /// <summary>Prepares an exec session on the runtime's streaming server; returns its URL (valid once, for a short while).</summary>
+    public async Task<string> ExecAsync(ExecRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await CallAsync("Exec", _runtime.ExecAsync, request, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        return response.Url;
+    }
+
+    /// <summary>Prepares an attach session to the container's main process; returns its streaming URL.</summary>
+    public async Task<string> AttachAsync(AttachRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await CallAsync("Attach", _runtime.AttachAsync, request, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        return response.Url;
+    }
+
+    /// <summary>Prepares a port-forward session into the sandbox's network namespace; returns its streaming URL.</summary>
+    public async Task<string> PortForwardAsync(string podSandboxId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(podSandboxId);
+        var response = await CallAsync("PortForward", _runtime.PortForwardAsync, new PortForwardRequest { PodSandboxId = podSandboxId }, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        return response.Url;
+    }
+
     public async Task<ContainerStats> ContainerStatsAsync(string containerId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(containerId);

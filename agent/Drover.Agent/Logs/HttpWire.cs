@@ -19,7 +19,14 @@ internal static class HttpWire
     private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
 
     /// <summary>Reads up to the blank line; returns the method and target, or null when the peer closed first.</summary>
-    public static async Task<(string Method, string Target)?> ReadRequestLineAsync(Stream stream, CancellationToken ct)
+    public static async Task<(string Method, string Target)?> ReadRequestLineAsync(Stream stream, CancellationToken ct) =>
+        await ReadRequestHeadAsync(stream, ct).ConfigureAwait(false) is { } head ? (head.Method, head.Target) : null;
+
+    /// <summary>
+    /// Reads the request head (up to the blank line, at most <see cref="MaxHeadBytes"/>); null when the peer closed first.
+    /// Reads one byte at a time past the first read so nothing after the head (an upgraded protocol's first bytes) is swallowed.
+    /// </summary>
+    public static async Task<HttpRequestHead?> ReadRequestHeadAsync(Stream stream, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var buffer = new byte[MaxHeadBytes];
@@ -28,19 +35,12 @@ internal static class HttpWire
         {
             if (filled == buffer.Length)
                 throw new LogRequestException(431, "request head too large");
-            var read = await stream.ReadAsync(buffer.AsMemory(filled), ct).ConfigureAwait(false);
+            var read = await stream.ReadAsync(buffer.AsMemory(filled, 1), ct).ConfigureAwait(false);
             if (read == 0)
                 return null;
             filled += read;
-            var end = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
-            if (end < 0)
-                continue;
-            var lineEnd = buffer.AsSpan(0, end).IndexOf("\r\n"u8);
-            var line = Encoding.ASCII.GetString(buffer, 0, lineEnd < 0 ? end : lineEnd);
-            var parts = line.Split(' ');
-            if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
-                throw new LogRequestException(400, "malformed request line");
-            return (parts[0], parts[1]);
+            if (filled >= 4 && buffer.AsSpan(filled - 4, 4).SequenceEqual("\r\n\r\n"u8))
+                return HttpRequestHead.Parse(buffer.AsSpan(0, filled - 4));
         }
     }
 
@@ -101,8 +101,10 @@ internal static class HttpWire
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        429 => "Too Many Requests",
         408 => "Request Timeout",
         431 => "Request Header Fields Too Large",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
         _ => "Internal Server Error",
     };

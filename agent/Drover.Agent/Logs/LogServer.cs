@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Drover.Agent.Cri;
 using Drover.Agent.Metrics;
+using Drover.Agent.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Drover.Agent.Logs;
@@ -27,13 +28,15 @@ internal sealed partial class LogServer : IAsyncDisposable
     private readonly ClientCertificatePolicy _policy;
     private readonly ContainerLogLocator _locator;
     private readonly ContainerLogStreamer _streamer;
+    private readonly ContainerStreamServer? _streams;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _slots = new(MaxConnections, MaxConnections);
     private readonly List<Task> _connections = [];
     private Task? _acceptLoop;
 
-    public LogServer(IPEndPoint address, X509Certificate2 certificate, ClientCertificatePolicy policy, ContainerLogLocator locator, ContainerLogStreamer streamer, ILogger<LogServer> logger)
+    /// <param name="streams">exec, attach and port-forward on the same port (the kubelet's); null serves logs only.</param>
+    public LogServer(IPEndPoint address, X509Certificate2 certificate, ClientCertificatePolicy policy, ContainerLogLocator locator, ContainerLogStreamer streamer, ILogger<LogServer> logger, ContainerStreamServer? streams = null)
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -46,6 +49,7 @@ internal sealed partial class LogServer : IAsyncDisposable
         _policy = policy;
         _locator = locator;
         _streamer = streamer;
+        _streams = streams;
         _logger = logger;
     }
 
@@ -169,15 +173,20 @@ internal sealed partial class LogServer : IAsyncDisposable
         ContainerLogLocation location;
         try
         {
-            (string Method, string Target)? head;
+            HttpRequestHead? head;
             using (var headTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
                 headTimeout.CancelAfter(HandshakeTimeout);
-                head = await HttpWire.ReadRequestLineAsync(tls, headTimeout.Token).ConfigureAwait(false);
+                head = await HttpWire.ReadRequestHeadAsync(tls, headTimeout.Token).ConfigureAwait(false);
             }
 
             if (head is not { } line)
                 return;
+            if (_streams is not null && ContainerStreamRequest.IsStreamPath(line.Target))
+            {
+                await _streams.ServeAsync(tls, line, remote, stopping).ConfigureAwait(false);
+                return;
+            }
             if (line.Method != "GET")
                 throw new LogRequestException(405, $"{line.Method} is not allowed; only GET");
             logRequest = ContainerLogRequest.Parse(line.Target);

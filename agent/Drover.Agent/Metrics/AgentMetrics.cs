@@ -18,6 +18,10 @@ internal static class AgentMetrics
 
     public static readonly Counter LogRequests = new("drover_agent_log_requests_total", "Container-log requests, by answer: the HTTP status, refused (TLS: not droverd) or busy (too many at once).", "result");
 
+    public static readonly Counter StreamRequests = new("drover_agent_stream_requests_total", "exec, attach and port-forward sessions asked of the agent, by kind and answer (101, an HTTP error status, busy).", "kind", "result");
+
+    public static readonly Gauge OpenStreams = new("drover_agent_open_streams", "exec, attach and port-forward sessions being prepared or relayed now.");
+
     public static readonly Gauge NodeReady = new("drover_agent_node_ready", "1 when the node reports Ready=True.");
 
     // ---- pods ----

@@ -5,6 +5,7 @@ using Drover.Agent.Cri;
 using Drover.Agent.Logs;
 using Drover.Agent.Metrics;
 using Drover.Agent.Network;
+using Drover.Agent.Streams;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
@@ -33,6 +34,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
     private NodeStatusReporter? _reporter;
     private MetricsServer? _metrics;
     private LogServer? _logs;
+    private ContainerStreamServer? _streams;
     private X509Certificate2? _servingCertificate;
     private NodeRegistration? _pendingRegistration;
     private ServingCertificateRotation? _servingRotation;
@@ -149,7 +151,8 @@ internal sealed partial class NodeAgent : IAsyncDisposable
         _servingCertificate = ServingCertificate.LoadOrCreate(_options.ServingCertificatePath, _options.ServingKeyPath, _options.NodeName, _options.NodeIp, _options.ServingCertificateLifetime, _time);
         var locator = new ContainerLogLocator(_cri);
         var streamer = new ContainerLogStreamer(locator, _time, _loggers.CreateLogger<ContainerLogStreamer>());
-        var server = new LogServer(address, _servingCertificate, new ClientCertificatePolicy(ca), locator, streamer, _loggers.CreateLogger<LogServer>());
+        _streams = new ContainerStreamServer(_cri, locator, _time, _loggers.CreateLogger<ContainerStreamServer>());
+        var server = new LogServer(address, _servingCertificate, new ClientCertificatePolicy(ca), locator, streamer, _loggers.CreateLogger<LogServer>(), _streams);
         try
         {
             server.Start();
@@ -271,6 +274,7 @@ internal sealed partial class NodeAgent : IAsyncDisposable
             await _metrics.DisposeAsync().ConfigureAwait(false);
         if (_logs is not null)
             await _logs.DisposeAsync().ConfigureAwait(false);
+        _streams?.Dispose();
         _servingCertificate?.Dispose();
         _api?.Dispose();
     }

@@ -40,6 +40,7 @@ internal static class FuzzTargets
         ["watch-event"] = WatchEvent,
         ["cri-log"] = CriLog,
         ["log-request"] = LogRequest,
+        ["stream-request"] = StreamRequest,
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
         ["dns-query"] = DnsQuery,
@@ -373,6 +374,31 @@ internal static class FuzzTargets
                 ContainerLogRequest.Parse(request.Target);
         }
         catch (LogRequestException e) when (e.StatusCode is >= 400 and < 500)
+        {
+        }
+    }
+
+    /// <summary>The agent's exec/attach/port-forward request (head, path and query, upgrade headers) and the runtime's answer head.</summary>
+    private static void StreamRequest(byte[] data)
+    {
+        try
+        {
+            var head = HttpWire.ReadRequestHeadAsync(new MemoryStream(data), CancellationToken.None).GetAwaiter().GetResult();
+            if (head is { } request)
+            {
+                var stream = Drover.Agent.Streams.ContainerStreamRequest.Parse(request.Target);
+                Drover.Agent.Streams.ContainerStreamServer.UpgradeHeaders(request, stream.Kind);
+            }
+        }
+        catch (LogRequestException e) when (e.StatusCode is >= 400 and < 500)
+        {
+        }
+
+        try
+        {
+            Drover.Agent.Streams.RuntimeResponseHead.Parse(data);
+        }
+        catch (LogRequestException e) when (e.StatusCode == 502)
         {
         }
     }

@@ -68,6 +68,7 @@ public static class ApiErrors
     public static Status Unprocessable(string message) => Make(422, "Invalid", message);
     public static Status Gone(long requested, long compacted) => Make(410, "Expired", $"too old resource version: {requested} ({compacted})");
     public static Status PathNotFound(string path) => Make(404, "NotFound", $"the server could not find the requested resource ({path})");
+    public static Status TooManyRequests(string message) => Make(429, "TooManyRequests", message);
     public static Status Internal(string message) => Make(500, "InternalError", message);
     public static Status Unavailable(string message) => Make(503, "ServiceUnavailable", message);
 

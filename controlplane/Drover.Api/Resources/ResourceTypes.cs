@@ -13,7 +13,9 @@ public static class ResourceTypes
     public static readonly ResourceType<Pod> Pods = new("", "v1", "Pod", "pods", true, ["po"], true, false, Json.Pod, Json.KubeListPod)
     {
         Categories = InAllCategory,
-        OtherSubresources = [new("binding", "", "v1", "Binding", ["create"]), new("log", "", "v1", "Pod", ["get"])],
+        OtherSubresources = [new("binding", "", "v1", "Binding", ["create"]), new("log", "", "v1", "Pod", ["get"]),
+            new("exec", "", "v1", "PodExecOptions", ["create", "get"]), new("attach", "", "v1", "PodAttachOptions", ["create", "get"]),
+            new("portforward", "", "v1", "PodPortForwardOptions", ["create", "get"])],
     };
     public static readonly ResourceType<Service> Services = new("", "v1", "Service", "services", true, ["svc"], true, false, Json.Service, Json.KubeListService) { Categories = InAllCategory };
     public static readonly ResourceType<Endpoints> Endpoints = new("", "v1", "Endpoints", "endpoints", true, ["ep"], false, false, Json.Endpoints, Json.KubeListEndpoints);

@@ -61,6 +61,29 @@ public sealed class AgentLogClient : IDisposable
         return _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
+    /// <summary>
+    /// Sends an upgrade request (exec, attach, port-forward) and returns once the agent answered. On 101 the content
+    /// stream is the raw connection, read and written both ways; any other status carries the agent's error.
+    /// </summary>
+    public Task<HttpResponseMessage> UpgradeAsync(AgentEndpoint agent, HttpMethod method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentException.ThrowIfNullOrEmpty(pathAndQuery);
+        ArgumentNullException.ThrowIfNull(headers);
+        _pins[agent.NodeName] = agent.CertificateHash;
+        var request = new HttpRequestMessage(method, new Uri($"https://{agent.Host}:{agent.Port}{pathAndQuery}"))
+        {
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Host = agent.NodeName;
+        request.Headers.Connection.Add("Upgrade");
+        foreach (var (name, value) in headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     private bool MatchesPin(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (certificate is null || sender is not SslStream tls || !_pins.TryGetValue(tls.TargetHostName, out var pins))

@@ -17,9 +17,12 @@ public sealed partial class ApiRouter
     private readonly Authorizer _authorizer;
     private readonly PodLogEndpoint _logs;
     private readonly BindingEndpoint _binding;
+    private readonly PodStreamEndpoint _streams;
 
-    public ApiRouter(ResourceEndpoints endpoints, PodLogEndpoint logs, ApiMetrics metrics, Authorizer authorizer, BindingEndpoint binding, ILogger<ApiRouter> logger)
+    public ApiRouter(ResourceEndpoints endpoints, PodLogEndpoint logs, ApiMetrics metrics, Authorizer authorizer, BindingEndpoint binding, PodStreamEndpoint streams, ILogger<ApiRouter> logger)
     {
+        ArgumentNullException.ThrowIfNull(streams);
+        _streams = streams;
         ArgumentNullException.ThrowIfNull(authorizer);
         ArgumentNullException.ThrowIfNull(logs);
         ArgumentNullException.ThrowIfNull(binding);
@@ -96,6 +99,8 @@ public sealed partial class ApiRouter
             },
             // Authorised above as get on pods/log: nodes are refused, as Kubernetes' node authorizer refuses kubelets.
             "log" when path.Type == ResourceTypes.Pods && !path.IsCollection => _logs.HandleAsync(context, path),
+            // Authorised above (create on pods/exec for POST, get for a WebSocket's GET): nodes are refused.
+            "exec" or "attach" or "portforward" when path.Type == ResourceTypes.Pods && !path.IsCollection => _streams.HandleAsync(context, path),
             "scale" when path.Type.HasScale => method switch
             {
                 "GET" => e.GetScaleAsync(context, path),

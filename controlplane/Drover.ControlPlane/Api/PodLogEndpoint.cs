@@ -114,7 +114,8 @@ public sealed partial class PodLogEndpoint
             : throw new ApiException(ApiErrors.BadRequest($"a container name must be specified for pod {podName}, choose one of: [{string.Join(' ', names)}]"));
     }
 
-    private async Task<AgentEndpoint> FindAgentAsync(Pod pod, CancellationToken ct)
+    /// <summary>Where the pod's node serves its agent's endpoint (logs and streams), checked; 400 naming what is missing.</summary>
+    internal async Task<AgentEndpoint> FindAgentAsync(Pod pod, CancellationToken ct)
     {
         var podName = pod.Metadata.Name;
         var nodeName = pod.Spec.NodeName;
@@ -172,7 +173,7 @@ public sealed partial class PodLogEndpoint
     }
 
     /// <summary>The agent's plain-text error as a Status: what it could not find stays a 404, a bad request a 400.</summary>
-    private static async Task<Status> AgentErrorAsync(AgentEndpoint agent, HttpResponseMessage response, CancellationToken ct)
+    internal static async Task<Status> AgentErrorAsync(AgentEndpoint agent, HttpResponseMessage response, CancellationToken ct)
     {
         var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var message = Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, MaxErrorBody)).Trim();

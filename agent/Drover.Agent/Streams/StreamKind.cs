@@ -1,0 +1,9 @@
+namespace Drover.Agent.Streams;
+
+/// <summary>The kubelet's three streaming endpoints.</summary>
+internal enum StreamKind
+{
+    Exec,
+    Attach,
+    PortForward,
+}
