@@ -186,7 +186,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         await admin.CreateAsync(ResourceTypes.EndpointSlices, Slice(ns, "web-b", "10.42.7.6", 3001, ready: true));
 
         using var stop = new CancellationTokenSource();
-        var watch = new ServiceWatch(() => admin, TimeProvider.System, NullLogger.Instance);
+        var watch = new ServiceWatch(admin, TimeProvider.System, NullLogger.Instance);
         var proxier = new ServiceProxier(watch, Nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance);
         var running = Task.WhenAll(watch.RunAsync(stop.Token), proxier.RunAsync(stop.Token));
         try
