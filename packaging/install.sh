@@ -397,10 +397,10 @@ containerd-socket: $CONTAINERD_SOCKET
 cni-conf-dir: $CONTAINERD_DIR/cni/conf
 cni-bridge: drover$NODE_INDEX
 metrics-addr: $AGENT_METRICS
-serving-addr: $AGENT_SERVING
 ${SERVICE_PROXY:+service-proxy: $SERVICE_PROXY
 }${CLUSTER_DNS:+cluster-dns: $CLUSTER_DNS
-}EOT
+}serving-addr: $AGENT_SERVING
+EOT
   unit drover-agent.service "AFTER_SERVER=$([ "$COMMAND" = server ] && echo ' drover-server.service')"
   local changed=$((BINARIES_CHANGED || CHANGED != before))
   start_daemon drover-agent drover-agent.service "$changed" "$LIB_DIR/drover-agent" --config "$ETC_DIR/agent.yaml"

@@ -42,6 +42,8 @@ public sealed class ServiceLoadBalancerControllerTests : IAsyncLifetime
         var web = await IngressAsync($"web-{id}", ips => ips.Count == 2);
         Assert.Equal(["198.51.100.31", "198.51.100.32"], web);
 
+        // creationTimestamp has whole seconds, and a tie goes to the name ("api" < "web"): be younger by a second.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
         await Admin.CreateAsync(ResourceTypes.Services, LoadBalancer($"api-{id}", ns));
         // The older Service keeps port 8081; the younger one has no ingress while it does.
         await Task.Delay(TimeSpan.FromSeconds(2));
