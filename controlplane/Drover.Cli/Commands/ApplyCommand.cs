@@ -15,22 +15,15 @@ internal static class ApplyCommand
         files.Required = true;
         var recursive = FileOptions.Recursive();
         var dryRun = new Option<string?>("--dry-run") { Description = "none, client (send nothing) or server (the server checks and merges but stores nothing)" };
-        var serverSide = new Option<bool>("--server-side") { Description = "Server-side apply: the server merges by field ownership (managedFields)" };
-        var forceConflicts = new Option<bool>("--force-conflicts") { Description = "With --server-side: take over fields another manager owns instead of failing" };
-        var fieldManager = new Option<string>("--field-manager") { Description = "Name of the manager that owns the applied fields", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager };
+        var flags = new ApplyFlags("");
         var command = new Command("apply", "Create or update objects from manifests (client-side apply as kubectl, or --server-side)");
         command.Options.Add(files);
         command.Options.Add(recursive);
         command.Options.Add(dryRun);
-        command.Options.Add(serverSide);
-        command.Options.Add(forceConflicts);
-        command.Options.Add(fieldManager);
+        flags.AddTo(command);
         command.SetAction((parse, ct) =>
         {
-            var options = new ApplyOptions(ApplyOptions.ParseDryRun(parse.GetValue(dryRun)), parse.GetValue(serverSide), parse.GetValue(forceConflicts),
-                parse.GetValue(fieldManager) ?? ApplyOptions.DefaultFieldManager);
-            if (options.ForceConflicts && !options.ServerSide)
-                throw new CliException("error: --force-conflicts only works with --server-side");
+            var options = flags.Read(parse, ApplyOptions.ParseDryRun(parse.GetValue(dryRun)));
             return RunAsync(context, parse, parse.GetValue(files) ?? [], parse.GetValue(recursive), options, ct);
         });
         return command;

@@ -19,20 +19,16 @@ internal static class DiffCommand
         var files = FileOptions.Filename();
         files.Required = true;
         var recursive = FileOptions.Recursive();
-        var serverSide = new Option<bool>("--server-side") { Description = "Compare against a server-side apply instead of a client-side one" };
-        var forceConflicts = new Option<bool>("--force-conflicts") { Description = "With --server-side: as if taking over fields another manager owns" };
-        var fieldManager = new Option<string>("--field-manager") { Description = "Name of the manager that would own the applied fields", DefaultValueFactory = _ => ApplyOptions.DefaultFieldManager };
+        var flags = new ApplyFlags(", compared instead of a client-side apply");
         var command = new Command("diff", "Show what apply -f would change, as a unified diff");
         command.Options.Add(files);
         command.Options.Add(recursive);
-        command.Options.Add(serverSide);
-        command.Options.Add(forceConflicts);
-        command.Options.Add(fieldManager);
+        flags.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var options = new ApplyOptions(DryRun.Server, parse.GetValue(serverSide), parse.GetValue(forceConflicts), parse.GetValue(fieldManager) ?? ApplyOptions.DefaultFieldManager);
             try
             {
+                var options = flags.Read(parse, DryRun.Server);
                 return await RunAsync(context, parse, parse.GetValue(files) ?? [], parse.GetValue(recursive), options, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (CliApplication.Describe(e) is { } message)

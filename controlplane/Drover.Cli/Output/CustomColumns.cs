@@ -15,6 +15,9 @@ internal sealed class CustomColumns
 
     private readonly List<(string Header, JsonPathExpression Path)> _columns;
 
+    // A row's cells are rendered one after another: the object is serialized once per row, not once per column.
+    private (KubeObject Object, JsonElement Root)? _lastRow;
+
     private CustomColumns(List<(string Header, JsonPathExpression Path)> columns) =>
         _columns = columns.Count <= MaxColumns ? columns : throw new CliException($"error: {columns.Count} custom columns; at most {MaxColumns} are allowed");
 
@@ -53,10 +56,20 @@ internal sealed class CustomColumns
 
     private static (string, JsonPathExpression) Of(string header, string path) => (header, OutputFormats.RelaxedPath(path));
 
-    private static string Cell(JsonPathExpression expression, ResourceType type, KubeObject obj)
+    private string Cell(JsonPathExpression expression, ResourceType type, KubeObject obj)
     {
-        using var document = JsonDocument.Parse(JsonOutput.Object(type, obj));
-        var values = JsonPathEvaluator.Evaluate(expression, document.RootElement, document.RootElement);
+        var root = Document(type, obj);
+        var values = JsonPathEvaluator.Evaluate(expression, root, root);
         return values.Count == 0 ? "<none>" : string.Join(',', values.Select(JsonPathEvaluator.Text));
+    }
+
+    private JsonElement Document(ResourceType type, KubeObject obj)
+    {
+        if (_lastRow is { } last && ReferenceEquals(last.Object, obj))
+            return last.Root;
+        using var document = JsonDocument.Parse(JsonOutput.Object(type, obj));
+        var root = document.RootElement.Clone();
+        _lastRow = (obj, root);
+        return root;
     }
 }
