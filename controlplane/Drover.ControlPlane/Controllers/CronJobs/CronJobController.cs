@@ -114,17 +114,9 @@ public sealed partial class CronJobController : QueueController
             }
         }
 
-        if (!CronJobPlanner.StatusEquals(cronJob.Status, status))
-        {
-            try
-            {
-                await _objects.UpdateAsync(ResourceTypes.CronJobs, cronJob with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-            }
-            catch (ApiException e) when (e.Status.Code == 404)
-            {
-                return;
-            }
-        }
+        await StatusWriter.WriteAsync(_objects, ResourceTypes.CronJobs, cronJob,
+            current => current.Metadata.Generation != cronJob.Metadata.Generation || CronJobPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct).ConfigureAwait(false);
         if (plan.RequeueAt is { } next)
         {
             LogNextRun(_logger, key, next);

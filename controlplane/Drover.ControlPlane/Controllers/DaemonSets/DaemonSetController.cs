@@ -184,25 +184,9 @@ public sealed partial class DaemonSetController : QueueController
             ExceptionDispatchInfo.Throw(failure);
     }
 
-    private async Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct)
-    {
-        if (DaemonSetPlanner.StatusEquals(ds.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.DaemonSets, ds with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 409)
-        {
-            var fresh = await _objects.GetAsync(ResourceTypes.DaemonSets, ds.Metadata.Namespace, ds.Metadata.Name!, ct).ConfigureAwait(false);
-            // The status is computed from nodes and pods; it holds for the stored spec only if the generation is the same.
-            if (fresh is DaemonSet stored && stored.Metadata.Uid == ds.Metadata.Uid && stored.Metadata.Generation == ds.Metadata.Generation
-                && !DaemonSetPlanner.StatusEquals(stored.Status, status))
-                await _objects.UpdateAsync(ResourceTypes.DaemonSets, stored with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status is computed from nodes and pods; it holds for a stored spec only of the same generation.
+    private Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.DaemonSets, ds,
+            current => current.Metadata.Generation != ds.Metadata.Generation || DaemonSetPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct);
 }

@@ -173,19 +173,11 @@ public sealed partial class JobController : QueueController
         }
     }
 
-    private async Task UpdateStatusAsync(Job job, JobStatus status, CancellationToken ct)
-    {
-        if (JobPlanner.StatusEquals(job.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status (counts, conditions) is computed against this generation's spec (completions, suspend).
+    private Task UpdateStatusAsync(Job job, JobStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.Jobs, job,
+            current => current.Metadata.Generation != job.Metadata.Generation || JobPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct);
 
     /// <summary>A pod for <paramref name="job"/>: its template's labels (with the job-name and controller-uid labels), annotations and spec.</summary>
     public static Pod PodFromTemplate(Job job, OwnerReference controller)

@@ -267,25 +267,8 @@ public sealed partial class ReplicaSetController : QueueController
         return related;
     }
 
-    private async Task UpdateStatusAsync(ReplicaSet rs, ReplicaSetStatus status, CancellationToken ct)
-    {
-        if (ReplicaSetPlanner.StatusEquals(rs.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.ReplicaSets, rs with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 409)
-        {
-            // Our own last write is often not in the cache yet; the status is computed from pods, not from the
-            // ReplicaSet's spec, so it holds for the stored version too (as Kubernetes' one retry on a fresh get).
-            var fresh = await _objects.GetAsync(ResourceTypes.ReplicaSets, rs.Metadata.Namespace, rs.Metadata.Name!, ct).ConfigureAwait(false);
-            if (fresh is ReplicaSet current && current.Metadata.Uid == rs.Metadata.Uid && !ReplicaSetPlanner.StatusEquals(current.Status, status))
-                await _objects.UpdateAsync(ResourceTypes.ReplicaSets, current with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status is computed from pods, not from the ReplicaSet's spec, so it holds for any stored version.
+    private Task UpdateStatusAsync(ReplicaSet rs, ReplicaSetStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.ReplicaSets, rs,
+            current => ReplicaSetPlanner.StatusEquals(current.Status, status) ? null : current with { Status = status }, ct);
 }
