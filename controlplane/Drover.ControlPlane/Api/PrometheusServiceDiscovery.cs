@@ -16,7 +16,7 @@ internal sealed class PrometheusServiceDiscovery(SharedInformers informers)
 {
     public const string AgentsPath = "/drover/v1/prometheus/agents";
 
-    private readonly Informer _nodes = (informers ?? throw new ArgumentNullException(nameof(informers))).For(ResourceTypes.Nodes);
+    private readonly Informer<Node> _nodes = (informers ?? throw new ArgumentNullException(nameof(informers))).For(ResourceTypes.Nodes);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -30,7 +30,7 @@ internal sealed class PrometheusServiceDiscovery(SharedInformers informers)
                 throw new ApiException(ApiErrors.MethodNotAllowed(context.Request.Method, AgentsPath));
             // Before the first list the cache is empty: answering [] would make Prometheus drop every agent target.
             await _nodes.Synced.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-            var groups = AgentTargets.From(_nodes.List().OfType<Node>());
+            var groups = AgentTargets.From(_nodes.List());
             await ResponseWriter.WriteJsonAsync(context, groups, PrometheusJsonContext.Default.ListPrometheusTargetGroup).ConfigureAwait(false);
         }
         catch (ApiException e)

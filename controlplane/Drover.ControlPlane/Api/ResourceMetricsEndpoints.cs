@@ -21,7 +21,7 @@ public sealed class ResourceMetricsEndpoints(ResourceUsageStore usage, SharedInf
     private const long MaxReportBytes = RequestBody.MaxBytes;
 
     private readonly ResourceUsageStore _usage = usage ?? throw new ArgumentNullException(nameof(usage));
-    private readonly Informer _pods = (informers ?? throw new ArgumentNullException(nameof(informers))).For(ResourceTypes.Pods);
+    private readonly Informer<Pod> _pods = (informers ?? throw new ArgumentNullException(nameof(informers))).For(ResourceTypes.Pods);
 
     public async Task ReportAsync(HttpContext context)
     {

@@ -16,7 +16,7 @@ public sealed class NodeGraph
     private const string IndexName = "node-authorizer-references";
 
     private readonly ObjectService _objects;
-    private readonly Informer _pods;
+    private readonly Informer<Pod> _pods;
 
     public NodeGraph(ObjectService objects, SharedInformers informers)
     {

@@ -14,7 +14,8 @@ public static class WorkloadIndexes
     public const string ByControllerUid = "workloads/controller-uid";
     public const string OrphansByNamespace = "workloads/orphans-by-namespace";
 
-    public static void EnsureOn(Informer informer)
+    public static void EnsureOn<T>(Informer<T> informer)
+        where T : KubeObject
     {
         ArgumentNullException.ThrowIfNull(informer);
         informer.EnsureIndex(ByControllerUid, ControllerUid);

@@ -27,6 +27,11 @@ public sealed class SharedInformers : BackgroundService
         _loggers = loggers;
     }
 
+    /// <summary>The shared informer of <paramref name="type"/>, read as <typeparamref name="T"/>.</summary>
+    public Informer<T> For<T>(ResourceType<T> type)
+        where T : KubeObject =>
+        new(For((ResourceType)type));
+
     public Informer For(ResourceType type)
     {
         ArgumentNullException.ThrowIfNull(type);

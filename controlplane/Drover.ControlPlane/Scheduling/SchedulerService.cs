@@ -34,8 +34,8 @@ internal sealed partial class SchedulerService : BackgroundService
 
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
 
-    private readonly Informer _pods;
-    private readonly Informer _nodes;
+    private readonly Informer<Pod> _pods;
+    private readonly Informer<Node> _nodes;
     private readonly PodBinder _binder;
     private readonly ObjectService _objects;
     private readonly TimeProvider _time;

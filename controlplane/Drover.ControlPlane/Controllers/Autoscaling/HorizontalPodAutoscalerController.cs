@@ -19,8 +19,8 @@ public sealed partial class HorizontalPodAutoscalerController : QueueController
     public const string Component = "horizontal-pod-autoscaler";
 
     private readonly ObjectService _objects;
-    private readonly Informer _hpas;
-    private readonly Informer _pods;
+    private readonly Informer<HorizontalPodAutoscaler> _hpas;
+    private readonly Informer<Pod> _pods;
     private readonly ResourceUsageStore _usage;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
@@ -63,13 +63,13 @@ public sealed partial class HorizontalPodAutoscalerController : QueueController
             Queue.Add(Informer.KeyOf(change.Latest));
     }
 
-    protected override IEnumerable<Informer> Caches => [_hpas, _pods];
+    protected override IEnumerable<Task> CachesSynced => [_hpas.Synced, _pods.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
-        if (_hpas.Get(ns, name) is not HorizontalPodAutoscaler hpa || hpa.Metadata.DeletionTimestamp is not null)
+        if (_hpas.Get(ns, name) is not { } hpa || hpa.Metadata.DeletionTimestamp is not null)
         {
             _histories.Remove(key);
             return;
@@ -110,9 +110,9 @@ public sealed partial class HorizontalPodAutoscalerController : QueueController
 
         var (specReplicas, selector) = ScaleOf(target);
         var pods = new List<Pod>();
-        foreach (var obj in _pods.List(hpa.Metadata.Namespace))
+        foreach (var pod in _pods.List(hpa.Metadata.Namespace))
         {
-            if (obj is Pod pod && selector.Matches(pod.Metadata.Labels))
+            if (selector.Matches(pod.Metadata.Labels))
                 pods.Add(pod);
         }
         if (!_histories.TryGetValue(key, out var history))

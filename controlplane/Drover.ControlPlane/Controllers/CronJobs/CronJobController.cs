@@ -16,8 +16,8 @@ public sealed partial class CronJobController : QueueController
     public const string Component = "cronjob-controller";
 
     private readonly ObjectService _objects;
-    private readonly Informer _cronJobs;
-    private readonly Informer _jobs;
+    private readonly Informer<CronJob> _cronJobs;
+    private readonly Informer<Job> _jobs;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger<CronJobController> _logger;
@@ -50,14 +50,14 @@ public sealed partial class CronJobController : QueueController
             Queue.Add(Informer.KeyOf(cronJob));
     }
 
-    protected override IEnumerable<Informer> Caches => [_cronJobs, _jobs];
+    protected override IEnumerable<Task> CachesSynced => [_cronJobs.Synced, _jobs.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
-        if (_cronJobs.Get(ns, name) is not CronJob cronJob)
+        if (_cronJobs.Get(ns, name) is not { } cronJob)
             return;
-        var jobs = _jobs.ByIndex(WorkloadIndexes.ByControllerUid, cronJob.Metadata.Uid ?? "").OfType<Job>()
+        var jobs = _jobs.ByIndex(WorkloadIndexes.ByControllerUid, cronJob.Metadata.Uid ?? "")
             .Where(j => j.Metadata.Namespace == cronJob.Metadata.Namespace).ToList();
         var now = _time.GetUtcNow();
         var plan = CronJobPlanner.Plan(cronJob, jobs, now);

@@ -19,7 +19,7 @@ public sealed partial class DaemonSetController
         var pod = (Pod)change.Latest;
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "DaemonSet" } controller)
             return;
-        if (_daemonSets.Get(pod.Metadata.Namespace, controller.Name) is not DaemonSet ds || ds.Metadata.Uid != controller.Uid)
+        if (_daemonSets.Get(pod.Metadata.Namespace, controller.Name) is not { } ds || ds.Metadata.Uid != controller.Uid)
             return;
         var key = Informer.KeyOf(ds);
         if (change.Old is null && change.New is not null)

@@ -18,10 +18,10 @@ public sealed partial class DaemonSetController : QueueController
     public const string Component = "daemonset-controller";
 
     private readonly ObjectService _objects;
-    private readonly Informer _daemonSets;
-    private readonly Informer _pods;
-    private readonly Informer _nodes;
-    private readonly Informer _revisions;
+    private readonly Informer<DaemonSet> _daemonSets;
+    private readonly Informer<Pod> _pods;
+    private readonly Informer<Node> _nodes;
+    private readonly Informer<ControllerRevision> _revisions;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly PodControl _podControl;
@@ -53,12 +53,12 @@ public sealed partial class DaemonSetController : QueueController
         _nodes.AddHandler(OnNodeChanged);
     }
 
-    protected override IEnumerable<Informer> Caches => [_daemonSets, _pods, _nodes, _revisions];
+    protected override IEnumerable<Task> CachesSynced => [_daemonSets.Synced, _pods.Synced, _nodes.Synced, _revisions.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
-        if (_daemonSets.Get(ns, name) is not DaemonSet ds)
+        if (_daemonSets.Get(ns, name) is not { } ds)
         {
             _expectations.Delete(key);
             return;
@@ -71,7 +71,7 @@ public sealed partial class DaemonSetController : QueueController
         await EnsureRevisionAsync(ds, hash, pods, ct).ConfigureAwait(false);
 
         var now = _time.GetUtcNow();
-        var nodes = _nodes.List().OfType<Node>().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
+        var nodes = _nodes.List().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
         var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now);
         Exception? manageError = null;
         if (_expectations.Satisfied(key))
@@ -99,9 +99,9 @@ public sealed partial class DaemonSetController : QueueController
     private List<Pod> OwnedPods(DaemonSet ds)
     {
         var pods = new List<Pod>();
-        foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? ""))
+        foreach (var pod in _pods.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? ""))
         {
-            if (obj is Pod pod && pod.Metadata.Namespace == ds.Metadata.Namespace)
+            if (pod.Metadata.Namespace == ds.Metadata.Namespace)
                 pods.Add(pod);
         }
         return pods;
@@ -114,7 +114,7 @@ public sealed partial class DaemonSetController : QueueController
     /// </summary>
     private async Task EnsureRevisionAsync(DaemonSet ds, string hash, List<Pod> pods, CancellationToken ct)
     {
-        var history = _revisions.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? "").OfType<ControllerRevision>()
+        var history = _revisions.ByIndex(WorkloadIndexes.ByControllerUid, ds.Metadata.Uid ?? "")
             .Where(r => r.Metadata.Namespace == ds.Metadata.Namespace).ToList();
         var name = ds.Metadata.Name + "-" + hash;
         var max = history.Count == 0 ? 0 : history.Max(r => r.Revision);

@@ -40,7 +40,7 @@ public sealed partial class DeploymentController
             return;
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "ReplicaSet" } podController)
             return;
-        if (_replicaSets.Get(pod.Metadata.Namespace, podController.Name) is not ReplicaSet rs || rs.Metadata.Uid != podController.Uid)
+        if (_replicaSets.Get(pod.Metadata.Namespace, podController.Name) is not { } rs || rs.Metadata.Uid != podController.Uid)
             return;
         if (ControllerRefs.ControllerOf(rs.Metadata) is not { } rsController)
             return;
@@ -58,15 +58,13 @@ public sealed partial class DeploymentController
     {
         if (controller.Kind != ResourceTypes.Deployments.Kind)
             return null;
-        return _deployments.Get(ns, controller.Name) is Deployment deployment && deployment.Metadata.Uid == controller.Uid ? deployment : null;
+        return _deployments.Get(ns, controller.Name) is { } deployment && deployment.Metadata.Uid == controller.Uid ? deployment : null;
     }
 
     private void EnqueueMatching(ReplicaSet rs)
     {
-        foreach (var obj in _deployments.List(rs.Metadata.Namespace))
+        foreach (var deployment in _deployments.List(rs.Metadata.Namespace))
         {
-            if (obj is not Deployment deployment)
-                continue;
             try
             {
                 if (Selector.FromLabelSelector(deployment.Spec.Selector).Matches(rs.Metadata.Labels))

@@ -219,9 +219,9 @@ public sealed partial class DeploymentController
         {
             if (rs.Metadata.Uid == newRS?.Metadata.Uid)
                 continue;
-            foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, rs.Metadata.Uid ?? ""))
+            foreach (var pod in _pods.ByIndex(WorkloadIndexes.ByControllerUid, rs.Metadata.Uid ?? ""))
             {
-                if (obj is Pod pod && !PodStates.IsTerminal(pod))
+                if (!PodStates.IsTerminal(pod))
                     return true;
             }
         }

@@ -19,9 +19,9 @@ public sealed partial class DeploymentController : QueueController
     public const string Component = "deployment-controller";
 
     private readonly ObjectService _objects;
-    private readonly Informer _deployments;
-    private readonly Informer _replicaSets;
-    private readonly Informer _pods;
+    private readonly Informer<Deployment> _deployments;
+    private readonly Informer<ReplicaSet> _replicaSets;
+    private readonly Informer<Pod> _pods;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentController> _logger;
@@ -48,12 +48,12 @@ public sealed partial class DeploymentController : QueueController
         _pods.AddHandler(OnPodChanged);
     }
 
-    protected override IEnumerable<Informer> Caches => [_deployments, _replicaSets, _pods];
+    protected override IEnumerable<Task> CachesSynced => [_deployments.Synced, _replicaSets.Synced, _pods.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (_deployments.Get(key[..slash], key[(slash + 1)..]) is not Deployment deployment)
+        if (_deployments.Get(key[..slash], key[(slash + 1)..]) is not { } deployment)
             return;
 
         Selector selector;
@@ -95,9 +95,9 @@ public sealed partial class DeploymentController : QueueController
         var ns = deployment.Metadata.Namespace ?? "";
         var deleting = deployment.Metadata.DeletionTimestamp is not null;
         var claimed = new List<ReplicaSet>();
-        foreach (var obj in _replicaSets.ByIndex(WorkloadIndexes.ByControllerUid, deployment.Metadata.Uid ?? ""))
+        foreach (var rs in _replicaSets.ByIndex(WorkloadIndexes.ByControllerUid, deployment.Metadata.Uid ?? ""))
         {
-            if (obj is not ReplicaSet rs || rs.Metadata.Namespace != ns)
+            if (rs.Metadata.Namespace != ns)
                 continue;
             if (selector.Matches(rs.Metadata.Labels))
                 claimed.Add(rs);
@@ -108,9 +108,9 @@ public sealed partial class DeploymentController : QueueController
             return claimed;
 
         bool? canAdopt = null;
-        foreach (var obj in _replicaSets.ByIndex(WorkloadIndexes.OrphansByNamespace, ns))
+        foreach (var rs in _replicaSets.ByIndex(WorkloadIndexes.OrphansByNamespace, ns))
         {
-            if (obj is not ReplicaSet rs || rs.Metadata.DeletionTimestamp is not null || !selector.Matches(rs.Metadata.Labels))
+            if (rs.Metadata.DeletionTimestamp is not null || !selector.Matches(rs.Metadata.Labels))
                 continue;
             canAdopt ??= await _objects.GetAsync(ResourceTypes.Deployments, ns, deployment.Metadata.Name!, ct).ConfigureAwait(false) is { } fresh
                 && fresh.Metadata.Uid == deployment.Metadata.Uid && fresh.Metadata.DeletionTimestamp is null;

@@ -17,9 +17,9 @@ internal sealed partial class EndpointSliceController : QueueController
 {
     private const string SlicesByService = "endpointslices/by-service";
 
-    private readonly Informer _services;
-    private readonly Informer _pods;
-    private readonly Informer _slices;
+    private readonly Informer<Service> _services;
+    private readonly Informer<Pod> _pods;
+    private readonly Informer<EndpointSlice> _slices;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
@@ -66,12 +66,12 @@ internal sealed partial class EndpointSliceController : QueueController
         var updated = change.New as Pod;
         if (old is not null && updated is not null && !MattersToSlices(old, updated))
             return;
-        foreach (var obj in _services.ByIndex(EndpointsController.ServicesByNamespace, change.Latest.Metadata.Namespace ?? ""))
+        foreach (var service in _services.ByIndex(EndpointsController.ServicesByNamespace, change.Latest.Metadata.Namespace ?? ""))
         {
-            if (((Service)obj).Spec.Selector is not { Count: > 0 } selector)
+            if (service.Spec.Selector is not { Count: > 0 } selector)
                 continue;
             if (EndpointsController.Selects(selector, old) || EndpointsController.Selects(selector, updated))
-                Queue.Add(Informer.KeyOf(obj));
+                Queue.Add(Informer.KeyOf(service));
         }
     }
 
@@ -86,20 +86,20 @@ internal sealed partial class EndpointSliceController : QueueController
         || old.Spec.Subdomain != updated.Spec.Subdomain
         || !LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels);
 
-    protected override IEnumerable<Informer> Caches => [_services, _pods, _slices];
+    protected override IEnumerable<Task> CachesSynced => [_services.Synced, _pods.Synced, _slices.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
         // A deleted Service's slices are the garbage collector's (they are owned by it).
-        if (_services.Get(ns, name) is not Service service || service.Metadata.DeletionTimestamp is not null)
+        if (_services.Get(ns, name) is not { } service || service.Metadata.DeletionTimestamp is not null)
             return;
         if (service.Spec.Selector is not { Count: > 0 } selector || service.Spec.Type == "ExternalName")
             return;
 
         var desired = EndpointSliceBuilder.Build(service, EndpointsController.SelectedPods(_pods, ns, selector));
-        var existing = _slices.ByIndex(SlicesByService, key).Cast<EndpointSlice>().ToDictionary(s => s.Metadata.Name!, StringComparer.Ordinal);
+        var existing = _slices.ByIndex(SlicesByService, key).ToDictionary(s => s.Metadata.Name!, StringComparer.Ordinal);
         var labels = DesiredLabels(service);
         var owner = new OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? "", Controller = true, BlockOwnerDeletion = true };
         var written = 0;
@@ -162,7 +162,7 @@ internal sealed partial class EndpointSliceController : QueueController
             return;
         LogSyncFailed(e, key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
+        if (_services.Get(key[..slash], key[(slash + 1)..]) is { } service)
             _events.Warning(ResourceTypes.Services, service, "FailedToUpdateEndpointSlices", $"Error updating Endpoint Slices for Service {key}: {e.Message}");
     }
 

@@ -1,5 +1,4 @@
 using Drover.Api;
-using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Controllers.Framework;
 
@@ -33,8 +32,8 @@ public abstract partial class QueueController : BackgroundService
 
     protected WorkQueue<string> Queue { get; }
 
-    /// <summary>The caches <see cref="SyncAsync"/> reads: no key is handled before each has synced.</summary>
-    protected abstract IEnumerable<Informer> Caches { get; }
+    /// <summary>The <c>Synced</c> tasks of the caches <see cref="SyncAsync"/> reads: no key is handled before each has completed.</summary>
+    protected abstract IEnumerable<Task> CachesSynced { get; }
 
     /// <summary>False when this controller has nothing to do in this cluster's configuration: it then never starts.</summary>
     protected virtual bool Enabled => true;
@@ -67,7 +66,7 @@ public abstract partial class QueueController : BackgroundService
             return;
         try
         {
-            await Task.WhenAll(Caches.Select(cache => cache.Synced)).WaitAsync(stoppingToken).ConfigureAwait(false);
+            await Task.WhenAll(CachesSynced).WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

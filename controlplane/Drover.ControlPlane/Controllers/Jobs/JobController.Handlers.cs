@@ -19,7 +19,7 @@ public sealed partial class JobController
         var pod = (Pod)change.Latest;
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "Job" } controller)
             return;
-        if (_jobs.Get(pod.Metadata.Namespace, controller.Name) is not Job job || job.Metadata.Uid != controller.Uid)
+        if (_jobs.Get(pod.Metadata.Namespace, controller.Name) is not { } job || job.Metadata.Uid != controller.Uid)
             return;
         var key = Informer.KeyOf(job);
         if (change.Old is null && change.New is not null)

@@ -19,8 +19,8 @@ public sealed partial class JobController : QueueController
     public const string Component = "job-controller";
 
     private readonly ObjectService _objects;
-    private readonly Informer _jobs;
-    private readonly Informer _pods;
+    private readonly Informer<Job> _jobs;
+    private readonly Informer<Pod> _pods;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly PodControl _podControl;
@@ -48,12 +48,12 @@ public sealed partial class JobController : QueueController
         _pods.AddHandler(OnPodChanged);
     }
 
-    protected override IEnumerable<Informer> Caches => [_jobs, _pods];
+    protected override IEnumerable<Task> CachesSynced => [_jobs.Synced, _pods.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
-        if (_jobs.Get(ns, name) is not Job job)
+        if (_jobs.Get(ns, name) is not { } job)
         {
             _expectations.Delete(key);
             return;
@@ -121,9 +121,9 @@ public sealed partial class JobController : QueueController
     private List<Pod> OwnedPods(Job job)
     {
         var pods = new List<Pod>();
-        foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, job.Metadata.Uid ?? ""))
+        foreach (var pod in _pods.ByIndex(WorkloadIndexes.ByControllerUid, job.Metadata.Uid ?? ""))
         {
-            if (obj is Pod pod && pod.Metadata.Namespace == job.Metadata.Namespace)
+            if (pod.Metadata.Namespace == job.Metadata.Namespace)
                 pods.Add(pod);
         }
         return pods;

@@ -15,8 +15,8 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
 {
     private const string Key = "load-balancers";
 
-    private readonly Informer _services;
-    private readonly Informer _nodes;
+    private readonly Informer<Service> _services;
+    private readonly Informer<Node> _nodes;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
 
@@ -60,15 +60,15 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
             .ThenBy(a => a, StringComparer.Ordinal)];
     }
 
-    protected override IEnumerable<Informer> Caches => [_services, _nodes];
+    protected override IEnumerable<Task> CachesSynced => [_services.Synced, _nodes.Synced];
 
     protected override void OnCachesSynced() => Queue.Add(Key);
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
-        var services = _services.List().Cast<Service>().ToList();
+        var services = _services.List().ToList();
         var served = LoadBalancerPorts.Served(services);
-        var addresses = IngressAddresses(_nodes.List().Cast<Node>());
+        var addresses = IngressAddresses(_nodes.List());
         var failed = 0;
         foreach (var service in services)
         {

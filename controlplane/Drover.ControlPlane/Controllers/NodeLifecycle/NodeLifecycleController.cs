@@ -24,9 +24,9 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     public const string LeaseNamespace = "kube-node-lease";
     private const string PodsByNode = "nodelifecycle/pods-by-node";
 
-    private readonly Informer _nodes;
-    private readonly Informer _leases;
-    private readonly Informer _pods;
+    private readonly Informer<Node> _nodes;
+    private readonly Informer<Lease> _leases;
+    private readonly Informer<Pod> _pods;
     private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -60,7 +60,7 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         _nodes = informers.For(ResourceTypes.Nodes);
         _leases = informers.For(ResourceTypes.Leases);
         _pods = informers.For(ResourceTypes.Pods);
-        _pods.AddIndex(PodsByNode, pod => ((Pod)pod).Spec.NodeName is { Length: > 0 } node ? [node] : []);
+        _pods.AddIndex(PodsByNode, pod => pod.Spec.NodeName is { Length: > 0 } node ? [node] : []);
         _leases.AddHandler(OnLease);
         _nodes.AddHandler(OnNode);
     }
@@ -102,9 +102,8 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         var now = _time.GetUtcNow();
         var nodes = new List<(Node Node, bool Silent)>();
         var silentCount = 0;
-        foreach (var obj in _nodes.List())
+        foreach (var node in _nodes.List())
         {
-            var node = (Node)obj;
             var silent = now - _heartbeats.LastSeen(node.Metadata.Name!, now) > _grace;
             silentCount += silent ? 1 : 0;
             nodes.Add((node, silent));
@@ -177,9 +176,8 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     /// <summary>Kubernetes' MarkPodsNotReady: nobody is probing these pods any more, so nobody may route to them.</summary>
     private async Task MarkPodsNotReadyAsync(Node node, DateTimeOffset now, CancellationToken ct)
     {
-        foreach (var obj in _pods.ByIndex(PodsByNode, node.Metadata.Name!))
+        foreach (var pod in _pods.ByIndex(PodsByNode, node.Metadata.Name!))
         {
-            var pod = (Pod)obj;
             if (PodConditions.Find(pod, "Ready") is not { Status: "True" })
                 continue;
             var status = pod.Status!;
@@ -200,9 +198,8 @@ internal sealed partial class NodeLifecycleController : BackgroundService
     {
         var since = taint.TimeAdded ?? _time.GetUtcNow();
         var now = _time.GetUtcNow();
-        foreach (var obj in _pods.ByIndex(PodsByNode, node.Metadata.Name!))
+        foreach (var pod in _pods.ByIndex(PodsByNode, node.Metadata.Name!))
         {
-            var pod = (Pod)obj;
             if (NodeUnreachable.EvictionDelay(pod, _evictionTimeout) is not { } delay || now < since + delay)
                 continue;
             try

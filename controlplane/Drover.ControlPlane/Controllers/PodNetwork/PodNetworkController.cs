@@ -20,7 +20,7 @@ internal sealed partial class PodNetworkController : QueueController
     public const string RoutedReason = "PodNetworkConfigured";
     private const string Key = "pod-network";
 
-    private readonly Informer _nodes;
+    private readonly Informer<Node> _nodes;
     private readonly ObjectService _objects;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -70,13 +70,13 @@ internal sealed partial class PodNetworkController : QueueController
 
     protected override bool Enabled => _settings.Backend != PodNetworkBackend.None;
 
-    protected override IEnumerable<Informer> Caches => [_nodes];
+    protected override IEnumerable<Task> CachesSynced => [_nodes.Synced];
 
     protected override void OnCachesSynced() => Queue.Add(Key);
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
-        var nodes = _nodes.List().Cast<Node>().ToList();
+        var nodes = _nodes.List().ToList();
         var view = PodNetworkPeers.Evaluate(nodes, _settings);
         var byName = nodes.ToDictionary(n => n.Metadata.Name!, StringComparer.Ordinal);
         var backend = PodNetworkBackends.Name(_settings.Backend);

@@ -89,10 +89,8 @@ public sealed partial class ReplicaSetController
     /// <summary>An orphan: every ReplicaSet whose selector matches may want to adopt it.</summary>
     private void EnqueueMatching(Pod pod)
     {
-        foreach (var obj in _replicaSets.List(pod.Metadata.Namespace))
+        foreach (var rs in _replicaSets.List(pod.Metadata.Namespace))
         {
-            if (obj is not ReplicaSet rs)
-                continue;
             try
             {
                 if (Selector.FromLabelSelector(rs.Spec.Selector).Matches(pod.Metadata.Labels))
@@ -109,6 +107,6 @@ public sealed partial class ReplicaSetController
     {
         if (controller.Kind != ResourceTypes.ReplicaSets.Kind)
             return null;
-        return _replicaSets.Get(ns, controller.Name) is ReplicaSet rs && rs.Metadata.Uid == controller.Uid ? rs : null;
+        return _replicaSets.Get(ns, controller.Name) is { } rs && rs.Metadata.Uid == controller.Uid ? rs : null;
     }
 }

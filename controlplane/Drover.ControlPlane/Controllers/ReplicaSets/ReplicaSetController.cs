@@ -19,8 +19,8 @@ public sealed partial class ReplicaSetController : QueueController
     public const string Component = "replicaset-controller";
 
     private readonly ObjectService _objects;
-    private readonly Informer _replicaSets;
-    private readonly Informer _pods;
+    private readonly Informer<ReplicaSet> _replicaSets;
+    private readonly Informer<Pod> _pods;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
@@ -47,12 +47,12 @@ public sealed partial class ReplicaSetController : QueueController
         _pods.AddHandler(OnPodChanged);
     }
 
-    protected override IEnumerable<Informer> Caches => [_replicaSets, _pods];
+    protected override IEnumerable<Task> CachesSynced => [_replicaSets.Synced, _pods.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
-        if (_replicaSets.Get(ns, name) is not ReplicaSet rs)
+        if (_replicaSets.Get(ns, name) is not { } rs)
         {
             _expectations.Delete(key);
             return;
@@ -106,9 +106,9 @@ public sealed partial class ReplicaSetController : QueueController
     {
         var uid = rs.Metadata.Uid ?? "";
         var claimed = new List<Pod>();
-        foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, uid))
+        foreach (var pod in _pods.ByIndex(WorkloadIndexes.ByControllerUid, uid))
         {
-            if (obj is not Pod pod || pod.Metadata.Namespace != rs.Metadata.Namespace || !PodStates.IsActive(pod))
+            if (pod.Metadata.Namespace != rs.Metadata.Namespace || !PodStates.IsActive(pod))
                 continue;
             if (selector.Matches(pod.Metadata.Labels))
             {
@@ -122,9 +122,9 @@ public sealed partial class ReplicaSetController : QueueController
         if (rs.Metadata.DeletionTimestamp is not null)
             return claimed;
         bool? canAdopt = null;
-        foreach (var obj in _pods.ByIndex(WorkloadIndexes.OrphansByNamespace, rs.Metadata.Namespace ?? ""))
+        foreach (var pod in _pods.ByIndex(WorkloadIndexes.OrphansByNamespace, rs.Metadata.Namespace ?? ""))
         {
-            if (obj is not Pod pod || !PodStates.IsActive(pod) || !selector.Matches(pod.Metadata.Labels))
+            if (!PodStates.IsActive(pod) || !selector.Matches(pod.Metadata.Labels))
                 continue;
             canAdopt ??= await CanAdoptAsync(rs, ct).ConfigureAwait(false);
             if (!canAdopt.Value)
@@ -258,11 +258,7 @@ public sealed partial class ReplicaSetController : QueueController
         var related = new List<Pod>();
         foreach (var sibling in _replicaSets.ByIndex(WorkloadIndexes.ByControllerUid, ownerUid))
         {
-            foreach (var obj in _pods.ByIndex(WorkloadIndexes.ByControllerUid, sibling.Metadata.Uid ?? ""))
-            {
-                if (obj is Pod pod)
-                    related.Add(pod);
-            }
+            related.AddRange(_pods.ByIndex(WorkloadIndexes.ByControllerUid, sibling.Metadata.Uid ?? ""));
         }
         return related;
     }

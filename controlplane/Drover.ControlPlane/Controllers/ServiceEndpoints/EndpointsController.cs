@@ -24,9 +24,9 @@ internal sealed partial class EndpointsController : QueueController
     internal const string PodsByLabel = "endpoints/pods-by-namespace-label";
     internal const string ServicesByNamespace = "endpoints/services-by-namespace";
 
-    private readonly Informer _services;
-    private readonly Informer _pods;
-    private readonly Informer _endpoints;
+    private readonly Informer<Service> _services;
+    private readonly Informer<Pod> _pods;
+    private readonly Informer<Endpoints> _endpoints;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
@@ -53,7 +53,7 @@ internal sealed partial class EndpointsController : QueueController
     }
 
     /// <summary>The indexes this controller and the EndpointSlice controller read pods and services through.</summary>
-    internal static void EnsureIndexes(Informer services, Informer pods)
+    internal static void EnsureIndexes(Informer<Service> services, Informer<Pod> pods)
     {
         services.EnsureIndex(ServicesByNamespace, service => [service.Metadata.Namespace ?? ""]);
         pods.EnsureIndex(PodsByLabel, LabelKeys);
@@ -82,13 +82,13 @@ internal sealed partial class EndpointsController : QueueController
         if (old is not null && updated is not null && !MattersToEndpoints(old, updated))
             return;
         var latest = change.Latest;
-        foreach (var obj in _services.ByIndex(ServicesByNamespace, latest.Metadata.Namespace ?? ""))
+        foreach (var service in _services.ByIndex(ServicesByNamespace, latest.Metadata.Namespace ?? ""))
         {
-            var selector = ((Service)obj).Spec.Selector;
+            var selector = service.Spec.Selector;
             if (selector is not { Count: > 0 })
                 continue;
             if (Selects(selector, old) || Selects(selector, updated))
-                Queue.Add(Informer.KeyOf(obj));
+                Queue.Add(Informer.KeyOf(service));
         }
     }
 
@@ -118,14 +118,14 @@ internal sealed partial class EndpointsController : QueueController
         return true;
     }
 
-    protected override IEnumerable<Informer> Caches => [_services, _pods, _endpoints];
+    protected override IEnumerable<Task> CachesSynced => [_services.Synced, _pods.Synced, _endpoints.Synced];
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
         // A deleted Service's Endpoints are the garbage collector's (they are owned by it).
-        if (_services.Get(ns, name) is not Service service || service.Metadata.DeletionTimestamp is not null)
+        if (_services.Get(ns, name) is not { } service || service.Metadata.DeletionTimestamp is not null)
             return;
         var selector = service.Spec.Selector;
         if (selector is not { Count: > 0 } || service.Spec.Type == "ExternalName")
@@ -134,7 +134,7 @@ internal sealed partial class EndpointsController : QueueController
         var subsets = EndpointsBuilder.Build(service, SelectedPods(ns, selector));
         var labels = DesiredLabels(service);
         var owner = new OwnerReference { ApiVersion = "v1", Kind = "Service", Name = name, Uid = service.Metadata.Uid ?? "", Controller = true, BlockOwnerDeletion = true };
-        var existing = _endpoints.Get(ns, name) as Endpoints;
+        var existing = _endpoints.Get(ns, name);
         if (existing is not null && EndpointsBuilder.SameSubsets(existing.Subsets, subsets) && LabelMaps.Same(existing.Metadata.Labels, labels)
             && existing.Metadata.OwnerReferences is [{ } only] && only == owner)
             return;
@@ -165,18 +165,12 @@ internal sealed partial class EndpointsController : QueueController
     private List<Pod> SelectedPods(string ns, Dictionary<string, string> selector) => SelectedPods(_pods, ns, selector);
 
     /// <summary>The pods of <paramref name="ns"/> that <paramref name="selector"/> (not empty) selects, found through the label index.</summary>
-    internal static List<Pod> SelectedPods(Informer podInformer, string ns, Dictionary<string, string> selector)
+    internal static List<Pod> SelectedPods(Informer<Pod> podInformer, string ns, Dictionary<string, string> selector)
     {
         using var pairs = selector.GetEnumerator();
         pairs.MoveNext();
         var (firstKey, firstValue) = pairs.Current;
-        var pods = new List<Pod>();
-        foreach (var obj in podInformer.ByIndex(PodsByLabel, LabelKey(ns, firstKey, firstValue)))
-        {
-            if (obj is Pod pod && Selects(selector, pod))
-                pods.Add(pod);
-        }
-        return pods;
+        return podInformer.ByIndex(PodsByLabel, LabelKey(ns, firstKey, firstValue)).FindAll(pod => Selects(selector, pod));
     }
 
     private static Dictionary<string, string>? DesiredLabels(Service service)
@@ -195,7 +189,7 @@ internal sealed partial class EndpointsController : QueueController
             return;
         LogSyncFailed(e, key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
+        if (_services.Get(key[..slash], key[(slash + 1)..]) is { } service)
         {
             _events.Warning(ResourceTypes.Services, service, "FailedToUpdateEndpoint", $"Failed to update endpoint {key}: {e.Message}");
         }
