@@ -11,15 +11,19 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 command -v nft >/dev/null || { echo "proxy.sh: nft is missing (Debian package nftables)" >&2; exit 1; }
+# The driver is a Release build, so the droverd it starts (Drover.Testing's DroverdProcess) is the Release one too.
 dotnet build "$ROOT/bench/Drover.Bench.Agent" -c Release -nologo -v:quiet -clp:ErrorsOnly >&2
+dotnet build "$ROOT/controlplane/Drover.ControlPlane" -c Release -nologo -v:quiet -clp:ErrorsOnly >&2
 NAMESPACES=()
 cleanup() { for ns in "${NAMESPACES[@]}"; do ip netns del "$ns" 2>/dev/null || true; done; }
 trap cleanup EXIT
 for n in $(seq 0 "${4:-3}"); do NAMESPACES+=("drover-proxybench-$$-$n"); ip netns add "${NAMESPACES[-1]}"; done
 DLL="$ROOT/bench/Drover.Bench.Agent/bin/Release/net10.0/Drover.Bench.Agent.dll"
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); load: $(cut -d' ' -f1-3 /proc/loadavg); $(nft --version)"
-echo "## sync"
-dotnet "$DLL" proxy-sync "${NAMESPACES[0]}" "${1:-1000}" "${2:-10}" "${3:-50}"
+if [ "${SKIP_SYNC:-0}" != 1 ]; then
+  echo "## sync"
+  dotnet "$DLL" proxy-sync "${NAMESPACES[0]}" "${1:-1000}" "${2:-10}" "${3:-50}"
+fi
 echo "## propagation"
 NODES=$(IFS=,; echo "${NAMESPACES[*]:1}")
 dotnet "$DLL" proxy-propagation "$NODES" "${1:-1000}" "${5:-50}"
