@@ -142,7 +142,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     }
     if (options.ServiceProxy)
     {
-        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"));
+        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"), options.NodeName);
         loops.Add(proxier.RunAsync(stop.Token));
     }
     if (clusterDns is not null)

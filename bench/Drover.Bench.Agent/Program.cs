@@ -13,6 +13,11 @@ using Drover.Testing;
 // bench/dns.sh: the cluster DNS resolver under dnsperf, no containerd needed.
 if (args is ["dns", .. var dnsArgs])
     return await DnsBench.RunAsync(dnsArgs);
+// bench/proxy.sh: the service proxy's model, renderer and nft -f at scale, in a network namespace of its own.
+if (args is ["proxy-sync", .. var proxyArgs])
+    return await ProxySyncBench.RunAsync(proxyArgs);
+if (args is ["proxy-propagation", .. var propagationArgs])
+    return await ProxyPropagationBench.RunAsync(propagationArgs);
 var (options, problem) = BenchOptions.Parse(args);
 if (options is null)
 {

@@ -7,31 +7,33 @@ using Microsoft.Extensions.Logging;
 namespace Drover.Agent.ClusterDns;
 
 /// <summary>
-/// The node's cluster DNS resolver (NodeLocal DNSCache's place, CoreDNS's kubernetes plugin's answers): UDP on a
-/// node-local address, names answered from the agent's <see cref="ServiceWatch"/> (so it keeps answering with the
-/// last known records while droverd is unreachable), other names forwarded to a loopback upstream when one is
-/// configured and refused otherwise. Memory does not grow with the query rate: one receive buffer, one response
-/// buffer, and a fixed number of forwards in flight (more get SERVFAIL).
+/// The node's cluster DNS resolver (NodeLocal DNSCache's place, CoreDNS's kubernetes plugin's answers): UDP and TCP
+/// (<see cref="DnsTcpServer"/>, RFC 7766) on a node-local address, names answered from the agent's
+/// <see cref="ServiceWatch"/> (so it keeps answering with the last known records while droverd is unreachable), other
+/// names forwarded to a loopback upstream when one is configured and refused otherwise. A UDP answer larger than the
+/// client takes is cut with TC set, and the client asks again over TCP. Memory does not grow with the query rate:
+/// one receive buffer, one response buffer, a fixed number of forwards in flight (more get SERVFAIL) and of TCP
+/// connections.
 /// </summary>
 internal sealed partial class ClusterDnsServer
 {
     /// <summary>Linux's IP_FREEBIND (SOL_IP): bind to the pod gateway before the bridge that carries it exists.</summary>
     private const int SolIp = 0;
     private const int IpFreebind = 15;
-    private const int MaxForwardsInFlight = 64;
-    private static readonly TimeSpan ForwardTimeout = TimeSpan.FromSeconds(2);
+    private const int TcpBacklog = 64;
 
     private readonly ServiceWatch _watch;
     private readonly string _domain;
     private readonly IPEndPoint _listen;
-    private readonly IPEndPoint? _upstream;
+    private readonly DnsUpstream? _upstream;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
-    private readonly SemaphoreSlim _forwardSlots = new(MaxForwardsInFlight, MaxForwardsInFlight);
+    private readonly DnsTcpServer _tcp;
     private volatile ClusterDnsZone _zone;
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ClusterDnsServer(ServiceWatch watch, string domain, IPEndPoint listen, IPEndPoint? upstream, ILogger logger)
+    /// <param name="tcpIdleTimeout">How long a TCP connection may stay without a whole query (tests shorten it); <see cref="DnsTcpServer.DefaultIdleTimeout"/> by default.</param>
+    public ClusterDnsServer(ServiceWatch watch, string domain, IPEndPoint listen, IPEndPoint? upstream, ILogger logger, TimeSpan? tcpIdleTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(watch);
         ArgumentException.ThrowIfNullOrEmpty(domain);
@@ -40,10 +42,14 @@ internal sealed partial class ClusterDnsServer
         _watch = watch;
         _domain = domain;
         _listen = listen;
-        _upstream = upstream;
+        _upstream = upstream is null ? null : new DnsUpstream(upstream);
         _logger = logger;
         _zone = ClusterDnsZone.Empty(domain);
+        _tcp = new DnsTcpServer(() => _zone, _upstream, tcpIdleTimeout ?? DnsTcpServer.DefaultIdleTimeout);
     }
+
+    /// <summary>TCP connections being served now.</summary>
+    public int OpenTcpConnections => _tcp.OpenConnections;
 
     /// <summary>The address it answers on, once bound (port 0 asked: the one the kernel chose).</summary>
     public Task<IPEndPoint> Bound => _bound.Task;
@@ -66,13 +72,28 @@ internal sealed partial class ClusterDnsServer
             return;
         }
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        LogServing(bound.ToString(), _domain, _upstream?.ToString() ?? "none (other names refused)");
+        // TCP on the same address and port: a client that got TC over UDP asks the same server again over TCP.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetRawSocketOption(SolIp, IpFreebind, BitConverter.GetBytes(1));
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(bound);
+            listener.Listen(TcpBacklog);
+        }
+        catch (SocketException e)
+        {
+            LogBindFailed(bound + "/tcp", e.Message);
+            _bound.TrySetException(e);
+            return;
+        }
+        LogServing(bound.ToString(), _domain, _upstream?.Endpoint.ToString() ?? "none (other names refused)");
         _watch.Changed += Signal;
         try
         {
             Signal();
             _bound.TrySetResult(bound);
-            await Task.WhenAll(ZoneLoopAsync(ct), ServeAsync(socket, ct)).ConfigureAwait(false);
+            await Task.WhenAll(ZoneLoopAsync(ct), ServeAsync(socket, ct), _tcp.ServeAsync(listener, ct)).ConfigureAwait(false);
         }
         finally
         {
@@ -114,7 +135,7 @@ internal sealed partial class ClusterDnsServer
                 {
                     AgentMetrics.DnsDropped.Inc();
                 }
-                else if (_forwardSlots.Wait(0))
+                else if (_upstream!.TryEnter())
                 {
                     _ = ForwardAsync(socket, packet.AsSpan(0, received.ReceivedBytes).ToArray(), query!, received.RemoteEndPoint, ct);
                 }
@@ -141,24 +162,7 @@ internal sealed partial class ClusterDnsServer
         try
         {
             var answer = new byte[DnsResponder.BufferBytes];
-            int length;
-            using (var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                timeout.CancelAfter(ForwardTimeout);
-                try
-                {
-                    await upstream.ConnectAsync(_upstream!, timeout.Token).ConfigureAwait(false);
-                    await upstream.SendAsync(query, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    length = await upstream.ReceiveAsync(answer, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    AgentMetrics.DnsForwarded.Inc();
-                }
-                catch (Exception e) when (e is OperationCanceledException or SocketException && !ct.IsCancellationRequested)
-                {
-                    AgentMetrics.DnsAnswered(DnsWire.ServFail).Inc();
-                    length = DnsResponseWriter.Write(answer, query, parsed, new DnsAnswer(DnsWire.ServFail, []), authoritative: false, recursionAvailable: true);
-                }
-            }
+            var length = await _upstream!.ExchangeAsync(query, parsed, answer, tcp: false, ct).ConfigureAwait(false);
             await server.SendToAsync(answer.AsMemory(0, length), SocketFlags.None, client, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -167,7 +171,7 @@ internal sealed partial class ClusterDnsServer
         }
         finally
         {
-            _forwardSlots.Release();
+            _upstream!.Leave();
         }
     }
 

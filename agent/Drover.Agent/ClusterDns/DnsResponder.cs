@@ -12,9 +12,11 @@ internal static class DnsResponder
     /// <summary>
     /// Writes the response to <paramref name="packet"/> into <paramref name="response"/> (at least <see cref="BufferBytes"/>)
     /// and returns its length: 0 for a packet dropped unanswered, -1 for a name outside the cluster domain when
-    /// <paramref name="forwarding"/> (the caller relays it upstream as it came).
+    /// <paramref name="forwarding"/> (the caller relays it upstream as it came). With <paramref name="tcp"/> the
+    /// response may fill <paramref name="response"/> (up to <see cref="DnsWire.MaxTcpResponseBytes"/>); over UDP it is
+    /// cut to the client's size with TC set.
     /// </summary>
-    public static int Respond(ReadOnlySpan<byte> packet, Span<byte> response, ClusterDnsZone zone, bool forwarding, out DnsQuery? query, out int responseCode)
+    public static int Respond(ReadOnlySpan<byte> packet, Span<byte> response, ClusterDnsZone zone, bool forwarding, out DnsQuery? query, out int responseCode, bool tcp = false)
     {
         ArgumentNullException.ThrowIfNull(zone);
         query = null;
@@ -53,6 +55,6 @@ internal static class DnsResponder
             answer = DnsAnswer.Refused;
         }
         responseCode = answer.ResponseCode;
-        return DnsResponseWriter.Write(response, packet, q, answer, authoritative, recursionAvailable: forwarding);
+        return DnsResponseWriter.Write(response, packet, q, answer, authoritative, recursionAvailable: forwarding, tcp);
     }
 }

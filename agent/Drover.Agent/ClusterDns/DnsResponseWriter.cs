@@ -16,11 +16,15 @@ internal static class DnsResponseWriter
     public static int UdpLimit(DnsQuery query) =>
         query.EdnsUdpSize is { } size ? Math.Clamp((int)size, DnsWire.ClassicUdpBytes, DnsWire.MaxUdpBytes) : DnsWire.ClassicUdpBytes;
 
-    public static int Write(Span<byte> buffer, ReadOnlySpan<byte> packet, DnsQuery query, DnsAnswer answer, bool authoritative, bool recursionAvailable)
+    /// <summary>
+    /// With <paramref name="tcp"/> the response may fill <paramref name="buffer"/> (RFC 7766); over UDP it keeps to
+    /// what the client said it takes, and what does not fit sets TC so the client asks again over TCP.
+    /// </summary>
+    public static int Write(Span<byte> buffer, ReadOnlySpan<byte> packet, DnsQuery query, DnsAnswer answer, bool authoritative, bool recursionAvailable, bool tcp = false)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(answer);
-        var limit = Math.Min(buffer.Length, UdpLimit(query));
+        var limit = tcp ? Math.Min(buffer.Length, DnsWire.MaxTcpResponseBytes) : Math.Min(buffer.Length, UdpLimit(query));
         var opt = query.EdnsUdpSize is not null ? OptBytes : 0;
         var question = packet[QuestionOffset..query.QuestionEnd];
         if (QuestionOffset + question.Length + opt > limit)

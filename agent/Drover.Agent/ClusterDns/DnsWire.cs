@@ -16,6 +16,10 @@ internal static class DnsWire
     public const int ClassicUdpBytes = 512;
     public const int MaxUdpBytes = 1232;
 
+    /// <summary>RFC 7766: over TCP a message is preceded by its length in two bytes, so a response can take 65,535 bytes.</summary>
+    public const int TcpLengthBytes = 2;
+    public const int MaxTcpResponseBytes = 65535;
+
     public const ushort TypeA = 1;
     public const ushort TypeCname = 5;
     public const ushort TypeAaaa = 28;

@@ -93,6 +93,9 @@ internal static class AgentMetrics
 
     public static readonly Counter.Child DnsDropped = DnsQueries.WithLabels("dropped");
 
+    /// <summary>DNS-over-TCP connections closed unserved: over the total or per-client limit, idle, or a message over the size limit.</summary>
+    public static readonly Counter DnsTcpClosed = new("drover_agent_dns_tcp_connections_closed_total", "DNS-over-TCP connections the cluster DNS resolver closed, by reason: limit (too many in all or from one client), idle (no query within the idle timeout) or oversize (a message longer than the query limit).", "reason");
+
     /// <summary>The child of a response code this resolver sends (0-5); the label set stays fixed.</summary>
     public static Counter.Child DnsAnswered(int responseCode) => DnsByCode[Math.Clamp(responseCode, 0, DnsByCode.Length - 1)];
 }

@@ -9,7 +9,11 @@ namespace Drover.Agent.ServiceProxy;
 /// traffic from outside the cluster CIDR for masquerade and picks an endpoint chain with <c>numgen random</c>; an
 /// endpoint chain marks hairpin traffic (a pod reaching itself) and DNATs. <c>sessionAffinity: ClientIP</c> as
 /// kube-proxy does it: a set per endpoint of the client addresses it served (entries expire after the affinity
-/// timeout), which the service chain consults before balancing and the endpoint chain refreshes. A transaction
+/// timeout), which the service chain consults before balancing and the endpoint chain refreshes. Traffic policies
+/// as kube-proxy's: <c>internalTrafficPolicy: Local</c> balances cluster-IP traffic over this node's endpoints only;
+/// with <c>externalTrafficPolicy: Local</c> node-port and load-balancer traffic goes through an external chain that
+/// sends outside clients to this node's endpoints without masquerade (the endpoint sees the client address), while
+/// pods and the node itself go on as cluster-IP traffic; no local endpoint means drop, never another node. A transaction
 /// rewrites only the service ports that changed; the first one after a start rewrites everything in place (flush,
 /// never delete the table), so traffic flows throughout. Pure: state in, script out.
 /// </summary>
@@ -120,11 +124,18 @@ internal static class NftRuleset
 
     /// <summary>Chains and affinity sets of ours (what a full rewrite removes when no longer wanted).</summary>
     public static bool IsOurs(string chain) =>
-        chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ep-", StringComparison.Ordinal) || IsAffinitySet(chain);
+        chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ext-", StringComparison.Ordinal) || chain.StartsWith("ep-", StringComparison.Ordinal)
+        || IsAffinitySet(chain);
 
     private static bool IsAffinitySet(string name) => name.StartsWith("aff-", StringComparison.Ordinal);
 
     public static string ServiceChain(ProxiedPort port) => "svc-" + Hash(port.Key);
+
+    /// <summary>Node-port and load-balancer traffic of a port whose traffic policies tell it apart from cluster-IP traffic.</summary>
+    public static string ExternalChain(ProxiedPort port) => "ext-" + Hash(port.Key);
+
+    /// <summary>Where the node-port map sends a port's traffic.</summary>
+    private static string ExternalTarget(ProxiedPort port) => port.HasExternalChain ? ExternalChain(port) : ServiceChain(port);
 
     public static string EndpointChain(ProxiedPort port, ProxyEndpoint endpoint) => "ep-" + EndpointHash(port, endpoint);
 
@@ -137,6 +148,8 @@ internal static class NftRuleset
     private static void AddChainNames(ProxiedPort port, HashSet<string> names)
     {
         names.Add(ServiceChain(port));
+        if (port.HasExternalChain)
+            names.Add(ExternalChain(port));
         foreach (var endpoint in port.Endpoints)
         {
             names.Add(EndpointChain(port, endpoint));
@@ -157,21 +170,28 @@ internal static class NftRuleset
         // From outside the pod network (the host itself, a node port client): replies must come back through us.
         rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" ip saddr != ").Append(clusterCidr).Append(" jump mark-for-masquerade\n");
         if (port.AffinitySeconds > 0)
-        {
-            // A client seen within the timeout goes back to the endpoint that served it.
             foreach (var endpoint in port.Endpoints)
-            {
-                var set = AffinitySet(port, endpoint);
-                DeclareAffinitySet(declarations, set, port.AffinitySeconds);
-                rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" ip saddr @").Append(set).Append(" goto ").Append(EndpointChain(port, endpoint)).Append('\n');
-            }
-        }
-        if (port.Endpoints.Count > 0)
+                DeclareAffinitySet(declarations, AffinitySet(port, endpoint), port.AffinitySeconds);
+        Balance(rules, service, port, port.InternalLocal ? [.. port.LocalEndpoints] : port.Endpoints);
+        if (port.HasExternalChain)
         {
-            rules.Append("add rule ").Append(T).Append(' ').Append(service).Append(" numgen random mod ").Append(port.Endpoints.Count).Append(" vmap { ");
-            for (var i = 0; i < port.Endpoints.Count; i++)
-                rules.Append(i == 0 ? "" : ", ").Append(i).Append(" : goto ").Append(EndpointChain(port, port.Endpoints[i]));
-            rules.Append(" } comment \"").Append(port.Key).Append("\"\n");
+            var external = ExternalChain(port);
+            declarations.Append("add chain ").Append(T).Append(' ').Append(external).Append('\n');
+            rules.Append("flush chain ").Append(T).Append(' ').Append(external).Append('\n');
+            if (port.ExternalLocal)
+            {
+                // Pods and the node itself reaching a node port are cluster traffic (kube-proxy's short-circuit);
+                // a client from outside stays on this node, unmasqueraded, so the endpoint sees its address.
+                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" ip saddr ").Append(clusterCidr).Append(" goto ").Append(service).Append('\n');
+                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" fib saddr type local goto ").Append(service).Append('\n');
+                Balance(rules, external, port, [.. port.LocalEndpoints]);
+            }
+            else
+            {
+                // internalTrafficPolicy Local only: external traffic is still balanced over the whole cluster.
+                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" ip saddr != ").Append(clusterCidr).Append(" jump mark-for-masquerade\n");
+                Balance(rules, external, port, port.Endpoints);
+            }
         }
         foreach (var endpoint in port.Endpoints)
         {
@@ -187,6 +207,28 @@ internal static class NftRuleset
         }
     }
 
+    /// <summary>
+    /// Picks one of <paramref name="endpoints"/>: a client seen within the affinity timeout goes back to the endpoint
+    /// that served it, a new one is balanced with numgen. A policy that leaves no endpoint drops (kube-proxy: no
+    /// local endpoints), rather than letting the untranslated packet wander.
+    /// </summary>
+    private static void Balance(StringBuilder rules, string chain, ProxiedPort port, IReadOnlyList<ProxyEndpoint> endpoints)
+    {
+        if (port.AffinitySeconds > 0)
+            foreach (var endpoint in endpoints)
+                rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" ip saddr @").Append(AffinitySet(port, endpoint)).Append(" goto ").Append(EndpointChain(port, endpoint)).Append('\n');
+        if (endpoints.Count == 0)
+        {
+            if (port.Endpoints.Count > 0)
+                rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" drop comment \"").Append(port.Key).Append(" has no local endpoints\"\n");
+            return;
+        }
+        rules.Append("add rule ").Append(T).Append(' ').Append(chain).Append(" numgen random mod ").Append(endpoints.Count).Append(" vmap { ");
+        for (var i = 0; i < endpoints.Count; i++)
+            rules.Append(i == 0 ? "" : ", ").Append(i).Append(" : goto ").Append(EndpointChain(port, endpoints[i]));
+        rules.Append(" } comment \"").Append(port.Key).Append("\"\n");
+    }
+
     /// <summary>A port without ready endpoints has no map entry: its traffic is not translated (and finds no one).</summary>
     private static void AddElements(StringBuilder script, ProxiedPort port)
     {
@@ -196,10 +238,10 @@ internal static class NftRuleset
             .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
         if (port.NodePort is { } nodePort)
             script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
-                .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
+                .Append(nodePort.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ExternalTarget(port)).Append(" }\n");
         if (port.LoadBalancer)
             script.Append("add element ").Append(T).Append(" service-nodeports { ").Append(port.Protocol).Append(" . ")
-                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ServiceChain(port)).Append(" }\n");
+                .Append(port.Port.ToString(CultureInfo.InvariantCulture)).Append(" : goto ").Append(ExternalTarget(port)).Append(" }\n");
     }
 
     private static void RemoveElements(StringBuilder script, ProxiedPort port)

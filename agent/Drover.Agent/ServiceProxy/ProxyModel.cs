@@ -10,10 +10,17 @@ namespace Drover.Agent.ServiceProxy;
 internal static class ProxyModel
 {
 
-    /// <summary>Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours); Drover's API has no sessionAffinityConfig yet.</summary>
+    /// <summary>Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours), for a Service stored before the field.</summary>
     public const int DefaultAffinitySeconds = 10800;
 
-    public static Dictionary<string, ProxiedPort> Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices)
+    /// <summary>The kernel's own ceiling is far above; this is the API's (one day), so a bad stored value cannot reach nft.</summary>
+    private const int MaxAffinitySeconds = 86400;
+
+    /// <summary>
+    /// <paramref name="nodeName"/> is this node's: the endpoints whose slices name it are the ones a Local traffic
+    /// policy keeps.
+    /// </summary>
+    public static Dictionary<string, ProxiedPort> Build(IEnumerable<Service> services, IEnumerable<EndpointSlice> slices, string? nodeName = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(slices);
@@ -56,17 +63,23 @@ internal static class ProxyModel
                     {
                         if (endpoint?.Conditions?.Ready == false || endpoint?.Conditions?.Terminating == true || endpoint?.Addresses is not [{ } address, ..] || Ipv4(address) is not { } ip)
                             continue;
-                        endpoints.Add(new ProxyEndpoint(ip, number));
+                        endpoints.Add(new ProxyEndpoint(ip, number, nodeName is not null && endpoint.NodeName == nodeName));
                     }
                 }
                 var key = $"{serviceKey}:{(name.Length > 0 ? name : port.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}/{protocol}";
                 var nodePort = spec.Type is "NodePort" or "LoadBalancer" && port.NodePort is > 0 ? port.NodePort : null;
-                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints], spec.SessionAffinity == "ClientIP" ? DefaultAffinitySeconds : 0,
-                    loadBalanced.Contains(serviceKey));
+                result[key] = new ProxiedPort(key, clusterIp, protocol, port.Port, nodePort, [.. endpoints], AffinitySeconds(spec), loadBalanced.Contains(serviceKey),
+                    InternalLocal: spec.InternalTrafficPolicy == "Local",
+                    ExternalLocal: spec.ExternalTrafficPolicy == "Local" && spec.Type is "NodePort" or "LoadBalancer");
             }
         }
         return result;
     }
+
+    private static int AffinitySeconds(ServiceSpec spec) =>
+        spec.SessionAffinity != "ClientIP" ? 0
+        : spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds is { } seconds ? Math.Clamp(seconds, 1, MaxAffinitySeconds)
+        : DefaultAffinitySeconds;
 
     /// <summary>The address in canonical dotted form, or null: whatever reaches an nft script is one, whatever the API let through.</summary>
     private static string? Ipv4(string? text) =>

@@ -20,13 +20,15 @@ internal sealed partial class ServiceProxier
     private readonly ServiceWatch _watch;
     private readonly NftClient _nft;
     private readonly string _clusterCidr;
+    private readonly string? _nodeName;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private Dictionary<string, ProxiedPort> _applied = new(StringComparer.Ordinal);
     private bool _reconciled;
 
-    public ServiceProxier(ServiceWatch watch, NftClient nft, string clusterCidr, TimeProvider time, ILogger logger)
+    /// <param name="nodeName">This node's name: the endpoints on it are the ones a Local traffic policy keeps (null: none are).</param>
+    public ServiceProxier(ServiceWatch watch, NftClient nft, string clusterCidr, TimeProvider time, ILogger logger, string? nodeName = null)
     {
         ArgumentNullException.ThrowIfNull(watch);
         ArgumentNullException.ThrowIfNull(nft);
@@ -36,6 +38,7 @@ internal sealed partial class ServiceProxier
         _watch = watch;
         _nft = nft;
         _clusterCidr = clusterCidr;
+        _nodeName = nodeName;
         _time = time;
         _logger = logger;
     }
@@ -102,7 +105,7 @@ internal sealed partial class ServiceProxier
     {
         if (!_watch.TrySnapshot(out var services, out var slices))
             return;
-        var desired = ProxyModel.Build(services, slices);
+        var desired = ProxyModel.Build(services, slices, _nodeName);
         var started = Stopwatch.GetTimestamp();
         var full = !_reconciled;
         var existing = full ? await _nft.ListChainsAsync(NftRuleset.Table, ct).ConfigureAwait(false) : [];

@@ -44,6 +44,7 @@ internal static class FuzzTargets
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
         ["dns-query"] = DnsQuery,
+        ["dns-tcp"] = DnsTcp,
         ["access-review-protobuf"] = AccessReviewProtobufTarget,
         ["pull-secret"] = PullSecret,
     };
@@ -487,6 +488,26 @@ internal static class FuzzTargets
             throw new InvalidOperationException($"response of {length} bytes");
         if (length > 0 && (response[0] != data[0] || response[1] != data[1] || (response[2] & 0x80) == 0 || (response[3] & 0xF) != code))
             throw new InvalidOperationException("response header does not answer the query");
+    }
+
+    /// <summary>
+    /// A DNS-over-TCP byte stream (RFC 7766 framing) as the server reads it: frames taken off the front while whole,
+    /// each answered with the TCP size limit; a frame announcing more than a query may take ends the stream.
+    /// </summary>
+    private static void DnsTcp(byte[] data)
+    {
+        var response = new byte[DnsWire.MaxTcpResponseBytes];
+        var stream = data.AsSpan();
+        while (DnsTcpFraming.TryRead(stream, out var length) == DnsFrameStatus.Frame)
+        {
+            var message = stream.Slice(DnsWire.TcpLengthBytes, length);
+            if (length > DnsWire.MaxQueryBytes)
+                throw new InvalidOperationException($"frame of {length} bytes taken");
+            var written = DnsResponder.Respond(message, response, DnsZone, forwarding: false, out _, out _, tcp: true);
+            if (written is < 0 or > DnsWire.MaxTcpResponseBytes || written is > 0 and < 12)
+                throw new InvalidOperationException($"response of {written} bytes");
+            stream = stream[(DnsWire.TcpLengthBytes + length)..];
+        }
     }
 
     /// <summary>An imagePullSecret's payload (the agent reads what any user could store): no credentials, never a throw.</summary>

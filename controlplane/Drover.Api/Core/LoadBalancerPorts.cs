@@ -9,15 +9,21 @@ namespace Drover.Api;
 public static class LoadBalancerPorts
 {
     /// <summary>The namespace/name of every LoadBalancer Service whose ports are all its own.</summary>
-    public static HashSet<string> Served(IEnumerable<Service> services)
+    public static HashSet<string> Served(IEnumerable<Service> services) => Served(services, pending: null);
+
+    /// <summary>
+    /// As <see cref="Served(IEnumerable{Service})"/>; every LoadBalancer Service left pending goes into
+    /// <paramref name="pending"/> with the reason in words (the port and who holds it), for its Event.
+    /// </summary>
+    public static HashSet<string> Served(IEnumerable<Service> services, Dictionary<string, string>? pending)
     {
         ArgumentNullException.ThrowIfNull(services);
         var all = services.Where(s => s?.Spec is not null).ToList();
-        var taken = new HashSet<(string, int)>();
+        var taken = new Dictionary<(string, int), string>();
         foreach (var service in all)
             foreach (var port in service.Spec.Ports ?? [])
                 if (port?.NodePort is > 0 and var nodePort && service.Spec.Type is "NodePort" or "LoadBalancer")
-                    taken.Add((Protocol(port), nodePort));
+                    taken.TryAdd((Protocol(port), nodePort), $"node port of {Key(service)}");
         var served = new HashSet<string>(StringComparer.Ordinal);
         var candidates = all.Where(s => s.Spec.Type == "LoadBalancer" && s.Metadata.DeletionTimestamp is null)
             .OrderBy(s => s.Metadata.CreationTimestamp ?? DateTimeOffset.MaxValue)
@@ -25,9 +31,18 @@ public static class LoadBalancerPorts
         foreach (var service in candidates)
         {
             var ports = (service.Spec.Ports ?? []).Where(p => p is { Port: >= 1 and <= 65535 }).Select(p => (Protocol(p), p.Port)).Distinct().ToList();
-            if (ports.Count == 0 || ports.Any(taken.Contains))
+            if (ports.Count == 0)
+            {
+                pending?.Add(Key(service), "no port to serve");
                 continue;
-            taken.UnionWith(ports);
+            }
+            if (ports.FirstOrDefault(taken.ContainsKey) is ({ } protocol, var number) && taken[(protocol, number)] is var holder)
+            {
+                pending?.Add(Key(service), $"no free port on any node: {protocol}/{number} is the {holder}");
+                continue;
+            }
+            foreach (var port in ports)
+                taken[port] = $"load balancer port of {Key(service)}";
             served.Add(Key(service));
         }
         return served;

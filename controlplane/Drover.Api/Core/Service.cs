@@ -16,8 +16,32 @@ public sealed record ServiceSpec
     public string? ClusterIP { get; init; }
     public List<string>? ClusterIPs { get; init; }
     public string? SessionAffinity { get; init; }
+    public SessionAffinityConfig? SessionAffinityConfig { get; init; }
+
+    /// <summary>Cluster (default) or Local: whether cluster-IP traffic may go to endpoints on other nodes.</summary>
+    public string? InternalTrafficPolicy { get; init; }
+
+    /// <summary>
+    /// Cluster (default for NodePort and LoadBalancer) or Local: node-port and load-balancer traffic goes only to
+    /// the receiving node's endpoints, without masquerade, so the endpoint sees the client's address.
+    /// </summary>
+    public string? ExternalTrafficPolicy { get; init; }
+
+    /// <summary>Allocated from the node-port range for a LoadBalancer with externalTrafficPolicy Local, as Kubernetes does.</summary>
+    public int? HealthCheckNodePort { get; init; }
     public string? ExternalName { get; init; }
     public bool? PublishNotReadyAddresses { get; init; }
+}
+
+public sealed record SessionAffinityConfig
+{
+    public ClientIPConfig? ClientIP { get; init; }
+}
+
+public sealed record ClientIPConfig
+{
+    /// <summary>1..86400; Kubernetes' default is 10800 (3 hours).</summary>
+    public int? TimeoutSeconds { get; init; }
 }
 
 public sealed record ServicePort

@@ -3,17 +3,28 @@ namespace Drover.Api;
 /// <summary>Kubernetes SetDefaults_Service and SetDefaults_Endpoints.</summary>
 internal static class ServiceDefaults
 {
+    /// <summary>Kubernetes' DefaultClientIPServiceAffinitySeconds: 3 hours.</summary>
+    public const int DefaultClientIpAffinitySeconds = 10800;
+
     public static Service Apply(Service service)
     {
         var spec = service.Spec;
         if (spec is null)
             return service;
+        var type = spec.Type ?? "ClusterIP";
+        var affinity = spec.SessionAffinity ?? "None";
         return service with
         {
             Spec = spec with
             {
-                Type = spec.Type ?? "ClusterIP",
-                SessionAffinity = spec.SessionAffinity ?? "None",
+                Type = type,
+                SessionAffinity = affinity,
+                SessionAffinityConfig = affinity == "ClientIP" && spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds is null
+                    ? new SessionAffinityConfig { ClientIP = new ClientIPConfig { TimeoutSeconds = DefaultClientIpAffinitySeconds } }
+                    : spec.SessionAffinityConfig,
+                // An ExternalName service is a DNS alias: no traffic of its own to apply a policy to.
+                InternalTrafficPolicy = spec.InternalTrafficPolicy ?? (type is "ClusterIP" or "NodePort" or "LoadBalancer" ? "Cluster" : null),
+                ExternalTrafficPolicy = spec.ExternalTrafficPolicy ?? (type is "NodePort" or "LoadBalancer" ? "Cluster" : null),
                 Ports = PodDefaults.Map(spec.Ports, port => port with
                 {
                     Protocol = port.Protocol ?? "TCP",

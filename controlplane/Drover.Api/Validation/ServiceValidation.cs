@@ -6,6 +6,10 @@ internal static class ServiceValidation
     private static readonly string[] Types = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
     private static readonly string[] Protocols = ["SCTP", "TCP", "UDP"];
     private static readonly string[] Affinities = ["ClientIP", "None"];
+    private static readonly string[] TrafficPolicies = ["Cluster", "Local"];
+
+    /// <summary>Kubernetes' MaxClientIPServiceAffinitySeconds: one day.</summary>
+    public const int MaxAffinitySeconds = 86400;
 
     public static void Validate(Service service, ErrorList errors)
     {
@@ -40,7 +44,64 @@ internal static class ServiceValidation
         MetadataValidation.ValidateLabels(spec.Selector, "spec.selector", errors);
         if (spec.SessionAffinity is not null && Array.IndexOf(Affinities, spec.SessionAffinity) < 0)
             errors.NotSupported("spec.sessionAffinity", spec.SessionAffinity, Affinities);
+        ValidateAffinityConfig(spec, errors);
+        ValidateTrafficPolicies(spec, type, errors);
         ValidateClusterIps(spec, type, errors);
+    }
+
+    /// <summary>Kubernetes' validateClientIPAffinityConfig: a timeout for ClientIP, nothing for None.</summary>
+    private static void ValidateAffinityConfig(ServiceSpec spec, ErrorList errors)
+    {
+        const string at = "spec.sessionAffinityConfig";
+        if (spec.SessionAffinity == "ClientIP")
+        {
+            if (spec.SessionAffinityConfig is not { } config)
+                errors.Required(at);
+            else if (config.ClientIP is not { } clientIp)
+                errors.Required(at + ".clientIP");
+            else if (clientIp.TimeoutSeconds is not { } seconds)
+                errors.Required(at + ".clientIP.timeoutSeconds");
+            else if (seconds is < 1 or > MaxAffinitySeconds)
+                errors.Invalid(at + ".clientIP.timeoutSeconds", seconds, $"must be greater than 0 and less than or equal to {MaxAffinitySeconds}");
+        }
+        else if (spec.SessionAffinityConfig is not null && spec.SessionAffinity is null or "None")
+        {
+            errors.Forbidden(at, "must not be set when session affinity is None");
+        }
+    }
+
+    /// <summary>
+    /// Kubernetes' validateServiceInternalTrafficPolicy and validateServiceExternalTrafficPolicy: Cluster or Local;
+    /// the external policy only for a service reachable from outside (NodePort, LoadBalancer), and the health-check
+    /// node port only where a load balancer would ask it (LoadBalancer with the external policy Local).
+    /// </summary>
+    private static void ValidateTrafficPolicies(ServiceSpec spec, string? type, ErrorList errors)
+    {
+        // As Kubernetes: an ExternalName service has no traffic of its own, so its internal policy is not looked at.
+        if (spec.InternalTrafficPolicy is { } internalPolicy && type != "ExternalName" && Array.IndexOf(TrafficPolicies, internalPolicy) < 0)
+            errors.NotSupported("spec.internalTrafficPolicy", internalPolicy, TrafficPolicies);
+        var external = type is "NodePort" or "LoadBalancer";
+        if (spec.ExternalTrafficPolicy is { } externalPolicy)
+        {
+            if (!external)
+                errors.Invalid("spec.externalTrafficPolicy", externalPolicy, "may only be set for externally-accessible services");
+            else if (Array.IndexOf(TrafficPolicies, externalPolicy) < 0)
+                errors.NotSupported("spec.externalTrafficPolicy", externalPolicy, TrafficPolicies);
+        }
+        if (spec.HealthCheckNodePort is { } healthCheck and not 0)
+        {
+            if (!NeedsHealthCheck(spec))
+                errors.Invalid("spec.healthCheckNodePort", healthCheck, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'");
+            else if (NameRules.PortNumber(healthCheck) is { } problem)
+                errors.Invalid("spec.healthCheckNodePort", healthCheck, problem);
+        }
+    }
+
+    /// <summary>Kubernetes' NeedsHealthCheck: a LoadBalancer whose external traffic stays on the receiving node.</summary>
+    public static bool NeedsHealthCheck(ServiceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local";
     }
 
     private static void ValidatePorts(List<ServicePort>? ports, string? type, ErrorList errors)

@@ -196,6 +196,20 @@ public sealed class DnsResponderTests
         Assert.InRange(response.Answers.Count, 20, 199);
     }
 
+    [Fact]
+    public void Respond_HeadlessWithManyEndpointsOverTcp_AllOfThemNotTruncated()
+    {
+        var endpoints = Enumerable.Range(1, 200).Select(i => ($"10.42.2.{i}", true, (string?)null)).ToArray();
+        var zone = ClusterDnsZone.Build("cluster.local", [Service("default", "many", "None")], [Slice("default", "many", endpoints)]);
+        var buffer = new byte[DnsWire.MaxTcpResponseBytes];
+
+        var length = DnsResponder.Respond(DnsPackets.Query("many.default.svc.cluster.local", 1), buffer, zone, false, out _, out _, tcp: true);
+        var response = DnsPackets.Read(buffer.AsSpan(0, length));
+
+        Assert.False(response.Truncated);
+        Assert.Equal(200, response.Answers.Count);
+    }
+
     private static byte[] Patch(byte[] packet, int index, byte value)
     {
         packet[index] = value;

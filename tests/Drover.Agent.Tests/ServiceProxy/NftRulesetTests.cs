@@ -129,4 +129,69 @@ public sealed class NftRulesetTests
         Assert.Contains("add element ip drover-proxy service-nodeports { tcp . 30080 : goto ", added, StringComparison.Ordinal);
         Assert.Contains("delete element ip drover-proxy service-nodeports { tcp . 80 }", removed, StringComparison.Ordinal);
     }
+
+    private static ProxiedPort LocalPolicyPort(bool internalLocal, bool externalLocal, params ProxyEndpoint[] endpoints) =>
+        new("default/web:80/tcp", "10.43.0.10", "tcp", 80, 30080, endpoints, InternalLocal: internalLocal, ExternalLocal: externalLocal);
+
+    private static string Rules(string script, string chain) =>
+        string.Join('\n', script.Split('\n').Where(line => line.StartsWith("add rule ip drover-proxy " + chain + " ", StringComparison.Ordinal)));
+
+    [Fact]
+    public void Transaction_InternalTrafficPolicyLocal_ClusterIpBalancedOverLocalEndpointsOnly()
+    {
+        var web = LocalPolicyPort(true, false, new("10.42.0.5", 3000, Local: true), new("10.42.1.5", 3000), new("10.42.0.6", 3000, Local: true));
+
+        var script = NftRuleset.Transaction(State(), State(web), full: false, [], Cidr);
+
+        var service = Rules(script, NftRuleset.ServiceChain(web));
+        Assert.Contains("numgen random mod 2 vmap { 0 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[0]) + ", 1 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[2]) + " }", service, StringComparison.Ordinal);
+        Assert.DoesNotContain(NftRuleset.EndpointChain(web, web.Endpoints[1]), service, StringComparison.Ordinal);
+        // External traffic keeps the Cluster policy: all three, masqueraded from outside.
+        var external = Rules(script, NftRuleset.ExternalChain(web));
+        Assert.Contains("numgen random mod 3", external, StringComparison.Ordinal);
+        Assert.Contains("jump mark-for-masquerade", external, StringComparison.Ordinal);
+        Assert.Contains("service-nodeports { tcp . 30080 : goto " + NftRuleset.ExternalChain(web) + " }", script, StringComparison.Ordinal);
+        Assert.Contains("service-ips { 10.43.0.10 . tcp . 80 : goto " + NftRuleset.ServiceChain(web) + " }", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_ExternalTrafficPolicyLocal_OutsideClientsToLocalEndpointsUnmasqueraded()
+    {
+        var web = LocalPolicyPort(false, true, new("10.42.0.5", 3000, Local: true), new("10.42.1.5", 3000));
+
+        var script = NftRuleset.Transaction(State(), State(web), full: false, [], Cidr);
+
+        var external = Rules(script, NftRuleset.ExternalChain(web)).Split('\n');
+        Assert.Equal(3, external.Length);
+        Assert.EndsWith("ip saddr 10.42.0.0/16 goto " + NftRuleset.ServiceChain(web), external[0], StringComparison.Ordinal);
+        Assert.EndsWith("fib saddr type local goto " + NftRuleset.ServiceChain(web), external[1], StringComparison.Ordinal);
+        Assert.Contains("numgen random mod 1 vmap { 0 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[0]) + " }", external[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("masquerade", string.Join('\n', external), StringComparison.Ordinal);
+        Assert.Contains("numgen random mod 2", Rules(script, NftRuleset.ServiceChain(web)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_LocalPolicyWithoutLocalEndpoints_Drops()
+    {
+        var web = LocalPolicyPort(true, true, new ProxyEndpoint("10.42.1.5", 3000));
+
+        var script = NftRuleset.Transaction(State(), State(web), full: false, [], Cidr);
+
+        Assert.Contains(" drop comment", Rules(script, NftRuleset.ServiceChain(web)), StringComparison.Ordinal);
+        Assert.Contains(" drop comment", Rules(script, NftRuleset.ExternalChain(web)), StringComparison.Ordinal);
+        Assert.DoesNotContain("numgen", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_PolicyBackToCluster_ExternalChainDeletedAfterTheMapNoLongerNamesIt()
+    {
+        var local = LocalPolicyPort(false, true, new ProxyEndpoint("10.42.0.5", 3000, Local: true));
+        var cluster = local with { ExternalLocal = false };
+
+        var script = NftRuleset.Transaction(State(local), State(cluster), full: false, [], Cidr);
+
+        var external = NftRuleset.ExternalChain(local);
+        Assert.True(script.IndexOf("delete chain ip drover-proxy " + external, StringComparison.Ordinal) > script.IndexOf("service-nodeports { tcp . 30080 : goto " + NftRuleset.ServiceChain(local), StringComparison.Ordinal));
+        Assert.DoesNotContain("add chain ip drover-proxy " + external, script, StringComparison.Ordinal);
+    }
 }

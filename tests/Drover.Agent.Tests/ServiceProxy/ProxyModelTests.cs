@@ -72,4 +72,40 @@ public sealed class ProxyModelTests
         Assert.True(model["ns/web:http/tcp"].LoadBalancer);
         Assert.False(model["ns/api:http/tcp"].LoadBalancer);
     }
+
+    [Fact]
+    public void Build_TrafficPoliciesAndNodeName_EndpointsOnThisNodeMarkedLocal()
+    {
+        var service = Service("10.43.0.10", "NodePort");
+        service = service with { Spec = service.Spec with { InternalTrafficPolicy = "Local", ExternalTrafficPolicy = "Local" } };
+        var slice = Slice(("10.42.0.5", true, false), ("10.42.1.5", true, false));
+        slice = slice with { Endpoints = [slice.Endpoints![0] with { NodeName = "edge-1" }, slice.Endpoints[1] with { NodeName = "edge-2" }] };
+
+        var port = Assert.Single(ProxyModel.Build([service], [slice], "edge-1").Values);
+
+        Assert.True(port.InternalLocal);
+        Assert.True(port.ExternalLocal);
+        Assert.Equal([new ProxyEndpoint("10.42.0.5", 3000, Local: true), new ProxyEndpoint("10.42.1.5", 3000)], port.Endpoints);
+    }
+
+    [Fact]
+    public void Build_ExternalLocalOnClusterIpService_Ignored()
+    {
+        var service = Service("10.43.0.10");
+        service = service with { Spec = service.Spec with { ExternalTrafficPolicy = "Local" } };
+
+        Assert.False(Assert.Single(ProxyModel.Build([service], [], "edge-1").Values).ExternalLocal);
+    }
+
+    [Theory]
+    [InlineData(60, 60)]
+    [InlineData(0, 1)]
+    [InlineData(1_000_000, 86400)]
+    public void Build_AffinityTimeout_FromSessionAffinityConfigWithinTheApiRange(int configured, int expected)
+    {
+        var service = Service("10.43.0.10");
+        service = service with { Spec = service.Spec with { SessionAffinity = "ClientIP", SessionAffinityConfig = new SessionAffinityConfig { ClientIP = new ClientIPConfig { TimeoutSeconds = configured } } } };
+
+        Assert.Equal(expected, Assert.Single(ProxyModel.Build([service], []).Values).AffinitySeconds);
+    }
 }

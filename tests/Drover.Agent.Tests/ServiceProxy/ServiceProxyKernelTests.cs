@@ -202,7 +202,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
             Assert.Contains("10.42.7.100", await Nft.ListTableAsync(NftRuleset.Table, default), StringComparison.Ordinal);
 
             // Affinity off: the sets go with the rules that used them, and the same client is balanced again.
-            await admin.UpdateAsync(ResourceTypes.Services, service with { Spec = service.Spec with { SessionAffinity = "None" } });
+            await admin.UpdateAsync(ResourceTypes.Services, service with { Spec = service.Spec with { SessionAffinity = "None", SessionAffinityConfig = null } });
             await UntilAsync(() => Nft.ListTableAsync(NftRuleset.Table, default), t => !t.Contains("set aff-", StringComparison.Ordinal) && !t.Contains("@aff-", StringComparison.Ordinal), "the affinity sets gone");
             var seen = new HashSet<string>();
             await UntilAsync(async () => { if (await GetAsync() is { } body) seen.Add(body); return seen.Count; }, n => n == 2, "both a and b answering again");

@@ -22,6 +22,14 @@ public class ServiceValidationTests
     [InlineData(Type, Type + "\n  clusterIP: \"10.1\"", "spec.clusterIP", FieldErrorType.Invalid)]
     [InlineData(Type, "  type: NodePort\n  clusterIP: None", "spec.clusterIP", FieldErrorType.Invalid)]
     [InlineData(Type, Type + "\n  sessionAffinity: Sticky", "spec.sessionAffinity", FieldErrorType.NotSupported)]
+    [InlineData(Type, Type + "\n  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}", "spec.sessionAffinityConfig.clientIP.timeoutSeconds", FieldErrorType.Invalid)]
+    [InlineData(Type, Type + "\n  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 86401}}", "spec.sessionAffinityConfig.clientIP.timeoutSeconds", FieldErrorType.Invalid)]
+    [InlineData(Type, Type + "\n  sessionAffinity: None\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 60}}", "spec.sessionAffinityConfig", FieldErrorType.Forbidden)]
+    [InlineData(Type, Type + "\n  internalTrafficPolicy: Nearby", "spec.internalTrafficPolicy", FieldErrorType.NotSupported)]
+    [InlineData(Type, "  type: NodePort\n  externalTrafficPolicy: Nearby", "spec.externalTrafficPolicy", FieldErrorType.NotSupported)]
+    [InlineData(Type, Type + "\n  externalTrafficPolicy: Local", "spec.externalTrafficPolicy", FieldErrorType.Invalid)]
+    [InlineData(Type, "  type: NodePort\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30100", "spec.healthCheckNodePort", FieldErrorType.Invalid)]
+    [InlineData(Type, "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 70000", "spec.healthCheckNodePort", FieldErrorType.Invalid)]
     [InlineData(Type, "  type: ExternalName", "spec.externalName", FieldErrorType.Required)]
     [InlineData(Type, "  type: ExternalName\n  externalName: db.example.com\n  clusterIP: 10.0.0.9", "spec.clusterIP", FieldErrorType.Forbidden)]
     [InlineData("    app: my-app", "    app: \"bad value!\"", "spec.selector", FieldErrorType.Invalid)]
@@ -56,5 +64,43 @@ public class ServiceValidationTests
         };
 
         Manifests.AssertNoErrors(ObjectValidator.Validate(ObjectDefaulter.ApplyDefaults(service)));
+    }
+
+    [Theory]
+    [InlineData("ClusterIP", "Cluster", null)]
+    [InlineData("NodePort", "Cluster", "Cluster")]
+    [InlineData("LoadBalancer", "Cluster", "Cluster")]
+    [InlineData("ExternalName", null, null)]
+    public void ApplyDefaults_TrafficPolicies_ClusterWhereTheTypeHasTraffic(string type, string? internalPolicy, string? externalPolicy)
+    {
+        var service = new Service { Metadata = new ObjectMeta { Name = "web" }, Spec = new ServiceSpec { Type = type, ExternalName = "db.example.com" } };
+
+        var spec = ((Service)ObjectDefaulter.ApplyDefaults(service)).Spec;
+
+        Assert.Equal(internalPolicy, spec.InternalTrafficPolicy);
+        Assert.Equal(externalPolicy, spec.ExternalTrafficPolicy);
+    }
+
+    [Theory]
+    [InlineData("ClientIP", null, 10800)]
+    [InlineData("ClientIP", 60, 60)]
+    [InlineData("None", null, null)]
+    public void ApplyDefaults_SessionAffinityConfig_KubernetesTimeoutForClientIp(string affinity, int? timeout, int? expected)
+    {
+        var config = timeout is null ? null : new SessionAffinityConfig { ClientIP = new ClientIPConfig { TimeoutSeconds = timeout } };
+        var service = new Service { Metadata = new ObjectMeta { Name = "web" }, Spec = new ServiceSpec { SessionAffinity = affinity, SessionAffinityConfig = config } };
+
+        var spec = ((Service)ObjectDefaulter.ApplyDefaults(service)).Spec;
+
+        Assert.Equal(expected, spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds);
+    }
+
+    [Fact]
+    public void Validate_LocalPoliciesAndAffinityTimeout_Accepted()
+    {
+        var yaml = Manifests.Patch(Manifests.Service, Type, "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  internalTrafficPolicy: Local\n  healthCheckNodePort: 30100\n"
+            + "  sessionAffinity: ClientIP\n  sessionAffinityConfig: {clientIP: {timeoutSeconds: 86400}}");
+
+        Manifests.AssertNoErrors(Manifests.DefaultAndValidate(yaml));
     }
 }

@@ -48,6 +48,13 @@ public sealed class ServiceLoadBalancerControllerTests : IAsyncLifetime
         // The older Service keeps port 8081; the younger one has no ingress while it does.
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Empty(await IngressAsync($"api-{id}", _ => true));
+        // ...and a Warning Event saying which port and who holds it (once, not once per pass).
+        var events = await Poll.UntilAsync(
+            async () => (await Admin.ListAsync(ResourceTypes.Events, ns, fieldSelector: $"involvedObject.name=api-{id},reason=SyncLoadBalancerFailed")).Items.Cast<Event>().ToList(),
+            found => found.Count > 0, Timeout, "a SyncLoadBalancerFailed Event on the pending Service");
+        var pending = Assert.Single(events);
+        Assert.Equal("Warning", pending.Type);
+        Assert.Contains($"TCP/8081 is the load balancer port of {ns}/web-{id}", pending.Message, StringComparison.Ordinal);
 
         await Admin.DeleteAsync(ResourceTypes.Services, ns, $"web-{id}");
         Assert.Equal(["198.51.100.31", "198.51.100.32"], await IngressAsync($"api-{id}", ips => ips.Count == 2));

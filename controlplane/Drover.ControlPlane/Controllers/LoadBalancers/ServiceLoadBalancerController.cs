@@ -1,5 +1,6 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
+using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
 
@@ -9,7 +10,8 @@ namespace Drover.ControlPlane.Controllers.LoadBalancers;
 /// type: LoadBalancer as k3s's ServiceLB serves it: every agent's service proxy answers a LoadBalancer Service's ports on
 /// its node's own addresses, so the Service's status.loadBalancer.ingress lists the InternalIPs of the Ready nodes
 /// (sorted); a Service that loses a contested port (<see cref="LoadBalancerPorts"/>), or is no longer a LoadBalancer,
-/// has its ingress emptied (pending). Node and Service changes both lead to one pass over all Services.
+/// has its ingress emptied (pending), and a pending LoadBalancer gets a Warning Event saying which port another holds
+/// (once per reason, as ServiceLB's pending pods tell it). Node and Service changes both lead to one pass over all Services.
 /// </summary>
 internal sealed partial class ServiceLoadBalancerController : QueueController
 {
@@ -19,15 +21,24 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
     private readonly Informer<Node> _nodes;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
+    private readonly EventRecorder _events;
 
-    public ServiceLoadBalancerController(SharedInformers informers, ObjectService objects, TimeProvider time, ILoggerFactory loggers)
+    /// <summary>The reason each pending Service was last told (uid → reason): an Event per new reason, not per pass.</summary>
+    private readonly Dictionary<string, string> _told = new(StringComparer.Ordinal);
+
+    /// <summary>Kubernetes' service controller's reason when it cannot give a LoadBalancer Service its balancer.</summary>
+    public const string PendingReason = "SyncLoadBalancerFailed";
+
+    public ServiceLoadBalancerController(SharedInformers informers, ObjectService objects, EventWriter events, TimeProvider time, ILoggerFactory loggers)
         : base("Service LoadBalancer", time, loggers.CreateLogger<ServiceLoadBalancerController>(), workers: 1, firstRetryDelay: TimeSpan.FromMilliseconds(50), maxRetryDelay: TimeSpan.FromSeconds(30))
     {
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(loggers);
         _objects = objects;
+        _events = events.ForComponent("service-lb-controller");
         _logger = loggers.CreateLogger<ServiceLoadBalancerController>();
         _services = informers.For(ResourceTypes.Services);
         _nodes = informers.For(ResourceTypes.Nodes);
@@ -66,10 +77,12 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
-        var services = _services.List().ToList();
-        var served = LoadBalancerPorts.Served(services);
+        var services = _services.List();
+        var pending = new Dictionary<string, string>(StringComparer.Ordinal);
+        var served = LoadBalancerPorts.Served(services, pending);
         var addresses = IngressAddresses(_nodes.List());
         var failed = 0;
+        TellPending(services, pending);
         foreach (var service in services)
         {
             var desired = served.Contains(LoadBalancerPorts.Key(service)) ? addresses : [];
@@ -93,6 +106,24 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
         }
         if (failed > 0)
             throw new InvalidOperationException($"the load balancer status of {failed} Service(s) changed meanwhile; another pass");
+    }
+
+    private void TellPending(List<Service> services, Dictionary<string, string> pending)
+    {
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            if (service.Metadata.Uid is not { } uid || !pending.TryGetValue(LoadBalancerPorts.Key(service), out var reason))
+                continue;
+            current.Add(uid);
+            if (_told.TryGetValue(uid, out var told) && told == reason)
+                continue;
+            _told[uid] = reason;
+            _events.Warning(ResourceTypes.Services, service, PendingReason, "Error syncing load balancer: " + reason);
+        }
+        // Served again, or gone: a later conflict is news again.
+        foreach (var uid in _told.Keys.Where(uid => !current.Contains(uid)).ToList())
+            _told.Remove(uid);
     }
 
     [LoggerMessage(EventId = 1710, Level = LogLevel.Information, Message = "Service {Service}: load balancer ingress {Addresses}")]

@@ -110,6 +110,9 @@ public sealed partial class ServiceAllocator
             foreach (var port in service.Spec.Ports ?? [])
                 if (port?.NodePort is { } nodePort && PortRange.OffsetOf(nodePort) is var portOffset and >= 0 && !ports.Contains(portOffset))
                     ports.Add(portOffset);
+            if (NeedsHealthCheck(service) && service.Spec.HealthCheckNodePort is { } healthCheck && PortRange.OffsetOf(healthCheck) is var healthOffset and >= 0
+                && !ports.Contains(healthOffset))
+                ports.Add(healthOffset);
         }
         return new ServiceAllocations(ips, ports);
     }
@@ -143,8 +146,8 @@ public sealed partial class ServiceAllocator
         {
             if (!UsesNodePorts(service))
                 return (service, new ServiceAllocations(ipTaken, []));
-            var (ports, portsTaken) = await AllocatePortsAsync(service, held, ct).ConfigureAwait(false);
-            return (service with { Spec = service.Spec with { Ports = ports } }, new ServiceAllocations(ipTaken, portsTaken));
+            var (ports, healthCheck, portsTaken) = await AllocatePortsAsync(service, held, ct).ConfigureAwait(false);
+            return (service with { Spec = service.Spec with { Ports = ports, HealthCheckNodePort = healthCheck } }, new ServiceAllocations(ipTaken, portsTaken));
         }
         catch
         {
@@ -179,12 +182,15 @@ public sealed partial class ServiceAllocator
         return allocated;
     }
 
-    /// <summary>Every port's node port, taken in one write: all of them or, with the first refusal, none.</summary>
-    private async Task<(List<ServicePort> Ports, IReadOnlyList<int> Taken)> AllocatePortsAsync(Service service, ServiceAllocations held, CancellationToken ct)
+    /// <summary>
+    /// Every port's node port and the health-check node port (a LoadBalancer with externalTrafficPolicy Local, as
+    /// Kubernetes allocates it), taken in one write: all of them or, with the first refusal, none.
+    /// </summary>
+    private async Task<(List<ServicePort> Ports, int? HealthCheck, IReadOnlyList<int> Taken)> AllocatePortsAsync(Service service, ServiceAllocations held, CancellationToken ct)
     {
         var range = PortRange;
         var source = service.Spec.Ports ?? [];
-        var result = await _ports.UpdateAsync<(List<ServicePort>? Ports, List<int> Taken, ApiException? Error)>(bitmap =>
+        var result = await _ports.UpdateAsync<(List<ServicePort>? Ports, int? HealthCheck, List<int> Taken, ApiException? Error)>(bitmap =>
         {
             var ports = new List<ServicePort>(source.Count);
             var taken = new List<int>();
@@ -195,10 +201,10 @@ public sealed partial class ServiceAllocator
                 {
                     var offset = range.OffsetOf(requested);
                     if (offset < 0)
-                        return (false, (null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", requested.ToString(CultureInfo.InvariantCulture), $"provided port is not in the valid range. The range of valid ports is {range}")));
+                        return (false, (null, null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", requested.ToString(CultureInfo.InvariantCulture), $"provided port is not in the valid range. The range of valid ports is {range}")));
                     // Already this service's (kept across the update, or the same port number for TCP and UDP): no new allocation.
                     if (!held.PortOffsets.Contains(offset) && !taken.Contains(offset) && !bitmap.Set(offset))
-                        return (false, (null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", requested.ToString(CultureInfo.InvariantCulture), "provided port is already allocated")));
+                        return (false, (null, null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", requested.ToString(CultureInfo.InvariantCulture), "provided port is already allocated")));
                     if (!held.PortOffsets.Contains(offset) && !taken.Contains(offset))
                         taken.Add(offset);
                     ports.Add(port);
@@ -209,17 +215,46 @@ public sealed partial class ServiceAllocator
                 if (free < 0)
                     free = bitmap.FindFree(0, 0, Math.Min(band, range.Size));
                 if (free < 0)
-                    return (false, (null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", "0", $"failed to allocate a node port: range is full (every port of {range} is taken)")));
+                    return (false, (null, null, [], AllocationFailure.Invalid(service, $"spec.ports[{i}].nodePort", "0", $"failed to allocate a node port: range is full (every port of {range} is taken)")));
                 bitmap.Set(free);
                 taken.Add(free);
                 ports.Add(port with { NodePort = range.First + free });
             }
-            return (taken.Count > 0, (ports, taken, null));
+            int? healthCheck = null;
+            if (NeedsHealthCheck(service))
+            {
+                const string field = "spec.healthCheckNodePort";
+                if (service.Spec.HealthCheckNodePort is { } requested and not 0)
+                {
+                    var offset = range.OffsetOf(requested);
+                    var text = requested.ToString(CultureInfo.InvariantCulture);
+                    if (offset < 0)
+                        return (false, (null, null, [], AllocationFailure.Invalid(service, field, text, $"provided port is not in the valid range. The range of valid ports is {range}")));
+                    if (taken.Contains(offset) || (!held.PortOffsets.Contains(offset) && !bitmap.Set(offset)))
+                        return (false, (null, null, [], AllocationFailure.Invalid(service, field, text, "provided port is already allocated")));
+                    if (!held.PortOffsets.Contains(offset))
+                        taken.Add(offset);
+                    healthCheck = requested;
+                }
+                else
+                {
+                    var free = bitmap.FindFree(_portRandom.Next(0, range.Size), 0, range.Size);
+                    if (free < 0)
+                        return (false, (null, null, [], AllocationFailure.Invalid(service, field, "0", $"failed to allocate a node port: range is full (every port of {range} is taken)")));
+                    bitmap.Set(free);
+                    taken.Add(free);
+                    healthCheck = range.First + free;
+                }
+            }
+            return (taken.Count > 0, (ports, healthCheck, taken, null));
         }, ct).ConfigureAwait(false);
         if (result.Error is not null)
             throw result.Error;
-        return (result.Ports!, result.Taken);
+        return (result.Ports!, result.HealthCheck, result.Taken);
     }
+
+    /// <summary>Kubernetes' NeedsHealthCheck: a LoadBalancer whose external traffic stays on the receiving node.</summary>
+    internal static bool NeedsHealthCheck(Service service) => service.Spec.Type == "LoadBalancer" && service.Spec.ExternalTrafficPolicy == "Local";
 
     private async Task ReleaseQuietlyAsync(ServiceAllocations allocations)
     {

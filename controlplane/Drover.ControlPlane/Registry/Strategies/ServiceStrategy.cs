@@ -40,6 +40,20 @@ public sealed class ServiceStrategy(ServiceAllocator allocator) : ResourceStrate
             }
             spec = spec with { Ports = carried };
         }
+        // Kubernetes' dropTypeDependentFields: a field the new type has no use for goes, unless the update set it
+        // anew (then validation says why it may not be there).
+        if (!nodePorts && hadNodePorts && spec.ExternalTrafficPolicy == old.Spec.ExternalTrafficPolicy)
+            spec = spec with { ExternalTrafficPolicy = null };
+        if (spec.Type == "ExternalName" && old.Spec.Type != "ExternalName" && spec.InternalTrafficPolicy == old.Spec.InternalTrafficPolicy)
+            spec = spec with { InternalTrafficPolicy = null };
+        var needsHealthCheck = spec.Type == "LoadBalancer" && spec.ExternalTrafficPolicy == "Local";
+        if (ServiceAllocator.NeedsHealthCheck(old) && old.Spec.HealthCheckNodePort is { } heldHealthCheck)
+        {
+            if (needsHealthCheck && spec.HealthCheckNodePort is null or 0)
+                spec = spec with { HealthCheckNodePort = heldHealthCheck };
+            else if (!needsHealthCheck && spec.HealthCheckNodePort == heldHealthCheck)
+                spec = spec with { HealthCheckNodePort = null };
+        }
         return updated with { Spec = spec };
     }
 

@@ -162,4 +162,41 @@ public sealed class ServiceAllocationTests(DroverdFixture fixture) : IClassFixtu
 
         Assert.Equal("10.43.0.14", reused.Spec.ClusterIP);
     }
+
+    [Fact]
+    public async Task Create_LoadBalancerExternalLocal_HealthCheckNodePortAllocatedKeptAndFreedWithThePolicy()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var service = NewService(ns, "lb-local", type: "LoadBalancer");
+        var created = await _client.CreateAsync(ResourceTypes.Services, service with { Spec = service.Spec with { ExternalTrafficPolicy = "Local" } });
+        var healthCheck = created.Spec.HealthCheckNodePort!.Value;
+
+        // A replayed manifest keeps it; turning the policy to Cluster frees it for anyone.
+        var replayed = await _client.UpdateAsync(ResourceTypes.Services, service with { Metadata = created.Metadata, Spec = service.Spec with { ExternalTrafficPolicy = "Local" } });
+        var taken = await Assert.ThrowsAsync<ApiClientException>(() => _client.CreateAsync(ResourceTypes.Services, NewService(ns, "wants-it", type: "NodePort", nodePort: healthCheck)));
+        var cluster = await _client.UpdateAsync(ResourceTypes.Services, replayed with { Spec = replayed.Spec with { ExternalTrafficPolicy = "Cluster" } });
+        var reused = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "gets-it", type: "NodePort", nodePort: healthCheck));
+
+        Assert.InRange(healthCheck, 30000, 32767);
+        Assert.NotEqual(created.Spec.Ports![0].NodePort, healthCheck);
+        Assert.Equal(healthCheck, replayed.Spec.HealthCheckNodePort);
+        Assert.Equal(422, taken.Code);
+        Assert.Null(cluster.Spec.HealthCheckNodePort);
+        Assert.Equal(healthCheck, reused.Spec.Ports![0].NodePort);
+    }
+
+    [Fact]
+    public async Task Create_AffinityTimeoutOutOfRange_422NamingTheField()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var service = NewService(ns, "sticky");
+        service = service with { Spec = service.Spec with { SessionAffinity = "ClientIP", SessionAffinityConfig = new SessionAffinityConfig { ClientIP = new ClientIPConfig { TimeoutSeconds = 86401 } } } };
+
+        var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.CreateAsync(ResourceTypes.Services, service));
+        var defaulted = await _client.CreateAsync(ResourceTypes.Services, NewService(ns, "sticky") with { Spec = service.Spec with { SessionAffinityConfig = null } });
+
+        Assert.Equal((422, "spec.sessionAffinityConfig.clientIP.timeoutSeconds"), (e.Code, Assert.Single(e.Status.Details!.Causes!).Field));
+        Assert.Equal(10800, defaulted.Spec.SessionAffinityConfig?.ClientIP?.TimeoutSeconds);
+        Assert.Equal("Cluster", defaulted.Spec.InternalTrafficPolicy);
+    }
 }
