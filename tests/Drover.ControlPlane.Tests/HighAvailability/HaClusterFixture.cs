@@ -1,7 +1,7 @@
 using System.Globalization;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>
 /// One HA cluster (3 etcd members, 3 droverd replicas) for all the HA proofs, which run one after another, with one real
