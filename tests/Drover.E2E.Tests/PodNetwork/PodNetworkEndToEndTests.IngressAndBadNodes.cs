@@ -1,11 +1,11 @@
 using System.Globalization;
-using Drover.Agent.Cluster.Tests;
+using Drover.E2E.Cluster.Tests;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
 using Drover.Testing;
 
-namespace Drover.Agent.Network.Tests;
+namespace Drover.E2E.PodNetwork.Tests;
 
 /// <summary>
 /// Issue 16's remaining proofs on the multi-host harness (kept apart from the Service steps of issue 15): the seed
@@ -197,7 +197,8 @@ public abstract partial class PodNetworkEndToEndTests
     /// <summary>Host <paramref name="host"/>'s VXLAN forwarding entries ("MAC dst ADDRESS self permanent").</summary>
     private async Task<List<string>> FdbAsync(int host)
     {
-        var result = await cluster.RunOnHostAsync(host, "bridge", "fdb", "show", "dev", PodNetworkNames.VxlanDevice);
+        // The agent's VXLAN device (PodNetworkNames.VxlanDevice; flannel's is flannel.VNI).
+        var result = await cluster.RunOnHostAsync(host, "bridge", "fdb", "show", "dev", "drover-vxlan");
         Assert.True(result.ExitCode == 0, $"bridge fdb on host {host}: {result.Stderr}");
         return [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l + " ")];
     }
