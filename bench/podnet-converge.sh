@@ -4,9 +4,10 @@
 # its FDB entry — in the kernel. Each backend gets a fresh three-host cluster from packaging/multihost.sh (no workload).
 # A join is a Node object becoming a complete peer, as an agent's registration ends: the Node (podCIDR, backend and
 # VTEP MAC annotations) is created, then its status with an InternalIP is written — t0 is taken just before that write
-# (one curl on loopback). A leave is the Node's DELETE (t0 just before it). Then the three hosts' kernels are polled
-# (ip route / bridge fdb in each namespace, a pass every few ms) until every one has the change; the figure is the
-# slowest host's. The paper Node has no agent and is unschedulable; its LAN address is unused (routes do not need it up).
+# (one curl on loopback). A leave is the Node's DELETE (t0 just before it). The end is read from the kernels themselves:
+# `ip -ts monitor route` runs in each host's namespace and timestamps the route's addition (with vxlan the FDB and
+# neighbour entries go in just before it, in the same pass) and its deletion; the figure is the slowest host's. The
+# paper Node has no agent and is unschedulable; its LAN address is unused (routes do not need it up).
 #   bench/podnet-converge.sh [--bin DIR] [--rounds 10]   (DIR: droverd, drover-agent, drover, drover-ingress; default artifacts/bin)
 # Needs root and what multihost.sh needs; run under flock -o /tmp/drover-e2e.lock. Markdown to stdout.
 set -euo pipefail
@@ -26,38 +27,53 @@ MH=$ROOT/packaging/multihost.sh
 FIRST=56
 HOSTS=(56 57 58)
 WORK=$(mktemp -d /tmp/drover-podnet-converge.XXXXXX)
-trap '"$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+MONITORS=()
+trap 'kill "${MONITORS[@]}" 2>/dev/null; "$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 log() { printf '==> %s\n' "$*" >&2; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 api() { curl -sS -f -m 10 -k -H "Authorization: Bearer $TOKEN" "$@"; }
 
-# present HOST CIDR MAC: the route (and with vxlan the FDB entry) for the paper node is in host HOST's kernel.
-present() {
-  [ -n "$(ip -n "drover-h$1" -4 route show "$2" 2>/dev/null)" ] || return 1
-  [ "$BACKEND" != vxlan ] || bridge -n "drover-h$1" fdb show dev drover-vxlan 2>/dev/null | grep -q "^$3 "
-}
-absent() {
-  [ -z "$(ip -n "drover-h$1" -4 route show "$2" 2>/dev/null)" ] || return 1
-  [ "$BACKEND" != vxlan ] || ! bridge -n "drover-h$1" fdb show dev drover-vxlan 2>/dev/null | grep -q "^$3 "
+# route_on HOST CIDR: host HOST's main table has a route for CIDR.
+route_on() { [ -n "$(ip -n "drover-h$1" -4 route show "$2" 2>/dev/null)" ]; }
+
+# wait_hosts present|absent CIDR: until every host has (or no longer has) the route; 60 s at most. Only a gate between
+# steps: the times come from the monitors.
+wait_hosts() {
+  local want=$1 cidr=$2 h deadline=$((SECONDS + 60)) left
+  while :; do
+    left=0
+    for h in "${HOSTS[@]}"; do
+      if route_on "$h" "$cidr"; then [ "$want" = present ] || left=1; else [ "$want" = absent ] || left=1; fi
+    done
+    ((left)) || return 0
+    ((SECONDS < deadline)) || { echo "bench/podnet-converge.sh: $cidr not $want on every host within 60 s" >&2; return 1; }
+    sleep 0.1
+  done
 }
 
-# wait_all CHECK CIDR MAC T0 → ms from T0 until CHECK holds on every host (the slowest host), or fails after 60 s.
-wait_all() {
-  local check=$1 cidr=$2 mac=$3 t0=$4 h done_count
-  declare -A seen=()
-  while :; do
-    done_count=0
-    for h in "${HOSTS[@]}"; do
-      if [ -z "${seen[$h]:-}" ] && "$check" "$h" "$cidr" "$mac"; then seen[$h]=$(now_ms); fi
-      [ -n "${seen[$h]:-}" ] && done_count=$((done_count + 1))
-    done
-    ((done_count == ${#HOSTS[@]})) && break
-    (($(now_ms) - t0 < 60000)) || { echo "timeout: $check $cidr on hosts ${!seen[*]} only" >&2; return 1; }
-  done
-  local slowest=0
-  for h in "${HOSTS[@]}"; do ((seen[$h] - t0 > slowest)) && slowest=$((seen[$h] - t0)); done
-  echo "$slowest"
+# converge EVENTS MONITOR-LOGS...: per event line "join|leave ROUND CIDR T0_NS", the ms from T0 until the last host's
+# monitor shows the route added (join) or deleted (leave).
+converge() {
+  python3 - "$@" <<'PY'
+import datetime, re, sys
+events = [l.split() for l in open(sys.argv[1]) if l.strip()]
+hosts = []
+for path in sys.argv[2:]:
+    lines = []
+    for l in open(path):
+        m = re.match(r"\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)\] (Deleted )?(\S+) ", l)
+        if m:
+            t = datetime.datetime.fromisoformat(m.group(1)).timestamp()
+            lines.append((t, bool(m.group(2)), m.group(3)))
+    hosts.append(lines)
+for kind, rnd, cidr, t0 in events:
+    t0 = int(t0) / 1e9
+    ends = []
+    for lines in hosts:
+        hit = [t for t, deleted, dest in lines if dest == cidr and deleted == (kind == "leave") and t >= t0 - 0.001]
+        ends.append(min(hit) if hit else float("nan"))
+    print(kind, rnd, "%.0f" % ((max(ends) - t0) * 1000))
+PY
 }
 
 stats() { python3 -c 'import sys,statistics as s; v=sorted(int(x) for x in sys.argv[1:]); print("%d | %d | %d" % (s.median(v), v[-1], v[0]))' "$@"; }
@@ -69,23 +85,39 @@ for BACKEND in host-gw vxlan; do
     --lan-bridge drover-lan56 --cluster-cidr 10.156.0.0/16 --no-deploy >/dev/null 2>"$WORK/up.log" || { cat "$WORK/up.log" >&2; exit 1; }
   TOKEN=$(sed -n 's/^ *token: //p' "$WORK/cluster/admin.config")
   SERVER=$(sed -n 's/^server=//p' "$WORK/cluster/cluster")
-  joins=(); leaves=()
+  for h in "${HOSTS[@]}"; do
+    ip -n "drover-h$h" -ts monitor route >"$WORK/monitor-$BACKEND-$h.log" 2>&1 &
+    MONITORS+=("$!")
+  done
+  sleep 1
+  : >"$WORK/events-$BACKEND"
   for ((i = 1; i <= ROUNDS; i++)); do
     name=paper-$i cidr=10.156.$((200 + i)).0/24 address=198.51.100.$((200 + i)) mac=$(printf '0a:00:00:00:9c:%02x' "$i")
     api -X POST -H 'Content-Type: application/json' "$SERVER/api/v1/nodes" -o /dev/null -d "{\"apiVersion\":\"v1\",\"kind\":\"Node\",
       \"metadata\":{\"name\":\"$name\",\"annotations\":{\"drover.io/pod-network-backend\":\"$BACKEND\",\"drover.io/vtep-mac\":\"$mac\"}},
       \"spec\":{\"podCIDR\":\"$cidr\",\"podCIDRs\":[\"$cidr\"],\"unschedulable\":true}}"
-    t0=$(now_ms)
+    sleep 0.5
+    t0=$(date +%s%N)
     api -X PATCH -H 'Content-Type: application/merge-patch+json' "$SERVER/api/v1/nodes/$name/status" -o /dev/null \
       -d "{\"status\":{\"addresses\":[{\"type\":\"InternalIP\",\"address\":\"$address\"}]}}"
-    joins+=("$(wait_all present "$cidr" "$mac" "$t0")")
+    echo "join $i $cidr $t0" >>"$WORK/events-$BACKEND"
+    wait_hosts present "$cidr"
     sleep 0.5
-    t0=$(now_ms)
+    t0=$(date +%s%N)
     api -X DELETE "$SERVER/api/v1/nodes/$name" -o /dev/null
-    leaves+=("$(wait_all absent "$cidr" "$mac" "$t0")")
-    log "$BACKEND round $i: join ${joins[-1]} ms, leave ${leaves[-1]} ms"
+    echo "leave $i $cidr $t0" >>"$WORK/events-$BACKEND"
+    wait_hosts absent "$cidr"
+    log "$BACKEND round $i done"
     sleep 0.5
   done
+  sleep 1
+  kill "${MONITORS[@]}" 2>/dev/null || true
+  wait "${MONITORS[@]}" 2>/dev/null || true
+  MONITORS=()
+  logs=(); for h in "${HOSTS[@]}"; do logs+=("$WORK/monitor-$BACKEND-$h.log"); done
+  times=$(converge "$WORK/events-$BACKEND" "${logs[@]}")
+  joins=($(awk '$1 == "join" { print $3 }' <<<"$times"))
+  leaves=($(awk '$1 == "leave" { print $3 }' <<<"$times"))
   RESULT[$BACKEND-join]=$(stats "${joins[@]}")
   RESULT[$BACKEND-leave]=$(stats "${leaves[@]}")
   RESULT[$BACKEND-all]="join ${joins[*]}; leave ${leaves[*]}"
