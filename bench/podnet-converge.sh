@@ -28,7 +28,7 @@ FIRST=56
 HOSTS=(56 57 58)
 WORK=$(mktemp -d /tmp/drover-podnet-converge.XXXXXX)
 MONITORS=()
-trap 'kill "${MONITORS[@]}" 2>/dev/null; "$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+trap '((${#MONITORS[@]} == 0)) || kill "${MONITORS[@]}" 2>/dev/null || true; "$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 log() { printf '==> %s\n' "$*" >&2; }
 
 api() { curl -sS -f -m 10 -k -H "Authorization: Bearer $TOKEN" "$@"; }
