@@ -4,6 +4,8 @@ using System.Globalization;
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Store;
+using Drover.Store.Etcd;
 using Drover.Testing;
 
 // 1. ConfigMap creates sent at a fixed RATE (default 500/s, open loop: each create is due at its slot whether or not
@@ -19,6 +21,7 @@ var count = 3000;
 var rate = 500;
 var rounds = 2;
 var kills = 5;
+var checkPerf = true;
 string? bin = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -29,6 +32,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--kills": kills = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--bin": bin = args[i + 1]; break;
+        case "--check-perf": checkPerf = args[i + 1] != "false"; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -37,6 +41,8 @@ var build = bin is null ? "Release build, JIT" : "Native AOT";
 
 var firstErrors = new List<string>();
 var latency = new List<(string Store, int Round, Stats Create, double Achieved, int Errors, double DroverdMb, string EtcdMb)>();
+var floors = new List<(int Round, Stats Create, double Achieved, int Errors)>();
+var checkPerfOutput = "";
 for (var round = 1; round <= rounds; round++)
 {
     foreach (var store in new[] { "sqlite", "etcd" })
@@ -54,6 +60,24 @@ for (var round = 1; round <= rounds; round++)
         var etcdMb = etcd is null ? "" : string.Join(" / ", Enumerable.Range(0, etcd.Count).Select(m => Rss(etcd.ProcessId(m)).ToString("0", CultureInfo.InvariantCulture)));
         latency.Add((store, round, stats, achieved, errors, Rss(server.Id), etcdMb));
         Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {stats.P50:0.00} ms p99 {stats.P99:0.00} ms, {achieved:0}/s, {errors} errors");
+        if (etcd is not null)
+        {
+            // etcd's own floor on the same members, right after: the same creates (a put if absent, one transaction)
+            // at the same rate straight from this process through the store's client — no droverd, no HTTP, no JSON.
+            await using var direct = await EtcdStore.ConnectAsync(new EtcdStoreOptions { Endpoints = etcd.ClientUrls, KeyPrefix = "/floor" });
+            for (var n = 0; n < 200; n++)
+                await direct.CreateAsync($"/warm/{n}", FloorValue);
+            var (floorStats, floorAchieved, floorErrors, floorError) = await PacedStoreCreatesAsync(direct, count, rate);
+            if (floorError is not null)
+                firstErrors.Add($"round {round} etcd floor: {floorError}");
+            floors.Add((round, floorStats, floorAchieved, floorErrors));
+            Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   etcd floor: p50 {floorStats.P50:0.00} ms p99 {floorStats.P99:0.00} ms, {floorAchieved:0}/s, {floorErrors} errors");
+            if (round == 1 && checkPerf)
+            {
+                Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   etcdctl check perf --load=s (60 s)");
+                checkPerfOutput = await CheckPerfAsync(etcd);
+            }
+        }
     }
 }
 
@@ -146,6 +170,35 @@ if (pooled.Count > 0)
     var etcdStats = Stats.Of([.. latency.Where(l => l.Store == "etcd" && pooled.Contains(l.Round)).SelectMany(l => l.Create.Samples)]);
     Console.WriteLine($"| {pooled.Count} pooled | sqlite {sqlite.P50:0.00} / {sqlite.P99:0.00} ms, etcd {etcdStats.P50:0.00} / {etcdStats.P99:0.00} ms: etcd / sqlite | {etcdStats.P50 / sqlite.P50:0.00}× | {etcdStats.P99 / sqlite.P99:0.00}× | | | | |");
 }
+if (floors.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine($"etcd's own floor: the same {count} creates at {rate}/s on the same 3 members, right after each etcd run, straight through the store's gRPC client (one put-if-absent transaction each, 512-byte values): what droverd over etcd cannot go below.");
+    Console.WriteLine();
+    Console.WriteLine("| Run | etcd direct p50 ms | etcd direct p99 ms | Achieved /s | Errors | floor / droverd-on-etcd p50 | floor / droverd-on-etcd p99 |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    foreach (var f in floors)
+    {
+        var e = latency.Single(l => l.Round == f.Round && l.Store == "etcd");
+        Console.WriteLine($"| {f.Round} | {f.Create.P50:0.00} | {f.Create.P99:0.00} | {f.Achieved:0} | {f.Errors} | {f.Create.P50 / e.Create.P50:0.00} | {f.Create.P99 / e.Create.P99:0.00} |");
+    }
+    var floorAll = Stats.Of([.. floors.SelectMany(f => f.Create.Samples)]);
+    var etcdAll = Stats.Of([.. latency.Where(l => l.Store == "etcd").SelectMany(l => l.Create.Samples)]);
+    var sqliteAll = Stats.Of([.. latency.Where(l => l.Store == "sqlite").SelectMany(l => l.Create.Samples)]);
+    Console.WriteLine($"| all pooled | {floorAll.P50:0.00} | {floorAll.P99:0.00} | | | {floorAll.P50 / etcdAll.P50:0.00} | {floorAll.P99 / etcdAll.P99:0.00} |");
+    Console.WriteLine();
+    Console.WriteLine($"Pooled over every run: SQLite p99 {sqliteAll.P99:0.00} ms, droverd on etcd p99 {etcdAll.P99:0.00} ms ({etcdAll.P99 / sqliteAll.P99:0.00}×), etcd alone p99 {floorAll.P99:0.00} ms " +
+        $"({floorAll.P99 / sqliteAll.P99:0.00}× SQLite's droverd: the ≤ 2× target {(floorAll.P99 <= 2 * sqliteAll.P99 ? "leaves room above the floor" : "is below etcd's own floor here")}).");
+}
+if (checkPerfOutput.Length > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("`etcdctl check perf --load=s` on the same 3 members (round 1, after the runs):");
+    Console.WriteLine();
+    Console.WriteLine("```");
+    Console.WriteLine(checkPerfOutput.Trim());
+    Console.WriteLine("```");
+}
 if (firstErrors.Count > 0)
 {
     Console.WriteLine();
@@ -194,6 +247,55 @@ static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)
     await Task.WhenAll(inFlight);
     var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
     return (Stats.Of([.. samples]), samples.Count / elapsed, errors, firstError);
+}
+
+static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedStoreCreatesAsync(EtcdStore store, int count, int rate)
+{
+    var samples = new ConcurrentBag<long>();
+    var errors = 0;
+    string? firstError = null;
+    var start = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(count);
+    for (var n = 0; n < count; n++)
+    {
+        var due = start + (long)(n * (double)Stopwatch.Frequency / rate);
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+        if (wait > TimeSpan.FromMilliseconds(1))
+            await Task.Delay(wait);
+        var key = $"/m/{n}";
+        inFlight.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await store.CreateAsync(key, FloorValue);
+                samples.Add(Stopwatch.GetTimestamp() - due);
+            }
+            catch (Exception e) when (e is StoreException or TaskCanceledException or IOException)
+            {
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
+            }
+        }));
+    }
+    await Task.WhenAll(inFlight);
+    var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+    return (Stats.Of([.. samples]), samples.Count / elapsed, errors, firstError);
+}
+
+/// <summary>etcd's own check (etcdctl 3.4: 60 s of puts at a "small" load, judged on throughput, slowest request and spread).</summary>
+static async Task<string> CheckPerfAsync(EtcdCluster etcd)
+{
+    var info = new ProcessStartInfo(EtcdCluster.EtcdctlBinary) { RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var arg in new[] { "--endpoints", string.Join(',', etcd.ClientUrls.Select(u => u.ToString().TrimEnd('/'))), "check", "perf", "--load=s" })
+        info.ArgumentList.Add(arg);
+    info.Environment["ETCDCTL_API"] = "3";
+    using var process = Process.Start(info) ?? throw new InvalidOperationException("etcdctl did not start");
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    // Its progress bar redraws with carriage returns: keep the verdict lines.
+    var lines = ((await stdout) + (await stderr)).Split('\n').Select(l => l.Split('\r')[^1].Trim()).Where(l => l.Length > 0 && !l.Contains("/ 60", StringComparison.Ordinal));
+    return string.Join('\n', lines) + $"\n(exit {process.ExitCode})";
 }
 
 static double Rss(int? pid)
@@ -260,6 +362,12 @@ static async Task<T> Until<T>(Func<Task<T?>> probe, TimeSpan timeout) where T : 
             throw new TimeoutException($"waited {timeout.TotalSeconds:0} s");
         await Task.Delay(50);
     }
+}
+
+internal partial class Program
+{
+    /// <summary>A value the size of a small ConfigMap as droverd stores it.</summary>
+    private static readonly byte[] FloorValue = new byte[512];
 }
 
 internal sealed record Stats(long[] Samples, double P50, double P99)

@@ -12,6 +12,9 @@ internal sealed record HollowOptions(string Droverd, string Output)
     public int Seed { get; init; } = 1;
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>0: droverd on its embedded SQLite (the default); N: on an N-member etcd cluster started on loopback.</summary>
+    public int EtcdMembers { get; init; }
+
     public static HollowOptions? Parse(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -29,6 +32,7 @@ internal sealed record HollowOptions(string Droverd, string Output)
             Replicas = Int("--replicas", defaults.Replicas),
             ProbeRate = Int("--probe-rate", defaults.ProbeRate),
             Seed = Int("--seed", defaults.Seed),
+            EtcdMembers = Int("--etcd-members", 0),
         };
     }
 }

@@ -19,7 +19,7 @@ internal static class HollowReport
         string Met(bool ok) => ok ? "met" : "**missed**";
 
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"### Whole control plane: {N(r.Pods)} pods on {N(r.Nodes)} hollow nodes ({r.Workload})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"### Whole control plane: {N(r.Pods)} pods on {N(r.Nodes)} hollow nodes ({r.Workload}; store: {r.Store})");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Load average at the start {r.LoadAtStart}, at the end {r.LoadAtEnd}. " +
             $"Fleet up (join, register, Ready, Lease) in {S(r.FleetUpSeconds)}; times below run from the Deployments' creation.");

@@ -5,6 +5,8 @@ namespace Drover.Bench.HollowNodes;
 /// <summary>One run's figures; times in seconds from the Deployments' creation, memory in bytes.</summary>
 internal sealed record HollowResult
 {
+    /// <summary>droverd's store: "SQLite" or "etcd, N members".</summary>
+    public required string Store { get; init; }
     public required int Nodes { get; init; }
     public required int Pods { get; init; }
     public required string Workload { get; init; }
@@ -43,7 +45,7 @@ internal sealed record HollowResult
         ["hollow.nodes"] = Nodes, ["hollow.pods"] = Pods, ["hollow.fleet_up_s"] = FleetUpSeconds,
         ["hollow.first_bound_s"] = FirstBoundSeconds, ["hollow.all_bound_s"] = AllBoundSeconds,
         ["hollow.all_running_s"] = AllRunningSeconds, ["hollow.all_available_s"] = AllAvailableSeconds,
-        ["hollow.bound_per_s"] = BoundPerSecond,
+        ["hollow.bound_per_s"] = BoundPerSecond, ["hollow.running_per_s"] = Pods / AllRunningSeconds,
         ["hollow.probe.p50_ms"] = Probe.P50, ["hollow.probe.p99_ms"] = Probe.P99, ["hollow.probe.max_ms"] = Probe.Max,
         ["hollow.probe.count"] = Probe.Count, ["hollow.probe.errors"] = ProbeErrors,
         ["hollow.server.requests"] = ServerRequests, ["hollow.server.p50_ms_bucket"] = ServerP50Ms, ["hollow.server.p99_ms_bucket"] = ServerP99Ms,

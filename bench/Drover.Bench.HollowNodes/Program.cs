@@ -11,7 +11,7 @@ using Drover.Bench.HollowNodes;
 var options = HollowOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: Drover.Bench.HollowNodes --droverd PATH --out DIR [--nodes 1000] [--deployments 10] [--replicas 1000] [--probe-rate 20] [--seed 1]");
+    Console.Error.WriteLine("usage: Drover.Bench.HollowNodes --droverd PATH --out DIR [--nodes 1000] [--deployments 10] [--replicas 1000] [--probe-rate 20] [--seed 1] [--etcd-members 0|3]");
     return 2;
 }
 Directory.CreateDirectory(options.Output);
@@ -25,7 +25,11 @@ static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg"
 var loadAtStart = LoadAverage();
 // 1,000 nodes need 1,000 podCIDRs: the default --cluster-cidr (a /16 cut into /24s) has 256. Every other flag,
 // the controllers' included, stays at its default.
-await using var droverd = await DroverdInstance.StartAsync(options.Droverd, Path.Combine(options.Output, "droverd-hollow.log"), ["--cluster-cidr", "10.64.0.0/14"]);
+// With --etcd-members, the store is a fresh etcd cluster on loopback (issue 17's HA mode), the rest unchanged.
+await using var etcd = options.EtcdMembers > 0 ? await Drover.Testing.EtcdCluster.StartAsync(members: options.EtcdMembers) : null;
+string[] datastore = etcd is null ? [] : ["--datastore-endpoint", string.Join(',', etcd.ClientUrls.Select(u => u.ToString().TrimEnd('/')))];
+var store = etcd is null ? "SQLite" : $"etcd, {etcd.Count} members";
+await using var droverd = await DroverdInstance.StartAsync(options.Droverd, Path.Combine(options.Output, "droverd-hollow.log"), ["--cluster-cidr", "10.64.0.0/14", .. datastore]);
 var admin = droverd.Client;
 var joinToken = (await File.ReadAllTextAsync(Path.Combine(droverd.DataDirectory, "credentials", "join-token"))).Trim();
 
@@ -95,6 +99,7 @@ await watching;
 
 var result = new HollowResult
 {
+    Store = store,
     Nodes = options.Nodes,
     Pods = workload.Pods,
     Workload = workload.Describe,

@@ -71,7 +71,11 @@ public sealed class ClusterNode
     /// server on a free loopback port, /metrics off (or on a free loopback port when <paramref name="metrics"/>),
     /// the bridge and CNI conf dir of this node.
     /// </summary>
-    internal void StartAgent(DroverdProcess droverd, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs, bool metrics = false)
+    internal void StartAgent(DroverdProcess droverd, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs, bool metrics = false) =>
+        StartAgent($"https://127.0.0.1:{droverd.Port.ToString(CultureInfo.InvariantCulture)}", joinToken, binaries, extraArgs, metrics);
+
+    /// <summary>As above, against <paramref name="servers"/> (one URL, or several droverd replicas comma-separated).</summary>
+    internal void StartAgent(string servers, string joinToken, DroverBinaries binaries, IEnumerable<string> extraArgs, bool metrics = false)
     {
         // The agent takes no port 0 for /metrics; a port free a moment ago is as close as a test gets.
         MetricsPort = metrics ? FreePorts.Next() : null;
@@ -81,7 +85,7 @@ public sealed class ClusterNode
             _log.AppendLine(CultureInfo.InvariantCulture, $"---- agent of {Name} starting at {DateTime.UtcNow:O}");
         Agent = AgentProcess.Start(
         [
-            "--server", $"https://127.0.0.1:{droverd.Port.ToString(CultureInfo.InvariantCulture)}", "--token", joinToken,
+            "--server", servers, "--token", joinToken,
             "--node-name", Name, "--node-ip", "127.0.0.1", "--data-dir", AgentDataDirectory,
             "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory, "--cni-bridge", Bridge, "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off",
             "--metrics-addr", MetricsPort is { } port ? "127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) : "off", "--serving-addr", "127.0.0.1:0",

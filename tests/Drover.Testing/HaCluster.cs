@@ -89,6 +89,44 @@ public sealed class HaCluster : IAsyncDisposable
         return -1;
     }
 
+    private string? _nodeWork;
+
+    /// <summary>The node started by <see cref="StartNodeAsync"/>, or null.</summary>
+    public ClusterNode? Node { get; private set; }
+
+    /// <summary>
+    /// A real node joined to the replicas: private containerd <paramref name="index"/> (run-private.sh; needs root and the
+    /// machine-wide lock) and drover-agent given every replica's URL, so that it fails over as an edge node does. Returns
+    /// once the node is Ready. Its Node is created first with podCIDR 10.88.INDEX.0/24, the range of its bridge.
+    /// </summary>
+    public async Task<ClusterNode> StartNodeAsync(int index, params string[] agentArgs)
+    {
+        if (Node is not null)
+            throw new InvalidOperationException("this HA cluster has its node already");
+        _nodeWork = Directory.CreateTempSubdirectory("drover-ha-node-").FullName;
+        var node = new ClusterNode(index, _nodeWork);
+        Node = node;
+        await node.StartContainerdAsync().ConfigureAwait(false);
+        using var api = Client(TimeSpan.FromSeconds(10));
+        await api.CreateAsync(ResourceTypes.Nodes, new Node
+        {
+            ApiVersion = "v1",
+            Kind = "Node",
+            Metadata = new ObjectMeta { Name = node.Name },
+            Spec = new NodeSpec { PodCIDR = node.PodCidr, PodCIDRs = [node.PodCidr] },
+        }).ConfigureAwait(false);
+        var joinToken = (await File.ReadAllTextAsync(Path.Combine(Replicas[0].DataDirectory, "credentials", "join-token")).ConfigureAwait(false)).Trim();
+        node.StartAgent(string.Join(',', Enumerable.Range(0, Replicas.Length).Select(r => Url(r).ToString().TrimEnd('/'))), joinToken, DroverBinaries.Built, agentArgs);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!TestCluster.IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false)))
+        {
+            if (DateTime.UtcNow > deadline || node.Agent!.HasExited)
+                throw new TimeoutException($"{node.Name} not Ready within 90 s (agent exited: {node.Agent!.HasExited})\n{node.Log}");
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+        return node;
+    }
+
     public void CutFromEtcd(int replica)
     {
         foreach (var link in Links[replica])
@@ -103,6 +141,8 @@ public sealed class HaCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The node first: its agent would restart what containerd loses.
+        var nodeProblem = Node is null ? null : await Node.StopAsync().ConfigureAwait(false);
         foreach (var replica in Replicas)
         {
             if (replica is not null)
@@ -111,6 +151,19 @@ public sealed class HaCluster : IAsyncDisposable
         foreach (var link in Links.SelectMany(l => l))
             await link.DisposeAsync().ConfigureAwait(false);
         await Etcd.DisposeAsync().ConfigureAwait(false);
+        if (_nodeWork is not null && nodeProblem is null)
+        {
+            try
+            {
+                Directory.Delete(_nodeWork, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the machine's tmp clean-up; run-private.sh stop unmounted everything in it.
+            }
+        }
+        if (nodeProblem is not null)
+            throw new InvalidOperationException("the HA cluster's node did not stop cleanly:\n" + nodeProblem);
     }
 
     private string[] DatastoreArgs(int replica) =>

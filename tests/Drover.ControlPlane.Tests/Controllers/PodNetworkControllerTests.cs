@@ -62,6 +62,54 @@ public sealed class PodNetworkControllerTests(VxlanDroverdFixture fixture) : ICl
             events => events.Count == 1, Timeout, "a PodCIDROverlap Event on the overlapping node");
     }
 
+    [Fact]
+    public async Task NetworkUnavailable_VtepMacClash_NewcomerConditionAndWarningEventOlderStaysRouted()
+    {
+        var id = Guid.NewGuid().ToString("N")[..6];
+        var third = Random.Shared.Next(25); // 0-24 and 50-74: apart from the other tests' ranges on this droverd
+        var mac = $"0a:00:00:{id[..2]}:{id[2..4]}:{id[4..6]}";
+        await CreateNodeAsync($"mac-first-{id}", $"10.42.{third}.0/24", "198.51.100.31", mac);
+        await CreateNodeAsync($"mac-second-{id}", $"10.42.{third + 50}.0/24", "198.51.100.32", mac.ToUpperInvariant());
+
+        Assert.Equal("PodNetworkConfigured", (await ConditionAsync($"mac-first-{id}", "False")).Reason);
+        var clash = await ConditionAsync($"mac-second-{id}", "True");
+        Assert.Equal(PodNetworkPeers.VtepMacClash, clash.Reason);
+        Assert.Contains($"mac-first-{id}", clash.Message, StringComparison.Ordinal);
+        Assert.Contains(mac, clash.Message, StringComparison.Ordinal);
+        await WarningEventAsync($"mac-second-{id}", PodNetworkPeers.VtepMacClash);
+    }
+
+    [Fact]
+    public async Task NetworkUnavailable_NoInternalIpThenReported_WarningEventThenRoutedWithNormalEvent()
+    {
+        var id = Guid.NewGuid().ToString("N")[..6];
+        var third = 25 + Random.Shared.Next(25); // 25-49: apart from the other tests' ranges on this droverd
+        var name = $"late-ip-{id}";
+        await CreateNodeAsync(name, $"10.42.{third}.0/24", null, $"0a:00:01:{id[..2]}:{id[2..4]}:{id[4..6]}");
+
+        var missing = await ConditionAsync(name, "True");
+        Assert.Equal(PodNetworkPeers.NoInternalIp, missing.Reason);
+        Assert.Contains("no InternalIP", missing.Message, StringComparison.Ordinal);
+        await WarningEventAsync(name, PodNetworkPeers.NoInternalIp);
+
+        // The agent reports its address: the node joins the pod network, and says so.
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
+        {
+            var current = await _admin.GetAsync(ResourceTypes.Nodes, null, name);
+            await _admin.UpdateAsync(ResourceTypes.Nodes, current with { Status = current.Status! with { Addresses = [new NodeAddress { Type = "InternalIP", Address = "198.51.100.41" }] } }, "status");
+        });
+        var routed = await ConditionAsync(name, "False");
+        Assert.Contains("198.51.100.41", routed.Message, StringComparison.Ordinal);
+        await Poll.UntilAsync(
+            async () => (await _admin.ListAsync(ResourceTypes.Events, "default", fieldSelector: $"involvedObject.name={name},reason=PodNetworkConfigured")).Items,
+            events => events.OfType<Event>().Any(e => e.Type == "Normal"), Timeout, $"a Normal PodNetworkConfigured Event on {name}");
+    }
+
+    private async Task WarningEventAsync(string node, string reason) =>
+        await Poll.UntilAsync(
+            async () => (await _admin.ListAsync(ResourceTypes.Events, "default", fieldSelector: $"involvedObject.name={node},reason={reason}")).Items,
+            events => events.OfType<Event>().Any(e => e.Type == "Warning"), Timeout, $"a Warning {reason} Event on {node}");
+
     private async Task<NodeCondition> ConditionAsync(string node, string status)
     {
         var found = await Poll.UntilAsync(async () => await _admin.GetAsync(ResourceTypes.Nodes, null, node),

@@ -9,7 +9,8 @@ namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>
 /// The proofs of issue 17 on a real HA cluster (3 etcd members, 3 droverd replicas, default leader-election
-/// durations): a leader killed with SIGKILL is replaced and its work goes on with no acknowledged write lost; etcd
+/// durations) with one real node: a leader killed with SIGKILL is replaced, its work goes on with no acknowledged write
+/// lost, and the node's agent stays Ready through the new leader and runs the pods it makes; etcd
 /// keeps taking writes with one member down and refuses them clearly without a majority; a leader cut off from etcd
 /// stops acting before another replica starts.
 /// </summary>
@@ -41,9 +42,26 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
         await WaitUntilAsync(() => load.FirstAcknowledgedAfter(killedAt) is not null, "a write acknowledged after the kill");
         var firstWrite = load.FirstAcknowledgedAfter(killedAt)!.Value - killedAt;
 
-        // Scaled right after the failover: only the new leader's controllers can make the pods.
+        // Scaled right after the failover: only the new leader's controllers can make the pods, and the agent (whose
+        // server was the killed replica when that was replica 0) must get them from another replica and run them.
         await client.PatchScaleAsync(ResourceTypes.Deployments, "default", "failover-web", 3);
-        await WaitForPodsAsync(client, "failover-web", 3);
+        await WaitForPodsAsync(client, "failover-web", 3, running: true);
+
+        // The agent stays Ready through the new leader: its heartbeat reaches a surviving replica, and the new leader's
+        // node lifecycle controller, watching for a whole grace period (15 s here) and more, never finds it silent.
+        var node = Ha.Node!;
+        var readyUntil = DateTime.UtcNow + HaClusterFixture.NodeMonitorGracePeriod + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < readyUntil)
+        {
+            var current = await TryGetNodeAsync(client, node.Name);
+            var ready = current?.Status?.Conditions?.Find(c => c.Type == "Ready");
+            Assert.True(current is null || ready?.Status == "True",
+                $"{node.Name} went {ready?.Status} ({ready?.Reason}: {ready?.Message}) after the leader's SIGKILL\n{node.Log[^Math.Min(node.Log.Length, 3000)..]}");
+            await Task.Delay(500);
+        }
+        var heartbeat = (Lease?)await client.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", node.Name);
+        Assert.True(heartbeat?.Spec.RenewTime > killedAt.AddSeconds(1), $"{node.Name}'s Lease last renewed {heartbeat?.Spec.RenewTime:O}, the leader was killed at {killedAt:O}");
+        Assert.False(node.Agent!.HasExited, "the agent exited");
         var acknowledgedAtKill = load.Acknowledged.Count;
         await WaitUntilAsync(() => load.Acknowledged.Count >= acknowledgedAtKill + 20, "writes to go on after the failover");
         await load.StopAsync();
@@ -204,27 +222,42 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
             Data = new() { ["at"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture) },
         });
 
+    /// <summary>A Deployment of the sample app, whose image every private containerd has: its pods run on the fixture's node.</summary>
     private static Task CreateDeploymentAsync(DroverClient client, string name, int replicas)
     {
         var json = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\"},"
             + "\"spec\":{\"replicas\":" + replicas.ToString(CultureInfo.InvariantCulture) + ",\"selector\":{\"matchLabels\":{\"app\":\"" + name + "\"}},"
-            + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"busybox\"}]}}}}";
+            + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"" + name + "\"}},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"drover.local/hello:v1\",\"imagePullPolicy\":\"IfNotPresent\"}]}}}}";
         return client.CreateRawAsync(ResourceTypes.Deployments, "default", Encoding.UTF8.GetBytes(json), "application/json");
     }
 
-    private static Task WaitForPodsAsync(DroverClient client, string app, int count) =>
+    /// <summary>Waits for <paramref name="count"/> pods of the app (Running on the node when <paramref name="running"/>).</summary>
+    private static Task WaitForPodsAsync(DroverClient client, string app, int count, bool running = false) =>
         WaitUntilAsync(async () =>
         {
             try
             {
                 var pods = await client.ListAsync(ResourceTypes.Pods, "default", labelSelector: $"app={app}");
-                return pods.Items.Count(p => p.Metadata.DeletionTimestamp is null) == count;
+                return pods.Items.OfType<Pod>().Count(p => p.Metadata.DeletionTimestamp is null && (!running || p.Status?.Phase == "Running")) == count;
             }
             catch (ApiClientException)
             {
                 return false;
             }
         }, $"{count} pods of {app}");
+
+    private static async Task<Node?> TryGetNodeAsync(DroverClient client, string name)
+    {
+        try
+        {
+            return await client.TryGetAsync(ResourceTypes.Nodes, null, name);
+        }
+        catch (ApiClientException)
+        {
+            // A replica going away mid-request: the next poll asks another.
+            return null;
+        }
+    }
 
     private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
 
