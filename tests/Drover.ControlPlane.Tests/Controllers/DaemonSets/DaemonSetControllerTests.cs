@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -107,7 +107,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         await _registry.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name, Labels = labels } }, _timeout.Token);
 
     private Task<List<Pod>> PodsAsync(Func<List<Pod>, bool> done, string what) =>
-        Eventually.GetAsync(async () =>
+        Poll.UntilAsync(async () =>
         {
             var page = await _registry.ListAsync(ResourceTypes.Pods, Ns, null, 0, null, share: false, _timeout.Token);
             return page.Items.Select(i => (Pod)i.Object).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
@@ -117,7 +117,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         [.. (await _registry.ListAsync(ResourceTypes.ControllerRevisions, Ns, null, 0, null, share: false, _timeout.Token)).Items.Select(i => (ControllerRevision)i.Object)];
 
     private Task<DaemonSet> DaemonSetAsync(Func<DaemonSet, bool> done, string what) =>
-        Eventually.GetAsync(async () => (DaemonSet)(await _registry.GetAsync(ResourceTypes.DaemonSets, Ns, "collector", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
+        Poll.UntilAsync(async () => (DaemonSet)(await _registry.GetAsync(ResourceTypes.DaemonSets, Ns, "collector", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
 
     private static bool KubeletReady(Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 
