@@ -1,5 +1,7 @@
+using System.Net;
+using System.Text.RegularExpressions;
 using Drover.Agent.Logs.Tests;
-using Drover.Agent.Tests.Pods;
+using Drover.Agent.Pods.Tests;
 using Drover.Api;
 using Drover.Testing;
 using k8s;
@@ -7,17 +9,17 @@ using k8s;
 namespace Drover.Agent.Streams.Tests;
 
 /// <summary>
-/// Exec from clients other than kubectl, through droverd and the agent to containerd's streaming server over the WebSocket
-/// channel protocol v4 (which containerd 1.6 speaks natively): `drover exec`, and the official .NET client
-/// (KubernetesClient on NuGet) as a user's program calls it.
+/// Streams from clients other than kubectl, through droverd and the agent to containerd's streaming server over the
+/// WebSocket channel protocol v4 (which containerd 1.6 speaks natively): `drover exec`, `drover port-forward` (the
+/// ports reach the runtime in the CRI request), and the official .NET client's exec (KubernetesClient on NuGet).
 /// </summary>
 [Collection(LogsNodeCollection.Name)]
 [Trait("Category", "Process")]
-public sealed class ClientExecTests(LogsNodeFixture node)
+public sealed class ClientStreamTests(LogsNodeFixture node)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private async Task<string> RunPodAsync(string prefix)
+    private async Task<string> RunPodAsync(string prefix, Probe? readiness = null)
     {
         var name = TestPods.NewName(prefix);
         await TestPods.CreateAsync(node.Admin, new Pod
@@ -29,11 +31,41 @@ public sealed class ClientExecTests(LogsNodeFixture node)
             {
                 NodeName = LogsNodeFixture.NodeName,
                 TerminationGracePeriodSeconds = 1,
-                Containers = [new Container { Name = "app", Image = "my-app:v1.0" }],
+                Containers = [new Container { Name = "app", Image = "my-app:v1.0", ReadinessProbe = readiness }],
             },
         });
-        await TestPods.WaitForAsync(node.Admin, name, p => TestPods.App(p)?.State?.Running is not null, StartTimeout, "Running");
+        if (readiness is null)
+            await TestPods.WaitForAsync(node.Admin, name, p => TestPods.App(p)?.State?.Running is not null, StartTimeout, "Running");
+        else
+            await TestPods.WaitForAsync(node.Admin, name, TestPods.IsReady, StartTimeout, "Ready");
         return name;
+    }
+
+    [Fact]
+    public async Task DroverPortForward_FreeLocalPort_ReachesTheAppForEachConnection()
+    {
+        var name = await RunPodAsync("drpf", new Probe { HttpGet = new HttpGetAction { Path = "/health", Port = 3000 }, PeriodSeconds = 1 });
+        try
+        {
+            using var forward = DroverCli.Start(node.Droverd, "port-forward", $"pod/{name}", ":3000");
+            await forward.WaitForStdoutAsync(" -> 3000", TimeSpan.FromSeconds(30));
+            var local = int.Parse(Regex.Match(forward.Stdout, @"Forwarding from 127\.0\.0\.1:(\d+) -> 3000").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(30) };
+            for (var i = 0; i < 2; i++)
+            {
+                // A new connection each time (Connection: close): each is its own WebSocket session through droverd.
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{local}/health") { Headers = { ConnectionClose = true } };
+                using var response = await http.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}\n{forward.Stdout}\n{forward.Stderr}");
+            }
+
+            Assert.Equal(2, Regex.Matches(forward.Stdout, $"Handling connection for {local}").Count);
+            Assert.False(forward.HasExited, forward.Stderr);
+        }
+        finally
+        {
+            await TestPods.DeleteQuietlyAsync(node.Admin, name);
+        }
     }
 
     [Fact]
