@@ -142,29 +142,9 @@ internal sealed class HollowNode : IDisposable
     private async Task ReportRunningAsync(Pod pod, CancellationToken ct)
     {
         var status = HollowStatus.Running(pod, _hostIp, _podIpPrefix + (_nextPodHost++).ToString(CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
-        var current = pod;
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", ct).ConfigureAwait(false);
-                _counters.PodReported();
-                return;
-            }
-            catch (ApiClientException e) when (e.Code == 409 && attempt < 4)
-            {
-                // The scheduler's or a controller's write raced ours: write on top of the stored pod.
-                _counters.Conflict();
-                if (await _api.TryGetAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, ct).ConfigureAwait(false) is not Pod fresh
-                    || fresh.Metadata.Uid != pod.Metadata.Uid)
-                    return;
-                current = fresh;
-            }
-            catch (ApiClientException e) when (e.Code == 404)
-            {
-                return;
-            }
-        }
+        // The scheduler's or a controller's write may race ours: written on top of the stored pod.
+        if (await _api.WriteOnTopAsync(ResourceTypes.Pods, pod, held => held with { Status = status }, onConflict: _counters.Conflict, ct: ct).ConfigureAwait(false) is not null)
+            _counters.PodReported();
     }
 
     private async Task PostStatusAsync(CancellationToken ct)

@@ -144,6 +144,24 @@ public sealed class TestCluster : IAsyncDisposable
         return pods;
     }
 
+    /// <summary>
+    /// Waits until pod <paramref name="name"/> satisfies <paramref name="condition"/> (as <see cref="WaitAsync"/>) and
+    /// returns it as last read; the pods labelled <paramref name="labelSelector"/> are remembered for clean-up.
+    /// </summary>
+    public async Task<Pod> WaitForPodAsync(string @namespace, string name, string labelSelector, Func<Pod, bool> condition, TimeSpan timeout, string what)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        Pod? pod = null;
+        await WaitAsync(async api =>
+        {
+            pod = await api.GetAsync(ResourceTypes.Pods, @namespace, name).ConfigureAwait(false);
+            return condition(pod);
+        }, timeout, $"pod {name} {what}").ConfigureAwait(false);
+        using var client = Client();
+        await ListPodsAsync(client, @namespace, labelSelector).ConfigureAwait(false);
+        return pod!;
+    }
+
     /// <summary>Polls <paramref name="condition"/> every 100 ms; throws with every node's agent log when it never holds.</summary>
     public async Task WaitAsync(Func<DroverClient, Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -107,18 +107,8 @@ public sealed class InitContainersEndToEndTests(IngressEndToEndFixture fixture)
         return name;
     }
 
-    private async Task<Pod> WaitAsync(string name, Func<Pod, bool> condition, string what)
-    {
-        Pod? pod = null;
-        await Cluster.WaitAsync(async api =>
-        {
-            pod = (Pod)await api.GetAsync(ResourceTypes.Pods, Ns, name);
-            return condition(pod);
-        }, TimeSpan.FromSeconds(90), $"pod {name} {what}");
-        using var client = Cluster.Client();
-        await Cluster.ListPodsAsync(client, Ns, "app=init-e2e");   // remembered for the cluster's clean-up
-        return pod!;
-    }
+    private Task<Pod> WaitAsync(string name, Func<Pod, bool> condition, string what) =>
+        Cluster.WaitForPodAsync(Ns, name, "app=init-e2e", condition, TimeSpan.FromSeconds(90), what);
 
     private async Task DeleteAsync(string name)
     {

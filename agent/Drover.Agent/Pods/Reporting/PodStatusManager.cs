@@ -104,36 +104,15 @@ internal sealed partial class PodStatusManager
             return;
         }
 
-        var current = NewerOf(_statusBase, pod);
-        var reread = false;
         try
         {
             // Someone else may write the pod (a label, a deletion mark): re-read and write ours on top.
-            var written = await ConflictRetry.RetryOnConflictAsync<Pod?>(async token =>
-            {
-                if (reread)
-                {
-                    if (await _api.TryGetAsync(ResourceTypes.Pods, Namespace(pod), pod.Metadata.Name!, token).ConfigureAwait(false) is not { } fresh
-                        || fresh.Metadata.Uid != _uid)
-                    {
-                        return null;
-                    }
-
-                    current = fresh;
-                }
-
-                reread = true;
-                return await _api.UpdateAsync(ResourceTypes.Pods, current with { Status = status }, "status", token).ConfigureAwait(false);
-            }, maxAttempts: 4, ct).ConfigureAwait(false);
+            var written = await _api.WriteOnTopAsync(ResourceTypes.Pods, NewerOf(_statusBase, pod), held => held with { Status = status }, maxAttempts: 4, ct: ct).ConfigureAwait(false);
             if (written is not null)
             {
                 _statusBase = written;
                 _lastStatus = bytes;
             }
-        }
-        catch (ApiClientException e) when (e.Code == 404)
-        {
-            // The pod is gone: nothing to report.
         }
         catch (Exception e) when (ConflictRetry.IsConflict(e))
         {

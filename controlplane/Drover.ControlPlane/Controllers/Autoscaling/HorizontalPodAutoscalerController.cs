@@ -14,7 +14,7 @@ namespace Drover.ControlPlane.Controllers.Autoscaling;
 /// <see cref="HpaPlanner"/> decide, writes the new replica count through the target's spec (what PUT …/scale does),
 /// records an Event per rescale, and publishes the status and conditions `describe hpa` shows.
 /// </summary>
-public sealed partial class HorizontalPodAutoscalerController : BackgroundService
+public sealed partial class HorizontalPodAutoscalerController : QueueController
 {
     public const string Component = "horizontal-pod-autoscaler";
 
@@ -26,12 +26,13 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
     private readonly TimeProvider _time;
     private readonly HpaOptions _options;
     private readonly HpaPlanner _planner;
-    private readonly WorkQueue<string> _queue;
     private readonly Dictionary<string, ScalingHistory> _histories = new(StringComparer.Ordinal);
     private readonly ILogger<HorizontalPodAutoscalerController> _logger;
 
     public HorizontalPodAutoscalerController(ObjectService objects, SharedInformers informers, ResourceUsageStore usage,
         EventWriter events, TimeProvider time, HpaOptions options, ILogger<HorizontalPodAutoscalerController> logger)
+        // One worker: the scaling histories are per HPA and syncs are cheap; Kubernetes runs 5 for thousands of HPAs.
+        : base("HorizontalPodAutoscaler", time, logger, workers: 1)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -47,7 +48,6 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
         _logger = logger;
         _planner = new HpaPlanner(options);
         _events = events.ForComponent(Component);
-        _queue = new WorkQueue<string>(time);
         _hpas = informers.For(ResourceTypes.HorizontalPodAutoscalers);
         _pods = informers.For(ResourceTypes.Pods);
         _hpas.AddHandler(OnHpaChanged);
@@ -60,30 +60,12 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
     private void OnHpaChanged(ObjectChange change)
     {
         if (change.Old is null || change.New is null || change.Old.Metadata.Generation != change.New.Metadata.Generation)
-            _queue.Add(Informer.KeyOf(change.Latest));
+            Queue.Add(Informer.KeyOf(change.Latest));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_hpas.Synced, _pods.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        // One worker: the scaling histories are per HPA and syncs are cheap; Kubernetes runs 5 for thousands of HPAs.
-        await _queue.RunAsync(1, SyncAsync, (key, e) => LogSyncFailed(_logger, e, key), stoppingToken).ConfigureAwait(false);
-    }
+    protected override IEnumerable<Informer> Caches => [_hpas, _pods];
 
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
@@ -99,7 +81,7 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
         finally
         {
             // Level-triggered on time as much as on changes: usage moves without any object changing.
-            _queue.AddAfter(key, _options.SyncPeriod);
+            Queue.AddAfter(key, _options.SyncPeriod);
         }
     }
 
@@ -204,9 +186,6 @@ public sealed partial class HorizontalPodAutoscalerController : BackgroundServic
     private static bool StatusEquals(HorizontalPodAutoscalerStatus a, HorizontalPodAutoscalerStatus b) =>
         System.Text.Json.JsonSerializer.Serialize(a, ApiJsonContext.Default.HorizontalPodAutoscalerStatus)
         == System.Text.Json.JsonSerializer.Serialize(b, ApiJsonContext.Default.HorizontalPodAutoscalerStatus);
-
-    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "HorizontalPodAutoscaler {Key} sync failed; retrying with backoff")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "HorizontalPodAutoscaler {Key} scaled its target from {From} to {To}: {Reason}")]
     private static partial void LogRescaled(ILogger logger, string key, int from, int to, string reason);

@@ -11,19 +11,19 @@ namespace Drover.ControlPlane.Controllers.CronJobs;
 /// woken by its Jobs' changes and, between them, by a timer at the next scheduled time (the work queue's delayed
 /// add on the injected clock); what to do comes from <see cref="CronJobPlanner"/>.
 /// </summary>
-public sealed partial class CronJobController : BackgroundService
+public sealed partial class CronJobController : QueueController
 {
     public const string Component = "cronjob-controller";
 
     private readonly ObjectService _objects;
     private readonly Informer _cronJobs;
     private readonly Informer _jobs;
-    private readonly WorkQueue<string> _queue;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger<CronJobController> _logger;
 
     public CronJobController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<CronJobController> logger)
+        : base("CronJob", time, logger, workers: 1)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -34,41 +34,11 @@ public sealed partial class CronJobController : BackgroundService
         _time = time;
         _logger = logger;
         _events = events.ForComponent(Component);
-        _queue = new WorkQueue<string>(time);
         _cronJobs = informers.For(ResourceTypes.CronJobs);
         _jobs = informers.For(ResourceTypes.Jobs);
         WorkloadIndexes.EnsureOn(_jobs);
-        _cronJobs.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        _cronJobs.AddHandler(change => Queue.Add(Informer.KeyOf(change.Latest)));
         _jobs.AddHandler(OnJobChanged);
-    }
-
-    public int Workers { get; init; } = 1;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_cronJobs.Synced, _jobs.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private void OnSyncFailed(string key, Exception e)
-    {
-        if (e is ApiException { Status.Code: 409 })
-            LogSyncConflict(_logger, key, e.Message);
-        else
-            LogSyncFailed(_logger, e, key);
     }
 
     private void OnJobChanged(ObjectChange change)
@@ -77,10 +47,12 @@ public sealed partial class CronJobController : BackgroundService
         if (ControllerRefs.ControllerOf(job.Metadata) is not { Kind: "CronJob" } controller)
             return;
         if (_cronJobs.Get(job.Metadata.Namespace, controller.Name) is { } cronJob && cronJob.Metadata.Uid == controller.Uid)
-            _queue.Add(Informer.KeyOf(cronJob));
+            Queue.Add(Informer.KeyOf(cronJob));
     }
 
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override IEnumerable<Informer> Caches => [_cronJobs, _jobs];
+
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
         if (_cronJobs.Get(ns, name) is not CronJob cronJob)
@@ -142,21 +114,13 @@ public sealed partial class CronJobController : BackgroundService
             }
         }
 
-        if (!CronJobPlanner.StatusEquals(cronJob.Status, status))
-        {
-            try
-            {
-                await _objects.UpdateAsync(ResourceTypes.CronJobs, cronJob with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-            }
-            catch (ApiException e) when (e.Status.Code == 404)
-            {
-                return;
-            }
-        }
+        await StatusWriter.WriteAsync(_objects, ResourceTypes.CronJobs, cronJob,
+            current => current.Metadata.Generation != cronJob.Metadata.Generation || CronJobPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct).ConfigureAwait(false);
         if (plan.RequeueAt is { } next)
         {
             LogNextRun(_logger, key, next);
-            _queue.AddAfter(key, next > now ? next - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
+            Queue.AddAfter(key, next > now ? next - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         }
     }
 }

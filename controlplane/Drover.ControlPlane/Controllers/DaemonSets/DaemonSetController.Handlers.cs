@@ -11,7 +11,7 @@ public sealed partial class DaemonSetController
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
             _expectations.Delete(key);
-        _queue.Add(key);
+        Queue.Add(key);
     }
 
     private void OnPodChanged(ObjectChange change)
@@ -26,7 +26,7 @@ public sealed partial class DaemonSetController
             _expectations.CreationObserved(key);
         else if (change.New is null || (change.New.Metadata.DeletionTimestamp is not null && change.Old?.Metadata.DeletionTimestamp is null))
             _expectations.DeletionObserved(key, PodStates.Key(pod));
-        _queue.Add(key);
+        Queue.Add(key);
     }
 
     /// <summary>A node that joins, leaves or changes labels or taints may gain or lose every DaemonSet's pod.</summary>
@@ -37,7 +37,7 @@ public sealed partial class DaemonSetController
             && TaintsEqual(old.Spec.Taints, current.Spec.Taints))
             return;
         foreach (var ds in _daemonSets.List())
-            _queue.Add(Informer.KeyOf(ds));
+            Queue.Add(Informer.KeyOf(ds));
     }
 
     private static bool TaintsEqual(List<Taint>? a, List<Taint>? b)

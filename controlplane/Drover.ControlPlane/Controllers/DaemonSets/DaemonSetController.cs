@@ -13,7 +13,7 @@ namespace Drover.ControlPlane.Controllers.DaemonSets;
 /// directly; a ControllerRevision per template (the rollout history `rollout undo` goes back to), pruned to
 /// revisionHistoryLimit; rolling updates and the status from <see cref="DaemonSetPlanner"/>.
 /// </summary>
-public sealed partial class DaemonSetController : BackgroundService
+public sealed partial class DaemonSetController : QueueController
 {
     public const string Component = "daemonset-controller";
 
@@ -22,7 +22,6 @@ public sealed partial class DaemonSetController : BackgroundService
     private readonly Informer _pods;
     private readonly Informer _nodes;
     private readonly Informer _revisions;
-    private readonly WorkQueue<string> _queue;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly PodControl _podControl;
@@ -30,6 +29,7 @@ public sealed partial class DaemonSetController : BackgroundService
     private readonly ILogger<DaemonSetController> _logger;
 
     public DaemonSetController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<DaemonSetController> logger)
+        : base("DaemonSet", time, logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -42,7 +42,6 @@ public sealed partial class DaemonSetController : BackgroundService
         _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
         _podControl = new PodControl(objects, _events, _expectations);
-        _queue = new WorkQueue<string>(time);
         _daemonSets = informers.For(ResourceTypes.DaemonSets);
         _pods = informers.For(ResourceTypes.Pods);
         _nodes = informers.For(ResourceTypes.Nodes);
@@ -54,36 +53,9 @@ public sealed partial class DaemonSetController : BackgroundService
         _nodes.AddHandler(OnNodeChanged);
     }
 
-    public int Workers { get; init; } = 2;
+    protected override IEnumerable<Informer> Caches => [_daemonSets, _pods, _nodes, _revisions];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_daemonSets.Synced, _pods.Synced, _nodes.Synced, _revisions.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private void OnSyncFailed(string key, Exception e)
-    {
-        if (e is ApiException { Status.Code: 409 })
-            LogSyncConflict(_logger, key, e.Message);
-        else
-            LogSyncFailed(_logger, e, key);
-    }
-
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
         if (_daemonSets.Get(ns, name) is not DaemonSet ds)
@@ -119,7 +91,7 @@ public sealed partial class DaemonSetController : BackgroundService
 
         await UpdateStatusAsync(ds, plan.Status, ct).ConfigureAwait(false);
         if (plan.RequeueAt is { } at)
-            _queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
+            Queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         if (manageError is not null)
             ExceptionDispatchInfo.Throw(manageError);
     }
@@ -212,25 +184,9 @@ public sealed partial class DaemonSetController : BackgroundService
             ExceptionDispatchInfo.Throw(failure);
     }
 
-    private async Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct)
-    {
-        if (DaemonSetPlanner.StatusEquals(ds.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.DaemonSets, ds with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 409)
-        {
-            var fresh = await _objects.GetAsync(ResourceTypes.DaemonSets, ds.Metadata.Namespace, ds.Metadata.Name!, ct).ConfigureAwait(false);
-            // The status is computed from nodes and pods; it holds for the stored spec only if the generation is the same.
-            if (fresh is DaemonSet stored && stored.Metadata.Uid == ds.Metadata.Uid && stored.Metadata.Generation == ds.Metadata.Generation
-                && !DaemonSetPlanner.StatusEquals(stored.Status, status))
-                await _objects.UpdateAsync(ResourceTypes.DaemonSets, stored with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status is computed from nodes and pods; it holds for a stored spec only of the same generation.
+    private Task UpdateStatusAsync(DaemonSet ds, DaemonSetStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.DaemonSets, ds,
+            current => current.Metadata.Generation != ds.Metadata.Generation || DaemonSetPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct);
 }

@@ -7,7 +7,7 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 /// <summary>Informer handlers: Deployment, ReplicaSet and pod changes become Deployment keys (quick, on the watch loop).</summary>
 public sealed partial class DeploymentController
 {
-    private void OnDeploymentChanged(ObjectChange change) => _queue.Add(Informer.KeyOf(change.Latest));
+    private void OnDeploymentChanged(ObjectChange change) => Queue.Add(Informer.KeyOf(change.Latest));
 
     private void OnReplicaSetChanged(ObjectChange change)
     {
@@ -45,13 +45,13 @@ public sealed partial class DeploymentController
         if (ControllerRefs.ControllerOf(rs.Metadata) is not { } rsController)
             return;
         if (ResolveDeployment(rs.Metadata.Namespace, rsController) is { } deployment && !RolloutMath.IsRollingUpdate(deployment))
-            _queue.Add(Informer.KeyOf(deployment));
+            Queue.Add(Informer.KeyOf(deployment));
     }
 
     private void EnqueueOwner(string? ns, OwnerReference controller)
     {
         if (ResolveDeployment(ns, controller) is { } deployment)
-            _queue.Add(Informer.KeyOf(deployment));
+            Queue.Add(Informer.KeyOf(deployment));
     }
 
     private Deployment? ResolveDeployment(string? ns, OwnerReference controller)
@@ -70,7 +70,7 @@ public sealed partial class DeploymentController
             try
             {
                 if (Selector.FromLabelSelector(deployment.Spec.Selector).Matches(rs.Metadata.Labels))
-                    _queue.Add(Informer.KeyOf(deployment));
+                    Queue.Add(Informer.KeyOf(deployment));
             }
             catch (FormatException)
             {

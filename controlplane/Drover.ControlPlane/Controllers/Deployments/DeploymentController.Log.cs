@@ -2,9 +2,6 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 
 public sealed partial class DeploymentController
 {
-    [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Deployment {Key} sync failed; retrying with backoff")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
-
     [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "Deployment {Key} has an unusable selector: {Reason}")]
     private static partial void LogInvalidSelector(ILogger logger, string key, string reason);
 
@@ -16,7 +13,4 @@ public sealed partial class DeploymentController
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Information, Message = "Deployment {Key}: deleted old ReplicaSet {Name} (revision {Revision}) beyond the revision history limit")]
     private static partial void LogHistoryCleaned(ILogger logger, string key, string name, long revision);
-
-    [LoggerMessage(EventId = 305, Level = LogLevel.Debug, Message = "Deployment {Key} sync hit a conflict; retrying: {Reason}")]
-    private static partial void LogSyncConflict(ILogger logger, string key, string reason);
 }

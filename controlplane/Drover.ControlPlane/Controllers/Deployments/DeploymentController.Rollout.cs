@@ -264,7 +264,7 @@ public sealed partial class DeploymentController
         if (DeploymentStatusMath.StatusEquals(rollout.Deployment.Status, status))
         {
             if (DeploymentStatusMath.RecheckStuckAfter(rollout.Deployment, status, now) is { } after)
-                _queue.AddAfter(rollout.Key, after);
+                Queue.AddAfter(rollout.Key, after);
             return;
         }
         var before = DeploymentConditions.Get(rollout.Deployment.Status, DeploymentConditions.Progressing);

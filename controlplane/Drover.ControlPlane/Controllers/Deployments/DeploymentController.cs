@@ -14,7 +14,7 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 /// cleanup; pause; progress deadline; and the status kubectl reads. Level-triggered on Deployment keys: each
 /// sync takes one step from what the caches show and the ReplicaSet changes it causes bring the next sync.
 /// </summary>
-public sealed partial class DeploymentController : BackgroundService
+public sealed partial class DeploymentController : QueueController
 {
     public const string Component = "deployment-controller";
 
@@ -22,12 +22,12 @@ public sealed partial class DeploymentController : BackgroundService
     private readonly Informer _deployments;
     private readonly Informer _replicaSets;
     private readonly Informer _pods;
-    private readonly WorkQueue<string> _queue;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentController> _logger;
 
     public DeploymentController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<DeploymentController> logger)
+        : base("Deployment", time, logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -38,7 +38,6 @@ public sealed partial class DeploymentController : BackgroundService
         _time = time;
         _logger = logger;
         _events = events.ForComponent(Component);
-        _queue = new WorkQueue<string>(time);
         _deployments = informers.For(ResourceTypes.Deployments);
         _replicaSets = informers.For(ResourceTypes.ReplicaSets);
         _pods = informers.For(ResourceTypes.Pods);
@@ -49,37 +48,9 @@ public sealed partial class DeploymentController : BackgroundService
         _pods.AddHandler(OnPodChanged);
     }
 
-    public int Workers { get; init; } = 2;
+    protected override IEnumerable<Informer> Caches => [_deployments, _replicaSets, _pods];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_deployments.Synced, _replicaSets.Synced, _pods.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    private void OnSyncFailed(string key, Exception e)
-    {
-        // A conflict only means the cache was behind our own or someone's write: routine, retried at once.
-        if (e is ApiException { Status.Code: 409 })
-            LogSyncConflict(_logger, key, e.Message);
-        else
-            LogSyncFailed(_logger, e, key);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_deployments.Get(key[..slash], key[(slash + 1)..]) is not Deployment deployment)

@@ -13,10 +13,9 @@ namespace Drover.ControlPlane.Controllers.EndpointSlices;
 /// keeps. Level-triggered on service keys, fed by the same pod and service indexes; slices carry the Service as
 /// controlling owner, so the garbage collector deletes them with it. Slices of other managers are left alone.
 /// </summary>
-internal sealed partial class EndpointSliceController : BackgroundService
+internal sealed partial class EndpointSliceController : QueueController
 {
     private const string SlicesByService = "endpointslices/by-service";
-    private const int Workers = 2;
 
     private readonly Informer _services;
     private readonly Informer _pods;
@@ -24,9 +23,9 @@ internal sealed partial class EndpointSliceController : BackgroundService
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
-    private readonly WorkQueue<string> _queue;
 
     public EndpointSliceController(SharedInformers informers, ObjectService objects, EventWriter events, TimeProvider time, ILoggerFactory loggers)
+        : base("Service", time, loggers.CreateLogger<EndpointSliceController>(), firstRetryDelay: TimeSpan.FromMilliseconds(5), maxRetryDelay: TimeSpan.FromSeconds(30))
     {
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
@@ -36,32 +35,19 @@ internal sealed partial class EndpointSliceController : BackgroundService
         _objects = objects;
         _logger = loggers.CreateLogger<EndpointSliceController>();
         _events = events.ForComponent("endpointslice-controller");
-        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(30));
         _services = informers.For(ResourceTypes.Services);
         _pods = informers.For(ResourceTypes.Pods);
         _slices = informers.For(ResourceTypes.EndpointSlices);
         EndpointsController.EnsureIndexes(_services, _pods);
         _slices.AddIndex(SlicesByService, ServiceKeyOf);
-        _services.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        _services.AddHandler(change => Queue.Add(Informer.KeyOf(change.Latest)));
         // Someone else changing or deleting one of our slices gets it rewritten (a no-op for our own writes).
         _slices.AddHandler(change =>
         {
             foreach (var key in ServiceKeyOf(change.Latest))
-                _queue.Add(key);
+                Queue.Add(key);
         });
         _pods.AddHandler(OnPod);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.WhenAll(_services.Synced, _pods.Synced, _slices.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
     }
 
     /// <summary>"namespace/service" of a slice this controller manages; none for anyone else's.</summary>
@@ -85,7 +71,7 @@ internal sealed partial class EndpointSliceController : BackgroundService
             if (((Service)obj).Spec.Selector is not { Count: > 0 } selector)
                 continue;
             if (EndpointsController.Selects(selector, old) || EndpointsController.Selects(selector, updated))
-                _queue.Add(Informer.KeyOf(obj));
+                Queue.Add(Informer.KeyOf(obj));
         }
     }
 
@@ -100,7 +86,9 @@ internal sealed partial class EndpointSliceController : BackgroundService
         || old.Spec.Subdomain != updated.Spec.Subdomain
         || !LabelMaps.Same(old.Metadata.Labels, updated.Metadata.Labels);
 
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override IEnumerable<Informer> Caches => [_services, _pods, _slices];
+
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
@@ -168,11 +156,11 @@ internal sealed partial class EndpointSliceController : BackgroundService
         return labels;
     }
 
-    private void OnSyncFailed(string key, Exception e)
+    protected override void OnSyncFailed(string key, Exception e)
     {
         if (e is ApiException { Status.Code: 409 or 403 or 404 })
             return;
-        LogSyncFailed(_logger, e, key);
+        LogSyncFailed(e, key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
             _events.Warning(ResourceTypes.Services, service, "FailedToUpdateEndpointSlices", $"Error updating Endpoint Slices for Service {key}: {e.Message}");
@@ -180,7 +168,4 @@ internal sealed partial class EndpointSliceController : BackgroundService
 
     [LoggerMessage(EventId = 520, Level = LogLevel.Debug, Message = "EndpointSlices of {Key}: {Slices} slices, {Written} written or deleted")]
     private static partial void LogSynced(ILogger logger, string key, int slices, int written);
-
-    [LoggerMessage(EventId = 521, Level = LogLevel.Warning, Message = "Syncing the EndpointSlices of {Key} failed; will retry")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
 }

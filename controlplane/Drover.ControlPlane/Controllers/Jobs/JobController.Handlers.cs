@@ -11,7 +11,7 @@ public sealed partial class JobController
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
             _expectations.Delete(key);
-        _queue.Add(key);
+        Queue.Add(key);
     }
 
     private void OnPodChanged(ObjectChange change)
@@ -26,6 +26,6 @@ public sealed partial class JobController
             _expectations.CreationObserved(key);
         else if (change.New is null || (change.New.Metadata.DeletionTimestamp is not null && change.Old?.Metadata.DeletionTimestamp is null))
             _expectations.DeletionObserved(key, PodStates.Key(pod));
-        _queue.Add(key);
+        Queue.Add(key);
     }
 }

@@ -14,14 +14,13 @@ namespace Drover.ControlPlane.Controllers.Jobs;
 /// and deleting what <see cref="JobPlanner"/> decides, writing the status and conditions, and deleting a finished
 /// Job once ttlSecondsAfterFinished has passed (its pods go with it through the garbage collector).
 /// </summary>
-public sealed partial class JobController : BackgroundService
+public sealed partial class JobController : QueueController
 {
     public const string Component = "job-controller";
 
     private readonly ObjectService _objects;
     private readonly Informer _jobs;
     private readonly Informer _pods;
-    private readonly WorkQueue<string> _queue;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly PodControl _podControl;
@@ -29,6 +28,7 @@ public sealed partial class JobController : BackgroundService
     private readonly ILogger<JobController> _logger;
 
     public JobController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<JobController> logger)
+        : base("Job", time, logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -41,7 +41,6 @@ public sealed partial class JobController : BackgroundService
         _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
         _podControl = new PodControl(objects, _events, _expectations);
-        _queue = new WorkQueue<string>(time);
         _jobs = informers.For(ResourceTypes.Jobs);
         _pods = informers.For(ResourceTypes.Pods);
         WorkloadIndexes.EnsureOn(_pods);
@@ -49,36 +48,9 @@ public sealed partial class JobController : BackgroundService
         _pods.AddHandler(OnPodChanged);
     }
 
-    public int Workers { get; init; } = 2;
+    protected override IEnumerable<Informer> Caches => [_jobs, _pods];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_jobs.Synced, _pods.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private void OnSyncFailed(string key, Exception e)
-    {
-        if (e is ApiException { Status.Code: 409 })
-            LogSyncConflict(_logger, key, e.Message);
-        else
-            LogSyncFailed(_logger, e, key);
-    }
-
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
         if (_jobs.Get(ns, name) is not Job job)
@@ -97,7 +69,7 @@ public sealed partial class JobController : BackgroundService
                 await DeleteExpiredAsync(job, ct).ConfigureAwait(false);
                 return;
             }
-            _queue.AddAfter(key, expires - now + TimeSpan.FromMilliseconds(50));
+            Queue.AddAfter(key, expires - now + TimeSpan.FromMilliseconds(50));
         }
 
         var pods = OwnedPods(job);
@@ -135,12 +107,12 @@ public sealed partial class JobController : BackgroundService
             else
                 _events.Warning(ResourceTypes.Jobs, job, finished.Reason ?? "Failed", finished.Message ?? "");
             if (job.Spec.TtlSecondsAfterFinished is { } ttl)
-                _queue.AddAfter(key, TimeSpan.FromSeconds(ttl) + TimeSpan.FromMilliseconds(50));
+                Queue.AddAfter(key, TimeSpan.FromSeconds(ttl) + TimeSpan.FromMilliseconds(50));
         }
         if (plan.BackingOff)
             LogBackingOff(_logger, key, plan.RequeueAt!.Value);
         if (plan.RequeueAt is { } at)
-            _queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
+            Queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         if (manageError is not null)
             ExceptionDispatchInfo.Throw(manageError);
     }
@@ -201,19 +173,11 @@ public sealed partial class JobController : BackgroundService
         }
     }
 
-    private async Task UpdateStatusAsync(Job job, JobStatus status, CancellationToken ct)
-    {
-        if (JobPlanner.StatusEquals(job.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status (counts, conditions) is computed against this generation's spec (completions, suspend).
+    private Task UpdateStatusAsync(Job job, JobStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.Jobs, job,
+            current => current.Metadata.Generation != job.Metadata.Generation || JobPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct);
 
     /// <summary>A pod for <paramref name="job"/>: its template's labels (with the job-name and controller-uid labels), annotations and spec.</summary>
     public static Pod PodFromTemplate(Job job, OwnerReference controller)

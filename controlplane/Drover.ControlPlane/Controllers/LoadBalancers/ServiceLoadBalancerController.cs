@@ -11,7 +11,7 @@ namespace Drover.ControlPlane.Controllers.LoadBalancers;
 /// (sorted); a Service that loses a contested port (<see cref="LoadBalancerPorts"/>), or is no longer a LoadBalancer,
 /// has its ingress emptied (pending). Node and Service changes both lead to one pass over all Services.
 /// </summary>
-internal sealed partial class ServiceLoadBalancerController : BackgroundService
+internal sealed partial class ServiceLoadBalancerController : QueueController
 {
     private const string Key = "load-balancers";
 
@@ -19,9 +19,9 @@ internal sealed partial class ServiceLoadBalancerController : BackgroundService
     private readonly Informer _nodes;
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
-    private readonly WorkQueue<string> _queue;
 
     public ServiceLoadBalancerController(SharedInformers informers, ObjectService objects, TimeProvider time, ILoggerFactory loggers)
+        : base("Service LoadBalancer", time, loggers.CreateLogger<ServiceLoadBalancerController>(), workers: 1, firstRetryDelay: TimeSpan.FromMilliseconds(50), maxRetryDelay: TimeSpan.FromSeconds(30))
     {
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
@@ -29,24 +29,10 @@ internal sealed partial class ServiceLoadBalancerController : BackgroundService
         ArgumentNullException.ThrowIfNull(loggers);
         _objects = objects;
         _logger = loggers.CreateLogger<ServiceLoadBalancerController>();
-        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
         _services = informers.For(ResourceTypes.Services);
         _nodes = informers.For(ResourceTypes.Nodes);
-        _services.AddHandler(_ => _queue.Add(Key));
+        _services.AddHandler(_ => Queue.Add(Key));
         _nodes.AddHandler(OnNode);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.WhenAll(_services.Synced, _nodes.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        _queue.Add(Key);
-        await _queue.RunAsync(1, SyncAsync, (_, e) => LogSyncFailed(_logger, e), stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
     }
 
     /// <summary>Only what changes the address list: a node's Ready status, InternalIP, or its coming and going (not every heartbeat).</summary>
@@ -54,7 +40,7 @@ internal sealed partial class ServiceLoadBalancerController : BackgroundService
     {
         if (change.Old is Node old && change.New is Node updated && Address(old) == Address(updated))
             return;
-        _queue.Add(Key);
+        Queue.Add(Key);
     }
 
     /// <summary>The node's InternalIP when it is Ready and not being deleted; null otherwise.</summary>
@@ -74,7 +60,11 @@ internal sealed partial class ServiceLoadBalancerController : BackgroundService
             .ThenBy(a => a, StringComparer.Ordinal)];
     }
 
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override IEnumerable<Informer> Caches => [_services, _nodes];
+
+    protected override void OnCachesSynced() => Queue.Add(Key);
+
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var services = _services.List().Cast<Service>().ToList();
         var served = LoadBalancerPorts.Served(services);
@@ -107,7 +97,4 @@ internal sealed partial class ServiceLoadBalancerController : BackgroundService
 
     [LoggerMessage(EventId = 1710, Level = LogLevel.Information, Message = "Service {Service}: load balancer ingress {Addresses}")]
     private static partial void LogIngress(ILogger logger, string service, string addresses);
-
-    [LoggerMessage(EventId = 1711, Level = LogLevel.Error, Message = "Updating load balancer ingress failed; will retry")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception);
 }

@@ -14,7 +14,7 @@ namespace Drover.ControlPlane.Controllers.PodNetwork;
 /// a clashing InternalIP or VTEP MAC, another backend. The agents apply the same verdict to their routes, so a bad Node
 /// only loses its own routes; this controller only tells. A node still coming up is left as it is. Idle with backend none.
 /// </summary>
-internal sealed partial class PodNetworkController : BackgroundService
+internal sealed partial class PodNetworkController : QueueController
 {
     public const string ConditionType = "NetworkUnavailable";
     public const string RoutedReason = "PodNetworkConfigured";
@@ -26,9 +26,9 @@ internal sealed partial class PodNetworkController : BackgroundService
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
     private readonly PodNetworkSettings _settings;
-    private readonly WorkQueue<string> _queue;
 
     public PodNetworkController(SharedInformers informers, ObjectService objects, EventWriter events, ServerOptions options, TimeProvider time, ILoggerFactory loggers)
+        : base("Pod network", time, loggers.CreateLogger<PodNetworkController>(), workers: 1, firstRetryDelay: TimeSpan.FromMilliseconds(50), maxRetryDelay: TimeSpan.FromSeconds(30))
     {
         ArgumentNullException.ThrowIfNull(informers);
         ArgumentNullException.ThrowIfNull(objects);
@@ -41,25 +41,9 @@ internal sealed partial class PodNetworkController : BackgroundService
         _logger = loggers.CreateLogger<PodNetworkController>();
         _events = events.ForComponent("pod-network-controller");
         _settings = options.PodNetworkSettings;
-        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30));
         _nodes = informers.For(ResourceTypes.Nodes);
         if (_settings.Backend != PodNetworkBackend.None)
             _nodes.AddHandler(OnNode);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_settings.Backend == PodNetworkBackend.None)
-            return;
-        await _nodes.Synced.WaitAsync(stoppingToken).ConfigureAwait(false);
-        _queue.Add(Key);
-        await _queue.RunAsync(1, SyncAsync, (_, e) => LogSyncFailed(_logger, e), stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
     }
 
     /// <summary>One node's change can change another's verdict (the older of two clashing nodes goes away): every change looks at all.</summary>
@@ -67,7 +51,7 @@ internal sealed partial class PodNetworkController : BackgroundService
     {
         if (change.Old is Node old && change.New is Node updated && !Matters(old, updated))
             return;
-        _queue.Add(Key);
+        Queue.Add(Key);
     }
 
     /// <summary>What the verdict is made of, and the condition itself (someone else rewriting it gets it rewritten).</summary>
@@ -84,7 +68,13 @@ internal sealed partial class PodNetworkController : BackgroundService
 
     private static NodeCondition? Condition(Node node) => node.Status?.Conditions?.Find(c => c?.Type == ConditionType);
 
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override bool Enabled => _settings.Backend != PodNetworkBackend.None;
+
+    protected override IEnumerable<Informer> Caches => [_nodes];
+
+    protected override void OnCachesSynced() => Queue.Add(Key);
+
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var nodes = _nodes.List().Cast<Node>().ToList();
         var view = PodNetworkPeers.Evaluate(nodes, _settings);
@@ -151,7 +141,4 @@ internal sealed partial class PodNetworkController : BackgroundService
 
     [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Node {Node} is in the pod network again")]
     private static partial void LogRouted(ILogger logger, string node);
-
-    [LoggerMessage(EventId = 1702, Level = LogLevel.Error, Message = "Checking the pod network failed; will retry")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception);
 }

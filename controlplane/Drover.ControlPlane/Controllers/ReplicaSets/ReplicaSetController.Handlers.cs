@@ -12,7 +12,7 @@ public sealed partial class ReplicaSetController
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
             _expectations.Delete(key);
-        _queue.Add(key);
+        Queue.Add(key);
     }
 
     private void OnPodChanged(ObjectChange change)
@@ -45,12 +45,12 @@ public sealed partial class ReplicaSetController
         var currentController = ControllerRefs.ControllerOf(current.Metadata);
         var controllerChanged = oldController?.Uid != currentController?.Uid;
         if (controllerChanged && oldController is not null && Resolve(old.Metadata.Namespace, oldController) is { } previous)
-            _queue.Add(Informer.KeyOf(previous));
+            Queue.Add(Informer.KeyOf(previous));
 
         if (currentController is not null)
         {
             if (Resolve(current.Metadata.Namespace, currentController) is { } owner)
-                _queue.Add(Informer.KeyOf(owner));
+                Queue.Add(Informer.KeyOf(owner));
             return;
         }
         if (labelsChanged || controllerChanged)
@@ -70,7 +70,7 @@ public sealed partial class ReplicaSetController
             {
                 var key = Informer.KeyOf(owner);
                 _expectations.CreationObserved(key);
-                _queue.Add(key);
+                Queue.Add(key);
             }
             return;
         }
@@ -83,7 +83,7 @@ public sealed partial class ReplicaSetController
             return;
         var key = Informer.KeyOf(owner);
         _expectations.DeletionObserved(key, PodStates.Key(pod));
-        _queue.Add(key);
+        Queue.Add(key);
     }
 
     /// <summary>An orphan: every ReplicaSet whose selector matches may want to adopt it.</summary>
@@ -96,7 +96,7 @@ public sealed partial class ReplicaSetController
             try
             {
                 if (Selector.FromLabelSelector(rs.Spec.Selector).Matches(pod.Metadata.Labels))
-                    _queue.Add(Informer.KeyOf(rs));
+                    Queue.Add(Informer.KeyOf(rs));
             }
             catch (FormatException)
             {

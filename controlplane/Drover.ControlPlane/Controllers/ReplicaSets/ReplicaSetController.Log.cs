@@ -2,9 +2,6 @@ namespace Drover.ControlPlane.Controllers.ReplicaSets;
 
 public sealed partial class ReplicaSetController
 {
-    [LoggerMessage(EventId = 200, Level = LogLevel.Warning, Message = "ReplicaSet {Key} sync failed; retrying with backoff")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
-
     [LoggerMessage(EventId = 201, Level = LogLevel.Warning, Message = "ReplicaSet {Key} has an unusable selector: {Reason}")]
     private static partial void LogInvalidSelector(ILogger logger, string key, string reason);
 
@@ -13,7 +10,4 @@ public sealed partial class ReplicaSetController
 
     [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "ReplicaSet {Namespace}/{Name} released pod {Pod}: it no longer matches the selector")]
     private static partial void LogReleased(ILogger logger, string @namespace, string name, string pod);
-
-    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "ReplicaSet {Key} sync hit a conflict; retrying: {Reason}")]
-    private static partial void LogSyncConflict(ILogger logger, string key, string reason);
 }

@@ -14,20 +14,20 @@ namespace Drover.ControlPlane.Controllers.ReplicaSets;
 /// deleting the cheapest pods, adopting orphans that match the selector and releasing pods that stopped
 /// matching, and publishing replicas/ready/available counts in the status.
 /// </summary>
-public sealed partial class ReplicaSetController : BackgroundService
+public sealed partial class ReplicaSetController : QueueController
 {
     public const string Component = "replicaset-controller";
 
     private readonly ObjectService _objects;
     private readonly Informer _replicaSets;
     private readonly Informer _pods;
-    private readonly WorkQueue<string> _queue;
     private readonly Expectations _expectations;
     private readonly EventRecorder _events;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaSetController> _logger;
 
     public ReplicaSetController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<ReplicaSetController> logger)
+        : base("ReplicaSet", time, logger)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(informers);
@@ -39,7 +39,6 @@ public sealed partial class ReplicaSetController : BackgroundService
         _logger = logger;
         _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
-        _queue = new WorkQueue<string>(time);
         _replicaSets = informers.For(ResourceTypes.ReplicaSets);
         _pods = informers.For(ResourceTypes.Pods);
         WorkloadIndexes.EnsureOn(_replicaSets);
@@ -48,38 +47,9 @@ public sealed partial class ReplicaSetController : BackgroundService
         _pods.AddHandler(OnPodChanged);
     }
 
-    /// <summary>Workers handling ReplicaSet keys in parallel (a key is never handled by two at once).</summary>
-    public int Workers { get; init; } = 2;
+    protected override IEnumerable<Informer> Caches => [_replicaSets, _pods];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await Task.WhenAll(_replicaSets.Synced, _pods.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    private void OnSyncFailed(string key, Exception e)
-    {
-        // A conflict only means the cache was behind our own or someone's write: routine, retried at once.
-        if (e is ApiException { Status.Code: 409 })
-            LogSyncConflict(_logger, key, e.Message);
-        else
-            LogSyncFailed(_logger, e, key);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
-    }
-
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var (ns, name) = Informer.SplitKey(key);
         if (_replicaSets.Get(ns, name) is not ReplicaSet rs)
@@ -122,7 +92,7 @@ public sealed partial class ReplicaSetController : BackgroundService
 
         // Availability changes with time alone (minReadySeconds): look again when the next pod gets there.
         if (ReplicaSetPlanner.NextAvailableAt(rs, pods, now) is { } next)
-            _queue.AddAfter(key, next - now + TimeSpan.FromMilliseconds(50));
+            Queue.AddAfter(key, next - now + TimeSpan.FromMilliseconds(50));
 
         if (manageError is not null)
             ExceptionDispatchInfo.Throw(manageError);
@@ -297,25 +267,8 @@ public sealed partial class ReplicaSetController : BackgroundService
         return related;
     }
 
-    private async Task UpdateStatusAsync(ReplicaSet rs, ReplicaSetStatus status, CancellationToken ct)
-    {
-        if (ReplicaSetPlanner.StatusEquals(rs.Status, status))
-            return;
-        try
-        {
-            await _objects.UpdateAsync(ResourceTypes.ReplicaSets, rs with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 409)
-        {
-            // Our own last write is often not in the cache yet; the status is computed from pods, not from the
-            // ReplicaSet's spec, so it holds for the stored version too (as Kubernetes' one retry on a fresh get).
-            var fresh = await _objects.GetAsync(ResourceTypes.ReplicaSets, rs.Metadata.Namespace, rs.Metadata.Name!, ct).ConfigureAwait(false);
-            if (fresh is ReplicaSet current && current.Metadata.Uid == rs.Metadata.Uid && !ReplicaSetPlanner.StatusEquals(current.Status, status))
-                await _objects.UpdateAsync(ResourceTypes.ReplicaSets, current with { Status = status }, statusOnly: true, ct).ConfigureAwait(false);
-        }
-        catch (ApiException e) when (e.Status.Code == 404)
-        {
-            // Deleted meanwhile.
-        }
-    }
+    // The status is computed from pods, not from the ReplicaSet's spec, so it holds for any stored version.
+    private Task UpdateStatusAsync(ReplicaSet rs, ReplicaSetStatus status, CancellationToken ct) =>
+        StatusWriter.WriteAsync(_objects, ResourceTypes.ReplicaSets, rs,
+            current => ReplicaSetPlanner.StatusEquals(current.Status, status) ? null : current with { Status = status }, ct);
 }

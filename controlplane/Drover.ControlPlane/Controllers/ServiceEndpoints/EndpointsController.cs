@@ -15,7 +15,7 @@ namespace Drover.ControlPlane.Controllers.ServiceEndpoints;
 /// of scanning every pod. Services without a selector are left alone (their Endpoints are the user's). The
 /// Endpoints carry the Service as controlling owner, so the garbage collector deletes them with it.
 /// </summary>
-internal sealed partial class EndpointsController : BackgroundService
+internal sealed partial class EndpointsController : QueueController
 {
     /// <summary>Kubernetes puts this label on the Endpoints of headless services.</summary>
     public const string HeadlessLabel = "service.kubernetes.io/headless";
@@ -23,7 +23,6 @@ internal sealed partial class EndpointsController : BackgroundService
     /// <summary>Pods by "namespace/key=value" of each label; shared with the EndpointSlice controller.</summary>
     internal const string PodsByLabel = "endpoints/pods-by-namespace-label";
     internal const string ServicesByNamespace = "endpoints/services-by-namespace";
-    private const int Workers = 2;
 
     private readonly Informer _services;
     private readonly Informer _pods;
@@ -31,9 +30,9 @@ internal sealed partial class EndpointsController : BackgroundService
     private readonly ObjectService _objects;
     private readonly ILogger _logger;
     private readonly EventRecorder _events;
-    private readonly WorkQueue<string> _queue;
 
     public EndpointsController(SharedInformers informers, ObjectService objects, EventWriter events, TimeProvider time, ILoggerFactory loggers)
+        : base("Service", time, loggers.CreateLogger<EndpointsController>(), firstRetryDelay: TimeSpan.FromMilliseconds(5), maxRetryDelay: TimeSpan.FromSeconds(30))
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(informers);
@@ -43,27 +42,14 @@ internal sealed partial class EndpointsController : BackgroundService
         _objects = objects;
         _logger = loggers.CreateLogger<EndpointsController>();
         _events = events.ForComponent("endpoint-controller");
-        _queue = new WorkQueue<string>(time, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(30));
         _services = informers.For(ResourceTypes.Services);
         _pods = informers.For(ResourceTypes.Pods);
         _endpoints = informers.For(ResourceTypes.Endpoints);
         EnsureIndexes(_services, _pods);
-        _services.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        _services.AddHandler(change => Queue.Add(Informer.KeyOf(change.Latest)));
         // Someone else changing or deleting an Endpoints object gets it rewritten (a no-op for our own writes).
-        _endpoints.AddHandler(change => _queue.Add(Informer.KeyOf(change.Latest)));
+        _endpoints.AddHandler(change => Queue.Add(Informer.KeyOf(change.Latest)));
         _pods.AddHandler(OnPod);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.WhenAll(_services.Synced, _pods.Synced, _endpoints.Synced).WaitAsync(stoppingToken).ConfigureAwait(false);
-        await _queue.RunAsync(Workers, SyncAsync, OnSyncFailed, stoppingToken).ConfigureAwait(false);
-    }
-
-    public override void Dispose()
-    {
-        _queue.Dispose();
-        base.Dispose();
     }
 
     /// <summary>The indexes this controller and the EndpointSlice controller read pods and services through.</summary>
@@ -102,7 +88,7 @@ internal sealed partial class EndpointsController : BackgroundService
             if (selector is not { Count: > 0 })
                 continue;
             if (Selects(selector, old) || Selects(selector, updated))
-                _queue.Add(Informer.KeyOf(obj));
+                Queue.Add(Informer.KeyOf(obj));
         }
     }
 
@@ -132,7 +118,9 @@ internal sealed partial class EndpointsController : BackgroundService
         return true;
     }
 
-    private async Task SyncAsync(string key, CancellationToken ct)
+    protected override IEnumerable<Informer> Caches => [_services, _pods, _endpoints];
+
+    protected override async Task SyncAsync(string key, CancellationToken ct)
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         var (ns, name) = (key[..slash], key[(slash + 1)..]);
@@ -199,13 +187,13 @@ internal sealed partial class EndpointsController : BackgroundService
         return labels;
     }
 
-    private void OnSyncFailed(string key, Exception e)
+    protected override void OnSyncFailed(string key, Exception e)
     {
         // A conflict only means the cache was a step behind, and a 403/404 that the namespace is going away
         // (its Service goes with it): the rate-limited retry settles both quietly.
         if (e is ApiException { Status.Code: 409 or 403 or 404 })
             return;
-        LogSyncFailed(_logger, e, key);
+        LogSyncFailed(e, key);
         var slash = key.IndexOf('/', StringComparison.Ordinal);
         if (_services.Get(key[..slash], key[(slash + 1)..]) is Service service)
         {
@@ -215,7 +203,4 @@ internal sealed partial class EndpointsController : BackgroundService
 
     [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "Endpoints {Key}: {Ready} ready, {NotReady} not ready")]
     private static partial void LogSynced(ILogger logger, string key, int ready, int notReady);
-
-    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Syncing endpoints {Key} failed; will retry")]
-    private static partial void LogSyncFailed(ILogger logger, Exception exception, string key);
 }
