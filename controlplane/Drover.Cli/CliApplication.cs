@@ -22,6 +22,8 @@ internal static class CliApplication
         root.Subcommands.Add(DescribeCommand.Create(context));
         root.Subcommands.Add(DeleteCommand.Create(context));
         root.Subcommands.Add(LogsCommand.Create(context));
+        root.Subcommands.Add(ExecCommand.Create(context));
+        root.Subcommands.Add(PortForwardCommand.Create(context));
         root.Subcommands.Add(SetCommand.Create(context));
         root.Subcommands.Add(RolloutCommand.Create(context));
         root.Subcommands.Add(ScaleCommand.Create(context));

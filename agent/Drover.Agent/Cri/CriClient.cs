@@ -176,10 +176,14 @@ internal sealed class CriClient : IDisposable
     }
 
     /// <summary>Prepares a port-forward session into the sandbox's network namespace; returns its streaming URL.</summary>
-    public async Task<string> PortForwardAsync(string podSandboxId, CancellationToken cancellationToken = default)
+    /// <param name="ports">A WebSocket session's ports (the runtime's streaming server reads them from this request); none for SPDY.</param>
+    public async Task<string> PortForwardAsync(string podSandboxId, IEnumerable<int>? ports = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(podSandboxId);
-        var response = await CallAsync("PortForward", _runtime.PortForwardAsync, new PortForwardRequest { PodSandboxId = podSandboxId }, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+        var request = new PortForwardRequest { PodSandboxId = podSandboxId };
+        if (ports is not null)
+            request.Port.AddRange(ports);
+        var response = await CallAsync("PortForward", _runtime.PortForwardAsync, request, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
         return response.Url;
     }
 

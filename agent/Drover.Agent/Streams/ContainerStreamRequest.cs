@@ -23,6 +23,12 @@ internal sealed record ContainerStreamRequest
     public string? Container { get; init; }
 
     public IReadOnlyList<string> Command { get; init; } = [];
+
+    /// <summary>Port forwarding's ports (the kubelet's <c>port</c> query): a WebSocket session's, which the runtime takes from the CRI request.</summary>
+    public IReadOnlyList<int> Ports { get; init; } = [];
+
+    /// <summary>Ports of one port-forward session (droverd's own bound).</summary>
+    public const int MaxPorts = 64;
     public bool Stdin { get; init; }
     public bool Stdout { get; init; }
     public bool Stderr { get; init; }
@@ -63,6 +69,7 @@ internal sealed record ContainerStreamRequest
             Container = expected == 5 ? Uri.UnescapeDataString(segments[4]) : null,
         };
         var command = new List<string>();
+        var ports = new List<int>();
         var commandBytes = 0;
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -76,6 +83,13 @@ internal sealed record ContainerStreamRequest
                     if (command.Count == MaxCommandArguments || commandBytes > MaxCommandBytes)
                         throw new LogRequestException(400, $"command: longer than {MaxCommandArguments} arguments or {MaxCommandBytes} bytes");
                     command.Add(value);
+                    break;
+                case "port" when request.Kind == StreamKind.PortForward:
+                    if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+                        throw new LogRequestException(400, $"port: invalid value \"{(value.Length > 16 ? value[..16] : value)}\": must be a port number between 1 and 65535");
+                    if (ports.Count == MaxPorts)
+                        throw new LogRequestException(400, $"port: more than {MaxPorts} ports");
+                    ports.Add(port);
                     break;
                 case "stdin" when request.Kind != StreamKind.PortForward:
                     request = request with { Stdin = ParseBool(name, value) };
@@ -100,7 +114,7 @@ internal sealed record ContainerStreamRequest
             throw new LogRequestException(400, "you must specify at least 1 of stdin, stdout, stderr");
         if (request.Tty && request.Stderr)
             throw new LogRequestException(400, "stderr: Invalid value: tty and stderr cannot both be true (a terminal has one output)");
-        return request with { Command = command };
+        return request with { Command = command, Ports = ports };
     }
 
     private static bool ParseBool(string name, string value) =>

@@ -169,7 +169,7 @@ internal sealed partial class ContainerStreamServer : IDisposable
         if (request.Kind == StreamKind.PortForward)
         {
             var sandbox = await _locator.FindReadySandboxAsync(request.Namespace, request.Pod, ct).ConfigureAwait(false);
-            return await _cri.PortForwardAsync(sandbox.Id, ct).ConfigureAwait(false);
+            return await _cri.PortForwardAsync(sandbox.Id, request.Ports, ct).ConfigureAwait(false);
         }
 
         var container = await _locator.FindRunningAsync(request.Namespace, request.Pod, request.Container!, ct).ConfigureAwait(false);

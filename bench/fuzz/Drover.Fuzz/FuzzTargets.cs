@@ -9,6 +9,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
+using Drover.Api.Protobuf;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Api.Access;
 using Microsoft.AspNetCore.Http;
@@ -47,6 +48,7 @@ internal static class FuzzTargets
         ["dns-tcp"] = DnsTcp,
         ["access-review-protobuf"] = AccessReviewProtobufTarget,
         ["pull-secret"] = PullSecret,
+        ["protobuf-body"] = ProtobufBody,
     };
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
@@ -233,6 +235,19 @@ internal static class FuzzTargets
             _ = AccessReviewProtobuf.ReadAccessReview(raw);
         }
         catch (ApiException e) when (e.Status.Code == 400)
+        {
+        }
+    }
+
+    /// <summary>A create/update body in Kubernetes protobuf (kubectl create ...): JSON of the object, or a ManifestException.</summary>
+    private static void ProtobufBody(byte[] data)
+    {
+        try
+        {
+            if (KubernetesProtobuf.ToJson(data, out _, out _) is { } json)
+                JsonInput.Check(json);
+        }
+        catch (ManifestException)
         {
         }
     }

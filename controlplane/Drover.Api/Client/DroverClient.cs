@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
+using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -217,6 +218,45 @@ public sealed class DroverClient : IDisposable
         catch
         {
             response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens a WebSocket on <paramref name="path"/> (pods/exec, pods/attach) with <paramref name="subprotocol"/>, through the
+    /// same TLS trust and token as every request (HTTP/1.1: a WebSocket upgrade). A refusal before the upgrade is an
+    /// <see cref="ApiClientException"/> with the HTTP status; the caller checks what it can first to give a better message.
+    /// </summary>
+    public async Task<WebSocket> OpenWebSocketAsync(string path, string subprotocol, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(subprotocol);
+        socket.Options.SetRequestHeader("Authorization", _authorization.ToString());
+        socket.Options.CollectHttpResponseDetails = true;
+        var server = CurrentServer;
+        var uri = new UriBuilder(new Uri(server, path)) { Scheme = server.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(RequestTimeout);
+        try
+        {
+            await socket.ConnectAsync(uri, _http, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (WebSocketException e)
+        {
+            var code = (int)socket.HttpStatusCode;
+            socket.Dispose();
+            throw new ApiClientException(new Status
+            {
+                Code = code,
+                Reason = code == 0 ? "ServiceUnavailable" : ((HttpStatusCode)code).ToString(),
+                Message = code == 0 ? $"cannot reach droverd at {server}: {e.Message}" : $"unable to upgrade connection: HTTP {code} ({(HttpStatusCode)code})",
+            });
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
     }

@@ -64,6 +64,7 @@ public static class ApiErrors
     public static Status MethodNotAllowed(string method, string what) => Make(405, "MethodNotAllowed", $"the server does not allow {method} on {what}");
     public static Status TooLarge(long limit) => Make(413, "RequestEntityTooLarge", $"the request body is larger than the limit of {limit} bytes");
     public static Status UnsupportedMediaType(string? contentType) => Make(415, "UnsupportedMediaType", $"the body of type \"{contentType}\" is not supported; use application/json, application/yaml or (for PATCH) application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json");
+    public static Status UnsupportedProtobufKind(string kind, string apiVersion) => Make(415, "UnsupportedMediaType", $"the body of type \"application/vnd.kubernetes.protobuf\" is read for the kinds droverd serves; \"{kind}\" (apiVersion \"{apiVersion}\") is not one: send application/json or application/yaml");
     /// <summary>422 for a request well formed but impossible on this object (a JSON patch test that fails).</summary>
     public static Status Unprocessable(string message) => Make(422, "Invalid", message);
     public static Status Gone(long requested, long compacted) => Make(410, "Expired", $"too old resource version: {requested} ({compacted})");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
+using Drover.Cli.Arguments;
 
 namespace Drover.Cli.Commands;
 
@@ -34,7 +35,7 @@ internal static class LogsCommand
         {
             var tailLines = parse.GetValue(tail);
             var request = new LogsRequest(
-                PodName(parse.GetValue(pod)!), parse.GetValue(container), parse.GetValue(follow),
+                PodArgument.Name(parse.GetValue(pod)!, "drover logs reads pods"), parse.GetValue(container), parse.GetValue(follow),
                 tailLines == -1 ? null : tailLines, parse.GetValue(timestamps), parse.GetValue(previous));
             return RunAsync(context, parse, request, ct);
         });
@@ -72,17 +73,5 @@ internal static class LogsCommand
         }
 
         return 0;
-    }
-
-    /// <summary>NAME or pod/NAME (kubectl also takes deployment/NAME; Drover picks no pod for you).</summary>
-    private static string PodName(string argument)
-    {
-        var slash = argument.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-            return argument;
-        var type = ResourceKinds.Resolve(argument[..slash]);
-        if (type != ResourceTypes.Pods)
-            throw new CliException($"error: drover logs reads pods; \"{argument}\" names a {type.Kind}");
-        return argument[(slash + 1)..];
     }
 }

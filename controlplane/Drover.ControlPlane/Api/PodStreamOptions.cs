@@ -81,7 +81,13 @@ public sealed record PodStreamOptions
         ArgumentNullException.ThrowIfNull(subresource);
         var path = new StringBuilder("/").Append(subresource).Append('/').Append(Uri.EscapeDataString(ns)).Append('/').Append(Uri.EscapeDataString(pod));
         if (container is null)
+        {
+            // The kubelet's query (port=N): a WebSocket session's ports go to the runtime in the CRI request; SPDY names
+            // them per stream instead, and a SPDY request of kubectl's has none here.
+            for (var i = 0; i < Ports.Count; i++)
+                path.Append(i == 0 ? '?' : '&').Append("port=").Append(Ports[i].ToString(CultureInfo.InvariantCulture));
             return path.ToString();
+        }
         path.Append('/').Append(Uri.EscapeDataString(container));
         var separator = '?';
         void Add(string name, string value)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Drover.Api;
+using Drover.Api.Protobuf;
 
 namespace Drover.ControlPlane.Api;
 
@@ -17,6 +18,8 @@ public static class RequestBody
     public static async Task<byte[]> ReadJsonAsync(HttpRequest request, bool isPatch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!isPatch && KubernetesProtobuf.IsProtobuf(request.ContentType))
+            return await ReadProtobufAsync(request, ct).ConfigureAwait(false);
         var format = FormatOf(request.ContentType, isPatch);
         if (format is Format.JsonPatch or Format.ApplyPatch)
             throw new ApiException(ApiErrors.UnsupportedMediaType(request.ContentType));
@@ -38,6 +41,26 @@ public static class RequestBody
         ArgumentNullException.ThrowIfNull(request);
         var format = FormatOf(request.ContentType, isPatch: true);
         return (await ReadAsync(request, format, ct).ConfigureAwait(false), format);
+    }
+
+    /// <summary>
+    /// A protobuf body (what kubectl's typed clients send for built-in kinds, e.g. <c>kubectl create deployment</c>) as the
+    /// JSON of the same object; a kind the protobuf table does not know is a 415 naming it.
+    /// </summary>
+    private static async Task<byte[]> ReadProtobufAsync(HttpRequest request, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(request, ct).ConfigureAwait(false);
+        try
+        {
+            var json = KubernetesProtobuf.ToJson(bytes, out var apiVersion, out var kind)
+                ?? throw new ApiException(ApiErrors.UnsupportedProtobufKind(kind, apiVersion));
+            JsonInput.Check(json);
+            return json;
+        }
+        catch (ManifestException e)
+        {
+            throw new ApiException(Refusal(e));
+        }
     }
 
     private static async Task<byte[]> ReadAsync(HttpRequest request, Format format, CancellationToken ct)

@@ -171,6 +171,32 @@ public sealed class BadInputTests(DroverdFixture fixture) : IClassFixture<Drover
     }
 
     [Fact]
+    public async Task Create_ProtobufWithAWrongWireType_422NamingTheField()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        // k8s\0, runtime.Unknown{typeMeta{apps/v1, Deployment}, raw: Deployment{metadata{name: a varint 7}}}.
+        byte[] body = [.. "k8s\0"u8, 0x0a, 0x15, 0x0a, 0x07, .. "apps/v1"u8, 0x12, 0x0a, .. "Deployment"u8, 0x12, 0x04, 0x0a, 0x02, 0x08, 0x07];
+
+        var e = await RejectedAsync(ns, body, "application/vnd.kubernetes.protobuf");
+
+        // As for a JSON body: a body read up to a field that is wrong is Invalid, naming the field.
+        Assert.Equal(422, e.Code);
+        Assert.Contains("metadata.name: wire type 0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_ProtobufOfAKindNotInTheTable_415NamingTheKind()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        byte[] body = [.. "k8s\0"u8, 0x0a, 0x17, 0x0a, 0x0e, .. "autoscaling/v1"u8, 0x12, 0x05, .. "Scale"u8];
+
+        var e = await RejectedAsync(ns, body, "application/vnd.kubernetes.protobuf");
+
+        Assert.Equal(415, e.Code);
+        Assert.Contains("\"Scale\"", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Request_UnknownPath_404Status()
     {
         var e = await Assert.ThrowsAsync<ApiClientException>(() => _client.GetRawAsync("/apis/apps/v1/namespaces/default/statefulsets"));

@@ -228,7 +228,6 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     {
         var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
 
-        // Applied, not `kubectl create job`: kubectl's typed create sends protobuf, which droverd does not decode.
         await _kubectl.SucceedAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("hello")));
 
         var uid = await _kubectl.SucceedAsync("-n", ns, "get", "job", "hello", "-o", "jsonpath={.metadata.uid}");
@@ -263,6 +262,46 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         var bad = await _kubectl.RunAsync("-n", ns, "apply", "-f", WriteTemp(JobManifest("bad").Replace("Never", "Always", StringComparison.Ordinal)));
         Assert.NotEqual(0, bad.ExitCode);
         Assert.Contains("spec.template.spec.restartPolicy", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_BuiltInKindsSentAsProtobuf_CreatedAsKubernetes()
+    {
+        var ns = await TestNamespaces.CreateAsync(fixture.Server.Client());
+
+        // kubectl's typed create sends Kubernetes protobuf for built-in kinds; -v=8 shows the request's Content-Type.
+        var deployment = await _kubectl.RunAsync("-v=8", "-n", ns, "create", "deployment", "web", "--image=nginx:1.27", "--replicas=0", "--port=80");
+        Assert.True(deployment.ExitCode == 0, deployment.ToString());
+        Assert.Contains("deployment.apps/web created", deployment.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Content-Type: application/vnd.kubernetes.protobuf", deployment.Stderr, StringComparison.Ordinal);
+        Assert.Equal("0 nginx:1.27 80 web", await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "web", "-o",
+            "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.selector.matchLabels.app}"));
+
+        Assert.Contains("job.batch/once created", await _kubectl.SucceedAsync("-n", ns, "create", "job", "once", "--image=busybox:1.36", "--", "echo", "hi"), StringComparison.Ordinal);
+        Assert.Equal("""["echo","hi"] Never""", await _kubectl.SucceedAsync("-n", ns, "get", "job", "once", "-o",
+            "jsonpath={.spec.template.spec.containers[0].command} {.spec.template.spec.restartPolicy}"));
+
+        await _kubectl.SucceedAsync("-n", ns, "create", "configmap", "settings", "--from-literal=mode=fast", "--from-literal=empty=");
+        Assert.Equal("""{"empty":"","mode":"fast"}""", await _kubectl.SucceedAsync("-n", ns, "get", "configmap", "settings", "-o", "jsonpath={.data}"));
+
+        await _kubectl.SucceedAsync("-n", ns, "create", "secret", "generic", "creds", "--from-literal=password=s3cr3t");
+        Assert.Equal("czNjcjN0 Opaque", await _kubectl.SucceedAsync("-n", ns, "get", "secret", "creds", "-o", "jsonpath={.data.password} {.type}"));
+
+        await _kubectl.SucceedAsync("-n", ns, "create", "service", "clusterip", "api", "--tcp=80:8080");
+        Assert.Equal("80 8080 api", await _kubectl.SucceedAsync("-n", ns, "get", "service", "api", "-o",
+            "jsonpath={.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.selector.app}"));
+
+        await _kubectl.SucceedAsync("-n", ns, "create", "cronjob", "nightly", "--image=busybox:1.36", "--schedule=0 3 * * *");
+        Assert.Equal("0 3 * * *", await _kubectl.SucceedAsync("-n", ns, "get", "cronjob", "nightly", "-o", "jsonpath={.spec.schedule}"));
+
+        var other = ns + "-other";
+        Assert.Contains($"namespace/{other} created", await _kubectl.SucceedAsync("create", "namespace", other), StringComparison.Ordinal);
+        await _kubectl.SucceedAsync("delete", "namespace", other, "--wait=false");
+
+        // Refused as against Kubernetes: the field validation runs on the decoded object.
+        var bad = await _kubectl.RunAsync("-n", ns, "create", "deployment", "Bad_Name", "--image=nginx:1.27");
+        Assert.NotEqual(0, bad.ExitCode);
+        Assert.Contains("metadata.name", bad.Stderr, StringComparison.Ordinal);
     }
 
     private static string JobManifest(string name) => $"""

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Drover.Api;
+using Drover.Api.Protobuf;
 
 namespace Drover.ControlPlane.Api.Access;
 
@@ -12,42 +13,22 @@ namespace Drover.ControlPlane.Api.Access;
 /// </summary>
 public static class AccessReviewProtobuf
 {
-    public const string MediaType = "application/vnd.kubernetes.protobuf";
+    public const string MediaType = KubernetesProtobuf.MediaType;
 
-    private static ReadOnlySpan<byte> Magic => "k8s\0"u8;
-
-    public static bool IsProtobuf(string? contentType) =>
-        contentType is not null && contentType.Split(';')[0].Trim().Equals(MediaType, StringComparison.OrdinalIgnoreCase);
+    public static bool IsProtobuf(string? contentType) => KubernetesProtobuf.IsProtobuf(contentType);
 
     /// <summary>The envelope's kind and apiVersion and its raw object bytes; a 400 naming what is wrong otherwise.</summary>
     public static (string Kind, string ApiVersion, byte[] Raw) ReadEnvelope(byte[] body)
     {
-        ArgumentNullException.ThrowIfNull(body);
-        if (!body.AsSpan().StartsWith(Magic))
-            throw Bad("the body does not start with the Kubernetes protobuf magic \"k8s\\0\"");
-        string kind = "", apiVersion = "";
-        var raw = Array.Empty<byte>();
-        Read(body.AsSpan(Magic.Length).ToArray(), (field, input) =>
+        try
         {
-            switch (field)
-            {
-                case 1:
-                    Read(input.ReadBytes().ToByteArray(), (inner, meta) =>
-                    {
-                        if (inner == 1) apiVersion = meta.ReadString();
-                        else if (inner == 2) kind = meta.ReadString();
-                        else meta.SkipLastField();
-                    });
-                    break;
-                case 2:
-                    raw = input.ReadBytes().ToByteArray();
-                    break;
-                default:
-                    input.SkipLastField();
-                    break;
-            }
-        });
-        return (kind, apiVersion, raw);
+            var (apiVersion, kind, raw) = KubernetesProtobuf.ReadEnvelope(body);
+            return (kind, apiVersion, raw.ToArray());
+        }
+        catch (ManifestException e)
+        {
+            throw Bad(e.Message);
+        }
     }
 
     public static SelfSubjectAccessReview ReadAccessReview(byte[] raw)

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text;
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.Cli.Arguments;
+using Drover.Cli.Streams;
+
+namespace Drover.Cli.Commands;
+
+/// <summary>
+/// `drover exec POD [-c CONTAINER] [-i] -- COMMAND [ARG...]`: runs a command in a container through droverd (pods/exec,
+/// the endpoint kubectl uses) over the WebSocket channel protocol v4, with kubectl's habits: the first container by
+/// default (named on stderr when the pod has more), stdout and stderr apart, and the command's exit code as drover's
+/// ("command terminated with exit code N" on stderr, as kubectl prints it).
+/// </summary>
+internal static class ExecCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME)" };
+        var commandLine = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "The command and its arguments, after --" };
+        var container = new Option<string?>("--container", "-c") { Description = "The container; the pod's first when omitted" };
+        var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass stdin to the command (it sees no end of input: the v4 protocol cannot close stdin alone)" };
+        var tty = new Option<bool>("--tty", "-t") { Description = "Not supported yet: use kubectl exec -it" };
+        var command = new Command("exec", "Run a command in a container");
+        command.Arguments.Add(pod);
+        command.Arguments.Add(commandLine);
+        command.Options.Add(container);
+        command.Options.Add(stdin);
+        command.Options.Add(tty);
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(tty))
+                throw new CliException("error: drover exec has no terminal mode yet (-t); use kubectl exec -it, which works against droverd");
+            return RunAsync(context, parse, PodArgument.Name(parse.GetValue(pod)!, "drover exec runs in pods"), parse.GetValue(container), parse.GetValue(commandLine)!, parse.GetValue(stdin), ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string podName, string? container, string[] commandLine, bool stdin, CancellationToken ct)
+    {
+        using var session = CommandSession.Open(parse);
+        // As kubectl: read the pod first, so a missing pod, container or a finished pod is named before any upgrade.
+        var pod = await session.Client.GetAsync(ResourceTypes.Pods, session.Namespace, podName, ct).ConfigureAwait(false);
+        if (pod.Status?.Phase is "Succeeded" or "Failed")
+            throw new CliException($"error: cannot exec into a container in a completed pod; current phase is {pod.Status.Phase}");
+        var names = pod.Spec.Containers.Select(c => c.Name).ToList();
+        if (container is null)
+        {
+            container = names.FirstOrDefault() ?? throw new CliException($"error: pod {podName} has no containers");
+            if (names.Count > 1)
+                await context.Error.WriteLineAsync($"Defaulted container \"{container}\" out of: {string.Join(", ", names)}").ConfigureAwait(false);
+        }
+        else if (!names.Contains(container, StringComparer.Ordinal))
+        {
+            throw new CliException($"error: container {container} is not valid for pod {podName}; choose one of: [{string.Join(' ', names)}]");
+        }
+
+        var path = new StringBuilder(DroverClient.ObjectPath(ResourceTypes.Pods, session.Namespace, podName)).Append("/exec?container=").Append(Uri.EscapeDataString(container));
+        foreach (var argument in commandLine)
+            path.Append("&command=").Append(Uri.EscapeDataString(argument));
+        path.Append("&stdout=true&stderr=true");
+        if (stdin)
+            path.Append("&stdin=true");
+
+        using var socket = await session.Client.OpenWebSocketAsync(path.ToString(), ChannelSession.Protocol, ct).ConfigureAwait(false);
+        var code = await new ChannelSession(socket, context.Out, context.Error).RunAsync(stdin ? context.In : null, ct).ConfigureAwait(false);
+        if (code != 0)
+            await context.Error.WriteLineAsync($"command terminated with exit code {code}").ConfigureAwait(false);
+        return code;
+    }
+}
