@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
@@ -28,6 +29,8 @@ public sealed partial class DaemonSetController : BackgroundService
     private readonly PodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger<DaemonSetController> _logger;
+    /// <summary>DaemonSet key → nodes where its pod did not fit at the last sync.</summary>
+    private readonly ConcurrentDictionary<string, string[]> _suspended = new(StringComparer.Ordinal);
 
     public DaemonSetController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<DaemonSetController> logger)
     {
@@ -48,6 +51,7 @@ public sealed partial class DaemonSetController : BackgroundService
         _nodes = informers.For(ResourceTypes.Nodes);
         _revisions = informers.For(ResourceTypes.ControllerRevisions);
         WorkloadIndexes.EnsureOn(_pods);
+        WorkloadIndexes.EnsurePodsByNodeOn(_pods);
         WorkloadIndexes.EnsureOn(_revisions);
         _daemonSets.AddHandler(OnDaemonSetChanged);
         _pods.AddHandler(OnPodChanged);
@@ -89,6 +93,7 @@ public sealed partial class DaemonSetController : BackgroundService
         if (_daemonSets.Get(ns, name) is not DaemonSet ds)
         {
             _expectations.Delete(key);
+            _suspended.TryRemove(key, out _);
             return;
         }
         if (ds.Metadata.DeletionTimestamp is not null)
@@ -100,7 +105,10 @@ public sealed partial class DaemonSetController : BackgroundService
 
         var now = _time.GetUtcNow();
         var nodes = _nodes.List().OfType<Node>().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
-        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now);
+        var controller = ControllerRefs.For(ResourceTypes.DaemonSets, ds);
+        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now,
+            node => DaemonFit.Misfit(node, DaemonSetPlanner.PodFor(ds, node.Metadata.Name ?? "", hash, controller), PodsOn(node.Metadata.Name ?? "")));
+        RecordUnplaced(key, ds, plan.Unplaced);
         Exception? manageError = null;
         if (_expectations.Satisfied(key))
         {
@@ -122,6 +130,22 @@ public sealed partial class DaemonSetController : BackgroundService
             _queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         if (manageError is not null)
             ExceptionDispatchInfo.Throw(manageError);
+    }
+
+    private IEnumerable<Pod> PodsOn(string node) => _pods.ByIndex(WorkloadIndexes.PodsByNode, node).OfType<Pod>();
+
+    /// <summary>
+    /// A FailedPlacement Event for each node without room, and the nodes remembered, so that a pod leaving one of them
+    /// wakes this DaemonSet (Kubernetes' suspendedDaemonPods).
+    /// </summary>
+    private void RecordUnplaced(string key, DaemonSet ds, List<(string Node, string Reason)> unplaced)
+    {
+        foreach (var (node, reason) in unplaced)
+            _events.Warning(ResourceTypes.DaemonSets, ds, DaemonFit.FailedPlacement, $"failed to place pod on \"{node}\": {reason}");
+        if (unplaced.Count == 0)
+            _suspended.TryRemove(key, out _);
+        else
+            _suspended[key] = [.. unplaced.Select(u => u.Node)];
     }
 
     private List<Pod> OwnedPods(DaemonSet ds)
