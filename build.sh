@@ -51,7 +51,7 @@ cmd_deps() {
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is not on PATH"
-  # The compatibility tests (tests/Drover.ControlPlane.Tests/Compatibility) drive the real kubectl 1.32. It is
+  # The compatibility tests (tests/Drover.E2E.Tests/Compatibility) drive the real kubectl 1.32. It is
   # preinstalled at /usr/bin/kubectl on the project's machines (with the image's cloud CLI); Debian's
   # kubernetes-client is 1.20, too old to be a stand-in. Without it the compatibility tests fail loudly (each names
   # kubectl); said here too, but not fatal, so the rest still runs and the summary line still counts them.

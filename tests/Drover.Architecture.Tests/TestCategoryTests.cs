@@ -17,7 +17,7 @@ public sealed class TestCategoryTests
     public void TestClassesThatStartProcesses_CarryTheProcessCategory()
     {
         var missing = new List<string>();
-        foreach (var assembly in TestAssemblies())
+        foreach (var assembly in TestAssemblyFiles.All())
         {
             // The shared harness (Drover.Testing) sits beside the assemblies that use it.
             var harness = Path.Combine(Path.GetDirectoryName(assembly)!, "Drover.Testing.dll");
@@ -38,7 +38,7 @@ public sealed class TestCategoryTests
     public void TestAssemblies_AreFound()
     {
         // Not vacuous: the scan above reads every test project's output.
-        Assert.True(TestAssemblies().Count >= 8, string.Join(", ", TestAssemblies()));
+        Assert.True(TestAssemblyFiles.All().Count >= 8, string.Join(", ", TestAssemblyFiles.All()));
     }
 
     /// <summary>Outer type name → why it reaches a process ("uses X, which uses System.Diagnostics.Process").</summary>
@@ -91,24 +91,4 @@ public sealed class TestCategoryTests
             && a.ConstructorArguments.Count == 2
             && (string)a.ConstructorArguments[0].Value == Category
             && (string)a.ConstructorArguments[1].Value == ProcessCategory);
-
-    /// <summary>Every test project's built assembly, in the configuration this one was built in.</summary>
-    private static List<string> TestAssemblies()
-    {
-        var own = typeof(TestCategoryTests).Assembly.Location;
-        var framework = Path.GetFileName(Path.GetDirectoryName(own)!);
-        var configuration = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(own))!);
-        var tests = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(own)!, "..", "..", "..", ".."));
-        var found = new List<string>();
-        foreach (var project in Directory.GetFiles(tests, "*.csproj", SearchOption.AllDirectories))
-        {
-            if (File.ReadAllText(project).Contains("<IsTestProject>false</IsTestProject>", StringComparison.Ordinal))
-                continue;
-            var name = Path.GetFileNameWithoutExtension(project);
-            var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", configuration, framework, name + ".dll");
-            Assert.True(File.Exists(dll), $"{dll} is not built (the architecture project builds every test project first)");
-            found.Add(dll);
-        }
-        return found;
-    }
 }

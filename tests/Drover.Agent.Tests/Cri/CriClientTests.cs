@@ -5,7 +5,7 @@ using Drover.Agent.Cri;
 using Drover.Agent.Cri.V1;
 using Grpc.Core;
 
-namespace Drover.Agent.Tests.Cri;
+namespace Drover.Agent.Cri.Tests;
 
 [Collection(PrivateContainerdCollection.Name)]
 [Trait("Category", "Process")]

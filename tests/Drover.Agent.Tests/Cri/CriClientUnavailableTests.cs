@@ -1,7 +1,7 @@
 using Drover.Agent.Cri;
 using Grpc.Core;
 
-namespace Drover.Agent.Tests.Cri;
+namespace Drover.Agent.Cri.Tests;
 
 public sealed class CriClientUnavailableTests
 {

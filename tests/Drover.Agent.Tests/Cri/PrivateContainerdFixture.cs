@@ -2,7 +2,7 @@ using Drover.Testing;
 using System.Diagnostics;
 using Drover.Agent.Cri;
 
-namespace Drover.Agent.Tests.Cri;
+namespace Drover.Agent.Cri.Tests;
 
 /// <summary>
 /// A real, private containerd (CRI + CNI bridge drover7, podCIDR 10.88.7.0/24) started through

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Drover.Agent.Cri;
 using Drover.Agent.Cri.V1;
 
-namespace Drover.Agent.Tests.Cri;
+namespace Drover.Agent.Cri.Tests;
 
 /// <summary>A pod run straight through CRI the way the agent will: sandbox, then one app container.</summary>
 internal sealed class TestPod : IAsyncDisposable

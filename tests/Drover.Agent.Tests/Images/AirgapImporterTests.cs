@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using Drover.Agent.Tests.Cri;
+using Drover.Agent.Cri.Tests;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

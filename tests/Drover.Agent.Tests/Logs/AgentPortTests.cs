@@ -159,7 +159,7 @@ public sealed class AgentPortTests(LogsNodeFixture node)
         finally
         {
             await node.Admin.PatchAsync(ResourceTypes.Nodes, null, LogsNodeFixture.NodeName, AnnotationPatch(real));
-            await Drover.Agent.Tests.Pods.TestPods.DeleteQuietlyAsync(node.Admin, name);
+            await Drover.Agent.Pods.Tests.TestPods.DeleteQuietlyAsync(node.Admin, name);
         }
     }
 }

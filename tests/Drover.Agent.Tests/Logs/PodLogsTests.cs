@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Drover.Agent.Tests.Pods;
+using Drover.Agent.Pods.Tests;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;

@@ -1,7 +1,7 @@
 using System.Text;
 using Drover.Agent.Metrics;
 
-namespace Drover.Agent.Tests.Metrics;
+namespace Drover.Agent.Metrics.Tests;
 
 public sealed class PrometheusTextTests
 {

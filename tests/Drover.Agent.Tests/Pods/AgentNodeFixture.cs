@@ -7,7 +7,7 @@ using Drover.Api.Client;
 using Drover.Testing;
 using Microsoft.Extensions.Logging;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 /// <summary>
 /// A node for the pod manager's tests: a real droverd on loopback, a real private containerd (node index 5,

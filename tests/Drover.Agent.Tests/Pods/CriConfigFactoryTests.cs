@@ -3,7 +3,7 @@ using Drover.Agent.Pods;
 using Drover.Api;
 using Container = Drover.Api.Container;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 public sealed class CriConfigFactoryTests
 {

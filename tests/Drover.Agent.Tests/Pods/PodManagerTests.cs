@@ -6,7 +6,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using CriV1 = Drover.Agent.Cri.V1;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 [Collection(AgentNodeCollection.Name)]
 [Trait("Category", "Process")]

@@ -1,7 +1,7 @@
 using Drover.Agent.Pods.Reporting;
 using Drover.Api;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 public sealed class PodStatusBuilderTests
 {

@@ -3,7 +3,7 @@ using System.Text;
 using Drover.Agent.Volumes;
 using Drover.Api;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 /// <summary>
 /// Volumes and env references on the real node (droverd + containerd 5 + the pod manager): what the containers see,

@@ -1,6 +1,6 @@
 using Drover.Agent.Pods;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 public sealed class RestartBackoffTests
 {

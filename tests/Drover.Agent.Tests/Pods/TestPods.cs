@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Api.Client;
 
-namespace Drover.Agent.Tests.Pods;
+namespace Drover.Agent.Pods.Tests;
 
 /// <summary>Pods the tests bind to node-5, and waiting for what the agent reports about them.</summary>
 internal static class TestPods

@@ -5,7 +5,7 @@ using Drover.Agent.Probes;
 using Drover.Api;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Drover.Agent.Tests.Probes;
+namespace Drover.Agent.Probes.Tests;
 
 public sealed class ContainerProberTests : IDisposable
 {

@@ -4,7 +4,7 @@ using Drover.Agent.Cri;
 using Drover.Agent.Probes;
 using Drover.Api;
 
-namespace Drover.Agent.Tests.Probes;
+namespace Drover.Agent.Probes.Tests;
 
 public sealed class ProbeRunnerTests : IDisposable
 {

@@ -1,6 +1,6 @@
 using Drover.Agent.Probes;
 
-namespace Drover.Agent.Tests.Probes;
+namespace Drover.Agent.Probes.Tests;
 
 public sealed class ProbeStateTests
 {

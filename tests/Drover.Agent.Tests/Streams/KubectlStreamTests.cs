@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Drover.Agent.Logs.Tests;
-using Drover.Agent.Tests.Pods;
+using Drover.Agent.Pods.Tests;
 using Drover.Api;
 using Drover.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Drover.Cli.Apply;
 
-namespace Drover.Cli.Tests.Apply;
+namespace Drover.Cli.Apply.Tests;
 
 public class LastAppliedConfigurationTests
 {

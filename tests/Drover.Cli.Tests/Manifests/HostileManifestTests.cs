@@ -1,7 +1,7 @@
 using System.Text;
 using Drover.Cli.Manifests;
 
-namespace Drover.Cli.Tests.Manifests;
+namespace Drover.Cli.Manifests.Tests;
 
 /// <summary>`drover apply -f` of a hostile file: an error naming the limit or the bad byte, never a crash or U+FFFD applied.</summary>
 public class HostileManifestTests

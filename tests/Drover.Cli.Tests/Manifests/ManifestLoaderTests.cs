@@ -1,7 +1,9 @@
 using Drover.Api;
 using Drover.Cli.Manifests;
 
-namespace Drover.Cli.Tests.Manifests;
+using Drover.Cli.Tests;
+
+namespace Drover.Cli.Manifests.Tests;
 
 public class ManifestLoaderTests
 {

@@ -1,7 +1,7 @@
 using Drover.Api.Printing;
 using Drover.Cli.Output;
 
-namespace Drover.Cli.Tests.Output;
+namespace Drover.Cli.Output.Tests;
 
 public class HumanDurationTests
 {

@@ -1,6 +1,6 @@
 using Drover.Cli.Output;
 
-namespace Drover.Cli.Tests.Output;
+namespace Drover.Cli.Output.Tests;
 
 public class TabWriterTests
 {

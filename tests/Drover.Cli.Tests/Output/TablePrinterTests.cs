@@ -2,7 +2,9 @@ using Drover.Api;
 using Drover.Cli.Output;
 using Drover.Api.Printing;
 
-namespace Drover.Cli.Tests.Output;
+using Drover.Cli.Tests;
+
+namespace Drover.Cli.Output.Tests;
 
 public class TablePrinterTests
 {

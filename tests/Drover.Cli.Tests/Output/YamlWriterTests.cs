@@ -4,7 +4,9 @@ using CsCheck;
 using Drover.Api;
 using Drover.Cli.Output;
 
-namespace Drover.Cli.Tests.Output;
+using Drover.Cli.Tests;
+
+namespace Drover.Cli.Output.Tests;
 
 public class YamlWriterTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Drover.Cli.Wait;
 
-namespace Drover.Cli.Tests.Wait;
+namespace Drover.Cli.Wait.Tests;
 
 public sealed class WaitConditionTests
 {

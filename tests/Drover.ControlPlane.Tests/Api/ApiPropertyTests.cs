@@ -5,11 +5,11 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 using Xunit.Abstractions;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>
 /// Random requests against a real droverd: objects of every kind, mutations of the seed manifests, patch bodies

@@ -5,10 +5,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 [Trait("Category", "Process")]
 public sealed class AuthTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>

@@ -1,10 +1,10 @@
 using System.Net.Http;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>Every bad body gets a clear 4xx naming what is wrong, and the store does not change.</summary>
 [Trait("Category", "Process")]

@@ -1,10 +1,10 @@
 using System.Net.Http;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 [Trait("Category", "Process")]
 public sealed class CrudTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>

@@ -1,9 +1,9 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 [Trait("Category", "Process")]
 public sealed class GarbageCollectionTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>
@@ -75,7 +75,7 @@ public sealed class GarbageCollectionTests(DroverdFixture fixture) : IClassFixtu
         await _client.DeleteAsync(ResourceTypes.ConfigMaps, ns, "owner", propagationPolicy: "Orphan");
 
         // The collector releases the dependent and takes its own finalizer off; the other one keeps the owner marked.
-        var marked = await Eventually.GetAsync(() => _client.GetAsync(ResourceTypes.ConfigMaps, ns, "owner"),
+        var marked = await Poll.UntilAsync(() => _client.GetAsync(ResourceTypes.ConfigMaps, ns, "owner"),
             o => o.Metadata.Finalizers is ["example.com/hold"], "the orphan finalizer to be removed");
         Assert.NotNull(marked.Metadata.DeletionTimestamp);
         Assert.Null((await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "kept")).Metadata.OwnerReferences);

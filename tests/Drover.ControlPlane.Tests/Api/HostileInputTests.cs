@@ -3,10 +3,10 @@ using System.Net.Http;
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>
 /// The requests of issue 12 that took droverd down or past its checks, each a 4xx now, naming the limit or

@@ -1,10 +1,10 @@
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>The ingress identity (DATA/ingress.config): read what routing needs, write Ingress status, nothing else.</summary>
 [Trait("Category", "Process")]

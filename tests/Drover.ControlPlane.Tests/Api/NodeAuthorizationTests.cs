@@ -4,10 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>Node identities: join with the cluster token, then only what a kubelet may do.</summary>
 [Trait("Category", "Process")]

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 /// <summary>droverd's resource metrics pipeline: usage reports in, metrics.k8s.io rates out, and who may do which.</summary>
 [Trait("Category", "Process")]

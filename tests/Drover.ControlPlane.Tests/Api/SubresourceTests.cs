@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 [Trait("Category", "Process")]
 public sealed class SubresourceTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>

@@ -1,9 +1,9 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Api;
+namespace Drover.ControlPlane.Api.Tests;
 
 [Trait("Category", "Process")]
 public sealed class WatchTests(DroverdFixture fixture) : IClassFixture<DroverdFixture>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Cli;
 using Drover.Testing;
 
 namespace Drover.ControlPlane.Auth.Tests;

@@ -1,7 +1,8 @@
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Auth.Tests;
 

@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Auth.Tests;
 
@@ -23,7 +24,7 @@ public sealed class NodeRestrictionLifecycleTests(ShortLifecycleDroverdFixture f
         await node.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name, Labels = new() { ["kubernetes.io/hostname"] = name } } });
 
         // No lease, no status: silent past the grace period.
-        await Eventually.GetAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, name), HasUnreachable, "the lifecycle controller's unreachable taint", TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(async () => await admin.GetAsync(ResourceTypes.Nodes, null, name), HasUnreachable, "the lifecycle controller's unreachable taint", TimeSpan.FromSeconds(30));
 
         var e = await NodeClients.ForbiddenAsync(() => NodeClients.ChangeNodeAsync(node, name, n => n with { Spec = n.Spec with { Taints = [.. (n.Spec.Taints ?? []).Where(t => t.Key != Unreachable)] } }));
         Assert.Contains(Unreachable, e.Message, StringComparison.Ordinal);
@@ -40,7 +41,7 @@ public sealed class NodeRestrictionLifecycleTests(ShortLifecycleDroverdFixture f
             Spec = new LeaseSpec { HolderIdentity = name, LeaseDurationSeconds = 40, RenewTime = DateTimeOffset.UtcNow },
         });
         await NodeClients.ChangeNodeAsync(node, name, n => n with { Status = new NodeStatus { Conditions = [new NodeCondition { Type = "Ready", Status = "True", LastHeartbeatTime = DateTimeOffset.UtcNow }] } }, "status");
-        await Eventually.GetAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             lease = await node.UpdateAsync(ResourceTypes.Leases, lease with { Spec = lease.Spec with { RenewTime = DateTimeOffset.UtcNow } });
             return await admin.GetAsync(ResourceTypes.Nodes, null, name);

@@ -101,7 +101,7 @@ public sealed class CertificateRotationTests(ShortCertificateDroverdFixture fixt
     {
         using var client = Server.Client();
 
-        var warning = await Drover.ControlPlane.Tests.Fixtures.Eventually.GetAsync(
+        var warning = await Poll.UntilAsync(
             async () => (await client.ListAsync(ResourceTypes.Events, "default")).Items.OfType<Event>().FirstOrDefault(e => e.Reason == CertificateRotation.ExpiryReason),
             e => e is not null, "the CertificateExpirationWarning event");
 

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 public sealed class EndpointsBuilderTests
 {

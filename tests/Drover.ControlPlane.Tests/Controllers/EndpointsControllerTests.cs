@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
-using Drover.ControlPlane.Tests.Scheduling;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
+using Drover.ControlPlane.Scheduling.Tests;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 /// <summary>
 /// The endpoints controller in a real droverd. Pods are created bound to a node name (no scheduler

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Storage;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

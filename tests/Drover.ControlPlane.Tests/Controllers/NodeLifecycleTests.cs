@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
-using Drover.ControlPlane.Tests.Scheduling;
+using Drover.ControlPlane.Testing;
+using Drover.ControlPlane.Scheduling.Tests;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 /// <summary>
 /// Node lifecycle in a real droverd: a stand-in node (<see cref="StandInNode"/>) stops renewing its Lease,

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Controllers;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 public sealed class NodeUnreachableTests
 {

@@ -1,10 +1,10 @@
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Api.PodNetwork;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 /// <summary>A droverd with --pod-network vxlan: what it publishes for the agents.</summary>
 public sealed class VxlanDroverdFixture : IAsyncLifetime

@@ -1,9 +1,9 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Controllers;
+namespace Drover.ControlPlane.Controllers.Tests;
 
 /// <summary>
 /// type: LoadBalancer as k3s's ServiceLB: status.loadBalancer.ingress lists the Ready nodes' InternalIPs; a second

@@ -5,7 +5,7 @@ using Drover.ControlPlane.Registry.Strategies;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.ControlPlane.Testing;
 
 /// <summary>droverd's registry composed over a real store, as DroverServer composes it, for in-process controller tests.</summary>
 public static class InProcessRegistry

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.ControlPlane.Testing;
 
 /// <summary>Node identities for authorization tests: join as a node, write a Node as the agent does, expect a 403.</summary>
 internal static class NodeClients

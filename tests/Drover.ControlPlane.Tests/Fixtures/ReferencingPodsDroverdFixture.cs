@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.ControlPlane.Testing;
 
 /// <summary>
 /// A droverd whose store holds, from before it started (<see cref="StoreSeed"/>), namespace "refs" with Secrets

@@ -1,6 +1,6 @@
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.ControlPlane.Testing;
 
 /// <summary>A droverd with short node lifecycle periods: 2 s of silence marks a node, 3 s on it evicts a pod.</summary>
 public sealed class ShortLifecycleDroverdFixture : IAsyncLifetime

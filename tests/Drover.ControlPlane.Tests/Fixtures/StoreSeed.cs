@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 
-namespace Drover.ControlPlane.Tests.Fixtures;
+namespace Drover.ControlPlane.Testing;
 
 /// <summary>
 /// Objects written straight into a droverd data directory's store before droverd starts, past the API's

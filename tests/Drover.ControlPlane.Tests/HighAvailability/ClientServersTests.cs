@@ -1,4 +1,4 @@
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>Which replicas the client configs droverd writes list (admin, ingress): itself first, then the others once each.</summary>
 public sealed class ClientServersTests

@@ -1,6 +1,6 @@
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>One HA cluster (3 etcd members, 3 droverd replicas) for all the HA proofs, which run one after another.</summary>
 public sealed class HaClusterFixture : IAsyncLifetime

@@ -5,7 +5,7 @@ using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>
 /// The proofs of issue 17 on a real HA cluster (3 etcd members, 3 droverd replicas, default leader-election

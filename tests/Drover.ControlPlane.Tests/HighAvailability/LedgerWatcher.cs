@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
 
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>
 /// A reflector over ConfigMaps through a failing-over client: list, then watch from the list's resourceVersion; when

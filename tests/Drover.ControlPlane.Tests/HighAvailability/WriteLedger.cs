@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
 
-namespace Drover.ControlPlane.Tests.HighAvailability;
+namespace Drover.ControlPlane.Leadership.Tests;
 
 /// <summary>
 /// Constant write load with a client-side ledger: ConfigMaps created one after another through a client that fails

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Drover.Api;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
 namespace Drover.ControlPlane.Observability.Tests;
@@ -36,7 +36,7 @@ public sealed class OpenWatchesMetricTests(DroverdFixture fixture) : IClassFixtu
 
         await stop.CancelAsync();
         await watching;
-        await Eventually.GetAsync(() => OpenWatchesAsync(client), n => n == 0, "open configmaps watches back to 0");
+        await Poll.UntilAsync(() => OpenWatchesAsync(client), n => n == 0, "open configmaps watches back to 0");
     }
 
     private static async Task<double> OpenWatchesAsync(Drover.Api.Client.DroverClient client)

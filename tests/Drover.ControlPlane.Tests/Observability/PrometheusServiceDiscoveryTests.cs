@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Text.Json;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 using Drover.ControlPlane.Api;
 
@@ -32,7 +32,7 @@ public sealed class PrometheusServiceDiscoveryTests(DroverdFixture fixture) : IC
         Assert.Equal(HttpStatusCode.OK, code);
         Assert.Equal("application/json", contentType);
         // The node cache follows the store by a watch: a just-created Node shows within a moment.
-        var groups = await Eventually.GetAsync(
+        var groups = await Poll.UntilAsync(
             async () => JsonDocument.Parse((await GetAsync(HttpMethod.Get, PrometheusServiceDiscovery.AgentsPath, MetricsToken)).Body).RootElement.Clone(),
             root => root.EnumerateArray().Any(g => g.GetProperty("labels").GetProperty("__meta_drover_node_name").GetString() == "sd-with-metrics"),
             "sd-with-metrics in the service discovery");

@@ -1,10 +1,10 @@
 using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Scheduling;
+namespace Drover.ControlPlane.Scheduling.Tests;
 
 /// <summary>POST …/pods/NAME/binding: admins may bind, nodes may not, a pod is bound once.</summary>
 [Trait("Category", "Process")]

@@ -1,10 +1,9 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Cli;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Scheduling;
+namespace Drover.ControlPlane.Scheduling.Tests;
 
 /// <summary>
 /// The scheduling loop in a real droverd, with stand-in nodes (<see cref="StandInNode"/>). Nodes are

@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.ControlPlane.Scheduling;
 
-namespace Drover.ControlPlane.Tests.Scheduling;
+namespace Drover.ControlPlane.Scheduling.Tests;
 
 public sealed class SchedulingQueueTests
 {

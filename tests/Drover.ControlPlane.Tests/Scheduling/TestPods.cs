@@ -1,6 +1,6 @@
 using Drover.Api;
 
-namespace Drover.ControlPlane.Tests.Scheduling;
+namespace Drover.ControlPlane.Scheduling.Tests;
 
 internal static class TestPods
 {

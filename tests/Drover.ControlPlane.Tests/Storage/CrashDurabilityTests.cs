@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Tests.Storage;
+namespace Drover.ControlPlane.Storage.Tests;
 
 /// <summary>A crash never loses an acknowledged write: kill -9 droverd mid-stream, restart, check.</summary>
 [Trait("Category", "Process")]

@@ -1,5 +1,5 @@
 using Drover.Api;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 

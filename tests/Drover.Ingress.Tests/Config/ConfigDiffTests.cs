@@ -1,6 +1,6 @@
 using Drover.Ingress.Config;
 using Drover.Ingress.Metrics;
-using Drover.Ingress.Tests.Fixtures;
+using Drover.Ingress.Testing;
 using Drover.Ingress.Tls;
 
 namespace Drover.Ingress.Config.Tests;

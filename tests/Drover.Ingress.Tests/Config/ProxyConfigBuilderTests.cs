@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Ingress.Config;
 using Drover.Ingress.Metrics;
-using Drover.Ingress.Tests.Fixtures;
+using Drover.Ingress.Testing;
 using Drover.Ingress.Tls;
 using Prometheus;
 

@@ -1,7 +1,7 @@
 using Drover.Api.Client;
 using Drover.Testing;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Ingress.Testing;
 
 /// <summary>
 /// One droverd, one drover-ingress running with droverd's ingress credential, and a bridge address for

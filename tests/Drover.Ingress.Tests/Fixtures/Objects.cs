@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Drover.Api;
 using Drover.Testing;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Ingress.Testing;
 
 using Ingress = Drover.Api.Ingress;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Ingress.Testing;
 
 /// <summary>
 /// A real HTTP server (Kestrel) that says who it is and what it received: "backend=NAME path=… host=…

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
-namespace Drover.Ingress.Tests.Fixtures;
+namespace Drover.Ingress.Testing;
 
 /// <summary>
 /// A bridge of the test's own with one /32 address, for backends to listen on: Endpoints may not point at

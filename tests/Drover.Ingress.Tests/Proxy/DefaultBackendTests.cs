@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Drover.Api;
-using Drover.Ingress.Tests.Fixtures;
+using Drover.Ingress.Testing;
 using Drover.Testing;
 
 namespace Drover.Ingress.Proxy.Tests;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Drover.Api;
-using Drover.Ingress.Tests.Fixtures;
+using Drover.Ingress.Testing;
 using Drover.Testing;
 
 namespace Drover.Ingress.Proxy.Tests;

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Drover.Api;
-using Drover.Ingress.Tests.Fixtures;
+using Drover.Ingress.Testing;
 using Drover.Testing;
 
 namespace Drover.Ingress.Proxy.Tests;

@@ -1,7 +1,7 @@
 using Drover.Api;
 using static Drover.Scheduling.Tests.Objects;
 
-namespace Drover.Scheduling.Tests.Filters;
+namespace Drover.Scheduling.Tests;
 
 public sealed class RejectionListTests
 {

@@ -1,7 +1,7 @@
 using static Drover.Store.Tests.WatchAssert;
 using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 public abstract class StoreCompactionTests : StoreConformanceTests
 {

@@ -1,4 +1,4 @@
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 /// <summary>The base of every conformance test class: each store implementation derives and says how to open one.</summary>
 public abstract class StoreConformanceTests

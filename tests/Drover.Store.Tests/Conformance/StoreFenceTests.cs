@@ -1,6 +1,6 @@
 using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 /// <summary>Fenced writes: applied while the fence key stands still, refused (and nothing written) once it moved.</summary>
 public abstract class StoreFenceTests : StoreConformanceTests

@@ -1,6 +1,6 @@
 using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 public abstract class StoreListTests : StoreConformanceTests
 {

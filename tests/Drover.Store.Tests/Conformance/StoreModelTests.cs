@@ -1,7 +1,7 @@
 using CsCheck;
 using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 /// <summary>Random operation sequences checked against a dictionary model, then replayed from the watch history.</summary>
 public abstract class StoreModelTests : StoreConformanceTests

@@ -1,4 +1,4 @@
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 /// <summary>
 /// A store for one conformance test: a fresh SQLite database, or a fresh key prefix on the shared etcd cluster.

@@ -1,7 +1,7 @@
 using static Drover.Store.Tests.StoreTestValues;
 using static Drover.Store.Tests.WatchAssert;
 
-namespace Drover.Store.Tests.Conformance;
+namespace Drover.Store.Tests;
 
 public abstract class StoreWatchTests : StoreConformanceTests
 {

@@ -1,4 +1,4 @@
-namespace Drover.Store.Tests.Etcd;
+namespace Drover.Store.Etcd.Tests;
 
 /// <summary>
 /// Every etcd test shares one 3-member cluster and runs in this one collection, one test at a time: etcd's revision

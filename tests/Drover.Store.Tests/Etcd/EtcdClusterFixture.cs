@@ -1,8 +1,8 @@
 using Drover.Store.Etcd;
-using Drover.Store.Tests.Conformance;
+using Drover.Store.Tests;
 using Drover.Testing;
 
-namespace Drover.Store.Tests.Etcd;
+namespace Drover.Store.Etcd.Tests;
 
 /// <summary>A real 3-member etcd cluster on free loopback ports for the whole collection; each test gets its own key prefix.</summary>
 public sealed class EtcdClusterFixture : IAsyncLifetime

@@ -2,7 +2,7 @@ using Drover.Store.Etcd;
 using static Drover.Store.Tests.StoreTestValues;
 using static Drover.Store.Tests.WatchAssert;
 
-namespace Drover.Store.Tests.Etcd;
+namespace Drover.Store.Etcd.Tests;
 
 /// <summary>Members dying under the client: reads, writes and watches move to the members left; no quorum is a clear failure.</summary>
 [Trait("Category", "Process")]

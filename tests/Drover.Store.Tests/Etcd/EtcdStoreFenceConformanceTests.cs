@@ -1,6 +1,6 @@
-using Drover.Store.Tests.Conformance;
+using Drover.Store.Tests;
 
-namespace Drover.Store.Tests.Etcd;
+namespace Drover.Store.Etcd.Tests;
 
 [Trait("Category", "Process")]
 [Collection(EtcdClusterCollection.Name)]

@@ -2,7 +2,7 @@ using Drover.Store.Etcd;
 using Drover.Testing;
 using static Drover.Store.Tests.StoreTestValues;
 
-namespace Drover.Store.Tests.Etcd;
+namespace Drover.Store.Etcd.Tests;
 
 /// <summary>A member that demands client certificates (<c>--client-cert-auth</c>): the store's TLS options are what gets in.</summary>
 [Trait("Category", "Process")]

@@ -1,6 +1,6 @@
-using Drover.Store.Tests.Conformance;
+using Drover.Store.Tests;
 
-namespace Drover.Store.Tests.Sqlite;
+namespace Drover.Store.Sqlite.Tests;
 
 public sealed class SqliteStoreListConformanceTests : StoreListTests
 {

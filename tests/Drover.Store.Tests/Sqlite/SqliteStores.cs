@@ -1,6 +1,6 @@
-using Drover.Store.Tests.Conformance;
+using Drover.Store.Tests;
 
-namespace Drover.Store.Tests.Sqlite;
+namespace Drover.Store.Sqlite.Tests;
 
 /// <summary>Opens a fresh SQLite database per conformance test, in its own directory removed afterwards.</summary>
 internal static class SqliteStores

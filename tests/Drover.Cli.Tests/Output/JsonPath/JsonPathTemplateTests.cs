@@ -2,7 +2,7 @@ using System.Text.Json;
 
 using Drover.Cli.Output.JsonPath;
 
-namespace Drover.Cli.Tests.Output.JsonPath;
+namespace Drover.Cli.Output.JsonPath.Tests;
 
 /// <summary>kubectl's JSONPath templates (the examples of kubectl's reference page), over a small List.</summary>
 public sealed class JsonPathTemplateTests

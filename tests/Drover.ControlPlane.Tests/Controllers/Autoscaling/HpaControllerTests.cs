@@ -1,11 +1,10 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Cli;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 using Xunit.Abstractions;
 
-namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
+namespace Drover.ControlPlane.Controllers.Autoscaling.Tests;
 
 /// <summary>A droverd whose HPA controller syncs every second and stabilises scale-downs over 3 s.</summary>
 public sealed class FastHpaDroverdFixture : IAsyncLifetime
@@ -63,25 +62,25 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         try
         {
             // 3 replicas at 100 % / 70 % → ceil(4.29) = 5, the second step maybe more as new pods report too.
-            var up = await Eventually.GetAsync(() => ReplicasAsync(ns), r => r >= 5, "the HPA to scale my-app up");
+            var up = await Poll.UntilAsync(() => ReplicasAsync(ns), r => r >= 5, "the HPA to scale my-app up");
             output.WriteLine($"scaled up to {up}");
-            var hpa = await Eventually.GetAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics is { Count: > 0 }, "the HPA status to show the metric");
+            var hpa = await Poll.UntilAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics is { Count: > 0 }, "the HPA status to show the metric");
             Assert.Equal(100, hpa.Status!.CurrentMetrics![0].Resource!.Current.AverageUtilization);
             Assert.NotNull(hpa.Status.LastScaleTime);
             Assert.Contains(hpa.Status.Conditions!, c => c is { Type: "ScalingActive", Status: "True", Reason: "ValidMetricFound" });
 
             Interlocked.Exchange(ref millicores, 10); // load stops
-            var down = await Eventually.GetAsync(() => ReplicasAsync(ns), r => r == 2, "the HPA to scale my-app back to minReplicas");
+            var down = await Poll.UntilAsync(() => ReplicasAsync(ns), r => r == 2, "the HPA to scale my-app back to minReplicas");
             Assert.Equal(2, down);
             // Events are written asynchronously; the last rescale's may trail the Deployment's update a little.
-            var events = await Eventually.GetAsync(
+            var events = await Poll.UntilAsync(
                 async () => (await _admin.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().Where(e => e.Reason == "SuccessfulRescale").ToList(),
                 list => list.Any(e => e.Message == "New size: 2; reason: All metrics below target"), "the scale-down Event");
             foreach (var e in events)
                 output.WriteLine($"{e.LastTimestamp:HH:mm:ss} {e.Message}");
             Assert.Contains(events, e => e.Message!.StartsWith("New size: 5; reason: cpu resource utilization (percentage of request) above target", StringComparison.Ordinal));
             // The HPA writes its status after the scale it decided: wait for the status of the scale-down too.
-            var limited = await Eventually.GetAsync(() => HpaAsync(ns), h => h.Status?.Conditions?.Any(c => c.Type == "ScalingLimited" && c.Status == "True") == true,
+            var limited = await Poll.UntilAsync(() => HpaAsync(ns), h => h.Status?.Conditions?.Any(c => c.Type == "ScalingLimited" && c.Status == "True") == true,
                 "the HPA status to show the scale-down limited by minReplicas");
             Assert.Contains(limited.Status!.Conditions!, c => c is { Type: "ScalingLimited", Status: "True", Reason: "TooFewReplicas" });
         }
@@ -111,7 +110,7 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var agent = UsageReports.KeepReportingAsync(_admin, "hpa-node-" + ns, ns, () => 900, TimeSpan.FromMilliseconds(500), stop.Token);
         try
         {
-            var failed = await Eventually.GetAsync(() => HpaAsync(ns),
+            var failed = await Poll.UntilAsync(() => HpaAsync(ns),
                 // Before the first pod exists the message is "no pods returned by selector": wait for the pods' one.
                 h => h.Status?.Conditions?.Any(c => c is { Type: "ScalingActive", Reason: "FailedGetResourceMetric" } && c.Message!.Contains("missing request", StringComparison.Ordinal)) == true,
                 "the HPA to report the missing requests");
@@ -120,7 +119,7 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
             Assert.Equal("False", condition.Status);
             Assert.Matches("^the HPA was unable to compute the replica count: failed to get cpu utilization: missing request for cpu in container app of Pod my-app-[a-z0-9]+-[a-z0-9]+$", condition.Message);
             Assert.Equal(3, await ReplicasAsync(ns));
-            var warning = await Eventually.GetAsync(async () => (await _admin.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList(),
+            var warning = await Poll.UntilAsync(async () => (await _admin.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList(),
                 events => events.Any(e => e.Reason == "FailedComputeMetricsReplicas"), "a FailedComputeMetricsReplicas event");
             Assert.Contains(warning, e => e.Type == "Warning" && e.Message!.StartsWith("invalid metrics (1 invalid out of 1), first error is: failed to get cpu utilization: missing request for cpu", StringComparison.Ordinal));
         }
@@ -170,11 +169,11 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var agent = UsageReports.KeepReportingAsync(_admin, "hpa-node-" + ns, ns, () => 200, TimeSpan.FromMilliseconds(500), stop.Token);
         try
         {
-            var replicas = await Eventually.GetAsync(
+            var replicas = await Poll.UntilAsync(
                 async () => (await _admin.GetAsync(ResourceTypes.ReplicaSets, ns, "my-rs")).Spec.Replicas,
                 r => r == 4, "the HPA to scale the ReplicaSet to 4");
             // The status (with the metric it read) is written after the scale itself.
-            var hpa = await Eventually.GetAsync(
+            var hpa = await Poll.UntilAsync(
                 async () => await _admin.GetAsync(ResourceTypes.HorizontalPodAutoscalers, ns, "rs-hpa"),
                 h => h.Status?.CurrentMetrics is { Count: > 0 } && h.Status.DesiredReplicas == 4, "the HPA status to show the metric");
 
@@ -196,7 +195,7 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var hpa = Manifests.Decode<HorizontalPodAutoscaler>(Manifests.Seed("seed-hpa.yaml"));
         await _admin.CreateAsync(ResourceTypes.HorizontalPodAutoscalers, hpa with { Metadata = hpa.Metadata with { Namespace = ns } });
 
-        var failed = await Eventually.GetAsync(() => HpaAsync(ns),
+        var failed = await Poll.UntilAsync(() => HpaAsync(ns),
             h => h.Status?.Conditions?.Any(c => c.Type == "AbleToScale") == true, "the HPA to report the missing target");
 
         var condition = failed.Status!.Conditions!.Single(c => c.Type == "AbleToScale");
@@ -214,7 +213,7 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var agent = UsageReports.KeepReportingAsync(_admin, "hpa-node-" + ns, ns, () => 115, TimeSpan.FromMilliseconds(500), stop.Token);
         try
         {
-            await Eventually.GetAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics?.FirstOrDefault()?.Resource?.Current.AverageUtilization == 46, "the HPA to measure 46 %");
+            await Poll.UntilAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics?.FirstOrDefault()?.Resource?.Current.AverageUtilization == 46, "the HPA to measure 46 %");
 
             var get = await CliRunner.RunAsync(fixture.Server, "get", "hpa", "-n", ns);
             var describe = await CliRunner.RunAsync(fixture.Server, "describe", "hpa", "my-app-hpa", "-n", ns);
@@ -246,7 +245,7 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
         var ns = await ApplySeedAsync();
         await _admin.PatchScaleAsync(ResourceTypes.Deployments, ns, "my-app", 14);
 
-        var replicas = await Eventually.GetAsync(() => ReplicasAsync(ns), r => r == 10, "the HPA to bring my-app to maxReplicas");
+        var replicas = await Poll.UntilAsync(() => ReplicasAsync(ns), r => r == 10, "the HPA to bring my-app to maxReplicas");
 
         Assert.Equal(10, replicas);
     }

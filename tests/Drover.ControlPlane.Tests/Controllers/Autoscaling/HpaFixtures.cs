@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Controllers.Autoscaling;
 using Drover.ControlPlane.ResourceMetrics;
 
-namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
+namespace Drover.ControlPlane.Controllers.Autoscaling.Tests;
 
 /// <summary>Pods, samples and HPAs for the pure autoscaling tests; time is fixed at <see cref="Now"/>.</summary>
 internal static class HpaFixtures

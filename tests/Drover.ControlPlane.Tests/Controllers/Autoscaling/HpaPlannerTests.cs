@@ -1,9 +1,9 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Autoscaling;
-using static Drover.ControlPlane.Controllers.Tests.Autoscaling.HpaFixtures;
+using static Drover.ControlPlane.Controllers.Autoscaling.Tests.HpaFixtures;
 using Drover.ControlPlane.ResourceMetrics;
 
-namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
+namespace Drover.ControlPlane.Controllers.Autoscaling.Tests;
 
 public sealed class HpaPlannerTests
 {

@@ -1,8 +1,8 @@
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Autoscaling;
-using static Drover.ControlPlane.Controllers.Tests.Autoscaling.HpaFixtures;
+using static Drover.ControlPlane.Controllers.Autoscaling.Tests.HpaFixtures;
 
-namespace Drover.ControlPlane.Controllers.Tests.Autoscaling;
+namespace Drover.ControlPlane.Controllers.Autoscaling.Tests;
 
 public sealed class ReplicaNormalizerTests
 {

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -93,14 +93,14 @@ public sealed class CronJobControllerTests : IAsyncLifetime
     };
 
     private Task<List<Job>> JobsAsync(Func<List<Job>, bool> done, string what) =>
-        Eventually.GetAsync(async () =>
+        Poll.UntilAsync(async () =>
         {
             var page = await _registry.ListAsync(ResourceTypes.Jobs, Ns, null, 0, null, share: false, _timeout.Token);
             return page.Items.Select(i => (Job)i.Object).ToList();
         }, done, what, TimeSpan.FromSeconds(30));
 
     private Task<CronJob> CronJobAsync(Func<CronJob, bool> done, string what) =>
-        Eventually.GetAsync(async () => (CronJob)(await _registry.GetAsync(ResourceTypes.CronJobs, Ns, "upload", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
+        Poll.UntilAsync(async () => (CronJob)(await _registry.GetAsync(ResourceTypes.CronJobs, Ns, "upload", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
 
     /// <summary>Marks the Job complete as its controller would (no Job controller runs here).</summary>
     private async Task CompleteAsync(Job job)

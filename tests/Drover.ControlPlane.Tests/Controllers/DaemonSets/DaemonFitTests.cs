@@ -1,5 +1,5 @@
 using Drover.Api;
-using Drover.ControlPlane.Tests.Scheduling;
+using Drover.ControlPlane.Scheduling.Tests;
 
 namespace Drover.ControlPlane.Controllers.DaemonSets.Tests;
 

@@ -2,8 +2,8 @@ using Drover.Api;
 using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
-using Drover.ControlPlane.Tests.Fixtures;
-using Drover.ControlPlane.Tests.Scheduling;
+using Drover.ControlPlane.Scheduling.Tests;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -118,7 +118,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         ds = ds with { Spec = ds.Spec with { Template = ds.Spec.Template with { Spec = ds.Spec.Template.Spec with { Containers = [container] } } } };
         await _registry.CreateAsync(ResourceTypes.DaemonSets, ds, _timeout.Token);
 
-        var events = await Eventually.GetAsync(async () => (await _registry.ListAsync(ResourceTypes.Events, Ns, null, 0, null, share: false, _timeout.Token)).Items.Select(i => (Event)i.Object).ToList(),
+        var events = await Poll.UntilAsync(async () => (await _registry.ListAsync(ResourceTypes.Events, Ns, null, 0, null, share: false, _timeout.Token)).Items.Select(i => (Event)i.Object).ToList(),
             e => e.Any(x => x.Reason == DaemonFit.FailedPlacement), "a FailedPlacement event", TimeSpan.FromSeconds(30));
         var placement = events.First(e => e.Reason == DaemonFit.FailedPlacement);
         Assert.Equal(("Warning", "DaemonSet", "collector"), (placement.Type, placement.InvolvedObject.Kind, placement.InvolvedObject.Name));
@@ -142,7 +142,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
     }
 
     private Task<List<Pod>> PodsAsync(Func<List<Pod>, bool> done, string what) =>
-        Eventually.GetAsync(async () =>
+        Poll.UntilAsync(async () =>
         {
             var page = await _registry.ListAsync(ResourceTypes.Pods, Ns, null, 0, null, share: false, _timeout.Token);
             return page.Items.Select(i => (Pod)i.Object).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
@@ -152,7 +152,7 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         [.. (await _registry.ListAsync(ResourceTypes.ControllerRevisions, Ns, null, 0, null, share: false, _timeout.Token)).Items.Select(i => (ControllerRevision)i.Object)];
 
     private Task<DaemonSet> DaemonSetAsync(Func<DaemonSet, bool> done, string what) =>
-        Eventually.GetAsync(async () => (DaemonSet)(await _registry.GetAsync(ResourceTypes.DaemonSets, Ns, "collector", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
+        Poll.UntilAsync(async () => (DaemonSet)(await _registry.GetAsync(ResourceTypes.DaemonSets, Ns, "collector", _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
 
     private static bool KubeletReady(Pod pod) => pod.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
 

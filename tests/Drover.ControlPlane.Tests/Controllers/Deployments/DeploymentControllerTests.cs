@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Controllers.Deployments.Tests;
 
@@ -54,7 +55,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
 
         await _client.DeleteAsync(ResourceTypes.Pods, ns, victim);
 
-        var pods = await Eventually.GetAsync(() => PodsAsync(ns), p => p.Count == 3 && p.All(x => x.Metadata.Name != victim), "a replacement pod");
+        var pods = await Poll.UntilAsync(() => PodsAsync(ns), p => p.Count == 3 && p.All(x => x.Metadata.Name != victim), "a replacement pod");
         await _kubelet.MarkReadyAsync(ns);
         var done = await EventuallyDeploymentAsync(ns, d => d.Status?.AvailableReplicas == 3);
         Assert.Equal(3, pods.Count);
@@ -68,14 +69,14 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         await ApplySeedAsync(ns);
 
         await _client.SendRawAsync(HttpMethod.Patch, DroverClient.ObjectPath(ResourceTypes.Deployments, ns, "my-app") + "/scale", Manifests.Utf8("""{"spec":{"replicas":5}}"""), "application/merge-patch+json");
-        await Eventually.GetAsync(() => PodsAsync(ns), p => p.Count == 5, "5 pods");
+        await Poll.UntilAsync(() => PodsAsync(ns), p => p.Count == 5, "5 pods");
         await _kubelet.MarkReadyAsync(ns);
         var five = await EventuallyDeploymentAsync(ns, d => d.Status?.AvailableReplicas == 5 && d.Status.ObservedGeneration == 2);
         Assert.Equal(5, five.Status!.Replicas);
         Assert.Single(await ReplicaSetsAsync(ns));
 
         await UpdateAsync(ns, d => d with { Spec = d.Spec with { Replicas = 2 } });
-        await Eventually.GetAsync(() => PodsAsync(ns), p => p.Count == 2, "2 pods");
+        await Poll.UntilAsync(() => PodsAsync(ns), p => p.Count == 2, "2 pods");
         var two = await EventuallyDeploymentAsync(ns, d => d.Status?.Replicas == 2 && d.Status.AvailableReplicas == 2 && d.Status.ObservedGeneration == 3);
         Assert.Equal("2", Assert.Single(await ReplicaSetsAsync(ns)).Metadata.Annotations![Revisions.DesiredReplicasAnnotation]);
         Assert.Equal($"deployment \"my-app\" successfully rolled out", KubectlRolloutStatus(two));
@@ -92,7 +93,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         var fewestReady = int.MaxValue;
         var mostPods = 0;
         var messages = new List<string>();
-        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
+        var deadline = DateTime.UtcNow + Poll.DefaultTimeout;
         Deployment current;
         while (true)
         {
@@ -159,7 +160,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         var list = await _client.ListAsync(ResourceTypes.Pods, ns);
         var live = list.Items.ToDictionary(p => p.Metadata.Name!, p => ((Pod)p).Spec.Containers[0].Image!);
         var overlap = new List<string>();
-        using var watching = new CancellationTokenSource(Eventually.DefaultTimeout);
+        using var watching = new CancellationTokenSource(Poll.DefaultTimeout);
         var watcher = Task.Run(async () =>
         {
             try
@@ -260,7 +261,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         await keepReady.CancelAsync();
         await kubelet;
 
-        var replicaSets = await Eventually.GetAsync(() => ReplicaSetsAsync(ns), r => r.Count == 2, "the oldest ReplicaSet deleted");
+        var replicaSets = await Poll.UntilAsync(() => ReplicaSetsAsync(ns), r => r.Count == 2, "the oldest ReplicaSet deleted");
         Assert.Equal(["2", "3"], replicaSets.Select(rs => rs.Metadata.Annotations![Revisions.RevisionAnnotation]).Order());
     }
 
@@ -272,8 +273,8 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
 
         await _client.DeleteAsync(ResourceTypes.Deployments, ns, "my-app");
 
-        await Eventually.GetAsync(() => ReplicaSetsAsync(ns), r => r.Count == 0, "no ReplicaSets");
-        await Eventually.GetAsync(() => PodsAsync(ns), p => p.Count == 0, "no pods");
+        await Poll.UntilAsync(() => ReplicaSetsAsync(ns), r => r.Count == 0, "no ReplicaSets");
+        await Poll.UntilAsync(() => PodsAsync(ns), p => p.Count == 0, "no pods");
     }
 
     /// <summary>Applies the seed Deployment (optionally with another strategy) and waits until its 3 pods are ready.</summary>
@@ -288,7 +289,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
             Metadata = seed.Metadata with { Namespace = ns },
             Spec = seed.Spec with { Strategy = strategy, RevisionHistoryLimit = revisionHistoryLimit },
         });
-        await Eventually.GetAsync(() => PodsAsync(ns), p => p.Count == 3, "3 pods");
+        await Poll.UntilAsync(() => PodsAsync(ns), p => p.Count == 3, "3 pods");
         await _kubelet.MarkReadyAsync(ns);
         await EventuallyRolledOutAsync(ns, generation: 1);
         return created;
@@ -298,7 +299,7 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         EventuallyDeploymentAsync(ns, d => d.Metadata.Generation == generation && KubectlRolloutStatus(d).EndsWith("successfully rolled out", StringComparison.Ordinal));
 
     private Task<Deployment> EventuallyDeploymentAsync(string ns, Func<Deployment, bool> done) =>
-        Eventually.GetAsync(() => GetAsync(ns), done, "the Deployment status");
+        Poll.UntilAsync(() => GetAsync(ns), done, "the Deployment status");
 
     private async Task<Deployment> GetAsync(string ns) => await _client.GetAsync(ResourceTypes.Deployments, ns, "my-app");
 

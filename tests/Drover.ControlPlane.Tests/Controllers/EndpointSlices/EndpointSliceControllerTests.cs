@@ -1,8 +1,9 @@
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.ControlPlane.Controllers.EndpointSlices;
-using Drover.ControlPlane.Tests.Fixtures;
-using Drover.ControlPlane.Tests.Scheduling;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
+using Drover.ControlPlane.Scheduling.Tests;
 
 namespace Drover.ControlPlane.Controllers.EndpointSlices.Tests;
 

@@ -5,7 +5,8 @@ using Drover.ControlPlane.Observability;
 using Drover.ControlPlane.Storage;
 using Drover.Store;
 using Microsoft.Extensions.Logging.Abstractions;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 using Drover.ControlPlane.Informers;
 
 namespace Drover.ControlPlane.Controllers.Framework.Tests;

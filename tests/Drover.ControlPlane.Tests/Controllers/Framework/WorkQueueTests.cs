@@ -1,4 +1,4 @@
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
 namespace Drover.ControlPlane.Controllers.Framework.Tests;

@@ -2,7 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -140,7 +140,7 @@ public sealed class JobControllerTests : IAsyncLifetime
         Assert.NotNull(await _registry.GetAsync(ResourceTypes.Jobs, Ns, "short-lived", _timeout.Token));
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        await Eventually.GetAsync(() => _registry.GetAsync(ResourceTypes.Jobs, Ns, "short-lived", _timeout.Token), j => j is null, "the Job deleted");
+        await Poll.UntilAsync(() => _registry.GetAsync(ResourceTypes.Jobs, Ns, "short-lived", _timeout.Token), j => j is null, "the Job deleted");
     }
 
     [Fact]
@@ -267,14 +267,14 @@ public sealed class JobControllerTests : IAsyncLifetime
     private async Task<Job> CreateAsync(Job job) => await _registry.CreateAsync(ResourceTypes.Jobs, job, _timeout.Token);
 
     private Task<List<Pod>> PodsAsync(Func<List<Pod>, bool> done, string what) =>
-        Eventually.GetAsync(async () =>
+        Poll.UntilAsync(async () =>
         {
             var page = await _registry.ListAsync(ResourceTypes.Pods, Ns, null, 0, null, share: false, _timeout.Token);
             return page.Items.Select(i => (Pod)i.Object).ToList();
         }, done, what, TimeSpan.FromSeconds(30));
 
     private Task<Job> JobAsync(string name, Func<Job, bool> done, string what) =>
-        Eventually.GetAsync(async () => (Job)(await _registry.GetAsync(ResourceTypes.Jobs, Ns, name, _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
+        Poll.UntilAsync(async () => (Job)(await _registry.GetAsync(ResourceTypes.Jobs, Ns, name, _timeout.Token))!, done, what, TimeSpan.FromSeconds(30));
 
     /// <summary>Reports <paramref name="pod"/> finished in <paramref name="phase"/> now, as its node would.</summary>
     private async Task FinishAsync(Pod pod, string phase)

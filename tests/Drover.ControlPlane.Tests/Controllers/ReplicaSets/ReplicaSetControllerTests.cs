@@ -1,6 +1,7 @@
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Controllers.ReplicaSets.Tests;
 
@@ -57,7 +58,7 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
 
         await _client.DeleteAsync(ResourceTypes.Pods, ns, before[0].Metadata.Name!);
 
-        var after = await Eventually.GetAsync(() => ActivePodsAsync(ns), pods => pods.Count == 2 && pods.All(p => p.Metadata.Name != before[0].Metadata.Name), "a replacement pod");
+        var after = await Poll.UntilAsync(() => ActivePodsAsync(ns), pods => pods.Count == 2 && pods.All(p => p.Metadata.Name != before[0].Metadata.Name), "a replacement pod");
         Assert.Contains(after, p => p.Metadata.Name == before[1].Metadata.Name);
     }
 
@@ -70,7 +71,7 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
 
         await _client.PatchAsync(ResourceTypes.ReplicaSets, ns, "web", """{"spec":{"replicas":25}}""");
         var most = 0;
-        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
+        var deadline = DateTime.UtcNow + Poll.DefaultTimeout;
         while (DateTime.UtcNow < deadline)
         {
             var count = (await ActivePodsAsync(ns)).Count;
@@ -135,8 +136,8 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
 
         await _client.PatchAsync(ResourceTypes.Pods, ns, leaving, """{"metadata":{"labels":{"app":"debug"}}}""");
 
-        await Eventually.GetAsync(() => _client.GetAsync(ResourceTypes.Pods, ns, leaving), p => p.Metadata.OwnerReferences is null, "the pod released");
-        var owned = await Eventually.GetAsync(() => ActivePodsAsync(ns, "app=web"), p => p.Count == 2 && p.All(x => x.Metadata.Name != leaving), "a replacement");
+        await Poll.UntilAsync(() => _client.GetAsync(ResourceTypes.Pods, ns, leaving), p => p.Metadata.OwnerReferences is null, "the pod released");
+        var owned = await Poll.UntilAsync(() => ActivePodsAsync(ns, "app=web"), p => p.Count == 2 && p.All(x => x.Metadata.Name != leaving), "a replacement");
         Assert.All(owned, p => Assert.NotNull(p.Metadata.OwnerReferences));
     }
 
@@ -173,11 +174,11 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
         [.. (await _client.ListAsync(ResourceTypes.Pods, ns, labelSelector: selector)).Items.Cast<Pod>().Where(p => p.Metadata.DeletionTimestamp is null)];
 
     private Task<List<Pod>> EventuallyPodsAsync(string ns, int count) =>
-        Eventually.GetAsync(() => ActivePodsAsync(ns), pods => pods.Count == count, $"{count} pods");
+        Poll.UntilAsync(() => ActivePodsAsync(ns), pods => pods.Count == count, $"{count} pods");
 
     private async Task<ReplicaSetStatus> EventuallyStatusAsync(string ns, string name, Func<ReplicaSetStatus, bool> done, TimeSpan? timeout = null)
     {
-        var rs = await Eventually.GetAsync(async () => await _client.GetAsync(ResourceTypes.ReplicaSets, ns, name), r => r.Status is { } s && done(s), "the ReplicaSet status", timeout);
+        var rs = await Poll.UntilAsync(async () => await _client.GetAsync(ResourceTypes.ReplicaSets, ns, name), r => r.Status is { } s && done(s), "the ReplicaSet status", timeout);
         return rs.Status!;
     }
 }

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
-using Drover.ControlPlane.Tests.HighAvailability;
+using Drover.ControlPlane.Leadership.Tests;
+using Drover.ControlPlane.Testing;
+using Drover.Testing;
 
 namespace Drover.ControlPlane.Registry.Allocation.Tests;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Drover.Api;
 using Drover.Api.Client;
-using Drover.ControlPlane.Tests.Fixtures;
+using Drover.ControlPlane.Testing;
 using Drover.Testing;
 
 namespace Drover.ControlPlane.Registry.Allocation.Tests;

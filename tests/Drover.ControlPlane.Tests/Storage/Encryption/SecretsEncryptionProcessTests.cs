@@ -20,7 +20,7 @@ public sealed class SecretsEncryptionProcessTests
         StringData = new() { ["password"] = value },
     };
 
-    private static async Task<Testing.CliResult> DroverdAsync(params string[] args)
+    private static async Task<CliResult> DroverdAsync(params string[] args)
     {
         var info = DroverBinaries.Built.Droverd();
         foreach (var arg in args)

@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Storage.Snapshots.Tests;
+namespace Drover.ControlPlane.Tests;
 
 /// <summary>
 /// The README's etcd backup on a real droverd over a 3-member etcd: <c>etcdctl snapshot save</c> while droverd serves,

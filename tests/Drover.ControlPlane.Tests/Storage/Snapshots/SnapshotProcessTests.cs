@@ -1,7 +1,7 @@
 using Drover.Api;
 using Drover.Testing;
 
-namespace Drover.ControlPlane.Storage.Snapshots.Tests;
+namespace Drover.ControlPlane.Tests;
 
 /// <summary>
 /// <c>droverd snapshot save|restore</c> on a real droverd: saved while it serves, restored once it is stopped (refused

@@ -1,0 +1,261 @@
+using Drover.Api;
+using Drover.Api.Client;
+using Drover.Testing;
+
+namespace Drover.E2E.Cluster.Tests;
+
+/// <summary>
+/// Issue 18's controllers on real pods, on the ingress test's cluster (droverd + node-16 and node-17, each a real
+/// containerd and drover-agent): the examples/ Job, DaemonSet and CronJob applied with the drover CLI (their
+/// busybox image swapped for the sample app's, which is the same static busybox: no registry here), and Jobs
+/// whose command fails, so that the kubelet side (container exit codes, restarts in place for OnFailure) and
+/// droverd's controllers meet as in Kubernetes. Each test removes what it made.
+/// </summary>
+[Collection(IngressEndToEndCollection.Name)]
+[Trait("Category", "Process")]
+public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixture)
+{
+    private const string Ns = "default";
+    private TestCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task Apply_ExampleJob_ThreePodsSucceedAndJobCompletes()
+    {
+        var manifest = Example("batch-job.yaml");
+        Assert.Equal(0, (await Cluster.CliAsync("apply", "-f", manifest)).ExitCode);
+        try
+        {
+            var job = await WaitForJobAsync("checksum", "Complete", TimeSpan.FromSeconds(120));
+            Assert.Equal(("CompletionsReached", 3), (job.Status!.Conditions!.Single(c => c.Type == "Complete").Reason, job.Status.Succeeded));
+            Assert.Null(job.Status.Failed);
+            Assert.NotNull(job.Status.CompletionTime);
+
+            using var api = Cluster.Client();
+            var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=checksum");
+            Assert.True(pods.Count == 3, "pods: " + string.Join(", ", pods.Select(p => $"{p.Metadata.Name} {p.Status?.Phase} deleting={p.Metadata.DeletionTimestamp is not null}")));
+            Assert.All(pods, p =>
+            {
+                Assert.Equal("Succeeded", p.Status?.Phase);
+                Assert.Equal(0, Assert.Single(p.Status!.ContainerStatuses!).State?.Terminated?.ExitCode);
+            });
+            var logs = await Cluster.CliAsync("logs", pods[0].Metadata.Name!);
+            Assert.True(logs.ExitCode == 0 && logs.Stdout.Contains("/bin/busybox", StringComparison.Ordinal), logs.ToString());
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Jobs, "checksum");
+        }
+    }
+
+    [Fact]
+    public async Task Create_JobRestartNeverCommandFails_PodsFailedThenBackoffLimitExceeded()
+    {
+        var job = await CreateFailingJobAsync("fails-never", "Never");
+        try
+        {
+            var failed = await WaitForJobAsync(job, "Failed", TimeSpan.FromSeconds(120));
+            Assert.Equal("BackoffLimitExceeded", failed.Status!.Conditions!.Single(c => c.Type == "Failed").Reason);
+            Assert.Equal(2, failed.Status.Failed);   // backoffLimit 1: the first failure is retried once
+
+            using var api = Cluster.Client();
+            var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + job);
+            Assert.Equal(2, pods.Count);
+            Assert.All(pods, p =>
+            {
+                Assert.Equal("Failed", p.Status?.Phase);
+                var status = Assert.Single(p.Status!.ContainerStatuses!);
+                Assert.Equal((3, 0), (status.State?.Terminated?.ExitCode, status.RestartCount));
+            });
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Jobs, job);
+        }
+    }
+
+    [Fact]
+    public async Task Create_JobRestartOnFailureCommandFails_RestartedInPlaceThenBackoffLimitExceeded()
+    {
+        var job = await CreateFailingJobAsync("fails-onfailure", "OnFailure");
+        try
+        {
+            var failed = await WaitForJobAsync(job, "Failed", TimeSpan.FromSeconds(120));
+            Assert.Equal("BackoffLimitExceeded", failed.Status!.Conditions!.Single(c => c.Type == "Failed").Reason);
+
+            // One pod only: its container was restarted by the agent, and those restarts were the Job's failures.
+            using var api = Cluster.Client();
+            var pod = Assert.Single(await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + job));
+            Assert.True(pod.Status?.ContainerStatuses?.Single().RestartCount >= 1, $"restarts: {pod.Status?.ContainerStatuses?.Single().RestartCount}");
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Jobs, job);
+        }
+    }
+
+    [Fact]
+    public async Task Apply_ExampleDaemonSet_OnePodOnTheLabelledNodeAndRollingUpdateReplacesIt()
+    {
+        const string name = "log-collector", node = "node-16", other = "node-17";
+        Assert.Equal(0, (await Cluster.CliAsync("label", "node", node, "role=edge")).ExitCode);
+        Assert.Equal(0, (await Cluster.CliAsync("apply", "-f", Example("daemonset-collector.yaml"))).ExitCode);
+        try
+        {
+            var first = await WaitForDaemonPodAsync(name, SeedManifests.ImageV1);
+            Assert.Equal(node, first.Spec.NodeName);
+            using var api = Cluster.Client();
+            var ds = (DaemonSet)await api.GetAsync(ResourceTypes.DaemonSets, Ns, name);
+            Assert.Equal((1, 1, 0), (ds.Status!.DesiredNumberScheduled, ds.Status.CurrentNumberScheduled, ds.Status.NumberMisscheduled));
+            Assert.DoesNotContain(await Cluster.ListPodsAsync(api, Ns, "app=" + name), p => p.Spec.NodeName == other);
+
+            Assert.Equal(0, (await Cluster.CliAsync("set", "image", "daemonset/" + name, "collector=" + SeedManifests.ImageV2)).ExitCode);
+            var second = await WaitForDaemonPodAsync(name, SeedManifests.ImageV2);
+            Assert.Equal(node, second.Spec.NodeName);
+            Assert.NotEqual(first.Metadata.Uid, second.Metadata.Uid);
+            var status = await Cluster.CliAsync("rollout", "status", "daemonset/" + name, "--timeout=60s");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            await Cluster.WaitAsync(async a => await a.TryGetAsync(ResourceTypes.Pods, Ns, first.Metadata.Name!) is null, TimeSpan.FromSeconds(60), "the old daemon pod gone");
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.DaemonSets, name);
+            await Cluster.CliAsync("label", "node", node, "role-");
+        }
+    }
+
+    [Fact]
+    public async Task Create_EveryMinuteCronJob_FiresAJobThatCompletes()
+    {
+        const string name = "tick";
+        using var api = Cluster.Client();
+        await api.CreateAsync(ResourceTypes.CronJobs, new CronJob
+        {
+            ApiVersion = "batch/v1",
+            Kind = "CronJob",
+            Metadata = new ObjectMeta { Name = name, Namespace = Ns },
+            Spec = new CronJobSpec
+            {
+                Schedule = "* * * * *",
+                ConcurrencyPolicy = "Forbid",
+                JobTemplate = new JobTemplateSpec { Spec = new JobSpec { Template = Template("OnFailure", "echo tick") } },
+            },
+        });
+        try
+        {
+            // The next minute boundary is at most 60 s away.
+            Job? fired = null;
+            await Cluster.WaitAsync(async a =>
+            {
+                var jobs = (await a.ListAsync(ResourceTypes.Jobs, Ns)).Items.Cast<Job>();
+                fired = jobs.FirstOrDefault(j => j.Metadata.OwnerReferences?.Any(o => o.Kind == "CronJob" && o.Name == name) == true
+                    && j.Status?.Conditions?.Any(c => c.Type == "Complete" && c.Status == "True") == true);
+                return fired is not null;
+            }, TimeSpan.FromSeconds(150), $"a Job of CronJob {name} Complete");
+            Assert.StartsWith(name + "-", fired!.Metadata.Name, StringComparison.Ordinal);
+            await Cluster.WaitAsync(async a => ((CronJob)await a.GetAsync(ResourceTypes.CronJobs, Ns, name)).Status?.LastSuccessfulTime is not null,
+                TimeSpan.FromSeconds(30), "the CronJob's lastSuccessfulTime");
+            var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + fired.Metadata.Name);
+            var logs = await Cluster.CliAsync("logs", pods.First(p => p.Status?.Phase == "Succeeded").Metadata.Name!);
+            Assert.True(logs.Stdout.Contains("tick", StringComparison.Ordinal), logs.ToString());
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.CronJobs, name);
+        }
+    }
+
+    [Fact]
+    public async Task CreateJobFromCronJob_ExampleCronJob_JobRunsNow()
+    {
+        Assert.Equal(0, (await Cluster.CliAsync("apply", "-f", Example("batch-cronjob.yaml"))).ExitCode);
+        try
+        {
+            var created = await Cluster.CliAsync("create", "job", "upload-now", "--from=cronjob/nightly-upload");
+            Assert.True(created.ExitCode == 0, created.ToString());
+            await WaitForJobAsync("upload-now", "Complete", TimeSpan.FromSeconds(120));
+            using var api = Cluster.Client();
+            var pod = (await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=upload-now")).Single(p => p.Status?.Phase == "Succeeded");
+            var logs = await Cluster.CliAsync("logs", pod.Metadata.Name!);
+            Assert.True(logs.Stdout.Contains("uploading", StringComparison.Ordinal), logs.ToString());
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Jobs, "upload-now");
+            await DeleteAsync(ResourceTypes.CronJobs, "nightly-upload");
+        }
+    }
+
+    private async Task<string> CreateFailingJobAsync(string prefix, string restartPolicy)
+    {
+        var name = prefix + "-" + Guid.NewGuid().ToString("N")[..6];
+        using var api = Cluster.Client();
+        await api.CreateAsync(ResourceTypes.Jobs, new Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = new ObjectMeta { Name = name, Namespace = Ns },
+            Spec = new JobSpec { BackoffLimit = 1, Template = Template(restartPolicy, "echo failing; exit 3") },
+        });
+        return name;
+    }
+
+    private static PodTemplateSpec Template(string restartPolicy, string script) => new()
+    {
+        Spec = new PodSpec
+        {
+            RestartPolicy = restartPolicy,
+            TerminationGracePeriodSeconds = 1,
+            Containers = [new Container { Name = "task", Image = SeedManifests.ImageV1, Command = ["sh", "-c", script] }],
+        },
+    };
+
+    private async Task<Job> WaitForJobAsync(string name, string condition, TimeSpan timeout)
+    {
+        Job? job = null;
+        await Cluster.WaitAsync(async api =>
+        {
+            job = (Job)await api.GetAsync(ResourceTypes.Jobs, Ns, name);
+            await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + name);   // remembered for clean-up
+            return job.Status?.Conditions?.Any(c => c.Type == condition && c.Status == "True") == true;
+        }, timeout, $"Job {name} {condition}");
+        return job!;
+    }
+
+    /// <summary>The one live, Ready pod of DaemonSet <paramref name="name"/> once it runs <paramref name="image"/> and no other is left.</summary>
+    private async Task<Pod> WaitForDaemonPodAsync(string name, string image)
+    {
+        Pod? pod = null;
+        await Cluster.WaitAsync(async api =>
+        {
+            var pods = await Cluster.ListPodsAsync(api, Ns, "app=" + name);
+            pod = pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null && TestCluster.IsReady(pods[0]) && pods[0].Spec.Containers[0].Image == image ? pods[0] : null;
+            return pod is not null;
+        }, TimeSpan.FromSeconds(120), $"one Ready pod of DaemonSet {name} running {image}");
+        return pod!;
+    }
+
+    /// <summary>An examples/ manifest with busybox:1.36 (not on this registry-less host) swapped for the sample app's static busybox image.</summary>
+    private string Example(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Examples, file)).Replace("busybox:1.36", SeedManifests.ImageV1, StringComparison.Ordinal);
+        var path = Path.Combine(Cluster.WorkDirectory, "manifests", file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>Deletes the object and, in the foreground, what it owns, so that the next test starts on an empty namespace.</summary>
+    private async Task DeleteAsync(ResourceType type, string name)
+    {
+        using var api = Cluster.Client();
+        try
+        {
+            await api.DeleteAsync(type, Ns, name, propagationPolicy: "Foreground");
+            await Cluster.WaitAsync(async a => await a.TryGetAsync(type, Ns, name) is null, TimeSpan.FromSeconds(60), $"{type} {name} deleted with its dependents");
+        }
+        catch (ApiClientException)
+        {
+            // Already gone.
+        }
+    }
+}
