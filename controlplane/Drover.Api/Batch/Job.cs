@@ -19,7 +19,7 @@ public sealed record JobSpec
     public bool? ManualSelector { get; init; }
     public PodTemplateSpec Template { get; init; } = new();
     public int? TtlSecondsAfterFinished { get; init; }
-    /// <summary>NonIndexed only: Indexed completion is refused by validation rather than silently ignored.</summary>
+    /// <summary>NonIndexed (the default) or Indexed: each pod gets a completion index 0 … completions−1, and each index must succeed once.</summary>
     public string? CompletionMode { get; init; }
     public bool? Suspend { get; init; }
     /// <summary>TerminatingOrFailed (the default without a podFailurePolicy) or Failed.</summary>
@@ -36,6 +36,17 @@ public sealed record JobStatus
     public int? Failed { get; init; }
     public int? Terminating { get; init; }
     public int? Ready { get; init; }
+    /// <summary>Indexed Jobs: the indexes that succeeded, as ranges in ascending order ("1,3-5,7").</summary>
+    public string? CompletedIndexes { get; init; }
+    /// <summary>Finished pods whose finalizer is being removed: counted in succeeded/failed once it is gone (tracking with finalizers).</summary>
+    public UncountedTerminatedPods? UncountedTerminatedPods { get; init; }
+}
+
+/// <summary>UIDs of finished pods not yet in the counts (Kubernetes' job tracking with finalizers).</summary>
+public sealed record UncountedTerminatedPods
+{
+    public List<string>? Succeeded { get; init; }
+    public List<string>? Failed { get; init; }
 }
 
 public sealed record JobCondition

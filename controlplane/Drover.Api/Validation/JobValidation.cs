@@ -3,6 +3,9 @@ namespace Drover.Api;
 /// <summary>Kubernetes ValidateJob, ValidateJobSpec and ValidateJobUpdate (batch/v1), for the fields Drover serves.</summary>
 internal static class JobValidation
 {
+    /// <summary>Kubernetes' maxParallelismForIndexedJob and completions limit for Indexed Jobs.</summary>
+    public const int MaxIndexedCompletions = 100_000;
+
     public static void Validate(Job job, ErrorList errors)
     {
         MetadataValidation.Validate(job.Metadata, namespaced: true, NameRules.Dns1123Subdomain, errors);
@@ -26,8 +29,18 @@ internal static class JobValidation
         errors.NonNegative(path + ".activeDeadlineSeconds", spec.ActiveDeadlineSeconds);
         errors.NonNegative(path + ".backoffLimit", spec.BackoffLimit);
         errors.NonNegative(path + ".ttlSecondsAfterFinished", spec.TtlSecondsAfterFinished);
-        if (spec.CompletionMode is { } mode && mode != "NonIndexed")
-            errors.NotSupported(path + ".completionMode", mode, "NonIndexed");
+        if (spec.CompletionMode is { } mode && mode is not ("NonIndexed" or "Indexed"))
+            errors.NotSupported(path + ".completionMode", mode, "Indexed", "NonIndexed");
+        if (spec.CompletionMode == "Indexed")
+        {
+            // Kubernetes' limits: every index is tracked in the status, so the number of indexes is bounded.
+            if (spec.Completions is null)
+                errors.Required(path + ".completions", "when completion mode is Indexed");
+            else if (spec.Completions > MaxIndexedCompletions)
+                errors.Invalid(path + ".completions", spec.Completions.Value, $"must be less than or equal to {MaxIndexedCompletions} when completion mode is Indexed");
+            if (spec.Parallelism > MaxIndexedCompletions)
+                errors.Invalid(path + ".parallelism", spec.Parallelism.Value, $"must be less than or equal to {MaxIndexedCompletions} when completion mode is Indexed");
+        }
         if (spec.PodReplacementPolicy is { } replacement && replacement is not ("TerminatingOrFailed" or "Failed"))
             errors.NotSupported(path + ".podReplacementPolicy", replacement, "Failed", "TerminatingOrFailed");
         WorkloadValidation.ValidateSelectorAndTemplate(spec.Selector, spec.Template, "Job", errors, path, RestartPolicies.RunToCompletion, selectorRequired);

@@ -38,6 +38,41 @@ public sealed class PodControl(ObjectService objects, EventRecorder events, Expe
             ExceptionDispatchInfo.Throw(failure);
     }
 
+    /// <summary>
+    /// Takes <paramref name="finalizer"/> off the pod (a pod being deleted is then removed); true when it is off or the
+    /// pod is gone. A conflict (the node wrote the status meanwhile) is retried on a fresh read.
+    /// </summary>
+    public async Task<bool> RemoveFinalizerAsync(Pod pod, string finalizer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        var current = pod;
+        try
+        {
+            return await ConflictRetry.RetryOnConflictAsync(async token =>
+            {
+                if (current.Metadata.Finalizers?.Contains(finalizer) != true)
+                    return true;
+                var without = current.Metadata.Finalizers.Where(f => f != finalizer).ToList();
+                try
+                {
+                    await objects.UpdateAsync(ResourceTypes.Pods, current with { Metadata = current.Metadata with { Finalizers = without.Count == 0 ? null : without } }, statusOnly: false, token).ConfigureAwait(false);
+                    return true;
+                }
+                catch (ApiException e) when (e.Status.Code == 409)
+                {
+                    if (await objects.GetAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, token).ConfigureAwait(false) is not Pod fresh || fresh.Metadata.Uid != pod.Metadata.Uid)
+                        return true;
+                    current = fresh;
+                    throw;
+                }
+            }, ct: ct).ConfigureAwait(false);
+        }
+        catch (ApiException e) when (e.Status.Code == 404)
+        {
+            return true;
+        }
+    }
+
     private async Task<Exception?> DeleteOneAsync(string key, ResourceType ownerType, KubeObject owner, Pod pod, CancellationToken ct)
     {
         try

@@ -14,6 +14,15 @@ public static class WorkloadIndexes
     public const string ByControllerUid = "workloads/controller-uid";
     public const string OrphansByNamespace = "workloads/orphans-by-namespace";
 
+    /// <summary>Pods by the node they are bound to: what else runs where a daemon pod should go.</summary>
+    public const string PodsByNode = "workloads/pods-by-node";
+
+    public static void EnsurePodsByNodeOn(Informer<Pod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        pods.EnsureIndex(PodsByNode, static pod => pod.Spec.NodeName is { Length: > 0 } node ? [node] : []);
+    }
+
     public static void EnsureOn<T>(Informer<T> informer)
         where T : KubeObject
     {

@@ -22,6 +22,18 @@ public sealed class RejectionLog
         _entries[_count++] = new Entry(nodeId, filter, reason);
     }
 
+    /// <summary>The reasons recorded for the node with <paramref name="nodeId"/>, in the order the filters gave them.</summary>
+    public List<string> ReasonsFor(int nodeId)
+    {
+        var reasons = new List<string>();
+        foreach (var entry in Entries)
+        {
+            if (entry.NodeId == nodeId)
+                reasons.Add(entry.Reason);
+        }
+        return reasons;
+    }
+
     internal void Clear()
     {
         _count = 0;

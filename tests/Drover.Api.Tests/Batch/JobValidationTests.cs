@@ -59,7 +59,10 @@ public class JobValidationTests
     [InlineData("  template:", "  parallelism: -1\n  template:", "spec.parallelism", FieldErrorType.Invalid)]
     [InlineData("  template:", "  activeDeadlineSeconds: -5\n  template:", "spec.activeDeadlineSeconds", FieldErrorType.Invalid)]
     [InlineData("  template:", "  ttlSecondsAfterFinished: -1\n  template:", "spec.ttlSecondsAfterFinished", FieldErrorType.Invalid)]
-    [InlineData("  template:", "  completionMode: Indexed\n  template:", "spec.completionMode", FieldErrorType.NotSupported)]
+    [InlineData("  template:", "  completionMode: Sideways\n  template:", "spec.completionMode", FieldErrorType.NotSupported)]
+    [InlineData("  template:", "  completionMode: Indexed\n  parallelism: 3\n  template:", "spec.completions", FieldErrorType.Required)]
+    [InlineData("  template:", "  completionMode: Indexed\n  completions: 100001\n  template:", "spec.completions", FieldErrorType.Invalid)]
+    [InlineData("  template:", "  completionMode: Indexed\n  completions: 3\n  parallelism: 100001\n  template:", "spec.parallelism", FieldErrorType.Invalid)]
     [InlineData("  template:", "  podReplacementPolicy: Sometimes\n  template:", "spec.podReplacementPolicy", FieldErrorType.NotSupported)]
     [InlineData("  template:", "  manualSelector: true\n  template:", "spec.selector", FieldErrorType.Required)]
     [InlineData("          image: perl:5.34\n", "", "spec.template.spec.containers[0].image", FieldErrorType.Required)]
@@ -69,6 +72,14 @@ public class JobValidationTests
         Assert.NotEqual(Job, yaml);
 
         Manifests.AssertError(Manifests.DefaultAndValidate(yaml), field, type);
+    }
+
+    [Fact]
+    public void Validate_IndexedWithCompletions_Accepted()
+    {
+        var yaml = Job.Replace("  template:", "  completionMode: Indexed\n  completions: 5\n  template:", StringComparison.Ordinal);
+
+        Assert.Empty(Manifests.DefaultAndValidate(yaml));
     }
 
     [Fact]

@@ -94,6 +94,47 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
     }
 
     [Fact]
+    public async Task Create_IndexedJob_EachPodSeesItsIndexAndHostnameAndFinalizersComeOff()
+    {
+        var name = "indexed-" + Guid.NewGuid().ToString("N")[..6];
+        using var api = Cluster.Client();
+        await api.CreateAsync(ResourceTypes.Jobs, new Job
+        {
+            ApiVersion = "batch/v1",
+            Kind = "Job",
+            Metadata = new ObjectMeta { Name = name, Namespace = Ns },
+            Spec = new JobSpec
+            {
+                CompletionMode = "Indexed",
+                Completions = 3,
+                Parallelism = 3,
+                Template = Template("Never", "echo index=$JOB_COMPLETION_INDEX host=$(hostname)"),
+            },
+        });
+        try
+        {
+            var job = await WaitForJobAsync(name, "Complete", TimeSpan.FromSeconds(120));
+            Assert.Equal(("0-2", 3), (job.Status!.CompletedIndexes, job.Status.Succeeded));
+            Assert.Null(job.Status.UncountedTerminatedPods?.Succeeded);
+
+            var pods = await Cluster.ListPodsAsync(api, Ns, "batch.kubernetes.io/job-name=" + name);
+            Assert.Equal(3, pods.Count);
+            foreach (var pod in pods)
+            {
+                var index = pod.Metadata.Annotations![JobLabels.CompletionIndex];
+                // Counted, so released: nothing keeps a finished pod once the Job has its number.
+                Assert.Null(pod.Metadata.Finalizers);
+                var logs = await Cluster.CliAsync("logs", pod.Metadata.Name!);
+                Assert.True(logs.ExitCode == 0 && logs.Stdout.Contains($"index={index} host={name}-{index}", StringComparison.Ordinal), logs.ToString());
+            }
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Jobs, name);
+        }
+    }
+
+    [Fact]
     public async Task Apply_ExampleDaemonSet_OnePodOnTheLabelledNodeAndRollingUpdateReplacesIt()
     {
         const string name = "log-collector", node = "node-16", other = "node-17";

@@ -17,6 +17,8 @@ public sealed partial class DaemonSetController
     private void OnPodChanged(ObjectChange change)
     {
         var pod = (Pod)change.Latest;
+        if (Freed(change) && pod.Spec.NodeName is { Length: > 0 } node)
+            RequeueSuspendedOn(node);
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "DaemonSet" } controller)
             return;
         if (_daemonSets.Get(pod.Metadata.Namespace, controller.Name) is not { } ds || ds.Metadata.Uid != controller.Uid)
@@ -29,15 +31,42 @@ public sealed partial class DaemonSetController
         Queue.Add(key);
     }
 
-    /// <summary>A node that joins, leaves or changes labels or taints may gain or lose every DaemonSet's pod.</summary>
+    /// <summary>A bound pod that goes away or finishes gives its node's resources back.</summary>
+    private static bool Freed(ObjectChange change) =>
+        change.New is null
+        || (change.New is Pod { Status.Phase: PodPhases.Succeeded or PodPhases.Failed } && change.Old is Pod { Status.Phase: not (PodPhases.Succeeded or PodPhases.Failed) });
+
+    private void RequeueSuspendedOn(string node)
+    {
+        foreach (var (key, nodes) in _suspended)
+        {
+            if (nodes.Contains(node, StringComparer.Ordinal))
+                Queue.Add(key);
+        }
+    }
+
+    /// <summary>A node that joins, leaves or changes labels, taints or allocatable may gain or lose every DaemonSet's pod.</summary>
     private void OnNodeChanged(ObjectChange change)
     {
         if (change.Old is Node old && change.New is Node current
             && LabelMaps.Same(old.Metadata.Labels, current.Metadata.Labels)
-            && TaintsEqual(old.Spec.Taints, current.Spec.Taints))
+            && TaintsEqual(old.Spec.Taints, current.Spec.Taints)
+            && QuantitiesEqual(old.Status?.Allocatable, current.Status?.Allocatable))
             return;
         foreach (var ds in _daemonSets.List())
             Queue.Add(Informer.KeyOf(ds));
+    }
+
+    private static bool QuantitiesEqual(Dictionary<string, Quantity>? a, Dictionary<string, Quantity>? b)
+    {
+        if ((a?.Count ?? 0) != (b?.Count ?? 0))
+            return false;
+        foreach (var (name, value) in a ?? [])
+        {
+            if (b is null || !b.TryGetValue(name, out var other) || other != value)
+                return false;
+        }
+        return true;
     }
 
     private static bool TaintsEqual(List<Taint>? a, List<Taint>? b)

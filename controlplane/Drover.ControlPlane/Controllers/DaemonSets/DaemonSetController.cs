@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
@@ -27,6 +28,8 @@ public sealed partial class DaemonSetController : QueueController
     private readonly PodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger<DaemonSetController> _logger;
+    /// <summary>DaemonSet key → nodes where its pod did not fit at the last sync.</summary>
+    private readonly ConcurrentDictionary<string, string[]> _suspended = new(StringComparer.Ordinal);
 
     public DaemonSetController(ObjectService objects, SharedInformers informers, EventWriter events, TimeProvider time, ILogger<DaemonSetController> logger)
         : base("DaemonSet", time, logger)
@@ -47,6 +50,7 @@ public sealed partial class DaemonSetController : QueueController
         _nodes = informers.For(ResourceTypes.Nodes);
         _revisions = informers.For(ResourceTypes.ControllerRevisions);
         WorkloadIndexes.EnsureOn(_pods);
+        WorkloadIndexes.EnsurePodsByNodeOn(_pods);
         WorkloadIndexes.EnsureOn(_revisions);
         _daemonSets.AddHandler(OnDaemonSetChanged);
         _pods.AddHandler(OnPodChanged);
@@ -61,6 +65,7 @@ public sealed partial class DaemonSetController : QueueController
         if (_daemonSets.Get(ns, name) is not { } ds)
         {
             _expectations.Delete(key);
+            _suspended.TryRemove(key, out _);
             return;
         }
         if (ds.Metadata.DeletionTimestamp is not null)
@@ -72,7 +77,10 @@ public sealed partial class DaemonSetController : QueueController
 
         var now = _time.GetUtcNow();
         var nodes = _nodes.List().OrderBy(n => n.Metadata.Name, StringComparer.Ordinal).ToList();
-        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now);
+        var controller = ControllerRefs.For(ResourceTypes.DaemonSets, ds);
+        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, now,
+            node => DaemonFit.Misfit(node, DaemonSetPlanner.PodFor(ds, node.Metadata.Name ?? "", hash, controller), PodsOn(node.Metadata.Name ?? "")));
+        RecordUnplaced(key, ds, plan.Unplaced);
         Exception? manageError = null;
         if (_expectations.Satisfied(key))
         {
@@ -94,6 +102,22 @@ public sealed partial class DaemonSetController : QueueController
             Queue.AddAfter(key, at > now ? at - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         if (manageError is not null)
             ExceptionDispatchInfo.Throw(manageError);
+    }
+
+    private IEnumerable<Pod> PodsOn(string node) => _pods.ByIndex(WorkloadIndexes.PodsByNode, node);
+
+    /// <summary>
+    /// A FailedPlacement Event for each node without room, and the nodes remembered, so that a pod leaving one of them
+    /// wakes this DaemonSet (Kubernetes' suspendedDaemonPods).
+    /// </summary>
+    private void RecordUnplaced(string key, DaemonSet ds, List<(string Node, string Reason)> unplaced)
+    {
+        foreach (var (node, reason) in unplaced)
+            _events.Warning(ResourceTypes.DaemonSets, ds, DaemonFit.FailedPlacement, $"failed to place pod on \"{node}\": {reason}");
+        if (unplaced.Count == 0)
+            _suspended.TryRemove(key, out _);
+        else
+            _suspended[key] = [.. unplaced.Select(u => u.Node)];
     }
 
     private List<Pod> OwnedPods(DaemonSet ds)

@@ -22,13 +22,30 @@ public static class DaemonSetPlanner
         return PodTemplateHash.Compute(daemonSet.Spec.Template, daemonSet.Status?.CollisionCount);
     }
 
-    public static DaemonSetPlan Plan(DaemonSet daemonSet, IReadOnlyList<Node> nodes, IReadOnlyList<Pod> pods, DateTimeOffset now)
+    /// <param name="misfit">
+    /// Why a new pod of the current template would not fit on a node, or null when it fits (<see cref="DaemonFit"/>);
+    /// asked only for nodes that would get a new pod. Null: every node has room.
+    /// </param>
+    public static DaemonSetPlan Plan(DaemonSet daemonSet, IReadOnlyList<Node> nodes, IReadOnlyList<Pod> pods, DateTimeOffset now, Func<Node, string?>? misfit = null)
     {
         ArgumentNullException.ThrowIfNull(daemonSet);
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(pods);
         var hash = Hash(daemonSet);
         var spec = daemonSet.Spec;
+        var rolling = spec.UpdateStrategy?.Type is null or "RollingUpdate";
+        var unplaced = new List<(string Node, string Reason)>();
+        var noRoom = new HashSet<string>(StringComparer.Ordinal);
+        // A node without room gets no new pod (Kubernetes: shouldSchedule false), and one already running there keeps running.
+        bool Fits(Node node)
+        {
+            if (misfit?.Invoke(node) is not { } reason)
+                return true;
+            var name = node.Metadata.Name ?? "";
+            if (noRoom.Add(name))
+                unplaced.Add((name, reason));
+            return false;
+        }
         var minReady = spec.MinReadySeconds ?? 0;
         var byNode = new Dictionary<string, List<Pod>>(StringComparer.Ordinal);
         var delete = new List<Pod>();
@@ -82,7 +99,8 @@ public static class DaemonSetPlanner
             var oldPod = old.FirstOrDefault();
             if (newPod is null && oldPod is null)
             {
-                create.Add(name);
+                if (Fits(node))
+                    create.Add(name);
                 continue;
             }
             current++;
@@ -110,7 +128,8 @@ public static class DaemonSetPlanner
                     surging++;
                 continue;
             }
-            if (oldPod is not null)
+            // An old pod is replaced only where the new template fits; otherwise it keeps the node's daemon running.
+            if (oldPod is not null && (!rolling || Fits(node)))
             {
                 if (oldIsAvailable)
                     oldAvailable.Add((name, oldPod));
@@ -126,14 +145,14 @@ public static class DaemonSetPlanner
                 delete.AddRange(onNode);
         }
 
-        var strategy = spec.UpdateStrategy;
-        if (strategy?.Type is null or "RollingUpdate")
-            RollingUpdate(strategy?.RollingUpdate, desired, available, surging, oldAvailable, oldUnavailable, create, delete);
+        if (rolling)
+            RollingUpdate(spec.UpdateStrategy?.RollingUpdate, desired, available, surging, oldAvailable, oldUnavailable, create, delete);
 
         var unavailable = desired - available;
         return new DaemonSetPlan
         {
             CreateOn = create,
+            Unplaced = unplaced,
             Delete = delete,
             RequeueAt = requeue,
             Status = (daemonSet.Status ?? new DaemonSetStatus()) with

@@ -17,10 +17,14 @@ public sealed partial class JobController
     private void OnPodChanged(ObjectChange change)
     {
         var pod = (Pod)change.Latest;
-        if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "Job" } controller)
+        var controller = ControllerRefs.ControllerOf(pod.Metadata);
+        if (controller is not { Kind: "Job" } || _jobs.Get(pod.Metadata.Namespace, controller.Name) is not { } job || job.Metadata.Uid != controller.Uid)
+        {
+            // No Job of ours will count this pod: its tracking finalizer would keep it forever.
+            if (change.New is Pod current && JobTracking.HasFinalizer(current))
+                Queue.Add(OrphanPodPrefix + Informer.KeyOf(current));
             return;
-        if (_jobs.Get(pod.Metadata.Namespace, controller.Name) is not { } job || job.Metadata.Uid != controller.Uid)
-            return;
+        }
         var key = Informer.KeyOf(job);
         if (change.Old is null && change.New is not null)
             _expectations.CreationObserved(key);

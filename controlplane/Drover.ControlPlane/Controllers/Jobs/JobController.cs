@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
@@ -52,6 +53,11 @@ public sealed partial class JobController : QueueController
 
     protected override async Task SyncAsync(string key, CancellationToken ct)
     {
+        if (key.StartsWith(OrphanPodPrefix, StringComparison.Ordinal))
+        {
+            await ReleaseOrphanAsync(key[OrphanPodPrefix.Length..], ct).ConfigureAwait(false);
+            return;
+        }
         var (ns, name) = Informer.SplitKey(key);
         if (_jobs.Get(ns, name) is not { } job)
         {
@@ -59,7 +65,11 @@ public sealed partial class JobController : QueueController
             return;
         }
         if (job.Metadata.DeletionTimestamp is not null)
+        {
+            // A Job being deleted counts nothing more; its pods must not be kept by the finalizer (a foreground deletion waits for them).
+            await Task.WhenAll(OwnedPods(job).Where(JobTracking.HasFinalizer).Select(pod => _podControl.RemoveFinalizerAsync(pod, JobLabels.TrackingFinalizer, ct))).ConfigureAwait(false);
             return;
+        }
 
         var now = _time.GetUtcNow();
         if (JobPlanner.ExpiresAt(job) is { } expires)
@@ -88,17 +98,18 @@ public sealed partial class JobController : QueueController
             if (plan.Delete.Count > 0)
                 await _podControl.DeleteAsync(key, ResourceTypes.Jobs, job, plan.Delete, ct).ConfigureAwait(false);
             if (plan.Create > 0)
-                created = await CreatePodsAsync(key, job, plan.Create, ct).ConfigureAwait(false);
+                created = await CreatePodsAsync(key, job, plan, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             manageError = e;
         }
 
-        var status = plan.Status;
+        var (written, tracking) = await TrackAsync(job, plan, ct).ConfigureAwait(false);
+        var status = tracking.ApplyTo(plan.Status, job.Spec.CompletionMode == JobIndexes.Indexed);
         if (created < plan.Create)
             status = status with { Active = NullIfZero((status.Active ?? 0) - (plan.Create - created)) };
-        await UpdateStatusAsync(job, status, ct).ConfigureAwait(false);
+        await UpdateStatusAsync(written, status, ct).ConfigureAwait(false);
 
         if (plan.Finished is { } finished)
         {
@@ -129,15 +140,42 @@ public sealed partial class JobController : QueueController
         return pods;
     }
 
-    private async Task<int> CreatePodsAsync(string key, Job job, int count, CancellationToken ct)
+    /// <summary>
+    /// Counts finished pods the tracking-finalizer way: their UIDs into status.uncountedTerminatedPods first, then their
+    /// finalizers off, and those that came off into the counts (the caller writes them). Returns the Job as last written.
+    /// </summary>
+    private async Task<(Job Written, JobTracking Tracking)> TrackAsync(Job job, JobPlan plan, CancellationToken ct)
     {
+        var tracking = plan.Tracking;
+        if (tracking.RemoveFinalizer.Count == 0)
+            return (job, tracking);
+        var indexed = job.Spec.CompletionMode == JobIndexes.Indexed;
+        var recorded = tracking.ApplyTo(job.Status ?? new JobStatus(), indexed);
+        if (!JobPlanner.StatusEquals(job.Status, recorded))
+        {
+            // Recorded before any finalizer goes: a crash in between leaves the UIDs to count, never a pod counted twice or not at all.
+            job = (Job)await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = recorded }, statusOnly: true, ct).ConfigureAwait(false);
+        }
+        var results = await Task.WhenAll(tracking.RemoveFinalizer.Select(async pod =>
+            await _podControl.RemoveFinalizerAsync(pod, JobLabels.TrackingFinalizer, ct).ConfigureAwait(false) ? pod.Metadata.Uid : null)).ConfigureAwait(false);
+        return (job, tracking.Released([.. results.OfType<string>()]));
+    }
+
+    private async Task<int> CreatePodsAsync(string key, Job job, JobPlan plan, CancellationToken ct)
+    {
+        var count = plan.Create;
         _expectations.ExpectCreations(key, count);
-        var template = PodFromTemplate(job, ControllerRefs.For(ResourceTypes.Jobs, job));
+        var controller = ControllerRefs.For(ResourceTypes.Jobs, job);
+        var pods = plan.CreateIndexes is { } indexes
+            ? indexes.Select(index => PodFromTemplate(job, controller, index)).ToList()
+            : Enumerable.Repeat(PodFromTemplate(job, controller), count).ToList();
         var created = 0;
+        var next = 0;
         Exception? failure = null;
         foreach (var batch in ReplicaSetPlanner.SlowStartBatches(count))
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => _podControl.CreateAsync(ResourceTypes.Jobs, job, template, ct))).ConfigureAwait(false);
+            var results = await Task.WhenAll(pods.Skip(next).Take(batch).Select(pod => _podControl.CreateAsync(ResourceTypes.Jobs, job, pod, ct))).ConfigureAwait(false);
+            next += batch;
             foreach (var error in results)
             {
                 if (error is null)
@@ -179,27 +217,81 @@ public sealed partial class JobController : QueueController
             current => current.Metadata.Generation != job.Metadata.Generation || JobPlanner.StatusEquals(current.Status, status)
                 ? null : current with { Status = status }, ct);
 
-    /// <summary>A pod for <paramref name="job"/>: its template's labels (with the job-name and controller-uid labels), annotations and spec.</summary>
-    public static Pod PodFromTemplate(Job job, OwnerReference controller)
+    /// <summary>
+    /// A pod for <paramref name="job"/>: its template's labels (with the job-name and controller-uid labels), annotations
+    /// and spec, and the tracking finalizer. With a completion <paramref name="index"/> (Indexed Jobs, as Kubernetes'
+    /// addCompletionIndexEnvVariables): the index as annotation and label, JOB_COMPLETION_INDEX in every container from
+    /// that annotation, and the hostname <c>$(job)-$(index)</c>.
+    /// </summary>
+    public static Pod PodFromTemplate(Job job, OwnerReference controller, int? index = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         ArgumentNullException.ThrowIfNull(controller);
         var template = job.Spec.Template;
+        var labels = template.Metadata?.Labels is { } l ? new Dictionary<string, string>(l) : null;
+        var annotations = template.Metadata?.Annotations is { } a ? new Dictionary<string, string>(a) : null;
+        List<string> finalizers = template.Metadata?.Finalizers is { } f ? [.. f] : [];
+        if (!finalizers.Contains(JobLabels.TrackingFinalizer))
+            finalizers.Add(JobLabels.TrackingFinalizer);
+        var spec = template.Spec;
+        var prefix = job.Metadata.Name + "-";
+        if (index is { } i)
+        {
+            var text = i.ToString(CultureInfo.InvariantCulture);
+            (labels ??= [])[JobLabels.CompletionIndex] = text;
+            (annotations ??= [])[JobLabels.CompletionIndex] = text;
+            prefix = $"{job.Metadata.Name}-{text}-";
+            spec = spec with
+            {
+                Hostname = spec.Hostname ?? $"{job.Metadata.Name}-{text}",
+                Containers = [.. spec.Containers.Select(WithIndexEnv)],
+                InitContainers = spec.InitContainers is { } init ? [.. init.Select(WithIndexEnv)] : null,
+            };
+        }
         return new Pod
         {
             ApiVersion = "v1",
             Kind = "Pod",
             Metadata = new ObjectMeta
             {
-                GenerateName = job.Metadata.Name + "-",
+                GenerateName = prefix,
                 Namespace = job.Metadata.Namespace,
-                Labels = template.Metadata?.Labels is { } labels ? new Dictionary<string, string>(labels) : null,
-                Annotations = template.Metadata?.Annotations is { } annotations ? new Dictionary<string, string>(annotations) : null,
-                Finalizers = template.Metadata?.Finalizers is { } finalizers ? [.. finalizers] : null,
+                Labels = labels,
+                Annotations = annotations,
+                Finalizers = finalizers,
                 OwnerReferences = [controller],
             },
-            Spec = template.Spec,
+            Spec = spec,
         };
+    }
+
+    private static Container WithIndexEnv(Container container)
+    {
+        if (container.Env?.Any(e => e.Name == JobLabels.CompletionIndexEnv) == true)
+            return container;
+        var env = new EnvVar
+        {
+            Name = JobLabels.CompletionIndexEnv,
+            ValueFrom = new EnvVarSource { FieldRef = new ObjectFieldSelector { FieldPath = $"metadata.annotations['{JobLabels.CompletionIndex}']" } },
+        };
+        return container with { Env = [.. container.Env ?? [], env] };
+    }
+
+    private const string OrphanPodPrefix = "orphan-pod:";
+
+    /// <summary>
+    /// A pod that still carries the tracking finalizer but whose Job is gone (deleted, or another Job by now): nobody
+    /// will count it, so the finalizer goes (Kubernetes' orphan pod handling), after checking the store, not the cache.
+    /// </summary>
+    private async Task ReleaseOrphanAsync(string podKey, CancellationToken ct)
+    {
+        var (ns, name) = Informer.SplitKey(podKey);
+        if (_pods.Get(ns, name) is not Pod pod || !JobTracking.HasFinalizer(pod))
+            return;
+        if (ControllerRefs.ControllerOf(pod.Metadata) is { Kind: "Job" } owner
+            && await _objects.GetAsync(ResourceTypes.Jobs, ns, owner.Name, ct).ConfigureAwait(false) is Job job && job.Metadata.Uid == owner.Uid)
+            return;
+        await _podControl.RemoveFinalizerAsync(pod, JobLabels.TrackingFinalizer, ct).ConfigureAwait(false);
     }
 
     private static int? NullIfZero(int value) => value <= 0 ? null : value;

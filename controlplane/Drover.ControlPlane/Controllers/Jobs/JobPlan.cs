@@ -6,6 +6,10 @@ namespace Drover.ControlPlane.Controllers.Jobs;
 public sealed record JobPlan
 {
     public int Create { get; init; }
+    /// <summary>Indexed Jobs: the completion index of each pod to create (<see cref="Create"/> of them); null otherwise.</summary>
+    public List<int>? CreateIndexes { get; init; }
+    /// <summary>The counts and the pods whose tracking finalizer is to go (<see cref="JobTracking"/>).</summary>
+    public JobTracking Tracking { get; init; } = new();
     public List<Pod> Delete { get; init; } = [];
     public JobStatus Status { get; init; } = new();
     /// <summary>The Job reached a final condition in this sync: (type, reason, message) for its event.</summary>

@@ -5,10 +5,11 @@ using Drover.ControlPlane.Controllers.ReplicaSets;
 namespace Drover.ControlPlane.Controllers.Jobs;
 
 /// <summary>
-/// The Job controller's decisions, free of I/O (Kubernetes' syncJob and manageJob, without the pod-tracking
-/// finalizers): a Job fails when its pods failed more than backoffLimit times or it ran past activeDeadlineSeconds,
+/// The Job controller's decisions, free of I/O (Kubernetes' syncJob and manageJob, counting through
+/// <see cref="JobTracking"/>'s finalizers): a Job fails when its pods failed more than backoffLimit times or it ran past activeDeadlineSeconds,
 /// completes when completions pods succeeded (or, without completions, when one did and none runs), and otherwise
 /// keeps min(parallelism, completions − succeeded) pods running, waiting out an exponential backoff after failures.
+/// An Indexed Job runs each index 0 … completions−1 until it succeeds once, the lowest missing indexes first.
 /// </summary>
 public static class JobPlanner
 {
@@ -57,9 +58,10 @@ public static class JobPlanner
         var spec = job.Spec;
         var previous = job.Status ?? new JobStatus();
         var counts = JobPodCounts.Of(pods);
-        // Finished pods may be deleted by someone; what was counted stays counted.
-        var succeeded = Math.Max(previous.Succeeded ?? 0, counts.Succeeded);
-        var failed = Math.Max(previous.Failed ?? 0, counts.Failed);
+        var indexed = spec.CompletionMode == JobIndexes.Indexed;
+        var tracking = JobTracking.Of(job, pods, finished: FinishedCondition(job) is not null);
+        var succeeded = tracking.Succeeded;
+        var failed = tracking.Failed;
         var conditions = previous.Conditions is { } existing ? new List<JobCondition>(existing) : [];
         var suspended = spec.Suspend == true;
 
@@ -69,7 +71,8 @@ public static class JobPlanner
             return new JobPlan
             {
                 Delete = [.. counts.Active],
-                Status = Status(previous, counts, succeeded, failed, active: 0, conditions, previous.StartTime, previous.CompletionTime),
+                Tracking = tracking,
+                Status = tracking.ApplyTo(Status(previous, counts, active: 0, conditions, previous.StartTime, previous.CompletionTime), indexed),
             };
         }
 
@@ -78,7 +81,7 @@ public static class JobPlanner
         start ??= suspended ? null : now;
 
         var backoffLimit = spec.BackoffLimit ?? 6;
-        var newFailure = failed > (previous.Failed ?? 0);
+        var newFailure = failed > (previous.Failed ?? 0) + (previous.UncountedTerminatedPods?.Failed?.Count ?? 0);
         var failure = (newFailure && failed > backoffLimit) || PastBackoffLimitOnFailure(spec, counts, backoffLimit)
             ? ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
             : PastDeadline(spec, start, now) && !suspended
@@ -88,37 +91,66 @@ public static class JobPlanner
         {
             var condition = NewCondition(Failed, why.Reason, why.Message, now);
             conditions.Add(condition);
+            var final = JobTracking.Of(job, pods, finished: true);
             return new JobPlan
             {
                 Delete = [.. counts.Active],
                 Finished = condition,
-                Status = Status(previous, counts, succeeded, failed, active: 0, conditions, start, completionTime: null),
+                Tracking = final,
+                Status = final.ApplyTo(Status(previous, counts, active: 0, conditions, start, completionTime: null), indexed),
             };
         }
 
-        var complete = spec.Completions is { } completions ? succeeded >= completions : succeeded > 0 && counts.Active.Count == 0;
+        var complete = indexed ? tracking.CompletedIndexes.Count >= (spec.Completions ?? 0)
+            : spec.Completions is { } completions ? succeeded >= completions : succeeded > 0 && counts.Active.Count == 0;
         if (complete)
         {
             var condition = NewCondition(Complete, "CompletionsReached", "Reached expected number of succeeded pods", now);
             conditions.Add(condition);
+            var final = JobTracking.Of(job, pods, finished: true);
             return new JobPlan
             {
                 Delete = [.. counts.Active],
                 Finished = condition,
-                Status = Status(previous, counts, succeeded, failed, active: 0, conditions, start, completionTime: now),
+                Tracking = final,
+                Status = final.ApplyTo(Status(previous, counts, active: 0, conditions, start, completionTime: now), indexed),
             };
         }
 
-        var want = WantActive(spec, succeeded, counts.Active.Count, suspended);
-        // With podReplacementPolicy Failed a pod being deleted is replaced only once it has actually failed.
-        var room = spec.PodReplacementPolicy == "Failed" ? want - counts.Active.Count - counts.Terminating : want - counts.Active.Count;
-        var create = 0;
         var delete = new List<Pod>();
+        var active = counts.Active;
+        var activeIndexes = new HashSet<int>();
+        if (indexed)
+        {
+            // One running pod per index still to succeed; a duplicate, a finished index or a pod without a valid index goes.
+            foreach (var pod in active.OrderBy(p => p.Metadata.CreationTimestamp).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+            {
+                if (JobIndexes.Of(pod) is { } index && index < spec.Completions && !tracking.CompletedIndexes.Contains(index) && activeIndexes.Add(index))
+                    continue;
+                delete.Add(pod);
+            }
+            active = [.. active.Except(delete)];
+            if (spec.PodReplacementPolicy == "Failed")
+            {
+                // A terminating pod's index is not started again until that pod has failed.
+                foreach (var pod in pods.Where(p => p.Metadata.DeletionTimestamp is not null && p.Status?.Phase is not (PodPhases.Succeeded or PodPhases.Failed)))
+                {
+                    if (JobIndexes.Of(pod) is { } index)
+                        activeIndexes.Add(index);
+                }
+            }
+        }
+
+        var want = WantActive(spec, indexed ? tracking.CompletedIndexes.Count : succeeded, active.Count, suspended);
+        // With podReplacementPolicy Failed a pod being deleted is replaced only once it has actually failed.
+        var room = spec.PodReplacementPolicy == "Failed" ? want - active.Count - counts.Terminating : want - active.Count;
+        var create = 0;
+        List<int>? createIndexes = null;
         DateTimeOffset? requeue = DeadlineAt(spec, start, suspended);
         var backingOff = false;
-        if (counts.Active.Count > want)
+        if (active.Count > want)
         {
-            delete = ReplicaSetPlanner.PodsToDelete(counts.Active, counts.Active, counts.Active.Count - want);
+            delete.AddRange(ReplicaSetPlanner.PodsToDelete(active, active, active.Count - want));
         }
         else if (room > 0)
         {
@@ -131,16 +163,23 @@ public static class JobPlanner
             else
             {
                 create = Math.Min(room, ReplicaSetPlanner.BurstReplicas);
+                if (indexed)
+                {
+                    createIndexes = JobIndexes.FirstMissing(spec.Completions ?? 0, tracking.CompletedIndexes, activeIndexes, create);
+                    create = createIndexes.Count;
+                }
             }
         }
 
         return new JobPlan
         {
             Create = create,
+            CreateIndexes = createIndexes,
             Delete = delete,
             RequeueAt = requeue,
             BackingOff = backingOff,
-            Status = Status(previous, counts, succeeded, failed, counts.Active.Count - delete.Count + create, conditions, start, completionTime: null),
+            Tracking = tracking,
+            Status = tracking.ApplyTo(Status(previous, counts, counts.Active.Count - delete.Count + create, conditions, start, completionTime: null), indexed),
         };
     }
 
@@ -216,12 +255,11 @@ public static class JobPlanner
         LastTransitionTime = now,
     };
 
-    private static JobStatus Status(JobStatus previous, JobPodCounts counts, int succeeded, int failed, int active, List<JobCondition> conditions,
+    /// <summary>The status but for the counts, which <see cref="JobTracking.ApplyTo"/> fills in.</summary>
+    private static JobStatus Status(JobStatus previous, JobPodCounts counts, int active, List<JobCondition> conditions,
         DateTimeOffset? start, DateTimeOffset? completionTime) => previous with
         {
             Active = NullIfZero(active),
-            Succeeded = NullIfZero(succeeded),
-            Failed = NullIfZero(failed),
             Ready = counts.Ready,
             Terminating = NullIfZero(counts.Terminating),
             StartTime = start,

@@ -22,7 +22,7 @@ public sealed partial class ReplicaSetController : QueueController
     private readonly Informer<ReplicaSet> _replicaSets;
     private readonly Informer<Pod> _pods;
     private readonly Expectations _expectations;
-    private readonly EventRecorder _events;
+    private readonly PodControl _podControl;
     private readonly TimeProvider _time;
     private readonly ILogger<ReplicaSetController> _logger;
 
@@ -37,8 +37,8 @@ public sealed partial class ReplicaSetController : QueueController
         _objects = objects;
         _time = time;
         _logger = logger;
-        _events = events.ForComponent(Component);
         _expectations = new Expectations(time);
+        _podControl = new PodControl(objects, events.ForComponent(Component), _expectations);
         _replicaSets = informers.For(ResourceTypes.ReplicaSets);
         _pods = informers.For(ResourceTypes.Pods);
         WorkloadIndexes.EnsureOn(_replicaSets);
@@ -189,7 +189,7 @@ public sealed partial class ReplicaSetController : QueueController
         Exception? failure = null;
         foreach (var batch in ReplicaSetPlanner.SlowStartBatches(count))
         {
-            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => CreatePodAsync(rs, template, ct))).ConfigureAwait(false);
+            var results = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => _podControl.CreateAsync(ResourceTypes.ReplicaSets, rs, template, ct))).ConfigureAwait(false);
             foreach (var error in results)
             {
                 if (error is null)
@@ -207,48 +207,8 @@ public sealed partial class ReplicaSetController : QueueController
             ExceptionDispatchInfo.Throw(failure);
     }
 
-    private async Task<Exception?> CreatePodAsync(ReplicaSet rs, Pod template, CancellationToken ct)
-    {
-        try
-        {
-            var pod = await _objects.CreateAsync(ResourceTypes.Pods, template, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.ReplicaSets, rs, "SuccessfulCreate", $"Created pod: {pod.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            _events.Warning(ResourceTypes.ReplicaSets, rs, "FailedCreate", $"Error creating: {e.Message}");
-            return e;
-        }
-    }
-
-    private async Task DeletePodsAsync(string key, ReplicaSet rs, List<Pod> pods, int count, CancellationToken ct)
-    {
-        var victims = ReplicaSetPlanner.PodsToDelete(pods, RelatedPods(rs, pods), count);
-        _expectations.ExpectDeletions(key, victims.Select(PodStates.Key));
-        var results = await Task.WhenAll(victims.Select(pod => DeletePodAsync(key, rs, pod, ct))).ConfigureAwait(false);
-        if (results.FirstOrDefault(e => e is not null) is { } failure)
-            ExceptionDispatchInfo.Throw(failure);
-    }
-
-    private async Task<Exception?> DeletePodAsync(string key, ReplicaSet rs, Pod pod, CancellationToken ct)
-    {
-        try
-        {
-            await _objects.DeleteAsync(ResourceTypes.Pods, pod.Metadata.Namespace, pod.Metadata.Name!, gracePeriodSeconds: null, ct).ConfigureAwait(false);
-            _events.Normal(ResourceTypes.ReplicaSets, rs, "SuccessfulDelete", $"Deleted pod: {pod.Metadata.Name}");
-            return null;
-        }
-        catch (ApiException e)
-        {
-            // Not deleted by us: no delete event will come for it.
-            _expectations.DeletionObserved(key, PodStates.Key(pod));
-            if (e.Status.Code == 404)
-                return null;
-            _events.Warning(ResourceTypes.ReplicaSets, rs, "FailedDelete", $"Error deleting: {e.Message}");
-            return e;
-        }
-    }
+    private Task DeletePodsAsync(string key, ReplicaSet rs, List<Pod> pods, int count, CancellationToken ct) =>
+        _podControl.DeleteAsync(key, ResourceTypes.ReplicaSets, rs, ReplicaSetPlanner.PodsToDelete(pods, RelatedPods(rs, pods), count), ct);
 
     /// <summary>The pods of every ReplicaSet with the same controller (a Deployment's old and new pods), for spreading what stays.</summary>
     private List<Pod> RelatedPods(ReplicaSet rs, List<Pod> own)

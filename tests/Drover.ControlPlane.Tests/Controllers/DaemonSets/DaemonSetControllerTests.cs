@@ -2,6 +2,7 @@ using Drover.Api;
 using Drover.ControlPlane.Events;
 using Drover.ControlPlane.Informers;
 using Drover.ControlPlane.Registry;
+using Drover.ControlPlane.Scheduling.Tests;
 using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
@@ -103,8 +104,42 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         Assert.Equal("collector:1", DaemonSetRevisions.TemplateOf(revisions.Single(r => r.Revision == 1))!.Spec.Containers[0].Image);
     }
 
-    private async Task NodeAsync(string name, Dictionary<string, string>? labels = null) =>
-        await _registry.CreateAsync(ResourceTypes.Nodes, new Node { ApiVersion = "v1", Kind = "Node", Metadata = new ObjectMeta { Name = name, Labels = labels } }, _timeout.Token);
+    [Fact]
+    public async Task Sync_NodeWithoutRoom_NoPodThereAFailedPlacementEventAndThePodComesWhenRoomIsFreed()
+    {
+        await NodeAsync("n1", cpu: "1");
+        await NodeAsync("n2", cpu: "1");
+        var hog = await _registry.CreateAsync(ResourceTypes.Pods, TestPods.Pod(Ns, "hog", "800m", nodeName: "n2"), _timeout.Token);
+        var ds = DaemonSetPlannerTests.DaemonSet() with { ApiVersion = "apps/v1", Kind = "DaemonSet", Metadata = new ObjectMeta { Name = "collector", Namespace = Ns } };
+        var container = ds.Spec.Template.Spec.Containers[0] with
+        {
+            Resources = new ResourceRequirements { Requests = new Dictionary<string, Quantity>(StringComparer.Ordinal) { ["cpu"] = Quantity.Parse("500m") } },
+        };
+        ds = ds with { Spec = ds.Spec with { Template = ds.Spec.Template with { Spec = ds.Spec.Template.Spec with { Containers = [container] } } } };
+        await _registry.CreateAsync(ResourceTypes.DaemonSets, ds, _timeout.Token);
+
+        var events = await Poll.UntilAsync(async () => (await _registry.ListAsync(ResourceTypes.Events, Ns, null, 0, null, share: false, _timeout.Token)).Items.Select(i => (Event)i.Object).ToList(),
+            e => e.Any(x => x.Reason == DaemonFit.FailedPlacement), "a FailedPlacement event", TimeSpan.FromSeconds(30));
+        var placement = events.First(e => e.Reason == DaemonFit.FailedPlacement);
+        Assert.Equal(("Warning", "DaemonSet", "collector"), (placement.Type, placement.InvolvedObject.Kind, placement.InvolvedObject.Name));
+        Assert.Equal("failed to place pod on \"n2\": Node didn't have enough resource: cpu, requested: 500, used: 800, capacity: 1000", placement.Message);
+        var status = (await DaemonSetAsync(d => d.Status?.DesiredNumberScheduled == 2, "status written")).Status!;
+        Assert.Equal((2, 1), (status.DesiredNumberScheduled, status.CurrentNumberScheduled));
+        Assert.Equal("n1", Assert.Single(await PodsAsync(_ => true, "pods"), p => p.Metadata.Name != "hog").Spec.NodeName);
+
+        // The hog leaves: the suspended daemon is woken by that pod's deletion, not by a timer.
+        await _registry.DeleteAsync(ResourceTypes.Pods, Ns, hog.Metadata.Name!, gracePeriodSeconds: 0, _timeout.Token);
+        var pods = await PodsAsync(p => p.Count(x => x.Metadata.Name != "hog") == 2, "a daemon pod on n2 once the hog is gone");
+        Assert.Contains(pods, p => p.Spec.NodeName == "n2" && p.Metadata.Name != "hog");
+    }
+
+    /// <summary>A node with what it offers (status is written after the create, as an agent does; a create drops it).</summary>
+    private async Task NodeAsync(string name, Dictionary<string, string>? labels = null, string cpu = "4")
+    {
+        var node = DaemonFitTests.Node(name, cpu);
+        var created = await _registry.CreateAsync(ResourceTypes.Nodes, node with { Metadata = new ObjectMeta { Name = name, Labels = labels } }, _timeout.Token);
+        await _registry.UpdateAsync(ResourceTypes.Nodes, created with { Status = node.Status }, statusOnly: true, _timeout.Token);
+    }
 
     private Task<List<Pod>> PodsAsync(Func<List<Pod>, bool> done, string what) =>
         Poll.UntilAsync(async () =>

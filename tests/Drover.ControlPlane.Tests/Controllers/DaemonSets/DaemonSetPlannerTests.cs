@@ -27,6 +27,50 @@ public sealed class DaemonSetPlannerTests
     }
 
     [Fact]
+    public void Plan_NodeWithoutRoom_NoPodThereTheReasonReportedAndStillDesired()
+    {
+        var ds = DaemonSet();
+        Node[] nodes = [Node("a"), Node("b")];
+
+        var plan = DaemonSetPlanner.Plan(ds, nodes, [], Now, node => node.Metadata.Name == "b" ? "no room" : null);
+
+        Assert.Equal(new[] { "a" }, plan.CreateOn);
+        Assert.Equal(("b", "no room"), Assert.Single(plan.Unplaced));
+        // As Kubernetes counts it: the node wants a daemon (desired), has none (not current), so one is unavailable.
+        Assert.Equal((2, 0, 2), (plan.Status.DesiredNumberScheduled, plan.Status.CurrentNumberScheduled, plan.Status.NumberUnavailable));
+    }
+
+    [Fact]
+    public void Plan_NewTemplateDoesNotFit_OldPodKeepsRunningThere()
+    {
+        var ds = DaemonSet();
+        Node[] nodes = [Node("a"), Node("b")];
+        Pod[] pods = [Pod("p-a", "a", "old"), Pod("p-b", "b", "old")];
+        var asked = new List<string>();
+
+        var plan = DaemonSetPlanner.Plan(ds, nodes, pods, Now, node =>
+        {
+            asked.Add(node.Metadata.Name!);
+            return node.Metadata.Name == "a" ? "no room" : null;
+        });
+
+        Assert.Equal("p-b", Assert.Single(plan.Delete).Metadata.Name);
+        Assert.Equal("a", Assert.Single(plan.Unplaced).Node);
+        Assert.Equal(new[] { "a", "b" }, asked);
+    }
+
+    [Fact]
+    public void Plan_OnDeleteWithOldPods_FitNeverAsked()
+    {
+        var ds = DaemonSet() with { Spec = DaemonSet().Spec with { UpdateStrategy = new DaemonSetUpdateStrategy { Type = "OnDelete" } } };
+
+        var plan = DaemonSetPlanner.Plan(ds, [Node("a")], [Pod("p-a", "a", "old")], Now, _ => throw new InvalidOperationException("asked"));
+
+        Assert.Empty(plan.Unplaced);
+        Assert.Empty(plan.Delete);
+    }
+
+    [Fact]
     public void Plan_TemplateChangedMaxUnavailableOne_OneAvailableOldPodAtATime()
     {
         var ds = DaemonSet();

@@ -160,6 +160,90 @@ public sealed class JobControllerTests : IAsyncLifetime
         Assert.NotNull(job.Metadata.Uid);
     }
 
+    [Fact]
+    public async Task Sync_FinishedPodDeletedAtOnce_StillCountedThroughTheTrackingFinalizer()
+    {
+        await CreateAsync(NewJob("tracked", completions: 2, parallelism: 2));
+        var pods = await PodsAsync(p => p.Count == 2, "two pods");
+        Assert.All(pods, pod => Assert.Contains(JobLabels.TrackingFinalizer, pod.Metadata.Finalizers!));
+
+        // Someone deletes the pod the moment it succeeds: the finalizer keeps it until the controller has counted it.
+        await FinishAsync(pods[0], "Succeeded");
+        await _registry.DeleteAsync(ResourceTypes.Pods, Ns, pods[0].Metadata.Name!, gracePeriodSeconds: 0, _timeout.Token);
+        await PodsAsync(p => p.All(x => x.Metadata.Name != pods[0].Metadata.Name), "the deleted pod gone once counted");
+        var counted = await JobAsync("tracked", j => j.Status?.Succeeded == 1, "succeeded 1");
+        Assert.Null(counted.Status!.UncountedTerminatedPods?.Succeeded);
+
+        await FinishAsync(pods[1], "Succeeded");
+        var done = await JobAsync("tracked", j => j.Status?.Conditions?.Any(c => c.Type == "Complete") == true, "Complete");
+        Assert.Equal((2, (int?)null), (done.Status!.Succeeded, done.Status.Failed));
+        var left = await PodsAsync(p => p.All(x => x.Metadata.Finalizers is null), "finalizers off");
+        Assert.Single(left);
+    }
+
+    [Fact]
+    public async Task Sync_RunningPodDeleted_CountedAsFailedAndReplaced()
+    {
+        await CreateAsync(NewJob("evicted", backoffLimit: 3));
+        var pod = Assert.Single(await PodsAsync(p => p.Count == 1, "one pod"));
+
+        await _registry.DeleteAsync(ResourceTypes.Pods, Ns, pod.Metadata.Name!, gracePeriodSeconds: 0, _timeout.Token);
+
+        var job = await JobAsync("evicted", j => j.Status?.Failed == 1, "failed 1 (a deleted pod is a failure, as in Kubernetes)");
+        Assert.Null(job.Status!.UncountedTerminatedPods?.Failed);
+        await PodsAsync(p => p.All(x => x.Metadata.Name != pod.Metadata.Name), "the deleted pod released");
+    }
+
+    [Fact]
+    public async Task Sync_Indexed_EachIndexOnceLowestFirstWithIndexEnvHostnameAndCompletedIndexes()
+    {
+        var indexed = NewJob("idx", completions: 3, parallelism: 2);
+        await CreateAsync(indexed with { Spec = indexed.Spec with { CompletionMode = "Indexed" } });
+
+        var first = await PodsAsync(p => p.Count == 2, "two pods");
+        Assert.Equal(new[] { "0", "1" }, first.Select(p => p.Metadata.Annotations![JobLabels.CompletionIndex]).Order());
+        foreach (var pod in first)
+        {
+            var index = pod.Metadata.Annotations![JobLabels.CompletionIndex];
+            Assert.Equal(index, pod.Metadata.Labels![JobLabels.CompletionIndex]);
+            Assert.Equal("idx-" + index, pod.Spec.Hostname);
+            Assert.StartsWith($"idx-{index}-", pod.Metadata.Name, StringComparison.Ordinal);
+            var env = Assert.Single(pod.Spec.Containers[0].Env!, e => e.Name == "JOB_COMPLETION_INDEX");
+            Assert.Equal("metadata.annotations['batch.kubernetes.io/job-completion-index']", env.ValueFrom!.FieldRef!.FieldPath);
+        }
+
+        await FinishAsync(first.Single(p => p.Metadata.Annotations![JobLabels.CompletionIndex] == "1"), "Succeeded");
+        var next = await PodsAsync(p => p.Count == 3, "index 2 started");
+        Assert.Equal("2", next.Single(p => first.All(f => f.Metadata.Name != p.Metadata.Name)).Metadata.Annotations![JobLabels.CompletionIndex]);
+        Assert.Equal("1", (await JobAsync("idx", j => j.Status?.CompletedIndexes == "1", "completedIndexes 1")).Status!.CompletedIndexes);
+
+        foreach (var pod in next.Where(p => p.Status?.Phase != "Succeeded"))
+            await FinishAsync(pod, "Succeeded");
+        var done = await JobAsync("idx", j => j.Status?.Conditions?.Any(c => c.Type == "Complete") == true, "Complete");
+        Assert.Equal(("0-2", 3), (done.Status!.CompletedIndexes, done.Status.Succeeded));
+    }
+
+    [Fact]
+    public async Task Sync_PodWithTheFinalizerAndNoJob_FinalizerRemoved()
+    {
+        var orphan = new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new ObjectMeta
+            {
+                Name = "orphan",
+                Namespace = Ns,
+                Finalizers = [JobLabels.TrackingFinalizer],
+                OwnerReferences = [new OwnerReference { ApiVersion = "batch/v1", Kind = "Job", Name = "gone", Uid = "no-such-uid", Controller = true }],
+            },
+            Spec = new PodSpec { Containers = [new Container { Name = "work", Image = "busybox:1" }] },
+        };
+        await _registry.CreateAsync(ResourceTypes.Pods, orphan, _timeout.Token);
+
+        await PodsAsync(p => p.Single().Metadata.Finalizers is null, "the orphan's finalizer removed");
+    }
+
     private static Job NewJob(string name, int? completions = null, int? parallelism = null, int? backoffLimit = null,
         long? activeDeadlineSeconds = null, int? ttlSecondsAfterFinished = null) => new()
         {
