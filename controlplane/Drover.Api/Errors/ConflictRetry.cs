@@ -23,7 +23,18 @@ public static class ConflictRetry
     /// a conflict that is the answer rather than a lost race (a PATCH with its own resourceVersion, two appliers'
     /// fields) is thrown at once.
     /// </summary>
-    public static async Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<Exception, bool> retriable, int maxAttempts = DefaultAttempts, CancellationToken ct = default)
+    public static Task<T> RetryOnConflictAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<Exception, bool> retriable, int maxAttempts = DefaultAttempts, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(retriable);
+        return RetryOnErrorAsync(attempt, e => IsConflict(e) && retriable(e), maxAttempts, ct);
+    }
+
+    /// <summary>
+    /// client-go's retry.OnError: runs <paramref name="attempt"/> again while it fails with an error
+    /// <paramref name="retriable"/> accepts (e.g. a 404 as well as a 409 when a concurrent delete is one more way to
+    /// lose the race), at most <paramref name="maxAttempts"/> times; the last error is thrown.
+    /// </summary>
+    public static async Task<T> RetryOnErrorAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<Exception, bool> retriable, int maxAttempts = DefaultAttempts, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(attempt);
         ArgumentNullException.ThrowIfNull(retriable);
@@ -34,7 +45,7 @@ public static class ConflictRetry
             {
                 return await attempt(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (tries < maxAttempts && IsConflict(e) && retriable(e))
+            catch (Exception e) when (tries < maxAttempts && retriable(e))
             {
                 // Someone else wrote meanwhile: read again and redo the change on the newer object.
             }

@@ -98,25 +98,19 @@ public sealed class NodeCredentials
     public async Task<bool> RevokeAsync(string nodeName, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
-        for (var attempt = 1; ; attempt++)
+        // Gone between the read and the delete: read again (and report it as not found).
+        return await ConflictRetry.RetryOnErrorAsync(async token =>
         {
-            var existing = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false);
+            var existing = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), token).ConfigureAwait(false);
             if (existing is not Secret { Type: SecretType })
             {
                 Forget(nodeName);
                 return false;
             }
-            try
-            {
-                await _objects.DeleteAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), gracePeriodSeconds: null, ct).ConfigureAwait(false);
-                Forget(nodeName);
-                return true;
-            }
-            catch (ApiException e) when (e.Status.Code == 404 && attempt < MaxAttempts)
-            {
-                // Gone meanwhile: read again (and report it as not found).
-            }
-        }
+            await _objects.DeleteAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), gracePeriodSeconds: null, token).ConfigureAwait(false);
+            Forget(nodeName);
+            return true;
+        }, e => e is ApiException { Status.Code: 404 }, MaxAttempts, ct).ConfigureAwait(false);
     }
 
     /// <summary>Every node's credential, by node name.</summary>
@@ -152,9 +146,10 @@ public sealed class NodeCredentials
             return null;
         var nodeName = rest[..colon].ToString();
         var presented = NodeCredentialRecord.Hash(rest[(colon + 1)..].ToString());
-        for (var attempt = 1; ; attempt++)
+        // Another request promoted it first, or the admin revoked it: read again.
+        return await ConflictRetry.RetryOnErrorAsync<(string Node, NodeCredentialRecord Record, NodeCredentialRecord.Match Match)?>(async token =>
         {
-            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false);
+            var stored = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), token).ConfigureAwait(false);
             if (stored?.Type != SecretType || NodeCredentialRecord.FromData(stored.Data) is not { } record)
                 return null;
             var now = _time.GetUtcNow();
@@ -165,25 +160,19 @@ public sealed class NodeCredentials
                 return (nodeName, record, match);
             // First use of a renewal: the agent has stored it (it sends it only after), so it becomes current.
             var promoted = record.Promote(now, _options.Overlap);
-            try
-            {
-                await _objects.UpdateAsync(ResourceTypes.Secrets, stored with { Data = promoted.ToData() }, stored, statusOnly: false, ct).ConfigureAwait(false);
-                Forget(nodeName);
-                return (nodeName, promoted, NodeCredentialRecord.Match.Current);
-            }
-            catch (ApiException e) when (e.Status.Code is 409 or 404 && attempt < MaxAttempts)
-            {
-                // Another request promoted it first (or the admin revoked it): read again.
-            }
-        }
+            await _objects.UpdateAsync(ResourceTypes.Secrets, stored with { Data = promoted.ToData() }, stored, statusOnly: false, token).ConfigureAwait(false);
+            Forget(nodeName);
+            return (nodeName, promoted, NodeCredentialRecord.Match.Current);
+        }, LostRace, MaxAttempts, ct).ConfigureAwait(false);
     }
 
     /// <summary>Writes <paramref name="change"/> of the stored record (null when there is none), retrying on conflicts; returns what was written (null: nothing).</summary>
     private async Task<NodeCredentialRecord?> WriteAsync(string nodeName, Func<NodeCredentialRecord?, NodeCredentialRecord?> change, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        // Written by a concurrent promotion, renewal or revocation: read again and redo the change on that.
+        return await ConflictRetry.RetryOnErrorAsync(async token =>
         {
-            var existing = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), ct).ConfigureAwait(false);
+            var existing = await _objects.GetAsync(ResourceTypes.Secrets, "kube-system", SecretName(nodeName), token).ConfigureAwait(false);
             var current = existing is Secret { Type: SecretType } secret ? NodeCredentialRecord.FromData(secret.Data) : null;
             if (change(current) is not { } record)
                 return null;
@@ -202,20 +191,16 @@ public sealed class NodeCredentials
                 },
                 Data = record.ToData(),
             };
-            try
-            {
-                if (existing is null)
-                    await _objects.CreateAsync(ResourceTypes.Secrets, stored, ct).ConfigureAwait(false);
-                else
-                    await _objects.UpdateAsync(ResourceTypes.Secrets, stored, existing, statusOnly: false, ct).ConfigureAwait(false);
-                return record;
-            }
-            catch (ApiException e) when (e.Status.Code is 409 or 404 && attempt < MaxAttempts)
-            {
-                // Written by a concurrent promotion, renewal or revocation: read again and redo the change on that.
-            }
-        }
+            if (existing is null)
+                await _objects.CreateAsync(ResourceTypes.Secrets, stored, token).ConfigureAwait(false);
+            else
+                await _objects.UpdateAsync(ResourceTypes.Secrets, stored, existing, statusOnly: false, token).ConfigureAwait(false);
+            return record;
+        }, LostRace, MaxAttempts, ct).ConfigureAwait(false);
     }
+
+    /// <summary>A 409, or a 404 when a concurrent revocation deleted the record between our read and write.</summary>
+    private static bool LostRace(Exception e) => e is ApiException { Status.Code: 409 or 404 };
 
     private void Forget(string nodeName)
     {
