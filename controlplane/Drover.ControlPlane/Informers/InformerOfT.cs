@@ -2,6 +2,13 @@ using Drover.Api;
 
 namespace Drover.ControlPlane.Informers;
 
+/// <summary>A change of a <typeparamref name="T"/>: <see cref="Old"/> is null for an add, <see cref="New"/> null for a delete.</summary>
+public readonly record struct ObjectChange<T>(T? Old, T? New)
+    where T : KubeObject
+{
+    public T Latest => New ?? Old!;
+}
+
 /// <summary>
 /// A typed view of one shared <see cref="Informer"/> (client-go's typed informer and lister): the cache holds objects
 /// of its resource type only, so reads come back as <typeparamref name="T"/> and controllers need no casts.
@@ -24,7 +31,11 @@ public sealed class Informer<T>
     public int Count => _shared.Count;
 
     /// <inheritdoc cref="Informer.AddHandler"/>
-    public void AddHandler(Action<ObjectChange> handler) => _shared.AddHandler(handler);
+    public void AddHandler(Action<ObjectChange<T>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _shared.AddHandler(change => handler(new ObjectChange<T>((T?)change.Old, (T?)change.New)));
+    }
 
     /// <inheritdoc cref="Informer.AddIndex"/>
     public void AddIndex(string name, Func<T, IEnumerable<string>> keysOf)

@@ -1,3 +1,4 @@
+using Drover.Api;
 using Drover.ControlPlane.Controllers.Framework;
 using Drover.Scheduling;
 using Drover.ControlPlane.Informers;
@@ -10,9 +11,9 @@ namespace Drover.ControlPlane.Scheduling;
 /// </summary>
 internal abstract record SchedulerInput;
 
-internal sealed record PodChanged(ObjectChange Change) : SchedulerInput;
+internal sealed record PodChanged(ObjectChange<Pod> Change) : SchedulerInput;
 
-internal sealed record NodeChanged(ObjectChange Change) : SchedulerInput;
+internal sealed record NodeChanged(ObjectChange<Node> Change) : SchedulerInput;
 
 /// <summary>A binding the loop started has ended: <paramref name="Error"/> is null on success.</summary>
 internal sealed record BindFinished(QueuedPod Pod, PodInfo Info, string NodeName, long Revision, Exception? Error) : SchedulerInput;

@@ -169,9 +169,9 @@ internal sealed partial class SchedulerService : BackgroundService
         }
     }
 
-    private void OnNode(ObjectChange change)
+    private void OnNode(ObjectChange<Node> change)
     {
-        if (change.New is not Node node)
+        if (change.New is not { } node)
         {
             _snapshot.RemoveNode(change.Old!.Metadata.Name!);
             return;
@@ -181,12 +181,12 @@ internal sealed partial class SchedulerService : BackgroundService
             _clusterChanged = true;
     }
 
-    private void OnPod(ObjectChange change)
+    private void OnPod(ObjectChange<Pod> change)
     {
         var key = Informer.KeyOf(change.Latest);
-        if (change.New is not Pod pod)
+        if (change.New is not { } pod)
         {
-            var gone = (Pod)change.Old!;
+            var gone = change.Old!;
             _queue.Remove(key);
             if (gone.Metadata.Uid is { } uid)
                 _bound.Remove(uid);

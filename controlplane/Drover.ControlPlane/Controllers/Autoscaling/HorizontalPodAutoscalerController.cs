@@ -57,7 +57,7 @@ public sealed partial class HorizontalPodAutoscalerController : QueueController
     /// New, deleted or respecified HPAs are looked at at once; a status write (our own, mostly) is not a reason to
     /// decide again before the sync period, which would also crowd the stabilisation window with recommendations.
     /// </summary>
-    private void OnHpaChanged(ObjectChange change)
+    private void OnHpaChanged(ObjectChange<HorizontalPodAutoscaler> change)
     {
         if (change.Old is null || change.New is null || change.Old.Metadata.Generation != change.New.Metadata.Generation)
             Queue.Add(Informer.KeyOf(change.Latest));

@@ -41,7 +41,7 @@ public sealed partial class CronJobController : QueueController
         _jobs.AddHandler(OnJobChanged);
     }
 
-    private void OnJobChanged(ObjectChange change)
+    private void OnJobChanged(ObjectChange<Job> change)
     {
         var job = change.Latest;
         if (ControllerRefs.ControllerOf(job.Metadata) is not { Kind: "CronJob" } controller)

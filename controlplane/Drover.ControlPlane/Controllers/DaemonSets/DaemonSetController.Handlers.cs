@@ -6,7 +6,7 @@ namespace Drover.ControlPlane.Controllers.DaemonSets;
 /// <summary>Informer handlers: DaemonSet, pod and node changes into DaemonSet keys (quick, on the watch loop).</summary>
 public sealed partial class DaemonSetController
 {
-    private void OnDaemonSetChanged(ObjectChange change)
+    private void OnDaemonSetChanged(ObjectChange<DaemonSet> change)
     {
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
@@ -14,9 +14,9 @@ public sealed partial class DaemonSetController
         Queue.Add(key);
     }
 
-    private void OnPodChanged(ObjectChange change)
+    private void OnPodChanged(ObjectChange<Pod> change)
     {
-        var pod = (Pod)change.Latest;
+        var pod = change.Latest;
         if (Freed(change) && pod.Spec.NodeName is { Length: > 0 } node)
             RequeueSuspendedOn(node);
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "DaemonSet" } controller)
@@ -32,9 +32,9 @@ public sealed partial class DaemonSetController
     }
 
     /// <summary>A bound pod that goes away or finishes gives its node's resources back.</summary>
-    private static bool Freed(ObjectChange change) =>
+    private static bool Freed(ObjectChange<Pod> change) =>
         change.New is null
-        || (change.New is Pod { Status.Phase: PodPhases.Succeeded or PodPhases.Failed } && change.Old is Pod { Status.Phase: not (PodPhases.Succeeded or PodPhases.Failed) });
+        || (change.New is { Status.Phase: PodPhases.Succeeded or PodPhases.Failed } && change.Old is { Status.Phase: not (PodPhases.Succeeded or PodPhases.Failed) });
 
     private void RequeueSuspendedOn(string node)
     {
@@ -46,9 +46,9 @@ public sealed partial class DaemonSetController
     }
 
     /// <summary>A node that joins, leaves or changes labels, taints or allocatable may gain or lose every DaemonSet's pod.</summary>
-    private void OnNodeChanged(ObjectChange change)
+    private void OnNodeChanged(ObjectChange<Node> change)
     {
-        if (change.Old is Node old && change.New is Node current
+        if (change.Old is { } old && change.New is { } current
             && LabelMaps.Same(old.Metadata.Labels, current.Metadata.Labels)
             && TaintsEqual(old.Spec.Taints, current.Spec.Taints)
             && QuantitiesEqual(old.Status?.Allocatable, current.Status?.Allocatable))

@@ -7,9 +7,9 @@ namespace Drover.ControlPlane.Controllers.Deployments;
 /// <summary>Informer handlers: Deployment, ReplicaSet and pod changes become Deployment keys (quick, on the watch loop).</summary>
 public sealed partial class DeploymentController
 {
-    private void OnDeploymentChanged(ObjectChange change) => Queue.Add(Informer.KeyOf(change.Latest));
+    private void OnDeploymentChanged(ObjectChange<Deployment> change) => Queue.Add(Informer.KeyOf(change.Latest));
 
-    private void OnReplicaSetChanged(ObjectChange change)
+    private void OnReplicaSetChanged(ObjectChange<ReplicaSet> change)
     {
         var current = change.New as ReplicaSet;
         var old = change.Old as ReplicaSet;
@@ -34,9 +34,9 @@ public sealed partial class DeploymentController
     }
 
     /// <summary>Recreate waits for old pods to be gone; their removal is what lets it go on.</summary>
-    private void OnPodChanged(ObjectChange change)
+    private void OnPodChanged(ObjectChange<Pod> change)
     {
-        if (change.New is not null || change.Old is not Pod pod)
+        if (change.New is not null || change.Old is not { } pod)
             return;
         if (ControllerRefs.ControllerOf(pod.Metadata) is not { Kind: "ReplicaSet" } podController)
             return;

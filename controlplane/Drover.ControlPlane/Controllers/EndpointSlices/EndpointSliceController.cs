@@ -60,7 +60,7 @@ internal sealed partial class EndpointSliceController : QueueController
         return [Informer.KeyOf(slice.Metadata.Namespace, service)];
     }
 
-    private void OnPod(ObjectChange change)
+    private void OnPod(ObjectChange<Pod> change)
     {
         var old = change.Old as Pod;
         var updated = change.New as Pod;

@@ -6,7 +6,7 @@ namespace Drover.ControlPlane.Controllers.Jobs;
 /// <summary>Informer handlers: turn Job and pod changes into Job keys (quick, on the watch loop).</summary>
 public sealed partial class JobController
 {
-    private void OnJobChanged(ObjectChange change)
+    private void OnJobChanged(ObjectChange<Job> change)
     {
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
@@ -14,14 +14,14 @@ public sealed partial class JobController
         Queue.Add(key);
     }
 
-    private void OnPodChanged(ObjectChange change)
+    private void OnPodChanged(ObjectChange<Pod> change)
     {
-        var pod = (Pod)change.Latest;
+        var pod = change.Latest;
         var controller = ControllerRefs.ControllerOf(pod.Metadata);
         if (controller is not { Kind: "Job" } || _jobs.Get(pod.Metadata.Namespace, controller.Name) is not { } job || job.Metadata.Uid != controller.Uid)
         {
             // No Job of ours will count this pod: its tracking finalizer would keep it forever.
-            if (change.New is Pod current && JobTracking.HasFinalizer(current))
+            if (change.New is { } current && JobTracking.HasFinalizer(current))
                 Queue.Add(OrphanPodPrefix + Informer.KeyOf(current));
             return;
         }

@@ -154,7 +154,7 @@ public sealed partial class JobController : QueueController
         if (!JobPlanner.StatusEquals(job.Status, recorded))
         {
             // Recorded before any finalizer goes: a crash in between leaves the UIDs to count, never a pod counted twice or not at all.
-            job = (Job)await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = recorded }, statusOnly: true, ct).ConfigureAwait(false);
+            job = await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = recorded }, statusOnly: true, ct).ConfigureAwait(false);
         }
         var results = await Task.WhenAll(tracking.RemoveFinalizer.Select(async pod =>
             await _podControl.RemoveFinalizerAsync(pod, JobLabels.TrackingFinalizer, ct).ConfigureAwait(false) ? pod.Metadata.Uid : null)).ConfigureAwait(false);

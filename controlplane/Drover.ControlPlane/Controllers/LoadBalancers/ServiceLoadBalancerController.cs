@@ -47,9 +47,9 @@ internal sealed partial class ServiceLoadBalancerController : QueueController
     }
 
     /// <summary>Only what changes the address list: a node's Ready status, InternalIP, or its coming and going (not every heartbeat).</summary>
-    private void OnNode(ObjectChange change)
+    private void OnNode(ObjectChange<Node> change)
     {
-        if (change.Old is Node old && change.New is Node updated && Address(old) == Address(updated))
+        if (change.Old is { } old && change.New is { } updated && Address(old) == Address(updated))
             return;
         Queue.Add(Key);
     }

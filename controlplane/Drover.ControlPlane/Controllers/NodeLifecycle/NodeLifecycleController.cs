@@ -79,15 +79,15 @@ internal sealed partial class NodeLifecycleController : BackgroundService
         }
     }
 
-    private void OnLease(ObjectChange change)
+    private void OnLease(ObjectChange<Lease> change)
     {
-        if (change.New is Lease { Metadata.Namespace: LeaseNamespace } lease)
+        if (change.New is { Metadata.Namespace: LeaseNamespace } lease)
             _heartbeats.ObserveLease(lease.Metadata.Name!, lease.Spec.RenewTime, _time.GetUtcNow());
     }
 
-    private void OnNode(ObjectChange change)
+    private void OnNode(ObjectChange<Node> change)
     {
-        if (change.New is not Node node)
+        if (change.New is not { } node)
         {
             _heartbeats.Remove(change.Old!.Metadata.Name!);
             return;

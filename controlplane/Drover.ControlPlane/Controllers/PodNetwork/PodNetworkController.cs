@@ -47,9 +47,9 @@ internal sealed partial class PodNetworkController : QueueController
     }
 
     /// <summary>One node's change can change another's verdict (the older of two clashing nodes goes away): every change looks at all.</summary>
-    private void OnNode(ObjectChange change)
+    private void OnNode(ObjectChange<Node> change)
     {
-        if (change.Old is Node old && change.New is Node updated && !Matters(old, updated))
+        if (change.Old is { } old && change.New is { } updated && !Matters(old, updated))
             return;
         Queue.Add(Key);
     }

@@ -7,7 +7,7 @@ namespace Drover.ControlPlane.Controllers.ReplicaSets;
 /// <summary>Informer handlers: turn ReplicaSet and pod changes into ReplicaSet keys (quick, on the watch loop).</summary>
 public sealed partial class ReplicaSetController
 {
-    private void OnReplicaSetChanged(ObjectChange change)
+    private void OnReplicaSetChanged(ObjectChange<ReplicaSet> change)
     {
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
@@ -15,15 +15,15 @@ public sealed partial class ReplicaSetController
         Queue.Add(key);
     }
 
-    private void OnPodChanged(ObjectChange change)
+    private void OnPodChanged(ObjectChange<Pod> change)
     {
-        if (change.New is not Pod current)
+        if (change.New is not { } current)
         {
-            if (change.Old is Pod gone)
+            if (change.Old is { } gone)
                 PodGone(gone);
             return;
         }
-        if (change.Old is not Pod old)
+        if (change.Old is not { } old)
         {
             PodAdded(current);
             return;

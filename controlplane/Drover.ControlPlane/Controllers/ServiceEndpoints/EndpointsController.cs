@@ -75,7 +75,7 @@ internal sealed partial class EndpointsController : QueueController
     // A namespace has no '/' and a label key no '=', so "ns/key=value" is unambiguous.
     private static string LabelKey(string? ns, string key, string value) => $"{ns}/{key}={value}";
 
-    private void OnPod(ObjectChange change)
+    private void OnPod(ObjectChange<Pod> change)
     {
         var old = change.Old as Pod;
         var updated = change.New as Pod;
