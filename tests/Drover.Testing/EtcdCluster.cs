@@ -271,7 +271,8 @@ public sealed record EtcdTlsFiles(string CaFile, string ServerCertFile, string S
             request.CertificateExtensions.Add(sans.Build());
         }
         var serial = RandomNumberGenerator.GetBytes(12);
-        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), serial);
+        // Valid exactly as long as the CA: a later "now + 1 day" can pass the CA's end by a second, which .NET refuses.
+        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), ca.NotAfter, serial);
         File.WriteAllText(certFile, cert.ExportCertificatePem());
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
     }
