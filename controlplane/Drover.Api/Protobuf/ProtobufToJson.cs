@@ -80,26 +80,26 @@ internal sealed class ProtobufToJson
         switch (field.Cardinality)
         {
             case ProtoCardinality.Map:
-                {
-                    Expect(wire, ProtoWireType.LengthDelimited, field, path);
-                    var map = Child(into, field, path, static () => new JsonObject());
-                    var (key, value) = ReadMapEntry(reader.ReadLengthDelimited(), field, path, depth);
-                    map[key] = value;
-                    return;
-                }
+            {
+                Expect(wire, ProtoWireType.LengthDelimited, field, path);
+                var map = Child(into, field, path, static () => new JsonObject());
+                var (key, value) = ReadMapEntry(reader.ReadLengthDelimited(), field, path, depth);
+                map[key] = value;
+                return;
+            }
             case ProtoCardinality.Repeated:
+            {
+                var list = Child(into, field, path, static () => new JsonArray());
+                if (wire == ProtoWireType.LengthDelimited && IsPackable(field.Type))
                 {
-                    var list = Child(into, field, path, static () => new JsonArray());
-                    if (wire == ProtoWireType.LengthDelimited && IsPackable(field.Type))
-                    {
-                        var packed = new ProtoWireReader(reader.ReadLengthDelimited());
-                        while (!packed.End)
-                            list.Add(ReadValue(ref packed, PackedWire(field.Type), field, $"{path}[{list.Count}]", depth));
-                        return;
-                    }
-                    list.Add(ReadValue(ref reader, wire, field, $"{path}[{list.Count}]", depth));
+                    var packed = new ProtoWireReader(reader.ReadLengthDelimited());
+                    while (!packed.End)
+                        list.Add(ReadValue(ref packed, PackedWire(field.Type), field, $"{path}[{list.Count}]", depth));
                     return;
                 }
+                list.Add(ReadValue(ref reader, wire, field, $"{path}[{list.Count}]", depth));
+                return;
+            }
         }
         if (field.Inline)
         {
