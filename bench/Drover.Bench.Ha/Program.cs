@@ -216,40 +216,20 @@ Console.WriteLine();
 Console.WriteLine($"RSS after the kills (each replica, each member): {haRss}.");
 return 0;
 
-static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedCreatesAsync(DroverClient client, int count, int rate)
-{
-    var samples = new ConcurrentBag<long>();
-    var errors = 0;
-    string? firstError = null;
-    var start = Stopwatch.GetTimestamp();
-    var inFlight = new List<Task>(count);
-    for (var n = 0; n < count; n++)
-    {
-        var due = start + (long)(n * (double)Stopwatch.Frequency / rate);
-        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-        if (wait > TimeSpan.FromMilliseconds(1))
-            await Task.Delay(wait);
-        var name = $"m-{n}";
-        inFlight.Add(Task.Run(async () =>
-        {
-            try
-            {
-                await client.CreateAsync(ResourceTypes.ConfigMaps, Map(name));
-                samples.Add(Stopwatch.GetTimestamp() - due);
-            }
-            catch (Exception e) when (e is ApiClientException or HttpRequestException or TaskCanceledException or IOException)
-            {
-                Interlocked.Increment(ref errors);
-                Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
-            }
-        }));
-    }
-    await Task.WhenAll(inFlight);
-    var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-    return (Stats.Of([.. samples]), samples.Count / elapsed, errors, firstError);
-}
+static Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedCreatesAsync(DroverClient client, int count, int rate) =>
+    PacedAsync(count, rate, n => client.CreateAsync(ResourceTypes.ConfigMaps, Map($"m-{n}")),
+        e => e is ApiClientException or HttpRequestException or TaskCanceledException or IOException);
 
-static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedStoreCreatesAsync(EtcdStore store, int count, int rate)
+/// <summary>The same paced creates straight into the store: etcd's floor under droverd's figure.</summary>
+static Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedStoreCreatesAsync(EtcdStore store, int count, int rate) =>
+    PacedAsync(count, rate, n => store.CreateAsync($"/m/{n}", FloorValue),
+        e => e is StoreException or TaskCanceledException or IOException);
+
+/// <summary>
+/// Open loop: write n is due at n/rate s and timed from then (not from when it was sent), so a slow server shows as
+/// latency rather than as a lower offered rate; <paramref name="failed"/> says which errors count as failed writes.
+/// </summary>
+static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedAsync(int count, int rate, Func<int, Task> create, Func<Exception, bool> failed)
 {
     var samples = new ConcurrentBag<long>();
     var errors = 0;
@@ -262,15 +242,15 @@ static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)
         var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
         if (wait > TimeSpan.FromMilliseconds(1))
             await Task.Delay(wait);
-        var key = $"/m/{n}";
+        var index = n;
         inFlight.Add(Task.Run(async () =>
         {
             try
             {
-                await store.CreateAsync(key, FloorValue);
+                await create(index);
                 samples.Add(Stopwatch.GetTimestamp() - due);
             }
-            catch (Exception e) when (e is StoreException or TaskCanceledException or IOException)
+            catch (Exception e) when (failed(e))
             {
                 Interlocked.Increment(ref errors);
                 Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
