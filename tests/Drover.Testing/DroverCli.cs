@@ -9,8 +9,8 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 }
 
 /// <summary>
-/// The built drover CLI as a user runs it, pointed at a real droverd through DROVER_CONFIG (the pattern of
-/// Drover.ControlPlane.Tests' CliRunner), plus a running form for commands that stream (logs -f).
+/// The built drover CLI left running (started as <see cref="CliRunner.StartInfo"/> starts it), for commands that stream
+/// (logs -f, port-forward): its output read character by character, so a test can wait for text as soon as it is printed.
 /// </summary>
 public sealed class DroverCli : IDisposable
 {
@@ -42,28 +42,9 @@ public sealed class DroverCli : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static Task<CliResult> RunAsync(DroverdProcess server, params string[] args) => RunAsync(DroverBinaries.Built, server, args);
-
-    public static async Task<CliResult> RunAsync(DroverBinaries binaries, DroverdProcess server, params string[] args)
+    public static DroverCli Start(DroverdProcess server, params string[] args)
     {
-        using var cli = Start(binaries, server, args);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await cli._process.WaitForExitAsync(timeout.Token);
-        await cli._pumps.WaitAsync(timeout.Token);
-        return new CliResult(cli._process.ExitCode, cli.Stdout, cli.Stderr);
-    }
-
-    public static DroverCli Start(DroverdProcess server, params string[] args) => Start(DroverBinaries.Built, server, args);
-
-    public static DroverCli Start(DroverBinaries binaries, DroverdProcess server, params string[] args)
-    {
-        ArgumentNullException.ThrowIfNull(binaries);
-        ArgumentNullException.ThrowIfNull(server);
-        var info = binaries.Cli();
-        info.WorkingDirectory = RepoPaths.Root;
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        info.Environment["DROVER_CONFIG"] = server.ClientConfigPath;
+        var info = CliRunner.StartInfo(server, redirectInput: false, args);
         var cli = new DroverCli(Process.Start(info)!);
         // Character by character, not line by line: a test waits for text as soon as it is printed.
         cli._pumps = Task.WhenAll(PumpAsync(cli._process.StandardOutput, cli._stdout), PumpAsync(cli._process.StandardError, cli._stderr));

@@ -106,7 +106,7 @@ public sealed class TestCluster : IAsyncDisposable
     public DroverClient Client() => Droverd.Client(TimeSpan.FromSeconds(10));
 
     /// <summary>The drover CLI (same build as the daemons) against this cluster.</summary>
-    public Task<CliResult> CliAsync(params string[] args) => DroverCli.RunAsync(_options.Binaries, Droverd, args);
+    public Task<CliResult> CliAsync(params string[] args) => CliRunner.RunAsync(_options.Binaries, Droverd, args);
 
     /// <summary>The node's power goes: agent, containerd, shims and containers killed (see <see cref="ClusterNode.PowerCutAsync"/>).</summary>
     public Task PowerCutAsync(ClusterNode node)

@@ -71,7 +71,7 @@ public sealed class PodLogsTests(LogsNodeFixture node)
             // The pauses order the stderr line between the others: the runtime copies each stream on its own.
             await RunAsync(name, "echo one; echo two; sleep 0.3; echo three >&2; sleep 0.3; echo four; sleep 3600", "four");
 
-            var result = await DroverCli.RunAsync(node.Droverd, "logs", name);
+            var result = await CliRunner.RunAsync(node.Droverd, "logs", name);
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal("one\ntwo\nthree\nfour\n", result.Stdout);
@@ -91,7 +91,7 @@ public sealed class PodLogsTests(LogsNodeFixture node)
         {
             await RunAsync(name, "for i in 1 2 3 4 5; do echo line-$i; done; sleep 3600", "line-5");
 
-            var result = await DroverCli.RunAsync(node.Droverd, "logs", name, "--tail", "2");
+            var result = await CliRunner.RunAsync(node.Droverd, "logs", name, "--tail", "2");
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal("line-4\nline-5\n", result.Stdout);
@@ -110,7 +110,7 @@ public sealed class PodLogsTests(LogsNodeFixture node)
         {
             await RunAsync(name, "echo a; echo b; sleep 3600", "b");
 
-            var result = await DroverCli.RunAsync(node.Droverd, "logs", name, "--timestamps");
+            var result = await CliRunner.RunAsync(node.Droverd, "logs", name, "--timestamps");
 
             Assert.True(result.ExitCode == 0, result.ToString());
             var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -213,7 +213,7 @@ public sealed class PodLogsTests(LogsNodeFixture node)
         {
             await RunAsync(name, "echo only; sleep 3600", "only");
 
-            var result = await DroverCli.RunAsync(node.Droverd, "logs", "-p", name);
+            var result = await CliRunner.RunAsync(node.Droverd, "logs", "-p", name);
 
             Assert.Equal(1, result.ExitCode);
             Assert.Equal("", result.Stdout);
@@ -238,7 +238,7 @@ public sealed class PodLogsTests(LogsNodeFixture node)
     [Fact]
     public async Task Logs_UnknownPod_CliExitsNonZeroWithNotFound()
     {
-        var result = await DroverCli.RunAsync(node.Droverd, "logs", "no-such-pod");
+        var result = await CliRunner.RunAsync(node.Droverd, "logs", "no-such-pod");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("Error from server (NotFound): pods \"no-such-pod\" not found\n", result.Stderr);

@@ -74,25 +74,25 @@ public sealed class ClientStreamTests(LogsNodeFixture node)
         var name = await RunPodAsync("drexec");
         try
         {
-            var ok = await DroverCli.RunAsync(node.Droverd, "exec", name, "--", "sh", "-c", "echo hello from $(hostname)");
+            var ok = await CliRunner.RunAsync(node.Droverd, "exec", name, "--", "sh", "-c", "echo hello from $(hostname)");
             Assert.True(ok.ExitCode == 0, ok.ToString());
             Assert.Equal($"hello from {name}\n", ok.Stdout);
 
-            var failed = await DroverCli.RunAsync(node.Droverd, "exec", $"pod/{name}", "-c", "app", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+            var failed = await CliRunner.RunAsync(node.Droverd, "exec", $"pod/{name}", "-c", "app", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
             Assert.True(failed.ExitCode == 3, failed.ToString());
             Assert.Equal("out\n", failed.Stdout);
             Assert.Contains("err\n", failed.Stderr, StringComparison.Ordinal);
             Assert.Contains("command terminated with exit code 3", failed.Stderr, StringComparison.Ordinal);
 
-            var container = await DroverCli.RunAsync(node.Droverd, "exec", name, "-c", "nosuch", "--", "true");
+            var container = await CliRunner.RunAsync(node.Droverd, "exec", name, "-c", "nosuch", "--", "true");
             Assert.True(container.ExitCode == 1, container.ToString());
             Assert.Contains($"container nosuch is not valid for pod {name}", container.Stderr, StringComparison.Ordinal);
 
-            var pod = await DroverCli.RunAsync(node.Droverd, "exec", "no-such-pod", "--", "true");
+            var pod = await CliRunner.RunAsync(node.Droverd, "exec", "no-such-pod", "--", "true");
             Assert.True(pod.ExitCode == 1, pod.ToString());
             Assert.Contains("pods \"no-such-pod\" not found", pod.Stderr, StringComparison.Ordinal);
 
-            var binary = await DroverCli.RunAsync(node.Droverd, "exec", name, "--", "/no/such/binary");
+            var binary = await CliRunner.RunAsync(node.Droverd, "exec", name, "--", "/no/such/binary");
             Assert.NotEqual(0, binary.ExitCode);
             Assert.Contains("no/such/binary", binary.Stderr, StringComparison.Ordinal);
         }

@@ -46,7 +46,7 @@ public sealed class SystemdAgentTests(SystemdNodeFixture node, ITestOutputHelper
             node.Peer.ContainerdState = ("loaded", "failed", "failed");
             var failed = await node.WaitForNodeAsync(n => RuntimeUnit(n)?.Status == "False", "ContainerRuntimeUnit=False", LogOf(log));
             Assert.Equal(("UnitFailed", "containerd.service is failed (failed)"), (RuntimeUnit(failed)!.Reason, RuntimeUnit(failed)!.Message));
-            var describe = await DroverCli.RunAsync(node.Droverd, "describe", "node", SystemdNodeFixture.NodeName);
+            var describe = await CliRunner.RunAsync(node.Droverd, "describe", "node", SystemdNodeFixture.NodeName);
             Assert.True(describe.ExitCode == 0, describe.ToString());
             Assert.Contains("ContainerRuntimeUnit", describe.Stdout, StringComparison.Ordinal);
             Assert.Contains("containerd.service is failed (failed)", describe.Stdout, StringComparison.Ordinal);
