@@ -80,6 +80,13 @@ public sealed class EtcdStore : IStore
         return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
     }
 
+    public async Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default)
+    {
+        StoreKeys.ThrowIfInvalidKey(key, nameof(key));
+        var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key), Serializable = true }, cancellationToken).ConfigureAwait(false);
+        return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
+    }
+
     public async Task<StoreListResult> ListAsync(string prefix, string? startAfterKey = null, int limit = 0, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prefix);
