@@ -142,8 +142,14 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     }
     if (options.ServiceProxy)
     {
-        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"), options.NodeName);
-        loops.Add(proxier.RunAsync(stop.Token));
+        Drover.Agent.ServiceProxy.ServiceProxier? proxier = null;
+        // healthCheckNodePorts on every address of the node, as kube-proxy's default; 200 only once the rules are in place.
+        var health = new Drover.Agent.ServiceProxy.ServiceHealthServer(System.Net.IPAddress.Any, () => proxier?.InSync == true, loggers.CreateLogger("drover-agent.service-health"));
+        proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"), options.NodeName)
+        {
+            HealthServer = health,
+        };
+        loops.Add(RunThenCloseAsync(proxier.RunAsync(stop.Token), health));
     }
     if (clusterDns is not null)
     {
@@ -155,6 +161,18 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;
+
+    static async Task RunThenCloseAsync(Task run, IAsyncDisposable resource)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     // READY=1 once registered and the pods bound here have had their first sync.
     async Task NotifyReadyAsync()
