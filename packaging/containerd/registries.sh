@@ -90,8 +90,10 @@ hosts_toml() {
   printf '# Written by drover (packaging/containerd/registries.sh); install.sh rewrites it.\n'
   printf 'server = "%s"\n' "$(server_url "$host")"
   [ -z "${CAS[$host]+x}" ] || printf 'ca = "%s/%s/ca.crt"\n' "$final" "$host"
-  [ -n "${MIRRORS[$host]+x}" ] || return 0
-  IFS=, read -ra urls <<<"${MIRRORS[$host]}"
+  # containerd 1.6 reads a hosts.toml without any [host] table as broken (it falls back to plain defaults, http for
+  # a loopback registry), so a registry without mirrors lists itself as its one host.
+  local mirrors=${MIRRORS[$host]:-$(server_url "$host")}
+  IFS=, read -ra urls <<<"$mirrors"
   for url in "${urls[@]}"; do
     mirror_host=${url#*://}; mirror_host=${mirror_host%%/*}
     printf '\n[host."%s"]\n  capabilities = ["pull", "resolve"]\n' "$url"
