@@ -135,6 +135,11 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         }, new HostCommand(), TimeProvider.System, loggers);
         loops.Add(network.RunAsync(stop.Token));
     }
+    if (options.ImageGc.Enabled)
+    {
+        var imageGc = new Drover.Agent.Images.ImageGarbageCollector(cri, pods.PodImages, pods.RecordNodeEvent, options.ImageGc, TimeProvider.System, loggers.CreateLogger<Drover.Agent.Images.ImageGarbageCollector>());
+        loops.Add(imageGc.RunAsync(stop.Token));
+    }
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());

@@ -105,6 +105,9 @@ internal sealed record AgentOptions
     /// <summary>DiskPressure when the data dir's filesystem has less than this fraction free.</summary>
     public double DiskPressureFreeFraction { get; init; } = 0.10;
 
+    /// <summary>Image garbage collection (the kubelet's thresholds and minimum age).</summary>
+    public Drover.Agent.Images.ImageGcPolicy ImageGc { get; init; } = new();
+
     /// <summary>PIDPressure when the tasks in use exceed this fraction of pid_max.</summary>
     public double PidPressureFraction { get; init; } = 0.90;
 

@@ -101,6 +101,14 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     /// </summary>
     public Task FirstSync => _firstSync.Task;
 
+    /// <summary>The container images (init containers too) of the pods this node runs, as their specs name them.</summary>
+    public IReadOnlyCollection<string> PodImages() =>
+        [.. _workers.Values.SelectMany(e => (e.Worker.Desired.Spec?.InitContainers ?? []).Concat(e.Worker.Desired.Spec?.Containers ?? []))
+            .Select(c => c.Image).OfType<string>().Where(i => i.Length > 0).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Records an Event about this Node.</summary>
+    public void RecordNodeEvent(string type, string reason, string message) => _events.RecordNode(type, reason, message);
+
     /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
     public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
 
