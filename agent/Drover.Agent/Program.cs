@@ -108,6 +108,8 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CgroupParentRoot = options.CgroupRoot,
         CheckpointDirectory = options.PodCheckpointDirectory,
+        ObjectCheckpointDirectory = options.ObjectCheckpointDirectory,
+        CheckpointKeyPath = options.CheckpointKeyPath,
         PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);

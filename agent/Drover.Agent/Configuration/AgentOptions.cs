@@ -116,6 +116,11 @@ internal sealed record AgentOptions
     /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
     public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
 
+    /// <summary>The ConfigMaps and Secrets those pods read, sealed with <see cref="CheckpointKeyPath"/> (ObjectCheckpoint).</summary>
+    public string ObjectCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "objects");
+
+    public string CheckpointKeyPath => Path.Combine(DataDirectory, "credentials", "checkpoint.key");
+
     /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
     public string PodDirectory => Path.Combine(DataDirectory, "pods");
 
