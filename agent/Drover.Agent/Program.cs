@@ -108,6 +108,8 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CgroupParentRoot = options.CgroupRoot,
         CheckpointDirectory = options.PodCheckpointDirectory,
+        ObjectCheckpointDirectory = options.ObjectCheckpointDirectory,
+        CheckpointKeyPath = options.CheckpointKeyPath,
         PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
@@ -134,6 +136,11 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
             DataDirectory = options.DataDirectory,
         }, new HostCommand(), TimeProvider.System, loggers);
         loops.Add(network.RunAsync(stop.Token));
+    }
+    if (options.ImageGc.Enabled)
+    {
+        var imageGc = new Drover.Agent.Images.ImageGarbageCollector(cri, pods.PodImages, pods.RecordNodeEvent, options.ImageGc, TimeProvider.System, loggers.CreateLogger<Drover.Agent.Images.ImageGarbageCollector>());
+        loops.Add(imageGc.RunAsync(stop.Token));
     }
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {
