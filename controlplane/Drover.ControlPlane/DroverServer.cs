@@ -160,6 +160,7 @@ public static partial class DroverServer
         services.AddSingleton<NodeRestriction>();
         services.AddSingleton<NodeCredentialEndpoint>();
         services.AddSingleton<Authorizer>();
+        services.AddSingleton<RulesResolver>();
         services.AddSingleton(new AgentLogClient(() => pki.NodeClientCertificate, time));
         services.AddSingleton<PodLogEndpoint>();
         services.AddSingleton<PodStreamEndpoint>();
@@ -249,6 +250,7 @@ public static partial class DroverServer
         var reviews = app.Services.GetRequiredService<AccessReviewEndpoint>();
         app.Map(AccessReviewEndpoint.AccessReviewPath, reviews.HandleAccessReviewAsync);
         app.Map(AccessReviewEndpoint.SelfReviewPath, reviews.HandleSelfReviewAsync);
+        app.Map(AccessReviewEndpoint.RulesReviewPath, reviews.HandleRulesReviewAsync);
         app.Map("/api/{**rest}", router.HandleAsync);
         app.Map("/apis/{**rest}", router.HandleAsync);
 

@@ -226,16 +226,33 @@ internal static class FuzzTargets
         }
     }
 
-    /// <summary>A SelfSubjectAccessReview in Kubernetes protobuf (kubectl auth can-i): read or refused with a 400.</summary>
+    /// <summary>
+    /// A SelfSubjectAccessReview or SelfSubjectRulesReview in Kubernetes protobuf (kubectl auth can-i [--list]): read
+    /// or refused with a 400. Both readers get every body: the envelope's kind is the sender's word.
+    /// </summary>
     private static void AccessReviewProtobufTarget(byte[] data)
     {
+        byte[] raw;
         try
         {
-            var (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(data);
-            _ = AccessReviewProtobuf.ReadAccessReview(raw);
+            (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(data);
         }
         catch (ApiException e) when (e.Status.Code == 400)
         {
+            return;
+        }
+        ReadOrRefused(() => AccessReviewProtobuf.ReadAccessReview(raw));
+        ReadOrRefused(() => AccessReviewProtobuf.ReadRulesReview(raw));
+
+        static void ReadOrRefused(Func<object> read)
+        {
+            try
+            {
+                _ = read();
+            }
+            catch (ApiException e) when (e.Status.Code == 400)
+            {
+            }
         }
     }
 

@@ -21,7 +21,8 @@ public sealed class OpenApiSchemas
     private readonly bool _v3;
 
     /// <param name="v3">OpenAPI v3 (#/components/schemas/, int-or-string as x-kubernetes-int-or-string) or v2 (#/definitions/).</param>
-    public OpenApiSchemas(IEnumerable<ResourceType> kinds, bool v3)
+    /// <param name="descriptions">Kubernetes' descriptions and enum values to put on each kind's types and fields, if any.</param>
+    public OpenApiSchemas(IEnumerable<ResourceType> kinds, bool v3, OpenApiDescriptions? descriptions = null)
     {
         ArgumentNullException.ThrowIfNull(kinds);
         _v3 = v3;
@@ -35,6 +36,43 @@ public sealed class OpenApiSchemas
                 ["kind"] = kind.Kind,
                 ["version"] = kind.Version,
             });
+        }
+        if (descriptions is null)
+            return;
+        var described = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kind in kinds)
+            Describe(NameOf(kind.ClrType), OpenApiDescriptions.KeyOf(kind), descriptions, described);
+    }
+
+    /// <summary>
+    /// Puts Kubernetes' description on one definition and its fields, then on the types its fields hold, following
+    /// Kubernetes' field types alongside (a Drover type reached twice keeps the first description).
+    /// </summary>
+    private void Describe(string name, string key, OpenApiDescriptions descriptions, HashSet<string> described)
+    {
+        if (!described.Add(name) || !descriptions.TryGetType(key, out var type))
+            return;
+        var schema = _definitions[name];
+        if (type.TryGetProperty("d", out var description) && description.GetString() is { Length: > 0 } text)
+            schema["description"] = text;
+        if (schema["properties"] is not JsonObject properties || !type.TryGetProperty("p", out var fields))
+            return;
+        foreach (var (fieldName, node) in properties.ToList())
+        {
+            if (node is not JsonObject field || !fields.TryGetProperty(fieldName, out var kubernetes))
+                continue;
+            var held = References(field).FirstOrDefault();
+            if (kubernetes.TryGetProperty("d", out var fieldDescription))
+            {
+                // A ref cannot carry siblings in OpenAPI v3: wrap it, as Kubernetes' documents do.
+                if (_v3 && field.ContainsKey("$ref"))
+                    field = Wrap(field);
+                field["description"] = fieldDescription.GetString();
+            }
+            if (kubernetes.TryGetProperty("e", out var values) && field["type"]?.GetValue<string>() == "string")
+                field["enum"] = new JsonArray([.. values.EnumerateArray().Select(v => (JsonNode?)v.GetString())]);
+            if (held is not null && kubernetes.TryGetProperty("r", out var heldKey))
+                Describe(held, heldKey.GetString()!, descriptions, described);
         }
     }
 

@@ -5,7 +5,7 @@ namespace Drover.Api;
 /// the API server's message or null when the text is valid. Loops instead of regexes: these run for
 /// every name, key and port of every object written.
 /// </summary>
-internal static class NameRules
+public static class NameRules
 {
     public const int Dns1123LabelMaxLength = 63;
     public const int Dns1123SubdomainMaxLength = 253;

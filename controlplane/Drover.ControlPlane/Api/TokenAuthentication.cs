@@ -69,7 +69,7 @@ public sealed class TokenAuthentication
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Unauthorized()).ConfigureAwait(false);
             return;
         }
-        if (!MayUse(principal, context.Request))
+        if (!MayUse(principal, context.Request.Method, context.Request.Path))
         {
             await ResponseWriter.WriteStatusAsync(context, ApiErrors.Forbidden($"User \"{principal.Name}\" cannot get path \"{context.Request.Path}\"")).ConfigureAwait(false);
             return;
@@ -83,15 +83,37 @@ public sealed class TokenAuthentication
     /// is open to nodes (and their own credential's path) and the ingress; /metrics and the rest outside it stay admin-only, except for the metrics
     /// identity, which may read /metrics and the agents' service discovery and nothing else (no object, no secret).
     /// </summary>
-    private static bool MayUse(Principal principal, HttpRequest request) => principal.Kind switch
+    private static bool MayUse(Principal principal, string method, PathString path) => principal.Kind switch
     {
         PrincipalKind.Admin => true,
-        PrincipalKind.Metrics => (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
-            && (request.Path == "/metrics" || request.Path == PrometheusServiceDiscovery.AgentsPath),
+        PrincipalKind.Metrics => (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+            && (path == "/metrics" || path == PrometheusServiceDiscovery.AgentsPath),
         // A node also reads and renews its own credential there (NodeCredentialEndpoint); the admin paths stay admin-only.
-        PrincipalKind.Node => IsApi(request.Path) || request.Path == Drover.Api.Client.NodeCredentialApi.SelfPath,
-        _ => IsApi(request.Path),
+        PrincipalKind.Node => IsApi(path) || path == Drover.Api.Client.NodeCredentialApi.SelfPath,
+        _ => IsApi(path),
     };
+
+    /// <summary>
+    /// The paths outside the resource API an identity may GET, as <c>kubectl auth can-i --list</c> shows them
+    /// ("/apis/*": discovery below it; the objects there are the <see cref="Authorizer"/>'s): the paths droverd serves
+    /// outside the resource API, each asked of <see cref="IsPublic"/> and <see cref="MayUse"/>. The admin: every path.
+    /// </summary>
+    public static IReadOnlyList<string> NonResourceUrlsOf(Principal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        if (principal.Kind == PrincipalKind.Admin)
+            return ["*"];
+        string[] served =
+        [
+            "/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/healthz", "/livez", "/readyz", "/version", "/cacerts",
+            "/metrics", PrometheusServiceDiscovery.AgentsPath, Drover.Api.Client.NodeCredentialApi.SelfPath,
+        ];
+        return [.. served.Where(url =>
+        {
+            var path = new PathString(url.EndsWith("/*", StringComparison.Ordinal) ? url[..^2] + "/x" : url);
+            return IsPublic(path) || MayUse(principal, HttpMethods.Get, path);
+        })];
+    }
 
     /// <summary>The API, its discovery and its OpenAPI documents: what every client identity may reach.</summary>
     private static bool IsApi(PathString path) =>

@@ -27,22 +27,31 @@ public sealed class Authorizer
 
     public async ValueTask AuthorizeRequestAsync(Principal principal, string verb, ResourceAttributes path, CancellationToken ct)
     {
+        if (await CheckRequestAsync(principal, verb, path, ct).ConfigureAwait(false) is { } denied)
+            throw denied;
+    }
+
+    /// <summary>
+    /// The request stage without throwing: null when allowed, else the 403 to answer. Every question about access
+    /// (a request, <c>auth can-i</c>, the rules of <c>auth can-i --list</c>) is answered here.
+    /// </summary>
+    public async ValueTask<ApiException?> CheckRequestAsync(Principal principal, string verb, ResourceAttributes path, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(path);
         switch (principal.Kind)
         {
             case PrincipalKind.Admin:
-                return;
+                return null;
             case PrincipalKind.Ingress:
-                AuthorizeIngressRequest(principal, verb, path);
-                return;
+                return CheckIngressRequest(principal, verb, path);
             case PrincipalKind.Node:
-                if (await _nodes.AuthorizeRequestAsync(principal.NodeName!, verb, path, ct).ConfigureAwait(false) is { } why)
-                    throw Forbidden(principal, verb, path, why);
-                return;
+                return await _nodes.AuthorizeRequestAsync(principal.NodeName!, verb, path, ct).ConfigureAwait(false) is { } why
+                    ? Forbidden(principal, verb, path, why)
+                    : null;
             default:
                 // TokenAuthentication keeps the metrics identity out of the API already; refused here too, should a route ever skip it.
-                throw Forbidden(principal, verb, path, "");
+                return Forbidden(principal, verb, path, "");
         }
     }
 
@@ -112,7 +121,7 @@ public sealed class Authorizer
         });
     }
 
-    private static void AuthorizeIngressRequest(Principal principal, string verb, ResourceAttributes path)
+    private static ApiException? CheckIngressRequest(Principal principal, string verb, ResourceAttributes path)
     {
         var read = verb is "get" or "list" or "watch";
         var allowed = path.Type.Kind switch
@@ -127,10 +136,9 @@ public sealed class Authorizer
             },
             _ => false,
         };
-        if (!allowed)
-            throw Forbidden(principal, verb, path, path.Type.Kind == "Secret" && verb is "list" or "watch"
-                ? $"; the ingress may only {verb} secrets with fieldSelector type={TlsSecretType}"
-                : "");
+        return allowed ? null : Forbidden(principal, verb, path, path.Type.Kind == "Secret" && verb is "list" or "watch"
+            ? $"; the ingress may only {verb} secrets with fieldSelector type={TlsSecretType}"
+            : "");
     }
 
     private static ApiException Forbidden(Principal principal, string verb, ResourceAttributes path, string why)

@@ -79,6 +79,13 @@ public sealed class NodeAuthorizer
         }
     }
 
+    /// <summary>
+    /// The names this authorizer grants access by (its own Node and Lease, the pod network's ConfigMap): what a rules
+    /// listing (<see cref="RulesResolver"/>) asks about besides "any name". Whether each is granted stays
+    /// <see cref="AuthorizeRequestAsync"/>'s decision.
+    /// </summary>
+    public static IReadOnlyList<string> NamesGranted(string self) => [self, PodNetworkSettings.ConfigMapName];
+
     /// <summary>Checks a stored object (get, update, patch, delete) before it is shown or changed.</summary>
     public static string? AuthorizeObject(string self, string verb, KubeObject obj)
     {

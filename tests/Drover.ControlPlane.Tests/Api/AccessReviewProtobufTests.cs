@@ -71,6 +71,37 @@ public sealed class AccessReviewProtobufTests
         }
     }
 
+    /// <summary>What kubectl 1.32's `auth can-i --list -n kube-node-lease` sends (its bytes, as captured).</summary>
+    private static byte[] CanIListInKubeNodeLease() => File.ReadAllBytes(Path.Combine(Drover.Testing.RepoPaths.Root, "bench/fuzz/corpus/access-review-protobuf/can-i-list-kube-node-lease"));
+
+    [Fact]
+    public void ReadRulesReview_KubectlCanIList_ReadsTheNamespace()
+    {
+        var (kind, apiVersion, raw) = AccessReviewProtobuf.ReadEnvelope(CanIListInKubeNodeLease());
+        var review = AccessReviewProtobuf.ReadRulesReview(raw);
+
+        Assert.Equal(("SelfSubjectRulesReview", "authorization.k8s.io/v1"), (kind, apiVersion));
+        Assert.Equal("kube-node-lease", review.Spec!.Namespace);
+    }
+
+    [Fact]
+    public void ReadRulesReview_EveryTruncation_400OrRead()
+    {
+        var whole = CanIListInKubeNodeLease();
+        for (var length = 0; length < whole.Length; length++)
+        {
+            try
+            {
+                var (_, _, raw) = AccessReviewProtobuf.ReadEnvelope(whole[..length]);
+                _ = AccessReviewProtobuf.ReadRulesReview(raw);
+            }
+            catch (ApiException e)
+            {
+                Assert.Equal(400, e.Status.Code);
+            }
+        }
+    }
+
     [Fact]
     public void ReadEnvelope_NoMagic_400()
     {

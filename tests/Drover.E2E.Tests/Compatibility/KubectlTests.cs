@@ -136,14 +136,38 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
     }
 
     [Fact]
-    public async Task Explain_DeploymentStrategy_ListsItsFields()
+    public async Task Explain_DeploymentStrategy_ListsItsFieldsWithKubernetesDescriptions()
     {
         var output = await _kubectl.SucceedAsync("explain", "deployment.spec.strategy");
 
         Assert.Contains("KIND:       Deployment", output, StringComparison.Ordinal);
         Assert.Contains("FIELD: strategy <DeploymentStrategy>", output, StringComparison.Ordinal);
-        Assert.Matches(@"rollingUpdate\s+<RollingUpdateDeployment>", output);
-        Assert.Matches(@"type\s+<string>", output);
+        Assert.Contains("""
+            DESCRIPTION:
+                The deployment strategy to use to replace existing pods with new ones.
+                DeploymentStrategy describes how to replace existing pods with new ones.
+            """, output, StringComparison.Ordinal);
+        Assert.Contains("""
+              rollingUpdate	<RollingUpdateDeployment>
+                Rolling update config params. Present only if DeploymentStrategyType =
+                RollingUpdate.
+            """, output, StringComparison.Ordinal);
+        Assert.Contains("""
+              type	<string>
+              enum: Recreate, RollingUpdate
+                Type of deployment. Can be "Recreate" or "RollingUpdate". Default is
+                RollingUpdate.
+            """, output, StringComparison.Ordinal);
+        Assert.Contains(" - `\"Recreate\"` Kill all existing pods before creating new ones.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_ContainerImagePullPolicy_EnumAndDescription()
+    {
+        var output = await _kubectl.SucceedAsync("explain", "pods.spec.containers.imagePullPolicy");
+
+        Assert.Contains("ENUM:\n    Always\n    IfNotPresent\n    Never\n", output, StringComparison.Ordinal);
+        Assert.Contains("Image pull policy. One of Always, Never, IfNotPresent.", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,4 +13,5 @@ namespace Drover.ControlPlane.Api.Access;
     Converters = [typeof(KubeTimeJsonConverter)])]
 [JsonSerializable(typeof(SelfSubjectAccessReview))]
 [JsonSerializable(typeof(SelfSubjectReview))]
+[JsonSerializable(typeof(SelfSubjectRulesReview))]
 internal sealed partial class AccessJsonContext : JsonSerializerContext;

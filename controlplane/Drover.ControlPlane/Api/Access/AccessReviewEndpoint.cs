@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Drover.Api;
+using Drover.ControlPlane.Api.Discovery;
 using Drover.ControlPlane.Auth;
 
 namespace Drover.ControlPlane.Api.Access;
@@ -15,13 +16,21 @@ public sealed class AccessReviewEndpoint
 {
     public const string AccessReviewPath = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
     public const string SelfReviewPath = "/apis/authentication.k8s.io/v1/selfsubjectreviews";
+    public const string RulesReviewPath = "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews";
+
+    /// <summary>Why a listing for anyone but the admin is marked incomplete (kubectl prints it as a warning).</summary>
+    internal const string IncompleteRules =
+        "permissions that need a field selector, objects a node's pods reference, and checks on the object itself are not listed";
 
     private readonly Authorizer _authorizer;
+    private readonly RulesResolver _rules;
 
-    public AccessReviewEndpoint(Authorizer authorizer)
+    public AccessReviewEndpoint(Authorizer authorizer, RulesResolver rules)
     {
         ArgumentNullException.ThrowIfNull(authorizer);
+        ArgumentNullException.ThrowIfNull(rules);
         _authorizer = authorizer;
+        _rules = rules;
     }
 
     public async Task HandleAccessReviewAsync(HttpContext context)
@@ -40,6 +49,52 @@ public sealed class AccessReviewEndpoint
             await ResponseWriter.WriteStatusAsync(context, e.Status).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// SelfSubjectRulesReview (<c>kubectl auth can-i --list [-n NS]</c>): the caller's rules in the namespace, from
+    /// <see cref="RulesResolver"/> (the authorizer asked about every resource and verb served), the paths outside the
+    /// resource API it may read, and the review kinds everyone may create (Kubernetes' system:basic-user).
+    /// </summary>
+    public async Task HandleRulesReviewAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            var review = await ReadAsync(context, AccessJsonContext.Default.SelfSubjectRulesReview, "SelfSubjectRulesReview", "authorization.k8s.io/v1",
+                AccessReviewProtobuf.ReadRulesReview).ConfigureAwait(false);
+            var ns = review.Spec?.Namespace ?? "";
+            if (ns.Length > 0 && NameRules.Dns1123Label(ns) is { } invalid)
+                throw new ApiException(ApiErrors.Unprocessable($"spec.namespace: Invalid value: \"{Truncated(ns)}\": {invalid}"));
+            var principal = TokenAuthentication.PrincipalOf(context);
+            var status = await RulesAsync(principal, ns, context.RequestAborted).ConfigureAwait(false);
+            await ResponseWriter.WriteJsonAsync(context, review with { ApiVersion = "authorization.k8s.io/v1", Kind = "SelfSubjectRulesReview", Metadata = new ObjectMeta(), Status = status },
+                AccessJsonContext.Default.SelfSubjectRulesReview, statusCode: 201).ConfigureAwait(false);
+        }
+        catch (ApiException e)
+        {
+            await ResponseWriter.WriteStatusAsync(context, e.Status).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The status of a rules review for <paramref name="principal"/> in <paramref name="ns"/> ("" for cluster-scoped resources only).</summary>
+    public async Task<SubjectRulesReviewStatus> RulesAsync(Principal principal, string ns, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        var resourceRules = (await _rules.ResourceRulesAsync(principal, ns, ct).ConfigureAwait(false))
+            .Select(r => new ResourceRuleEntry { Verbs = r.Verbs, ApiGroups = [r.Group], Resources = [r.Resource], ResourceNames = r.ResourceNames.Count == 0 ? null : r.ResourceNames })
+            .Concat(DiscoveredResource.Reviews.Select(r => new ResourceRuleEntry { Verbs = ["create"], ApiGroups = [r.Group], Resources = [r.Plural] }));
+        var urls = TokenAuthentication.NonResourceUrlsOf(principal);
+        var admin = principal.Kind == PrincipalKind.Admin;
+        return new SubjectRulesReviewStatus
+        {
+            ResourceRules = [.. resourceRules],
+            NonResourceRules = urls.Count == 0 ? [] : [new NonResourceRuleEntry { Verbs = admin ? ["*"] : ["get"], NonResourceUrls = urls }],
+            Incomplete = !admin,
+            EvaluationError = admin ? null : IncompleteRules,
+        };
+    }
+
+    private static string Truncated(string value) => value.Length <= 100 ? value : value[..100] + "...";
 
     public async Task HandleSelfReviewAsync(HttpContext context)
     {

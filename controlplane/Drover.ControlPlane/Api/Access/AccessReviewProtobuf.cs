@@ -44,6 +44,33 @@ public static class AccessReviewProtobuf
         return new SelfSubjectAccessReview { ApiVersion = "authorization.k8s.io/v1", Kind = "SelfSubjectAccessReview", Spec = spec };
     }
 
+    /// <summary>A SelfSubjectRulesReview (k8s.io/api/authorization/v1): 2 spec {1 namespace}; metadata and status skipped.</summary>
+    public static SelfSubjectRulesReview ReadRulesReview(byte[] raw)
+    {
+        string? ns = null;
+        var hasSpec = false;
+        Read(raw, (field, input) =>
+        {
+            if (field != 2)
+            {
+                input.SkipLastField();
+                return;
+            }
+            hasSpec = true;
+            Read(input.ReadBytes().ToByteArray(), (specField, spec) =>
+            {
+                if (specField == 1) ns = spec.ReadString();
+                else spec.SkipLastField();
+            });
+        });
+        return new SelfSubjectRulesReview
+        {
+            ApiVersion = "authorization.k8s.io/v1",
+            Kind = "SelfSubjectRulesReview",
+            Spec = hasSpec ? new SelfSubjectRulesReviewSpec { Namespace = ns } : null,
+        };
+    }
+
     private static SelfSubjectAccessReviewSpec ReadSpec(byte[] bytes)
     {
         AccessResourceAttributes? resource = null;

@@ -26,6 +26,7 @@ internal sealed record DiscoveredResource(
     public static IReadOnlyList<DiscoveredResource> Reviews { get; } =
     [
         new("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "", "SelfSubjectAccessReview", false, ["create"], [], [], []),
+        new("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "", "SelfSubjectRulesReview", false, ["create"], [], [], []),
         new("authentication.k8s.io", "v1", "selfsubjectreviews", "", "SelfSubjectReview", false, ["create"], [], [], []),
     ];
 }

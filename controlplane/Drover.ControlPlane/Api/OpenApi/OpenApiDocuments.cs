@@ -35,7 +35,10 @@ internal sealed class OpenApiDocuments
         V2Json = Encoding.UTF8.GetBytes(v2.ToJsonString());
         V2Protobuf = OpenApiV2Protobuf.Encode(v2);
 
-        var v3Schemas = new OpenApiSchemas(kinds, v3: true);
+        // Kubernetes' descriptions go into the v3 documents only (what `kubectl explain` reads); the table is
+        // decompressed for this and dropped after.
+        using var descriptions = OpenApiDescriptions.Load();
+        var v3Schemas = new OpenApiSchemas(kinds, v3: true, descriptions);
         var index = new JsonObject();
         foreach (var groupVersion in kinds.GroupBy(k => k.ApiVersion))
         {
@@ -56,7 +59,10 @@ internal sealed class OpenApiDocuments
         V3Index = Encoding.UTF8.GetBytes(new JsonObject { ["paths"] = index }.ToJsonString());
     }
 
-    public static OpenApiDocuments Served { get; } = new(ResourceTypes.All, DroverVersion.GitVersion);
+    private static readonly Lazy<OpenApiDocuments> LazyServed = new(() => new(ResourceTypes.All, DroverVersion.GitVersion));
+
+    /// <summary>The documents of the kinds served, built on the first OpenAPI request (a droverd nobody asks keeps none in memory).</summary>
+    public static OpenApiDocuments Served => LazyServed.Value;
 
     public byte[] V2Json { get; }
     public byte[] V2Protobuf { get; }

@@ -9,8 +9,6 @@ public sealed class OpenApiEndpoints
 {
     public const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
-    private readonly OpenApiDocuments _documents = OpenApiDocuments.Served;
-
     public Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -18,16 +16,17 @@ public sealed class OpenApiEndpoints
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
             return ResponseWriter.WriteStatusAsync(context, Drover.Api.ApiErrors.MethodNotAllowed(request.Method, request.Path.Value ?? ""));
         var path = (request.Path.Value ?? "").TrimEnd('/');
+        var documents = OpenApiDocuments.Served;
         if (path == "/openapi/v2")
         {
             var protobuf = MediaRange.ParseAccept(request).Any(r => r.Type == ProtobufV2.Split(';')[0]);
             return protobuf
-                ? WriteAsync(context, _documents.V2Protobuf, ProtobufV2)
-                : WriteAsync(context, _documents.V2Json, "application/json");
+                ? WriteAsync(context, documents.V2Protobuf, ProtobufV2)
+                : WriteAsync(context, documents.V2Json, "application/json");
         }
         if (path == "/openapi/v3")
-            return WriteAsync(context, _documents.V3Index, "application/json");
-        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal) && _documents.V3(path["/openapi/v3/".Length..]) is { } doc)
+            return WriteAsync(context, documents.V3Index, "application/json");
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal) && documents.V3(path["/openapi/v3/".Length..]) is { } doc)
         {
             context.Response.Headers.ETag = "\"" + doc.Hash + "\"";
             return WriteAsync(context, doc.Json, "application/json");
