@@ -110,7 +110,8 @@ assemble_release() {
   cp "$ARTIFACTS/images/images.list" "$staging/images/"
   install -m 755 "$ROOT/packaging/install.sh" "$staging/install.sh"
   cp "$ROOT/packaging/README.release.md" "$staging/README.md"
-  cp "$ROOT/packaging/containerd/run-private.sh" "$ROOT/packaging/containerd/config.toml.template" "$staging/packaging/containerd/"
+  cp "$ROOT/packaging/containerd/run-private.sh" "$ROOT/packaging/containerd/config.toml.template" \
+    "$ROOT/packaging/containerd/registries.sh" "$staging/packaging/containerd/"
   cp "$ROOT/packaging/cni/10-drover.conflist.template" "$staging/packaging/cni/"
   cp "$ROOT"/packaging/systemd/*.service "$ROOT"/packaging/systemd/*.conf "$staging/packaging/systemd/"
   cp "$ROOT"/packaging/prometheus/* "$staging/packaging/prometheus/"

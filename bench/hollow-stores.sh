@@ -23,8 +23,14 @@ for ((round = 1; round <= ROUNDS; round++)); do
     dir=$OUT/$run-$store
     mkdir -p "$dir"
     printf '==> run %d: %s, %s nodes, %s x %s pods (load %s)\n' "$run" "$store" "$NODES" "$DEPLOYMENTS" "$REPLICAS" "$(cut -d' ' -f1 /proc/loadavg)" >&2
+    # In the background and waited for, so a SIGTERM or Ctrl-C of this script reaches the bench, which then stops its
+    # droverd and etcd members (a foreground child would be left running when bash exits).
     dotnet bench/Drover.Bench.HollowNodes/bin/Release/net10.0/Drover.Bench.HollowNodes.dll --droverd "$BIN/droverd" --out "$dir" \
-      --nodes "$NODES" --deployments "$DEPLOYMENTS" --replicas "$REPLICAS" --etcd-members "$members" >"$dir/report.md" || echo "run $run ($store) failed: see $dir" >&2
+      --nodes "$NODES" --deployments "$DEPLOYMENTS" --replicas "$REPLICAS" --etcd-members "$members" >"$dir/report.md" &
+    bench=$!
+    trap 'kill -TERM "$bench" 2>/dev/null; wait "$bench"; exit 143' TERM INT
+    wait "$bench" || echo "run $run ($store) failed: see $dir" >&2
+    trap - TERM INT
   done
 done
 

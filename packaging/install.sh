@@ -9,6 +9,7 @@
 #                             [--datastore-certfile F --datastore-keyfile F]] [--server https://first:6443 --token SERVER_TOKEN]
 #                            [--advertise-servers https://a:6443,https://b:6443,https://c:6443]
 #   sudo ./install.sh agent --server https://IP:6443 --token TOKEN [--node-name NAME] [--node-ip IP]
+#                           [--registry-mirror REGISTRY=URL[,URL...]]... [--registry-ca HOST=CA_FILE]...
 #   sudo ./install.sh uninstall       everything install.sh installed, and nothing else
 #   sudo ./install.sh stop            (--no-systemd) stops the daemons it started, by process id
 #
@@ -18,6 +19,9 @@
 # --agent-serving-addr (0.0.0.0:10250), --node-index N (0: pod bridge drover0; another N for a second node on one host),
 # --service-proxy true|false (true: kube-proxy's part, as in k3s), --cluster-dns pod-gateway|IP|off (pod-gateway: CoreDNS's
 # part, node-local). The server's --pod-network (default vxlan, flannel's in k3s) is the cluster's, stored for every agent.
+# Images (agent, or server --with-agent), as k3s's registries.yaml: --registry-mirror docker.io=https://mirror.lan:5000
+# pulls docker.io's images from the mirror first; --registry-ca mirror.lan:5000=/path/ca.pem trusts that CA for TLS to
+# that host (a registry or a mirror). Both repeatable; containerd reads them per pull (packaging/containerd/registries.sh).
 #
 # Several servers (README "High availability"): every replica on one etcd cluster (--datastore-endpoint and its TLS
 # client files); the first installed without --server, the others with --server (the first's URL) and --token (its
@@ -33,7 +37,7 @@ PROG=install.sh
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 COMMAND=${1:-}
 [ -n "$COMMAND" ] || usage
@@ -47,6 +51,7 @@ DATASTORE_ENDPOINT= DATASTORE_CAFILE= DATASTORE_CERTFILE= DATASTORE_KEYFILE= ADV
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
 AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
 SERVICE_PROXY= CLUSTER_DNS=
+REGISTRY_ARGS=()
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -78,6 +83,7 @@ while [ $# -gt 0 ]; do
     --datastore-certfile) need_value "$@"; DATASTORE_CERTFILE=$2; shift ;;
     --datastore-keyfile) need_value "$@"; DATASTORE_KEYFILE=$2; shift ;;
     --advertise-servers) need_value "$@"; ADVERTISE_SERVERS=$2; shift ;;
+    --registry-mirror|--registry-ca) need_value "$@"; REGISTRY_ARGS+=("$1" "$2"); shift ;;
     -h|--help) usage ;;
     *) die "unknown option '$1' for $COMMAND (see: $0 --help)" ;;
   esac
@@ -132,6 +138,16 @@ if [ "$COMMAND" = server ]; then
     [[ "$SERVER_URL" =~ ^https://[^/,]+$ ]] || die "--server must look like https://IP:PORT, got '$SERVER_URL'"
     [ -n "$DATASTORE_ENDPOINT" ] || die "server --server needs --datastore-endpoint: replicas share one etcd cluster (with SQLite each would be a cluster of its own)"
   fi
+fi
+if ((${#REGISTRY_ARGS[@]} > 0)); then
+  [ "$COMMAND" = agent ] || [ "$WITH_AGENT" = 1 ] || die "--registry-mirror and --registry-ca configure a node's containerd: use them with agent or server --with-agent"
+  # Relative CA paths are the caller's; resolve them before anything else reads them.
+  for ((i = 1; i < ${#REGISTRY_ARGS[@]}; i += 2)); do
+    if [ "${REGISTRY_ARGS[i - 1]}" = --registry-ca ] && [[ "${REGISTRY_ARGS[i]}" == *=* ]] && [[ "${REGISTRY_ARGS[i]#*=}" != /* ]]; then
+      REGISTRY_ARGS[i]="${REGISTRY_ARGS[i]%%=*}=$PWD/${REGISTRY_ARGS[i]#*=}"
+    fi
+  done
+  registry_error=$("$HERE/packaging/containerd/registries.sh" check "${REGISTRY_ARGS[@]}" 2>&1) || die "${registry_error#registries.sh: }"
 fi
 if [ -n "$NODE_NAME" ] && ! [[ "$NODE_NAME" =~ ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$ ]]; then
   die "--node-name must be a DNS-1123 name (lower case letters, digits, '-', '.'), got '$NODE_NAME'"
@@ -273,6 +289,7 @@ install_files() {
   put "$HERE/README.md" "$SHARE_DIR/README.md" 644
   put "$HERE/packaging/containerd/run-private.sh" "$SHARE_DIR/packaging/containerd/run-private.sh" 755
   put "$HERE/packaging/containerd/config.toml.template" "$SHARE_DIR/packaging/containerd/config.toml.template" 644
+  put "$HERE/packaging/containerd/registries.sh" "$SHARE_DIR/packaging/containerd/registries.sh" 755
   put "$HERE/packaging/cni/10-drover.conflist.template" "$SHARE_DIR/packaging/cni/10-drover.conflist.template" 644
   local archive base
   while read -r archive base; do
@@ -354,6 +371,10 @@ install_containerd() {
   DROVER_CONTAINERD_STATE=$RUN_DIR/containerd DROVER_RESTRICT_OOM_SCORE_ADJ=$(restrict_oom_score_adj) DROVER_CNI_CONFLIST=agent \
     "$SHARE_DIR/packaging/containerd/run-private.sh" configure "$CONTAINERD_DIR" "$NODE_INDEX"
   [ "$(cat "$CONTAINERD_DIR/config.toml")" = "$config_before" ] || CHANGED=1
+  # Mirrors and CAs (exactly the ones given: a run without them removes them). containerd reads them per pull.
+  local registries
+  registries=$("$SHARE_DIR/packaging/containerd/registries.sh" render "$CONTAINERD_DIR/certs.d" "${REGISTRY_ARGS[@]}")
+  [ "$registries" = unchanged ] || log "registry configuration written to $CONTAINERD_DIR/certs.d"
   if [ "$NO_SYSTEMD" = 0 ] || [ -n "$ROOT" ]; then
     render "$HERE/packaging/systemd/containerd-drover.conf" "CONTAINERD_DIR=$CONTAINERD_DIR" \
       | write "$UNIT_DIR/containerd.service.d/10-drover.conf" 644

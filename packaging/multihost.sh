@@ -28,6 +28,8 @@
 #                                             cluster a --cluster-cidr of its own, so no stale rule for 10.42/16 in this
 #                                             namespace (an interrupted single-host run's) can touch its pods' traffic.
 #   multihost.sh join DIR                     one more host with its agent (node-N+1) joins the cluster `up` started
+#   multihost.sh agent DIR N kill|start       node-N's agent killed with SIGKILL (a crash: pods and kernel rules left as
+#                                             they are), or started again as `up` started it
 #   multihost.sh down DIR                     every process `up` or `join` started (by pid), every host, the LAN
 #
 # Only namespaces, links and bridges this script creates are touched; addresses come from a documentation range.
@@ -40,7 +42,7 @@ NETNS_DIR=/var/run/netns
 
 log() { printf 'multihost: %s\n' "$*" >&2; }
 die() { printf 'multihost: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '9,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '9,33p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "network namespaces and bridges need root"; }
 require_tools() {
@@ -200,9 +202,9 @@ cmd_lan_down() {
 spawn() {
   local name=$1 index=$2 logfile=$3; shift 3
   if [ "$index" = - ]; then
-    setsid "$@" >"$logfile" 2>&1 </dev/null &
+    setsid "$@" >>"$logfile" 2>&1 </dev/null &
   else
-    setsid nsenter --net="$NETNS_DIR/$(netns_of "$index")" -- "$@" >"$logfile" 2>&1 </dev/null &
+    setsid nsenter --net="$NETNS_DIR/$(netns_of "$index")" -- "$@" >>"$logfile" 2>&1 </dev/null &
   fi
   printf '%s %s\n' "$name" "$!" >>"$DIR/pids"
 }
@@ -215,9 +217,15 @@ wait_for() {
 
 # start_node N FIRST NET BIN SERVER TOKEN: host FIRST+N-1 (LAN address NET+10+N) up, with drover-agent node-N joined.
 start_node() {
+  local n=$1 first=$2 net=$3
+  cmd_host_up $((first + n - 1)) "$(int_to_ip $((net + 10 + n)))"
+  start_agent "$@"
+}
+
+# start_agent N FIRST NET BIN SERVER TOKEN: drover-agent node-N on host FIRST+N-1 (its log appended to).
+start_agent() {
   local n=$1 first=$2 net=$3 bin=$4 server=$5 token=$6 index address hdir
   index=$((first + n - 1)); address=$(int_to_ip $((net + 10 + n))); hdir=$(host_dir "$index")
-  cmd_host_up "$index" "$address"
   spawn "agent-$n" "$index" "$DIR/logs/agent-$n.log" "$bin/drover-agent" --server "$server" --token "$token" \
     --node-name "node-$n" --node-ip "$address" --data-dir "$hdir/agent" --containerd-socket "$hdir/containerd/containerd.sock" \
     --cni-conf-dir "$hdir/containerd/cni/conf" --cni-bridge "drover$index" --cgroup-root "/drover$index" \
@@ -238,6 +246,29 @@ cmd_join() {
   sed -i "s/^nodes=.*/nodes=$n/" "$DIR/cluster"
   wait_for "node-$n Ready" 600 sh -c "'${bin}/drover' --config '$DIR/admin.config' get nodes --no-headers 2>/dev/null | grep -w 'node-$n' | grep -qw Ready"
   log "join: node-$n on host $((first + n - 1))"
+}
+
+# The agent of node-N killed with SIGKILL (no clean-up of any kind, as a crash), or started again with the arguments
+# `up` gave it; its pods, their network and the kernel's service rules stay as they are in between.
+cmd_agent() {
+  local n=$1 action=$2 pid
+  [ -f "$DIR/cluster" ] || die "$DIR has no cluster (multihost.sh up first)"
+  [[ "$n" =~ ^[1-9]$ ]] && ((n <= $(cluster_value nodes))) || die "agent: N must be a node of the cluster, 1..$(cluster_value nodes) (got '$n')"
+  pid=$(awk -v name="agent-$n" '$1 == name { p = $2 } END { print p }' "$DIR/pids")
+  case "$action" in
+    kill)
+      [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || die "agent-$n is not running"
+      kill -KILL "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+      # Its pid is free for anyone now: `down` must not kill it later.
+      sed -i "/^agent-$n $pid\$/d" "$DIR/pids"
+      log "agent-$n (pid $pid) killed" ;;
+    start)
+      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then die "agent-$n is running (pid $pid)"; fi
+      start_agent "$n" "$(cluster_value first)" "$(cluster_value net)" "$(cluster_value bin)" "$(cluster_value server)" "$(cat "$DIR/server/credentials/join-token")"
+      log "agent-$n started again" ;;
+    *) die "agent DIR N kill|start (got '$action')" ;;
+  esac
 }
 
 cmd_up() {
@@ -349,7 +380,7 @@ CMD=${1:-}
 [ -n "$CMD" ] || usage
 shift
 case "$CMD" in
-  lan-up|host-up|run|pod-run|pod-exec|link|host-down|lan-down|up|join|down) ;;
+  lan-up|host-up|run|pod-run|pod-exec|link|host-down|lan-down|up|join|agent|down) ;;
   -h|--help|help) usage ;;
   *) die "unknown command '$CMD'" ;;
 esac
@@ -370,5 +401,6 @@ case "$CMD" in
   lan-down) [ $# -eq 0 ] || usage; cmd_lan_down ;;
   up) cmd_up "$@" ;;
   join) [ $# -eq 0 ] || usage; cmd_join ;;
+  agent) [ $# -eq 2 ] || usage; cmd_agent "$@" ;;
   down) [ $# -eq 0 ] || usage; cmd_down ;;
 esac

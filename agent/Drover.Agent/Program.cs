@@ -108,6 +108,8 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         NodeIp = options.NodeIp.ToString(),
         CgroupParentRoot = options.CgroupRoot,
         CheckpointDirectory = options.PodCheckpointDirectory,
+        ObjectCheckpointDirectory = options.ObjectCheckpointDirectory,
+        CheckpointKeyPath = options.CheckpointKeyPath,
         PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);
@@ -135,6 +137,11 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         }, new HostCommand(), TimeProvider.System, loggers);
         loops.Add(network.RunAsync(stop.Token));
     }
+    if (options.ImageGc.Enabled)
+    {
+        var imageGc = new Drover.Agent.Images.ImageGarbageCollector(cri, pods.PodImages, pods.RecordNodeEvent, options.ImageGc, TimeProvider.System, loggers.CreateLogger<Drover.Agent.Images.ImageGarbageCollector>());
+        loops.Add(imageGc.RunAsync(stop.Token));
+    }
     if (options.ResourceMetricsInterval > TimeSpan.Zero)
     {
         var usage = new ResourceUsageReporter(cri, () => node.Api, options.NodeName, options.ResourceMetricsInterval, TimeProvider.System, loggers.CreateLogger<ResourceUsageReporter>());
@@ -142,8 +149,14 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     }
     if (options.ServiceProxy)
     {
-        var proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"), options.NodeName);
-        loops.Add(proxier.RunAsync(stop.Token));
+        Drover.Agent.ServiceProxy.ServiceProxier? proxier = null;
+        // healthCheckNodePorts on every address of the node, as kube-proxy's default; 200 only once the rules are in place.
+        var health = new Drover.Agent.ServiceProxy.ServiceHealthServer(System.Net.IPAddress.Any, () => proxier?.InSync == true, loggers.CreateLogger("drover-agent.service-health"));
+        proxier = new Drover.Agent.ServiceProxy.ServiceProxier(serviceWatch.Value, Drover.Agent.ServiceProxy.NftClient.Default, options.ClusterCidr ?? node.PodNetworkSettings.ClusterCidr.ToString(), TimeProvider.System, loggers.CreateLogger("drover-agent.service-proxy"), options.NodeName)
+        {
+            HealthServer = health,
+        };
+        loops.Add(RunThenCloseAsync(proxier.RunAsync(stop.Token), health));
     }
     if (clusterDns is not null)
     {
@@ -155,6 +168,18 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
     await Task.WhenAll(loops).ConfigureAwait(false);
     logger.LogInformation("drover-agent stopped");
     return 0;
+
+    static async Task RunThenCloseAsync(Task run, IAsyncDisposable resource)
+    {
+        try
+        {
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     // READY=1 once registered and the pods bound here have had their first sync.
     async Task NotifyReadyAsync()

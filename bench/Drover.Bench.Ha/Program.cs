@@ -56,7 +56,12 @@ for (var round = 1; round <= rounds; round++)
             await client.CreateAsync(ResourceTypes.ConfigMaps, Map($"warm-{n}"));
         var (stats, achieved, errors, firstError) = await PacedCreatesAsync(client, count, rate);
         if (firstError is not null)
-            firstErrors.Add($"round {round} {store}: {firstError}");
+        {
+            // Whether a refusal came from droverd or from below it is in droverd's own log: keep it beside the figures.
+            var log = Path.Combine(Path.GetTempPath(), $"bench-ha-droverd-{store}-round{round}-{DateTime.UtcNow:HHmmss}.log");
+            await File.WriteAllTextAsync(log, server.Output);
+            firstErrors.Add($"round {round} {store}: {firstError} (droverd's log: {log})");
+        }
         var etcdMb = etcd is null ? "" : string.Join(" / ", Enumerable.Range(0, etcd.Count).Select(m => Rss(etcd.ProcessId(m)).ToString("0", CultureInfo.InvariantCulture)));
         latency.Add((store, round, stats, achieved, errors, Rss(server.Id), etcdMb));
         Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {stats.P50:0.00} ms p99 {stats.P99:0.00} ms, {achieved:0}/s, {errors} errors");

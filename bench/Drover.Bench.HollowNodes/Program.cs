@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Drover.Bench.ApiServer;
 using Drover.Bench.HollowNodes;
@@ -29,7 +30,18 @@ var loadAtStart = LoadAverage();
 await using var etcd = options.EtcdMembers > 0 ? await Drover.Testing.EtcdCluster.StartAsync(members: options.EtcdMembers) : null;
 string[] datastore = etcd is null ? [] : ["--datastore-endpoint", string.Join(',', etcd.ClientUrls.Select(u => u.ToString().TrimEnd('/')))];
 var store = etcd is null ? "SQLite" : $"etcd, {etcd.Count} members";
-await using var droverd = await DroverdInstance.StartAsync(options.Droverd, Path.Combine(options.Output, "droverd-hollow.log"), ["--cluster-cidr", "10.64.0.0/14", .. datastore]);
+DroverdInstance? started = null;
+// Interrupted (SIGTERM from bench/hollow-stores.sh, Ctrl-C): stop droverd and the etcd members before the runtime
+// exits, which runs no `await using` disposal, or they outlive the bench.
+void StopDaemons(PosixSignalContext signal)
+{
+    Log($"{signal.Signal}: stopping droverd{(etcd is null ? "" : " and etcd")}");
+    started?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+    etcd?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+}
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopDaemons);
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopDaemons);
+await using var droverd = started = await DroverdInstance.StartAsync(options.Droverd, Path.Combine(options.Output, "droverd-hollow.log"), ["--cluster-cidr", "10.64.0.0/14", .. datastore]);
 var admin = droverd.Client;
 var joinToken = (await File.ReadAllTextAsync(Path.Combine(droverd.DataDirectory, "credentials", "join-token"))).Trim();
 

@@ -312,6 +312,9 @@ public static partial class DroverServer
                         CertFile = options.DatastoreCertFile,
                         KeyFile = options.DatastoreKeyFile,
                         KeyPrefix = options.DatastorePrefix,
+                        // Every watch of an object (informers, the REST watches of agents, the ingress and kubectl)
+                        // shares one etcd watch, as kube-apiserver's watch cache does (issue 17).
+                        SharedWatchPrefix = StoreKeys.Root,
                     }, ct).ConfigureAwait(false);
                 }
                 catch (StoreException e) when (!ct.IsCancellationRequested)

@@ -15,6 +15,14 @@ public interface IStore : IAsyncDisposable
     Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The key as the nearest replica holds it, without a round through the leader: it may lag the latest acknowledged
+    /// write by the replication delay (etcd's serializable read). A linearizable read waits for every write already in
+    /// the leader's pipeline to be applied, so under write load it queues behind them; checks that tolerate a replica's
+    /// lag (as Kubernetes' admission reads its informer caches) use this. A single-copy store has no lag.
+    /// </summary>
+    Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default) => GetAsync(key, cancellationToken);
+
+    /// <summary>
     /// Keys under <paramref name="prefix"/> in key order, starting strictly after <paramref name="startAfterKey"/>
     /// (null = from the start); <paramref name="limit"/> &lt;= 0 returns all.
     /// </summary>

@@ -106,13 +106,13 @@ cmd_start() {
 cmd_configure() {
   [[ "$INDEX" =~ ^[0-9]+$ ]] && ((INDEX <= 255)) || die "INDEX must be 0..255 (got '$INDEX')"
   local bridge="drover$INDEX" cidr="10.88.$INDEX.0/24"
-  mkdir -p "$DIR"/{root,cni/conf,cni/ipam,logs} "$STATE"
+  mkdir -p "$DIR"/{root,cni/conf,cni/ipam,logs,certs.d} "$STATE"
   local snapshotter
   snapshotter=$(pick_snapshotter)
   render "$HERE/config.toml.template" "$DIR/config.toml" \
     "ROOT=$DIR/root" "STATE=$STATE" "SOCKET=$SOCK" "CNI_CONF_DIR=$DIR/cni/conf" \
     "CNI_BIN_DIR=$CNI_BIN_DIR" "SANDBOX_IMAGE=drover.local/pause:3.9" "SNAPSHOTTER=$snapshotter" \
-    "RESTRICT_OOM_SCORE_ADJ=${DROVER_RESTRICT_OOM_SCORE_ADJ:-true}"
+    "RESTRICT_OOM_SCORE_ADJ=${DROVER_RESTRICT_OOM_SCORE_ADJ:-true}" "REGISTRY_CONFIG_PATH=$DIR/certs.d"
   # An installed node's agent writes the conflist itself, for the podCIDR droverd gave it (DROVER_CNI_CONFLIST=agent).
   if [ "${DROVER_CNI_CONFLIST:-render}" = render ]; then
     render "$REPO/packaging/cni/10-drover.conflist.template" "$DIR/cni/conf/10-drover.conflist" \

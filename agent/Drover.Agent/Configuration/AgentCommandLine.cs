@@ -48,6 +48,10 @@ internal static partial class AgentCommandLine
         new("cgroup-root", "The cgroup under which every pod's cgroup is made (ROOT/pod<uid>); several nodes on one host need one each.", "/drover"),
         new("memory-pressure-threshold", "MemoryPressure when available memory falls below this.", "100Mi"),
         new("disk-pressure-threshold", "DiskPressure when the data dir's filesystem has less than this percentage free.", "10"),
+        new("image-gc-high-threshold", "Image garbage collection starts when the runtime's image filesystem is this percent full (100 turns it off), as the kubelet's --image-gc-high-threshold.", "85"),
+        new("image-gc-low-threshold", "Image garbage collection removes unused images, least recently used first, until the image filesystem is this percent full; at most the high threshold.", "80"),
+        new("image-minimum-gc-age", "An unused image is removed only once the agent has known it this long.", "2m"),
+        new("image-gc-period", "How often the image filesystem's usage is checked.", "5m"),
     ];
 
     /// <summary>Keys a config file may hold (the flags without their dashes, except --config).</summary>
@@ -141,6 +145,7 @@ internal static partial class AgentCommandLine
         var disk = ParseDouble("disk-pressure-threshold", value("disk-pressure-threshold")!);
         if (disk is < 0 or > 100)
             throw Bad("disk-pressure-threshold", value("disk-pressure-threshold")!, "is not a percentage between 0 and 100");
+        var imageGc = ParseImageGc(value);
         return new AgentOptions
         {
             Server = servers[0],
@@ -182,8 +187,29 @@ internal static partial class AgentCommandLine
             ClusterDnsUpstream = ParseUpstream(value("cluster-dns-upstream")!),
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
+            ImageGc = imageGc,
         };
     }
+
+    private static Drover.Agent.Images.ImageGcPolicy ParseImageGc(Func<string, string?> value)
+    {
+        var high = ParsePercent("image-gc-high-threshold", value("image-gc-high-threshold")!);
+        var low = ParsePercent("image-gc-low-threshold", value("image-gc-low-threshold")!);
+        if (low > high)
+            throw Bad("image-gc-low-threshold", value("image-gc-low-threshold")!, $"is higher than --image-gc-high-threshold ({high.ToString(CultureInfo.InvariantCulture)})");
+        return new Drover.Agent.Images.ImageGcPolicy
+        {
+            HighThresholdPercent = high,
+            LowThresholdPercent = low,
+            MinimumAge = ParseDuration("image-minimum-gc-age", value("image-minimum-gc-age")!, mayBeZero: true),
+            Period = ParseDuration("image-gc-period", value("image-gc-period")!),
+        };
+    }
+
+    private static int ParsePercent(string flag, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var percent) && percent is >= 0 and <= 100
+            ? percent
+            : throw Bad(flag, value, "is not a whole percentage between 0 and 100");
 
     internal static AgentOptionsException Bad(string flag, string value, string why) => new($"--{flag}: \"{value}\" {why}");
 

@@ -105,6 +105,9 @@ internal sealed record AgentOptions
     /// <summary>DiskPressure when the data dir's filesystem has less than this fraction free.</summary>
     public double DiskPressureFreeFraction { get; init; } = 0.10;
 
+    /// <summary>Image garbage collection (the kubelet's thresholds and minimum age).</summary>
+    public Drover.Agent.Images.ImageGcPolicy ImageGc { get; init; } = new();
+
     /// <summary>PIDPressure when the tasks in use exceed this fraction of pid_max.</summary>
     public double PidPressureFraction { get; init; } = 0.90;
 
@@ -112,6 +115,11 @@ internal sealed record AgentOptions
 
     /// <summary>The pods bound to this node, kept for a start without droverd (offline autonomy).</summary>
     public string PodCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "pods");
+
+    /// <summary>The ConfigMaps and Secrets those pods read, sealed with <see cref="CheckpointKeyPath"/> (ObjectCheckpoint).</summary>
+    public string ObjectCheckpointDirectory => Path.Combine(DataDirectory, "checkpoint", "objects");
+
+    public string CheckpointKeyPath => Path.Combine(DataDirectory, "credentials", "checkpoint.key");
 
     /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
     public string PodDirectory => Path.Combine(DataDirectory, "pods");

@@ -48,12 +48,17 @@ internal static class HttpWire
         WriteAsync(stream, status, "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(message + "\n"), headOnly: false, ct);
 
     /// <summary>A whole answer with a Content-Length (the metrics endpoint's too); <paramref name="headOnly"/> for HEAD.</summary>
-    public static async Task WriteAsync(Stream stream, int status, string contentType, byte[] body, bool headOnly, CancellationToken ct)
+    public static Task WriteAsync(Stream stream, int status, string contentType, byte[] body, bool headOnly, CancellationToken ct) =>
+        WriteAsync(stream, status, contentType, "", body, headOnly, ct);
+
+    /// <summary>As the one above, with <paramref name="headers"/> ("Name: value\r\n" lines) after the content type.</summary>
+    public static async Task WriteAsync(Stream stream, int status, string contentType, string headers, byte[] body, bool headOnly, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(headers);
         ArgumentNullException.ThrowIfNull(body);
         var head = string.Create(CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+            $"HTTP/1.1 {status} {Reason(status)}\r\nContent-Type: {contentType}\r\n{headers}Content-Length: {body.Length}\r\nConnection: close\r\n\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), ct).ConfigureAwait(false);
         if (!headOnly)
             await stream.WriteAsync(body, ct).ConfigureAwait(false);

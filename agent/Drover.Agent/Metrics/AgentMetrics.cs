@@ -66,6 +66,14 @@ internal static class AgentMetrics
         _ => success ? LivenessSuccess : LivenessFailure,
     }).Inc();
 
+    // ---- images ----
+
+    public static readonly Gauge ImageFsUsage = new("drover_agent_image_filesystem_usage_percent", "Usage of the runtime's image filesystem at the last garbage-collection round, in percent (as the kubelet computes it).");
+
+    public static readonly Counter ImageGcRemovedImages = new("drover_agent_image_gc_removed_images_total", "Unused images removed by image garbage collection.");
+
+    public static readonly Counter ImageGcFreedBytes = new("drover_agent_image_gc_freed_bytes_total", "Bytes of unused images removed by image garbage collection (the sizes the runtime reports).");
+
     // ---- pod network ----
 
     public static readonly Gauge PodNetworkPeers = new("drover_agent_pod_network_peers", "Other nodes whose podCIDR this node routes (host-gw or vxlan).");

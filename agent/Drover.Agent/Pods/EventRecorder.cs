@@ -57,6 +57,17 @@ internal sealed class EventRecorder
         }, type, reason, message);
     }
 
+    /// <summary>An Event about this node itself (image garbage collection), as the kubelet's nodeRef events.</summary>
+    public void RecordNode(string type, string reason, string message)
+    {
+        if (!_options.RecordEvents)
+        {
+            return;
+        }
+
+        _broadcaster.Record(Component, new ObjectReference { ApiVersion = "v1", Kind = "Node", Name = _options.NodeName, Uid = _options.NodeName }, type, reason, message);
+    }
+
     public Task RunAsync(CancellationToken ct) => _broadcaster.RunAsync(ct);
 
     private sealed class ClientSink(DroverClient api) : IEventSink

@@ -37,6 +37,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     private readonly Dictionary<string, CriV1.ContainerState> _lastContainerStates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CriV1.PodSandboxState> _lastSandboxStates = new(StringComparer.Ordinal);
     private readonly PodCheckpoint? _checkpoint;
+    private readonly ObjectCheckpoint? _objectCheckpoint;
 
     /// <summary>Orders checkpoint writes (watch loop) against the removal of finished workers (their own tasks).</summary>
     private readonly Lock _checkpointSync = new();
@@ -76,13 +77,16 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         _checkpoint = options.CheckpointDirectory is { Length: > 0 } directory
             ? new PodCheckpoint(directory, loggers.CreateLogger("Drover.Agent.Checkpoint.PodCheckpoint"))
             : null;
+        _objectCheckpoint = options.ObjectCheckpointDirectory is { Length: > 0 } objects && options.CheckpointKeyPath is { Length: > 0 } key
+            ? new ObjectCheckpoint(objects, key, loggers.CreateLogger("Drover.Agent.Checkpoint.ObjectCheckpoint"))
+            : null;
         _relisted = relisted;
         _listRetry = listRetry ?? new ListRetrySignal();
         _configs = new CriConfigFactory(options, ResolvConf.Load(options.ResolvConfPath));
         _events = new EventRecorder(api, options, time, loggers.CreateLogger("Drover.Agent.Pods.EventRecorder"));
         _probes = new ProbeRunner(cri);
         _inputs = new ContainerInputsSource(
-            new PodObjectReader(api),
+            new PodObjectReader(api, _objectCheckpoint),
             new VolumeManager(options.PodDirectoryRoot, NodeResources.OfThisHost(), time, loggers.CreateLogger("Drover.Agent.Volumes.VolumeManager")),
             NodeResources.OfThisHost(),
             options.NodeIp);
@@ -100,6 +104,26 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     /// would otherwise kill an agent that is doing its job).
     /// </summary>
     public Task FirstSync => _firstSync.Task;
+
+    /// <summary>The container images (init containers too) of the pods this node runs, as their specs name them.</summary>
+    public IReadOnlyCollection<string> PodImages() =>
+        [.. _workers.Values.SelectMany(e => (e.Worker.Desired.Spec?.InitContainers ?? []).Concat(e.Worker.Desired.Spec?.Containers ?? []))
+            .Select(c => c.Image).OfType<string>().Where(i => i.Length > 0).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>Forgets the checkpointed ConfigMaps and Secrets no pod of this node references any more.</summary>
+    private void PruneObjectCheckpoint()
+    {
+        if (_objectCheckpoint is null)
+            return;
+        var referenced = _workers.Values
+            .Select(e => e.Worker.Desired)
+            .SelectMany(p => PodReferences.Of(p.Spec ?? new PodSpec()).Select(r => (Kind: r.Type == ResourceTypes.Secrets ? "secret" : "configmap", Ns: p.Metadata.Namespace ?? "default", r.Name)))
+            .ToHashSet();
+        _objectCheckpoint.Prune((kind, ns, name) => referenced.Contains((kind, ns, name)));
+    }
+
+    /// <summary>Records an Event about this Node.</summary>
+    public void RecordNodeEvent(string type, string reason, string message) => _events.RecordNode(type, reason, message);
 
     /// <summary>The UIDs of the pods that have a worker (for the node's status and tests).</summary>
     public IReadOnlyCollection<string> PodUids => [.. _workers.Keys];
@@ -186,6 +210,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         LogListed(page.Items.Count, page.ResourceVersion);
         // Pods that went while the agent was down have no worker: their files go (their sandboxes go below).
         _checkpoint?.Prune(_workers.ContainsKey);
+        PruneObjectCheckpoint();
         await CleanUpOrphansAsync(ct).ConfigureAwait(false);
     }
 

@@ -52,6 +52,12 @@ public sealed record PodManagerOptions
     /// <summary>Where the accepted pods are checkpointed (DATA/checkpoint/pods); null turns offline autonomy off.</summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>Where the ConfigMaps and Secrets the pods read are checkpointed, sealed (DATA/checkpoint/objects); null: not kept.</summary>
+    public string? ObjectCheckpointDirectory { get; init; }
+
+    /// <summary>The key that seals <see cref="ObjectCheckpointDirectory"/> (DATA/credentials/checkpoint.key, 0600).</summary>
+    public string? CheckpointKeyPath { get; init; }
+
     /// <summary>
     /// Until droverd has answered once, a pod list that takes longer than this (a dead uplink drops packets
     /// rather than refusing) starts the checkpointed pods while the list goes on.

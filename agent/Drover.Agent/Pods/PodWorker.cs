@@ -79,6 +79,9 @@ internal sealed partial class PodWorker : IProbeListener
     /// <summary>The worker is done: the pod was torn down for good (deleted, or no longer bound here).</summary>
     public bool Finished => _finished;
 
+    /// <summary>The latest desired state from droverd (or the checkpoint).</summary>
+    public Pod Desired => Volatile.Read(ref _desired);
+
     /// <summary>The phase of the last status the worker built (Pending before its first sync).</summary>
     public string Phase => _phase;
 

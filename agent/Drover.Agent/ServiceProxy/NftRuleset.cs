@@ -13,7 +13,8 @@ namespace Drover.Agent.ServiceProxy;
 /// as kube-proxy's: <c>internalTrafficPolicy: Local</c> balances cluster-IP traffic over this node's endpoints only;
 /// with <c>externalTrafficPolicy: Local</c> node-port and load-balancer traffic goes through an external chain that
 /// sends outside clients to this node's endpoints without masquerade (the endpoint sees the client address), while
-/// pods and the node itself go on as cluster-IP traffic; no local endpoint means drop, never another node. A transaction
+/// pods and the node itself are balanced over every endpoint of the cluster (kube-proxy's short-circuit, whatever the
+/// internal policy); no local endpoint means drop, never another node. A transaction
 /// rewrites only the service ports that changed; the first one after a start rewrites everything in place (flush,
 /// never delete the table), so traffic flows throughout. Pure: state in, script out.
 /// </summary>
@@ -124,8 +125,8 @@ internal static class NftRuleset
 
     /// <summary>Chains and affinity sets of ours (what a full rewrite removes when no longer wanted).</summary>
     public static bool IsOurs(string chain) =>
-        chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ext-", StringComparison.Ordinal) || chain.StartsWith("ep-", StringComparison.Ordinal)
-        || IsAffinitySet(chain);
+        chain.StartsWith("svc-", StringComparison.Ordinal) || chain.StartsWith("ext-", StringComparison.Ordinal) || chain.StartsWith("clu-", StringComparison.Ordinal)
+        || chain.StartsWith("ep-", StringComparison.Ordinal) || IsAffinitySet(chain);
 
     private static bool IsAffinitySet(string name) => name.StartsWith("aff-", StringComparison.Ordinal);
 
@@ -133,6 +134,9 @@ internal static class NftRuleset
 
     /// <summary>Node-port and load-balancer traffic of a port whose traffic policies tell it apart from cluster-IP traffic.</summary>
     public static string ExternalChain(ProxiedPort port) => "ext-" + Hash(port.Key);
+
+    /// <summary>Pods' and the node's own node-port traffic over every endpoint, when the service chain keeps to local ones.</summary>
+    public static string ClusterChain(ProxiedPort port) => "clu-" + Hash(port.Key);
 
     /// <summary>Where the node-port map sends a port's traffic.</summary>
     private static string ExternalTarget(ProxiedPort port) => port.HasExternalChain ? ExternalChain(port) : ServiceChain(port);
@@ -150,6 +154,8 @@ internal static class NftRuleset
         names.Add(ServiceChain(port));
         if (port.HasExternalChain)
             names.Add(ExternalChain(port));
+        if (port.HasClusterChain)
+            names.Add(ClusterChain(port));
         foreach (var endpoint in port.Endpoints)
         {
             names.Add(EndpointChain(port, endpoint));
@@ -180,10 +186,20 @@ internal static class NftRuleset
             rules.Append("flush chain ").Append(T).Append(' ').Append(external).Append('\n');
             if (port.ExternalLocal)
             {
-                // Pods and the node itself reaching a node port are cluster traffic (kube-proxy's short-circuit);
-                // a client from outside stays on this node, unmasqueraded, so the endpoint sees its address.
-                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" ip saddr ").Append(clusterCidr).Append(" goto ").Append(service).Append('\n');
-                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" fib saddr type local goto ").Append(service).Append('\n');
+                // Pods and the node itself reaching a node port are cluster traffic over every endpoint (kube-proxy's
+                // short-circuit), even under internalTrafficPolicy Local; a client from outside stays on this node,
+                // unmasqueraded, so the endpoint sees its address.
+                var cluster = service;
+                if (port.HasClusterChain)
+                {
+                    cluster = ClusterChain(port);
+                    declarations.Append("add chain ").Append(T).Append(' ').Append(cluster).Append('\n');
+                    rules.Append("flush chain ").Append(T).Append(' ').Append(cluster).Append('\n');
+                    rules.Append("add rule ").Append(T).Append(' ').Append(cluster).Append(" ip saddr != ").Append(clusterCidr).Append(" jump mark-for-masquerade\n");
+                    Balance(rules, cluster, port, port.Endpoints);
+                }
+                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" ip saddr ").Append(clusterCidr).Append(" goto ").Append(cluster).Append('\n');
+                rules.Append("add rule ").Append(T).Append(' ').Append(external).Append(" fib saddr type local goto ").Append(cluster).Append('\n');
                 Balance(rules, external, port, [.. port.LocalEndpoints]);
             }
             else

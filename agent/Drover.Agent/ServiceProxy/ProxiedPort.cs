@@ -15,6 +15,13 @@ internal sealed record ProxiedPort(string Key, string ClusterIp, string Protocol
     /// <summary>External traffic needs a chain of its own when a policy tells it apart from cluster-IP traffic.</summary>
     public bool HasExternalChain => External && (ExternalLocal || InternalLocal);
 
+    /// <summary>
+    /// Pods and the node itself reaching a node port are balanced over every endpoint, whatever the policies (kube-proxy's
+    /// short-circuit: as if the traffic went out to a load balancer and came back). When the internal policy is Local the
+    /// service chain cannot serve that, so a chain of its own does.
+    /// </summary>
+    public bool HasClusterChain => External && ExternalLocal && InternalLocal;
+
     public IEnumerable<ProxyEndpoint> LocalEndpoints => Endpoints.Where(e => e.Local);
 
     public bool Equals(ProxiedPort? other) =>

@@ -25,7 +25,7 @@ internal sealed partial class ServiceProxier
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private Dictionary<string, ProxiedPort> _applied = new(StringComparer.Ordinal);
-    private bool _reconciled;
+    private volatile bool _reconciled;
 
     /// <param name="nodeName">This node's name: the endpoints on it are the ones a Local traffic policy keeps (null: none are).</param>
     public ServiceProxier(ServiceWatch watch, NftClient nft, string clusterCidr, TimeProvider time, ILogger logger, string? nodeName = null)
@@ -49,6 +49,12 @@ internal sealed partial class ServiceProxier
     public TimeSpan LastSyncDuration { get; private set; }
 
     public int LastTransactionBytes { get; private set; }
+
+    /// <summary>Whether the kernel holds what the last snapshot asked for (false until the first sync, and after a failed one).</summary>
+    public bool InSync => _reconciled;
+
+    /// <summary>Answers the healthCheckNodePorts of this node's LoadBalancer Services (kube-proxy's); null: none are answered.</summary>
+    public ServiceHealthServer? HealthServer { get; init; }
 
     /// <summary>Raised after each applied transaction, with the time it completed (benchmarks measure change → kernel).</summary>
     public event Action<DateTimeOffset>? Applied;
@@ -114,6 +120,7 @@ internal sealed partial class ServiceProxier
             await _nft.ApplyAsync(script, ct).ConfigureAwait(false);
         _applied = desired;
         _reconciled = true;
+        HealthServer?.Sync(HealthCheckModel.Build(services, slices, _nodeName));
         if (script.Length == 0)
             return;
         Syncs++;

@@ -1,4 +1,5 @@
 using Drover.Api;
+using Drover.Agent.Checkpoint;
 using Drover.Api.Client;
 
 namespace Drover.Agent.Volumes;
@@ -6,16 +7,20 @@ namespace Drover.Agent.Volumes;
 /// <summary>
 /// Reads a pod's ConfigMaps and Secrets from droverd by name, each time the pod syncs (at least every resync
 /// interval), so a change reaches the pod's volumes within one interval. The node authorizer lets a node read exactly
-/// these, by name.
+/// these, by name. Each answer goes to the <see cref="ObjectCheckpoint"/> (sealed); when droverd cannot be reached (no
+/// connection, a timeout, a 5xx) the checkpointed copy stands in, so pods started offline from the pod checkpoint
+/// get their configMap/secret volumes and env. A 403 or 404 is droverd's answer and is never replaced.
 /// </summary>
 internal sealed class PodObjectReader
 {
     private readonly DroverClient _api;
+    private readonly ObjectCheckpoint? _checkpoint;
 
-    public PodObjectReader(DroverClient api)
+    public PodObjectReader(DroverClient api, ObjectCheckpoint? checkpoint = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         _api = api;
+        _checkpoint = checkpoint;
     }
 
     public async Task<PodObjects> ReadAsync(Pod pod, CancellationToken ct)
@@ -36,14 +41,12 @@ internal sealed class PodObjectReader
             try
             {
                 var read = await _api.TryGetAsync(reference.Type, ns, reference.Name, ct).ConfigureAwait(false);
-                if (reference.Type == ResourceTypes.ConfigMaps)
-                {
-                    configMaps[reference.Name] = read as ConfigMap;
-                }
-                else
-                {
-                    secrets[reference.Name] = read as Secret;
-                }
+                _checkpoint?.Save(reference.Type, ns, reference.Name, read);
+                Keep(reference, read);
+            }
+            catch (Exception e) when (IsUnreachable(e) && !ct.IsCancellationRequested && _checkpoint?.Load(reference.Type, ns, reference.Name) is { } saved)
+            {
+                Keep(reference, saved);
             }
             catch (Exception e) when (e is ApiClientException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
@@ -52,5 +55,21 @@ internal sealed class PodObjectReader
         }
 
         return new PodObjects { ConfigMaps = configMaps, Secrets = secrets, ReadError = error };
+
+        void Keep(PodReference reference, KubeObject? read)
+        {
+            if (reference.Type == ResourceTypes.ConfigMaps)
+            {
+                configMaps[reference.Name] = read as ConfigMap;
+            }
+            else
+            {
+                secrets[reference.Name] = read as Secret;
+            }
+        }
     }
+
+    /// <summary>droverd did not answer (as opposed to answering no): no connection, a timeout, or a server error.</summary>
+    private static bool IsUnreachable(Exception e) =>
+        e is HttpRequestException or TaskCanceledException || (e is ApiClientException api && (api.Code is 0 or >= 500));
 }

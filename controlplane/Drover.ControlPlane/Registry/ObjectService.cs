@@ -175,7 +175,12 @@ public sealed partial class ObjectService
             return;
         if (string.IsNullOrEmpty(ns))
             throw new ApiException(ApiErrors.BadRequest($"{type.Plural} are namespaced: use /namespaces/NAME/{type.Plural}"));
-        var owner = await _objects.GetAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
+        // An active namespace seen by the nearest replica is enough, as Kubernetes' NamespaceLifecycle admission
+        // trusts its informer cache: on etcd a linearizable read would wait behind every write in flight. A namespace
+        // missing or terminating there is confirmed through the leader, so one created a moment ago is not refused.
+        var owner = await _objects.GetNearestAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
+        if (owner is null || owner.Metadata.DeletionTimestamp is not null)
+            owner = await _objects.GetAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
         if (owner is null)
             throw new ApiException(ApiErrors.NotFound(ResourceTypes.Namespaces, ns));
         if (owner.Metadata.DeletionTimestamp is not null)

@@ -37,12 +37,25 @@ public sealed class ObjectStore
     /// <summary>Every stored revision decoded once, for all of droverd's readers (informers, watches, read-backs).</summary>
     public DecodedObjectCache Decoded { get; } = new();
 
-    public async Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct)
+    public Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
+        GetAsync(type, ns, name, nearest: false, ct);
+
+    /// <summary>
+    /// The object as the nearest store replica holds it (<see cref="IStore.GetNearestAsync"/>): possibly a replication
+    /// delay old, for checks that tolerate that and must not queue behind the writes in flight.
+    /// </summary>
+    public Task<KubeObject?> GetNearestAsync(ResourceType type, string? ns, string name, CancellationToken ct) =>
+        GetAsync(type, ns, name, nearest: true, ct);
+
+    private async Task<KubeObject?> GetAsync(ResourceType type, string? ns, string name, bool nearest, CancellationToken ct)
     {
-        using var _ = _metrics.TimeStore("get");
+        using var _ = _metrics.TimeStore(nearest ? "get-nearest" : "get");
         try
         {
-            var kv = await _store.GetAsync(StoreKeys.Object(type, ns, name), ct).ConfigureAwait(false);
+            var key = StoreKeys.Object(type, ns, name);
+            var kv = nearest
+                ? await _store.GetNearestAsync(key, ct).ConfigureAwait(false)
+                : await _store.GetAsync(key, ct).ConfigureAwait(false);
             return kv is null ? null : Decoded.Decode(type, kv);
         }
         catch (StoreException e)

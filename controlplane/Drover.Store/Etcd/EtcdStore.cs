@@ -24,6 +24,7 @@ public sealed class EtcdStore : IStore
     private readonly EtcdChannels _channels;
     private readonly EtcdKeys _keys;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly EtcdSharedWatch? _sharedWatch;
     private long _revision;
     private long _compacted;
     private int _disposed;
@@ -33,6 +34,10 @@ public sealed class EtcdStore : IStore
         _options = options;
         _channels = new EtcdChannels(options);
         _keys = new EtcdKeys(options.KeyPrefix);
+        if (options.SharedWatchPrefix is { } shared)
+        {
+            _sharedWatch = new EtcdSharedWatch(this, shared, options.WatchBufferSize, options.WatchBufferBytes, options.WatchHistoryEvents, options.WatchHistoryBytes);
+        }
     }
 
     /// <summary>The highest etcd revision any response has shown this client.</summary>
@@ -42,6 +47,9 @@ public sealed class EtcdStore : IStore
     public long CompactedRevision => Volatile.Read(ref _compacted);
 
     public IReadOnlyList<Uri> Endpoints => _channels.Endpoints;
+
+    /// <summary>Where a watch from an old revision stops being served from the shared watch's memory (tests).</summary>
+    internal long? SharedWatchFloor => _sharedWatch?.Floor;
 
     /// <summary>Connects and reads the cluster's revision once, so a wrong endpoint or certificate fails here, at start.</summary>
     /// <exception cref="StoreException">No member answered.</exception>
@@ -77,6 +85,13 @@ public sealed class EtcdStore : IStore
     {
         StoreKeys.ThrowIfInvalidKey(key, nameof(key));
         var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key) }, cancellationToken).ConfigureAwait(false);
+        return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
+    }
+
+    public async Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default)
+    {
+        StoreKeys.ThrowIfInvalidKey(key, nameof(key));
+        var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key), Serializable = true }, cancellationToken).ConfigureAwait(false);
         return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
     }
 
@@ -218,7 +233,9 @@ public sealed class EtcdStore : IStore
         StoreKeys.ThrowIfIllFormed(prefix, nameof(prefix));
         ArgumentOutOfRangeException.ThrowIfNegative(fromRevision);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return new EtcdWatch(this, prefix, fromRevision).ReadAsync(cancellationToken);
+        return _sharedWatch is not null && _sharedWatch.Covers(prefix)
+            ? _sharedWatch.WatchAsync(prefix, fromRevision, cancellationToken)
+            : new EtcdWatch(this, prefix, fromRevision).ReadAsync(cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

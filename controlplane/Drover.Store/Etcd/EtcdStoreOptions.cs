@@ -28,4 +28,25 @@ public sealed record EtcdStoreOptions
 
     /// <summary>Keys per range request when a list is read in pages (all pages at one revision).</summary>
     public int ListPageSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Watches of keys under this prefix share one etcd watch (see <see cref="EtcdSharedWatch"/>), as kube-apiserver's
+    /// watch cache does; null: every watch is an etcd watch of its own.
+    /// </summary>
+    public string? SharedWatchPrefix { get; init; }
+
+    /// <summary>Events a shared-watch watcher may lag behind before its watch ends with <see cref="StoreWatchOverflowException"/> (SQLite's bound).</summary>
+    public int WatchBufferSize { get; init; } = 10_000;
+
+    /// <summary>Bytes of values a shared-watch watcher may lag behind before its watch ends (SQLite's bound).</summary>
+    public long WatchBufferBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Recent events the shared watch keeps, so a watcher from a revision a little in the past (an informer after its
+    /// list) is served from memory; older starts get an etcd watch of their own.
+    /// </summary>
+    public int WatchHistoryEvents { get; init; } = 2_048;
+
+    /// <summary>Bytes of values those recent events may hold (after at least one).</summary>
+    public long WatchHistoryBytes { get; init; } = 8L * 1024 * 1024;
 }

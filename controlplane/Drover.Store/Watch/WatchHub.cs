@@ -97,14 +97,26 @@ internal sealed class WatchHub
     }
 
     /// <summary>Ends every watch; later subscribers get an already-completed feed.</summary>
-    public void Complete()
+    public void Complete() => End(error: null);
+
+    /// <summary>Ends every watch with <paramref name="error"/> (what the source of the events failed with).</summary>
+    public void Fail(Exception error) => End(error);
+
+    private void End(Exception? error)
     {
         lock (_lock)
         {
             _completed = true;
             foreach (var subscription in _subscriptions)
             {
-                subscription.Complete();
+                if (error is null)
+                {
+                    subscription.Complete();
+                }
+                else
+                {
+                    subscription.Fail(error);
+                }
             }
 
             _subscriptions = [];

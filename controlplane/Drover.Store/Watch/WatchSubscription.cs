@@ -83,6 +83,9 @@ internal sealed class WatchSubscription
 
     public void Complete() => _channel.Writer.TryComplete();
 
+    /// <summary>Ends the feed with <paramref name="error"/> once the consumer has read what is buffered.</summary>
+    public void Fail(Exception error) => _channel.Writer.TryComplete(error);
+
     private static long SizeOf(StoreEvent storeEvent) =>
         EventOverheadBytes + storeEvent.Kv.Value.Length + (storeEvent.PrevKv?.Value.Length ?? 0) + (storeEvent.Kv.Key.Length * 2L);
 }

@@ -107,6 +107,12 @@ public sealed class AgentOptionsTests
     [InlineData("--dbus-address", "/run/dbus/system_bus_socket", "--dbus-address: \"/run/dbus/system_bus_socket\" is not")]
     [InlineData("--dbus-address", "unix:/run/dbus/sock", "--dbus-address: \"unix:/run/dbus/sock\" has no key=value")]
     [InlineData("--runtime-unit", "containerd", "--runtime-unit: \"containerd\" is not a systemd unit name")]
+    [InlineData("--image-gc-high-threshold", "101", "--image-gc-high-threshold: \"101\" is not a whole percentage between 0 and 100")]
+    [InlineData("--image-gc-high-threshold", "85.5", "--image-gc-high-threshold: \"85.5\" is not a whole percentage")]
+    [InlineData("--image-gc-low-threshold", "-1", "--image-gc-low-threshold: \"-1\" is not a whole percentage")]
+    [InlineData("--image-gc-low-threshold", "90", "--image-gc-low-threshold: \"90\" is higher than --image-gc-high-threshold (85)")]
+    [InlineData("--image-minimum-gc-age", "2", "--image-minimum-gc-age: \"2\" is a bare number, not a duration")]
+    [InlineData("--image-gc-period", "0s", "--image-gc-period: \"0s\"")]
     public void Parse_BadValue_ErrorNamesFlagAndValue(string flag, string value, string expected)
     {
         var message = Error([.. Required, flag, value]);
@@ -124,6 +130,16 @@ public sealed class AgentOptionsTests
         var options = Parse("--serving-addr", value);
 
         Assert.Equal(expected is null ? null : IPEndPoint.Parse(expected), options.ServingAddress);
+    }
+
+    [Fact]
+    public void Parse_ImageGc_KubeletDefaultsAndFlags()
+    {
+        var defaults = Parse().ImageGc;
+        Assert.Equal((85, 80, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), true), (defaults.HighThresholdPercent, defaults.LowThresholdPercent, defaults.MinimumAge, defaults.Period, defaults.Enabled));
+        var given = Parse("--image-gc-high-threshold", "90", "--image-gc-low-threshold", "50", "--image-minimum-gc-age", "0s", "--image-gc-period", "30s").ImageGc;
+        Assert.Equal((90, 50, TimeSpan.Zero, TimeSpan.FromSeconds(30)), (given.HighThresholdPercent, given.LowThresholdPercent, given.MinimumAge, given.Period));
+        Assert.False(Parse("--image-gc-high-threshold", "100").ImageGc.Enabled);
     }
 
     [Fact]

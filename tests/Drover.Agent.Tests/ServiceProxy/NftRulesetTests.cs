@@ -179,7 +179,35 @@ public sealed class NftRulesetTests
 
         Assert.Contains(" drop comment", Rules(script, NftRuleset.ServiceChain(web)), StringComparison.Ordinal);
         Assert.Contains(" drop comment", Rules(script, NftRuleset.ExternalChain(web)), StringComparison.Ordinal);
-        Assert.DoesNotContain("numgen", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("numgen", Rules(script, NftRuleset.ServiceChain(web)), StringComparison.Ordinal);
+        Assert.DoesNotContain("numgen", Rules(script, NftRuleset.ExternalChain(web)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transaction_BothPoliciesLocal_PodsAndNodeReachingTheNodePortShortCircuitToEveryEndpoint()
+    {
+        var web = LocalPolicyPort(true, true, new("10.42.0.5", 3000, Local: true), new("10.42.1.5", 3000));
+
+        var script = NftRuleset.Transaction(State(), State(web), full: false, [], Cidr);
+
+        var cluster = NftRuleset.ClusterChain(web);
+        var external = Rules(script, NftRuleset.ExternalChain(web)).Split('\n');
+        Assert.EndsWith("ip saddr 10.42.0.0/16 goto " + cluster, external[0], StringComparison.Ordinal);
+        Assert.EndsWith("fib saddr type local goto " + cluster, external[1], StringComparison.Ordinal);
+        Assert.Contains("numgen random mod 1 vmap { 0 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[0]) + " }", external[2], StringComparison.Ordinal);
+        // Over both endpoints, the node's own traffic masqueraded (it leaves with a node address for another node's pod).
+        var shortCircuit = Rules(script, cluster);
+        Assert.Contains("ip saddr != 10.42.0.0/16 jump mark-for-masquerade", shortCircuit, StringComparison.Ordinal);
+        Assert.Contains("numgen random mod 2 vmap { 0 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[0]) + ", 1 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[1]) + " }", shortCircuit, StringComparison.Ordinal);
+        // Cluster-IP traffic keeps to the local endpoint.
+        Assert.Contains("numgen random mod 1 vmap { 0 : goto " + NftRuleset.EndpointChain(web, web.Endpoints[0]) + " }", Rules(script, NftRuleset.ServiceChain(web)), StringComparison.Ordinal);
+        Assert.True(script.IndexOf("add chain ip drover-proxy " + cluster, StringComparison.Ordinal) < script.IndexOf("goto " + cluster, StringComparison.Ordinal));
+
+        // Internal policy back to Cluster: the service chain serves the short-circuit again, the chain of its own goes last.
+        var back = NftRuleset.Transaction(State(web), State(web with { InternalLocal = false }), full: false, [], Cidr);
+        Assert.EndsWith("ip saddr 10.42.0.0/16 goto " + NftRuleset.ServiceChain(web), Rules(back, NftRuleset.ExternalChain(web)).Split('\n')[0], StringComparison.Ordinal);
+        Assert.True(back.IndexOf("delete chain ip drover-proxy " + cluster, StringComparison.Ordinal) > back.IndexOf("add rule ip drover-proxy " + NftRuleset.ExternalChain(web), StringComparison.Ordinal));
+        Assert.DoesNotContain("add chain ip drover-proxy " + cluster, back, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,8 @@ namespace Drover.Agent.ServiceProxy.Tests;
 /// internalTrafficPolicy and externalTrafficPolicy Local in the real kernel (run under <c>flock -o /tmp/drover-e2e.lock</c>):
 /// three network namespaces of the test's own, so traffic is forwarded and masquerade shows. The "node" routes between
 /// a pod namespace (10.42.7.0/24: endpoint "a" 10.42.7.5:3000 on this node, "b" 10.42.7.6:3001 on another) and a
-/// client outside the cluster (203.0.113.10, a documentation address). The endpoints answer their name on / and
+/// client outside the cluster (203.0.113.10, a documentation address), and a client pod of the cluster (10.42.8.9, in a
+/// namespace of its own, routed through the node). The endpoints answer their name on / and
 /// the client address they see on /cgi-bin/who. The proxy's own model and renderer program the node's nftables.
 /// </summary>
 [Trait("Category", "Process")]
@@ -28,12 +29,13 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
     private string Node => "drover-tpn-" + _id;
     private string Pods => "drover-tpp-" + _id;
     private string Client => "drover-tpc-" + _id;
+    private string PodClient => "drover-tpk-" + _id;
 
     private NftClient Nft => new(["ip", "netns", "exec", Node, "nft"]);
 
     public async Task InitializeAsync()
     {
-        foreach (var ns in new[] { Node, Pods, Client })
+        foreach (var ns in new[] { Node, Pods, Client, PodClient })
             await Ip("netns", "add", ns);
         try
         {
@@ -48,7 +50,7 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
 
     private async Task SetUpAsync()
     {
-        foreach (var ns in new[] { Node, Pods, Client })
+        foreach (var ns in new[] { Node, Pods, Client, PodClient })
             await In(ns, "ip", "link", "set", "lo", "up");
         await Ip("link", "add", "tpe" + _id, "netns", Node, "type", "veth", "peer", "name", "tpp" + _id, "netns", Pods);
         await Ip("link", "add", "tpc" + _id, "netns", Node, "type", "veth", "peer", "name", "tpk" + _id, "netns", Client);
@@ -64,6 +66,12 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
         await In(Client, "ip", "addr", "add", ClientAddress + "/24", "dev", "tpk" + _id);
         await In(Client, "ip", "link", "set", "tpk" + _id, "up");
         await In(Client, "ip", "route", "add", "default", "via", NodeAddress);
+        await Ip("link", "add", "tpq" + _id, "netns", Node, "type", "veth", "peer", "name", "tpr" + _id, "netns", PodClient);
+        await In(Node, "ip", "addr", "add", "10.42.8.1/24", "dev", "tpq" + _id);
+        await In(Node, "ip", "link", "set", "tpq" + _id, "up");
+        await In(PodClient, "ip", "addr", "add", "10.42.8.9/24", "dev", "tpr" + _id);
+        await In(PodClient, "ip", "link", "set", "tpr" + _id, "up");
+        await In(PodClient, "ip", "route", "add", "default", "via", "10.42.8.1");
         foreach (var (name, address, port) in new[] { ("a", "10.42.7.5", 3000), ("b", "10.42.7.6", 3001) })
         {
             var dir = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
@@ -84,7 +92,7 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
             await server.WaitForExitAsync();
             server.Dispose();
         }
-        foreach (var ns in new[] { Node, Pods, Client })
+        foreach (var ns in new[] { Node, Pods, Client, PodClient })
             await ProcessRunner.RunAsync(ProcessRunner.Command("ip", ["netns", "del", ns]), TimeSpan.FromSeconds(10));
         Directory.Delete(_root, recursive: true);
     }
@@ -97,9 +105,11 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
 
     private static Task In(string ns, params string[] args) => Ip(["netns", "exec", ns, .. args]);
 
-    private async Task<string?> GetAsync(string url)
+    private Task<string?> GetAsync(string url) => GetFromAsync(Client, url);
+
+    private static async Task<string?> GetFromAsync(string ns, string url)
     {
-        var result = await ProcessRunner.RunAsync(ProcessRunner.Command("ip", ["netns", "exec", Client, "curl", "-s", "-m", "3", url]), TimeSpan.FromSeconds(10));
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Command("ip", ["netns", "exec", ns, "curl", "-s", "-m", "3", url]), TimeSpan.FromSeconds(10));
         return result.ExitCode == 0 ? result.Stdout.Trim() : null;
     }
 
@@ -166,6 +176,39 @@ public sealed class TrafficPolicyKernelTests : IAsyncLifetime
             Assert.Equal("a,b", string.Join(',', seen.Order()));
             Assert.Equal("10.42.7.1", await GetAsync($"http://{NodeAddress}:{NodePort}/cgi-bin/who"));
             Assert.DoesNotContain("ext-", await Nft.ListTableAsync(NftRuleset.Table, default), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (_proxied)
+                await Nft.ApplyAsync(NftRuleset.Removal(), default);
+        }
+    }
+
+    /// <summary>
+    /// kube-proxy's short-circuit: a pod reaching a node port is balanced over the cluster's endpoints even when both
+    /// policies are Local (as if it went out to a load balancer and came back), while its cluster-IP traffic keeps to
+    /// this node's endpoint and an outside client to this node's, unmasqueraded.
+    /// </summary>
+    [Fact]
+    public async Task Proxy_BothPoliciesLocal_PodReachingTheNodePortGetsEveryEndpoint()
+    {
+        try
+        {
+            await ProgramAsync([], Service("Local", "Local"));
+
+            var seen = new HashSet<string?>();
+            for (var i = 0; i < 60 && seen.Count < 2; i++)
+                seen.Add(await GetFromAsync(PodClient, $"http://{NodeAddress}:{NodePort}/"));
+            Assert.Equal("a,b", string.Join(',', seen.Order()));
+            // The pod's own address reaches the endpoint: pod traffic is never masqueraded.
+            Assert.Equal("10.42.8.9", await GetFromAsync(PodClient, $"http://{NodeAddress}:{NodePort}/cgi-bin/who"));
+
+            var clusterIp = new HashSet<string?>();
+            for (var i = 0; i < 16; i++)
+                clusterIp.Add(await GetFromAsync(PodClient, $"http://{ClusterIp}/"));
+            Assert.Equal("a", Assert.Single(clusterIp));
+            Assert.Equal("a", Assert.Single(await AnswersAsync($"http://{NodeAddress}:{NodePort}/", 16)));
+            Assert.Equal(ClientAddress, await GetAsync($"http://{NodeAddress}:{NodePort}/cgi-bin/who"));
         }
         finally
         {

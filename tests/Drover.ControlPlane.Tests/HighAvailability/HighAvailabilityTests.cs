@@ -49,19 +49,7 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
 
         // The agent stays Ready through the new leader: its heartbeat reaches a surviving replica, and the new leader's
         // node lifecycle controller, watching for a whole grace period (15 s here) and more, never finds it silent.
-        var node = Ha.Node!;
-        var readyUntil = DateTime.UtcNow + HaClusterFixture.NodeMonitorGracePeriod + TimeSpan.FromSeconds(5);
-        while (DateTime.UtcNow < readyUntil)
-        {
-            var current = await TryGetNodeAsync(client, node.Name);
-            var ready = current?.Status?.Conditions?.Find(c => c.Type == "Ready");
-            Assert.True(current is null || ready?.Status == "True",
-                $"{node.Name} went {ready?.Status} ({ready?.Reason}: {ready?.Message}) after the leader's SIGKILL\n{node.Log[^Math.Min(node.Log.Length, 3000)..]}");
-            await Task.Delay(500);
-        }
-        var heartbeat = (Lease?)await client.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", node.Name);
-        Assert.True(heartbeat?.Spec.RenewTime > killedAt.AddSeconds(1), $"{node.Name}'s Lease last renewed {heartbeat?.Spec.RenewTime:O}, the leader was killed at {killedAt:O}");
-        Assert.False(node.Agent!.HasExited, "the agent exited");
+        await AssertNodeStaysReadyAsync(client, killedAt, "the leader's SIGKILL");
         var acknowledgedAtKill = load.Acknowledged.Count;
         await WaitUntilAsync(() => load.Acknowledged.Count >= acknowledgedAtKill + 20, "writes to go on after the failover");
         await load.StopAsync();
@@ -77,6 +65,32 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
             $"{load.Acknowledged.Count} writes acknowledged, {load.Failed} failed (ambiguous or refused, not counted), watcher resumed {watcher.Resumes}x, relisted {watcher.Relists}x");
 
         await Ha.Replicas[leader].StartAgainAsync();
+    }
+
+    [Fact]
+    public async Task AgentsFirstServer_KilledHard_AgentFailsOverStaysReadyAndRunsNewPods()
+    {
+        // The agent was given the replicas in order, so replica 0 is the one its heartbeats, watches and status writes
+        // go to; whether it leads or not, losing it must move all of them to another replica.
+        const int first = 0;
+        using var client = Ha.Client(TimeSpan.FromSeconds(10));
+        var leaderBefore = await WaitForLeaderAsync(client, notThis: -1);
+        await CreateDeploymentAsync(client, "agent-failover", replicas: 1);
+        await WaitForPodsAsync(client, "agent-failover", 1, running: true);
+
+        var killedAt = DateTime.UtcNow;
+        Ha.Replicas[first].KillHard();
+        await WaitForLeaderAsync(client, notThis: first);
+
+        // A pod created after the kill reaches the agent only through a watch re-opened on another replica, and its
+        // Running status only through a status write sent there.
+        await client.PatchScaleAsync(ResourceTypes.Deployments, "default", "agent-failover", 2);
+        await WaitForPodsAsync(client, "agent-failover", 2, running: true);
+        await AssertNodeStaysReadyAsync(client, killedAt, $"the SIGKILL of replica {first}, the agent's first server");
+        Console.WriteLine($"HA agent failover: replica {first} (leader before: {leaderBefore}) killed; the agent kept its node Ready and ran the new pod through another replica");
+
+        await Ha.Replicas[first].StartAgainAsync();
+        await client.DeleteAsync(ResourceTypes.Deployments, "default", "agent-failover");
     }
 
     [Fact]
@@ -177,6 +191,27 @@ public sealed class HighAvailabilityTests(HaClusterFixture fixture)
                 return false;
             }
         }, "the cut-off replica to serve again");
+    }
+
+    /// <summary>
+    /// The node stays Ready for a whole node-monitor grace period and more after <paramref name="killedAt"/> (a silent
+    /// agent would have turned NotReady by then), its Lease was renewed after the kill, and the agent still runs.
+    /// </summary>
+    private async Task AssertNodeStaysReadyAsync(DroverClient client, DateTime killedAt, string after)
+    {
+        var node = Ha.Node!;
+        var readyUntil = DateTime.UtcNow + HaClusterFixture.NodeMonitorGracePeriod + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < readyUntil)
+        {
+            var current = await TryGetNodeAsync(client, node.Name);
+            var ready = current?.Status?.Conditions?.Find(c => c.Type == "Ready");
+            Assert.True(current is null || ready?.Status == "True",
+                $"{node.Name} went {ready?.Status} ({ready?.Reason}: {ready?.Message}) after {after}\n{node.Log[^Math.Min(node.Log.Length, 3000)..]}");
+            await Task.Delay(500);
+        }
+        var heartbeat = (Lease?)await client.TryGetAsync(ResourceTypes.Leases, "kube-node-lease", node.Name);
+        Assert.True(heartbeat?.Spec.RenewTime > killedAt.AddSeconds(1), $"{node.Name}'s Lease last renewed {heartbeat?.Spec.RenewTime:O}, {after} was at {killedAt:O}");
+        Assert.False(node.Agent!.HasExited, "the agent exited");
     }
 
     private async Task<int> WaitForLeaderAsync(DroverClient client, int notThis)

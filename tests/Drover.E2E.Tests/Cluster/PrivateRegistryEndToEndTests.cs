@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using Drover.Api;
 using Drover.Testing;
@@ -8,88 +5,56 @@ using Drover.Testing;
 namespace Drover.E2E.Cluster.Tests;
 
 /// <summary>
-/// imagePullSecrets against a real registry: Debian's docker-registry (distribution 2.8) on loopback with htpasswd
-/// (bcrypt) auth, the sample app pushed into it with skopeo, and pods on the ingress test's cluster (real containerd
-/// and drover-agent) pulling it with imagePullPolicy Always: the right kubernetes.io/dockerconfigjson secret pulls and
-/// runs; a wrong password or no secret waits in ErrImagePull/ImagePullBackOff with the registry's answer. containerd's
-/// CRI speaks plain HTTP to a registry on 127.0.0.1 (its default for localhost), so no TLS here.
+/// imagePullSecrets, private CAs and mirrors against real registries: Debian's docker-registry (distribution 2.8) on
+/// loopback with htpasswd (bcrypt) auth, the sample app pushed into it with skopeo, and pods on the ingress test's
+/// cluster (real containerd and drover-agent) pulling it with imagePullPolicy Always.
+/// - Plain HTTP (containerd's default for a registry on 127.0.0.1): the right kubernetes.io/dockerconfigjson secret
+///   pulls and runs; a wrong password or no secret waits in ErrImagePull/ImagePullBackOff with the registry's answer.
+/// - TLS from the test's own CA, configured on every node as install.sh --registry-ca/--registry-mirror does it
+///   (packaging/containerd/registries.sh into the node's containerd certs.d, read per pull): the right secret pulls,
+///   a wrong one gets the registry's 401; an image named after mirror.drover.test (a name no DNS knows) is pulled
+///   through its mirror; a mirror whose CA is not configured fails with an Event naming the certificate error.
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
 [Trait("Category", "Process")]
-public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture) : IAsyncLifetime
+public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture, PrivateRegistriesFixture registries) : IAsyncLifetime, IClassFixture<PrivateRegistriesFixture>
 {
     private const string Ns = "default";
-    private const string User = "edge";
-    private const string Password = "s3cret-pull";
-    private readonly string _directory = Directory.CreateTempSubdirectory("drover-registry-").FullName;
-    private readonly int _port = FreePorts.Next();
-    private Process? _registry;
+    private const string Repository = "edge/app:v1";
+    private const string MirroredRegistry = "mirror.drover.test";
+    private const string UntrustedRegistry = "untrusted.drover.test";
 
     private TestCluster Cluster => fixture.Cluster;
 
-    private string Image => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_port}/edge/app:v1");
-
+    /// <summary>Every node's containerd trusts the TLS registry's CA, mirrors mirror.drover.test to it, and mirrors
+    /// untrusted.drover.test to the same registry under the name localhost (for which no CA is configured).</summary>
     public async Task InitializeAsync()
     {
-        var htpasswd = await ProcessRunner.RunAsync(ProcessRunner.Command("htpasswd", ["-Bbn", User, Password]), TimeSpan.FromSeconds(30));
-        if (htpasswd.ExitCode != 0)
-            throw new InvalidOperationException("htpasswd (Debian: apache2-utils) failed:\n" + htpasswd);
-        await File.WriteAllTextAsync(Path.Combine(_directory, "htpasswd"), htpasswd.Stdout);
-        var config = Path.Combine(_directory, "config.yml");
-        await File.WriteAllTextAsync(config, $"""
-            version: 0.1
-            log:
-              level: warn
-            storage:
-              filesystem:
-                rootdirectory: {_directory}/data
-            http:
-              addr: 127.0.0.1:{_port}
-            auth:
-              htpasswd:
-                realm: drover-test
-                path: {_directory}/htpasswd
-            """);
-        var start = ProcessRunner.Command("docker-registry", ["serve", config]);
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        _registry = Process.Start(start) ?? throw new InvalidOperationException("docker-registry (Debian: docker-registry) did not start");
-        _registry.BeginOutputReadLine();
-        _registry.BeginErrorReadLine();
-        await WaitForPortAsync();
-
-        // The sample app's OCI archive (imported into every node already) goes into the registry under another name.
-        var archive = Path.Combine(RepoPaths.Root, "artifacts", "images", "my-app.tar");
-        var push = await ProcessRunner.RunAsync(ProcessRunner.Command("skopeo",
-            ["copy", "--dest-tls-verify=false", "--dest-creds", User + ":" + Password, "oci-archive:" + archive + ":v1.0", "docker://" + Image]), TimeSpan.FromSeconds(120));
-        if (push.ExitCode != 0)
-            throw new InvalidOperationException("skopeo copy into the test registry failed:\n" + push);
+        var tls = registries.Tls;
+        foreach (var node in Cluster.Nodes)
+        {
+            await RenderRegistriesAsync(node,
+                "--registry-ca", tls.Host + "=" + tls.Tls!.CaFile,
+                "--registry-mirror", MirroredRegistry + "=https://" + tls.Host,
+                "--registry-mirror", UntrustedRegistry + "=https://localhost:" + tls.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     public async Task DisposeAsync()
     {
-        if (_registry is { HasExited: false })
-        {
-            _registry.Kill(entireProcessTree: true);
-            await _registry.WaitForExitAsync();
-        }
-        _registry?.Dispose();
-        Directory.Delete(_directory, recursive: true);
+        foreach (var node in Cluster.Nodes)
+            await RenderRegistriesAsync(node);
     }
 
     [Fact]
     public async Task Create_PodWithTheRightPullSecret_PulledFromThePrivateRegistryAndRuns()
     {
-        await CreateSecretAsync("regcred-good", Password);
-        var name = await CreatePodAsync("pull-good", "regcred-good");
+        var registry = registries.Plain;
+        await CreateSecretAsync("regcred-good", registry.Host, registry.Password);
+        var name = await CreatePodAsync("pull-good", registry.Host + "/" + Repository, "regcred-good");
         try
         {
-            var pod = await WaitAsync(name, p => p.Status?.Phase == "Succeeded", "Succeeded");
-            Assert.Equal(0, Assert.Single(pod.Status!.ContainerStatuses!).State?.Terminated?.ExitCode);
-            var logs = await Cluster.CliAsync("logs", name);
-            Assert.True(logs.Stdout.Contains("pulled-from-registry", StringComparison.Ordinal), logs.ToString());
-            var described = await Cluster.CliAsync("describe", "pod", name);
-            Assert.True(described.Stdout.Contains("Successfully pulled image", StringComparison.Ordinal), described.ToString());
+            await AssertPulledAndRanAsync(name);
         }
         finally
         {
@@ -103,18 +68,14 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
     [InlineData(null)]
     public async Task Create_PodWithAWrongOrNoPullSecret_ErrImagePullWithTheRegistrysAnswer(string? password)
     {
+        var registry = registries.Plain;
         var secret = password is null ? null : "regcred-bad";
         if (secret is not null)
-            await CreateSecretAsync(secret, password!);
-        var name = await CreatePodAsync("pull-bad", secret);
+            await CreateSecretAsync(secret, registry.Host, password!);
+        var name = await CreatePodAsync("pull-bad", registry.Host + "/" + Repository, secret);
         try
         {
-            var pod = await WaitAsync(name, p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff", "waiting on its image");
-            var waiting = pod.Status!.ContainerStatuses!.Single().State!.Waiting!;
-            // containerd words it as "... 401 Unauthorized" or "... authorization failed" depending on the step that was refused.
-            Assert.True(waiting.Message is { } message && (message.Contains("401", StringComparison.Ordinal) || message.Contains("authoriz", StringComparison.OrdinalIgnoreCase)), waiting.Message);
-            var events = await Cluster.CliAsync("describe", "pod", name);
-            Assert.True(events.Stdout.Contains("Failed to pull image", StringComparison.Ordinal), events.ToString());
+            await AssertUnauthorizedAsync(name);
         }
         finally
         {
@@ -124,9 +85,112 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
         }
     }
 
-    private async Task CreateSecretAsync(string name, string password)
+    [Fact]
+    public async Task Create_PodWithTheRightPullSecretFromATlsRegistry_PulledWithTheNodesCaAndRuns()
     {
-        var config = "{\"auths\":{\"127.0.0.1:" + _port.ToString(CultureInfo.InvariantCulture) + "\":{\"username\":\"" + User + "\",\"password\":\"" + password + "\"}}}";
+        var registry = registries.Tls;
+        await CreateSecretAsync("regcred-tls", registry.Host, registry.Password);
+        var name = await CreatePodAsync("pull-tls", registry.Host + "/" + Repository, "regcred-tls");
+        try
+        {
+            await AssertPulledAndRanAsync(name);
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Pods, name);
+            await DeleteAsync(ResourceTypes.Secrets, "regcred-tls");
+        }
+    }
+
+    [Fact]
+    public async Task Create_PodWithAWrongPullSecretForATlsRegistry_ErrImagePullWithTheRegistrysAnswer()
+    {
+        var registry = registries.Tls;
+        await CreateSecretAsync("regcred-tls-bad", registry.Host, "wrong-password");
+        var name = await CreatePodAsync("pull-tls-bad", registry.Host + "/" + Repository, "regcred-tls-bad");
+        try
+        {
+            await AssertUnauthorizedAsync(name);
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Pods, name);
+            await DeleteAsync(ResourceTypes.Secrets, "regcred-tls-bad");
+        }
+    }
+
+    [Fact]
+    public async Task Create_PodImageOfAMirroredRegistry_PulledThroughTheMirror()
+    {
+        var registry = registries.Tls;
+        // The kubelet's keyring matches the secret to the image's registry name; containerd sends it to the mirror.
+        await CreateSecretAsync("regcred-mirror", MirroredRegistry, registry.Password);
+        var name = await CreatePodAsync("pull-mirror", MirroredRegistry + "/" + Repository, "regcred-mirror");
+        try
+        {
+            await AssertPulledAndRanAsync(name);
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Pods, name);
+            await DeleteAsync(ResourceTypes.Secrets, "regcred-mirror");
+        }
+    }
+
+    [Fact]
+    public async Task Create_PodFromARegistryWhoseCaIsNotConfigured_ErrImagePullEventNamesTheCertificateError()
+    {
+        var registry = registries.Tls;
+        await CreateSecretAsync("regcred-untrusted", UntrustedRegistry, registry.Password);
+        var name = await CreatePodAsync("pull-untrusted", UntrustedRegistry + "/" + Repository, "regcred-untrusted");
+        try
+        {
+            var pod = await WaitAsync(name, p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff", "waiting on its image");
+            var waiting = pod.Status!.ContainerStatuses!.Single().State!.Waiting!;
+            Assert.True(waiting.Message is { } message && message.Contains("certificate signed by unknown authority", StringComparison.Ordinal), waiting.Message);
+            var described = await Cluster.CliAsync("describe", "pod", name);
+            Assert.True(described.Stdout.Contains("Failed to pull image", StringComparison.Ordinal)
+                && described.Stdout.Contains("certificate signed by unknown authority", StringComparison.Ordinal), described.ToString());
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Pods, name);
+            await DeleteAsync(ResourceTypes.Secrets, "regcred-untrusted");
+        }
+    }
+
+    private async Task AssertPulledAndRanAsync(string name)
+    {
+        var pod = await WaitAsync(name, p => p.Status?.Phase == "Succeeded", "Succeeded");
+        Assert.Equal(0, Assert.Single(pod.Status!.ContainerStatuses!).State?.Terminated?.ExitCode);
+        var logs = await Cluster.CliAsync("logs", name);
+        Assert.True(logs.Stdout.Contains("pulled-from-registry", StringComparison.Ordinal), logs.ToString());
+        var described = await Cluster.CliAsync("describe", "pod", name);
+        Assert.True(described.Stdout.Contains("Successfully pulled image", StringComparison.Ordinal), described.ToString());
+    }
+
+    private async Task AssertUnauthorizedAsync(string name)
+    {
+        var pod = await WaitAsync(name, p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff", "waiting on its image");
+        var waiting = pod.Status!.ContainerStatuses!.Single().State!.Waiting!;
+        // containerd words it as "... 401 Unauthorized" or "... authorization failed" depending on the step that was refused.
+        Assert.True(waiting.Message is { } message && (message.Contains("401", StringComparison.Ordinal) || message.Contains("authoriz", StringComparison.OrdinalIgnoreCase)), waiting.Message);
+        var events = await Cluster.CliAsync("describe", "pod", name);
+        Assert.True(events.Stdout.Contains("Failed to pull image", StringComparison.Ordinal), events.ToString());
+    }
+
+    private static async Task RenderRegistriesAsync(ClusterNode node, params string[] options)
+    {
+        var script = Path.Combine(RepoPaths.Root, "packaging", "containerd", "registries.sh");
+        var result = await ProcessRunner.RunAsync(
+            ProcessRunner.Command(script, new[] { "render", Path.Combine(node.ContainerdDirectory, "certs.d") }.Concat(options)), TimeSpan.FromSeconds(30));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException("registries.sh render failed:\n" + result);
+    }
+
+    private async Task CreateSecretAsync(string name, string server, string password)
+    {
+        var config = LocalRegistry.DockerConfigJson(server, registries.Plain.User, password);
         using var api = Cluster.Client();
         await api.CreateAsync(ResourceTypes.Secrets, new Secret
         {
@@ -138,7 +202,7 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
         });
     }
 
-    private async Task<string> CreatePodAsync(string prefix, string? secret)
+    private async Task<string> CreatePodAsync(string prefix, string image, string? secret)
     {
         var name = prefix + "-" + Guid.NewGuid().ToString("N")[..6];
         using var api = Cluster.Client();
@@ -152,7 +216,7 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
                 RestartPolicy = "Never",
                 TerminationGracePeriodSeconds = 1,
                 ImagePullSecrets = secret is null ? null : [new LocalObjectReference { Name = secret }],
-                Containers = [new Container { Name = "app", Image = Image, ImagePullPolicy = "Always", Command = ["sh", "-c", "echo pulled-from-registry"] }],
+                Containers = [new Container { Name = "app", Image = image, ImagePullPolicy = "Always", Command = ["sh", "-c", "echo pulled-from-registry"] }],
             },
         });
         return name;
@@ -165,23 +229,5 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture)
     {
         using var api = Cluster.Client();
         await api.DeleteAsync(type, Ns, name, gracePeriodSeconds: 0).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private async Task WaitForPortAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", _port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && _registry is { HasExited: false })
-            {
-                await Task.Delay(100);
-            }
-        }
     }
 }

@@ -95,8 +95,11 @@ public abstract class MultiHostCluster : IAsyncLifetime
         ProcessRunner.RunAsync(ProcessRunner.Command("curl", host is null ? ["-sS", "-m", "5", url] : ["-sS", "-m", "5", "-H", "Host: " + host, url]), TimeSpan.FromSeconds(30));
 
     /// <summary>A command inside the app container of the pod with address <paramref name="podIp"/> (its files, its resolv.conf), as kubectl exec runs one.</summary>
-    public Task<CliResult> ExecInPodAsync(string podIp, params string[] command) =>
-        RunScriptAsync(TimeSpan.FromSeconds(60), ["pod-exec", Directory, podIp, .. command]);
+    public Task<CliResult> ExecInPodAsync(string podIp, params string[] command) => ExecInPodAsync(podIp, TimeSpan.FromSeconds(60), command);
+
+    /// <summary>As <see cref="ExecInPodAsync(string, string[])"/>, for a command that runs longer (a client loop).</summary>
+    public Task<CliResult> ExecInPodAsync(string podIp, TimeSpan timeout, params string[] command) =>
+        RunScriptAsync(timeout, ["pod-exec", Directory, podIp, .. command]);
 
     /// <summary>A command in host <paramref name="node"/>'s network namespace (nft, ip).</summary>
     public Task<CliResult> RunOnHostAsync(int node, params string[] command) =>

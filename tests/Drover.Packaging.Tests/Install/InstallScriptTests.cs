@@ -80,6 +80,37 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
         Assert.Empty(Directory.EnumerateFileSystemEntries(root));
     }
 
+    [Theory]
+    [InlineData("--registry-mirror", "docker.io", "--registry-mirror must look like REGISTRY=URL, got 'docker.io'")]
+    [InlineData("--registry-mirror", "docker.io=ftp://mirror.lan", "--registry-mirror: 'ftp://mirror.lan' is not a mirror URL")]
+    [InlineData("--registry-mirror", "Docker.IO=https://mirror.lan", "--registry-mirror: 'Docker.IO' is not a registry host")]
+    [InlineData("--registry-mirror", "docker.io=https://mirror.lan:70000", "--registry-mirror: port of 'mirror.lan:70000' must be 1-65535")]
+    [InlineData("--registry-ca", "mirror.lan:5000", "--registry-ca must look like HOST=FILE, got 'mirror.lan:5000'")]
+    [InlineData("--registry-ca", "mirror.lan:5000=/nonexistent/ca.pem", "--registry-ca: cannot read '/nonexistent/ca.pem'")]
+    [InlineData("--registry-ca", "mirror.lan:5000=/etc/os-release", "--registry-ca: '/etc/os-release' holds no PEM certificate")]
+    public async Task BadRegistryOption_StopsBeforeAnyChange_NamingTheOptionAndValue(string option, string value, string message)
+    {
+        ReleaseDirectory.RequirePublished();
+        var root = Path.Combine(_work, "root");
+        Directory.CreateDirectory(root);
+        var result = await ReleaseDirectory.RunAsync(["agent", "--root", root, "--server", "https://127.0.0.1:6443", "--token", "K10x", option, value]);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("install.sh: " + message, result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+    }
+
+    [Fact]
+    public async Task RegistryOptionWithoutAnAgent_StopsBeforeAnyChange_SayingItConfiguresANode()
+    {
+        ReleaseDirectory.RequirePublished();
+        var root = Path.Combine(_work, "root");
+        Directory.CreateDirectory(root);
+        var result = await ReleaseDirectory.RunAsync(["server", "--root", root, "--registry-mirror", "docker.io=https://mirror.lan:5000"]);
+        Assert.True(result.ExitCode != 0, result.ToString());
+        Assert.Contains("use them with agent or server --with-agent", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+    }
+
     [Fact]
     public async Task ServerJoinWithoutDatastore_StopsBeforeAnyChange_SayingReplicasShareEtcd()
     {
@@ -136,6 +167,7 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
             "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
         ];
         var podNames = new List<string>();
+        var mirrorCa = EtcdTlsFiles.Create(Directory.CreateDirectory(Path.Combine(_work, "mirror-ca")).FullName);
         try
         {
             var clock = Stopwatch.StartNew();
@@ -169,9 +201,18 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
                 "agent", "--root", agentRoot, "--server", join.Groups["server"].Value, "--token", join.Groups["token"].Value,
                 "--node-index", Text(JoinedNodeIndex), "--node-name", "install-agent", "--service-proxy", "false", "--cluster-dns", "off",
                 "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
+                "--registry-mirror", "registry.lan=https://mirror.lan:5000", "--registry-ca", "mirror.lan:5000=" + mirrorCa.CaFile,
             ]);
             output.WriteLine($"install.sh agent: {clock.Elapsed.TotalSeconds:0.0} s\n{joined}");
             Assert.True(joined.ExitCode == 0, joined.ToString());
+            // The mirror and its CA went into the node's containerd registry configuration (read per pull).
+            var certs = Path.Combine(agentRoot, "var", "lib", "drover", "containerd", "certs.d");
+            var hosts = await File.ReadAllTextAsync(Path.Combine(certs, "registry.lan", "hosts.toml"));
+            Assert.Contains("server = \"https://registry.lan\"", hosts, StringComparison.Ordinal);
+            Assert.Contains("[host.\"https://mirror.lan:5000\"]", hosts, StringComparison.Ordinal);
+            Assert.Contains($"ca = \"{certs}/mirror.lan:5000/ca.crt\"", hosts, StringComparison.Ordinal);
+            Assert.Equal(await File.ReadAllTextAsync(mirrorCa.CaFile), await File.ReadAllTextAsync(Path.Combine(certs, "mirror.lan:5000", "ca.crt")));
+            Assert.Contains($"config_path = \"{certs}\"", await File.ReadAllTextAsync(Path.Combine(agentRoot, "var", "lib", "drover", "containerd", "config.toml")), StringComparison.Ordinal);
             await EventuallyAsync(async () => Regex.IsMatch(await CliAsync(serverRoot, "get", "nodes"), @"install-agent +Ready "), "node install-agent Ready");
 
             // The demo: examples/hello.yaml of the release, answering through the installed ingress.

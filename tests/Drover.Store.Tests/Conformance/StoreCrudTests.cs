@@ -97,6 +97,44 @@ public abstract class StoreCrudTests : StoreConformanceTests
     }
 
     [Fact]
+    public async Task GetNearestAsync_UpdatedKey_ReadsTheNewValueWithinTheReplicationDelay()
+    {
+        await using var test = await OpenAsync();
+        await test.Store.CreateAsync("/a", Bytes("one"));
+        var updated = await test.Store.UpdateAsync("/a", Bytes("two"), expectedModRevision: 0);
+
+        // A replica may lag the acknowledged write, never by more than its replication delay (here: loopback).
+        KeyValue? read = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); DateTime.UtcNow < deadline; await Task.Delay(10))
+        {
+            read = await test.Store.GetNearestAsync("/a");
+            if (read?.ModRevision == updated.ModRevision)
+                break;
+        }
+
+        Assert.NotNull(read);
+        Assert.Equal("two", Text(read.Value));
+        Assert.Equal(updated.ModRevision, read.ModRevision);
+        Assert.Equal(test.Rev(1), read.CreateRevision);
+    }
+
+    [Fact]
+    public async Task GetNearestAsync_MissingKey_ReturnsNull()
+    {
+        await using var test = await OpenAsync();
+
+        Assert.Null(await test.Store.GetNearestAsync("/missing"));
+    }
+
+    [Fact]
+    public async Task GetNearestAsync_InvalidKey_ThrowsArgumentException()
+    {
+        await using var test = await OpenAsync();
+
+        await Assert.ThrowsAsync<ArgumentException>(() => test.Store.GetNearestAsync("/a\0b"));
+    }
+
+    [Fact]
     public async Task UpdateAsync_MatchingRevision_UpdatesValueAndKeepsCreateRevision()
     {
         await using var test = await OpenAsync();

@@ -19,9 +19,26 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
         KeyPrefix = prefix ?? $"/test/{Guid.NewGuid():N}",
     };
 
-    public Task<StoreUnderTest> OpenAsync()
+    public Task<StoreUnderTest> OpenAsync() => OpenAsync(Options());
+
+    /// <summary>A store whose watches all share one etcd watch (droverd's configuration), with the history bounds given.</summary>
+    public Task<StoreUnderTest> OpenSharedWatchAsync(int historyEvents = 2_048) =>
+        OpenAsync(Options() with { SharedWatchPrefix = "/", WatchHistoryEvents = historyEvents });
+
+    /// <summary>Watchers open on every member (etcd's <c>etcd_debugging_mvcc_watcher_total</c>), summed.</summary>
+    public async Task<long> EtcdWatchersAsync()
     {
-        var options = Options();
-        return StoreUnderTest.OpenAsync(async () => await EtcdStore.ConnectAsync(options));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        long total = 0;
+        foreach (var url in Cluster.ClientUrls)
+        {
+            var metrics = await http.GetStringAsync(new Uri(url, "/metrics"));
+            var line = metrics.Split('\n').Single(l => l.StartsWith("etcd_debugging_mvcc_watcher_total ", StringComparison.Ordinal));
+            total += (long)double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return total;
     }
+
+    private static Task<StoreUnderTest> OpenAsync(EtcdStoreOptions options) =>
+        StoreUnderTest.OpenAsync(async () => await EtcdStore.ConnectAsync(options));
 }

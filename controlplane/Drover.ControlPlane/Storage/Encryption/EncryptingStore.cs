@@ -58,6 +58,12 @@ internal sealed class EncryptingStore : IStore
         return kv is not null && IsSecret(key) ? Ring.Open(kv) : kv;
     }
 
+    public async Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var kv = await _inner.GetNearestAsync(key, cancellationToken).ConfigureAwait(false);
+        return kv is not null && IsSecret(key) ? Ring.Open(kv) : kv;
+    }
+
     public async Task<StoreListResult> ListAsync(string prefix, string? startAfterKey = null, int limit = 0, CancellationToken cancellationToken = default)
     {
         var result = await _inner.ListAsync(prefix, startAfterKey, limit, cancellationToken).ConfigureAwait(false);
