@@ -28,6 +28,7 @@ using Drover.Store;
 using Drover.Store.Etcd;
 using Drover.ControlPlane.Leadership;
 using Drover.ControlPlane.Joining;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Prometheus;
 using Drover.ControlPlane.Controllers.ServiceEndpoints;
@@ -112,6 +113,8 @@ public static partial class DroverServer
         });
 
         var services = builder.Services;
+        // After Kestrel's own (TryAdd) registration, so this one is what Kestrel and the socket transport resolve.
+        services.AddSingleton<IMemoryPoolFactory<byte>, BoundedBlockMemoryPool.Factory>();
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(encryption.Store);

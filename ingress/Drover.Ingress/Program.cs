@@ -13,11 +13,12 @@ var metricsAddr = new Option<string>("--metrics-addr") { Description = "HOST:POR
 var publishAddress = new Option<string?>("--publish-address") { Description = "IP written into status.loadBalancer of the ingresses served (default: the bind address, else this host's first IPv4); \"\" writes none." };
 var upstreamTimeout = new Option<string>("--upstream-timeout") { Description = "How long to wait for a backend's next bytes (e.g. 60s).", DefaultValueFactory = _ => "60s" };
 var connectTimeout = new Option<string>("--connect-timeout") { Description = "How long to wait for a connection to a backend (e.g. 5s).", DefaultValueFactory = _ => "5s" };
+var unacknowledgedTimeout = new Option<string>("--unacknowledged-timeout") { Description = "How long bytes sent to a backend, its connect included, may go unacknowledged before the connection counts as dead and a request without a body is tried on another address (e.g. 2s).", DefaultValueFactory = _ => "2s" };
 var failTimeout = new Option<string>("--fail-timeout") { Description = "How long a backend address that failed stays out of rotation (e.g. 10s).", DefaultValueFactory = _ => "10s" };
 
 var root = new RootCommand("drover-ingress: serves Ingress objects through YARP (host/path routing to ready endpoints, TLS by SNI, live reconfiguration).")
 {
-    config, server, bindAddress, httpPort, httpsPort, ingressClass, metricsAddr, publishAddress, upstreamTimeout, connectTimeout, failTimeout,
+    config, server, bindAddress, httpPort, httpsPort, ingressClass, metricsAddr, publishAddress, upstreamTimeout, connectTimeout, unacknowledgedTimeout, failTimeout,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -49,6 +50,7 @@ root.SetAction(async (parse, ct) =>
             PublishAddress = publish,
             UpstreamTimeout = CommandLineValues.PositiveDuration("--upstream-timeout", parse.GetValue(upstreamTimeout)),
             ConnectTimeout = CommandLineValues.PositiveDuration("--connect-timeout", parse.GetValue(connectTimeout)),
+            UnacknowledgedTimeout = CommandLineValues.PositiveDuration("--unacknowledged-timeout", parse.GetValue(unacknowledgedTimeout)),
             FailTimeout = CommandLineValues.PositiveDuration("--fail-timeout", parse.GetValue(failTimeout)),
         };
     }

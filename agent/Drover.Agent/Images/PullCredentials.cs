@@ -175,7 +175,9 @@ internal static class PullCredentials
             "kubernetes.io/dockercfg" => (data.GetValueOrDefault(".dockercfg"), false),
             _ => (data.GetValueOrDefault(".dockerconfigjson"), true),
         };
-        if (payload is null)
+        // JsonDocument leaves strings unchecked until they are read, and then throws InvalidOperationException, not
+        // JsonException, for invalid UTF-8 (found by afl, bench/fuzz target pull-secret).
+        if (payload is null || !System.Text.Unicode.Utf8.IsValid(payload))
         {
             return entries;
         }

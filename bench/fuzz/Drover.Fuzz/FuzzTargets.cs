@@ -493,20 +493,28 @@ internal static class FuzzTargets
         }
     }
 
-    private static readonly ClusterDnsZone DnsZone = ClusterDnsZone.Build("cluster.local",
-        [
-            new Service { Metadata = new ObjectMeta { Name = "web", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "10.43.0.20", Ports = [new ServicePort { Name = "http", Port = 80 }] } },
-            new Service { Metadata = new ObjectMeta { Name = "db", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "None", Ports = [new ServicePort { Name = "sql", Port = 5432 }] } },
-        ],
-        [
-            new EndpointSlice
-            {
-                Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { [WellKnownLabels.ServiceName] = "db" } },
-                AddressType = "IPv4",
-                Ports = [new EndpointSlicePort { Name = "sql", Port = 5432 }],
-                Endpoints = [.. Enumerable.Range(1, 100).Select(i => new SliceEndpoint { Addresses = [$"10.42.0.{i}"] })],
-            },
-        ]);
+    // Built on first use, inside afl's loop: a static field of FuzzTargets would run instrumented code (Drover.Api's
+    // records) in the class constructor, before SharpFuzz has attached afl's shared memory, and every target would
+    // die with an AccessViolationException before its first input (as all of them did while this was a field here).
+    private static ClusterDnsZone DnsZone => DnsZoneHolder.Zone;
+
+    private static class DnsZoneHolder
+    {
+        internal static readonly ClusterDnsZone Zone = ClusterDnsZone.Build("cluster.local",
+            [
+                new Service { Metadata = new ObjectMeta { Name = "web", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "10.43.0.20", Ports = [new ServicePort { Name = "http", Port = 80 }] } },
+                new Service { Metadata = new ObjectMeta { Name = "db", Namespace = "default" }, Spec = new ServiceSpec { ClusterIP = "None", Ports = [new ServicePort { Name = "sql", Port = 5432 }] } },
+            ],
+            [
+                new EndpointSlice
+                {
+                    Metadata = new ObjectMeta { Name = "db-1", Namespace = "default", Labels = new() { [WellKnownLabels.ServiceName] = "db" } },
+                    AddressType = "IPv4",
+                    Ports = [new EndpointSlicePort { Name = "sql", Port = 5432 }],
+                    Endpoints = [.. Enumerable.Range(1, 100).Select(i => new SliceEndpoint { Addresses = [$"10.42.0.{i}"] })],
+                },
+            ]);
+    }
 
     /// <summary>
     /// A UDP datagram to the cluster DNS resolver: any bytes give a response that fits the buffer, carries the

@@ -95,7 +95,7 @@ public sealed class ResourceType<T> : ResourceType where T : KubeObject
 
     public override void Serialize(Utf8JsonWriter writer, KubeObject value) => JsonSerializer.Serialize(writer, (T)value, _typeInfo);
 
-    public override byte[] SerializeToUtf8Bytes(KubeObject value) => JsonSerializer.SerializeToUtf8Bytes((T)value, _typeInfo);
+    public override byte[] SerializeToUtf8Bytes(KubeObject value) => JsonBuffers.SerializeToUtf8Bytes((T)value, _typeInfo);
 
     public override (IReadOnlyList<KubeObject> Items, ListMeta Metadata) DeserializeList(ReadOnlySpan<byte> utf8Json)
     {

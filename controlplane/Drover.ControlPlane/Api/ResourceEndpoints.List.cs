@@ -34,7 +34,7 @@ public sealed partial class ResourceEndpoints
         }
         context.Response.StatusCode = 200;
         context.Response.ContentType = TableOutput.ContentType;
-        using var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions);
+        using var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions);
         await WriteTableAsync(context, writer, path.Type, page, table).ConfigureAwait(false);
     }
 

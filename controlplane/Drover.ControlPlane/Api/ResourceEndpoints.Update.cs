@@ -15,7 +15,7 @@ public sealed partial class ResourceEndpoints
         if (TableOutput.FromRequest(context.Request) is { } table)
         {
             context.Response.ContentType = TableOutput.ContentType;
-            using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+            using (var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions))
                 table.WriteSingle(writer, path.Type, obj, _time.GetUtcNow());
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             return;

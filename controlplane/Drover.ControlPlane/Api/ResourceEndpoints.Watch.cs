@@ -52,7 +52,7 @@ public sealed partial class ResourceEndpoints
         context.Response.ContentType = table is null ? "application/json" : TableOutput.ContentType;
         await context.Response.StartAsync(token).ConfigureAwait(false);
         var output = context.Response.BodyWriter;
-        using var writer = new Utf8JsonWriter(output, ApiJson.WriterOptions);
+        using var writer = new Utf8JsonWriter(new BlockBufferWriter(output), ApiJson.WriterOptions);
         var lastRevision = fromRevision;
 
         try

@@ -11,7 +11,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions))
             type.Serialize(writer, value);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -24,7 +24,7 @@ public static class ResponseWriter
         var ct = context.RequestAborted;
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("apiVersion"u8, type.ApiVersion);
@@ -54,7 +54,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = status.Code;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions))
             JsonSerializer.Serialize(writer, status, ApiJsonContext.Default.Status);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -63,7 +63,7 @@ public static class ResponseWriter
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter, ApiJson.WriterOptions))
+        using (var writer = new Utf8JsonWriter(new BlockBufferWriter(context.Response.BodyWriter), ApiJson.WriterOptions))
             JsonSerializer.Serialize(writer, value, typeInfo);
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }

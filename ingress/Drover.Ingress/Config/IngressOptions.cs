@@ -30,6 +30,14 @@ public sealed record IngressOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long bytes sent to a backend (its connect's SYN too) may stay unacknowledged before its connection counts as
+    /// dead (TCP_USER_TIMEOUT):
+    /// short enough that a request caught on a pooled connection to a cut-off pod is retried elsewhere before a client's
+    /// usual 5 s timeout, long enough for any live pod's kernel, which acknowledges in milliseconds.
+    /// </summary>
+    public TimeSpan UnacknowledgedTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Watch events closer together than this are folded into one rebuild.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(5);
 

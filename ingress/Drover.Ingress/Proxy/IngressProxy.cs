@@ -84,8 +84,9 @@ internal sealed partial class IngressProxy
 
     /// <summary>
     /// A destination that refused the connection or timed out is taken out for the fail timeout. A request
-    /// without a body that never reached it is tried once on another address, as nginx's
-    /// proxy_next_upstream does: a pod that just went away costs no client an error.
+    /// without a body is tried once on another address, as nginx's proxy_next_upstream does, when it never reached
+    /// the pod (the connection failed) or may be repeated (an idempotent method whose connection died before an answer,
+    /// e.g. a pooled connection to a pod whose node's network was cut): a pod that just went away costs no client an error.
     /// </summary>
     private async ValueTask<ForwarderError> RecoverAsync(HttpContext context, RouteTarget target, Destination failed, ForwarderError error)
     {
@@ -97,6 +98,9 @@ internal sealed partial class IngressProxy
         }
         if (error != ForwarderError.Request || context.Response.HasStarted || HasBody(context.Request) || context.RequestAborted.IsCancellationRequested)
             return error;
+        if (!NeverReached(context) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            && !HttpMethods.IsOptions(context.Request.Method) && !HttpMethods.IsPut(context.Request.Method) && !HttpMethods.IsDelete(context.Request.Method))
+            return error;
         var retry = target.Backend.Pick(Stopwatch.GetTimestamp());
         if (retry is null || ReferenceEquals(retry, failed) || !retry.Health.IsHealthy(Stopwatch.GetTimestamp()))
             return error;
@@ -107,6 +111,10 @@ internal sealed partial class IngressProxy
             retry.Health.MarkFailed(Stopwatch.GetTimestamp() + _failTimeoutTicks);
         return second;
     }
+
+    /// <summary>The connection to the pod could not be made, so the pod saw nothing of the request.</summary>
+    private static bool NeverReached(HttpContext context) =>
+        context.Features.Get<IForwarderErrorFeature>()?.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
 
     private static bool HasBody(HttpRequest request) =>
         request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding") || request.Headers.ContainsKey("Upgrade");

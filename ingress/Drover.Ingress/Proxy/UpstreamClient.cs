@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Drover.Ingress.Config;
 
 namespace Drover.Ingress.Proxy;
@@ -10,6 +11,9 @@ namespace Drover.Ingress.Proxy;
 /// </summary>
 internal static class UpstreamClient
 {
+    // Linux's TCP_USER_TIMEOUT (netinet/tcp.h): how long sent data may stay unacknowledged before the kernel gives up.
+    private const int TcpUserTimeout = 18;
+
     public static HttpMessageInvoker Create(IngressOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -25,7 +29,36 @@ internal static class UpstreamClient
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             EnableMultipleHttp2Connections = true,
+            ConnectCallback = (context, ct) => ConnectAsync(context.DnsEndPoint, options.UnacknowledgedTimeout, ct),
         };
         return new HttpMessageInvoker(handler, disposeHandler: true);
+    }
+
+    /// <summary>
+    /// A connection whose sent bytes stay unacknowledged for <paramref name="unacknowledged"/> is closed by the kernel:
+    /// a pod whose node's network was cut keeps a pooled keep-alive connection open in silence, and a request sent on
+    /// it would wait the whole upstream timeout (60 s) for an answer that cannot come. A live pod's kernel acknowledges
+    /// within milliseconds whatever its process is doing, so only a dead path trips this; the request then fails as a
+    /// connection error and, without a body, is tried on another address (IngressProxy). The same holds for a connect
+    /// whose SYN nobody answers. Idle connections and slow answers are not affected: nothing is unacknowledged while
+    /// the pod thinks.
+    /// </summary>
+    internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan unacknowledged, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            // Set before the connect, so an unanswered SYN counts as well: a connect to a cut-off pod fails as a
+            // connection error after this long, not after the whole connect timeout.
+            if (OperatingSystem.IsLinux())
+                socket.SetRawSocketOption((int)SocketOptionLevel.Tcp, TcpUserTimeout, BitConverter.GetBytes((uint)Math.Min(unacknowledged.TotalMilliseconds, int.MaxValue)));
+            await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 }

@@ -93,4 +93,22 @@ public sealed class PullCredentialsTests
     [Fact]
     public void For_NullOrEmptySecret_Nothing() =>
         Assert.Empty(PullCredentials.For("registry.example.com/app", [null, new Secret()]));
+
+    /// <summary>afl's finds (bench/fuzz, target pull-secret): invalid UTF-8 in a key or a value made the reader throw
+    /// InvalidOperationException out of the pull (any user can store such a Secret and name it in a pod).</summary>
+    [Theory]
+    [InlineData("7b22837474705e3a2f2f69303030223a7b22757365726e616d65223a22fe222c2270757468223a2264547077227d7d")]
+    [InlineData("7b2268747470893a2f2f696e6465782e646f636b65722e696f2f76312f223a7b2261757468223a229b547077227d7d")]
+    [InlineData("7b22d22f223a7b22757365726e616d65223a22757077227d7d")]
+    [InlineData("7b226874747073223a7b22617264223a22a2227d2c222a326d65223a2275222c226cfe2e636f6d223a7b2261757468223a2264547077227d7d")]
+    public void For_PayloadWithInvalidUtf8_NoCredentialsNoThrow(string hex)
+    {
+        var payload = Convert.FromHexString(hex);
+        foreach (var type in new[] { "kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg" })
+        {
+            var secret = new Secret { Type = type, Data = new() { [".dockerconfigjson"] = payload, [".dockercfg"] = payload } };
+            foreach (var image in new[] { "nginx", "registry.example.com:5000/edge/app:v1", "i000/app" })
+                Assert.Empty(PullCredentials.For(image, [secret]));
+        }
+    }
 }

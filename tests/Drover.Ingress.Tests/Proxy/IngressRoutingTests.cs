@@ -195,6 +195,36 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task PassiveHealth_EndpointGoneSilent_PooledAndNewConnectionsRetriedElsewhere()
+    {
+        var silent = await BackendAsync("silent");
+        var alive = await BackendAsync("alive");
+        await ServiceAsync("web", silent, alive);
+        var host = Host("silent");
+        await fixture.Admin.CreateAsync(ResourceTypes.Ingresses, Objects.Ingress(_ns, "web", host, Objects.Path("/", "web")));
+        using var client = IngressHttp.Client(fixture.Ingress.HttpPort);
+        // Longer than the ingress's unacknowledged timeout (2 s), far shorter than its upstream timeout (60 s), which
+        // a request caught on a dead keep-alive connection used to wait out.
+        client.Timeout = TimeSpan.FromSeconds(30);
+        await WaitRoutedAsync(client, Http(host, "/"), "silent");   // the ingress now holds a keep-alive connection to it
+        var served = silent.Requests;
+
+        // Its node's network is cut: the endpoint is still listed as ready (probes have not failed yet), the pooled
+        // connection stays open in silence, new connects get no answer. Over more than the fail timeout (2 s here) both
+        // the pooled connection and a fresh connect are tried; every request is answered by the other endpoint.
+        using var cut = SilencedPort.Start(fixture.Bridge.Address, silent.Port);
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(7))
+        {
+            var (code, body) = await GetAsync(client, Http(host, "/"));
+            Assert.Equal(HttpStatusCode.OK, code);
+            Assert.StartsWith("backend=alive ", body, StringComparison.Ordinal);
+            await Task.Delay(200);
+        }
+        Assert.Equal(served, silent.Requests);
+    }
+
+    [Fact]
     public async Task KeepAlive_ConnectionsSurviveManyReloads()
     {
         var a = await BackendAsync("a");
