@@ -25,11 +25,21 @@ trap '"$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 log() { printf '==> %s\n' "$*" >&2; }
 
 # throughput SERVER_IP CLIENT_IP → Gbit/s received; latency → ping avg ms
+# A daemonised server may not listen yet when the client starts (iperf3 then reports an error, not a figure): up to 3
+# attempts, each failure logged with iperf3's own error.
 throughput() {
-  "$MH" pod-run "$WORK/cluster" "$1" iperf3 -s -1 -D -p 5201 >/dev/null
-  sleep 0.5
-  "$MH" pod-run "$WORK/cluster" "$2" iperf3 -c "$1" -p 5201 -t "$SECONDS_PER_RUN" -J \
-    | python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+  local attempt json
+  for attempt in 1 2 3; do
+    "$MH" pod-run "$WORK/cluster" "$1" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1 || true
+    sleep 0.5
+    json=$("$MH" pod-run "$WORK/cluster" "$2" iperf3 -c "$1" -p 5201 -t "$SECONDS_PER_RUN" -J) || true
+    if python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$json" 2>/dev/null; then
+      return 0
+    fi
+    log "iperf3 $2 -> $1, attempt $attempt: $(python3 -c 'import json,sys; print(json.load(sys.stdin).get("error", "no figure"))' <<<"$json" 2>/dev/null || echo "no output")"
+    sleep 2
+  done
+  return 1
 }
 latency() {
   "$MH" pod-run "$WORK/cluster" "$2" busybox ping -q -c 200 -i 0.005 "$1" | sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p'
