@@ -35,9 +35,12 @@ public sealed class KubernetesClientTests(DroverdFixture fixture) : IDisposable
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var seen = new List<(WatchEventType Type, string Name, string? Value)>();
         var sawModified = new TaskCompletionSource();
+        // From the empty namespace's list revision, as an informer starts: a watch without one starts whenever its
+        // request arrives, and one that arrived after the patch would see the object Added as "b" and never Modified.
+        var empty = await _client.CoreV1.ListNamespacedConfigMapAsync(ns, cancellationToken: cancel.Token);
         var watching = Task.Run(async () =>
         {
-            await foreach (var (type, item) in _client.CoreV1.WatchListNamespacedConfigMapAsync(ns, cancellationToken: cancel.Token))
+            await foreach (var (type, item) in _client.CoreV1.WatchListNamespacedConfigMapAsync(ns, resourceVersion: empty.Metadata.ResourceVersion, cancellationToken: cancel.Token))
             {
                 lock (seen)
                     seen.Add((type, item.Metadata.Name, (item.Data is { } data && data.TryGetValue("mode", out var mode) ? mode : null)));
