@@ -196,16 +196,13 @@ internal sealed class EtcdSharedWatch
         private void Keep(StoreEvent storeEvent)
         {
             _history.Enqueue(storeEvent);
-            _historyBytes += SizeOf(storeEvent);
+            _historyBytes += WatchSubscription.SizeOf(storeEvent);
             while (_history.Count > _owner._historyEvents || (_history.Count > 1 && _historyBytes > _owner._historyBytes))
             {
                 var dropped = _history.Dequeue();
-                _historyBytes -= SizeOf(dropped);
+                _historyBytes -= WatchSubscription.SizeOf(dropped);
                 Floor = dropped.Kv.ModRevision;
             }
         }
-
-        private static long SizeOf(StoreEvent storeEvent) =>
-            storeEvent.Kv.Value.Length + (storeEvent.PrevKv?.Value.Length ?? 0) + (storeEvent.Kv.Key.Length * 2L);
     }
 }

@@ -81,17 +81,14 @@ public sealed class EtcdStore : IStore
         return response.Header.Revision;
     }
 
-    public async Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default)
-    {
-        StoreKeys.ThrowIfInvalidKey(key, nameof(key));
-        var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key) }, cancellationToken).ConfigureAwait(false);
-        return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
-    }
+    public Task<KeyValue?> GetAsync(string key, CancellationToken cancellationToken = default) => GetAsync(key, serializable: false, cancellationToken);
 
-    public async Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default)
+    public Task<KeyValue?> GetNearestAsync(string key, CancellationToken cancellationToken = default) => GetAsync(key, serializable: true, cancellationToken);
+
+    private async Task<KeyValue?> GetAsync(string key, bool serializable, CancellationToken cancellationToken)
     {
         StoreKeys.ThrowIfInvalidKey(key, nameof(key));
-        var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key), Serializable = true }, cancellationToken).ConfigureAwait(false);
+        var response = await RangeAsync(new RangeRequest { Key = _keys.Key(key), Serializable = serializable }, cancellationToken).ConfigureAwait(false);
         return response.Kvs.Count == 0 ? null : ToKeyValue(response.Kvs[0]);
     }
 

@@ -86,6 +86,7 @@ internal sealed class WatchSubscription
     /// <summary>Ends the feed with <paramref name="error"/> once the consumer has read what is buffered.</summary>
     public void Fail(Exception error) => _channel.Writer.TryComplete(error);
 
-    private static long SizeOf(StoreEvent storeEvent) =>
+    /// <summary>What an event holds in memory: its values, key and bookkeeping (every watch buffer's measure).</summary>
+    internal static long SizeOf(StoreEvent storeEvent) =>
         EventOverheadBytes + storeEvent.Kv.Value.Length + (storeEvent.PrevKv?.Value.Length ?? 0) + (storeEvent.Kv.Key.Length * 2L);
 }
