@@ -24,7 +24,7 @@ DEBIAN_PACKAGES=(
   nginx wrk                                          # side-by-side benchmarks
   afl++                                              # bench/fuzz (SharpFuzz targets under afl-fuzz)
   iproute2 iptables procps curl ca-certificates sqlite3
-  nftables iperf3                                    # the pod network's masquerade table; bench/podnet.sh
+  nftables libnftables1 iperf3                       # the pod network's masquerade table, the service proxy (in process); bench/podnet.sh
   bind9-dnsutils dnsperf                             # cluster DNS: dig in the DNS process test, dnsperf in bench/dns.sh
 )
 # Deployables published with Native AOT: project path and binary name.

@@ -5,8 +5,11 @@
 # 2. propagation: a droverd on loopback (the Debug build: ./build.sh build) and N proxies (one per namespace, each
 #    its own watch, as on N nodes); C EndpointSlice updates, each timed from the API write to every node's applied
 #    transaction.
+# Both halves compare nftables in process (libnftables, the agent's way) with an nft process per transaction (the
+# agent's way before): the sync bench interleaves the two per update; propagation runs once per mode in MODES
+# (default "cli lib", each with a droverd of its own).
 #   flock -o /tmp/drover-e2e.lock bench/proxy.sh [SERVICES] [ENDPOINTS] [UPDATES] [NODES] [CHANGES]
-#   defaults: 1000 10 50 3 50
+#   defaults: 1000 10 50 3 50; SKIP_SYNC=1 runs the propagation half only
 # Figures go to docs/BENCHMARKS.md with the date and the load.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,5 +29,7 @@ if [ "${SKIP_SYNC:-0}" != 1 ]; then
 fi
 echo "## propagation"
 NODES=$(IFS=,; echo "${NAMESPACES[*]:1}")
-dotnet "$DLL" proxy-propagation "$NODES" "${1:-1000}" "${5:-50}"
+for mode in ${MODES:-cli lib}; do
+  dotnet "$DLL" proxy-propagation "$NODES" "${1:-1000}" "${5:-50}" "$mode"
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

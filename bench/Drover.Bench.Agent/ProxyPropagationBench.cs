@@ -22,11 +22,13 @@ internal static class ProxyPropagationBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 3)
+        if (args.Length is not (3 or 4) || args.Length == 4 && args[3] is not ("lib" or "cli"))
         {
-            Console.Error.WriteLine("usage: Drover.Bench.Agent proxy-propagation NETNS[,NETNS...] SERVICES CHANGES");
+            Console.Error.WriteLine("usage: Drover.Bench.Agent proxy-propagation NETNS[,NETNS...] SERVICES CHANGES [lib|cli]");
             return 2;
         }
+        // lib: nftables in process (the agent's default); cli: an nft process per transaction (the agent before).
+        var inProcess = args.Length == 3 || args[3] == "lib";
         var namespaces = args[0].Split(',');
         var serviceCount = int.Parse(args[1], CultureInfo.InvariantCulture);
         var changes = int.Parse(args[2], CultureInfo.InvariantCulture);
@@ -48,13 +50,26 @@ internal static class ProxyPropagationBench
         using var stop = new CancellationTokenSource();
         var running = new List<Task>();
         var applied = new List<(string Node, Channel Channel)>();
+        // Where the time goes, per node: the change's watch event reaching the proxy, and the proxy's own sync (snapshot,
+        // model, render, nft -f) once it runs.
+        var delivered = new List<Channel>();
+        var proxiers = new List<ServiceProxier>();
+        var clients = new List<NftClient>();
         foreach (var ns in namespaces)
         {
             var watch = new ServiceWatch(admin, TimeProvider.System, NullLogger.Instance);
-            var proxier = new ServiceProxier(watch, new NftClient(["ip", "netns", "exec", ns, "nft"]), "10.42.0.0/16", TimeProvider.System, NullLogger.Instance, "bench-node");
+            var nft = inProcess ? NftClient.InNamespace(ns) : new NftClient(["ip", "netns", "exec", ns, "nft"]);
+            if (inProcess && !nft.InProcess)
+                throw new InvalidOperationException("libnftables did not load (Debian package libnftables1)");
+            clients.Add(nft);
+            var proxier = new ServiceProxier(watch, nft, "10.42.0.0/16", TimeProvider.System, NullLogger.Instance, "bench-node");
             var channel = new Channel();
             proxier.Applied += _ => channel.Signal();
             applied.Add((ns, channel));
+            var delivery = new Channel();
+            watch.Changed += delivery.Signal;
+            delivered.Add(delivery);
+            proxiers.Add(proxier);
             running.Add(watch.RunAsync(stop.Token));
             running.Add(proxier.RunAsync(stop.Token));
         }
@@ -69,12 +84,16 @@ internal static class ProxyPropagationBench
         var samples = new List<double>();
         // Per change, the last node to have it: "in the kernel on every node".
         var everyNode = new List<double>();
+        var deliveries = new List<double>();
+        var syncs = new List<double>();
         var slice = (EndpointSlice)await admin.GetAsync(ResourceTypes.EndpointSlices, "bench", $"svc-{serviceCount}-abc");
         for (var c = 1; c <= changes; c++)
         {
             var started = Stopwatch.GetTimestamp();
             foreach (var (_, channel) in applied)
                 channel.Reset();
+            foreach (var delivery in delivered)
+                delivery.Reset();
             slice = (EndpointSlice)await admin.UpdateAsync(ResourceTypes.EndpointSlices, Slice(serviceCount, c) with { Metadata = slice.Metadata });
             var slowest = 0.0;
             foreach (var (_, channel) in applied)
@@ -84,14 +103,24 @@ internal static class ProxyPropagationBench
                 slowest = Math.Max(slowest, ms);
             }
             everyNode.Add(slowest);
+            foreach (var delivery in delivered)
+                deliveries.Add(await delivery.WaitAsync(started, Bound));
+            syncs.AddRange(proxiers.Select(p => p.LastSyncDuration.TotalMilliseconds));
         }
         await stop.CancelAsync();
         await Task.WhenAll(running);
+        foreach (var client in clients)
+            client.Dispose();
         var p = Percentiles.Of(samples);
+        Console.WriteLine($"nftables {(inProcess ? "in process (libnftables)" : "through an nft process per transaction")}:");
         Console.WriteLine($"EndpointSlice update → applied nft transaction, {namespaces.Length} nodes × {changes} changes, {serviceCount + 1} Services × 10 endpoints in every table:");
         Console.WriteLine($"each node: p50 {Percentiles.F(p.P50)} ms, p90 {Percentiles.F(p.P90)} ms, p99 {Percentiles.F(p.P99)} ms, max {Percentiles.F(p.Max)} ms (n = {p.Count})");
         var e = Percentiles.Of(everyNode);
         Console.WriteLine($"every node (the slowest per change): p50 {Percentiles.F(e.P50)} ms, p90 {Percentiles.F(e.P90)} ms, p99 {Percentiles.F(e.P99)} ms, max {Percentiles.F(e.Max)} ms (n = {e.Count})");
+        var d = Percentiles.Of(deliveries);
+        Console.WriteLine($"of which the watch event reaching the proxy: p50 {Percentiles.F(d.P50)} ms, p90 {Percentiles.F(d.P90)} ms, p99 {Percentiles.F(d.P99)} ms, max {Percentiles.F(d.Max)} ms (n = {d.Count})");
+        var s = Percentiles.Of(syncs);
+        Console.WriteLine($"and the proxy's sync (snapshot, model, render, nft): p50 {Percentiles.F(s.P50)} ms, p90 {Percentiles.F(s.P90)} ms, p99 {Percentiles.F(s.P99)} ms, max {Percentiles.F(s.Max)} ms (n = {s.Count})");
         return 0;
     }
 

@@ -24,7 +24,12 @@ internal static class ProxySyncBench
             Console.Error.WriteLine("usage: Drover.Bench.Agent proxy-sync NETNS SERVICES ENDPOINTS UPDATES (bench/proxy.sh makes the netns)");
             return 2;
         }
-        var nft = new NftClient(["ip", "netns", "exec", args[0], "nft"]);
+        using var nft = NftClient.InNamespace(args[0]);
+        if (!nft.InProcess)
+            throw new InvalidOperationException("libnftables did not load (Debian package libnftables1)");
+        // The same updates through an nft process each (the agent before libnftables), interleaved with the in-process
+        // ones so that both see the same load: the side-by-side figure.
+        using var command = new NftClient(["ip", "netns", "exec", args[0], "nft"]);
         var serviceCount = int.Parse(args[1], CultureInfo.InvariantCulture);
         var endpointCount = int.Parse(args[2], CultureInfo.InvariantCulture);
         var updates = int.Parse(args[3], CultureInfo.InvariantCulture);
@@ -41,25 +46,27 @@ internal static class ProxySyncBench
 
         var random = new Random(15);
         var samples = new List<Sample>();
+        var commandSamples = new List<Sample>();
         var foreign = 0;
-        for (var u = 0; u < updates; u++)
+        for (var u = 0; u < 2 * updates; u++)
         {
             var changed = random.Next(serviceCount);
             slices[changed] = Slice(changed, endpointCount, generation: u + 1);
-            (applied, var sample) = await SyncAsync(nft, applied, services, slices, full: false, []);
-            samples.Add(sample);
+            (applied, var sample) = await SyncAsync(u % 2 == 0 ? nft : command, applied, services, slices, full: false, []);
+            (u % 2 == 0 ? samples : commandSamples).Add(sample);
             // Only the moved Service's chains may appear: every other service chain name in the script is a rewrite too many.
             foreach (var (key, port) in applied)
                 if (key != Key(changed) && sample.Script.Contains(NftRuleset.ServiceChain(port), StringComparison.Ordinal))
                     foreign++;
         }
-        Print("update: one endpoint of one Service moved", samples);
+        Print("update: one endpoint of one Service moved (in process, libnftables)", samples);
+        Print("update: the same through an `nft -f` process (before)", commandSamples);
 
         var chains = await nft.ListChainsAsync(NftRuleset.Table, default);
         var (_, restart) = await SyncAsync(nft, new Dictionary<string, ProxiedPort>(StringComparer.Ordinal), services, slices, full: true, chains);
         Print("agent restart (full reconcile in place)", [restart]);
         Console.WriteLine();
-        Console.WriteLine($"other Services' chains named in the {updates} update transactions: {foreign}");
+        Console.WriteLine($"other Services' chains named in the {2 * updates} update transactions: {foreign}");
         return foreign == 0 ? 0 : 1;
     }
 

@@ -63,6 +63,7 @@ internal sealed partial class ServiceProxier
     public async Task RunAsync(CancellationToken ct)
     {
         _watch.Changed += Signal;
+        LogTransport(_nft.InProcess ? "in process (libnftables)" : "through the nft command");
         try
         {
             Signal();
@@ -109,10 +110,10 @@ internal sealed partial class ServiceProxier
 
     private async Task SyncAsync(CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         if (!_watch.TrySnapshot(out var services, out var slices))
             return;
         var desired = ProxyModel.Build(services, slices, _nodeName);
-        var started = Stopwatch.GetTimestamp();
         var full = !_reconciled;
         var existing = full ? await _nft.ListChainsAsync(NftRuleset.Table, ct).ConfigureAwait(false) : [];
         var script = NftRuleset.Transaction(_applied, desired, full, existing, _clusterCidr);
@@ -150,6 +151,9 @@ internal sealed partial class ServiceProxier
 
     [LoggerMessage(Level = LogLevel.Information, Message = "service proxy: {Ports} service ports in the kernel ({Bytes} bytes of nft transaction in {Milliseconds} ms, full {Full})")]
     private partial void LogSynced(int ports, int bytes, double milliseconds, bool full);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "service proxy: nftables transactions run {Transport}")]
+    private partial void LogTransport(string transport);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "service proxy: nft transaction failed, retrying with a full rewrite: {Error}")]
     private partial void LogSyncFailed(string error);

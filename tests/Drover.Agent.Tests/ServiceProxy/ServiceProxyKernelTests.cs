@@ -63,6 +63,7 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
             await server.WaitForExitAsync();
             server.Dispose();
         }
+        _nft?.Dispose();
         await ProcessRunner.RunAsync(ProcessRunner.Command("ip", ["netns", "del", _netns]), TimeSpan.FromSeconds(10));
         if (_droverd is not null)
             await _droverd.DisposeAsync();
@@ -83,7 +84,10 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         return result.ExitCode == 0 ? result.Stdout.Trim() : null;
     }
 
-    private NftClient Nft => new(["ip", "netns", "exec", _netns, "nft"]);
+    /// <summary>The agent's own transport: libnftables in process, moved into the test's namespace (fails loudly when the library is missing).</summary>
+    private NftClient Nft => _nft ??= NftClient.InNamespace(_netns) is { InProcess: true } client ? client : throw new InvalidOperationException("libnftables did not load (Debian package libnftables1)");
+
+    private NftClient? _nft;
 
     private static EndpointSlice Slice(string ns, string name, string ip, int port, bool ready) => new()
     {
@@ -167,6 +171,32 @@ public sealed class ServiceProxyKernelTests : IAsyncLifetime
         await runningAgain;
         await Nft.ApplyAsync(NftRuleset.Removal(), default);
         Assert.Equal("", await Nft.ListTableAsync(NftRuleset.Table, default));
+    }
+
+    [Fact]
+    public async Task NftClient_InProcessAndCommand_OneTableOneTransactionRefusedWhole()
+    {
+        using var command = new NftClient(["ip", "netns", "exec", _netns, "nft"]);
+        Assert.False(command.InProcess);
+        var desired = new Dictionary<string, ProxiedPort>(StringComparer.Ordinal)
+        {
+            ["ns/web:http/tcp"] = new("ns/web:http/tcp", ClusterIp, "tcp", 80, null, [new ProxyEndpoint("10.42.7.5", 3000)]),
+        };
+        await Nft.ApplyAsync(NftRuleset.Transaction(new Dictionary<string, ProxiedPort>(), desired, full: true, [], "10.42.0.0/16"), default);
+        // What the library wrote, the nft command reads: the same kernel table, in the test's namespace (not the host's).
+        var table = await command.ListTableAsync(NftRuleset.Table, default);
+        Assert.Contains("10.42.7.5", table, StringComparison.Ordinal);
+        Assert.Equal(table, await Nft.ListTableAsync(NftRuleset.Table, default));
+        Assert.Equal(await command.ListChainsAsync(NftRuleset.Table, default), await Nft.ListChainsAsync(NftRuleset.Table, default));
+
+        // A transaction with one bad statement changes nothing, and says why (the kernel's refusal, as nft prints it).
+        var error = await Assert.ThrowsAsync<NftException>(() => Nft.ApplyAsync("add chain ip drover-proxy svc-new\nadd rule ip drover-proxy no-such-chain accept\n", default));
+        Assert.Contains("No such file or directory", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("svc-new", await Nft.ListTableAsync(NftRuleset.Table, default), StringComparison.Ordinal);
+
+        await Nft.ApplyAsync(NftRuleset.Removal(), default);
+        Assert.Equal("", await command.ListTableAsync(NftRuleset.Table, default));
+        Assert.Equal([], await Nft.ListChainsAsync(NftRuleset.Table, default));
     }
 
     [Fact]
