@@ -247,12 +247,16 @@ internal sealed partial class PodWorker : IProbeListener
         var podIp = done.Observed.Sandbox(done.SandboxId)?.Ip;
         var (containers, initContainers) = _status.ContainerStatusesOf(pod, done, _history);
         // Probers follow the running containers; their Started/Ready feed the status.
-        var running = new List<(Container, string, DateTimeOffset)>();
+        var running = new List<(Container, string, DateTimeOffset, (bool, bool)?)>();
         for (var i = 0; i < containers.Count; i++)
         {
             if (containers[i] is { State.Running: { } state, ContainerID: { } id })
             {
-                running.Add((pod.Spec.Containers[i], _status.Containers.RuntimeId(id), state.StartedAt ?? now));
+                // The status an earlier agent wrote for this same container (same id): its Started/Ready carry over.
+                var reported = pod.Status?.ContainerStatuses?.Find(c => c is not null && c.ContainerID == id && c.State?.Running is not null) is { } last
+                    ? (last.Started == true, last.Ready)
+                    : ((bool, bool)?)null;
+                running.Add((pod.Spec.Containers[i], _status.Containers.RuntimeId(id), state.StartedAt ?? now, reported));
             }
         }
 

@@ -25,9 +25,17 @@ internal sealed partial class ContainerProber : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private volatile bool _started;
     private volatile bool _ready;
+    private readonly bool _readyAtStart;
     private volatile ProbeTarget _target;
 
-    public ContainerProber(ProbeRunner runner, ProbeTarget target, DateTimeOffset startedAt, TimeProvider time, IProbeListener listener, ILogger logger)
+    /// <param name="reported">
+    /// What the pod's status last said of this very container (same container id), when an earlier agent process
+    /// reported it: kept until the probes say otherwise, so an agent restart does not flip a running, ready container
+    /// to not ready (which takes it out of its Services for a probe period) — kubelet's fix for the same flap
+    /// (kubernetes#100277, KEP 4781). Null for a container this agent started.
+    /// </param>
+    public ContainerProber(ProbeRunner runner, ProbeTarget target, DateTimeOffset startedAt, TimeProvider time, IProbeListener listener, ILogger logger,
+        (bool Started, bool Ready)? reported = null)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(target);
@@ -41,9 +49,11 @@ internal sealed partial class ContainerProber : IAsyncDisposable
         _listener = listener;
         _logger = logger;
         var container = target.Container;
-        _started = container.StartupProbe is null;
-        // Without a readiness probe a started container is ready; with one it is not until the probe says so.
-        _ready = container.ReadinessProbe is null;
+        _started = container.StartupProbe is null || reported is { Started: true };
+        // Without a readiness probe a started container is ready; with one it is not until the probe says so (or,
+        // for a container an earlier agent reported ready, until the probe says it no longer is).
+        _ready = container.ReadinessProbe is null || reported is { Started: true, Ready: true };
+        _readyAtStart = container.ReadinessProbe is not null && _ready;
         if (_started)
         {
             _startupPassed.TrySetResult();
@@ -64,7 +74,8 @@ internal sealed partial class ContainerProber : IAsyncDisposable
     public void Start()
     {
         var container = _target.Container;
-        if (container.StartupProbe is { } startup)
+        // A container reported started by an earlier agent has passed its startup probe: it is not probed again.
+        if (container.StartupProbe is { } startup && !_started)
         {
             _loops.Add(Task.Run(() => LoopAsync(ProbeKind.Startup, startup, _stop.Token)));
         }
@@ -106,7 +117,7 @@ internal sealed partial class ContainerProber : IAsyncDisposable
             var settings = ProbeSettings.From(probe, kind);
             var state = new ProbeState(settings.SuccessThreshold, settings.FailureThreshold, kind switch
             {
-                ProbeKind.Readiness => ProbeResult.Failure,
+                ProbeKind.Readiness => _readyAtStart ? ProbeResult.Success : ProbeResult.Failure,
                 ProbeKind.Liveness => ProbeResult.Success,
                 _ => ProbeResult.Unknown,
             });
@@ -124,7 +135,7 @@ internal sealed partial class ContainerProber : IAsyncDisposable
             // ready container out of its Service for a whole period. Only readiness: it starts as failed, so the
             // extra early failures change nothing, whereas startup and liveness failures count toward a restart.
             var warmUp = kind == ProbeKind.Readiness ? WarmUpFirstRetry : settings.Period;
-            var everPassed = false;
+            var everPassed = kind == ProbeKind.Readiness && _readyAtStart;
             while (!ct.IsCancellationRequested)
             {
                 var target = _target;

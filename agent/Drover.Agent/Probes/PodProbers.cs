@@ -28,12 +28,15 @@ internal sealed class PodProbers : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>Running containers: (spec, container id, started at).</summary>
-    public async Task ReconcileAsync(string podIp, IReadOnlyList<(Container Spec, string ContainerId, DateTimeOffset StartedAt)> running)
+    /// <summary>
+    /// Running containers: (spec, container id, started at, and what the pod's status last reported for this container
+    /// id — used only for a container this set has no prober for yet, i.e. one an earlier agent process was probing).
+    /// </summary>
+    public async Task ReconcileAsync(string podIp, IReadOnlyList<(Container Spec, string ContainerId, DateTimeOffset StartedAt, (bool Started, bool Ready)? Reported)> running)
     {
         ArgumentNullException.ThrowIfNull(running);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (spec, id, startedAt) in running)
+        foreach (var (spec, id, startedAt, reported) in running)
         {
             wanted.Add(id);
             var target = new ProbeTarget(podIp, id, spec);
@@ -43,7 +46,7 @@ internal sealed class PodProbers : IAsyncDisposable
                 continue;
             }
 
-            var prober = new ContainerProber(_runner, target, startedAt, _time, _listener, _logger);
+            var prober = new ContainerProber(_runner, target, startedAt, _time, _listener, _logger, reported);
             _byContainerId[id] = prober;
             prober.Start();
         }
