@@ -64,6 +64,19 @@ public sealed class VolumeManagerTests : IDisposable
     }
 
     [Fact]
+    public void SetUp_Secret_TmpfsNoSwapWhereTheKernelHasIt()
+    {
+        var pod = PodWith(new Volume { Name = "creds", Secret = new SecretVolumeSource { SecretName = "creds" } });
+
+        var set = _volumes.SetUp(pod, Objects("s3cret"));
+
+        // tmpfs' noswap came with Linux 6.4: there a Secret cannot be paged out to a swap device; before, it mounts without.
+        var line = Assert.Single(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(" " + set.Paths["creds"] + " ", StringComparison.Ordinal));
+        var superOptions = line[(line.IndexOf(" - ", StringComparison.Ordinal) + 3)..].Split(' ')[2].Split(',');
+        Assert.Equal(Environment.OSVersion.Version >= new Version(6, 4), superOptions.Contains("noswap"));
+    }
+
+    [Fact]
     public void SetUp_AgainAfterTheSecretChanged_FilesUpdatedInPlaceSameMount()
     {
         var pod = PodWith(new Volume { Name = "creds", Secret = new SecretVolumeSource { SecretName = "creds", DefaultMode = 256 } });
