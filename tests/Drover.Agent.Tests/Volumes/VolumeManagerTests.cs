@@ -25,6 +25,12 @@ public sealed class VolumeManagerTests : IDisposable
         }
     }
 
+    /// <summary>S_IFBLK | 0600.</summary>
+    private const uint BlockDeviceMode = 0x6000 | 0x180;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mknod", SetLastError = true)]
+    private static extern int Mknod([System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.LPUTF8Str)] string path, uint mode, ulong device);
+
     private static Pod PodWith(params Volume[] volumes) => new()
     {
         ApiVersion = "v1",
@@ -103,6 +109,29 @@ public sealed class VolumeManagerTests : IDisposable
         Assert.Equal(["scratch"], set.Paths.Keys);
     }
 
+    [Fact]
+    public void SetUp_HostPathSocketAndBlockDevice_AcceptedForWhatTheyAre()
+    {
+        Directory.CreateDirectory(_root);
+        var socketPath = Path.Combine(_root, "agent.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        // A block device node of the loop driver (7:0) made here: the host need not have one in /dev.
+        var devicePath = Path.Combine(_root, "disk");
+        Assert.True(Mknod(devicePath, BlockDeviceMode, (7 << 8) | 0) == 0, $"mknod {devicePath}: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
+
+        var set = _volumes.SetUp(
+            PodWith(
+                new Volume { Name = "sock", HostPath = new HostPathVolumeSource { Path = socketPath, Type = "Socket" } },
+                new Volume { Name = "disk", HostPath = new HostPathVolumeSource { Path = devicePath, Type = "BlockDevice" } },
+                new Volume { Name = "wrong", HostPath = new HostPathVolumeSource { Path = socketPath, Type = "BlockDevice" } }),
+            PodObjects.None);
+
+        Assert.Equal((socketPath, devicePath), (set.Paths["sock"], set.Paths["disk"]));
+        Assert.Contains("is not a block device", set.Error, StringComparison.Ordinal);
+        Assert.False(set.Paths.ContainsKey("wrong"));
+    }
+
     [Theory]
     [InlineData("/dev/null", "CharDevice", null)]
     [InlineData("/dev/null", "File", "is not a file")]
@@ -110,6 +139,7 @@ public sealed class VolumeManagerTests : IDisposable
     [InlineData("/tmp", "Socket", "is not a socket")]
     [InlineData("/no/such/path", "Directory", "does not exist")]
     [InlineData("/etc/hostname", "File", null)]
+    [InlineData("/dev/null", "BlockDevice", "is not a block device")]
     public void SetUp_HostPathTypes_CheckedAsTheKubeletDoes(string path, string type, string? problem)
     {
         var set = _volumes.SetUp(PodWith(new Volume { Name = "h", HostPath = new HostPathVolumeSource { Path = path, Type = type } }), PodObjects.None);
