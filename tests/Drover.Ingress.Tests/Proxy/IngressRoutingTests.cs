@@ -224,13 +224,15 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
         Assert.Equal(served, silent.Requests);
     }
 
-    [Fact]
-    public async Task PassiveHealth_PathCutWhileAnswerAwaited_RequestRetriedElsewhereBeforeUpstreamTimeout()
+    [Theory]
+    [InlineData("slow")]    // the pod has the request and has not answered yet
+    [InlineData("stall")]   // the pod's headers came, its body has not: still nothing reached the client
+    public async Task PassiveHealth_PathCutWhileAnswerAwaited_RequestRetriedElsewhereBeforeUpstreamTimeout(string path)
     {
         var silent = await BackendAsync("silent");
         var alive = await BackendAsync("alive");
         await ServiceAsync("web", silent, alive);
-        var host = Host("inflight");
+        var host = Host("inflight-" + path);
         await fixture.Admin.CreateAsync(ResourceTypes.Ingresses, Objects.Ingress(_ns, "web", host, Objects.Path("/", "web")));
         using var client = IngressHttp.Client(fixture.Ingress.HttpPort);
         // Far shorter than the ingress's upstream timeout (60 s), which a request whose bytes the pod had acknowledged
@@ -243,7 +245,7 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
         {
             Assert.True(attempt < 10, "no slow request reached the silent endpoint");
             var before = silent.Requests;
-            var request = GetAsync(client, Http(host, "/slow?ms=3000"));
+            var request = GetAsync(client, Http(host, $"/{path}?ms=3000"));
             await IngressHttp.EventuallyAsync(() => Task.FromResult(request.IsCompleted || silent.Requests > before), TimeSpan.FromSeconds(20), "the slow request answered or at the silent endpoint");
             if (silent.Requests == before)
             {
@@ -256,7 +258,7 @@ public sealed class IngressRoutingTests(IngressFixture fixture) : IClassFixture<
             using var cut = SilencedPort.Start(fixture.Bridge.Address, silent.Port);
             var (code, body) = await request;
             Assert.Equal(HttpStatusCode.OK, code);
-            Assert.StartsWith("backend=alive path=/slow", body, StringComparison.Ordinal);
+            Assert.StartsWith($"backend=alive path=/{path}", body, StringComparison.Ordinal);
             return;
         }
     }
