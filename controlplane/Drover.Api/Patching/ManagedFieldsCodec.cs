@@ -26,9 +26,28 @@ internal static class ManagedFieldsCodec
         return entries;
     }
 
-    /// <summary>The managedFields array of <paramref name="entries"/>, managers left with no field dropped.</summary>
+    /// <summary>
+    /// The managedFields array of <paramref name="entries"/>, managers left with no field dropped, in Kubernetes' order:
+    /// appliers first, then by time (seconds), manager, API version and subresource.
+    /// </summary>
     public static JsonArray ToJson(IEnumerable<ManagerEntry> entries) =>
-        new([.. entries.Where(e => e.Paths.Count > 0).Select(e => (JsonNode?)e.ToJson())]);
+        new([.. entries.Where(e => e.Paths.Count > 0)
+            .OrderBy(e => e.Operation, StringComparer.Ordinal)
+            .ThenBy(Seconds)
+            .ThenBy(e => e.Manager, StringComparer.Ordinal)
+            .ThenBy(e => e.ApiVersion, StringComparer.Ordinal)
+            .ThenBy(e => e.Subresource ?? "", StringComparer.Ordinal)
+            .Select(e => (JsonNode?)e.ToJson())]);
+
+    private static long Seconds(ManagerEntry entry)
+    {
+        if (entry.Time is { } time)
+            return time.ToUnixTimeSeconds();
+        return entry.OriginalTime is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            && DateTimeOffset.TryParse(v.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUnixTimeSeconds()
+            : 0;
+    }
 
     private static string Text(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
