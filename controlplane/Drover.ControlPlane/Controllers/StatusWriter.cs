@@ -9,35 +9,38 @@ namespace Drover.ControlPlane.Controllers;
 /// last write, which makes the write a 409: as Kubernetes' controllers do, the status is written once more on a fresh
 /// read, if it still holds for the object stored now (the same object, and whatever <c>withStatus</c> checks).
 /// Any other failure, or a second 409, is thrown: the work queue retries the sync with backoff.
+/// Returns the object as written, or null when nothing was written.
 /// </summary>
 internal static class StatusWriter
 {
     /// <param name="withStatus">The object with the new status, or null when there is nothing to write to it (the status is
     /// already there, or does not hold for that object, e.g. another generation).</param>
-    public static async Task WriteAsync<T>(ObjectService objects, ResourceType<T> type, T cached, Func<T, T?> withStatus, CancellationToken ct)
+    public static async Task<T?> WriteAsync<T>(ObjectService objects, ResourceType<T> type, T cached, Func<T, T?> withStatus, CancellationToken ct)
         where T : KubeObject
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(cached);
         ArgumentNullException.ThrowIfNull(withStatus);
         if (withStatus(cached) is not { } first)
-            return;
+            return null;
         try
         {
             try
             {
-                await objects.UpdateAsync(type, first, statusOnly: true, ct).ConfigureAwait(false);
+                return await objects.UpdateAsync(type, first, statusOnly: true, ct).ConfigureAwait(false);
             }
             catch (ApiException e) when (e.Status.Code == 409)
             {
                 var stored = await objects.GetAsync(type, cached.Metadata.Namespace, cached.Metadata.Name!, ct).ConfigureAwait(false);
                 if (stored is not null && stored.Metadata.Uid == cached.Metadata.Uid && withStatus(stored) is { } again)
-                    await objects.UpdateAsync(type, again, statusOnly: true, ct).ConfigureAwait(false);
+                    return await objects.UpdateAsync(type, again, statusOnly: true, ct).ConfigureAwait(false);
+                return null;
             }
         }
         catch (ApiException e) when (e.Status.Code == 404)
         {
             // Deleted meanwhile: nothing to report on.
+            return null;
         }
     }
 }

@@ -10,7 +10,10 @@ public sealed partial class JobController
     {
         var key = Informer.KeyOf(change.Latest);
         if (change.New is null)
+        {
             _expectations.Delete(key);
+            _ownWrites.TryRemove(key, out _);
+        }
         Queue.Add(key);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using Drover.Api;
@@ -23,6 +24,8 @@ public sealed partial class JobController : QueueController
     private readonly Informer<Job> _jobs;
     private readonly Informer<Pod> _pods;
     private readonly Expectations _expectations;
+    /// <summary>The resourceVersion of the last Job status this controller wrote, per key, until the cache shows it.</summary>
+    private readonly ConcurrentDictionary<string, long> _ownWrites = new(StringComparer.Ordinal);
     private readonly EventRecorder _events;
     private readonly PodControl _podControl;
     private readonly TimeProvider _time;
@@ -62,6 +65,14 @@ public sealed partial class JobController : QueueController
         if (_jobs.Get(ns, name) is not { } job)
         {
             _expectations.Delete(key);
+            _ownWrites.TryRemove(key, out _);
+            return;
+        }
+        if (IsBehindOwnWrite(key, job))
+        {
+            // The cache has not caught up with this controller's last write (another informer's event came first). Its
+            // counts and conditions are older than the ones written: deciding on them would undo them, or start pods for a
+            // Job already failed. The Job's own event for that write queues the key again.
             return;
         }
         if (job.Metadata.DeletionTimestamp is not null)
@@ -93,26 +104,33 @@ public sealed partial class JobController : QueueController
 
         Exception? manageError = null;
         var created = 0;
-        try
+        if (plan.Finished is null)
         {
-            if (plan.Delete.Count > 0)
-                await _podControl.DeleteAsync(key, ResourceTypes.Jobs, job, plan.Delete, ct).ConfigureAwait(false);
-            if (plan.Create > 0)
-                created = await CreatePodsAsync(key, job, plan, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            manageError = e;
+            try
+            {
+                if (plan.Delete.Count > 0)
+                    await _podControl.DeleteAsync(key, ResourceTypes.Jobs, job, plan.Delete, ct).ConfigureAwait(false);
+                if (plan.Create > 0)
+                    created = await CreatePodsAsync(key, job, plan, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                manageError = e;
+            }
         }
 
-        var (written, tracking) = await TrackAsync(job, plan, ct).ConfigureAwait(false);
+        var (written, tracking) = await TrackAsync(key, job, plan, ct).ConfigureAwait(false);
         var status = tracking.ApplyTo(plan.Status, job.Spec.CompletionMode == JobIndexes.Indexed);
         if (created < plan.Create)
             status = status with { Active = NullIfZero((status.Active ?? 0) - (plan.Create - created)) };
-        await UpdateStatusAsync(written, status, ct).ConfigureAwait(false);
+        var stored = await UpdateStatusAsync(key, written, status, ct).ConfigureAwait(false);
 
-        if (plan.Finished is { } finished)
+        if (plan.Finished is { } finished && stored)
         {
+            // The pods still running go only once the Complete or Failed condition is stored: the evidence of a failure
+            // (an OnFailure pod's restarts) goes with them, and a sync that ran between would start a replacement.
+            if (plan.Delete.Count > 0)
+                await _podControl.DeleteAsync(key, ResourceTypes.Jobs, job, plan.Delete, ct).ConfigureAwait(false);
             if (finished.Type == JobPlanner.Complete)
                 _events.Normal(ResourceTypes.Jobs, job, "Completed", "Job completed");
             else
@@ -144,7 +162,7 @@ public sealed partial class JobController : QueueController
     /// Counts finished pods the tracking-finalizer way: their UIDs into status.uncountedTerminatedPods first, then their
     /// finalizers off, and those that came off into the counts (the caller writes them). Returns the Job as last written.
     /// </summary>
-    private async Task<(Job Written, JobTracking Tracking)> TrackAsync(Job job, JobPlan plan, CancellationToken ct)
+    private async Task<(Job Written, JobTracking Tracking)> TrackAsync(string key, Job job, JobPlan plan, CancellationToken ct)
     {
         var tracking = plan.Tracking;
         if (tracking.RemoveFinalizer.Count == 0)
@@ -155,6 +173,7 @@ public sealed partial class JobController : QueueController
         {
             // Recorded before any finalizer goes: a crash in between leaves the UIDs to count, never a pod counted twice or not at all.
             job = await _objects.UpdateAsync(ResourceTypes.Jobs, job with { Status = recorded }, statusOnly: true, ct).ConfigureAwait(false);
+            RememberOwnWrite(key, job);
         }
         var results = await Task.WhenAll(tracking.RemoveFinalizer.Select(async pod =>
             await _podControl.RemoveFinalizerAsync(pod, JobLabels.TrackingFinalizer, ct).ConfigureAwait(false) ? pod.Metadata.Uid : null)).ConfigureAwait(false);
@@ -211,11 +230,35 @@ public sealed partial class JobController : QueueController
         }
     }
 
-    // The status (counts, conditions) is computed against this generation's spec (completions, suspend).
-    private Task UpdateStatusAsync(Job job, JobStatus status, CancellationToken ct) =>
-        StatusWriter.WriteAsync(_objects, ResourceTypes.Jobs, job,
-            current => current.Metadata.Generation != job.Metadata.Generation || JobPlanner.StatusEquals(current.Status, status)
-                ? null : current with { Status = status }, ct);
+    // The status (counts, conditions) holds only for the Job it was computed from: unlike a ReplicaSet's, a Job's counts
+    // accumulate (a counted pod loses its finalizer and may be gone), so after a 409 it is not written over a newer
+    // Job; that Job's event queues a sync that computes it again.
+    /// <returns>Whether the Job stored now has this status.</returns>
+    private async Task<bool> UpdateStatusAsync(string key, Job job, JobStatus status, CancellationToken ct)
+    {
+        if (JobPlanner.StatusEquals(job.Status, status))
+            return true;
+        var written = await StatusWriter.WriteAsync(_objects, ResourceTypes.Jobs, job,
+            current => current.Metadata.ResourceVersion != job.Metadata.ResourceVersion || JobPlanner.StatusEquals(current.Status, status)
+                ? null : current with { Status = status }, ct).ConfigureAwait(false);
+        if (written is null)
+            return false;
+        RememberOwnWrite(key, written);
+        return true;
+    }
+
+    private void RememberOwnWrite(string key, Job written) => _ownWrites[key] = ResourceVersions.Of(written);
+
+    /// <summary>Whether the cached Job is older than one this controller wrote (forgotten once the cache has it).</summary>
+    private bool IsBehindOwnWrite(string key, Job cached)
+    {
+        if (!_ownWrites.TryGetValue(key, out var revision))
+            return false;
+        if (ResourceVersions.Of(cached) < revision)
+            return true;
+        _ownWrites.TryRemove(new KeyValuePair<string, long>(key, revision));
+        return false;
+    }
 
     /// <summary>
     /// A pod for <paramref name="job"/>: its template's labels (with the job-name and controller-uid labels), annotations

@@ -81,7 +81,9 @@ public static class JobPlanner
         start ??= suspended ? null : now;
 
         var backoffLimit = spec.BackoffLimit ?? 6;
-        var newFailure = failed > (previous.Failed ?? 0) + (previous.UncountedTerminatedPods?.Failed?.Count ?? 0);
+        // As Kubernetes' jobHasNewFailure: failures not yet in status.failed are new, the recorded-but-uncounted ones too,
+        // so a sync whose condition write did not land after the UIDs were recorded still fails the Job on the next one.
+        var newFailure = failed > (previous.Failed ?? 0);
         var failure = (newFailure && failed > backoffLimit) || PastBackoffLimitOnFailure(spec, counts, backoffLimit)
             ? ("BackoffLimitExceeded", "Job has reached the specified backoff limit")
             : PastDeadline(spec, start, now) && !suspended

@@ -129,6 +129,40 @@ public sealed class JobControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sync_ActiveDeadlinePassed_FailedConditionStoredBeforeAnyPodIsDeleted()
+    {
+        var job = await CreateAsync(NewJob("ordered", activeDeadlineSeconds: 30, parallelism: 2, completions: 2));
+        await PodsAsync(p => p.Count == 2, "two pods");
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await PodsAsync(p => p.All(x => x.Metadata.DeletionTimestamp is not null) || p.Count == 0, "running pods deleted");
+
+        // The store's history in order: a sync that ran between a deletion and the condition's write saw a Job that had
+        // not failed and no running pod, and started a replacement (an OnFailure Job's restarts go with its pod).
+        long failedAt = 0, firstDeletion = 0;
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(_timeout.Token);
+        read.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await foreach (var ev in _registry.WatchAsync(null, Ns, ResourceVersions.Of(job) - 1, read.Token))
+            {
+                if (failedAt == 0 && ev.Current.Object is Job { Status.Conditions: { } conditions } && conditions.Any(c => c.Type == "Failed"))
+                    failedAt = ev.Current.Revision;
+                if (firstDeletion == 0 && ev.Current.Object is Pod && (ev.Type == ObjectEventType.Deleted || ev.Current.Metadata.DeletionTimestamp is not null))
+                    firstDeletion = ev.Current.Revision;
+                if (failedAt != 0 && firstDeletion != 0)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (!_timeout.IsCancellationRequested)
+        {
+            // The history ended without one of the two.
+        }
+        Assert.True(failedAt != 0 && firstDeletion != 0, $"condition at {failedAt}, first pod deletion at {firstDeletion}");
+        Assert.True(failedAt < firstDeletion, $"condition at {failedAt}, first pod deletion at {firstDeletion}");
+    }
+
+    [Fact]
     public async Task Sync_TtlSecondsAfterFinished_JobDeletedWhenItPasses()
     {
         await CreateAsync(NewJob("short-lived", ttlSecondsAfterFinished: 60));

@@ -92,6 +92,25 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
+    public void Plan_FailureRecordedAsUncountedButConditionNotWritten_StillFailsTheJob()
+    {
+        // The sync that saw f2 fail recorded its UID and took its finalizer off; its status write with the Failed
+        // condition then did not land (a 409). The next sync must still fail the Job, not only count f2.
+        var job = Job("Never", backoffLimit: 1) with
+        {
+            Status = new JobStatus { Failed = 1, StartTime = Now, UncountedTerminatedPods = new UncountedTerminatedPods { Failed = ["f2-uid"] } },
+        };
+        var counted = Pod("f1", "Failed") with { Metadata = Pod("f1", "Failed").Metadata with { Finalizers = null } };
+        var released = Pod("f2", "Failed") with { Metadata = Pod("f2", "Failed").Metadata with { Finalizers = null } };
+
+        var plan = JobPlanner.Plan(job, [counted, released], Now);
+
+        Assert.Equal(("Failed", "BackoffLimitExceeded"), (plan.Finished?.Type, plan.Finished?.Reason));
+        Assert.Equal(2, plan.Status.Failed);
+        Assert.Equal(0, plan.Create);
+    }
+
+    [Fact]
     public void Plan_UncountedPodWhoseFinalizerIsGone_MovesIntoTheCounts()
     {
         var job = Job("Never", completions: 3) with
