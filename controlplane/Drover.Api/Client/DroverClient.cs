@@ -48,9 +48,9 @@ public sealed class DroverClient : IDisposable
         RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
     }
 
-    /// <summary>"drover/v0.1.0 (linux/x64)", "drover-agent/…": the program's name first.</summary>
+    /// <summary>"drover/v0.1.0 (linux/x64)", "drover-agent/…": the program's name first (its assembly's: under `dotnet drover.dll` too).</summary>
     public static string UserAgent { get; } =
-        $"{Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "drover"}/v{typeof(DroverClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} "
+        $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "drover"}/v{typeof(DroverClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} "
         + $"({(OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "windows" : "other")}/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()})";
 
     public ClientSettings Settings { get => _settings; private set => _settings = value; }
