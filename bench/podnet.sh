@@ -52,9 +52,10 @@ for backend in host-gw vxlan; do
   "$BIN/drover" --config "$WORK/cluster/admin.config" scale deployment/hello --replicas 4 >/dev/null
   "$BIN/drover" --config "$WORK/cluster/admin.config" rollout status deployment/hello --timeout 300s >/dev/null
   pods=$("$BIN/drover" --config "$WORK/cluster/admin.config" get pods -o wide --no-headers)
-  server=$(awk '$7 == "node-1" { print $6 }' <<<"$pods" | sed -n 1p)
-  same=$(awk '$7 == "node-1" { print $6 }' <<<"$pods" | sed -n 2p)
-  cross=$(awk '$7 == "node-2" { print $6 }' <<<"$pods" | sed -n 1p)
+  # Running ones only: a pod being deleted (Terminating) is still listed after rollout status, its container gone.
+  server=$(awk '$3 == "Running" && $7 == "node-1" { print $6 }' <<<"$pods" | sed -n 1p)
+  same=$(awk '$3 == "Running" && $7 == "node-1" { print $6 }' <<<"$pods" | sed -n 2p)
+  cross=$(awk '$3 == "Running" && $7 == "node-2" { print $6 }' <<<"$pods" | sed -n 1p)
   [ -n "$server" ] && [ -n "$same" ] && [ -n "$cross" ] || { echo "bench/podnet.sh: need 2 pods on node-1 and 1 on node-2:" >&2; echo "$pods" >&2; exit 1; }
   RESULT[$backend-same-gbps]=$(throughput "$server" "$same")
   RESULT[$backend-cross-gbps]=$(throughput "$server" "$cross")

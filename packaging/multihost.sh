@@ -30,7 +30,9 @@
 #   multihost.sh join DIR                     one more host with its agent (node-N+1) joins the cluster `up` started
 #   multihost.sh agent DIR N kill|start       node-N's agent killed with SIGKILL (a crash: pods and kernel rules left as
 #                                             they are), or started again as `up` started it
-#   multihost.sh down DIR                     every process `up` or `join` started (by pid), every host, the LAN
+#   multihost.sh down DIR                     every process `up` or `join` started (by pid), every host, the LAN, and the
+#                                             cluster's state (droverd's data, the hosts' containerd and agent data); logs
+#                                             kept until the next up, which always starts a new cluster
 #
 # Only namespaces, links and bridges this script creates are touched; addresses come from a documentation range.
 set -euo pipefail
@@ -42,7 +44,7 @@ NETNS_DIR=/var/run/netns
 
 log() { printf 'multihost: %s\n' "$*" >&2; }
 die() { printf 'multihost: %s\n' "$*" >&2; exit 1; }
-usage() { sed -n '9,33p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '9,35p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 require_root() { [ "$(id -u)" = 0 ] || die "network namespaces and bridges need root"; }
 require_tools() {
@@ -292,6 +294,10 @@ cmd_up() {
   valid_cidr "$cluster_cidr" || die "--cluster-cidr must be an IPv4 network such as 10.42.0.0/16 (got '$cluster_cidr')"
   local b; for b in droverd drover-agent drover drover-ingress; do [ -x "$bin/$b" ] || die "$bin/$b is missing (./build.sh publish)"; done
   [ ! -s "$DIR/pids" ] || die "$DIR is already up (multihost.sh down $DIR first)"
+  # A new cluster every time: droverd's store and the hosts' containerd and agent state of an earlier one (a down
+  # before this version kept them) would bring its nodes, pods and pod-network backend back.
+  remove_state
+  rm -rf "$DIR/logs"
   mkdir -p "$DIR/logs"
   : >"$DIR/pids"
   cmd_lan_up "$lan_bridge" "$lan"
@@ -373,7 +379,19 @@ cmd_down() {
     while read -r name pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$DIR/pids"
     rm -f "$DIR/pids"
   fi
-  log "down: $DIR"
+  remove_state
+  log "down: $DIR (logs kept in $DIR/logs until the next up)"
+}
+
+# The cluster's state under DIR: droverd's data, each host's containerd root and agent data, the client config. Only
+# once nothing is mounted under DIR any more (run-private.sh stop unmounts the pods' rootfs and volumes): rm must never
+# follow a mount out of DIR.
+remove_state() {
+  if awk -v d="$DIR/" 'index($5, d) == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
+    log "state under $DIR kept: something is still mounted there"
+    return 0
+  fi
+  rm -rf --one-file-system "$DIR/server" "$DIR"/h[0-9]* "$DIR/admin.config" "$DIR/cluster"
 }
 
 CMD=${1:-}

@@ -136,6 +136,12 @@ public static partial class DroverServer
         services.AddSingleton<GarbageCollector>();
         services.AddSingleton<CompactionService>();
         services.AddHostedService<MemoryReclaimService>();
+        if (store is not SqliteStore)
+        {
+            // A remote store: the create-time namespace check reads this replica's watch, not the store (NamespaceCache).
+            services.AddSingleton<NamespaceCache>();
+            services.AddHostedService(sp => sp.GetRequiredService<NamespaceCache>());
+        }
         services.AddSingleton<ObjectService>();
         services.AddSingleton<SharedInformers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedInformers>());

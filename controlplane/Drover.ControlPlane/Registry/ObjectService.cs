@@ -18,8 +18,10 @@ public sealed partial class ObjectService
     private readonly TimeProvider _time;
     private readonly ObjectDeleter _deleter;
     private readonly ResourceStrategies _strategies;
+    private readonly NamespaceCache? _namespaces;
 
-    public ObjectService(ObjectStore objects, TimeProvider time, ObjectDeleter deleter, ResourceStrategies strategies)
+    /// <param name="namespaces">On a remote store, the namespaces as this replica's watch saw them (null: read the store).</param>
+    public ObjectService(ObjectStore objects, TimeProvider time, ObjectDeleter deleter, ResourceStrategies strategies, NamespaceCache? namespaces = null)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(time);
@@ -29,6 +31,7 @@ public sealed partial class ObjectService
         _time = time;
         _deleter = deleter;
         _strategies = strategies;
+        _namespaces = namespaces;
     }
 
     /// <summary>Creates <paramref name="obj"/>: name from generateName, uid, creationTimestamp, generation 1, status reset, admission.</summary>
@@ -194,9 +197,12 @@ public sealed partial class ObjectService
             return;
         if (string.IsNullOrEmpty(ns))
             throw new ApiException(ApiErrors.BadRequest($"{type.Plural} are namespaced: use /namespaces/NAME/{type.Plural}"));
-        // An active namespace seen by the nearest replica is enough, as Kubernetes' NamespaceLifecycle admission
-        // trusts its informer cache: on etcd a linearizable read would wait behind every write in flight. A namespace
-        // missing or terminating there is confirmed through the leader, so one created a moment ago is not refused.
+        // An active namespace seen by this replica's watch or by the nearest store replica is enough, as Kubernetes'
+        // NamespaceLifecycle admission trusts its informer cache: on etcd a linearizable read would wait behind every
+        // write in flight. A namespace missing or terminating there is confirmed through the leader, so one created a
+        // moment ago is not refused.
+        if (_namespaces?.IsActive(ns) == true)
+            return;
         var owner = await _objects.GetNearestAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
         if (owner is null || owner.Metadata.DeletionTimestamp is not null)
             owner = await _objects.GetAsync(ResourceTypes.Namespaces, null, ns, ct).ConfigureAwait(false);
