@@ -18,7 +18,9 @@
 # tests and image builders; --no-systemd is implied when DIR is not /). Agent: --agent-metrics-addr (127.0.0.1:9101),
 # --agent-serving-addr (0.0.0.0:10250), --node-index N (0: pod bridge drover0; another N for a second node on one host),
 # --service-proxy true|false (true: kube-proxy's part, as in k3s), --cluster-dns pod-gateway|IP|off (pod-gateway: CoreDNS's
-# part, node-local). The server's --pod-network (default vxlan, flannel's in k3s) is the cluster's, stored for every agent.
+# part, node-local), --checkpoint-secrets true|false (false: Secrets never reach the node's disk, so after a reboot without
+# droverd pods that read a Secret wait for it; true: they start offline from a sealed copy kept with its key on the node's
+# disk, README "Secrets on the nodes"). The server's --pod-network (default vxlan, flannel's in k3s) is the cluster's, stored for every agent.
 # Images (agent, or server --with-agent), as k3s's registries.yaml: --registry-mirror docker.io=https://mirror.lan:5000
 # pulls docker.io's images from the mirror first; --registry-ca mirror.lan:5000=/path/ca.pem trusts that CA for TLS to
 # that host (a registry or a mirror). Both repeatable; containerd reads them per pull (packaging/containerd/registries.sh).
@@ -37,7 +39,7 @@ PROG=install.sh
 
 die() { printf '%s: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
-usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 COMMAND=${1:-}
 [ -n "$COMMAND" ] || usage
@@ -50,7 +52,7 @@ SERVER_URL= TOKEN= NODE_NAME= NODE_IP=
 DATASTORE_ENDPOINT= DATASTORE_CAFILE= DATASTORE_CERTFILE= DATASTORE_KEYFILE= ADVERTISE_SERVERS=
 INGRESS_BIND=0.0.0.0 INGRESS_HTTP=80 INGRESS_HTTPS=443
 AGENT_METRICS=127.0.0.1:9101 AGENT_SERVING=0.0.0.0:10250 NODE_INDEX=0 INGRESS_METRICS=127.0.0.1:10254
-SERVICE_PROXY= CLUSTER_DNS=
+SERVICE_PROXY= CLUSTER_DNS= CHECKPOINT_SECRETS=
 REGISTRY_ARGS=()
 need_value() { [ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a value"; }
 while [ $# -gt 0 ]; do
@@ -78,6 +80,7 @@ while [ $# -gt 0 ]; do
     --node-index) need_value "$@"; NODE_INDEX=$2; shift ;;
     --service-proxy) need_value "$@"; SERVICE_PROXY=$2; shift ;;
     --cluster-dns) need_value "$@"; CLUSTER_DNS=$2; shift ;;
+    --checkpoint-secrets) need_value "$@"; CHECKPOINT_SECRETS=$2; shift ;;
     --datastore-endpoint) need_value "$@"; DATASTORE_ENDPOINT=$2; shift ;;
     --datastore-cafile) need_value "$@"; DATASTORE_CAFILE=$2; shift ;;
     --datastore-certfile) need_value "$@"; DATASTORE_CERTFILE=$2; shift ;;
@@ -104,6 +107,7 @@ valid_port --ingress-http-port "$INGRESS_HTTP"
 # it is; vxlan (any IP network between the nodes) or host-gw (nodes on one L2 segment) for a cluster of several.
 case "$POD_NETWORK" in none|vxlan|host-gw) ;; *) die "--pod-network must be vxlan, host-gw or none, got '$POD_NETWORK'" ;; esac
 case "$SERVICE_PROXY" in ''|true|false) ;; *) die "--service-proxy must be true or false, got '$SERVICE_PROXY'" ;; esac
+case "$CHECKPOINT_SECRETS" in ''|true|false) ;; *) die "--checkpoint-secrets must be true or false, got '$CHECKPOINT_SECRETS'" ;; esac
 [[ -z "$CLUSTER_DNS" || "$CLUSTER_DNS" =~ ^(off|pod-gateway|([0-9]{1,3}\.){3}[0-9]{1,3})$ ]] || die "--cluster-dns must be pod-gateway, off or an IPv4 address, got '$CLUSTER_DNS'"
 [[ "$CLUSTER_CIDR" =~ ^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$ ]] || die "--cluster-cidr must be an IPv4 CIDR like 10.42.0.0/16, got '$CLUSTER_CIDR'"
 # url_list OPTION VALUE: one or more https://HOST:PORT, comma-separated (at most 16).
@@ -420,6 +424,7 @@ cni-bridge: drover$NODE_INDEX
 metrics-addr: $AGENT_METRICS
 ${SERVICE_PROXY:+service-proxy: $SERVICE_PROXY
 }${CLUSTER_DNS:+cluster-dns: $CLUSTER_DNS
+}${CHECKPOINT_SECRETS:+checkpoint-secrets: $CHECKPOINT_SECRETS
 }serving-addr: $AGENT_SERVING
 EOT
   unit drover-agent.service "AFTER_SERVER=$([ "$COMMAND" = server ] && echo ' drover-server.service')"

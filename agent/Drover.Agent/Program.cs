@@ -110,6 +110,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         CheckpointDirectory = options.PodCheckpointDirectory,
         ObjectCheckpointDirectory = options.ObjectCheckpointDirectory,
         CheckpointKeyPath = options.CheckpointKeyPath,
+        CheckpointSecrets = options.CheckpointSecrets,
         PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);

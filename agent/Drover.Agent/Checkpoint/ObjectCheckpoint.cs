@@ -7,44 +7,77 @@ using Microsoft.Extensions.Logging;
 namespace Drover.Agent.Checkpoint;
 
 /// <summary>
-/// The ConfigMaps and Secrets this node's pods read, kept for a start without droverd (offline autonomy): after a
-/// reboot with a dead uplink the checkpointed pods get their configMap/secret volumes and env from here. One file per
-/// object (DIR/KIND_NAMESPACE_NAME.bin, 0600), written atomically and only when the object changed. Secrets must never
-/// be on disk in the clear, so every file is sealed with AES-256-GCM: a random 12-byte nonce per write, the kind,
-/// namespace and name as associated data (a file renamed to another object's name does not open), and a 32-byte key
-/// made once at random in <c>KEYFILE</c> (0600, beside the node credential, which guards as much: whoever reads that
-/// directory is the node). A copy of the checkpoint directory, a backup or a disk image without the key reveals
-/// nothing. Thread-safe.
+/// The ConfigMaps (and, only when the operator opts in with <c>--checkpoint-secrets</c>, the Secrets) this node's pods
+/// read, kept for a start without droverd (offline autonomy): after a reboot with a dead uplink the checkpointed pods
+/// get their configMap/secret volumes and env from here. One file per object (DIR/KIND_NAMESPACE_NAME.bin, 0600),
+/// written atomically and only when the object changed.
+/// <para>
+/// Secrets stay off the disk by default, as Kubernetes promises ("Secrets on tmpfs, never on disk"): without
+/// <c>keepSecrets</c> a Secret is neither written nor read here, and <see cref="RemoveSecrets"/> deletes the files an
+/// earlier opted-in run (or an older agent) left. The price: after a reboot without droverd, a pod that reads a Secret
+/// waits for droverd; ConfigMap-only pods still start.
+/// </para>
+/// <para>
+/// Every file is sealed with AES-256-GCM: a random 12-byte nonce per write, the kind, namespace and name as associated
+/// data (a file renamed to another object's name does not open), and a 32-byte key made once at random in
+/// <c>KEYFILE</c> (0600, beside the node credential, which guards as much: whoever reads that directory is the node).
+/// A copy of the checkpoint directory, a backup or a disk image without the key reveals nothing; the node's own disk,
+/// which holds the key too, is not protected by it — hence the opt-in for Secrets. Thread-safe.
+/// </para>
 /// </summary>
 internal sealed partial class ObjectCheckpoint
 {
     private const string Extension = ".bin";
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
+    private const string SecretKind = "secret";
 
     private readonly string _directory;
     private readonly string _keyPath;
+    private readonly bool _keepSecrets;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, byte[]> _written = new(StringComparer.Ordinal);
     private byte[]? _key;
 
-    public ObjectCheckpoint(string directory, string keyPath, ILogger logger)
+    /// <param name="keepSecrets">Whether Secrets are kept too (the agent's <c>--checkpoint-secrets</c>; off by default).</param>
+    public ObjectCheckpoint(string directory, string keyPath, bool keepSecrets, ILogger logger)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         ArgumentException.ThrowIfNullOrEmpty(keyPath);
         ArgumentNullException.ThrowIfNull(logger);
         _directory = directory;
         _keyPath = keyPath;
+        _keepSecrets = keepSecrets;
         _logger = logger;
     }
 
-    /// <summary>Keeps <paramref name="value"/> (a ConfigMap or Secret read from droverd); null forgets it (droverd says it is gone).</summary>
+    /// <summary>Whether objects of <paramref name="type"/> are kept here (ConfigMaps always, Secrets only when opted in).</summary>
+    public bool Keeps(ResourceType type) => type == ResourceTypes.ConfigMaps || (type == ResourceTypes.Secrets && _keepSecrets);
+
+    /// <summary>
+    /// Unless Secrets are kept: deletes every checkpointed Secret (files an opted-in run or an older agent wrote), so
+    /// that turning <c>--checkpoint-secrets</c> off, or upgrading, leaves none on the disk. How many went.
+    /// </summary>
+    public int RemoveSecrets()
+    {
+        if (_keepSecrets)
+            return 0;
+        var removed = Prune((kind, _, _) => kind != SecretKind);
+        if (removed > 0)
+            LogSecretsRemoved(removed);
+        return removed;
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="value"/> (a ConfigMap or Secret read from droverd); null forgets it (droverd says it is gone).
+    /// A Secret while Secrets are not kept touches nothing (<see cref="RemoveSecrets"/> took the old files at start).
+    /// </summary>
     public void Save(ResourceType type, string ns, string name, KubeObject? value)
     {
         ArgumentNullException.ThrowIfNull(type);
         var file = FileName(type, ns, name);
-        if (file is null)
+        if (file is null || !Keeps(type))
             return;
         lock (_lock)
         {
@@ -76,7 +109,7 @@ internal sealed partial class ObjectCheckpoint
     {
         ArgumentNullException.ThrowIfNull(type);
         var file = FileName(type, ns, name);
-        if (file is null)
+        if (file is null || !Keeps(type))
             return null;
         lock (_lock)
         {
@@ -128,7 +161,7 @@ internal sealed partial class ObjectCheckpoint
     private static string? FileName(ResourceType type, string ns, string name)
     {
         static bool Safe(string s) => s.Length is > 0 and <= 253 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '.') && s[0] != '.';
-        var kind = type == ResourceTypes.Secrets ? "secret" : type == ResourceTypes.ConfigMaps ? "configmap" : null;
+        var kind = type == ResourceTypes.Secrets ? SecretKind : type == ResourceTypes.ConfigMaps ? "configmap" : null;
         return kind is not null && Safe(ns) && Safe(name) ? $"{kind}_{ns}_{name}{Extension}" : null;
     }
 
@@ -176,6 +209,9 @@ internal sealed partial class ObjectCheckpoint
         SecretFile.Write(_keyPath, made);
         return _key = made;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} checkpointed Secrets from the disk: --checkpoint-secrets is off")]
+    private partial void LogSecretsRemoved(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "checkpoint of {File} not written: {Error}")]
     private partial void LogWriteFailed(string file, string error);

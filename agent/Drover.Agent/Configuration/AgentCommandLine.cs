@@ -52,6 +52,7 @@ internal static partial class AgentCommandLine
         new("image-gc-low-threshold", "Image garbage collection removes unused images, least recently used first, until the image filesystem is this percent full; at most the high threshold.", "80"),
         new("image-minimum-gc-age", "An unused image is removed only once the agent has known it this long.", "2m"),
         new("image-gc-period", "How often the image filesystem's usage is checked.", "5m"),
+        new("checkpoint-secrets", "Keep the Secrets this node's pods read in the offline checkpoint (DATA/checkpoint/objects, sealed with AES-256-GCM under DATA/credentials/checkpoint.key, on the same disk): then pods that read a Secret restart after a reboot without droverd, as ConfigMap-only pods always do. Off (the default), Secrets never reach the node's disk (secret volumes are tmpfs) and such pods wait for droverd after a reboot; Secrets an earlier run kept are deleted at start.", "false"),
     ];
 
     /// <summary>Keys a config file may hold (the flags without their dashes, except --config).</summary>
@@ -188,6 +189,7 @@ internal static partial class AgentCommandLine
             MemoryPressureThreshold = ParseQuantity("memory-pressure-threshold", value("memory-pressure-threshold")!),
             DiskPressureFreeFraction = disk / 100,
             ImageGc = imageGc,
+            CheckpointSecrets = ParseBool("checkpoint-secrets", value("checkpoint-secrets")!),
         };
     }
 

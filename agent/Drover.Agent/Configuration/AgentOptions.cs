@@ -121,6 +121,12 @@ internal sealed record AgentOptions
 
     public string CheckpointKeyPath => Path.Combine(DataDirectory, "credentials", "checkpoint.key");
 
+    /// <summary>
+    /// Whether the Secrets pods read are checkpointed (sealed) too, so that such pods start after a reboot without
+    /// droverd; off by default: Secrets then never reach the node's disk (PodManagerOptions.CheckpointSecrets).
+    /// </summary>
+    public bool CheckpointSecrets { get; init; }
+
     /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
     public string PodDirectory => Path.Combine(DataDirectory, "pods");
 

@@ -78,7 +78,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             ? new PodCheckpoint(directory, loggers.CreateLogger("Drover.Agent.Checkpoint.PodCheckpoint"))
             : null;
         _objectCheckpoint = options.ObjectCheckpointDirectory is { Length: > 0 } objects && options.CheckpointKeyPath is { Length: > 0 } key
-            ? new ObjectCheckpoint(objects, key, loggers.CreateLogger("Drover.Agent.Checkpoint.ObjectCheckpoint"))
+            ? new ObjectCheckpoint(objects, key, options.CheckpointSecrets, loggers.CreateLogger("Drover.Agent.Checkpoint.ObjectCheckpoint"))
             : null;
         _relisted = relisted;
         _listRetry = listRetry ?? new ListRetrySignal();
@@ -137,6 +137,8 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
         _stopping = ct;
         using var probes = _probes;
         LogStarting(_options.NodeName);
+        // Before any pod starts from the checkpoint: Secrets an earlier run kept go when --checkpoint-secrets is off.
+        _objectCheckpoint?.RemoveSecrets();
         var events = _events.RunAsync(ct);
         var relist = RelistLoopAsync(ct);
         try

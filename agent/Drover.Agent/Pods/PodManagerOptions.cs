@@ -59,6 +59,12 @@ public sealed record PodManagerOptions
     public string? CheckpointKeyPath { get; init; }
 
     /// <summary>
+    /// Whether Secrets go into <see cref="ObjectCheckpointDirectory"/> too (--checkpoint-secrets): off, they never reach
+    /// the disk and pods reading one wait for droverd after a reboot; on, they start offline as ConfigMap-only pods do.
+    /// </summary>
+    public bool CheckpointSecrets { get; init; }
+
+    /// <summary>
     /// Until droverd has answered once, a pod list that takes longer than this (a dead uplink drops packets
     /// rather than refusing) starts the checkpointed pods while the list goes on.
     /// </summary>

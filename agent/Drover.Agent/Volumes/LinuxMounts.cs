@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace Drover.Agent.Volumes;
 
 /// <summary>
-/// The mounts the agent makes itself: a tmpfs for memory-backed emptyDirs and for Secrets (never on disk), as the
-/// kubelet's emptyDir plugin does, and their unmounting. libc's mount(2) and umount2(2); which paths are mount points
+/// The mounts the agent makes itself: a tmpfs (noswap where the kernel has it) for memory-backed emptyDirs and for
+/// Secrets (never on disk), as the kubelet's emptyDir plugin does, and their unmounting. libc's mount(2) and umount2(2); which paths are mount points
 /// is read from /proc/self/mountinfo.
 /// </summary>
 internal static class LinuxMounts
@@ -14,12 +14,37 @@ internal static class LinuxMounts
     private const ulong MsNoSuid = 2;
     private const int MntDetach = 2;
 
+    private const int EInval = 22;
+
+    /// <summary>Cleared once a kernel refuses tmpfs' noswap option (before Linux 6.4); the mounts then go without it.</summary>
+    private static volatile bool s_noSwapSupported = true;
+
+    /// <summary>
+    /// A tmpfs on <paramref name="target"/>, with <c>noswap</c> where the kernel has it (Linux ≥ 6.4): otherwise a node
+    /// with swap could page a Secret out to its swap device, which is disk. The kubelet does the same for memory-backed
+    /// volumes.
+    /// </summary>
     public static void MountTmpfs(string target, long? sizeBytes)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
         var options = sizeBytes is { } size and > 0
             ? string.Create(CultureInfo.InvariantCulture, $"mode=0755,size={size}")
             : "mode=0755";
+        if (s_noSwapSupported)
+        {
+            if (Mount("tmpfs", target, "tmpfs", MsNoDev | MsNoSuid, options + ",noswap") == 0)
+            {
+                return;
+            }
+
+            if (Marshal.GetLastPInvokeError() != EInval)
+            {
+                throw new VolumeException($"mount -t tmpfs on {target} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+
+            s_noSwapSupported = false;
+        }
+
         if (Mount("tmpfs", target, "tmpfs", MsNoDev | MsNoSuid, options) != 0)
         {
             throw new VolumeException($"mount -t tmpfs on {target} failed: {Marshal.GetLastPInvokeErrorMessage()}");

@@ -7,9 +7,10 @@ namespace Drover.Agent.Volumes;
 /// <summary>
 /// Reads a pod's ConfigMaps and Secrets from droverd by name, each time the pod syncs (at least every resync
 /// interval), so a change reaches the pod's volumes within one interval. The node authorizer lets a node read exactly
-/// these, by name. Each answer goes to the <see cref="ObjectCheckpoint"/> (sealed); when droverd cannot be reached (no
-/// connection, a timeout, a 5xx) the checkpointed copy stands in, so pods started offline from the pod checkpoint
-/// get their configMap/secret volumes and env. A 403 or 404 is droverd's answer and is never replaced.
+/// these, by name. Each answer goes to the <see cref="ObjectCheckpoint"/> (sealed; Secrets only with
+/// --checkpoint-secrets); when droverd cannot be reached (no connection, a timeout, a 5xx) the checkpointed copy stands
+/// in, so pods started offline from the pod checkpoint get their configMap (and, opted in, secret) volumes and env. A
+/// 403 or 404 is droverd's answer and is never replaced.
 /// </summary>
 internal sealed class PodObjectReader
 {
@@ -50,7 +51,9 @@ internal sealed class PodObjectReader
             }
             catch (Exception e) when (e is ApiClientException or HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
             {
-                error ??= e.Message;
+                error ??= IsUnreachable(e) && _checkpoint?.Keeps(reference.Type) == false
+                    ? $"{e.Message} (Secrets are not kept on the node's disk for offline starts: drover-agent --checkpoint-secrets)"
+                    : e.Message;
             }
         }
 

@@ -113,6 +113,7 @@ public sealed class AgentOptionsTests
     [InlineData("--image-gc-low-threshold", "90", "--image-gc-low-threshold: \"90\" is higher than --image-gc-high-threshold (85)")]
     [InlineData("--image-minimum-gc-age", "2", "--image-minimum-gc-age: \"2\" is a bare number, not a duration")]
     [InlineData("--image-gc-period", "0s", "--image-gc-period: \"0s\"")]
+    [InlineData("--checkpoint-secrets", "yes", "--checkpoint-secrets: \"yes\" is not true or false")]
     public void Parse_BadValue_ErrorNamesFlagAndValue(string flag, string value, string expected)
     {
         var message = Error([.. Required, flag, value]);
@@ -140,6 +141,24 @@ public sealed class AgentOptionsTests
         var given = Parse("--image-gc-high-threshold", "90", "--image-gc-low-threshold", "50", "--image-minimum-gc-age", "0s", "--image-gc-period", "30s").ImageGc;
         Assert.Equal((90, 50, TimeSpan.Zero, TimeSpan.FromSeconds(30)), (given.HighThresholdPercent, given.LowThresholdPercent, given.MinimumAge, given.Period));
         Assert.False(Parse("--image-gc-high-threshold", "100").ImageGc.Enabled);
+    }
+
+    [Fact]
+    public void Parse_CheckpointSecrets_OffByDefault_TrueFromFlagOrConfigFile()
+    {
+        Assert.False(Parse().CheckpointSecrets);
+        Assert.True(Parse("--checkpoint-secrets", "true").CheckpointSecrets);
+        Assert.False(Parse("--checkpoint-secrets", "false").CheckpointSecrets);
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "server: https://10.0.0.1:6443\nnode-ip: 10.0.0.5\ncheckpoint-secrets: true\n");
+            Assert.True(AgentCommandLine.Parse("--config", path).CheckpointSecrets);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -60,8 +60,11 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
         _droverd = await DroverdProcess.StartAsync(null, "--cluster-cidr", $"10.88.{NodeIndex}.0/24", "--node-cidr-mask-size", "24");
     }
 
-    /// <summary>Starts the agent (the join token is used only by the first start; later ones resume with the stored credential).</summary>
-    public AgentProcess StartAgent(StringBuilder log)
+    /// <summary>
+    /// Starts the agent (the join token is used only by the first start; later ones resume with the stored credential),
+    /// with <paramref name="extra"/> flags after the fixture's own.
+    /// </summary>
+    public AgentProcess StartAgent(StringBuilder log, params string[] extra)
     {
         var token = File.ReadAllText(Path.Combine(Droverd.DataDirectory, "credentials", "join-token")).Trim();
         return AgentProcess.Start(
@@ -69,6 +72,7 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
             "--server", $"https://127.0.0.1:{Droverd.Port}", "--token", token, "--node-name", NodeName,
             "--data-dir", AgentDataDirectory, "--containerd-socket", SocketPath, "--cni-conf-dir", CniConfDirectory,
             "--cni-bridge", Bridge, "--cni-ip-masq", "false", "--service-proxy", "false", "--cluster-dns", "off", "--metrics-addr", $"127.0.0.1:{MetricsPort}", "--lease-interval", "1s",
+            .. extra,
         ], log);
     }
 
@@ -79,6 +83,18 @@ public sealed class ProcessNodeFixture : IAsyncLifetime
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"run-private.sh {command} failed (exit {exitCode}):\n{output}");
+        }
+    }
+
+    /// <summary>
+    /// What a power cut does to the agent's side of the node (run-private.sh reboot does the runtime's): the tmpfs
+    /// volumes it mounted under its data dir (secrets, memory emptyDirs) lose their contents. Call with the agent dead.
+    /// </summary>
+    internal void UnmountAgentVolumes()
+    {
+        foreach (var mount in Drover.Agent.Volumes.LinuxMounts.MountsUnder(AgentDataDirectory))
+        {
+            Drover.Agent.Volumes.LinuxMounts.Unmount(mount);
         }
     }
 

@@ -64,6 +64,7 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
     [InlineData("--frobnicate", "1", "unknown option '--frobnicate' for server")]
     [InlineData("--service-proxy", "yes", "--service-proxy must be true or false, got 'yes'")]
     [InlineData("--cluster-dns", "coredns", "--cluster-dns must be pod-gateway, off or an IPv4 address, got 'coredns'")]
+    [InlineData("--checkpoint-secrets", "yes", "--checkpoint-secrets must be true or false, got 'yes'")]
     [InlineData("--datastore-endpoint", "h1:2379", "--datastore-endpoint must be URLs like https://IP:PORT, comma-separated, got 'h1:2379'")]
     [InlineData("--advertise-servers", "https://a:6443,http://b:6443", "--advertise-servers must be https:// URLs")]
     [InlineData("--datastore-cafile", "/nonexistent/ca.pem", "--datastore-cafile needs --datastore-endpoint")]
@@ -202,9 +203,13 @@ public sealed partial class InstallScriptTests(ITestOutputHelper output) : IDisp
                 "--node-index", Text(JoinedNodeIndex), "--node-name", "install-agent", "--service-proxy", "false", "--cluster-dns", "off",
                 "--agent-metrics-addr", $"127.0.0.1:{FreePorts.Next()}", "--agent-serving-addr", "127.0.0.1:0",
                 "--registry-mirror", "registry.lan=https://mirror.lan:5000", "--registry-ca", "mirror.lan:5000=" + mirrorCa.CaFile,
+                "--checkpoint-secrets", "true",
             ]);
             output.WriteLine($"install.sh agent: {clock.Elapsed.TotalSeconds:0.0} s\n{joined}");
             Assert.True(joined.ExitCode == 0, joined.ToString());
+            // Passed through to the agent's configuration (the server's agent, installed without it, keeps the default).
+            Assert.Contains("\ncheckpoint-secrets: true\n", await File.ReadAllTextAsync(Path.Combine(agentRoot, "etc", "drover", "agent.yaml")), StringComparison.Ordinal);
+            Assert.DoesNotContain("checkpoint-secrets", await File.ReadAllTextAsync(Path.Combine(serverRoot, "etc", "drover", "agent.yaml")), StringComparison.Ordinal);
             // The mirror and its CA went into the node's containerd registry configuration (read per pull).
             var certs = Path.Combine(agentRoot, "var", "lib", "drover", "containerd", "certs.d");
             var hosts = await File.ReadAllTextAsync(Path.Combine(certs, "registry.lan", "hosts.toml"));
