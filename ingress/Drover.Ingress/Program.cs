@@ -13,7 +13,7 @@ var metricsAddr = new Option<string>("--metrics-addr") { Description = "HOST:POR
 var publishAddress = new Option<string?>("--publish-address") { Description = "IP written into status.loadBalancer of the ingresses served (default: the bind address, else this host's first IPv4); \"\" writes none." };
 var upstreamTimeout = new Option<string>("--upstream-timeout") { Description = "How long to wait for a backend's next bytes (e.g. 60s).", DefaultValueFactory = _ => "60s" };
 var connectTimeout = new Option<string>("--connect-timeout") { Description = "How long to wait for a connection to a backend (e.g. 5s).", DefaultValueFactory = _ => "5s" };
-var unacknowledgedTimeout = new Option<string>("--unacknowledged-timeout") { Description = "How long bytes sent to a backend, its connect included, may go unacknowledged before the connection counts as dead and a request without a body is tried on another address (e.g. 2s).", DefaultValueFactory = _ => "2s" };
+var unacknowledgedTimeout = new Option<string>("--unacknowledged-timeout") { Description = "How long bytes sent to a backend, its connect included, may go unacknowledged before the connection counts as dead, as does one whose answer is awaited and that hears nothing, keep-alive probes included, for that long; a request without a body is then tried on another address (e.g. 2s).", DefaultValueFactory = _ => "2s" };
 var failTimeout = new Option<string>("--fail-timeout") { Description = "How long a backend address that failed stays out of rotation (e.g. 10s).", DefaultValueFactory = _ => "10s" };
 
 var root = new RootCommand("drover-ingress: serves Ingress objects through YARP (host/path routing to ready endpoints, TLS by SNI, live reconfiguration).")

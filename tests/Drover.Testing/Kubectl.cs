@@ -17,13 +17,19 @@ public sealed partial class Kubectl(string kubeconfig)
     public Task<CliResult> RunAsync(params string[] args) => RunAsync(DefaultTimeout, args);
 
     /// <summary>Runs kubectl to its end; past <paramref name="timeout"/> it is killed and the result says so (exit -1).</summary>
-    public Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    public Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) => RunAsync(timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>As above, with extra environment variables (KUBE_EDITOR for `edit`).</summary>
+    public Task<CliResult> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
         var info = ProcessRunner.Command(Path, ["--kubeconfig", kubeconfig, .. args]);
         // No cache shared between tests or runs: each sees what this droverd serves now.
         info.Environment["KUBECACHEDIR"] = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(kubeconfig)!, "kubectl-cache");
         info.Environment["HOME"] = System.IO.Path.GetDirectoryName(kubeconfig)!;
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         return ProcessRunner.RunAsync(info, timeout);
     }
 

@@ -109,6 +109,10 @@ internal sealed class CriConfigFactory
             Image = new ImageSpec { Image = container.Image ?? "" },
             WorkingDir = container.WorkingDir ?? "",
             LogPath = ContainerLogPath(container.Name, restartCount),
+            // What `kubectl attach -i/-t` needs: the runtime holds stdin (and a terminal) for the container's process.
+            Stdin = container.Stdin ?? false,
+            StdinOnce = container.StdinOnce ?? false,
+            Tty = container.Tty ?? false,
             Linux = new LinuxContainerConfig
             {
                 Resources = Resources(container.Resources),

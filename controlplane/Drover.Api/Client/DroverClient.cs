@@ -42,9 +42,16 @@ public sealed class DroverClient : IDisposable
         _servers = settings.Servers;
         // A list of 10,000 pods is ~40 MB; the bound keeps a runaway answer from taking the client's memory.
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = InputLimits.MaxResponseBytes };
+        // As client-go's: the API server records a write's field manager (managedFields) as the part before '/'.
+        _http.DefaultRequestHeaders.UserAgent.TryParseAdd(UserAgent);
         _authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
         RequestTimeout = timeout ?? TimeSpan.FromSeconds(30);
     }
+
+    /// <summary>"drover/v0.1.0 (linux/x64)", "drover-agent/…": the program's name first (its assembly's: under `dotnet drover.dll` too).</summary>
+    public static string UserAgent { get; } =
+        $"{System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "drover"}/v{typeof(DroverClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} "
+        + $"({(OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsWindows() ? "windows" : "other")}/{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()})";
 
     public ClientSettings Settings { get => _settings; private set => _settings = value; }
     public TimeSpan RequestTimeout { get; }

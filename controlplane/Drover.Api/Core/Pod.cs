@@ -54,6 +54,12 @@ public sealed record Container
     public Lifecycle? Lifecycle { get; init; }
     public string? ImagePullPolicy { get; init; }
     public string? TerminationMessagePath { get; init; }
+    /// <summary>The runtime keeps the container's stdin open, for `kubectl attach -i` (given to CRI's ContainerConfig).</summary>
+    public bool? Stdin { get; init; }
+    /// <summary>stdin is closed after the first attach that used it ends (the command then sees end of input).</summary>
+    public bool? StdinOnce { get; init; }
+    /// <summary>The runtime allocates a terminal for the container (stdin must be set too for `kubectl attach -it`).</summary>
+    public bool? Tty { get; init; }
 }
 
 public sealed record ContainerPort

@@ -50,10 +50,10 @@ public static class ApiErrors
     }
 
     /// <summary>Server-side apply's 409: the message names every conflicting field, and each is a cause (FieldManagerConflict).</summary>
-    public static Status ApplyConflict(ResourceType type, string name, string message, IReadOnlyList<(string Manager, string ApiVersion, string Field)> conflicts)
+    public static Status ApplyConflict(ResourceType type, string name, string message, IReadOnlyList<(string Manager, string Field)> conflicts)
     {
         ArgumentNullException.ThrowIfNull(conflicts);
-        var causes = conflicts.Select(c => new StatusCause { Reason = "FieldManagerConflict", Message = $"conflict with \"{c.Manager}\" using {c.ApiVersion}", Field = c.Field }).ToList();
+        var causes = conflicts.Select(c => new StatusCause { Reason = "FieldManagerConflict", Message = $"conflict with {c.Manager}", Field = c.Field }).ToList();
         return Make(409, "Conflict", message, Details(type, name) with { Causes = causes });
     }
 

@@ -12,6 +12,7 @@ internal static class FieldsV1
     public static JsonObject From(IEnumerable<FieldPath> paths)
     {
         var root = new JsonObject();
+        var owned = new List<JsonObject>();
         foreach (var path in paths)
         {
             var node = root;
@@ -27,8 +28,18 @@ internal static class FieldsV1
                     node[name] = child = new JsonObject();
                 node = child;
             }
-            if (path.Segments.Count > 0 && path.Segments[^1].Kind == FieldSegmentKind.Key && !node.ContainsKey("."))
-                node["."] = new JsonObject();
+            // A field owned itself and through fields inside it (a list element, a map added whole) is marked "." first.
+            if (path.Segments.Count > 0 && !node.ContainsKey("."))
+            {
+                node.Insert(0, ".", new JsonObject());
+                owned.Add(node);
+            }
+        }
+        // A leaf is written {}; a set member or a scalar list element has no fields inside, so no "." either.
+        foreach (var node in owned)
+        {
+            if (node.Count == 1)
+                node.Remove(".");
         }
         return root;
     }

@@ -4,20 +4,18 @@ using System.Text.Json.Nodes;
 namespace Drover.Api.Patching;
 
 /// <summary>
-/// Server-side apply (application/apply-patch+yaml) as Kubernetes' structured-merge-diff does it, on the fields that
-/// field managers set through apply: the applied configuration is merged into the live object (keyed lists by their
-/// merge keys, other lists whole), fields this manager applied before and no longer applies are removed unless another
-/// manager owns them, and a field another manager applied with a different value is a conflict (409 naming manager and
-/// field) unless <c>force</c>, which takes it over. Ownership is kept in metadata.managedFields (FieldsV1). Writes by
-/// update and patch are not tracked as owners (Kubernetes records them as "Update" managers); only appliers conflict.
+/// Server-side apply (application/apply-patch+yaml) as Kubernetes' structured-merge-diff does it: the applied
+/// configuration is merged into the live object (keyed lists by their merge keys, other lists whole), fields this
+/// manager applied before and no longer applies are removed unless another manager owns them, and a field another
+/// manager owns — an applier, or a writer recorded by <see cref="ManagedFieldsUpdate"/> (kubectl edit, scale, patch) —
+/// applied with a different value is a conflict (409 naming manager and field) unless <c>force</c>, which takes it over.
+/// Ownership is kept in metadata.managedFields (FieldsV1). An object that has no managedFields yet (created before
+/// they were tracked, or by droverd's controllers) is first owned whole by "before-first-apply", as in Kubernetes.
 /// </summary>
 public static class ServerSideApply
 {
-    private static readonly HashSet<string> UntrackedMetadata = new(StringComparer.Ordinal)
-    {
-        "name", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-        "deletionGracePeriodSeconds", "managedFields", "generateName",
-    };
+    /// <summary>Kubernetes' name for the owner of everything an object held when it was first applied to untracked.</summary>
+    public const string BeforeFirstApply = "before-first-apply";
 
     /// <summary>The merged object (with managedFields) for <paramref name="live"/>, or for a create when it is null.</summary>
     public static JsonObject Apply(JsonObject? live, JsonObject config, Type type, string manager, bool force, string apiVersion, DateTimeOffset now)
@@ -31,22 +29,27 @@ public static class ServerSideApply
         var appliedKeys = applied.Select(l => l.Path.Key).ToHashSet(StringComparer.Ordinal);
 
         var result = (JsonObject?)live?.DeepClone() ?? new JsonObject();
-        var entries = ReadEntries(result);
-        var mine = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == "Apply");
+        var entries = ManagedFieldsCodec.Read(result);
+        if (live is not null && entries.Count == 0)
+        {
+            var existing = FieldComparison.Compare(null, live, type).Added;
+            entries.Add(new ManagerEntry(BeforeFirstApply, ManagerEntry.Update, apiVersion, null, existing) { Time = now });
+        }
+        var mine = entries.FirstOrDefault(e => e.Is(manager, ManagerEntry.Apply, apiVersion, null));
 
-        var conflicts = new List<(string Manager, string ApiVersion, FieldPath Path)>();
-        foreach (var other in entries.Where(e => e != mine && e.Operation == "Apply"))
+        var conflicts = new List<(ManagerEntry Owner, FieldPath Path)>();
+        foreach (var other in entries.Where(e => e != mine))
         {
             foreach (var leaf in applied.Where(l => !l.IsElement && other.Paths.ContainsKey(l.Path.Key)))
             {
                 if (!JsonNode.DeepEquals(ValueAt(result, leaf.Path), leaf.Value))
-                    conflicts.Add((other.Manager, other.ApiVersion, leaf.Path));
+                    conflicts.Add((other, leaf.Path));
             }
         }
         if (conflicts.Count > 0 && !force)
-            throw new ApplyConflictException([.. conflicts.Select(c => (c.Manager, c.ApiVersion, c.Path.ToString()))]);
-        foreach (var (owner, _, path) in conflicts)
-            entries.First(e => e.Manager == owner && e.Operation == "Apply").Paths.Remove(path.Key);
+            throw new ApplyConflictException([.. conflicts.Select(c => (c.Owner.Describe(), c.Path.ToString()))]);
+        foreach (var (owner, path) in conflicts)
+            owner.Paths.Remove(path.Key);
 
         // Fields this manager applied before and not now: removed, unless someone else also owns them (a list element
         // before its fields: once it is gone they are too, and an element found by its key is found before the key goes).
@@ -58,31 +61,16 @@ public static class ServerSideApply
         }
 
         var merged = StrategicMergePatch.Apply(result, (JsonObject)config.DeepClone(), type);
-        entries.RemoveAll(e => e == mine || e.Paths.Count == 0);
-        entries.Add(new Entry(manager, "Apply", apiVersion, applied.ToDictionary(l => l.Path.Key, l => l.Path, StringComparer.Ordinal)) { Time = now });
+        if (mine is not null)
+            entries.Remove(mine);
+        entries.Add(new ManagerEntry(manager, ManagerEntry.Apply, apiVersion, null, applied.ToDictionary(l => l.Path.Key, l => l.Path, StringComparer.Ordinal)) { Time = now });
         if (merged["metadata"] is not JsonObject metadata)
             merged["metadata"] = metadata = new JsonObject();
-        metadata["managedFields"] = new JsonArray([.. entries.Select(e => (JsonNode?)e.ToJson())]);
+        metadata["managedFields"] = ManagedFieldsCodec.ToJson(entries);
         return merged;
     }
 
     private sealed record Leaf(FieldPath Path, JsonNode? Value, bool IsElement);
-
-    private sealed record Entry(string Manager, string Operation, string ApiVersion, Dictionary<string, FieldPath> Paths)
-    {
-        public JsonNode? OriginalTime { get; init; }
-        public DateTimeOffset? Time { get; init; }
-
-        public JsonObject ToJson() => new()
-        {
-            ["manager"] = Manager,
-            ["operation"] = Operation,
-            ["apiVersion"] = ApiVersion,
-            ["time"] = Time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) : OriginalTime?.DeepClone(),
-            ["fieldsType"] = "FieldsV1",
-            ["fieldsV1"] = FieldsV1.From(Paths.Values),
-        };
-    }
 
     private static void Collect(JsonNode? node, TypeCursor type, FieldPath path, List<Leaf> leaves, bool root = false)
     {
@@ -95,7 +83,7 @@ public static class ServerSideApply
         {
             if (root && name is "apiVersion" or "kind")
                 continue;
-            if (path.Segments.Count == 1 && path.Segments[0] is { Kind: FieldSegmentKind.Field, Name: "metadata" } && UntrackedMetadata.Contains(name))
+            if (path.Segments.Count == 1 && path.Segments[0] is { Kind: FieldSegmentKind.Field, Name: "metadata" } && FieldComparison.UntrackedMetadata.Contains(name))
                 continue;
             var (fieldType, strategy) = type.Field(name);
             var fieldPath = path.Append(FieldSegment.Field(name));
@@ -164,22 +152,4 @@ public static class ServerSideApply
                 break;
         }
     }
-
-    private static List<Entry> ReadEntries(JsonObject obj)
-    {
-        var entries = new List<Entry>();
-        if (obj["metadata"]?["managedFields"] is not JsonArray list)
-            return entries;
-        foreach (var item in list)
-        {
-            if (item is not JsonObject e)
-                continue;
-            var paths = FieldsV1.Read(e["fieldsV1"] as JsonObject).ToDictionary(p => p.Key, StringComparer.Ordinal);
-            entries.Add(new Entry(Text(e["manager"]), Text(e["operation"]), Text(e["apiVersion"]), paths) { OriginalTime = e["time"] });
-        }
-        return entries;
-    }
-
-    private static string Text(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
 }

@@ -8,23 +8,16 @@ namespace Drover.ControlPlane.Api;
 
 public sealed partial class ResourceEndpoints
 {
-    /// <summary>Kubernetes' bound on a field manager's name.</summary>
-    private const int MaxFieldManagerLength = 128;
-
     /// <summary>
     /// PATCH with application/apply-patch+yaml: server-side apply (<see cref="ServerSideApply"/>). Creates the object
-    /// when it is not there; otherwise merges the applied configuration, a conflict with another applier being a 409
+    /// when it is not there; otherwise merges the applied configuration, a conflict with another manager being a 409
     /// naming the fields unless <c>?force=true</c>. <c>?fieldManager=</c> is required, as in Kubernetes.
     /// </summary>
     private async Task ApplyAsync(HttpContext context, ApiPath path, byte[] body, bool statusOnly, bool dryRun)
     {
         var ct = context.RequestAborted;
         var query = context.Request.Query;
-        var manager = QueryParameters.Single(query, "fieldManager");
-        if (string.IsNullOrEmpty(manager))
-            throw new ApiException(ApiErrors.BadRequest("PATCH with apply must have a fieldManager: fieldManager: Required value: is required for apply patch"));
-        if (manager.Length > MaxFieldManagerLength)
-            throw new ApiException(ApiErrors.BadRequest($"fieldManager: Too long: may not be more than {MaxFieldManagerLength} bytes"));
+        var manager = FieldManagerParameter.ForApply(context.Request);
         var force = QueryParameters.Bool(query, "force");
         JsonNode? parsed;
         try
@@ -55,7 +48,7 @@ public sealed partial class ResourceEndpoints
             }
             catch (ApplyConflictException e)
             {
-                throw new ApiException(ApiErrors.ApplyConflict(path.Type, path.Name!, e.Message, [.. e.Conflicts.Select(c => (c.Manager, c.ApiVersion, c.Field))]));
+                throw new ApiException(ApiErrors.ApplyConflict(path.Type, path.Name!, e.Message, e.Conflicts));
             }
             catch (PatchException e)
             {

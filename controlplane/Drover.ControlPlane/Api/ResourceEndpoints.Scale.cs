@@ -73,7 +73,7 @@ public sealed partial class ResourceEndpoints
         KubeObject updated;
         try
         {
-            updated = await _registry.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, QueryParameters.DryRun(context.Request.Query), ct).ConfigureAwait(false);
+            updated = await _registry.UpdateAsync(path.Type, rescaled, owner, statusOnly: false, QueryParameters.DryRun(context.Request.Query), FieldManagerParameter.ForUpdate(context.Request, "scale"), ct).ConfigureAwait(false);
         }
         catch (ApiException e) when (e.Status.Code == 409 && (requested.Metadata.ResourceVersion is null || requested.Metadata.ResourceVersion == owner.Metadata.ResourceVersion && isPatch))
         {

@@ -29,10 +29,11 @@ public sealed partial class ResourceEndpoints
         var ct = context.RequestAborted;
         var json = await RequestBody.ReadJsonAsync(context.Request, isPatch: false, ct).ConfigureAwait(false);
         var incoming = DecodeBody(context, json, path);
+        var manager = FieldManagerParameter.ForUpdate(context.Request);
         var existing = await _registry.GetRequiredAsync(path.Type, path.Namespace, path.Name!, ct).ConfigureAwait(false);
         Authorize(context, "update", path, existing);
         _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "update", path.Attributes(context.Request.Query), existing, incoming);
-        var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, QueryParameters.DryRun(context.Request.Query), ct).ConfigureAwait(false);
+        var updated = await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, QueryParameters.DryRun(context.Request.Query), manager, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }
 
@@ -47,6 +48,7 @@ public sealed partial class ResourceEndpoints
             await ApplyAsync(context, path, patchJson, statusOnly, dryRun).ConfigureAwait(false);
             return;
         }
+        var manager = FieldManagerParameter.ForUpdate(context.Request);
         // A patch without a resourceVersion of its own applies to whatever is stored (as Kubernetes' GuaranteedUpdate):
         // a controller's write in between is no conflict for it, so it is applied again; one with its own is answered.
         var ownPrecondition = false;
@@ -57,7 +59,7 @@ public sealed partial class ResourceEndpoints
             var incoming = ApplyPatch(context, path, existing, patchJson, format);
             _authorizer.AdmitUpdate(TokenAuthentication.PrincipalOf(context), "patch", path.Attributes(context.Request.Query), existing, incoming);
             ownPrecondition = incoming.Metadata.ResourceVersion != existing.Metadata.ResourceVersion;
-            return await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, token).ConfigureAwait(false);
+            return await _registry.UpdateAsync(path.Type, incoming, existing, statusOnly, dryRun, manager, token).ConfigureAwait(false);
         }, _ => !ownPrecondition, MaxPatchAttempts, ct).ConfigureAwait(false);
         await ResponseWriter.WriteObjectAsync(context, 200, path.Type, updated).ConfigureAwait(false);
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Drover.Api;
+using Drover.Api.Patching;
 using Drover.ControlPlane.Registry.Strategies;
 using Drover.ControlPlane.Storage;
 
@@ -37,7 +38,13 @@ public sealed partial class ObjectService
     public Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, CancellationToken ct) => CreateAsync(type, obj, dryRun: false, ct);
 
     /// <summary>With <paramref name="dryRun"/> (?dryRun=All) everything is checked and the would-be object returned, and nothing is written.</summary>
-    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, bool dryRun, CancellationToken ct)
+    public Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, bool dryRun, CancellationToken ct) => CreateAsync(type, obj, dryRun, manager: null, ct);
+
+    /// <summary>
+    /// As above; a request's <paramref name="manager"/> (null: droverd's own writes) is recorded in managedFields as the
+    /// owner of every field the object is created with, defaults included (<see cref="ManagedFieldsUpdate"/>).
+    /// </summary>
+    public async Task<KubeObject> CreateAsync(ResourceType type, KubeObject obj, bool dryRun, FieldManager? manager, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(obj);
@@ -63,6 +70,8 @@ public sealed partial class ObjectService
         };
         // Status is the server's to write: a create starts from the kind's initial status.
         obj = strategy.Canonicalize(Admission.Admit(type, strategy.PrepareForCreate(obj), existing: null));
+        if (manager is not null)
+            obj = ManagedFieldsUpdate.Track(type, null, obj, manager, _time.GetUtcNow());
         if (dryRun)
         {
             if (!string.IsNullOrEmpty(name) && await _objects.GetAsync(type, obj.Metadata.Namespace, name, ct).ConfigureAwait(false) is not null)
@@ -81,7 +90,15 @@ public sealed partial class ObjectService
         UpdateAsync(type, incoming, existing, statusOnly, dryRun: false, ct);
 
     /// <summary>As above; with <paramref name="dryRun"/> the updated object is returned and nothing is written.</summary>
-    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, bool dryRun, CancellationToken ct)
+    public Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, bool dryRun, CancellationToken ct) =>
+        UpdateAsync(type, incoming, existing, statusOnly, dryRun, manager: null, ct);
+
+    /// <summary>
+    /// As above; a request's <paramref name="manager"/> (null: droverd's own writes, and server-side apply, which sets
+    /// managedFields itself) takes in managedFields the fields this update changes (<see cref="ManagedFieldsUpdate"/>).
+    /// Status writes are not tracked: droverd's status writers are its own agents and controllers.
+    /// </summary>
+    public async Task<KubeObject> UpdateAsync(ResourceType type, KubeObject incoming, KubeObject existing, bool statusOnly, bool dryRun, FieldManager? manager, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(type);
         ArgumentNullException.ThrowIfNull(incoming);
@@ -117,6 +134,8 @@ public sealed partial class ObjectService
             updated = Admission.Admit(type, updated, existing);
             if (SpecChanged(type, updated, existing))
                 updated = updated with { Metadata = updated.Metadata with { Generation = (old.Generation ?? 0) + 1 } };
+            if (manager is not null)
+                updated = ManagedFieldsUpdate.Track(type, existing, updated, manager, _time.GetUtcNow());
         }
 
         // A dry run writes nothing, so it allocates nothing either (the strategy's update is skipped).

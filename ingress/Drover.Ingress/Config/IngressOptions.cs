@@ -32,7 +32,8 @@ public sealed record IngressOptions
 
     /// <summary>
     /// How long bytes sent to a backend (its connect's SYN too) may stay unacknowledged before its connection counts as
-    /// dead (TCP_USER_TIMEOUT):
+    /// dead (TCP_USER_TIMEOUT), and how long a connection awaiting an answer may hear nothing, keep-alive probes sent
+    /// at half this included:
     /// short enough that a request caught on a pooled connection to a cut-off pod is retried elsewhere before a client's
     /// usual 5 s timeout, long enough for any live pod's kernel, which acknowledges in milliseconds.
     /// </summary>

@@ -87,16 +87,21 @@ internal sealed partial class IngressProxy
     /// without a body is tried once on another address, as nginx's proxy_next_upstream does, when it never reached
     /// the pod (the connection failed) or may be repeated (an idempotent method whose connection died before an answer,
     /// e.g. a pooled connection to a pod whose node's network was cut): a pod that just went away costs no client an error.
+    /// The same holds for an answer whose headers came but whose body broke off before any byte of it reached the client
+    /// (the path died in between; YARP has cleared the response for a 502): the client has seen nothing, so an idempotent
+    /// request is tried once on another address too.
     /// </summary>
     private async ValueTask<ForwarderError> RecoverAsync(HttpContext context, RouteTarget target, Destination failed, ForwarderError error)
     {
-        if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
+        // ResponseBodyDestination: reading the pod's body failed (the client's side would be ResponseBodyClient).
+        var brokeOffUnseen = error == ForwarderError.ResponseBodyDestination && !context.Response.HasStarted;
+        if (error is ForwarderError.Request or ForwarderError.RequestTimedOut || brokeOffUnseen)
         {
             failed.Health.MarkFailed(Stopwatch.GetTimestamp() + _failTimeoutTicks);
             _metrics.UpstreamFailures.WithLabels(error.ToString()).Inc();
             LogUpstreamFailed(_logger, target.Backend.Key, failed.Address, error.ToString(), context.Features.Get<IForwarderErrorFeature>()?.Exception?.Message);
         }
-        if (error != ForwarderError.Request || context.Response.HasStarted || HasBody(context.Request) || context.RequestAborted.IsCancellationRequested)
+        if ((error != ForwarderError.Request && !brokeOffUnseen) || context.Response.HasStarted || HasBody(context.Request) || context.RequestAborted.IsCancellationRequested)
             return error;
         if (!NeverReached(context) && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
             && !HttpMethods.IsOptions(context.Request.Method) && !HttpMethods.IsPut(context.Request.Method) && !HttpMethods.IsDelete(context.Request.Method))

@@ -42,6 +42,11 @@ internal static class UpstreamClient
     /// connection error and, without a body, is tried on another address (IngressProxy). The same holds for a connect
     /// whose SYN nobody answers. Idle connections and slow answers are not affected: nothing is unacknowledged while
     /// the pod thinks.
+    /// A request the pod's kernel had already acknowledged when the path died has nothing unacknowledged either: it
+    /// waited the whole upstream timeout for an answer that could not come (the one chaos-soak timeout left during a
+    /// network cut). So the connection also sends keep-alive probes once it has heard nothing for half that time;
+    /// with TCP_USER_TIMEOUT set, Linux ends it when nothing came back for <paramref name="unacknowledged"/> after a
+    /// probe. A live pod's kernel answers the probes, so a pod that thinks for minutes still gets its time.
     /// </summary>
     internal static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, TimeSpan unacknowledged, CancellationToken ct)
     {
@@ -52,6 +57,12 @@ internal static class UpstreamClient
             // connection error after this long, not after the whole connect timeout.
             if (OperatingSystem.IsLinux())
                 socket.SetRawSocketOption((int)SocketOptionLevel.Tcp, TcpUserTimeout, BitConverter.GetBytes((uint)Math.Min(unacknowledged.TotalMilliseconds, int.MaxValue)));
+            // Whole seconds are what the kernel takes; 1 s at least, which costs an idle pooled connection one small
+            // packet and its acknowledgement a second.
+            var probeSeconds = (int)Math.Clamp(unacknowledged.TotalSeconds / 2, 1, 3600);
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, probeSeconds);
+            socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, probeSeconds);
             await socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }

@@ -95,6 +95,18 @@ public sealed class CriConfigFactoryTests
     }
 
     [Fact]
+    public void Container_StdinStdinOnceTty_GivenToTheRuntimeForAttach()
+    {
+        var pod = SamplePod();
+
+        var plain = _factory.Container(pod, pod.Spec.Containers[0], restartCount: 0);
+        var attachable = _factory.Container(pod, pod.Spec.Containers[0] with { Stdin = true, StdinOnce = true, Tty = true }, restartCount: 0);
+
+        Assert.Equal((false, false, false), (plain.Stdin, plain.StdinOnce, plain.Tty));
+        Assert.Equal((true, true, true), (attachable.Stdin, attachable.StdinOnce, attachable.Tty));
+    }
+
+    [Fact]
     public void Container_VariableReferencesInCommandAndArgs_ExpandedFromTheResolvedEnvAsKubernetes()
     {
         var container = SamplePod().Spec.Containers[0] with

@@ -196,6 +196,37 @@ public sealed class KubectlStreamTests(LogsNodeFixture node)
         }
     }
 
+    [Fact]
+    public async Task AttachStdin_ContainerWithStdinOnce_ReadsTheInputUntilKubectlClosesIt()
+    {
+        var name = TestPods.NewName("attachin");
+        var pod = TestPods.WithContainer(AppPod(name, "sh", "-c", "while read line; do echo got-$line; done; echo stdin-closed"),
+            c => c with { Stdin = true, StdinOnce = true });
+        await TestPods.CreateAsync(node.Admin, pod);
+        await TestPods.WaitForAsync(node.Admin, name, p => TestPods.App(p)?.State?.Running is not null, StartTimeout, "Running");
+        var info = KubectlStart("attach", "-i", name);
+        info.RedirectStandardInput = true;
+        using var attach = Process.Start(info)!;
+        try
+        {
+            await attach.StandardInput.WriteAsync("hello\nworld\n");
+            attach.StandardInput.Close();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var stdout = attach.StandardOutput.ReadToEndAsync(bound.Token);
+            await attach.WaitForExitAsync(bound.Token);
+
+            // SPDY ends the stdin stream at kubectl's end of input; containerd closes the container's stdin (stdinOnce).
+            Assert.Equal("got-hello\ngot-world\nstdin-closed\n", await stdout);
+            Assert.Equal(0, attach.ExitCode);
+        }
+        finally
+        {
+            if (!attach.HasExited)
+                attach.Kill(entireProcessTree: true);
+            await TestPods.DeleteQuietlyAsync(node.Admin, name);
+        }
+    }
+
     private ProcessStartInfo KubectlStart(params string[] args)
     {
         var info = ProcessRunner.Command(Kubectl.Path, ["--kubeconfig", node.Droverd.ClientConfigPath, .. args]);

@@ -36,7 +36,7 @@ public class ServerSideApplyTests
 
         var error = Assert.Throws<ApplyConflictException>(() => Apply(live, Config("""{"name":"app","image":"a:1"}""", replicas: 5), "ops"));
 
-        Assert.Equal("Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas", error.Message);
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas", error.Message);
     }
 
     [Fact]
@@ -81,5 +81,40 @@ public class ServerSideApplyTests
         var result = Apply(live, Config("""{"name":"app","image":"a:1"}"""), "kubectl");
 
         Assert.Equal(2, result["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void Apply_FieldChangedByUpdateManager_ConflictNamesItWithVersion()
+    {
+        var live = Apply(null, Config("""{"name":"app","image":"a:1"}"""), "kubectl");
+        var edited = (JsonObject)live.DeepClone();
+        edited["spec"]!["replicas"] = 7;
+        edited["metadata"]!["managedFields"] = ManagedFieldsUpdate.Update(live, edited, typeof(Deployment), new FieldManager("kubectl", "scale"), "apps/v1", Now);
+
+        var error = Assert.Throws<ApplyConflictException>(() => Apply(edited, Config("""{"name":"app","image":"a:1"}"""), "kubectl"));
+
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas", error.Message);
+    }
+
+    [Fact]
+    public void Apply_UntrackedObject_BeforeFirstApplyOwnsWhatItHeld()
+    {
+        var live = (JsonObject)JsonNode.Parse("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2}}""")!;
+
+        var error = Assert.Throws<ApplyConflictException>(() => Apply(live, Config("""{"name":"app","image":"a:1"}"""), "kubectl"));
+        var forced = Apply(live, Config("""{"name":"app","image":"a:1"}"""), "kubectl", force: true);
+
+        Assert.Equal("Apply failed with 1 conflict: conflict with \"before-first-apply\" using apps/v1: .spec.replicas", error.Message);
+        Assert.Equal(["kubectl"], forced["metadata"]!["managedFields"]!.AsArray().Select(e => e!["manager"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Apply_ConflictsWithTwoManagers_GroupedByManagerAsKubernetes()
+    {
+        var live = Apply(null, Config("""{"name":"app","image":"a:1"}"""), "kubectl");
+
+        var error = Assert.Throws<ApplyConflictException>(() => Apply(live, Config("""{"name":"app","image":"b:1"}""", replicas: 5), "ops"));
+
+        Assert.Equal("Apply failed with 2 conflicts: conflicts with \"kubectl\":\n- .spec.replicas\n- .spec.template.spec.containers[name=\"app\"].image", error.Message);
     }
 }

@@ -411,6 +411,9 @@ public sealed class CliTests(DroverdFixture fixture) : IClassFixture<DroverdFixt
             Assert.True(edited.ExitCode == 0, edited.ToString());
             Assert.Equal("configmap/e edited\n", edited.Stdout);
             Assert.Equal("two", ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "e")).Data!["a"]);
+            // The CLI's User-Agent names it as the field manager of what it changed, as kubectl's does.
+            var fields = ((ConfigMap)await _client.GetAsync(ResourceTypes.ConfigMaps, ns, "e")).Metadata.ManagedFields!;
+            Assert.Equal("""{"f:data":{"f:a":{}}}""", Assert.Single(fields, f => f.Manager == "drover" && f.Operation == "Update").FieldsV1!.Value.GetRawText());
 
             var unchanged = await Edit(Editor("same.sh", "s/nothing-matches//"));
             Assert.True(unchanged.ExitCode == 0, unchanged.ToString());

@@ -223,7 +223,7 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         var other = WriteTemp(seed.Replace("replicas: 3", "replicas: 5", StringComparison.Ordinal));
         var conflict = await _kubectl.RunAsync("-n", ns, "apply", "--server-side", "--field-manager=ops", "-f", other);
         Assert.Equal(1, conflict.ExitCode);
-        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: .spec.replicas", conflict.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas", conflict.Stderr, StringComparison.Ordinal);
         Assert.Equal("3", await _kubectl.SucceedAsync("-n", ns, "get", "deployment", "my-app", "-o", "jsonpath={.spec.replicas}"));
 
         await _kubectl.SucceedAsync("-n", ns, "apply", "--server-side", "--field-manager=ops", "--force-conflicts", "-f", other);

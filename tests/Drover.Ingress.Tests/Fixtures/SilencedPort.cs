@@ -5,8 +5,9 @@ using System.Net;
 namespace Drover.Ingress.Testing;
 
 /// <summary>
-/// Every TCP packet to one address and port dropped as it arrives (an nftables table of the test's own), as if the
-/// pod's node had lost its network: connections to it stay open in silence, new ones get no answer. Removed on dispose.
+/// Every TCP packet to or from one address and port dropped as it arrives (an nftables table of the test's own), as if
+/// the pod's node had lost its network: connections to it stay open in silence (its answers do not come back either),
+/// new ones get no answer. Removed on dispose.
 /// </summary>
 public sealed class SilencedPort : IDisposable
 {
@@ -23,6 +24,7 @@ public sealed class SilencedPort : IDisposable
               chain input {
                 type filter hook input priority -300; policy accept;
                 ip daddr {{address}} tcp dport {{port}} drop
+                ip saddr {{address}} tcp sport {{port}} drop
               }
             }
             """));

@@ -10,7 +10,7 @@ namespace Drover.Ingress.Testing;
 /// <summary>
 /// A real HTTP server (Kestrel) that says who it is and what it received: "backend=NAME path=… host=…
 /// xff=… proto=… xfh=…". /echo streams the request body back, /ws echoes WebSocket messages,
-/// /slow?ms=N answers after N ms.
+/// /slow?ms=N answers after N ms, /stall?ms=N sends its headers at once and its body after N ms.
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
@@ -69,6 +69,12 @@ public sealed class TestBackend : IAsyncDisposable
             }
             if (request.Path == "/slow" && int.TryParse(request.Query["ms"], out var ms))
                 await Task.Delay(ms);
+            if (request.Path == "/stall" && int.TryParse(request.Query["ms"], out var stall))
+            {
+                await context.Response.StartAsync();
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(stall);
+            }
             await context.Response.WriteAsync(
                 $"backend={name} path={request.Path}{request.QueryString} host={request.Headers.Host} xff={request.Headers["X-Forwarded-For"]} proto={request.Headers["X-Forwarded-Proto"]} xfh={request.Headers["X-Forwarded-Host"]}");
         });
