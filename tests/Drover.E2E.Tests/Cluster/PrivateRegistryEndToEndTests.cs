@@ -14,6 +14,7 @@ namespace Drover.E2E.Cluster.Tests;
 ///   (packaging/containerd/registries.sh into the node's containerd certs.d, read per pull): the right secret pulls,
 ///   a wrong one gets the registry's 401; an image named after mirror.drover.test (a name no DNS knows) is pulled
 ///   through its mirror; a mirror whose CA is not configured fails with an Event naming the certificate error.
+/// - examples/private-registry-pod.yaml (its Secret and Pod) applied with the drover CLI against the plain registry.
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
 [Trait("Category", "Process")]
@@ -156,6 +157,49 @@ public sealed class PrivateRegistryEndToEndTests(IngressEndToEndFixture fixture,
         {
             await DeleteAsync(ResourceTypes.Pods, name);
             await DeleteAsync(ResourceTypes.Secrets, "regcred-untrusted");
+        }
+    }
+
+    [Fact]
+    public async Task Apply_ExamplePrivateRegistryPod_PulledWithItsSecretRunningAndLogging()
+    {
+        const string name = "private-app", secret = "regcred";
+        var registry = registries.Plain;
+        // What the example tells a user to replace: the registry's address, the user and the password.
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Examples, "private-registry-pod.yaml"))
+            .Replace("registry.local:5000", registry.Host, StringComparison.Ordinal)
+            .Replace("\"username\":\"edge\"", "\"username\":\"" + registry.User + "\"", StringComparison.Ordinal)
+            .Replace("s3cret-pull", registry.Password, StringComparison.Ordinal);
+        var manifest = Path.Combine(Cluster.WorkDirectory, "manifests", "private-registry-pod.yaml");
+        Directory.CreateDirectory(Path.GetDirectoryName(manifest)!);
+        await File.WriteAllTextAsync(manifest, text);
+        var applied = await Cluster.CliAsync("apply", "-f", manifest);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        try
+        {
+            Pod? pod = null;
+            await Cluster.WaitAsync(async api =>
+            {
+                pod = await api.GetAsync(ResourceTypes.Pods, Ns, name);
+                return pod.Status?.Phase == "Running" && TestCluster.IsReady(pod);
+            }, TimeSpan.FromSeconds(90), $"pod {name} Running and Ready");
+            Assert.Equal(registry.Host + "/" + Repository, Assert.Single(pod!.Spec.Containers).Image);
+
+            var got = await Cluster.CliAsync("get", "pod", name);
+            Assert.True(got.ExitCode == 0 && got.Stdout.Contains("Running", StringComparison.Ordinal), got.ToString());
+            CliResult? logs = null;
+            await Cluster.WaitAsync(async _ =>
+            {
+                logs = await Cluster.CliAsync("logs", name);
+                return logs.Stdout.Contains("running an image from the private registry", StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30), $"the example's line in `drover logs {name}`");
+            var described = await Cluster.CliAsync("describe", "pod", name);
+            Assert.True(described.Stdout.Contains("Successfully pulled image", StringComparison.Ordinal), described.ToString());
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Pods, name);
+            await DeleteAsync(ResourceTypes.Secrets, secret);
         }
     }
 

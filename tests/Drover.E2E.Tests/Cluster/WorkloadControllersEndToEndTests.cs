@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Testing;
+using Xunit.Abstractions;
 
 namespace Drover.E2E.Cluster.Tests;
 
@@ -9,11 +11,12 @@ namespace Drover.E2E.Cluster.Tests;
 /// containerd and drover-agent): the examples/ Job, DaemonSet and CronJob applied with the drover CLI (their
 /// busybox image swapped for the sample app's, which is the same static busybox: no registry here), and Jobs
 /// whose command fails, so that the kubelet side (container exit codes, restarts in place for OnFailure) and
-/// droverd's controllers meet as in Kubernetes. Each test removes what it made.
+/// droverd's controllers meet as in Kubernetes; and the ConfigMap-configured app, whose running container sees the
+/// ConfigMap's update in its volume. Each test removes what it made.
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
 [Trait("Category", "Process")]
-public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixture)
+public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string Ns = "default";
     private TestCluster Cluster => fixture.Cluster;
@@ -226,6 +229,35 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
         }
     }
 
+    [Fact]
+    public async Task Apply_ExampleConfigMapAppThenTheConfigMapChanged_SameContainerPrintsTheNewValueWithoutRestart()
+    {
+        const string name = "greeter";
+        var manifest = Example("configmap-app.yaml");
+        var applied = await Cluster.CliAsync("apply", "-f", manifest);
+        Assert.True(applied.ExitCode == 0, applied.ToString());
+        try
+        {
+            var first = await WaitForLogAsync("app=" + name, null, "greeting: hello from the edge", TimeSpan.FromSeconds(120));
+
+            // As a user would: edit the value in the file and apply it again (the Deployment is unchanged: no rollout).
+            File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("hello from the edge", "hello again, updated", StringComparison.Ordinal));
+            var reapplied = await Cluster.CliAsync("apply", "-f", manifest);
+            Assert.True(reapplied.ExitCode == 0, reapplied.ToString());
+            var delay = Stopwatch.StartNew();
+            var second = await WaitForLogAsync("app=" + name, first.Metadata.Name, "greeting: hello again, updated", TimeSpan.FromSeconds(60));
+            output.WriteLine($"the new ConfigMap value was in the same container's log {delay.Elapsed.TotalSeconds:F1} s after `drover apply` returned (log polled every ~0.5 s)");
+
+            Assert.Equal(first.Metadata.Uid, second.Metadata.Uid);
+            Assert.Equal(0, Assert.Single(second.Status!.ContainerStatuses!).RestartCount);
+        }
+        finally
+        {
+            await DeleteAsync(ResourceTypes.Deployments, name);
+            await DeleteAsync(ResourceTypes.ConfigMaps, "greeter-config");
+        }
+    }
+
     private async Task<string> CreateFailingJobAsync(string prefix, string restartPolicy)
     {
         var name = prefix + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -272,6 +304,28 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
             pod = pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null && TestCluster.IsReady(pods[0]) && pods[0].Spec.Containers[0].Image == image ? pods[0] : null;
             return pod is not null;
         }, TimeSpan.FromSeconds(120), $"one Ready pod of DaemonSet {name} running {image}");
+        return pod!;
+    }
+
+    /// <summary>
+    /// The one live, Running pod labelled <paramref name="selector"/> (pod <paramref name="podName"/> when given) once
+    /// `drover logs` of it shows <paramref name="text"/>; the log is read at most every half second (a CLI process each time).
+    /// </summary>
+    private async Task<Pod> WaitForLogAsync(string selector, string? podName, string text, TimeSpan timeout)
+    {
+        Pod? pod = null;
+        await Cluster.WaitAsync(async api =>
+        {
+            var live = (await Cluster.ListPodsAsync(api, Ns, selector)).Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+            pod = live.Count == 1 && live[0].Status?.Phase == "Running" && (podName is null || live[0].Metadata.Name == podName) ? live[0] : null;
+            if (pod is null)
+                return false;
+            var logs = await Cluster.CliAsync("logs", pod.Metadata.Name!);
+            if (logs.ExitCode == 0 && logs.Stdout.Contains(text, StringComparison.Ordinal))
+                return true;
+            await Task.Delay(400);
+            return false;
+        }, timeout, $"\"{text}\" in the log of the one Running pod {podName ?? selector}");
         return pod!;
     }
 
