@@ -3,7 +3,8 @@
 # host and across hosts, for host-gw and vxlan side by side in one run. Each backend gets a fresh two-host cluster from
 # packaging/multihost.sh (network namespaces joined by a LAN bridge on 198.51.100.0/24, examples/hello.yaml scaled to 4
 # replicas: 2 pods per host); iperf3 and busybox ping are this machine's binaries run inside the pods' network namespaces
-# (multihost.sh pod-run), so the packets take the pods' real path: veth, bridge, route or VXLAN device, LAN.
+# (multihost.sh pod-run), so the packets take the pods' real path: veth, bridge, route or VXLAN device, LAN. Beside
+# them, the two hosts' own namespaces over the same LAN: this one-machine simulation's floor for the across-hosts path.
 #   bench/podnet.sh [--bin DIR] [--seconds 5]     (DIR: droverd, drover-agent, drover, drover-ingress; default artifacts/bin)
 # Needs root, iperf3 and what multihost.sh needs; run under flock /tmp/drover-e2e.lock. Markdown to stdout.
 set -euo pipefail
@@ -24,19 +25,25 @@ WORK=$(mktemp -d /tmp/drover-podnet-bench.XXXXXX)
 trap '"$MH" down "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 log() { printf '==> %s\n' "$*" >&2; }
 
-# throughput SERVER_IP CLIENT_IP → Gbit/s received; latency → ping avg ms
+# in_place WHERE CMD…: CMD in a pod's network namespace (WHERE: its IP) or in a host's own (WHERE: host:INDEX).
+in_place() {
+  local where=$1; shift
+  if [[ $where == host:* ]]; then "$MH" run "$WORK/cluster" "${where#host:}" "$@"; else "$MH" pod-run "$WORK/cluster" "$where" "$@"; fi
+}
+
+# throughput SERVER_WHERE SERVER_IP CLIENT_WHERE → Gbit/s received; latency → ping avg ms
 # A daemonised server may not listen yet when the client starts (iperf3 then reports an error, not a figure): up to 3
 # attempts, each failure logged with iperf3's own error.
 throughput() {
   local attempt json
   for attempt in 1 2 3; do
-    "$MH" pod-run "$WORK/cluster" "$1" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1 || true
+    in_place "$1" iperf3 -s -1 -D -p 5201 >/dev/null 2>&1 || true
     sleep 0.5
-    json=$("$MH" pod-run "$WORK/cluster" "$2" iperf3 -c "$1" -p 5201 -t "$SECONDS_PER_RUN" -J) || true
+    json=$(in_place "$3" iperf3 -c "$2" -p 5201 -t "$SECONDS_PER_RUN" -J) || true
     if python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$json" 2>/dev/null; then
       return 0
     fi
-    log "iperf3 $2 -> $1, attempt $attempt: $(python3 -c 'import json,sys; print(json.load(sys.stdin).get("error", "no figure"))' <<<"$json" 2>/dev/null || echo "no output")"
+    log "iperf3 $3 -> $1, attempt $attempt: $(python3 -c 'import json,sys; print(json.load(sys.stdin).get("error", "no figure"))' <<<"$json" 2>/dev/null || echo "no output")"
     sleep 2
   done
   return 1
@@ -57,11 +64,15 @@ for backend in host-gw vxlan; do
   same=$(awk '$3 == "Running" && $7 == "node-1" { print $6 }' <<<"$pods" | sed -n 2p)
   cross=$(awk '$3 == "Running" && $7 == "node-2" { print $6 }' <<<"$pods" | sed -n 1p)
   [ -n "$server" ] && [ -n "$same" ] && [ -n "$cross" ] || { echo "bench/podnet.sh: need 2 pods on node-1 and 1 on node-2:" >&2; echo "$pods" >&2; exit 1; }
-  RESULT[$backend-same-gbps]=$(throughput "$server" "$same")
-  RESULT[$backend-cross-gbps]=$(throughput "$server" "$cross")
+  RESULT[$backend-same-gbps]=$(throughput "$server" "$server" "$same")
+  RESULT[$backend-cross-gbps]=$(throughput "$server" "$server" "$cross")
+  # The two hosts' own namespaces over the LAN (no pod, no backend): on one machine every path shares the same cores,
+  # so a pod path across hosts, which adds the pods' veths and bridges to this one, cannot go faster.
+  host1=$("$BIN/drover" --config "$WORK/cluster/admin.config" get nodes -o wide --no-headers | awk '$1 == "node-1" { print $6 }')
+  RESULT[$backend-lan-gbps]=$(throughput host:50 "$host1" host:51)
   RESULT[$backend-same-ms]=$(latency "$server" "$same")
   RESULT[$backend-cross-ms]=$(latency "$server" "$cross")
-  log "$backend: same host ${RESULT[$backend-same-gbps]} Gbit/s ${RESULT[$backend-same-ms]} ms, across hosts ${RESULT[$backend-cross-gbps]} Gbit/s ${RESULT[$backend-cross-ms]} ms"
+  log "$backend: same host ${RESULT[$backend-same-gbps]} Gbit/s ${RESULT[$backend-same-ms]} ms, across hosts ${RESULT[$backend-cross-gbps]} Gbit/s ${RESULT[$backend-cross-ms]} ms, host to host ${RESULT[$backend-lan-gbps]} Gbit/s"
   "$MH" down "$WORK/cluster" >/dev/null 2>&1
 done
 
@@ -70,8 +81,8 @@ cat <<EOT
 ### Pod network: pod → pod, same host vs across hosts ($(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg))
 \`bench/podnet.sh --seconds $SECONDS_PER_RUN\` (iperf3 TCP one stream ${SECONDS_PER_RUN} s; ping 200 × 5 ms, average RTT)
 
-| backend | same host Gbit/s | across hosts Gbit/s | ratio | same host RTT ms | across hosts RTT ms |
-| --- | ---: | ---: | ---: | ---: | ---: |
-| host-gw | ${RESULT[host-gw-same-gbps]} | ${RESULT[host-gw-cross-gbps]} | $(ratio "${RESULT[host-gw-cross-gbps]}" "${RESULT[host-gw-same-gbps]}") | ${RESULT[host-gw-same-ms]} | ${RESULT[host-gw-cross-ms]} |
-| vxlan | ${RESULT[vxlan-same-gbps]} | ${RESULT[vxlan-cross-gbps]} | $(ratio "${RESULT[vxlan-cross-gbps]}" "${RESULT[vxlan-same-gbps]}") | ${RESULT[vxlan-same-ms]} | ${RESULT[vxlan-cross-ms]} |
+| backend | same host Gbit/s | across hosts Gbit/s | ratio | host ↔ host (LAN) Gbit/s | LAN / same host | same host RTT ms | across hosts RTT ms |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| host-gw | ${RESULT[host-gw-same-gbps]} | ${RESULT[host-gw-cross-gbps]} | $(ratio "${RESULT[host-gw-cross-gbps]}" "${RESULT[host-gw-same-gbps]}") | ${RESULT[host-gw-lan-gbps]} | $(ratio "${RESULT[host-gw-lan-gbps]}" "${RESULT[host-gw-same-gbps]}") | ${RESULT[host-gw-same-ms]} | ${RESULT[host-gw-cross-ms]} |
+| vxlan | ${RESULT[vxlan-same-gbps]} | ${RESULT[vxlan-cross-gbps]} | $(ratio "${RESULT[vxlan-cross-gbps]}" "${RESULT[vxlan-same-gbps]}") | ${RESULT[vxlan-lan-gbps]} | $(ratio "${RESULT[vxlan-lan-gbps]}" "${RESULT[vxlan-same-gbps]}") | ${RESULT[vxlan-same-ms]} | ${RESULT[vxlan-cross-ms]} |
 EOT
