@@ -25,7 +25,7 @@ DEBIAN_PACKAGES=(
   afl++                                              # bench/fuzz (SharpFuzz targets under afl-fuzz)
   iproute2 iptables procps curl ca-certificates sqlite3
   nftables libnftables1 iperf3                       # the pod network's masquerade table, the service proxy (in process); bench/podnet.sh
-  bind9-dnsutils dnsperf                             # cluster DNS: dig in the DNS process test, dnsperf in bench/dns.sh
+  bind9-dnsutils dnsperf dnsmasq-base                # cluster DNS: dig in the DNS process test, dnsperf and the reference dnsmasq in bench/dns.sh
 )
 # Deployables published with Native AOT: project path and binary name.
 DEPLOYABLES=(

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The agent's cluster DNS resolver under dnsperf (Debian's dnsperf): a droverd on loopback (artifacts/bin/droverd of
 # ./build.sh publish, or $DROVERD) given N Services, the resolver's code in the driver on a loopback port, dnsperf for
-# S seconds (9 names in 10 exist, 1 is NXDOMAIN).
+# S seconds (9 names in 10 exist, 1 is NXDOMAIN); then, in the same run, the reference: Debian's dnsmasq answering the
+# same records (name → ClusterIP, NXDOMAIN under cluster.local otherwise) to the same queries, and its RSS.
 #   bench/dns.sh [SERVICES] [SECONDS]        default: 1000 services, 10 s
 # Loopback only; figures go to docs/BENCHMARKS.md with the date and the load.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DROVERD=${DROVERD:-$ROOT/artifacts/bin/droverd}
 command -v dnsperf >/dev/null || { echo "dns.sh: dnsperf is missing (Debian package dnsperf; ./build.sh deps installs it)" >&2; exit 1; }
+command -v dnsmasq >/dev/null || { echo "dns.sh: dnsmasq is missing (Debian package dnsmasq-base; ./build.sh deps installs it)" >&2; exit 1; }
 [ -x "$DROVERD" ] || { echo "dns.sh: $DROVERD is missing: run ./build.sh publish (or set DROVERD)" >&2; exit 1; }
 dotnet build "$ROOT/bench/Drover.Bench.Agent" -c Release -nologo -v:quiet -clp:ErrorsOnly >&2
 DATA=$(mktemp -d /tmp/drover-dns-bench.XXXXXX)

@@ -53,18 +53,67 @@ internal static class DnsBench
             : $"svc-{random.Next(services)}.bench.svc.cluster.local A"));
         GC.Collect();
         var before = Environment.WorkingSet;
-        var info = new ProcessStartInfo("dnsperf") { RedirectStandardOutput = true };
-        foreach (var arg in new[] { "-s", "127.0.0.1", "-p", endpoint.Port.ToString(CultureInfo.InvariantCulture), "-d", queries, "-l", seconds.ToString(CultureInfo.InvariantCulture), "-c", "4", "-q", "64" })
-            info.ArgumentList.Add(arg);
-        using (var dnsperf = Process.Start(info)!)
-        {
-            Console.WriteLine(await dnsperf.StandardOutput.ReadToEndAsync());
-            await dnsperf.WaitForExitAsync();
-        }
+        Console.WriteLine("### Drover's resolver (the agent's code)");
+        Console.WriteLine(await DnsPerfAsync(endpoint.Port, queries, seconds));
         Console.WriteLine($"services {services}; driver+resolver RSS {before >> 20} MiB before the run, {Environment.WorkingSet >> 20} MiB after");
+        await ReferenceAsync(client, queries, seconds);
         File.Delete(queries);
         await stop.CancelAsync();
         await running;
         return 0;
+    }
+
+    /// <summary>
+    /// The reference in the same run (issue 15): Debian's dnsmasq answering the same records from a hosts-style
+    /// configuration (each Service's name → its ClusterIP, NXDOMAIN for any other name under cluster.local), asked the
+    /// same queries by the same dnsperf; its RSS after the run.
+    /// </summary>
+    private static async Task ReferenceAsync(DroverClient client, string queries, int seconds)
+    {
+        var list = await client.ListAsync(ResourceTypes.Services, "bench");
+        var config = Path.GetTempFileName();
+        await File.WriteAllLinesAsync(config, list.Items
+            .Where(s => !string.IsNullOrEmpty(s.Spec.ClusterIP) && s.Spec.ClusterIP != "None")
+            .Select(s => $"address=/{s.Metadata.Name}.bench.svc.cluster.local/{s.Spec.ClusterIP}")
+            .Prepend("local=/cluster.local/"));
+        var port = Ports.FreeLoopback();
+        var info = new ProcessStartInfo("dnsmasq") { RedirectStandardError = true };
+        foreach (var arg in new[] { "--keep-in-foreground", "--no-resolv", "--no-hosts", "--no-poll", "--bind-interfaces", "--listen-address=127.0.0.1",
+            $"--port={port}", $"--conf-file={config}", "--cache-size=10000", "--pid-file=" })
+            info.ArgumentList.Add(arg);
+        using var dnsmasq = Process.Start(info)!;
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Console.WriteLine("### Reference: dnsmasq " + (await VersionAsync()));
+            Console.WriteLine(await DnsPerfAsync(port, queries, seconds));
+            var rss = File.ReadLines($"/proc/{dnsmasq.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)) ?? "VmRSS: ?";
+            Console.WriteLine($"dnsmasq {rss.Replace("VmRSS:", "RSS", StringComparison.Ordinal).Trim()} after the run");
+        }
+        finally
+        {
+            dnsmasq.Kill();
+            await dnsmasq.WaitForExitAsync();
+            File.Delete(config);
+        }
+    }
+
+    private static async Task<string> VersionAsync()
+    {
+        using var version = Process.Start(new ProcessStartInfo("dnsmasq", "--version") { RedirectStandardOutput = true })!;
+        var first = (await version.StandardOutput.ReadToEndAsync()).Split('\n')[0];
+        await version.WaitForExitAsync();
+        return first;
+    }
+
+    private static async Task<string> DnsPerfAsync(int port, string queries, int seconds)
+    {
+        var info = new ProcessStartInfo("dnsperf") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-s", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "-d", queries, "-l", seconds.ToString(CultureInfo.InvariantCulture), "-c", "4", "-q", "64" })
+            info.ArgumentList.Add(arg);
+        using var dnsperf = Process.Start(info)!;
+        var output = await dnsperf.StandardOutput.ReadToEndAsync();
+        await dnsperf.WaitForExitAsync();
+        return output;
     }
 }

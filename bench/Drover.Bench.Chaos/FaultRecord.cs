@@ -8,8 +8,11 @@ internal sealed record FaultRecord(FaultKind Kind, string Target, TimeSpan Start
     /// <summary>From the fault being over to the cluster being whole again.</summary>
     public TimeSpan? ConvergeTime => Converged - Over;
 
-    /// <summary>Requests started in here are counted against this fault.</summary>
-    public bool Covers(TimeSpan at, TimeSpan end) => at >= Started && at <= (Converged ?? end);
+    /// <summary>
+    /// Requests in flight at any time in here are counted against this fault: one that started just before the kill
+    /// and died with the killed daemon is that fault's, not an error outside any fault.
+    /// </summary>
+    public bool Covers(TimeSpan started, TimeSpan ended, TimeSpan end) => ended >= Started && started <= (Converged ?? end);
 
     public string Describe()
     {

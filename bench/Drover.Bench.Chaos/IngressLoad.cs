@@ -6,14 +6,14 @@ namespace Drover.Bench.Chaos;
 
 /// <summary>
 /// Constant load on the app through drover-ingress: <c>workers</c> clients, each sending GET / and waiting
-/// <c>pause</c> before the next. Every request is kept with when it started and whether it got a 200, so the error
-/// rate can be told per fault afterwards.
+/// <c>pause</c> before the next. Every request is kept with when it started and ended and whether it got a 200, so the
+/// error rate can be told per fault afterwards.
 /// </summary>
 internal sealed class IngressLoad(IngressProcess ingress, Stopwatch clock, int workers, TimeSpan pause)
 {
-    private readonly List<(TimeSpan At, bool Ok, string? Error)> _requests = [];
+    private readonly List<(TimeSpan At, TimeSpan Ended, bool Ok, string? Error)> _requests = [];
 
-    public IReadOnlyList<(TimeSpan At, bool Ok, string? Error)> Requests
+    public IReadOnlyList<(TimeSpan At, TimeSpan Ended, bool Ok, string? Error)> Requests
     {
         get
         {
@@ -51,7 +51,7 @@ internal sealed class IngressLoad(IngressProcess ingress, Stopwatch clock, int w
                 error = e is OperationCanceledException ? "timeout" : e.InnerException?.GetType().Name ?? e.GetType().Name;
             }
             lock (_requests)
-                _requests.Add((at, error is null, error));
+                _requests.Add((at, clock.Elapsed, error is null, error));
             try
             {
                 await Task.Delay(pause, ct).ConfigureAwait(false);

@@ -9,7 +9,7 @@ internal sealed class SoakReport(
     double minutes,
     IReadOnlyList<int> nodes,
     IReadOnlyList<FaultRecord> faults,
-    IReadOnlyList<(TimeSpan At, bool Ok, string? Error)> requests,
+    IReadOnlyList<(TimeSpan At, TimeSpan Ended, bool Ok, string? Error)> requests,
     WriteLedger ledger,
     Rollouts rollouts,
     IReadOnlyList<(TimeSpan At, string Name, long Rss)> rss,
@@ -41,7 +41,7 @@ internal sealed class SoakReport(
 
         md.AppendLine("| Fault | Count | Converge p50 s | Converge max s | Not converged | Ingress requests | Errors | Error rate | Errors seen |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
-        var windows = requests.Select(r => (Request: r, Fault: faults.FirstOrDefault(f => f.Covers(r.At, rssEnd)))).ToList();
+        var windows = requests.Select(r => (Request: r, Fault: faults.FirstOrDefault(f => f.Covers(r.At, r.Ended, rssEnd)))).ToList();
         foreach (var group in faults.GroupBy(f => f.Kind).OrderBy(g => g.Key))
         {
             var times = group.Where(f => f.ConvergeTime is not null).Select(f => f.ConvergeTime!.Value.TotalSeconds).Order().ToList();
@@ -57,7 +57,7 @@ internal sealed class SoakReport(
             md.AppendLine();
         md.AppendLine("Converge: from the fault being over (the daemon started again after RestartSec=2s, the pod network back) to the cluster being whole " +
             "(every daemon up, nodes Ready, 3 updated ready replicas and no other pod, Endpoints = those 3, a 200 through the ingress). " +
-            "A request counts against a fault when it started between the fault's start and the cluster being whole again.");
+            "A request counts against a fault when it was in flight at any time between the fault's start and the cluster being whole again.");
         md.AppendLine();
 
         md.AppendLine("| Daemon | RSS first minute MiB (mean) | RSS last minute MiB (mean) | Growth |");
@@ -88,7 +88,7 @@ internal sealed class SoakReport(
         return values.Count == 0 ? null : values.Average();
     }
 
-    private static string Requests(List<(TimeSpan At, bool Ok, string? Error)> requests)
+    private static string Requests(List<(TimeSpan At, TimeSpan Ended, bool Ok, string? Error)> requests)
     {
         var errors = requests.Where(r => !r.Ok).ToList();
         var rate = requests.Count == 0 ? "" : (errors.Count / (double)requests.Count * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
