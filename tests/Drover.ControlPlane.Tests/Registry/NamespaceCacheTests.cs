@@ -1,8 +1,6 @@
 using Drover.Api;
-using Drover.ControlPlane.Observability;
-using Drover.ControlPlane.Registry.Allocation;
-using Drover.ControlPlane.Registry.Strategies;
 using Drover.ControlPlane.Storage;
+using Drover.ControlPlane.Testing;
 using Drover.Store;
 using Drover.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,12 +24,11 @@ public sealed class NamespaceCacheTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await SqliteStore.OpenAsync(Path.Combine(_directory, "state.db"), null, _timeout.Token);
-        _objects = new ObjectStore(_store, new ApiMetrics(Prometheus.Metrics.NewCustomRegistry()));
-        var options = new ServerOptions { DataDirectory = _directory };
-        var strategies = new ResourceStrategies(new PodCidrAllocator(_objects, options),
-            new ServiceAllocator(new RangeStore(_objects), options, NullLogger<ServiceAllocator>.Instance));
-        _cache = new NamespaceCache(_objects, TimeProvider.System, NullLogger<NamespaceCache>.Instance);
-        _registry = new ObjectService(_objects, TimeProvider.System, new ObjectDeleter(_objects, TimeProvider.System, strategies), strategies, _cache);
+        _registry = InProcessRegistry.Create(_store, TimeProvider.System, new ServerOptions { DataDirectory = _directory }, objects =>
+        {
+            _objects = objects;
+            return _cache = new NamespaceCache(objects, TimeProvider.System, NullLogger<NamespaceCache>.Instance);
+        });
         await _cache.StartAsync(_timeout.Token);
     }
 
