@@ -68,6 +68,9 @@ public sealed class NamespaceCacheTests : IAsyncLifetime
         var stored = (await _objects.GetAsync(ResourceTypes.Namespaces, null, "fresh", _timeout.Token))!;
         await _objects.UpdateAsync(ResourceTypes.Namespaces, stored with { Metadata = stored.Metadata with { DeletionTimestamp = DateTimeOffset.UtcNow } },
             ResourceVersions.Of(stored), _timeout.Token);
+        // Until the watch delivers the change the cache may still call it active (Kubernetes' informer has the same
+        // window); once it sees it terminating, the store's answer is the one given.
+        await Poll.UntilAsync(() => Task.FromResult(_cache.IsActive("fresh")), active => !active, "fresh terminating in the cache", TimeSpan.FromSeconds(10));
         var terminating = await Assert.ThrowsAsync<ApiException>(() => _registry.CreateAsync(ResourceTypes.ConfigMaps, ConfigMap("fresh", "second"), _timeout.Token));
         Assert.Equal(403, terminating.Status.Code);
     }
