@@ -15,7 +15,8 @@ public sealed class StatusWritesTests(DroverdFixture fixture) : IClassFixture<Dr
     {
         var ns = await TestNamespaces.CreateAsync(_client);
         var held = await _client.CreateAsync(ResourceTypes.Pods, Pod(ns, "web"));
-        await _client.UpdateAsync(ResourceTypes.Pods, held with { Metadata = held.Metadata with { Labels = new() { ["someone"] = "else" } } });
+        // Someone else's write, as a patch: an update on the created copy would itself race the scheduler's condition.
+        await _client.PatchAsync(ResourceTypes.Pods, ns, "web", """{"metadata":{"labels":{"someone":"else"}}}""");
         var conflicts = 0;
 
         var written = await _client.WriteOnTopAsync(ResourceTypes.Pods, held, p => p with { Status = new PodStatus { Phase = "Running" } }, onConflict: () => conflicts++);
@@ -45,6 +46,8 @@ public sealed class StatusWritesTests(DroverdFixture fixture) : IClassFixture<Dr
         ApiVersion = "v1",
         Kind = "Pod",
         Metadata = new ObjectMeta { Name = name, Namespace = ns },
-        Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "app:v1" }] },
+        // Bound at creation: the scheduler leaves it alone, so the only writes are the test's own (CI once saw its
+        // Unschedulable condition land between the create and the test's next write).
+        Spec = new PodSpec { NodeName = "status-writes-node", Containers = [new Container { Name = "app", Image = "app:v1" }] },
     };
 }

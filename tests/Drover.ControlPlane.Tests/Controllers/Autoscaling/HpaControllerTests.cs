@@ -64,7 +64,8 @@ public sealed class HpaControllerTests(FastHpaDroverdFixture fixture, ITestOutpu
             // 3 replicas at 100 % / 70 % → ceil(4.29) = 5, the second step maybe more as new pods report too.
             var up = await Poll.UntilAsync(() => ReplicasAsync(ns), r => r >= 5, "the HPA to scale my-app up");
             output.WriteLine($"scaled up to {up}");
-            var hpa = await Poll.UntilAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics is { Count: > 0 }, "the HPA status to show the metric");
+            // A sync while a new pod has no sample yet writes an empty metric entry, as Kubernetes does: wait for a computed one.
+            var hpa = await Poll.UntilAsync(() => HpaAsync(ns), h => h.Status?.CurrentMetrics is [{ Resource: not null }, ..], "the HPA status to show the metric");
             Assert.Equal(100, hpa.Status!.CurrentMetrics![0].Resource!.Current.AverageUtilization);
             Assert.NotNull(hpa.Status.LastScaleTime);
             Assert.Contains(hpa.Status.Conditions!, c => c is { Type: "ScalingActive", Status: "True", Reason: "ValidMetricFound" });
