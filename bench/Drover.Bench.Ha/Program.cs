@@ -41,6 +41,8 @@ var build = bin is null ? "Release build, JIT" : "Native AOT";
 
 var firstErrors = new List<string>();
 var latency = new List<(string Store, int Round, Stats Create, double Achieved, int Errors, double DroverdMb, string EtcdMb)>();
+// Where the machine's CPU went during each paced run: the p99 is mostly queueing for the 2 cores.
+var cpu = new List<(string Store, int Round, (double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent) Use)>();
 var floors = new List<(int Round, Stats Create, double Achieved, int Errors)>();
 var checkPerfOutput = "";
 for (var round = 1; round <= rounds; round++)
@@ -54,7 +56,9 @@ for (var round = 1; round <= rounds; round++)
         using var client = server.Client(TimeSpan.FromSeconds(30));
         for (var n = 0; n < 200; n++)
             await client.CreateAsync(ResourceTypes.ConfigMaps, Map($"warm-{n}"));
+        var meter = Cpu.Start(server.Id, etcd is null ? [] : [.. Enumerable.Range(0, etcd.Count).Select(m => etcd.ProcessId(m)!.Value)]);
         var (stats, achieved, errors, firstError) = await PacedCreatesAsync(client, count, rate);
+        cpu.Add((store, round, meter.Stop(count)));
         if (firstError is not null)
         {
             // Whether a refusal came from droverd or from below it is in droverd's own log: keep it beside the figures.
@@ -72,7 +76,9 @@ for (var round = 1; round <= rounds; round++)
             await using var direct = await EtcdStore.ConnectAsync(new EtcdStoreOptions { Endpoints = etcd.ClientUrls, KeyPrefix = "/floor" });
             for (var n = 0; n < 200; n++)
                 await direct.CreateAsync($"/warm/{n}", FloorValue);
+            var floorMeter = Cpu.Start(null, [.. Enumerable.Range(0, etcd.Count).Select(m => etcd.ProcessId(m)!.Value)]);
             var (floorStats, floorAchieved, floorErrors, floorError) = await PacedStoreCreatesAsync(direct, count, rate);
+            cpu.Add(("etcd alone", round, floorMeter.Stop(count)));
             if (floorError is not null)
                 firstErrors.Add($"round {round} etcd floor: {floorError}");
             floors.Add((round, floorStats, floorAchieved, floorErrors));
@@ -195,6 +201,13 @@ if (floors.Count > 0)
     Console.WriteLine($"Pooled over every run: SQLite p99 {sqliteAll.P99:0.00} ms, droverd on etcd p99 {etcdAll.P99:0.00} ms ({etcdAll.P99 / sqliteAll.P99:0.00}×), etcd alone p99 {floorAll.P99:0.00} ms " +
         $"({floorAll.P99 / sqliteAll.P99:0.00}× SQLite's droverd: the ≤ 2× target {(floorAll.P99 <= 2 * sqliteAll.P99 ? "leaves room above the floor" : "is below etcd's own floor here")}).");
 }
+Console.WriteLine();
+Console.WriteLine($"CPU during each paced run ({Environment.ProcessorCount} CPUs; /proc/PID/stat and /proc/stat before and after): core-ms per create of droverd, of the 3 etcd members together and of this bench process, and how busy the whole machine was.");
+Console.WriteLine();
+Console.WriteLine("| Run | Store | droverd ms/create | etcd ms/create | bench ms/create | machine busy % |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|");
+foreach (var c in cpu)
+    Console.WriteLine($"| {c.Round} | {c.Store} | {c.Use.DroverdMs:0.000} | {c.Use.EtcdMs:0.000} | {c.Use.BenchMs:0.000} | {c.Use.MachineBusyPercent:0} |");
 if (checkPerfOutput.Length > 0)
 {
     Console.WriteLine();
@@ -353,6 +366,39 @@ internal partial class Program
 {
     /// <summary>A value the size of a small ConfigMap as droverd stores it.</summary>
     private static readonly byte[] FloorValue = new byte[512];
+}
+
+/// <summary>CPU used between <see cref="Start"/> and <see cref="Stop"/>: per create, and the machine's busy share.</summary>
+internal sealed class Cpu
+{
+    private readonly int? _droverd;
+    private readonly int[] _etcd;
+    private readonly long _droverdTicks;
+    private readonly long _etcdTicks;
+    private readonly TimeSpan _bench;
+    private readonly (long Busy, long Total) _machine;
+
+    private Cpu(int? droverd, int[] etcd)
+    {
+        (_droverd, _etcd) = (droverd, etcd);
+        _droverdTicks = droverd is { } pid ? ProcFs.CpuTicks(pid) : 0;
+        _etcdTicks = etcd.Sum(ProcFs.CpuTicks);
+        _bench = Process.GetCurrentProcess().TotalProcessorTime;
+        _machine = ProcFs.MachineCpuTicks();
+    }
+
+    public static Cpu Start(int? droverd, int[] etcd) => new(droverd, etcd);
+
+    public (double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent) Stop(int creates)
+    {
+        var machine = ProcFs.MachineCpuTicks();
+        double PerCreate(long ticks) => ticks * 1000 / ProcFs.TicksPerSecond / creates;
+        return (
+            _droverd is { } pid ? PerCreate(ProcFs.CpuTicks(pid) - _droverdTicks) : double.NaN,
+            _etcd.Length == 0 ? double.NaN : PerCreate(_etcd.Sum(ProcFs.CpuTicks) - _etcdTicks),
+            (Process.GetCurrentProcess().TotalProcessorTime - _bench).TotalMilliseconds / creates,
+            100.0 * (machine.Busy - _machine.Busy) / Math.Max(1, machine.Total - _machine.Total));
+    }
 }
 
 internal sealed record Stats(long[] Samples, double P50, double P99)

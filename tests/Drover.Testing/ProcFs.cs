@@ -47,6 +47,19 @@ public static class ProcFs
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The whole machine's CPU time since boot from /proc/stat's first line, in ticks of <see cref="TicksPerSecond"/>
+    /// summed over every CPU: busy (everything but idle and iowait) and all.
+    /// </summary>
+    public static (long Busy, long Total) MachineCpuTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal (guest and guest_nice are inside user and nice already).
+        var total = fields.Take(8).Sum();
+        return (total - fields[3] - fields[4], total);
+    }
+
     private static long Kb(string line) => Field(line) * 1024;
 
     private static long Field(string line) =>
