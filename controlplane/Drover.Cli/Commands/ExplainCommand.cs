@@ -19,7 +19,7 @@ internal static class ExplainCommand
         var resource = new Argument<string[]>("RESOURCE") { Arity = ArgumentArity.ZeroOrMore, Description = "TYPE[.FIELD.PATH], e.g. pods.spec.containers" };
         var recursive = new Option<bool>("--recursive") { Description = "Print every field's name, nested, instead of the fields with their descriptions" };
         var apiVersion = new Option<string?>("--api-version") { Description = "The group/version of the resource to explain (e.g. apps/v1)" };
-        var output = new Option<string>("--output", "-o") { Description = "Format: plaintext", DefaultValueFactory = _ => Plaintext };
+        var output = new Option<string>("--output", "-o") { Description = "Format: plaintext (kubectl's plaintext-openapiv2 is not offered)", DefaultValueFactory = _ => Plaintext };
         var command = new Command("explain", "Get documentation for a resource") { resource, recursive, apiVersion, output };
         command.SetAction(async (parse, ct) =>
         {
@@ -29,9 +29,12 @@ internal static class ExplainCommand
             if (args.Length > 1)
                 throw new CliException("error: We accept only this format: explain RESOURCE");
             var target = ExplainTarget.Parse(args[0], parse.GetValue(apiVersion));
+            var format = parse.GetValue(output) ?? Plaintext;
+            // kubectl's other format renders /openapi/v2 with its older printer; droverd's v2 has no descriptions.
+            if (format == "plaintext-openapiv2")
+                throw new CliException("error: drover explain renders plaintext only (from /openapi/v3, with descriptions); kubectl explain -o plaintext-openapiv2 reads droverd's /openapi/v2, which has none");
             using var session = CommandSession.Open(parse);
             using var document = await FetchAsync(session.Client, target, ct).ConfigureAwait(false);
-            var format = parse.GetValue(output) ?? Plaintext;
             if (format != Plaintext)
                 throw new CliException("error: unrecognized format: " + format);
             var text = new StringBuilder();
