@@ -57,6 +57,19 @@ public sealed class ExplainCliTests(DroverdFixture fixture) : IClassFixture<Drov
     }
 
     [Fact]
+    public async Task ExplainOpenApiV2_KubectlReadsTheProtobufDocument_DroverRefusesSayingWhy()
+    {
+        // kubectl's older printer over /openapi/v2 (protobuf): it failed on droverd's Content-Type until it was kube-openapi's.
+        var kubectl = await _kubectl.RunAsync("explain", "deployment.spec.strategy", "-o", "plaintext-openapiv2");
+        Assert.True(kubectl.ExitCode == 0, kubectl.ToString());
+        Assert.StartsWith("KIND:     Deployment\nVERSION:  apps/v1\n\nRESOURCE: strategy <Object>\n", kubectl.Stdout, StringComparison.Ordinal);
+
+        var drover = await CliRunner.RunAsync(_server, "explain", "deployment.spec.strategy", "-o", "plaintext-openapiv2");
+        Assert.Equal(1, drover.ExitCode);
+        Assert.Contains("drover explain renders plaintext only", drover.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_EveryKindRecursive_PrintsAsKubectl()
     {
         var differing = new List<string>();
