@@ -40,6 +40,7 @@ internal static class CliApplication
         root.Subcommands.Add(TokenCommand.Create(context));
         root.Subcommands.Add(CertificateCommand.Create(context));
         root.Subcommands.Add(ApiResourcesCommand.Create(context));
+        root.Subcommands.Add(ExplainCommand.Create(context));
         root.Subcommands.Add(VersionCommand.Create(context));
         return root;
     }

@@ -7,7 +7,11 @@ namespace Drover.ControlPlane.Api.OpenApi;
 /// </summary>
 public sealed class OpenApiEndpoints
 {
-    public const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+    /// <summary>The protobuf media type kube-openapi answers with. Go's mime parser refuses the '@' of the older name.</summary>
+    public const string ProtobufV2 = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+    /// <summary>The older name, which client-go's discovery still asks for (kube-openapi accepts both).</summary>
+    public const string ProtobufV2Deprecated = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
     public Task HandleAsync(HttpContext context)
     {
@@ -19,7 +23,7 @@ public sealed class OpenApiEndpoints
         var documents = OpenApiDocuments.Served;
         if (path == "/openapi/v2")
         {
-            var protobuf = MediaRange.ParseAccept(request).Any(r => r.Type == ProtobufV2.Split(';')[0]);
+            var protobuf = MediaRange.ParseAccept(request).Any(r => r.Type is ProtobufV2 or ProtobufV2Deprecated);
             return protobuf
                 ? WriteAsync(context, documents.V2Protobuf, ProtobufV2)
                 : WriteAsync(context, documents.V2Json, "application/json");
