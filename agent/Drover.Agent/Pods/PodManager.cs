@@ -47,7 +47,8 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     private readonly CriConfigFactory _configs;
     private readonly EventRecorder _events;
     private readonly ContainerInputsSource _inputs;
-    private readonly ReferencedObjectWatches _objectWatches;
+    /// <summary>Null with --config-change-detection Get: changes then wait for each pod's periodic sync.</summary>
+    private readonly ReferencedObjectWatches? _objectWatches;
 
     /// <summary>Shared by every pod's probers and preStop hooks; disposed when <see cref="RunAsync"/> ends.</summary>
     private readonly ProbeRunner _probes;
@@ -91,7 +92,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             new VolumeManager(options.PodDirectoryRoot, NodeResources.OfThisHost(), time, loggers.CreateLogger("Drover.Agent.Volumes.VolumeManager")),
             NodeResources.OfThisHost(),
             options.NodeIp);
-        _objectWatches = new ReferencedObjectWatches(api, WakeWorker, options.WatchBackoffInitial, options.WatchBackoffMax, time, loggers.CreateLogger("Drover.Agent.Volumes.ReferencedObjectWatches"));
+        _objectWatches = !options.WatchReferencedObjects ? null : new ReferencedObjectWatches(api, WakeWorker, options.WatchBackoffInitial, options.WatchBackoffMax, time, loggers.CreateLogger("Drover.Agent.Volumes.ReferencedObjectWatches"));
     }
 
     /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
@@ -304,7 +305,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             if (_workers.TryGetValue(uid, out var current) && ReferenceEquals(current, entry) && !entry.Worker.Finished)
             {
                 _checkpoint?.Save(pod);
-                _objectWatches.Track(uid, pod);
+                _objectWatches?.Track(uid, pod);
             }
         }
     }
@@ -327,7 +328,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             _ = worker.BeginShutdown(new DateTimeOffset(deadline, TimeSpan.Zero));
         }
 
-        _objectWatches.Track(worker.Uid, pod);
+        _objectWatches?.Track(worker.Uid, pod);
         var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
         LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid, fromCheckpoint);
         return entry;
@@ -370,7 +371,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
                 if (!_stopping.IsCancellationRequested && _workers.TryGetValue(worker.Uid, out var entry) && ReferenceEquals(entry.Worker, worker))
                 {
                     _workers.TryRemove(new KeyValuePair<string, WorkerEntry>(worker.Uid, entry));
-                    _objectWatches.Forget(worker.Uid);
+                    _objectWatches?.Forget(worker.Uid);
                 }
             }
         }
