@@ -86,6 +86,9 @@ async Task<List<(string Line, double Ms)>?> MeasureAsync(string mode)
         var latencies = sent.Select(s => (s.Line, Ms: (seen[s.Line] - s.At).TotalMilliseconds)).ToList();
         foreach (var (line, ms) in latencies)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{mode} {line}: {ms:0} ms"));
+        // Deleted through the agent (with its grace period), so that it unmounts the secret tmpfs before the cluster goes.
+        await api.DeleteAsync(ResourceTypes.Pods, Ns, PodName);
+        await cluster.WaitAsync(async c => await c.TryGetAsync(ResourceTypes.Pods, Ns, PodName) is null, TimeSpan.FromSeconds(60), "the reader pod gone (its volumes unmounted)");
         return latencies;
 
         async Task SeenAsync(string line, TimeSpan timeout)
