@@ -111,6 +111,7 @@ static async Task<int> RunAsync(AgentOptions options, CancellationToken invocati
         ObjectCheckpointDirectory = options.ObjectCheckpointDirectory,
         CheckpointKeyPath = options.CheckpointKeyPath,
         CheckpointSecrets = options.CheckpointSecrets,
+        WatchReferencedObjects = options.WatchReferencedObjects,
         PodDirectoryRoot = options.PodDirectory,
         TerminationDrainDelay = options.TerminationDrainDelay,
     }, TimeProvider.System, loggers, new RelistHeartbeat(watchdog, notifier, options.NodeName, options.ContainerdSocket), listRetry);

@@ -53,6 +53,7 @@ internal static partial class AgentCommandLine
         new("image-minimum-gc-age", "An unused image is removed only once the agent has known it this long.", "2m"),
         new("image-gc-period", "How often the image filesystem's usage is checked.", "5m"),
         new("checkpoint-secrets", "Keep the Secrets this node's pods read in the offline checkpoint (DATA/checkpoint/objects, sealed with AES-256-GCM under DATA/credentials/checkpoint.key, on the same disk): then pods that read a Secret restart after a reboot without droverd, as ConfigMap-only pods always do. Off (the default), Secrets never reach the node's disk (secret volumes are tmpfs) and such pods wait for droverd after a reboot; Secrets an earlier run kept are deleted at start.", "false"),
+        new("config-change-detection", "How a change of a ConfigMap or Secret reaches the volumes of the pods that reference it (kubelet's configMapAndSecretChangeDetectionStrategy): Watch (one single-object watch per referenced object; the pods sync at once) or Get (only at each pod's periodic sync, about every 10 s).", "Watch"),
     ];
 
     /// <summary>Keys a config file may hold (the flags without their dashes, except --config).</summary>
@@ -190,6 +191,12 @@ internal static partial class AgentCommandLine
             DiskPressureFreeFraction = disk / 100,
             ImageGc = imageGc,
             CheckpointSecrets = ParseBool("checkpoint-secrets", value("checkpoint-secrets")!),
+            WatchReferencedObjects = value("config-change-detection") switch
+            {
+                "Watch" => true,
+                "Get" => false,
+                var other => throw Bad("config-change-detection", other!, "is not Watch or Get"),
+            },
         };
     }
 

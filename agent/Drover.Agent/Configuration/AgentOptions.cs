@@ -127,6 +127,9 @@ internal sealed record AgentOptions
     /// </summary>
     public bool CheckpointSecrets { get; init; }
 
+    /// <summary>--config-change-detection Watch (true, the default) or Get (PodManagerOptions.WatchReferencedObjects).</summary>
+    public bool WatchReferencedObjects { get; init; } = true;
+
     /// <summary>The pods' volumes (emptyDirs, configMap and secret files, tmpfs mount points).</summary>
     public string PodDirectory => Path.Combine(DataDirectory, "pods");
 

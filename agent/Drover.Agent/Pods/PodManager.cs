@@ -47,6 +47,8 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     private readonly CriConfigFactory _configs;
     private readonly EventRecorder _events;
     private readonly ContainerInputsSource _inputs;
+    /// <summary>Null with --config-change-detection Get: changes then wait for each pod's periodic sync.</summary>
+    private readonly ReferencedObjectWatches? _objectWatches;
 
     /// <summary>Shared by every pod's probers and preStop hooks; disposed when <see cref="RunAsync"/> ends.</summary>
     private readonly ProbeRunner _probes;
@@ -90,6 +92,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             new VolumeManager(options.PodDirectoryRoot, NodeResources.OfThisHost(), time, loggers.CreateLogger("Drover.Agent.Volumes.VolumeManager")),
             NodeResources.OfThisHost(),
             options.NodeIp);
+        _objectWatches = !options.WatchReferencedObjects ? null : new ReferencedObjectWatches(api, WakeWorker, options.WatchBackoffInitial, options.WatchBackoffMax, time, loggers.CreateLogger("Drover.Agent.Volumes.ReferencedObjectWatches"));
     }
 
     /// <summary>How often CRI is relisted to notice containers that exited or sandboxes that died.</summary>
@@ -136,6 +139,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
     {
         _stopping = ct;
         using var probes = _probes;
+        using var objectWatches = _objectWatches;
         LogStarting(_options.NodeName);
         // Before any pod starts from the checkpoint: Secrets an earlier run kept go when --checkpoint-secrets is off.
         _objectCheckpoint?.RemoveSecrets();
@@ -294,15 +298,14 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
 
         var entry = _workers.GetOrAdd(uid, static (_, state) => state.Self.StartWorker(state.Pod, fromCheckpoint: false), (Self: this, Pod: pod));
         entry.Worker.Update(pod);
-        if (_checkpoint is not null)
+        lock (_checkpointSync)
         {
-            lock (_checkpointSync)
+            // A worker that finished meanwhile has removed its file and forgotten its watches; writing the one again
+            // would resurrect the pod offline, and the others would outlive it.
+            if (_workers.TryGetValue(uid, out var current) && ReferenceEquals(current, entry) && !entry.Worker.Finished)
             {
-                // A worker that finished meanwhile has removed its file; writing it again would resurrect the pod offline.
-                if (_workers.TryGetValue(uid, out var current) && ReferenceEquals(current, entry) && !entry.Worker.Finished)
-                {
-                    _checkpoint.Save(pod);
-                }
+                _checkpoint?.Save(pod);
+                _objectWatches?.Track(uid, pod);
             }
         }
     }
@@ -325,6 +328,7 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
             _ = worker.BeginShutdown(new DateTimeOffset(deadline, TimeSpan.Zero));
         }
 
+        _objectWatches?.Track(worker.Uid, pod);
         var entry = new WorkerEntry(worker, RunWorkerAsync(worker));
         LogWorkerStarted(CriConfigFactory.Namespace(pod), pod.Metadata.Name, worker.Uid, fromCheckpoint);
         return entry;
@@ -367,8 +371,18 @@ internal sealed partial class PodManager : IReflectorHandler<Pod>
                 if (!_stopping.IsCancellationRequested && _workers.TryGetValue(worker.Uid, out var entry) && ReferenceEquals(entry.Worker, worker))
                 {
                     _workers.TryRemove(new KeyValuePair<string, WorkerEntry>(worker.Uid, entry));
+                    _objectWatches?.Forget(worker.Uid);
                 }
             }
+        }
+    }
+
+    /// <summary>A ConfigMap or Secret the pod references changed (<see cref="ReferencedObjectWatches"/>): its next sync refreshes the volumes.</summary>
+    private void WakeWorker(string uid)
+    {
+        if (_workers.TryGetValue(uid, out var entry))
+        {
+            entry.Worker.Wake();
         }
     }
 

@@ -65,6 +65,12 @@ public sealed record PodManagerOptions
     public bool CheckpointSecrets { get; init; }
 
     /// <summary>
+    /// Whether the ConfigMaps and Secrets the pods reference are watched, so that a change wakes those pods at once
+    /// (kubelet's Watch change detection, the default); off (Get), a change reaches them at their next periodic sync.
+    /// </summary>
+    public bool WatchReferencedObjects { get; init; } = true;
+
+    /// <summary>
     /// Until droverd has answered once, a pod list that takes longer than this (a dead uplink drops packets
     /// rather than refusing) starts the checkpointed pods while the list goes on.
     /// </summary>

@@ -4,13 +4,17 @@ using Drover.Cli.Create;
 
 namespace Drover.Cli.Commands;
 
-/// <summary>`drover create job NAME --from=cronjob/CRON`: run a CronJob's Job now, as kubectl's.</summary>
+/// <summary>
+/// `drover create job NAME --from=cronjob/CRON` (run a CronJob's Job now) and `drover create secret docker-registry …`
+/// (<see cref="CreateSecretCommand"/>), as kubectl's.
+/// </summary>
 internal static class CreateCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("create", "Create a resource: job NAME --from=cronjob/NAME");
+        var command = new Command("create", "Create a resource: job NAME --from=cronjob/NAME, secret docker-registry NAME …");
         command.Subcommands.Add(CreateJob(context));
+        command.Subcommands.Add(CreateSecretCommand.Create(context));
         return command;
     }
 

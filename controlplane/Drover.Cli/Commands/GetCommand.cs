@@ -140,7 +140,7 @@ internal static class GetCommand
     }
 
     /// <summary>-o json|yaml|name|jsonpath of objects that may be of several kinds.</summary>
-    private static string Printed(OutputSpec output, IReadOnlyList<(ResourceType Type, KubeObject Object)> items, bool asList)
+    internal static string Printed(OutputSpec output, IReadOnlyList<(ResourceType Type, KubeObject Object)> items, bool asList)
     {
         if (output.Format == OutputFormat.Name)
             return string.Concat(items.Select(i => JsonOutput.Name(i.Type, i.Object) + "\n"));

@@ -114,6 +114,7 @@ public sealed class AgentOptionsTests
     [InlineData("--image-minimum-gc-age", "2", "--image-minimum-gc-age: \"2\" is a bare number, not a duration")]
     [InlineData("--image-gc-period", "0s", "--image-gc-period: \"0s\"")]
     [InlineData("--checkpoint-secrets", "yes", "--checkpoint-secrets: \"yes\" is not true or false")]
+    [InlineData("--config-change-detection", "Cache", "--config-change-detection: \"Cache\" is not Watch or Get")]
     public void Parse_BadValue_ErrorNamesFlagAndValue(string flag, string value, string expected)
     {
         var message = Error([.. Required, flag, value]);
@@ -141,6 +142,14 @@ public sealed class AgentOptionsTests
         var given = Parse("--image-gc-high-threshold", "90", "--image-gc-low-threshold", "50", "--image-minimum-gc-age", "0s", "--image-gc-period", "30s").ImageGc;
         Assert.Equal((90, 50, TimeSpan.Zero, TimeSpan.FromSeconds(30)), (given.HighThresholdPercent, given.LowThresholdPercent, given.MinimumAge, given.Period));
         Assert.False(Parse("--image-gc-high-threshold", "100").ImageGc.Enabled);
+    }
+
+    [Fact]
+    public void Parse_ConfigChangeDetection_WatchByDefault_GetFromFlag()
+    {
+        Assert.True(Parse().WatchReferencedObjects);
+        Assert.True(Parse("--config-change-detection", "Watch").WatchReferencedObjects);
+        Assert.False(Parse("--config-change-detection", "Get").WatchReferencedObjects);
     }
 
     [Fact]

@@ -230,7 +230,7 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
     }
 
     [Fact]
-    public async Task Apply_ExampleConfigMapAppThenTheConfigMapChanged_SameContainerPrintsTheNewValueWithoutRestart()
+    public async Task Apply_ExampleConfigMapAppThenTheConfigMapChanged_SameContainerPrintsTheNewValueWithin10sWithoutRestart()
     {
         const string name = "greeter";
         var manifest = Example("configmap-app.yaml");
@@ -246,8 +246,12 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
             Assert.True(reapplied.ExitCode == 0, reapplied.ToString());
             var delay = Stopwatch.StartNew();
             var second = await WaitForLogAsync("app=" + name, first.Metadata.Name, "greeting: hello again, updated", TimeSpan.FromSeconds(60));
-            output.WriteLine($"the new ConfigMap value was in the same container's log {delay.Elapsed.TotalSeconds:F1} s after `drover apply` returned (log polled every ~0.5 s)");
+            var took = delay.Elapsed;
+            output.WriteLine($"the new ConfigMap value was in the same container's log {took.TotalSeconds:F1} s after `drover apply` returned (log polled every ~0.5 s)");
 
+            // The agent watches the ConfigMaps its pods reference: the change arrives as a watch event, not at the next
+            // periodic resync (10 s). The bound asserted is the issue's; bench/configmap-update.sh measures the latency.
+            Assert.True(took < TimeSpan.FromSeconds(10), $"the update reached the container after {took.TotalSeconds:F1} s (≤ 10 s expected)");
             Assert.Equal(first.Metadata.Uid, second.Metadata.Uid);
             Assert.Equal(0, Assert.Single(second.Status!.ContainerStatuses!).RestartCount);
         }
