@@ -47,7 +47,8 @@ public sealed class DaemonSetBadInputTests(DroverdFixture fixture) : IClassFixtu
     {
         var ns = await TestNamespaces.CreateAsync(_client);
         await _client.SendRawAsync(HttpMethod.Post, $"/apis/apps/v1/namespaces/{ns}/daemonsets", Manifests.Utf8(ExampleWith("", "")), "application/yaml");
-        var before = await _client.GetAsync(ResourceTypes.DaemonSets, ns, "log-collector");
+        // droverd's controller writes the status once (no nodes here); the write under test comes after it.
+        var before = await Poll.UntilAsync(() => _client.GetAsync(ResourceTypes.DaemonSets, ns, "log-collector"), d => d.Status?.ObservedGeneration == 1, TimeSpan.FromSeconds(30), "the controller's status write");
         var body = ExampleWith(find, replace).Replace("  name: log-collector", $"  name: log-collector\n  resourceVersion: \"{before.Metadata.ResourceVersion}\"", StringComparison.Ordinal);
 
         var e = await Assert.ThrowsAsync<ApiClientException>(() =>
