@@ -66,7 +66,7 @@ public sealed partial class WorkloadControllersEndToEndTests
         }
         finally
         {
-            await DeleteAsync(ResourceTypes.DaemonSets, Collector);
+            await DeleteCollectorAsync();
             if (joined is not null)
                 await Cluster.RemoveNodeAsync(joined);
             await SetTaintAsync(excluded, null);
@@ -124,9 +124,20 @@ public sealed partial class WorkloadControllersEndToEndTests
         }
         finally
         {
-            await DeleteAsync(ResourceTypes.DaemonSets, Collector);
+            await DeleteCollectorAsync();
             await Cluster.CliAsync("label", "node", nodes[0], nodes[1], "role-");
         }
+    }
+
+    /// <summary>
+    /// Deletes the DaemonSet and waits until its pods are gone too, not just marked: their agents finish the deletion,
+    /// and a node that leaves right after would leave its pod terminating for good (droverd has no PodGC of pods on
+    /// deleted nodes), in the next test's way.
+    /// </summary>
+    private async Task DeleteCollectorAsync()
+    {
+        await DeleteAsync(ResourceTypes.DaemonSets, Collector);
+        await Cluster.WaitAsync(async api => (await Cluster.ListPodsAsync(api, Ns, "app=" + Collector)).Count == 0, TimeSpan.FromSeconds(60), $"every pod of {Collector} gone");
     }
 
     /// <summary>
