@@ -99,7 +99,7 @@ public sealed partial class WorkloadControllersEndToEndTests
 
             var history = await Cluster.CliAsync("rollout", "history", "ds/" + Collector);
             Assert.Equal(
-                "daemonset.apps/log-collector\nREVISION  CHANGE-CAUSE\n1         <none>\n2         collector on my-app:v1.0\n",
+                "daemonset.apps/log-collector\nREVISION  CHANGE-CAUSE\n1         <none>\n2         collector on my-app:v1.0\n\n",
                 history.Stdout);
             var revision1 = await Cluster.CliAsync("rollout", "history", "ds/" + Collector, "--revision=1");
             Assert.True(revision1.ExitCode == 0 && revision1.Stdout.Contains("Image:      " + CollectorImage, StringComparison.Ordinal), revision1.ToString());
