@@ -165,6 +165,9 @@ public sealed partial class WorkloadControllersEndToEndTests
         await Cluster.WaitAsync(async api =>
         {
             var pods = await Cluster.ListPodsAsync(api, Ns, "app=" + Collector);
+            // An old pod still terminating beside its replacement (rollout status is done once the new one is available).
+            if (pods.GroupBy(p => p.Spec.NodeName).Any(g => g.Count() > 1))
+                return false;
             byNode = pods.Where(p => p.Spec.NodeName is not null).ToDictionary(p => p.Spec.NodeName!, p => p);
             return pods.Count == nodes.Length && byNode.Count == nodes.Length && nodes.All(byNode.ContainsKey)
                 && pods.All(p => p.Metadata.DeletionTimestamp is null && TestCluster.IsReady(p) && p.Spec.Containers[0].Image == image);
