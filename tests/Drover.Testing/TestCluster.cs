@@ -15,6 +15,7 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private readonly TestClusterOptions _options;
     private readonly HashSet<(string Namespace, string Name, string Uid)> _pods = [];
+    private readonly List<ClusterNode> _nodes;
     private DroverdProcess? _droverd;
     private string _joinToken = "";
 
@@ -22,12 +23,13 @@ public sealed class TestCluster : IAsyncDisposable
     {
         _options = options;
         WorkDirectory = workDirectory;
-        Nodes = [.. options.NodeIndexes.Select(i => new ClusterNode(i, workDirectory))];
+        _nodes = [.. options.NodeIndexes.Select(i => new ClusterNode(i, workDirectory))];
     }
 
     public string WorkDirectory { get; }
 
-    public IReadOnlyList<ClusterNode> Nodes { get; }
+    /// <summary>The nodes started with the cluster and those joined since (<see cref="JoinNodeAsync"/>).</summary>
+    public IReadOnlyList<ClusterNode> Nodes => _nodes;
 
     public DroverdProcess Droverd => _droverd ?? throw new InvalidOperationException("droverd is not running");
 
@@ -107,6 +109,55 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>The drover CLI (same build as the daemons) against this cluster.</summary>
     public Task<CliResult> CliAsync(params string[] args) => CliRunner.RunAsync(_options.Binaries, Droverd, args);
+
+    /// <summary>
+    /// A node joins the running cluster, as a device installed later does: its containerd, its Node (with its podCIDR
+    /// and <paramref name="labels"/>, as an operator would give them at install) and its agent; returns once it is Ready.
+    /// It is stopped with the cluster, or earlier by <see cref="RemoveNodeAsync"/>.
+    /// </summary>
+    public async Task<ClusterNode> JoinNodeAsync(int index, IReadOnlyDictionary<string, string>? labels = null)
+    {
+        if (_nodes.Any(n => n.Index == index))
+            throw new ArgumentException($"node-{index} is already in the cluster", nameof(index));
+        var node = new ClusterNode(index, WorkDirectory);
+        _nodes.Add(node);   // before anything starts: DisposeAsync stops whatever did
+        await node.StartContainerdAsync().ConfigureAwait(false);
+        using (var api = Client())
+        {
+            await api.CreateAsync(ResourceTypes.Nodes, new Node
+            {
+                ApiVersion = "v1",
+                Kind = "Node",
+                Metadata = new ObjectMeta { Name = node.Name, Labels = labels is null ? null : new Dictionary<string, string>(labels, StringComparer.Ordinal) },
+                Spec = new NodeSpec { PodCIDR = node.PodCidr, PodCIDRs = [node.PodCidr] },
+            }).ConfigureAwait(false);
+        }
+        node.StartAgent(Droverd, _joinToken, _options.Binaries, _options.AgentArgs, _options.AgentMetrics);
+        await WaitAsync(async api => IsReady(await api.TryGetAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false)),
+            TimeSpan.FromSeconds(60), $"the joined node {node.Name} Ready").ConfigureAwait(false);
+        return node;
+    }
+
+    /// <summary>A joined node leaves for good: its agent and containerd stopped, then its Node deleted.</summary>
+    public async Task RemoveNodeAsync(ClusterNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var problem = await node.StopAsync().ConfigureAwait(false);
+        _nodes.Remove(node);
+        using (var api = Client())
+        {
+            try
+            {
+                await api.DeleteAsync(ResourceTypes.Nodes, null, node.Name).ConfigureAwait(false);
+            }
+            catch (ApiClientException e) when (e.Code == 404)
+            {
+                // Never registered.
+            }
+        }
+        if (problem is not null)
+            throw new InvalidOperationException(problem);
+    }
 
     /// <summary>The node's power goes: agent, containerd, shims and containers killed (see <see cref="ClusterNode.PowerCutAsync"/>).</summary>
     public Task PowerCutAsync(ClusterNode node)

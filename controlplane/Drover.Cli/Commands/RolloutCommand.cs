@@ -9,7 +9,7 @@ internal static class RolloutCommand
 {
     public static readonly IReadOnlyList<ResourceType> Supported = [ResourceTypes.Deployments];
 
-    /// <summary>The verbs kubectl also serves for DaemonSets (status and undo; history is Deployments' only here).</summary>
+    /// <summary>The verbs kubectl also serves for DaemonSets (status, history and undo).</summary>
     public static readonly IReadOnlyList<ResourceType> WithDaemonSets = [ResourceTypes.Deployments, ResourceTypes.DaemonSets];
 
     public static Command Create(CliContext context)

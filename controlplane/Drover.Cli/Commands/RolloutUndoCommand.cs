@@ -57,10 +57,7 @@ internal static class RolloutUndoCommand
         return await ConflictRetry.RetryOnConflictAsync(async token =>
         {
             var daemonSet = await client.GetAsync(ResourceTypes.DaemonSets, ns, name, token).ConfigureAwait(false);
-            var selector = daemonSet.Spec.Selector is null ? null : Selector.FromLabelSelector(daemonSet.Spec.Selector).ToString();
-            var page = await client.ListAsync(ResourceTypes.ControllerRevisions, ns, selector, ct: token).ConfigureAwait(false);
-            // The selector only narrows the listing; ownership decides.
-            var owned = page.Items.Where(r => r.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == daemonSet.Metadata.Uid) == true).ToList();
+            var owned = await DaemonSetHistory.ListAsync(client, daemonSet, token).ConfigureAwait(false);
             var (target, updated) = DaemonSetRollback.Plan(daemonSet, owned, revision);
             if (updated is null)
                 return $"skipped rollback (current template already matches revision {target})";

@@ -6,7 +6,10 @@ using Drover.Cli.Output;
 
 namespace Drover.Cli.Rollout;
 
-/// <summary>kubectl's DeploymentHistoryViewer: one row per revision found on the Deployment's ReplicaSets.</summary>
+/// <summary>
+/// kubectl's DeploymentHistoryViewer and DaemonSetHistoryViewer: one row per revision, found on the Deployment's
+/// ReplicaSets or the DaemonSet's ControllerRevisions (whose annotations are the DaemonSet's when it was recorded).
+/// </summary>
 internal static class RolloutHistory
 {
     public const string NoHistory = "No rollout history found.";
@@ -20,22 +23,39 @@ internal static class RolloutHistory
         {
             if (Revisions.Of(rs) is not { } revision)
                 continue;
-            var template = rs.Spec.Template;
-            if (rs.Metadata.Annotations?.TryGetValue(Revisions.ChangeCauseAnnotation, out var cause) == true && cause.Length > 0)
-            {
-                var meta = template.Metadata ?? new ObjectMeta();
-                var annotations = new Dictionary<string, string>(meta.Annotations ?? [], StringComparer.Ordinal) { [Revisions.ChangeCauseAnnotation] = cause };
-                template = template with { Metadata = meta with { Annotations = annotations } };
-            }
-            history[revision] = template;
+            history[revision] = WithChangeCause(rs.Spec.Template, rs.Metadata.Annotations?.GetValueOrDefault(Revisions.ChangeCauseAnnotation));
+        }
+        return history;
+    }
+
+    /// <summary>The template with the revision's change-cause among its annotations, where `--revision=N` shows it.</summary>
+    private static PodTemplateSpec WithChangeCause(PodTemplateSpec template, string? cause)
+    {
+        if (string.IsNullOrEmpty(cause))
+            return template;
+        var meta = template.Metadata ?? new ObjectMeta();
+        var annotations = new Dictionary<string, string>(meta.Annotations ?? [], StringComparer.Ordinal) { [Revisions.ChangeCauseAnnotation] = cause };
+        return template with { Metadata = meta with { Annotations = annotations } };
+    }
+
+    /// <summary>Revision → template (with the revision's change-cause), the last one winning a duplicate revision as in kubectl.</summary>
+    public static SortedDictionary<long, PodTemplateSpec> ByRevision(IEnumerable<ControllerRevision> owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        var history = new SortedDictionary<long, PodTemplateSpec>();
+        foreach (var revision in owned)
+        {
+            if (DaemonSetRevisions.TemplateOf(revision) is not { } template)
+                continue;
+            var cause = revision.Metadata.Annotations?.GetValueOrDefault(Revisions.ChangeCauseAnnotation);
+            history[revision.Revision] = WithChangeCause(template, cause);
         }
         return history;
     }
 
     /// <summary>"REVISION  CHANGE-CAUSE" and a row per revision, oldest first; kubectl's line when there is none.</summary>
-    public static string Table(IEnumerable<ReplicaSet> owned)
+    public static string Table(SortedDictionary<long, PodTemplateSpec> history)
     {
-        var history = ByRevision(owned);
         if (history.Count == 0)
             return NoHistory + "\n";
         var tab = new TabWriter(0, 2);
@@ -49,9 +69,8 @@ internal static class RolloutHistory
     }
 
     /// <summary>The pod template of one revision, described as kubectl's printTemplate does.</summary>
-    public static string Revision(IEnumerable<ReplicaSet> owned, long revision, DateTimeOffset now, TimeZoneInfo zone)
+    public static string Revision(SortedDictionary<long, PodTemplateSpec> history, long revision, DateTimeOffset now, TimeZoneInfo zone)
     {
-        var history = ByRevision(owned);
         if (history.Count == 0)
             return NoHistory + "\n";
         if (!history.TryGetValue(revision, out var template))

@@ -2,7 +2,7 @@ using Drover.Api;
 
 namespace Drover.Cli.Rollout.Tests;
 
-/// <summary>`rollout status` and `rollout undo` for DaemonSets: kubectl's DaemonSetStatusViewer and DaemonSetRollbacker.</summary>
+/// <summary>`rollout status`, `history` and `undo` for DaemonSets: kubectl's DaemonSetStatusViewer, DaemonSetHistoryViewer and DaemonSetRollbacker.</summary>
 public sealed class DaemonSetRolloutTests
 {
     [Theory]
@@ -59,6 +59,32 @@ public sealed class DaemonSetRolloutTests
             Assert.Throws<CliException>(() => DaemonSetRollback.Plan(ds, [Revision(1, "collector:1"), Revision(2, "collector:2")], 7)).Message);
         Assert.StartsWith("error: no rollout history found for daemonset \"collector\"",
             Assert.Throws<CliException>(() => DaemonSetRollback.Plan(ds, [Revision(1, "collector:1")], 0)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HistoryTable_ControllerRevisions_SortedWithTheirChangeCauseOrNone()
+    {
+        var caused = Revision(2, "collector:2");
+        caused = caused with { Metadata = caused.Metadata with { Annotations = new() { [Revisions.ChangeCauseAnnotation] = "collector 2" } } };
+        var foreign = Revision(4, "x") with { Data = System.Text.Json.JsonDocument.Parse("{\"spec\":{}}").RootElement.Clone() };
+
+        Assert.Equal(
+            "REVISION  CHANGE-CAUSE\n1         <none>\n2         collector 2\n3         <none>\n",
+            RolloutHistory.Table(RolloutHistory.ByRevision([Revision(3, "collector:3"), caused, Revision(1, "collector:1"), foreign])));
+        Assert.Equal(RolloutHistory.NoHistory + "\n", RolloutHistory.Table(RolloutHistory.ByRevision(Array.Empty<ControllerRevision>())));
+    }
+
+    [Fact]
+    public void HistoryRevision_ControllerRevision_DescribesItsTemplateWithItsChangeCause()
+    {
+        var caused = Revision(2, "collector:2");
+        caused = caused with { Metadata = caused.Metadata with { Annotations = new() { [Revisions.ChangeCauseAnnotation] = "collector 2" } } };
+
+        var text = RolloutHistory.Revision(RolloutHistory.ByRevision([Revision(1, "collector:1"), caused]), 2, DateTimeOffset.UnixEpoch, TimeZoneInfo.Utc);
+
+        Assert.Contains("collector:2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("collector:1", text, StringComparison.Ordinal);
+        Assert.Contains("kubernetes.io/change-cause: collector 2", text, StringComparison.Ordinal);
     }
 
     private static PodTemplateSpec ImageOf(string image) => new()

@@ -21,25 +21,25 @@ public sealed class RolloutHistoryTests
             "1         <none>\n" +
             "2         drover set image deployment/my-app app=my-app:v2.0\n" +
             "3         rollback\n",
-            RolloutHistory.Table(owned));
+            RolloutHistory.Table(RolloutHistory.ByRevision(owned)));
     }
 
     [Fact]
     public void Table_NoReplicaSets_SaysNoHistory() =>
-        Assert.Equal("No rollout history found.\n", RolloutHistory.Table([]));
+        Assert.Equal("No rollout history found.\n", RolloutHistory.Table(RolloutHistory.ByRevision(Array.Empty<ReplicaSet>())));
 
     [Fact]
     public void Table_UnparsableRevision_Skipped()
     {
         var rs = RolloutObjects.ReplicaSet(1, "x");
         var bad = rs with { Metadata = rs.Metadata with { Annotations = new() { [Revisions.RevisionAnnotation] = "one" } } };
-        Assert.Equal("REVISION  CHANGE-CAUSE\n2         <none>\n", RolloutHistory.Table([bad, RolloutObjects.ReplicaSet(2, "y")]));
+        Assert.Equal("REVISION  CHANGE-CAUSE\n2         <none>\n", RolloutHistory.Table(RolloutHistory.ByRevision([bad, RolloutObjects.ReplicaSet(2, "y")])));
     }
 
     [Fact]
     public void Revision_Known_DescribesItsTemplate()
     {
-        var text = RolloutHistory.Revision([RolloutObjects.ReplicaSet(1, "my-app:v1.0", "first"), RolloutObjects.ReplicaSet(2, "my-app:v2.0")], 1, Now, TimeZoneInfo.Utc);
+        var text = RolloutHistory.Revision(RolloutHistory.ByRevision([RolloutObjects.ReplicaSet(1, "my-app:v1.0", "first"), RolloutObjects.ReplicaSet(2, "my-app:v2.0")]), 1, Now, TimeZoneInfo.Utc);
         Assert.StartsWith("Pod Template:\n", text, StringComparison.Ordinal);
         Assert.Contains("my-app:v1.0", text, StringComparison.Ordinal);
         Assert.DoesNotContain("my-app:v2.0", text, StringComparison.Ordinal);
@@ -49,7 +49,7 @@ public sealed class RolloutHistoryTests
     [Fact]
     public void Revision_Unknown_NamesItAndTheKnownOnes()
     {
-        var e = Assert.Throws<CliException>(() => RolloutHistory.Revision([RolloutObjects.ReplicaSet(1, "a"), RolloutObjects.ReplicaSet(2, "b")], 5, Now, TimeZoneInfo.Utc));
+        var e = Assert.Throws<CliException>(() => RolloutHistory.Revision(RolloutHistory.ByRevision([RolloutObjects.ReplicaSet(1, "a"), RolloutObjects.ReplicaSet(2, "b")]), 5, Now, TimeZoneInfo.Utc));
         Assert.Equal("error: unable to find the specified revision 5 (known revisions: 1, 2)", e.Message);
     }
 

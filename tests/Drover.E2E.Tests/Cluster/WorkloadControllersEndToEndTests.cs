@@ -8,15 +8,15 @@ namespace Drover.E2E.Cluster.Tests;
 
 /// <summary>
 /// Issue 18's controllers on real pods, on the ingress test's cluster (droverd + node-16 and node-17, each a real
-/// containerd and drover-agent): the examples/ Job, DaemonSet and CronJob applied with the drover CLI (their
+/// containerd and drover-agent): the examples/ Job and CronJob applied with the drover CLI (their
 /// busybox image swapped for the sample app's, which is the same static busybox: no registry here), and Jobs
 /// whose command fails, so that the kubelet side (container exit codes, restarts in place for OnFailure) and
 /// droverd's controllers meet as in Kubernetes; and the ConfigMap-configured app, whose running container sees the
-/// ConfigMap's update in its volume. Each test removes what it made.
+/// ConfigMap's update in its volume; the DaemonSet example in the other part of this class. Each test removes what it made.
 /// </summary>
 [Collection(IngressEndToEndCollection.Name)]
 [Trait("Category", "Process")]
-public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixture, ITestOutputHelper output)
+public sealed partial class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string Ns = "default";
     private TestCluster Cluster => fixture.Cluster;
@@ -134,36 +134,6 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
         finally
         {
             await DeleteAsync(ResourceTypes.Jobs, name);
-        }
-    }
-
-    [Fact]
-    public async Task Apply_ExampleDaemonSet_OnePodOnTheLabelledNodeAndRollingUpdateReplacesIt()
-    {
-        const string name = "log-collector", node = "node-16", other = "node-17";
-        Assert.Equal(0, (await Cluster.CliAsync("label", "node", node, "role=edge")).ExitCode);
-        Assert.Equal(0, (await Cluster.CliAsync("apply", "-f", Example("daemonset-collector.yaml"))).ExitCode);
-        try
-        {
-            var first = await WaitForDaemonPodAsync(name, SeedManifests.ImageV1);
-            Assert.Equal(node, first.Spec.NodeName);
-            using var api = Cluster.Client();
-            var ds = (DaemonSet)await api.GetAsync(ResourceTypes.DaemonSets, Ns, name);
-            Assert.Equal((1, 1, 0), (ds.Status!.DesiredNumberScheduled, ds.Status.CurrentNumberScheduled, ds.Status.NumberMisscheduled));
-            Assert.DoesNotContain(await Cluster.ListPodsAsync(api, Ns, "app=" + name), p => p.Spec.NodeName == other);
-
-            Assert.Equal(0, (await Cluster.CliAsync("set", "image", "daemonset/" + name, "collector=" + SeedManifests.ImageV2)).ExitCode);
-            var second = await WaitForDaemonPodAsync(name, SeedManifests.ImageV2);
-            Assert.Equal(node, second.Spec.NodeName);
-            Assert.NotEqual(first.Metadata.Uid, second.Metadata.Uid);
-            var status = await Cluster.CliAsync("rollout", "status", "daemonset/" + name, "--timeout=60s");
-            Assert.True(status.ExitCode == 0, status.ToString());
-            await Cluster.WaitAsync(async a => await a.TryGetAsync(ResourceTypes.Pods, Ns, first.Metadata.Name!) is null, TimeSpan.FromSeconds(60), "the old daemon pod gone");
-        }
-        finally
-        {
-            await DeleteAsync(ResourceTypes.DaemonSets, name);
-            await Cluster.CliAsync("label", "node", node, "role-");
         }
     }
 
@@ -296,19 +266,6 @@ public sealed class WorkloadControllersEndToEndTests(IngressEndToEndFixture fixt
             return job.Status?.Conditions?.Any(c => c.Type == condition && c.Status == "True") == true;
         }, timeout, $"Job {name} {condition}");
         return job!;
-    }
-
-    /// <summary>The one live, Ready pod of DaemonSet <paramref name="name"/> once it runs <paramref name="image"/> and no other is left.</summary>
-    private async Task<Pod> WaitForDaemonPodAsync(string name, string image)
-    {
-        Pod? pod = null;
-        await Cluster.WaitAsync(async api =>
-        {
-            var pods = await Cluster.ListPodsAsync(api, Ns, "app=" + name);
-            pod = pods.Count == 1 && pods[0].Metadata.DeletionTimestamp is null && TestCluster.IsReady(pods[0]) && pods[0].Spec.Containers[0].Image == image ? pods[0] : null;
-            return pod is not null;
-        }, TimeSpan.FromSeconds(120), $"one Ready pod of DaemonSet {name} running {image}");
-        return pod!;
     }
 
     /// <summary>

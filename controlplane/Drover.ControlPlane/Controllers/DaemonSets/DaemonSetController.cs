@@ -154,6 +154,9 @@ public sealed partial class DaemonSetController : QueueController
                     Name = name,
                     Namespace = ds.Metadata.Namespace,
                     Labels = new Dictionary<string, string>(ds.Spec.Template.Metadata?.Labels ?? [], StringComparer.Ordinal) { [DaemonSetPlanner.HashLabel] = hash },
+                    // The DaemonSet's annotations as they are now, as Kubernetes' snapshot copies them: its change-cause is
+                    // what `rollout history` shows for the revision.
+                    Annotations = ds.Metadata.Annotations is { } annotations ? new Dictionary<string, string>(annotations, StringComparer.Ordinal) : null,
                     OwnerReferences = [ControllerRefs.For(ResourceTypes.DaemonSets, ds)],
                 },
                 Data = DaemonSetRevisions.Data(ds.Spec.Template),

@@ -86,7 +86,8 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
 
         var stored = (DaemonSet)(await _registry.GetAsync(ResourceTypes.DaemonSets, Ns, "collector", _timeout.Token))!;
         var template = stored.Spec.Template with { Spec = stored.Spec.Template.Spec with { Containers = [stored.Spec.Template.Spec.Containers[0] with { Image = "collector:2" }] } };
-        await _registry.UpdateAsync(ResourceTypes.DaemonSets, stored with { Spec = stored.Spec with { Template = template } }, statusOnly: false, _timeout.Token);
+        var cause = new Dictionary<string, string> { [WellKnownAnnotations.ChangeCause] = "collector 2" };
+        await _registry.UpdateAsync(ResourceTypes.DaemonSets, stored with { Metadata = stored.Metadata with { Annotations = cause }, Spec = stored.Spec with { Template = template } }, statusOnly: false, _timeout.Token);
 
         // maxUnavailable 1: one old pod goes, its replacement comes; the other old pod waits for it to be ready.
         var mid = await PodsAsync(p => p.Count(x => x.Spec.Containers[0].Image == "collector:2") == 1, "one new pod");
@@ -102,6 +103,9 @@ public sealed class DaemonSetControllerTests : IAsyncLifetime
         var revisions = await RevisionsAsync();
         Assert.Equal(new long[] { 1, 2 }, revisions.Select(r => r.Revision).Order());
         Assert.Equal("collector:1", DaemonSetRevisions.TemplateOf(revisions.Single(r => r.Revision == 1))!.Spec.Containers[0].Image);
+        // Each revision keeps the DaemonSet's annotations of its time, as Kubernetes' snapshot does: `rollout history` shows the change-cause.
+        Assert.Null(revisions.Single(r => r.Revision == 1).Metadata.Annotations);
+        Assert.Equal(cause, revisions.Single(r => r.Revision == 2).Metadata.Annotations);
     }
 
     [Fact]
