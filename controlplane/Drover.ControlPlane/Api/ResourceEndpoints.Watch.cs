@@ -71,28 +71,40 @@ public sealed partial class ResourceEndpoints
             initial = [];
             await FlushAsync(writer, output, token).ConfigureAwait(false);
 
-            await using var events = _registry.WatchAsync(path.Type, path.Namespace, fromRevision, token).GetAsyncEnumerator(token);
+            // The event stream has a token of its own: it is stopped, and its pending MoveNextAsync awaited, before it
+            // is disposed. An async iterator disposed while a MoveNextAsync is in flight throws NotSupportedException,
+            // which a client leaving during the bookmark wait turned into a 500.
+            using var stopEvents = CancellationTokenSource.CreateLinkedTokenSource(token);
+            await using var events = _registry.WatchAsync(path.Type, path.Namespace, fromRevision, stopEvents.Token).GetAsyncEnumerator(stopEvents.Token);
             var next = events.MoveNextAsync().AsTask();
-            while (true)
+            try
             {
-                if (bookmarks && !next.IsCompleted)
+                while (true)
                 {
-                    var winner = await Task.WhenAny(next, Task.Delay(_options.BookmarkInterval, token)).ConfigureAwait(false);
-                    if (winner != next)
+                    if (bookmarks && !next.IsCompleted)
                     {
-                        // Only revisions this stream has fully delivered are safe to resume from.
-                        WriteBookmark(writer, path.Type, lastRevision);
-                        await FlushAsync(writer, output, token).ConfigureAwait(false);
-                        continue;
+                        var winner = await Task.WhenAny(next, Task.Delay(_options.BookmarkInterval, token)).ConfigureAwait(false);
+                        if (winner != next)
+                        {
+                            // Only revisions this stream has fully delivered are safe to resume from.
+                            WriteBookmark(writer, path.Type, lastRevision);
+                            await FlushAsync(writer, output, token).ConfigureAwait(false);
+                            continue;
+                        }
                     }
+                    if (!await next.ConfigureAwait(false))
+                        break;
+                    var ev = events.Current;
+                    lastRevision = ev.Revision;
+                    Translate(writer, ev, labels, fields, table is null ? null : new TableEvents(table, path.Type, _time.GetUtcNow()));
+                    await FlushAsync(writer, output, token).ConfigureAwait(false);
+                    next = events.MoveNextAsync().AsTask();
                 }
-                if (!await next.ConfigureAwait(false))
-                    break;
-                var ev = events.Current;
-                lastRevision = ev.Revision;
-                Translate(writer, ev, labels, fields, table is null ? null : new TableEvents(table, path.Type, _time.GetUtcNow()));
-                await FlushAsync(writer, output, token).ConfigureAwait(false);
-                next = events.MoveNextAsync().AsTask();
+            }
+            finally
+            {
+                await stopEvents.CancelAsync().ConfigureAwait(false);
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
         catch (OperationCanceledException)

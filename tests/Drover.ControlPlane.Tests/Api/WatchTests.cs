@@ -151,4 +151,32 @@ public sealed class WatchTests(DroverdFixture fixture) : IClassFixture<DroverdFi
         var ns = await TestNamespaces.CreateAsync(_client);
         Assert.Equal(ns, await watching.WaitAsync(cts.Token));
     }
+
+    [Fact]
+    public async Task Watch_ClientLeavesWhileBookmarkTimerWaits_StreamEndsWithoutServerError()
+    {
+        // The stream waits on its next event and on the bookmark timer at once; a client that leaves then cancels the
+        // timer while the wait for the event is still in flight. Disposing the event stream under that wait threw
+        // NotSupportedException, answered as a 500 (seen in droverd's log during an E2E run).
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var created = await _client.CreateAsync(ResourceTypes.ConfigMaps, Manifests.ConfigMap(ns, "leave"));
+        for (var i = 0; i < 5; i++)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150 + (50 * i)));
+            try
+            {
+                await foreach (var ev in _client.WatchAsync(ResourceTypes.ConfigMaps, ns, created.Metadata.ResourceVersion, bookmarks: true, ct: cts.Token))
+                {
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // The client leaving.
+            }
+        }
+        await Task.Delay(500);
+        var metrics = System.Text.Encoding.UTF8.GetString(await _client.GetRawAsync("/metrics"));
+        Assert.DoesNotContain("code=\"500\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("NotSupportedException", fixture.Server.Output, StringComparison.Ordinal);
+    }
 }
