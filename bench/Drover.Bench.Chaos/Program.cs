@@ -10,12 +10,12 @@ using Drover.Testing;
 // the ingress's error rate per fault kind, and each daemon's RSS in the first and the last minute.
 //   dotnet Drover.Bench.Chaos.dll --bin artifacts/bin [--minutes 10] [--seed N] [--nodes 50,51,52] [--out DIR] [--work DIR]
 // Exit 0 when the soak ran to its end with no acknowledged write lost and every fault converged; 1 otherwise.
-var bin = Arg("--bin", null);
-var minutes = double.Parse(Arg("--minutes", "10")!, CultureInfo.InvariantCulture);
-var seed = int.Parse(Arg("--seed", Random.Shared.Next(1, 1_000_000).ToString(CultureInfo.InvariantCulture))!, CultureInfo.InvariantCulture);
-var nodes = Arg("--nodes", "50,51,52")!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
-var outDir = Arg("--out", null);
-var work = Arg("--work", null);
+var bin = BenchArgs.Value(args, "--bin", null);
+var minutes = double.Parse(BenchArgs.Value(args, "--minutes", "10")!, CultureInfo.InvariantCulture);
+var seed = int.Parse(BenchArgs.Value(args, "--seed", Random.Shared.Next(1, 1_000_000).ToString(CultureInfo.InvariantCulture))!, CultureInfo.InvariantCulture);
+var nodes = BenchArgs.Value(args, "--nodes", "50,51,52")!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+var outDir = BenchArgs.Value(args, "--out", null);
+var work = BenchArgs.Value(args, "--work", null);
 if (minutes is <= 0 or > 24 * 60)
     return Fail("--minutes must be in (0, 1440]");
 
@@ -99,14 +99,6 @@ if (outDir is not null)
         await File.WriteAllTextAsync(Path.Combine(outDir, $"chaos-{node.Name}.log"), node.Log);
 }
 return report.Passed ? 0 : 1;
-
-string? Arg(string name, string? fallback)
-{
-    var at = Array.IndexOf(args, name);
-    if (at < 0)
-        return fallback;
-    return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} needs a value");
-}
 
 static int Fail(string message)
 {

@@ -9,11 +9,11 @@ using Drover.Testing;
 // alternating v1 → v2 → v1 …; median and max, and each rollout's timeline from droverd's watches.
 //   dotnet Drover.Bench.Cluster.dll --bin artifacts/bin [--rollouts 5] [--nodes 13,14,15] [--out DIR] [--work DIR]
 // Nodes 13-15 by default: apart from every containerd test's (the three-node e2e test uses 10-12).
-var bin = Arg("--bin", null);
-var rollouts = int.Parse(Arg("--rollouts", "5")!, CultureInfo.InvariantCulture);
-var nodes = Arg("--nodes", "13,14,15")!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
-var outDir = Arg("--out", null);
-var work = Arg("--work", null);
+var bin = BenchArgs.Value(args, "--bin", null);
+var rollouts = int.Parse(BenchArgs.Value(args, "--rollouts", "5")!, CultureInfo.InvariantCulture);
+var nodes = BenchArgs.Value(args, "--nodes", "13,14,15")!.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
+var outDir = BenchArgs.Value(args, "--out", null);
+var work = BenchArgs.Value(args, "--work", null);
 if (rollouts < 1)
     return Fail("--rollouts must be at least 1");
 
@@ -80,14 +80,6 @@ static Task SettledAsync(TestCluster cluster, string image) => cluster.WaitAsync
     return deployment.Status is { ReadyReplicas: 3, UpdatedReplicas: 3, Replicas: 3 } && pods.Count == 3
         && pods.All(p => p.Spec.Containers[0].Image == image && p.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true);
 }, TimeSpan.FromSeconds(120), $"3 ready {image} replicas and no other pod");
-
-string? Arg(string name, string? fallback)
-{
-    var at = Array.IndexOf(args, name);
-    if (at < 0)
-        return fallback;
-    return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} needs a value");
-}
 
 static int Fail(string message)
 {

@@ -12,11 +12,11 @@ using Drover.Testing;
 // with Get (a change waits for the pod's periodic sync, as every change did before the watches), one fresh cluster each,
 // the same seeded schedule.
 //   dotnet Drover.Bench.ConfigMaps.dll [--bin artifacts/bin] [--changes 20] [--node 54] [--seed 1] [--work DIR]
-var bin = Arg("--bin", null);
-var changes = int.Parse(Arg("--changes", "20")!, CultureInfo.InvariantCulture);
-var nodeIndex = int.Parse(Arg("--node", "54")!, CultureInfo.InvariantCulture);
-var seed = int.Parse(Arg("--seed", "1")!, CultureInfo.InvariantCulture);
-var work = Arg("--work", null);
+var bin = BenchArgs.Value(args, "--bin", null);
+var changes = int.Parse(BenchArgs.Value(args, "--changes", "20")!, CultureInfo.InvariantCulture);
+var nodeIndex = int.Parse(BenchArgs.Value(args, "--node", "54")!, CultureInfo.InvariantCulture);
+var seed = int.Parse(BenchArgs.Value(args, "--seed", "1")!, CultureInfo.InvariantCulture);
+var work = BenchArgs.Value(args, "--work", null);
 if (changes is < 2 or > 200)
     return Fail("--changes must be between 2 and 200");
 
@@ -161,14 +161,6 @@ static Pod ReaderPod() => new()
         ],
     },
 };
-
-string? Arg(string name, string? fallback)
-{
-    var at = Array.IndexOf(args, name);
-    if (at < 0)
-        return fallback;
-    return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} needs a value");
-}
 
 static int Fail(string message)
 {

@@ -11,7 +11,7 @@ using Drover.Testing;
 // data: its idle RSS then is the floor the first figure is compared with.
 //   dotnet Drover.Bench.Memory.dll --bin artifacts/bin [--node 53] [--objects 1000] [--kib 100] [--pods 20]
 //       [--ingresses 100] [--watches 1000] [--connections 256] [--log-follows 30] [--hold 20] [--out DIR] [--work DIR]
-var bin = Arg("--bin", null);
+var bin = BenchArgs.Value(args, "--bin", null);
 var nodeIndex = Int("--node", 53);
 var objects = Int("--objects", 1000);
 var kib = Int("--kib", 100);
@@ -21,8 +21,8 @@ var watches = Int("--watches", 1000);
 var connections = Int("--connections", 256);
 var logFollows = Int("--log-follows", 30);
 var hold = TimeSpan.FromSeconds(Int("--hold", 20));
-var outDir = Arg("--out", null);
-var work = Arg("--work", null);
+var outDir = BenchArgs.Value(args, "--out", null);
+var work = BenchArgs.Value(args, "--work", null);
 const string Host = "app.memory.example";
 int[] after = [10, 30, 60];
 
@@ -135,15 +135,7 @@ static async Task<bool> Answers(HttpClient http)
 
 static string M(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 
-string? Arg(string name, string? fallback)
-{
-    var at = Array.IndexOf(args, name);
-    if (at < 0)
-        return fallback;
-    return at + 1 < args.Length ? args[at + 1] : throw new ArgumentException($"{name} needs a value");
-}
-
-int Int(string name, int fallback) => int.Parse(Arg(name, fallback.ToString(CultureInfo.InvariantCulture))!, CultureInfo.InvariantCulture);
+int Int(string name, int fallback) => int.Parse(BenchArgs.Value(args, name, fallback.ToString(CultureInfo.InvariantCulture))!, CultureInfo.InvariantCulture);
 
 static int Fail(string message)
 {
