@@ -53,8 +53,10 @@ public sealed class ReferencedObjectWatchesTests(DroverdFixture fixture) : IClas
         using var watches = Watches(api);
         var key = new ObjectKey(ResourceTypes.ConfigMaps, "default", name);
         watches.Track("uid-1", PodWithVolume(name, secret: false));
+        await WokenAsync("uid-1");      // the watch's first list wakes its pods: let it pass before uid-1 is forgotten
         watches.Track("uid-2", PodWithVolume(name, secret: false));
         Assert.Equal([key], watches.WatchedObjects);
+        _woken.Clear();
 
         watches.Forget("uid-1");
         Assert.Equal([key], watches.WatchedObjects);
