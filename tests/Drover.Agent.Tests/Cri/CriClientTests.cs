@@ -221,14 +221,17 @@ public sealed class CriClientTests : IDisposable
         await using var pod = await TestPod.RunAsync(_node, TestPod.NewName("stop"));
         await pod.WaitForHttpAsync(_http, "/health", HttpReadyTimeout);
 
+        var timeout = TimeSpan.FromSeconds(30);
         var watch = Stopwatch.StartNew();
-        await _client.StopContainerAsync(pod.ContainerId, TimeSpan.FromSeconds(30));
+        await _client.StopContainerAsync(pod.ContainerId, timeout);
         watch.Stop();
 
+        // Exit code 0 within the stop timeout: the app ended on SIGTERM itself (SIGKILL, after the timeout, gives 137).
+        // No tighter bound on the time: a wall-clock threshold fails on a loaded machine, not on a slow app.
         var status = await _client.ContainerStatusAsync(pod.ContainerId);
         Assert.Equal(ContainerState.ContainerExited, status.Status.State);
         Assert.Equal(0, status.Status.ExitCode);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"stop took {watch.Elapsed} (the app must honour SIGTERM)");
+        Assert.True(watch.Elapsed < timeout, $"stop took {watch.Elapsed}, the whole stop timeout (the app must honour SIGTERM)");
     }
 
     [Fact]

@@ -137,9 +137,8 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         Assert.Equal("node-six-a", first.Spec.HolderIdentity);
         Assert.Equal(40, first.Spec.LeaseDurationSeconds);
         Assert.Equal(node.Metadata.Uid, Assert.Single(first.Metadata.OwnerReferences!).Uid);
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var second = await LeaseAsync(admin, "node-six-a");
-        Assert.True(second.Spec.RenewTime > first.Spec.RenewTime, $"renewTime did not advance: {first.Spec.RenewTime:O} then {second.Spec.RenewTime:O}");
+        // Renewed every second: wait for the next renewal (a fixed 2.5 s wait could miss it on a loaded machine).
+        await Poll.UntilAsync(() => LeaseAsync(admin, "node-six-a"), l => l.Spec.RenewTime > first.Spec.RenewTime, $"the Lease renewed after {first.Spec.RenewTime:O}");
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         var metrics = await http.GetStringAsync("/metrics");
@@ -182,12 +181,17 @@ public sealed class NodeAgentTests(NodeEnvironmentFixture environment) : IDispos
         var options = Options("node-six-e");
         using var admin = environment.Droverd.Client();
         await using var running = await StartAsync(options);
-        var node = await WaitForReadyAsync(admin, "node-six-e");
+        await WaitForReadyAsync(admin, "node-six-e");
 
         // What the node lifecycle controller does to a node whose Lease went stale, and a Lease that is gone:
-        // the agent's next renewal fails (404) and the one after recreates it: a recovery.
-        var unknown = node.Status!.Conditions!.Select(c => c.Type == "Ready" ? c with { Status = "Unknown", Reason = "NodeStatusUnknown" } : c).ToList();
-        await admin.UpdateAsync(ResourceTypes.Nodes, node with { Status = node.Status with { Conditions = unknown } }, "status");
+        // the agent's next renewal fails (404) and the one after recreates it: a recovery. The running agent may write
+        // the node's status meanwhile: read and write again on a conflict, as the controller does.
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
+        {
+            var node = await admin.GetAsync(ResourceTypes.Nodes, null, "node-six-e");
+            var unknown = node.Status!.Conditions!.Select(c => c.Type == "Ready" ? c with { Status = "Unknown", Reason = "NodeStatusUnknown" } : c).ToList();
+            await admin.UpdateAsync(ResourceTypes.Nodes, node with { Status = node.Status with { Conditions = unknown } }, "status");
+        });
         await admin.DeleteAsync(ResourceTypes.Leases, "kube-node-lease", "node-six-e");
 
         // The full status interval is a minute; the recovery must not wait for it (this waits 30 s at most).

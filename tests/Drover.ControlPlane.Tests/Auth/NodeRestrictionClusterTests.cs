@@ -115,8 +115,11 @@ public sealed class NodeRestrictionClusterTests(AuthorizationMatrixFixture fixtu
             Assert.Equal(clusterNode.Name, lease.Spec.HolderIdentity);
             var pod = await admin.GetAsync(ResourceTypes.Pods, MatrixObjects.Namespace, clusterNode.Name + "-pod");
             Assert.Equal("Running", pod.Status?.Phase);
-            var events = await admin.ListAsync(ResourceTypes.Events, MatrixObjects.Namespace, fieldSelector: "involvedObject.name=" + clusterNode.Name + "-pod");
-            Assert.Contains(events.Items.Cast<Event>(), e => e.ReportingInstance == clusterNode.Name);
+            // The agent's events are written asynchronously (its broadcaster): wait for one rather than take the first list.
+            var events = await Poll.UntilAsync(
+                async () => (await admin.ListAsync(ResourceTypes.Events, MatrixObjects.Namespace, fieldSelector: "involvedObject.name=" + clusterNode.Name + "-pod")).Items.Cast<Event>().ToList(),
+                list => list.Any(e => e.ReportingInstance == clusterNode.Name), $"an event {clusterNode.Name} recorded on its pod");
+            Assert.Contains(events, e => e.ReportingInstance == clusterNode.Name);
             Assert.DoesNotContain("forbidden", clusterNode.Log, StringComparison.OrdinalIgnoreCase);
         }
     }

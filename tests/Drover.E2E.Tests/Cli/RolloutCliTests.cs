@@ -122,14 +122,19 @@ public sealed class RolloutCliTests(DroverdFixture fixture) : IClassFixture<Drov
     private async Task TwoRevisionsAsync(string ns)
     {
         await SeedObservedAsync(ns);
-        var v1 = await DeploymentAsync(ns);
-        var template = v1.Spec.Template;
-        var v2 = v1 with
+        // The controller may still write the status (a new resourceVersion) after the one SeedObservedAsync saw: read,
+        // change and write again on a conflict, as kubectl edit does.
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            Metadata = v1.Metadata with { Annotations = new Dictionary<string, string>(v1.Metadata.Annotations ?? []) { ["kubernetes.io/change-cause"] = "image v2.0" } },
-            Spec = v1.Spec with { Template = template with { Spec = template.Spec with { Containers = [template.Spec.Containers[0] with { Image = "my-app:v2.0" }] } } },
-        };
-        await _client.UpdateAsync(ResourceTypes.Deployments, v2);
+            var v1 = await DeploymentAsync(ns);
+            var template = v1.Spec.Template;
+            var v2 = v1 with
+            {
+                Metadata = v1.Metadata with { Annotations = new Dictionary<string, string>(v1.Metadata.Annotations ?? []) { ["kubernetes.io/change-cause"] = "image v2.0" } },
+                Spec = v1.Spec with { Template = template with { Spec = template.Spec with { Containers = [template.Spec.Containers[0] with { Image = "my-app:v2.0" }] } } },
+            };
+            await _client.UpdateAsync(ResourceTypes.Deployments, v2);
+        }, maxAttempts: 10);
         await UntilAsync(ns, d => d.Metadata.Annotations?.GetValueOrDefault(WellKnownAnnotations.DeploymentRevision) == "2", "revision 2");
     }
 

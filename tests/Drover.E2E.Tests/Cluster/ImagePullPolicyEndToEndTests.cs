@@ -85,9 +85,9 @@ public sealed class ImagePullPolicyEndToEndTests(IngressEndToEndFixture fixture,
 
             var again = await RunToCompletionAsync("again", image, "Always", secret);
             pods.Add(again);
-            var events = await EventsAsync(again);
-            Assert.Contains(events, e => e.Reason == "Pulling" && e.Message == $"Pulling image \"{image}\"");
-            Assert.Contains(events, e => e.Reason == "Pulled" && e.Message?.StartsWith($"Successfully pulled image \"{image}\"", StringComparison.Ordinal) == true);
+            // The agent writes its events asynchronously (its broadcaster), the pod's status by another path: wait for them.
+            Assert.Equal($"Pulling image \"{image}\"", (await WaitForEventAsync(again, "Pulling")).Message);
+            Assert.StartsWith($"Successfully pulled image \"{image}\"", (await WaitForEventAsync(again, "Pulled")).Message, StringComparison.Ordinal);
 
             // With the tag gone from the registry, Always still asks it, present or not: the pull fails.
             DeleteTag(image);
@@ -95,7 +95,7 @@ public sealed class ImagePullPolicyEndToEndTests(IngressEndToEndFixture fixture,
             pods.Add(gone);
             var pod = await WaitAsync(gone, p => p.Status?.ContainerStatuses?.Single().State?.Waiting?.Reason is "ErrImagePull" or "ImagePullBackOff", "waiting on a pull that fails");
             Assert.Contains("not found", pod.Status!.ContainerStatuses!.Single().State!.Waiting!.Message ?? "", StringComparison.Ordinal);
-            Assert.Contains(await EventsAsync(gone), e => e.Reason == "Pulling");
+            await WaitForEventAsync(gone, "Pulling");
         }
         finally
         {

@@ -195,10 +195,14 @@ public sealed class IngressEndToEndTests(IngressEndToEndFixture fixture, ITestOu
         const string secretName = "api-example-com-tls";
         var (secret, certificate) = TlsSecrets.SelfSigned("default", secretName, SeedManifests.IngressHost);
         await api.CreateAsync(ResourceTypes.Secrets, secret);
-        var stored = await api.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
-        await api.UpdateAsync(ResourceTypes.Ingresses, stored with
+        // drover-ingress patches the Ingress's status on its own: read and write again on a conflict, as kubectl edit does.
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            Spec = stored.Spec with { Tls = [new IngressTls { Hosts = [SeedManifests.IngressHost], SecretName = secretName }] },
+            var stored = await api.GetAsync(ResourceTypes.Ingresses, "default", SeedManifests.IngressName);
+            await api.UpdateAsync(ResourceTypes.Ingresses, stored with
+            {
+                Spec = stored.Spec with { Tls = [new IngressTls { Hosts = [SeedManifests.IngressHost], SecretName = secretName }] },
+            });
         });
 
         var https = fixture.Ingress.HttpsPort;

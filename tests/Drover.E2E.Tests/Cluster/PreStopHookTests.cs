@@ -33,12 +33,13 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
             {
                 Containers =
                 [
-                    // The exec hook leaves a file that this container's httpd then serves.
+                    // The exec hook leaves a file that this container's httpd then serves: the machine's uptime when it
+                    // ran (/proc/uptime is not namespaced), so its delay is measured by the hook, not by the test's polling.
                     new Container
                     {
                         Name = "app",
                         Image = SeedManifests.ImageV1,
-                        Lifecycle = new Lifecycle { PreStop = new LifecycleHandler { Exec = new ExecAction { Command = ["sh", "-c", "echo draining > /www/prestop"] } } },
+                        Lifecycle = new Lifecycle { PreStop = new LifecycleHandler { Exec = new ExecAction { Command = ["sh", "-c", "cat /proc/uptime > /www/prestop"] } } },
                     },
                     new Container
                     {
@@ -68,12 +69,13 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, side));
 
             var clock = Stopwatch.StartNew();
+            var deletedAt = Uptime(File.ReadAllText("/proc/uptime"));
             await api.DeleteAsync(ResourceTypes.Pods, "default", name);   // the default 30 s grace period
             TimeSpan? exec = null, appLast = null, sideLast = null;
             while (clock.Elapsed < TimeSpan.FromSeconds(20))
             {
-                if (exec is null && await StatusAsync(http, marker) == HttpStatusCode.OK)
-                    exec = clock.Elapsed;
+                if (exec is null && await BodyAsync(http, marker) is { } ranAt)
+                    exec = TimeSpan.FromSeconds(Uptime(ranAt) - deletedAt);
                 var appUp = await StatusAsync(http, app) == HttpStatusCode.OK;
                 var sideUp = await StatusAsync(http, side) == HttpStatusCode.OK;
                 if (appUp)
@@ -87,7 +89,7 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
             await cluster.WaitAsync(async a => await a.TryGetAsync(ResourceTypes.Pods, "default", name) is null, TimeSpan.FromSeconds(30), $"pod {name} deleted");
             var gone = clock.Elapsed;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"after the deletion: exec hook's file served at {exec?.TotalSeconds:0.00} s; app answered until {appLast?.TotalSeconds:0.00} s, side until {sideLast?.TotalSeconds:0.00} s; pod gone at {gone.TotalSeconds:0.00} s (sleep hook {SleepSeconds} s, drain delay 2 s)"));
+                $"after the deletion: exec hook ran {exec?.TotalSeconds:0.00} s after it (by its own /proc/uptime); app answered until {appLast?.TotalSeconds:0.00} s, side until {sideLast?.TotalSeconds:0.00} s; pod gone at {gone.TotalSeconds:0.00} s (sleep hook {SleepSeconds} s, drain delay 2 s)"));
 
             Assert.True(exec is not null, "the exec hook's file was never served");
             Assert.True(exec < TimeSpan.FromSeconds(2), $"the exec hook ran {exec?.TotalSeconds:0.00} s after the deletion, not at once");
@@ -100,6 +102,24 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
         finally
         {
             await api.DeleteAsync(ResourceTypes.Pods, "default", name, gracePeriodSeconds: 0).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>The first field of /proc/uptime's text: seconds since boot.</summary>
+    private static double Uptime(string procUptime) =>
+        double.Parse(procUptime.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+
+    /// <summary>The body of a 200 answer, else null (not there yet, or the container not answering).</summary>
+    private static async Task<string?> BodyAsync(HttpClient http, Uri url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(url);
+            return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadAsStringAsync() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
         }
     }
 

@@ -237,8 +237,12 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         await _kubectl.SucceedAsync("-n", ns, "apply", "-f", Seed("seed-deployment.yaml"));
 
         // Bounded: kubectl is stopped after a few seconds whatever it printed.
+        using var admin = fixture.Server.Client();
+        var watchesBefore = await OpenDeploymentWatchesAsync(admin);
         var watching = _kubectl.RunAsync(TimeSpan.FromSeconds(15), "-n", ns, "get", "deployments", "-w");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // kubectl lists, then watches from the list's revision: once its watch is open, the row before the scale is
+        // printed (a fixed 4 s wait raced kubectl's start on a loaded machine: the list could come after the scale).
+        await Poll.UntilAsync(() => OpenDeploymentWatchesAsync(admin), n => n > watchesBefore, "kubectl's deployments watch open");
         await _kubectl.SucceedAsync("-n", ns, "scale", "deployment/my-app", "--replicas=1");
         var result = await watching;
 
@@ -351,6 +355,17 @@ public sealed partial class KubectlTests(DroverdFixture fixture)
         File.WriteAllText(path, text);
         return path;
     }
+
+    /// <summary>Watch streams on deployments droverd has open (only HTTP watches count: its controllers watch in-process).</summary>
+    private static async Task<double> OpenDeploymentWatchesAsync(Drover.Api.Client.DroverClient admin)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(await admin.GetRawAsync("/metrics"));
+        var match = OpenDeploymentWatches().Match(text);
+        return match.Success ? double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    [GeneratedRegex("^drover_apiserver_open_watches\\{resource=\"deployments\"\\} (\\S+)$", RegexOptions.Multiline)]
+    private static partial Regex OpenDeploymentWatches();
 
     [GeneratedRegex(@"(?m)^NAME\s+READY\s+UP-TO-DATE")]
     private static partial Regex HeaderLine();

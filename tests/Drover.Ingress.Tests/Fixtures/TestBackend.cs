@@ -10,24 +10,30 @@ namespace Drover.Ingress.Testing;
 /// <summary>
 /// A real HTTP server (Kestrel) that says who it is and what it received: "backend=NAME path=… host=…
 /// xff=… proto=… xfh=…". /echo streams the request body back, /ws echoes WebSocket messages,
-/// /slow?ms=N answers after N ms, /stall?ms=N sends its headers at once and its body after N ms.
+/// /slow?ms=N answers after N ms, /stall?ms=N sends its headers at once and its body after N ms, /held answers once
+/// the test calls <see cref="ReleaseHeld"/> (a request kept in flight for as long as the test needs, whatever the load).
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly int[] _requests;
+    private readonly TaskCompletionSource _held;
 
-    private TestBackend(string name, WebApplication app, int port, int[] requests)
+    private TestBackend(string name, WebApplication app, int port, int[] requests, TaskCompletionSource held)
     {
         Name = name;
         _app = app;
         Port = port;
         _requests = requests;
+        _held = held;
     }
 
     public string Name { get; }
     public int Port { get; }
     public int Requests => Volatile.Read(ref _requests[0]);
+
+    /// <summary>Lets every /held request (waiting or still to come) answer.</summary>
+    public void ReleaseHeld() => _held.TrySetResult();
 
     public static async Task<TestBackend> StartAsync(string name, IPAddress address)
     {
@@ -36,6 +42,7 @@ public sealed class TestBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0));
         var app = builder.Build();
         var requests = new int[1];
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         app.UseWebSockets();
         app.Run(async context =>
         {
@@ -69,6 +76,8 @@ public sealed class TestBackend : IAsyncDisposable
             }
             if (request.Path == "/slow" && int.TryParse(request.Query["ms"], out var ms))
                 await Task.Delay(ms);
+            if (request.Path == "/held")
+                await held.Task;
             if (request.Path == "/stall" && int.TryParse(request.Query["ms"], out var stall))
             {
                 await context.Response.StartAsync();
@@ -80,11 +89,12 @@ public sealed class TestBackend : IAsyncDisposable
         });
         await app.StartAsync();
         var port = new Uri(app.Urls.First()).Port;
-        return new TestBackend(name, app, port, requests);
+        return new TestBackend(name, app, port, requests, held);
     }
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseHeld();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -31,11 +31,16 @@ public sealed class DefaultBackendTests(IngressFixture fixture) : IClassFixture<
         await IngressHttp.EventuallyAsync(async () => (await client.GetAsync(new Uri($"http://shop.example.com:{fixture.Ingress.HttpPort}/api"))).IsSuccessStatusCode, TimeSpan.FromSeconds(10), "api routed");
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(unmatched)).StatusCode);
 
-        var stored = await admin.GetAsync(ResourceTypes.Ingresses, "default", "shop");
-        await admin.UpdateAsync(ResourceTypes.Ingresses, ingress with
+        // drover-ingress writes its address into the status once it serves the rule, asynchronously: that write may land
+        // between this read and the update (409); read and write again then, as kubectl edit does.
+        await ConflictRetry.RetryOnConflictAsync(async _ =>
         {
-            Metadata = stored.Metadata,
-            Spec = ingress.Spec with { DefaultBackend = new IngressBackend { Service = new IngressServiceBackend { Name = "fallback", Port = new ServiceBackendPort { Number = 80 } } } },
+            var stored = await admin.GetAsync(ResourceTypes.Ingresses, "default", "shop");
+            await admin.UpdateAsync(ResourceTypes.Ingresses, ingress with
+            {
+                Metadata = stored.Metadata,
+                Spec = ingress.Spec with { DefaultBackend = new IngressBackend { Service = new IngressServiceBackend { Name = "fallback", Port = new ServiceBackendPort { Number = 80 } } } },
+            });
         });
 
         await IngressHttp.EventuallyAsync(async () => (await (await client.GetAsync(unmatched)).Content.ReadAsStringAsync()).StartsWith("backend=fallback ", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "unmatched host to the default backend");

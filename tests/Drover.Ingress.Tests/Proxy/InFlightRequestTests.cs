@@ -36,17 +36,19 @@ public sealed class InFlightRequestTests(IngressFixture fixture) : IClassFixture
         using var client = IngressHttp.Client(fixture.Ingress.HttpPort);
         await IngressHttp.EventuallyAsync(async () => (await BodyAsync(client, Url(host, "/"))).StartsWith("backend=a ", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "a serving");
 
+        // a holds the request until the reload is in (a fixed delay at a raced the reload on a loaded machine).
         var before = a.Requests;
-        var slow = slowClient.GetAsync(Url(host, "/slow?ms=2500"));
-        await IngressHttp.EventuallyAsync(() => Task.FromResult(a.Requests > before), TimeSpan.FromSeconds(5), "the slow request at a");
+        var held = slowClient.GetAsync(Url(host, "/held"));
+        await IngressHttp.EventuallyAsync(() => Task.FromResult(a.Requests > before), TimeSpan.FromSeconds(30), "the held request at a");
         await fixture.Admin.UpdateAsync(ResourceTypes.Endpoints, await EndpointsAsync("web", b));
-        // The reload is in: new requests go to b while the slow one still runs at a.
-        await IngressHttp.EventuallyAsync(async () => (await BodyAsync(client, Url(host, "/"))).StartsWith("backend=b ", StringComparison.Ordinal), TimeSpan.FromSeconds(2), "b serving after the reload");
-        Assert.False(slow.IsCompleted, "the slow request finished before the reload; the test proved nothing");
+        // The reload is in: new requests go to b while the held one still runs at a.
+        await IngressHttp.EventuallyAsync(async () => (await BodyAsync(client, Url(host, "/"))).StartsWith("backend=b ", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "b serving after the reload");
+        Assert.False(held.IsCompleted, "the held request finished before the reload; the test proved nothing");
+        a.ReleaseHeld();
 
-        using var response = await slow;
+        using var response = await held;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.StartsWith("backend=a path=/slow?ms=2500 ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("backend=a path=/held ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // Keep-alive on the client's side: the connection the slow request used serves the next one.
         Assert.StartsWith("backend=b ", await slowClient.GetStringAsync(Url(host, "/")), StringComparison.Ordinal);
         Assert.Equal(1, connections);
@@ -65,7 +67,7 @@ public sealed class InFlightRequestTests(IngressFixture fixture) : IClassFixture
 
         var before = a.Requests;
         var inFlight = Enumerable.Range(0, 3).Select(_ => client.GetAsync(url)).ToList();
-        await IngressHttp.EventuallyAsync(() => Task.FromResult(a.Requests >= before + 3), TimeSpan.FromSeconds(5), "3 slow requests at a");
+        await IngressHttp.EventuallyAsync(() => Task.FromResult(a.Requests >= before + 3), TimeSpan.FromSeconds(30), "3 slow requests at a");
         var stopping = ingress.StopAsync();
 
         // Three seconds is longer than System.CommandLine's termination timeout (2 s): the host's own graceful

@@ -41,7 +41,9 @@ public sealed class DeploymentControllerTests(DroverdFixture fixture) : IClassFi
         AssertCondition(done, DeploymentConditions.Progressing, "True", DeploymentConditions.NewReplicaSetAvailable);
         Assert.Equal($"deployment \"my-app\" successfully rolled out", KubectlRolloutStatus(done));
 
-        var events = (await _client.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList();
+        // Events are written asynchronously (the recorder's broadcaster): they may trail the rollout's status.
+        var events = await Poll.UntilAsync(async () => (await _client.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList(),
+            list => list.Any(e => e.Reason == "ScalingReplicaSet") && list.Count(e => e.Reason == "SuccessfulCreate") >= 3, "the rollout's events");
         Assert.Contains(events, e => e.InvolvedObject.Kind == "Deployment" && e.Reason == "ScalingReplicaSet" && e.Message == $"Scaled up replica set {rs.Metadata.Name} to 3" && e.Source?.Component == "deployment-controller");
         Assert.Equal(3, events.Count(e => e.InvolvedObject.Kind == "ReplicaSet" && e.Reason == "SuccessfulCreate"));
     }

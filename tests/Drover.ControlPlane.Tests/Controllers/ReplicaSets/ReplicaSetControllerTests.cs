@@ -29,7 +29,9 @@ public sealed class ReplicaSetControllerTests(DroverdFixture fixture) : IClassFi
         });
         var status = await EventuallyStatusAsync(ns, "web", s => s.Replicas == 3 && s.FullyLabeledReplicas == 3);
         Assert.Equal(1, status.ObservedGeneration);
-        var events = (await _client.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList();
+        // Events are written asynchronously (the recorder's broadcaster): they may trail the pods and the status.
+        var events = await Poll.UntilAsync(async () => (await _client.ListAsync(ResourceTypes.Events, ns)).Items.Cast<Event>().ToList(),
+            list => list.Count(e => e.Reason == "SuccessfulCreate") >= 3, "3 SuccessfulCreate events");
         Assert.Equal(3, events.Count(e => e.Reason == "SuccessfulCreate" && e.InvolvedObject.Name == "web" && e.Source?.Component == "replicaset-controller"));
     }
 
