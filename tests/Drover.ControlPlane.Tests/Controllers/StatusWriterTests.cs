@@ -68,6 +68,41 @@ public sealed class StatusWriterTests : IAsyncLifetime
         Assert.Null(await _registry.GetAsync(ResourceTypes.ReplicaSets, "default", "gone", _timeout.Token));
     }
 
+    [Fact]
+    public async Task WriteOnCachedAsync_CachedCopyCurrent_Written()
+    {
+        var cached = await CreateAsync("current");
+
+        var written = await StatusWriter.WriteOnCachedAsync(_registry, ResourceTypes.ReplicaSets, cached, rs => rs with { Status = Status(2) }, _timeout.Token);
+
+        Assert.NotNull(written);
+        Assert.Equal(2, (await _registry.GetAsync(ResourceTypes.ReplicaSets, "default", "current", _timeout.Token))!.Status!.Replicas);
+    }
+
+    [Fact]
+    public async Task WriteOnCachedAsync_StaleCachedCopy_409WritesNothingOverTheNewerObject()
+    {
+        var cached = await CreateAsync("stale");
+        // Another sync's status landed after the cache saw the object.
+        var newer = await _registry.UpdateAsync(ResourceTypes.ReplicaSets, cached with { Status = Status(7) }, statusOnly: true, _timeout.Token);
+
+        var written = await StatusWriter.WriteOnCachedAsync(_registry, ResourceTypes.ReplicaSets, cached, rs => rs with { Status = Status(3) }, _timeout.Token);
+
+        Assert.Null(written);
+        var stored = await _registry.GetAsync(ResourceTypes.ReplicaSets, "default", "stale", _timeout.Token);
+        Assert.Equal(7, stored!.Status!.Replicas);
+        Assert.Equal(newer.Metadata.ResourceVersion, stored.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task WriteOnCachedAsync_ObjectDeletedMeanwhile_NoError()
+    {
+        var cached = await CreateAsync("deleted");
+        await _registry.DeleteAsync(ResourceTypes.ReplicaSets, "default", "deleted", gracePeriodSeconds: null, _timeout.Token);
+
+        Assert.Null(await StatusWriter.WriteOnCachedAsync(_registry, ResourceTypes.ReplicaSets, cached, rs => rs with { Status = Status(1) }, _timeout.Token));
+    }
+
     private static ReplicaSetStatus Status(int replicas) => new() { Replicas = replicas, ObservedGeneration = 1 };
 
     private Task<ReplicaSet> CreateAsync(string name) => _registry.CreateAsync(ResourceTypes.ReplicaSets, new ReplicaSet
