@@ -35,6 +35,7 @@ using Drover.ControlPlane.Controllers.ServiceEndpoints;
 using Drover.ControlPlane.Controllers.EndpointSlices;
 using Drover.ControlPlane.Controllers.GarbageCollection;
 using Drover.ControlPlane.Controllers.NodeLifecycle;
+using Drover.ControlPlane.Controllers.PodGarbageCollection;
 using Drover.ControlPlane.Controllers.PodNetwork;
 using Drover.ControlPlane.Registry;
 using Drover.ControlPlane.Registry.Allocation;
@@ -180,6 +181,8 @@ public static partial class DroverServer
         services.AddSingleton<EndpointsController>();
         services.AddSingleton<EndpointSliceController>();
         services.AddSingleton<NodeLifecycleController>();
+        services.AddSingleton<PodGcMetrics>();
+        services.AddSingleton<PodGarbageCollector>();
         services.AddSingleton<PodNetworkController>();
         services.AddSingleton<ServiceLoadBalancerController>();
         services.AddSingleton(options.Autoscaling);
@@ -206,6 +209,7 @@ public static partial class DroverServer
                 () => sp.GetRequiredService<EndpointSliceController>(),
                 () => sp.GetRequiredService<ServiceAllocationRepair>(),
                 () => sp.GetRequiredService<NodeLifecycleController>(),
+                () => sp.GetRequiredService<PodGarbageCollector>(),
                 () => sp.GetRequiredService<PodNetworkController>(),
                 () => sp.GetRequiredService<ServiceLoadBalancerController>(),
                 () => sp.GetRequiredService<HorizontalPodAutoscalerController>(),

@@ -19,6 +19,8 @@ var nodePortRange = new Option<string>("--service-node-port-range") { Descriptio
 var compactionInterval = new Option<string>("--compaction-interval") { Description = "How much store history is kept for watch resumption (e.g. 5m).", DefaultValueFactory = _ => "5m" };
 var nodeGrace = new Option<string>("--node-monitor-grace-period") { Description = "How long a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable (e.g. 20s, 1m).", DefaultValueFactory = _ => "20s" };
 var evictionTimeout = new Option<string>("--pod-eviction-timeout") { Description = "How long pods without their own toleration stay on an unreachable node before they are evicted (e.g. 20s).", DefaultValueFactory = _ => "20s" };
+var podGcQuarantine = new Option<string>("--pod-gc-orphan-quarantine") { Description = "How long a node that pods are bound to may be missing before its pods are force-deleted, once the store confirms it is gone (Kubernetes' pod GC quarantine).", DefaultValueFactory = _ => "40s" };
+var terminatedThreshold = new Option<int>("--terminated-pod-gc-threshold") { Description = "Terminated pods (Succeeded or Failed) beyond this many are deleted, oldest first; 0 keeps them all.", DefaultValueFactory = _ => 12500 };
 var hpaSync = new Option<string>("--horizontal-pod-autoscaler-sync-period") { Description = "How often every HorizontalPodAutoscaler is reconciled.", DefaultValueFactory = _ => "15s" };
 var hpaDownscale = new Option<string>("--horizontal-pod-autoscaler-downscale-stabilization") { Description = "How far back the highest recommendation holds a scale-down (for HPAs without their own window).", DefaultValueFactory = _ => "5m" };
 var hpaTolerance = new Option<double>("--horizontal-pod-autoscaler-tolerance") { Description = "A usage ratio within 1 plus or minus this changes nothing.", DefaultValueFactory = _ => 0.1 };
@@ -47,7 +49,7 @@ var metricsMaxAge = new Option<string>("--resource-metrics-max-age") { Descripti
 var root = new RootCommand("droverd: the Drover control plane (API server, store, controllers).")
 {
     dataDir, bindAddress, port, advertise, sans, clientConfig, bookmarkInterval, compactionInterval, clusterCidr, podNetwork, nodeMask, serviceCidr, nodePortRange, nodeGrace, evictionTimeout,
-    hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
+    podGcQuarantine, terminatedThreshold, hpaSync, hpaDownscale, hpaTolerance, hpaCpuInit, hpaReadiness, metricsMaxAge,
     datastoreEndpoint, datastoreCa, datastoreCert, datastoreKey, datastorePrefix, leaseDuration, renewDeadline, retryPeriod, joinServer, joinToken, joinTokenFile, advertiseServers,
     signingDuration, caWarning, credentialLifetime, credentialOverlap, secretsEncryption, secretsKeyFile,
 };
@@ -71,7 +73,7 @@ root.SetAction(async (parse, ct) =>
     var durations = new Dictionary<Option<string>, TimeSpan>();
     foreach (var (option, mayBeZero) in new[]
     {
-        (bookmarkInterval, false), (compactionInterval, false), (nodeGrace, false), (evictionTimeout, true),
+        (bookmarkInterval, false), (compactionInterval, false), (nodeGrace, false), (evictionTimeout, true), (podGcQuarantine, false),
         (hpaSync, false), (metricsMaxAge, false), (hpaDownscale, true), (hpaCpuInit, true), (hpaReadiness, true),
         (signingDuration, false), (credentialLifetime, false), (caWarning, true), (credentialOverlap, true),
         (leaseDuration, false), (renewDeadline, false), (retryPeriod, false),
@@ -83,6 +85,12 @@ root.SetAction(async (parse, ct) =>
             return 2;
         }
         durations[option] = value;
+    }
+    var gcThreshold = parse.GetValue(terminatedThreshold);
+    if (gcThreshold < 0)
+    {
+        await Console.Error.WriteLineAsync($"--terminated-pod-gc-threshold: {gcThreshold.ToString(CultureInfo.InvariantCulture)} is negative (0 turns it off)").ConfigureAwait(false);
+        return 2;
     }
     var tolerance = parse.GetValue(hpaTolerance);
     if (tolerance is < 0 or >= 1)
@@ -190,6 +198,8 @@ root.SetAction(async (parse, ct) =>
         PodNetwork = podNetworkBackend,
         NodeMonitorGracePeriod = durations[nodeGrace],
         PodEvictionTimeout = durations[evictionTimeout],
+        PodGcOrphanQuarantine = durations[podGcQuarantine],
+        TerminatedPodGcThreshold = gcThreshold,
         Autoscaling = new Drover.ControlPlane.Controllers.Autoscaling.HpaOptions
         {
             SyncPeriod = durations[hpaSync],

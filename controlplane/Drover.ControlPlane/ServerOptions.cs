@@ -43,6 +43,13 @@ public sealed record ServerOptions
     /// tolerationSeconds Kubernetes' DefaultTolerationSeconds admission would give them; 300 s there, 20 s here).
     /// </summary>
     public TimeSpan PodEvictionTimeout { get; init; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long a node that pods are bound to may be missing before the pod garbage collector checks the store and, if it
+    /// is really gone, force-deletes those pods (Kubernetes' podgc quarantineTime, 40 s).
+    /// </summary>
+    public TimeSpan PodGcOrphanQuarantine { get; init; } = TimeSpan.FromSeconds(40);
+    /// <summary>Terminated pods beyond this many are deleted, oldest first; 0 turns that off (kube-controller-manager's default 12500).</summary>
+    public int TerminatedPodGcThreshold { get; init; } = 12500;
     /// <summary>The HorizontalPodAutoscaler controller's periods and tolerance (kube-controller-manager's flags).</summary>
     public Controllers.Autoscaling.HpaOptions Autoscaling { get; init; } = new();
     /// <summary>How long a node's last usage report is served before its pods count as without metrics.</summary>

@@ -2,10 +2,10 @@ using Drover.Api;
 
 namespace Drover.Cli.Arguments;
 
-/// <summary>A pod named on the command line as NAME or pod/NAME (kubectl also takes deployment/NAME; Drover picks no pod for you).</summary>
+/// <summary>A pod named on the command line as NAME or pod/NAME (kubectl exec and port-forward also take deployment/NAME; drover logs does, through Logs.LogsTarget).</summary>
 internal static class PodArgument
 {
-    /// <param name="refusal">What the command does, for the error: "drover logs reads pods".</param>
+    /// <param name="refusal">What the command does, for the error: "drover exec runs in pods".</param>
     public static string Name(string argument, string refusal)
     {
         ArgumentNullException.ThrowIfNull(argument);

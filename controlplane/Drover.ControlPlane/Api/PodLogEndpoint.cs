@@ -96,11 +96,14 @@ public sealed partial class PodLogEndpoint
         }
     }
 
-    /// <summary>The named container, or the only one; kubectl's message when a choice is needed.</summary>
+    /// <summary>
+    /// The named container (an init container too, as Kubernetes' validateContainer takes any of the pod's), or the only
+    /// app container; kubectl's message when a choice is needed, naming init containers first as Kubernetes' VisitContainers does.
+    /// </summary>
     internal static string ChooseContainer(Pod pod, string? requested)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        var names = pod.Spec.Containers.Select(c => c.Name).ToList();
+        var names = (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers).Select(c => c.Name).ToList();
         var podName = pod.Metadata.Name;
         if (requested is not null)
         {
@@ -109,8 +112,8 @@ public sealed partial class PodLogEndpoint
                 : throw new ApiException(ApiErrors.BadRequest($"container {requested} is not valid for pod {podName}; choose one of: [{string.Join(' ', names)}]"));
         }
 
-        return names.Count == 1
-            ? names[0]
+        return pod.Spec.Containers.Count == 1
+            ? pod.Spec.Containers[0].Name
             : throw new ApiException(ApiErrors.BadRequest($"a container name must be specified for pod {podName}, choose one of: [{string.Join(' ', names)}]"));
     }
 

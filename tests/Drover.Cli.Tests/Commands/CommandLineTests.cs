@@ -28,6 +28,8 @@ public sealed class CommandLineTests
     [InlineData("cordon", "give the name of the node")]
     [InlineData("drain pod/x", "drain works on nodes, not pods")]
     [InlineData("drain node-1 --timeout=forever", "invalid value \"forever\" for --timeout")]
+    [InlineData("logs web -c app --all-containers", "--all-containers=true should not be specified with container name app")]
+    [InlineData("logs deploy/web --pod-running-timeout=soon", "invalid value \"soon\" for --pod-running-timeout")]
     public async Task Run_BadArguments_OneErrorLineExitOne(string commandLine, string expected)
     {
         var (exitCode, output, error) = await RunAsync(commandLine.Split(' '));

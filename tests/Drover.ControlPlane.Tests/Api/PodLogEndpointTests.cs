@@ -68,6 +68,21 @@ public sealed class PodLogEndpointTests(DroverdFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void ChooseContainer_InitContainerNamed_Accepted_OnlyAppContainerIsTheDefault()
+    {
+        var pod = new Pod
+        {
+            Metadata = new ObjectMeta { Name = "with-init" },
+            Spec = new PodSpec { InitContainers = [new Container { Name = "setup", Image = "x" }], Containers = [new Container { Name = "web", Image = "x" }] },
+        };
+
+        Assert.Equal("setup", PodLogEndpoint.ChooseContainer(pod, "setup"));
+        Assert.Equal("web", PodLogEndpoint.ChooseContainer(pod, null));
+        var e = Assert.Throws<ApiException>(() => PodLogEndpoint.ChooseContainer(pod, "db"));
+        Assert.Equal("container db is not valid for pod with-init; choose one of: [setup web]", e.Status.Message);
+    }
+
+    [Fact]
     public async Task GetLog_BadTailLines_400StatusNamingParameter()
     {
         var pod = await CreatePodAsync("some-node", "web");

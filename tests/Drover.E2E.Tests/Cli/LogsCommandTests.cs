@@ -40,11 +40,111 @@ public sealed class LogsCommandTests(DroverdFixture fixture) : IClassFixture<Dro
     }
 
     [Fact]
-    public async Task Logs_DeploymentArgument_ExitsOneSayingPodsOnly()
+    public async Task Logs_MissingDeployment_ExitsOneNotFound()
     {
-        var result = await CliRunner.RunAsync(_server, "logs", "deploy/my-app");
+        var result = await CliRunner.RunAsync(_server, "logs", "deploy/no-such-app");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("error: drover logs reads pods; \"deploy/my-app\" names a Deployment\n", result.Stderr);
+        Assert.Equal("Error from server (NotFound): deployments.apps \"no-such-app\" not found\n", result.Stderr);
+    }
+
+    /// <summary>
+    /// deploy/NAME, rs/NAME, svc/NAME and job/NAME read the pod kubectl would: bound, Running, ready, ready longest
+    /// (here the one the server then turns down, its node having no agent, which names the pod chosen), saying so on
+    /// stderr as kubectl does; the real kubectl 1.32 prints the same.
+    /// </summary>
+    [Fact]
+    public async Task Logs_ControllerArguments_PickPodAsKubectl()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var app = "picked";
+        var labels = new Dictionary<string, string> { ["app"] = app };
+        var selector = new LabelSelector { MatchLabels = labels };
+        var template = new PodTemplateSpec { Metadata = new ObjectMeta { Labels = labels }, Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "x" }] } };
+        // No replicas: the pods are the test's own (the Deployment's ReplicaSet selects pod-template-hash too, so adopts none).
+        await _client.CreateAsync(ResourceTypes.Deployments, new Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new ObjectMeta { Name = app, Namespace = ns },
+            Spec = new DeploymentSpec { Replicas = 0, Selector = selector, Template = template },
+        });
+        await _client.CreateAsync(ResourceTypes.Services, new Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new ObjectMeta { Name = app, Namespace = ns },
+            Spec = new ServiceSpec { Selector = labels, Ports = [new ServicePort { Port = 80 }] },
+        });
+        foreach (var name in new[] { "a-unbound", "b-not-ready", "c-ready" })
+        {
+            await _client.CreateAsync(ResourceTypes.Pods, new Pod
+            {
+                ApiVersion = "v1",
+                Kind = "Pod",
+                Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels },
+                Spec = new PodSpec { NodeName = name == "a-unbound" ? null : "n1", Containers = [new Container { Name = "app", Image = "x" }] },
+            });
+        }
+        await StandInNode.ReportPodAsync(_client, ns, "b-not-ready", "10.42.0.2", ready: false);
+        await StandInNode.ReportPodAsync(_client, ns, "c-ready", "10.42.0.3", ready: true);
+        const string expected = "Found 3 pods, using pod/c-ready\nError from server (BadRequest): pod c-ready is bound to node n1, which is not registered\n";
+
+        foreach (var target in new[] { "deploy/" + app, "deployment.apps/" + app, "svc/" + app })
+        {
+            var result = await CliRunner.RunAsync(_server, "logs", target, "-n", ns);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(expected, result.Stderr);
+            Assert.Equal("", result.Stdout);
+        }
+        var kubectl = await new Kubectl(_server.ClientConfigPath).RunAsync("logs", "deploy/" + app, "-n", ns);
+        Assert.Equal(1, kubectl.ExitCode);
+        Assert.Equal(expected, kubectl.Stderr);
+    }
+
+    [Fact]
+    public async Task Logs_KindsWithoutSelector_RefusedInKubectlsWords()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        await _client.CreateAsync(ResourceTypes.Services, new Service
+        {
+            ApiVersion = "v1",
+            Kind = "Service",
+            Metadata = new ObjectMeta { Name = "external", Namespace = ns },
+            Spec = new ServiceSpec { Ports = [new ServicePort { Port = 80 }] },
+        });
+        await _client.CreateAsync(ResourceTypes.ConfigMaps, new ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new ObjectMeta { Name = "settings", Namespace = ns } });
+
+        var service = await CliRunner.RunAsync(_server, "logs", "svc/external", "-n", ns);
+        var configMap = await CliRunner.RunAsync(_server, "logs", "cm/settings", "-n", ns);
+
+        Assert.Equal(1, service.ExitCode);
+        Assert.Equal("error: cannot get the logs from *v1.Service: invalid service 'external': Service is defined without a selector\n", service.Stderr);
+        Assert.Equal(1, configMap.ExitCode);
+        Assert.Equal("error: cannot get the logs from *v1.ConfigMap: selector for *v1.ConfigMap not implemented\n", configMap.Stderr);
+    }
+
+    [Fact]
+    public async Task Logs_ObjectSelectingNoPod_WaitsThenTimesOut()
+    {
+        var ns = await TestNamespaces.CreateAsync(_client);
+        var labels = new Dictionary<string, string> { ["app"] = "nobody" };
+        await _client.CreateAsync(ResourceTypes.ReplicaSets, new ReplicaSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "ReplicaSet",
+            Metadata = new ObjectMeta { Name = "nobody", Namespace = ns },
+            Spec = new ReplicaSetSpec
+            {
+                Replicas = 0,
+                Selector = new LabelSelector { MatchLabels = labels },
+                Template = new PodTemplateSpec { Metadata = new ObjectMeta { Labels = labels }, Spec = new PodSpec { Containers = [new Container { Name = "app", Image = "x" }] } },
+            },
+        });
+
+        var result = await CliRunner.RunAsync(_server, "logs", "rs/nobody", "--pod-running-timeout=1s", "-n", ns);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("error: timed out waiting for the condition\n", result.Stderr);
     }
 }

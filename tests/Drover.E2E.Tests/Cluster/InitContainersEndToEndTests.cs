@@ -19,7 +19,7 @@ public sealed class InitContainersEndToEndTests(IngressEndToEndFixture fixture)
     public async Task Create_TwoInitContainers_RunInOrderToCompletionBeforeTheApp()
     {
         var name = await CreateAsync("init-order", "Never",
-            [Step("first", "echo one > /work/out"), Step("second", "sleep 3; echo two >> /work/out")],
+            [Step("first", "echo one > /work/out; echo first done"), Step("second", "sleep 3; echo two >> /work/out")],
             "cat /work/out");
         try
         {
@@ -37,6 +37,9 @@ public sealed class InitContainersEndToEndTests(IngressEndToEndFixture fixture)
             Assert.Contains(pod.Status.Conditions!, c => c.Type == "Initialized" && c.Status == "True");
             var logs = await Cluster.CliAsync("logs", name);
             Assert.Equal("one\ntwo\n", logs.Stdout);
+            // Every container in turn, init containers first (the second printed nothing), as kubectl --all-containers.
+            var all = await Cluster.CliAsync("logs", name, "--all-containers");
+            Assert.Equal("first done\none\ntwo\n", all.Stdout);
         }
         finally
         {

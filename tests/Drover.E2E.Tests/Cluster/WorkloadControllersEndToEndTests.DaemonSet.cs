@@ -131,8 +131,8 @@ public sealed partial class WorkloadControllersEndToEndTests
 
     /// <summary>
     /// Deletes the DaemonSet and waits until its pods are gone too, not just marked: their agents finish the deletion,
-    /// and a node that leaves right after would leave its pod terminating for good (droverd has no PodGC of pods on
-    /// deleted nodes), in the next test's way.
+    /// and a node that leaves right after would leave its pod terminating until droverd's pod garbage collector
+    /// removes it (40 s after the node's deletion, as Kubernetes' quarantine), in the next test's way meanwhile.
     /// </summary>
     private async Task DeleteCollectorAsync()
     {

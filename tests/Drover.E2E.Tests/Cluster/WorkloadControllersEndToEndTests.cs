@@ -41,8 +41,10 @@ public sealed partial class WorkloadControllersEndToEndTests(IngressEndToEndFixt
                 Assert.Equal("Succeeded", p.Status?.Phase);
                 Assert.Equal(0, Assert.Single(p.Status!.ContainerStatuses!).State?.Terminated?.ExitCode);
             });
-            var logs = await Cluster.CliAsync("logs", pods[0].Metadata.Name!);
+            // job/NAME reads one of its pods, as kubectl: all Succeeded and not ready, so the oldest (creation, then list order).
+            var logs = await Cluster.CliAsync("logs", "job/checksum");
             Assert.True(logs.ExitCode == 0 && logs.Stdout.Contains("/bin/busybox", StringComparison.Ordinal), logs.ToString());
+            Assert.Matches(@"^Found 3 pods, using pod/checksum-\w+\n$", logs.Stderr);
         }
         finally
         {

@@ -114,13 +114,20 @@ public sealed partial class CronJobController : QueueController
             }
         }
 
-        await StatusWriter.WriteAsync(_objects, ResourceTypes.CronJobs, cronJob,
-            current => current.Metadata.Generation != cronJob.Metadata.Generation || CronJobPlanner.StatusEquals(current.Status, status)
-                ? null : current with { Status = status }, ct).ConfigureAwait(false);
+        await WriteStatusAsync(_objects, cronJob, status, ct).ConfigureAwait(false);
         if (plan.RequeueAt is { } next)
         {
             LogNextRun(_logger, key, next);
             Queue.AddAfter(key, next > now ? next - now + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50));
         }
     }
+
+    /// <summary>
+    /// Writes <paramref name="status"/>, computed from <paramref name="cached"/>, on that very CronJob only: it carries the
+    /// old status's times and active Jobs, so after a 409 it is not written over a newer CronJob (which may hold a later
+    /// lastScheduleTime or a Job this sync did not see); that CronJob's event brings a sync that computes it again.
+    /// </summary>
+    internal static Task<CronJob?> WriteStatusAsync(ObjectService objects, CronJob cached, CronJobStatus status, CancellationToken ct) =>
+        StatusWriter.WriteOnCachedAsync(objects, ResourceTypes.CronJobs, cached,
+            current => CronJobPlanner.StatusEquals(current.Status, status) ? null : current with { Status = status }, ct);
 }

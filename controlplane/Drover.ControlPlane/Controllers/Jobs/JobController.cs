@@ -238,9 +238,7 @@ public sealed partial class JobController : QueueController
     {
         if (JobPlanner.StatusEquals(job.Status, status))
             return true;
-        var written = await StatusWriter.WriteAsync(_objects, ResourceTypes.Jobs, job,
-            current => current.Metadata.ResourceVersion != job.Metadata.ResourceVersion || JobPlanner.StatusEquals(current.Status, status)
-                ? null : current with { Status = status }, ct).ConfigureAwait(false);
+        var written = await StatusWriter.WriteOnCachedAsync(_objects, ResourceTypes.Jobs, job, current => current with { Status = status }, ct).ConfigureAwait(false);
         if (written is null)
             return false;
         RememberOwnWrite(key, written);
