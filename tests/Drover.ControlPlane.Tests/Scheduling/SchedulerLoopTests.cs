@@ -22,6 +22,21 @@ public sealed class SchedulerLoopTests(DroverdFixture fixture) : IClassFixture<D
         return (id, new Dictionary<string, string>(StringComparer.Ordinal) { ["test-pool"] = id });
     }
 
+    /// <summary>
+    /// Waits until the scheduler's node informer has the last node the test registered (and so, delivered in order, every
+    /// one before it): a probe pod, in a namespace of its own, that only that node can take gets bound, then is
+    /// force-deleted and gone. The scheduler's pod and node informers are separate watches, so without this a pod created
+    /// right after the nodes could be scheduled while a node's status is still on its way, and land beside another pod.
+    /// </summary>
+    private async Task SchedulerSeesNodesUpToAsync(Dictionary<string, string> lastNodeSelector)
+    {
+        var ns = await TestNamespaces.CreateAsync(_admin);     // its own: the probe's Scheduled event is not the test's
+        await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, "probe", cpu: "1m", nodeSelector: lastNodeSelector));
+        await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "probe"), p => !string.IsNullOrEmpty(p?.Spec.NodeName), Timeout, "probe bound");
+        await _admin.DeleteAsync(ResourceTypes.Pods, ns, "probe", gracePeriodSeconds: 0);
+        await Poll.UntilAsync(() => Poll.PodAsync(_admin, ns, "probe"), p => p is null, Timeout, "probe gone");
+    }
+
     [Fact]
     public async Task Schedule_ThreeNodesThreePods_OnePodPerNode()
     {
@@ -29,7 +44,8 @@ public sealed class SchedulerLoopTests(DroverdFixture fixture) : IClassFixture<D
         var (id, pool) = Pool();
         await using var a = await StandInNode.StartAsync(_admin, $"spread-{id}-a", "2", labels: pool);
         await using var b = await StandInNode.StartAsync(_admin, $"spread-{id}-b", "2", labels: pool);
-        await using var c = await StandInNode.StartAsync(_admin, $"spread-{id}-c", "2", labels: pool);
+        await using var c = await StandInNode.StartAsync(_admin, $"spread-{id}-c", "2", labels: new(pool) { ["test-last"] = id });
+        await SchedulerSeesNodesUpToAsync(new() { ["test-last"] = id });
 
         for (var i = 0; i < 3; i++)
             await _admin.CreateAsync(ResourceTypes.Pods, TestPods.Pod(ns, $"web-{i}", cpu: "500m", nodeSelector: pool));
