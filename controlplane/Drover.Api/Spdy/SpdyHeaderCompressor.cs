@@ -7,13 +7,17 @@ namespace Drover.Api.Spdy;
 /// <see cref="SpdyDictionary"/>, flushed at the end of every header block. .NET's ZLibStream cannot declare a preset
 /// dictionary, and the client's few header blocks (a stream type each) gain nothing from compression, so this writes
 /// the zlib header that names the dictionary (FDICT and its Adler-32, which Go's zlib.NewReaderDict checks) and then
-/// each block as stored (uncompressed) deflate blocks. Every stored block ends on a byte boundary, so each header block
-/// is complete in its frame, as a sync flush makes it.
+/// each block as stored (uncompressed) deflate blocks, ended as a sync flush ends it: with an empty stored block. That
+/// marker matters to Go's inflater, which hands out a stored block's bytes only when it reads the next block's header;
+/// without it, reading past the frame's end fails the zlib stream for good (the peer stops at the second SYN_STREAM).
 /// </summary>
 public sealed class SpdyHeaderCompressor
 {
     private const int MaxStoredBytes = ushort.MaxValue;
     private bool _started;
+
+    /// <summary>An empty stored block (BFINAL 0): what zlib's Z_SYNC_FLUSH and Go's Flush write at the end of each block.</summary>
+    private static ReadOnlySpan<byte> SyncFlushMarker => [0x00, 0x00, 0x00, 0xFF, 0xFF];
 
     public byte[] Compress(ReadOnlySpan<byte> block)
     {
@@ -35,6 +39,7 @@ public sealed class SpdyHeaderCompressor
             block = block[chunk.Length..];
         }
         while (!block.IsEmpty);
+        output.Write(SyncFlushMarker);
         return output.ToArray();
     }
 

@@ -29,7 +29,7 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly SpdyHeaderCompressor _compressor = new();
     private readonly SpdyHeaderDecompressor _decompressor = new();
-    private readonly TaskCompletionSource _stdinReplied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<uint, TaskCompletionSource> _replies = [];
     private readonly Dictionary<uint, string> _streams = [];
     private readonly HashSet<uint> _receiving = [];
     private readonly Decoder _stdoutDecoder = Encoding.UTF8.GetDecoder();
@@ -45,12 +45,19 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
         var input = Task.CompletedTask;
         try
         {
-            await OpenAsync("error", ct).ConfigureAwait(false);
-            var stdinId = stdin is null ? 0 : await OpenAsync("stdin", ct).ConfigureAwait(false);
-            await OpenAsync("stdout", ct).ConfigureAwait(false);
-            await OpenAsync("stderr", ct).ConfigureAwait(false);
+            var error = Register("error");
+            var stdinId = stdin is null ? 0 : Register("stdin");
+            var output = Register("stdout");
+            var errorOutput = Register("stderr");
+            var receiving = ReceiveAsync(ct);
+            // One stream at a time, each once the previous one is replied to, as kubectl's client opens them.
+            foreach (var id in (uint[])[error, stdinId, output, errorOutput])
+            {
+                if (id != 0 && !receiving.IsCompleted)
+                    await OpenAsync(id, receiving, ct).ConfigureAwait(false);
+            }
             input = stdin is null ? Task.CompletedTask : PumpStdinAsync(stdin, stdinId, session.Token);
-            await ReceiveAsync(ct).ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
         }
         catch (SpdyProtocolException e)
         {
@@ -71,21 +78,28 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
         return ExitCode();
     }
 
-    private async Task<uint> OpenAsync(string streamType, CancellationToken ct)
+    /// <summary>The next stream id of the client's (odd), for <paramref name="streamType"/>; registered before any frame is read.</summary>
+    private uint Register(string streamType)
     {
         var id = _nextStreamId;
-        _nextStreamId += 2;                                // a client's streams have odd ids
+        _nextStreamId += 2;
         _streams[id] = streamType;
+        _replies[id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (streamType != "stdin")
             _receiving.Add(id);
-        var block = _compressor.Compress(SpdyHeaderBlock.Encode([new("streamtype", streamType)]));
-        await SendAsync(SpdyFrameWriter.SynStream(id, 0, block), ct).ConfigureAwait(false);
         return id;
+    }
+
+    /// <summary>SYN_STREAM for <paramref name="id"/>, then its SYN_REPLY (or the end of the session).</summary>
+    private async Task OpenAsync(uint id, Task receiving, CancellationToken ct)
+    {
+        var block = _compressor.Compress(SpdyHeaderBlock.Encode([new("streamtype", _streams[id])]));
+        await SendAsync(SpdyFrameWriter.SynStream(id, 0, block), ct).ConfigureAwait(false);
+        await Task.WhenAny(_replies[id].Task, receiving).WaitAsync(ct).ConfigureAwait(false);
     }
 
     private async Task PumpStdinAsync(Stream stdin, uint id, CancellationToken ct)
     {
-        await _stdinReplied.Task.WaitAsync(ct).ConfigureAwait(false);
         var buffer = new byte[StdinChunkBytes];
         int read;
         while (!_stdinClosed && (read = await stdin.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
@@ -97,7 +111,7 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
     private async Task ReceiveAsync(CancellationToken ct)
     {
         var reader = new SpdyFrameReader(connection);
-        while (_receiving.Count > 0 && await reader.ReadAsync(ct).ConfigureAwait(false) is { } frame)
+        while (_receiving.Count > 0 && await ReadAsync(reader, ct).ConfigureAwait(false) is { } frame)
         {
             switch (frame.Type)
             {
@@ -109,35 +123,49 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
                     // Every header block is inflated, even one not needed: the peer's zlib stream runs through all of them.
                     SpdyHeaderBlock.Decode(_decompressor.Decompress(frame.Payload.Span));
                     Known(frame);
-                    if (frame.Type == SpdyFrameType.SynReply && _streams[frame.StreamId] == "stdin")
-                        _stdinReplied.TrySetResult();
+                    if (frame.Type == SpdyFrameType.SynReply)
+                        _replies[frame.StreamId].TrySetResult();
                     if (frame.IsFin)
                         Finished(frame.StreamId);
                     break;
                 case SpdyFrameType.SynStream:
                     // The runtime opens no streams of its own in exec; refuse one as kubectl's client does.
                     SpdyHeaderBlock.Decode(_decompressor.Decompress(frame.Payload.Span));
-                    await SendAsync(SpdyFrameWriter.RstStream(frame.StreamId, SpdyStatus.RefusedStream), ct).ConfigureAwait(false);
+                    await AnswerAsync(SpdyFrameWriter.RstStream(frame.StreamId, SpdyStatus.RefusedStream), ct).ConfigureAwait(false);
                     break;
                 case SpdyFrameType.RstStream:
                     if (_streams.TryGetValue(frame.StreamId, out var type) && type == "stdin")
                     {
                         // The runtime will read no more stdin: stop sending it.
                         _stdinClosed = true;
-                        _stdinReplied.TrySetResult();
                     }
+                    if (_replies.TryGetValue(frame.StreamId, out var reply))
+                        reply.TrySetResult();
                     Finished(frame.StreamId);
                     break;
                 case SpdyFrameType.Ping:
                     // An even id is the server's ping: echo it. An odd one would answer a ping of ours; we send none.
                     if ((frame.StreamId & 1) == 0)
-                        await SendAsync(SpdyFrameWriter.Ping(frame.StreamId), ct).ConfigureAwait(false);
+                        await AnswerAsync(SpdyFrameWriter.Ping(frame.StreamId), ct).ConfigureAwait(false);
                     break;
                 case SpdyFrameType.GoAway:
                     return;                                // the runtime is closing: what it sent is all there is
                 default:
                     break;                                 // SETTINGS, WINDOW_UPDATE (see above) and unknown types
             }
+        }
+    }
+
+    /// <summary>The next frame; null at the end of the connection, or when it broke after the final Status arrived.</summary>
+    private async Task<SpdyFrame?> ReadAsync(SpdyFrameReader reader, CancellationToken ct)
+    {
+        try
+        {
+            return await reader.ReadAsync(ct).ConfigureAwait(false);
+        }
+        catch (IOException) when (_status.Length > 0)
+        {
+            return null;
         }
     }
 
@@ -165,8 +193,8 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
         }
         if (data.Length > 0)
         {
-            await SendAsync(SpdyFrameWriter.WindowUpdate(frame.StreamId, (uint)data.Length), ct).ConfigureAwait(false);
-            await SendAsync(SpdyFrameWriter.WindowUpdate(0, (uint)data.Length), ct).ConfigureAwait(false);
+            await AnswerAsync(SpdyFrameWriter.WindowUpdate(frame.StreamId, (uint)data.Length), ct).ConfigureAwait(false);
+            await AnswerAsync(SpdyFrameWriter.WindowUpdate(0, (uint)data.Length), ct).ConfigureAwait(false);
         }
         if (frame.IsFin)
             Finished(frame.StreamId);
@@ -192,6 +220,21 @@ internal sealed class SpdyExecSession(Stream connection, string? protocol, TextW
         finally
         {
             _writing.Release();
+        }
+    }
+
+    /// <summary>
+    /// A frame answering the peer's (WINDOW_UPDATE, PING, RST_STREAM): the runtime closes the connection right after the
+    /// final Status, so an answer may find it gone — that is the end of the session, which the reader sees, not a failure.
+    /// </summary>
+    private async Task AnswerAsync(byte[] frame, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(frame, ct).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
         }
     }
 
