@@ -10,6 +10,7 @@ using Drover.Api.Client;
 using Drover.Api.Patching;
 using Drover.Api.PodNetwork;
 using Drover.Api.Protobuf;
+using Drover.Api.Spdy;
 using Drover.ControlPlane.Api;
 using Drover.ControlPlane.Api.Access;
 using Microsoft.AspNetCore.Http;
@@ -42,6 +43,7 @@ internal static class FuzzTargets
         ["cri-log"] = CriLog,
         ["log-request"] = LogRequest,
         ["stream-request"] = StreamRequest,
+        ["spdy-frames"] = SpdyFrames,
         ["agent-config"] = AgentConfig,
         ["pod-network"] = PodNetwork,
         ["dns-query"] = DnsQuery,
@@ -547,6 +549,33 @@ internal static class FuzzTargets
             if (written is < 0 or > DnsWire.MaxTcpResponseBytes || written is > 0 and < 12)
                 throw new InvalidOperationException($"response of {written} bytes");
             stream = stream[(DnsWire.TcpLengthBytes + length)..];
+        }
+    }
+
+    /// <summary>
+    /// The runtime's side of a SPDY/3.1 exec session as `drover exec -i` reads it: frames within a 64 KiB limit, every
+    /// header block inflated through the session's one zlib stream and decoded.
+    /// </summary>
+    private static void SpdyFrames(byte[] data)
+    {
+        const int MaxFrame = 64 * 1024;
+        var reader = new SpdyFrameReader(new MemoryStream(data), MaxFrame);
+        var decompressor = new SpdyHeaderDecompressor();
+        try
+        {
+            while (reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult() is { } frame)
+            {
+                if (frame.Payload.Length > MaxFrame)
+                    throw new InvalidOperationException($"a payload of {frame.Payload.Length} bytes taken");
+                if (frame.Type is SpdyFrameType.SynStream or SpdyFrameType.SynReply or SpdyFrameType.Headers
+                    && SpdyHeaderBlock.Decode(decompressor.Decompress(frame.Payload.Span)).Count > SpdyHeaderBlock.MaxHeaders)
+                {
+                    throw new InvalidOperationException("more headers than the limit taken");
+                }
+            }
+        }
+        catch (SpdyProtocolException)
+        {
         }
     }
 

@@ -268,6 +268,61 @@ public sealed class DroverClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// Upgrades a request on <paramref name="path"/> to <paramref name="upgrade"/> (SPDY/3.1 for pods/exec, as kubectl's
+    /// fallback) over HTTP/1.1, with the same TLS trust and token as every request, offering
+    /// <paramref name="protocols"/> as X-Stream-Protocol-Version. A refusal is an <see cref="ApiClientException"/> with
+    /// droverd's Status (a missing pod, a node that cannot be reached…).
+    /// </summary>
+    public async Task<UpgradedConnection> OpenUpgradeAsync(HttpMethod method, string path, string upgrade, IReadOnlyList<string> protocols, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(protocols);
+        var server = CurrentServer;
+        using var request = new HttpRequestMessage(method, new Uri(server, path))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Authorization = _authorization;
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.TryAddWithoutValidation("Upgrade", upgrade);
+        foreach (var protocol in protocols)
+            request.Headers.TryAddWithoutValidation("X-Stream-Protocol-Version", protocol);
+        HttpResponseMessage response;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            timeout.CancelAfter(RequestTimeout);
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach droverd at {server}: {e.Message}" });
+            }
+        }
+
+        try
+        {
+            if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
+            {
+                await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
+                var code = (int)response.StatusCode;
+                throw new ApiClientException(new Status { Code = code, Reason = response.StatusCode.ToString(), Message = $"unable to upgrade connection: HTTP {code} ({response.StatusCode})" });
+            }
+            var chosen = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
+            var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            return new UpgradedConnection(response, stream, chosen);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The path of a pod's log, with its query (kubectl's parameters).</summary>
     public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false) =>
         ObjectPath(ResourceTypes.Pods, ns, pod) + "/log" + Query(

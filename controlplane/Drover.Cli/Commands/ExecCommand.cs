@@ -9,7 +9,7 @@ namespace Drover.Cli.Commands;
 
 /// <summary>
 /// `drover exec POD [-c CONTAINER] [-i] -- COMMAND [ARG...]`: runs a command in a container through droverd (pods/exec,
-/// the endpoint kubectl uses) over the WebSocket channel protocol v4, with kubectl's habits: the first container by
+/// the endpoint kubectl uses) over the WebSocket channel protocol v4, or SPDY/3.1 with -i, with kubectl's habits: the first container by
 /// default (named on stderr when the pod has more), stdout and stderr apart, and the command's exit code as drover's
 /// ("command terminated with exit code N" on stderr, as kubectl prints it).
 /// </summary>
@@ -20,7 +20,7 @@ internal static class ExecCommand
         var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME)" };
         var commandLine = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "The command and its arguments, after --" };
         var container = new Option<string?>("--container", "-c") { Description = "The container; the pod's first when omitted" };
-        var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass stdin to the command (it sees no end of input: the v4 protocol cannot close stdin alone)" };
+        var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass stdin to the command (over SPDY/3.1, which closes it when stdin ends, as kubectl does)" };
         var tty = new Option<bool>("--tty", "-t") { Description = "Not supported yet: use kubectl exec -it" };
         var command = new Command("exec", "Run a command in a container");
         command.Arguments.Add(pod);
@@ -63,10 +63,26 @@ internal static class ExecCommand
         if (stdin)
             path.Append("&stdin=true");
 
-        using var socket = await session.Client.OpenWebSocketAsync(path.ToString(), ChannelSession.Protocol, ct).ConfigureAwait(false);
-        var code = await new ChannelSession(socket, context.Out, context.Error).RunAsync(stdin ? context.In : null, ct).ConfigureAwait(false);
+        // With stdin, SPDY/3.1 (kubectl's fallback): its stdin stream can be half-closed, so the command sees the end of its
+        // input; WebSocket v4 has no half-close and v5, which has one, is not spoken by containerd 1.6's streaming server.
+        // Without stdin there is nothing to close and the WebSocket protocol v4 (the one Kubernetes moves to) is kept.
+        int code;
+        if (stdin)
+        {
+            await using var connection = await session.Client.OpenUpgradeAsync(HttpMethod.Post, path.ToString(), "SPDY/3.1", SpdyExecSession.Protocols, ct).ConfigureAwait(false);
+            code = await new SpdyExecSession(connection.Stream, connection.Protocol, context.Out, context.Error).RunAsync(StdinBytes(context.In), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            using var socket = await session.Client.OpenWebSocketAsync(path.ToString(), ChannelSession.Protocol, ct).ConfigureAwait(false);
+            code = await new ChannelSession(socket, context.Out, context.Error).RunAsync(ct).ConfigureAwait(false);
+        }
         if (code != 0)
             await context.Error.WriteLineAsync($"command terminated with exit code {code}").ConfigureAwait(false);
         return code;
     }
+
+    /// <summary>stdin's bytes as they come (the console's, unchanged, as kubectl passes them); a reader of text is sent as UTF-8.</summary>
+    private static Stream StdinBytes(TextReader input) =>
+        input is StreamReader reader ? reader.BaseStream : new MemoryStream(Encoding.UTF8.GetBytes(input.ReadToEnd()));
 }

@@ -11,7 +11,8 @@ namespace Drover.Agent.Streams.Tests;
 /// <summary>
 /// Streams from clients other than kubectl, through droverd and the agent to containerd's streaming server over the
 /// WebSocket channel protocol v4 (which containerd 1.6 speaks natively): `drover exec`, `drover port-forward` (the
-/// ports reach the runtime in the CRI request), and the official .NET client's exec (KubernetesClient on NuGet).
+/// ports reach the runtime in the CRI request), and the official .NET client's exec (KubernetesClient on NuGet);
+/// `drover exec -i` over SPDY/3.1, whose stdin stream the client half-closes at the end of its input.
 /// </summary>
 [Collection(LogsNodeCollection.Name)]
 [Trait("Category", "Process")]
@@ -95,6 +96,38 @@ public sealed class ClientStreamTests(LogsNodeFixture node)
             var binary = await CliRunner.RunAsync(node.Droverd, "exec", name, "--", "/no/such/binary");
             Assert.NotEqual(0, binary.ExitCode);
             Assert.Contains("no/such/binary", binary.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestPods.DeleteQuietlyAsync(node.Admin, name);
+        }
+    }
+
+    [Fact]
+    public async Task DroverExecStdin_OverSpdy_TheCommandSeesTheEndOfItsInput()
+    {
+        var name = await RunPodAsync("drexeci");
+        try
+        {
+            // echo hi | drover exec -i POD -- cat: cat ends because stdin's stream is half-closed (SPDY FIN).
+            var echo = await CliRunner.RunWithInputAsync(node.Droverd, "hi\n", "exec", "-i", name, "--", "cat");
+            Assert.True(echo.ExitCode == 0, echo.ToString());
+            Assert.Equal("hi\n", echo.Stdout);
+
+            var empty = await CliRunner.RunWithInputAsync(node.Droverd, "", "exec", "-i", name, "--", "cat");
+            Assert.True(empty.ExitCode == 0, empty.ToString());
+            Assert.Equal("", empty.Stdout);
+
+            var failed = await CliRunner.RunWithInputAsync(node.Droverd, "in\n", "exec", "-i", $"pod/{name}", "--", "sh", "-c", "cat; echo err >&2; exit 3");
+            Assert.True(failed.ExitCode == 3, failed.ToString());
+            Assert.Equal("in\n", failed.Stdout);
+            Assert.Contains("err\n", failed.Stderr, StringComparison.Ordinal);
+            Assert.Contains("command terminated with exit code 3", failed.Stderr, StringComparison.Ordinal);
+
+            // 1 MiB: sixteen times SPDY's initial 64 KiB window, in 32 KiB data frames.
+            var big = await CliRunner.RunWithInputAsync(node.Droverd, new string('x', 1 << 20), "exec", "-i", name, "--", "wc", "-c");
+            Assert.True(big.ExitCode == 0, big.ToString());
+            Assert.Equal("1048576", big.Stdout.Trim());
         }
         finally
         {
