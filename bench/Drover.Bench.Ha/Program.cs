@@ -223,8 +223,9 @@ if (etcdRequests.Count > 0)
     Console.WriteLine();
     Console.WriteLine($"| Series | {string.Join(" | ", etcdRequests.Select(r => $"{r.Store} {r.Round}"))} |");
     Console.WriteLine($"|---|{string.Concat(etcdRequests.Select(_ => "---:|"))}");
-    // Requests go to member 0 first (droverd's first endpoint, and the floor's): a follower forwards writes to the leader.
-    Console.WriteLine($"| raft leader at the start (requests go to member 0) | {string.Join(" | ", etcdRequests.Select(r => r.Leader.ToString(CultureInfo.InvariantCulture)))} |");
+    // A follower forwards the writes it gets to the leader: droverd's store (and the floor's) goes to the leader when
+    // it connects; a store built before that preference stays on member 0, its first endpoint.
+    Console.WriteLine($"| raft leader at the start (member index) | {string.Join(" | ", etcdRequests.Select(r => r.Leader.ToString(CultureInfo.InvariantCulture)))} |");
     foreach (var series in etcdRequests.SelectMany(r => r.Counters.Select(c => c.Series)).Distinct())
         Console.WriteLine($"| `{series}` | {string.Join(" | ", etcdRequests.Select(r => r.Counters.Where(c => c.Series == series).Select(c => c.PerCreate.ToString("0.###", CultureInfo.InvariantCulture)).FirstOrDefault() ?? ""))} |");
 }
