@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Drover.Api;
+using Drover.Bench.Ha;
 using Drover.Api.Client;
 using Drover.Store;
 using Drover.Store.Etcd;
@@ -44,6 +45,8 @@ var latency = new List<(string Store, int Round, Stats Create, double Achieved, 
 // Where the machine's CPU went during each paced run: the p99 is mostly queueing for the 2 cores.
 var cpu = new List<(string Store, int Round, (double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent) Use)>();
 var floors = new List<(int Round, Stats Create, double Achieved, int Errors)>();
+// etcd's request counters per create, droverd-on-etcd and etcd alone: what each create asks of the members.
+var etcdRequests = new List<(string Store, int Round, int Leader, IReadOnlyList<(string Series, double PerCreate)> Counters)>();
 var checkPerfOutput = "";
 for (var round = 1; round <= rounds; round++)
 {
@@ -57,8 +60,11 @@ for (var round = 1; round <= rounds; round++)
         for (var n = 0; n < 200; n++)
             await client.CreateAsync(ResourceTypes.ConfigMaps, Map($"warm-{n}"));
         var meter = Cpu.Start(server.Id, etcd is null ? [] : [.. Enumerable.Range(0, etcd.Count).Select(m => etcd.ProcessId(m)!.Value)]);
+        var requests = etcd is null ? null : await EtcdMetrics.StartAsync(etcd.ClientUrls);
         var (stats, achieved, errors, firstError) = await PacedCreatesAsync(client, count, rate);
         cpu.Add((store, round, meter.Stop(count)));
+        if (requests is not null)
+            etcdRequests.Add((store, round, requests.Leader, await requests.StopAsync(count)));
         if (firstError is not null)
         {
             // Whether a refusal came from droverd or from below it is in droverd's own log: keep it beside the figures.
@@ -68,7 +74,7 @@ for (var round = 1; round <= rounds; round++)
         }
         var etcdMb = etcd is null ? "" : string.Join(" / ", Enumerable.Range(0, etcd.Count).Select(m => Rss(etcd.ProcessId(m)).ToString("0", CultureInfo.InvariantCulture)));
         latency.Add((store, round, stats, achieved, errors, Rss(server.Id), etcdMb));
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {stats.P50:0.00} ms p99 {stats.P99:0.00} ms, {achieved:0}/s, {errors} errors");
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {stats.P50:0.00} ms p99 {stats.P99:0.00} ms, {achieved:0}/s, {errors} errors{(requests is null ? "" : $", raft leader m{requests.Leader}")}");
         if (etcd is not null)
         {
             // etcd's own floor on the same members, right after: the same creates (a put if absent, one transaction)
@@ -77,8 +83,10 @@ for (var round = 1; round <= rounds; round++)
             for (var n = 0; n < 200; n++)
                 await direct.CreateAsync($"/warm/{n}", FloorValue);
             var floorMeter = Cpu.Start(null, [.. Enumerable.Range(0, etcd.Count).Select(m => etcd.ProcessId(m)!.Value)]);
+            var floorRequests = await EtcdMetrics.StartAsync(etcd.ClientUrls);
             var (floorStats, floorAchieved, floorErrors, floorError) = await PacedStoreCreatesAsync(direct, count, rate);
             cpu.Add(("etcd alone", round, floorMeter.Stop(count)));
+            etcdRequests.Add(("etcd alone", round, floorRequests.Leader, await floorRequests.StopAsync(count)));
             if (floorError is not null)
                 firstErrors.Add($"round {round} etcd floor: {floorError}");
             floors.Add((round, floorStats, floorAchieved, floorErrors));
@@ -208,6 +216,19 @@ Console.WriteLine("| Run | Store | droverd ms/create | etcd ms/create | bench ms
 Console.WriteLine("|---|---|---:|---:|---:|---:|");
 foreach (var c in cpu)
     Console.WriteLine($"| {c.Round} | {c.Store} | {c.Use.DroverdMs:0.000} | {c.Use.EtcdMs:0.000} | {c.Use.BenchMs:0.000} | {c.Use.MachineBusyPercent:0} |");
+if (etcdRequests.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine("etcd's own counters (/metrics of each member, summed over the 3) per create during each paced run: gRPC calls and stream messages by method, MVCC operations, fsyncs, bytes. Series that did not move are left out.");
+    Console.WriteLine();
+    Console.WriteLine($"| Series | {string.Join(" | ", etcdRequests.Select(r => $"{r.Store} {r.Round}"))} |");
+    Console.WriteLine($"|---|{string.Concat(etcdRequests.Select(_ => "---:|"))}");
+    // A follower forwards the writes it gets to the leader: droverd's store (and the floor's) goes to the leader when
+    // it connects; a store built before that preference stays on member 0, its first endpoint.
+    Console.WriteLine($"| raft leader at the start (member index) | {string.Join(" | ", etcdRequests.Select(r => r.Leader.ToString(CultureInfo.InvariantCulture)))} |");
+    foreach (var series in etcdRequests.SelectMany(r => r.Counters.Select(c => c.Series)).Distinct())
+        Console.WriteLine($"| `{series}` | {string.Join(" | ", etcdRequests.Select(r => r.Counters.Where(c => c.Series == series).Select(c => c.PerCreate.ToString("0.###", CultureInfo.InvariantCulture)).FirstOrDefault() ?? ""))} |");
+}
 if (checkPerfOutput.Length > 0)
 {
     Console.WriteLine();

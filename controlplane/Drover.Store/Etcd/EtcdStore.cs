@@ -48,6 +48,9 @@ public sealed class EtcdStore : IStore
 
     public IReadOnlyList<Uri> Endpoints => _channels.Endpoints;
 
+    /// <summary>The index (in <see cref="Endpoints"/>) of the member requests go to now (tests).</summary>
+    internal int CurrentMember => _channels.Current.Index;
+
     /// <summary>Where a watch from an old revision stops being served from the shared watch's memory (tests).</summary>
     internal long? SharedWatchFloor => _sharedWatch?.Floor;
 
@@ -63,6 +66,7 @@ public sealed class EtcdStore : IStore
         try
         {
             await store.ReadRevisionAsync(cancellationToken).ConfigureAwait(false);
+            await store._channels.PreferLeaderAsync(options.DialTimeout, cancellationToken).ConfigureAwait(false);
             return store;
         }
         catch

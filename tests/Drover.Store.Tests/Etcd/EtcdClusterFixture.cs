@@ -25,6 +25,21 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
     public Task<StoreUnderTest> OpenSharedWatchAsync(int historyEvents = 2_048) =>
         OpenAsync(Options() with { SharedWatchPrefix = "/", WatchHistoryEvents = historyEvents });
 
+    /// <summary>The member that leads raft now (etcd's <c>etcd_server_is_leader</c>), or -1 while none does.</summary>
+    public async Task<int> LeaderAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        for (var member = 0; member < Cluster.Count; member++)
+        {
+            if (!Cluster.IsRunning(member))
+                continue;
+            var metrics = await http.GetStringAsync(new Uri(Cluster.ClientUrls[member], "/metrics"));
+            if (metrics.Split('\n').Contains("etcd_server_is_leader 1"))
+                return member;
+        }
+        return -1;
+    }
+
     /// <summary>Watchers open on every member (etcd's <c>etcd_debugging_mvcc_watcher_total</c>), summed.</summary>
     public async Task<long> EtcdWatchersAsync()
     {

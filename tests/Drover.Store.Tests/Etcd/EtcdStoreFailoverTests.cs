@@ -33,8 +33,8 @@ public sealed class EtcdStoreFailoverTests(EtcdClusterFixture etcd) : IAsyncLife
             acknowledged.Add((await store.CreateAsync($"/before/{i}", Bytes("x"))).Key);
         }
 
-        // The client starts on the first endpoint: that member goes away.
-        await etcd.Cluster.KillMemberAsync(0);
+        // The member the client uses (the raft leader, which it prefers) goes away.
+        await etcd.Cluster.KillMemberAsync(store.CurrentMember);
 
         var failed = 0;
         for (var i = 0; i < 30; i++)
@@ -91,7 +91,7 @@ public sealed class EtcdStoreFailoverTests(EtcdClusterFixture etcd) : IAsyncLife
             await store.CreateAsync($"/w/{i:D2}", Bytes("x"));
         }
 
-        await etcd.Cluster.KillMemberAsync(0);
+        await etcd.Cluster.KillMemberAsync(store.CurrentMember);
         for (var i = 10; i < 20; i++)
         {
             await RetryAsync(() => store.CreateAsync($"/w/{i:D2}", Bytes("x")), allowExisting: true);
@@ -100,6 +100,23 @@ public sealed class EtcdStoreFailoverTests(EtcdClusterFixture etcd) : IAsyncLife
         var events = await watch;
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"/w/{i:D2}"), events.Select(e => e.Kv.Key));
         Assert.Equal(events.Select(e => e.Kv.ModRevision).Order(), events.Select(e => e.Kv.ModRevision));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_PrefersTheRaftLeader_AndAnswersTheSameThroughAFollower()
+    {
+        var leader = await etcd.LeaderAsync();
+        Assert.NotEqual(-1, leader);
+        await using var store = await EtcdStore.ConnectAsync(etcd.Options());
+        Assert.Equal(leader, store.CurrentMember);
+
+        // Listed with the leader last, the client still ends on it; a write through it is read back through a follower.
+        var followerFirst = etcd.Options() with { Endpoints = [.. etcd.Cluster.ClientUrls.Where((_, m) => m != leader), etcd.Cluster.ClientUrls[leader]] };
+        await using var reordered = await EtcdStore.ConnectAsync(followerFirst);
+        Assert.Equal(etcd.Cluster.Count - 1, reordered.CurrentMember);
+        var written = await reordered.CreateAsync("/leader-preferred", Bytes("x"));
+        await using var onFollower = await EtcdStore.ConnectAsync(followerFirst with { Endpoints = [etcd.Cluster.ClientUrls[(leader + 1) % etcd.Cluster.Count]] });
+        Assert.Equal(written.ModRevision, (await onFollower.GetAsync("/leader-preferred"))!.ModRevision);
     }
 
     /// <summary>A write the test needs done: retried past the ambiguous failures of a connection that just died.</summary>
