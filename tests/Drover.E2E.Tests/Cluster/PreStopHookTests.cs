@@ -35,11 +35,13 @@ public sealed class PreStopHookTests(IngressEndToEndFixture fixture, ITestOutput
                 [
                     // The exec hook leaves a file that this container's httpd then serves: the machine's uptime when it
                     // ran (/proc/uptime is not namespaced), so its delay is measured by the hook, not by the test's polling.
+                    // Written aside and renamed: the shell's redirect creates the file empty before cat fills it, and the
+                    // test's polling once read it in between.
                     new Container
                     {
                         Name = "app",
                         Image = SeedManifests.ImageV1,
-                        Lifecycle = new Lifecycle { PreStop = new LifecycleHandler { Exec = new ExecAction { Command = ["sh", "-c", "cat /proc/uptime > /www/prestop"] } } },
+                        Lifecycle = new Lifecycle { PreStop = new LifecycleHandler { Exec = new ExecAction { Command = ["sh", "-c", "cat /proc/uptime > /www/prestop.part && mv /www/prestop.part /www/prestop"] } } },
                     },
                     new Container
                     {
