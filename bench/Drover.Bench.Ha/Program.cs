@@ -43,7 +43,7 @@ var build = bin is null ? "Release build, JIT" : "Native AOT";
 var firstErrors = new List<string>();
 var latency = new List<(string Store, int Round, Stats Create, double Achieved, int Errors, double DroverdMb, string EtcdMb)>();
 // Where the machine's CPU went during each paced run: the p99 is mostly queueing for the 2 cores.
-var cpu = new List<(string Store, int Round, (double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent) Use)>();
+var cpu = new List<(string Store, int Round, CpuUse Use)>();
 var floors = new List<(int Round, Stats Create, double Achieved, int Errors)>();
 // etcd's request counters per create, droverd-on-etcd and etcd alone: what each create asks of the members.
 var etcdRequests = new List<(string Store, int Round, int Leader, IReadOnlyList<(string Series, double PerCreate)> Counters)>();
@@ -210,12 +210,13 @@ if (floors.Count > 0)
         $"({floorAll.P99 / sqliteAll.P99:0.00}× SQLite's droverd: the ≤ 2× target {(floorAll.P99 <= 2 * sqliteAll.P99 ? "leaves room above the floor" : "is below etcd's own floor here")}).");
 }
 Console.WriteLine();
-Console.WriteLine($"CPU during each paced run ({Environment.ProcessorCount} CPUs; /proc/PID/stat and /proc/stat before and after): core-ms per create of droverd, of the 3 etcd members together and of this bench process, and how busy the whole machine was.");
+Console.WriteLine($"CPU during each paced run ({Environment.ProcessorCount} CPUs; /proc/PID/stat and /proc/stat before and after): core-ms per create of droverd, of the 3 etcd members together and of this bench process, and how busy the whole machine was. " +
+    "Then how long their threads waited on a run queue for a core, ms per create (/proc/PID/task/*/schedstat): the queueing a busy machine adds to every request's path.");
 Console.WriteLine();
-Console.WriteLine("| Run | Store | droverd ms/create | etcd ms/create | bench ms/create | machine busy % |");
-Console.WriteLine("|---|---|---:|---:|---:|---:|");
+Console.WriteLine("| Run | Store | droverd ms/create | etcd ms/create | bench ms/create | machine busy % | droverd waited ms/create | etcd waited | bench waited |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var c in cpu)
-    Console.WriteLine($"| {c.Round} | {c.Store} | {c.Use.DroverdMs:0.000} | {c.Use.EtcdMs:0.000} | {c.Use.BenchMs:0.000} | {c.Use.MachineBusyPercent:0} |");
+    Console.WriteLine($"| {c.Round} | {c.Store} | {c.Use.DroverdMs:0.000} | {c.Use.EtcdMs:0.000} | {c.Use.BenchMs:0.000} | {c.Use.MachineBusyPercent:0} | {c.Use.DroverdWaitMs:0.000} | {c.Use.EtcdWaitMs:0.000} | {c.Use.BenchWaitMs:0.000} |");
 if (etcdRequests.Count > 0)
 {
     Console.WriteLine();
@@ -271,6 +272,7 @@ static Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> Pace
 static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)> PacedAsync(int count, int rate, Func<int, Task> create, Func<Exception, bool> failed)
 {
     var samples = new ConcurrentBag<long>();
+    var trace = new ConcurrentBag<(int N, long Latency)>();
     var errors = 0;
     string? firstError = null;
     var start = Stopwatch.GetTimestamp();
@@ -287,7 +289,9 @@ static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)
             try
             {
                 await create(index);
-                samples.Add(Stopwatch.GetTimestamp() - due);
+                var took = Stopwatch.GetTimestamp() - due;
+                samples.Add(took);
+                trace.Add((index, took));
             }
             catch (Exception e) when (failed(e))
             {
@@ -298,6 +302,13 @@ static async Task<(Stats Stats, double Achieved, int Errors, string? FirstError)
     }
     await Task.WhenAll(inFlight);
     var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+    // HA_TRACE_DIR: each create's slot and latency, to see whether the tail is spread or comes in bursts.
+    if (Environment.GetEnvironmentVariable("HA_TRACE_DIR") is { Length: > 0 } traceDir)
+    {
+        Directory.CreateDirectory(traceDir);
+        var lines = trace.OrderBy(t => t.N).Select(t => FormattableString.Invariant($"{t.N * 1000.0 / rate:0.0}\t{t.Latency * 1000.0 / Stopwatch.Frequency:0.000}"));
+        await File.WriteAllLinesAsync(Path.Combine(traceDir, $"{DateTime.UtcNow:HHmmss.fff}.tsv"), lines);
+    }
     return (Stats.Of([.. samples]), samples.Count / elapsed, errors, firstError);
 }
 
@@ -390,6 +401,9 @@ internal partial class Program
 }
 
 /// <summary>CPU used between <see cref="Start"/> and <see cref="Stop"/>: per create, and the machine's busy share.</summary>
+/// <summary>What one paced run cost the machine, per create: CPU time and time spent waiting for a core.</summary>
+internal sealed record CpuUse(double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent, double DroverdWaitMs, double EtcdWaitMs, double BenchWaitMs);
+
 internal sealed class Cpu
 {
     private readonly int? _droverd;
@@ -398,6 +412,9 @@ internal sealed class Cpu
     private readonly long _etcdTicks;
     private readonly TimeSpan _bench;
     private readonly (long Busy, long Total) _machine;
+    private readonly long _droverdWait;
+    private readonly long _etcdWait;
+    private readonly long _benchWait;
 
     private Cpu(int? droverd, int[] etcd)
     {
@@ -406,19 +423,26 @@ internal sealed class Cpu
         _etcdTicks = etcd.Sum(ProcFs.CpuTicks);
         _bench = Process.GetCurrentProcess().TotalProcessorTime;
         _machine = ProcFs.MachineCpuTicks();
+        _droverdWait = droverd is { } p ? ProcFs.RunQueueWaitNanoseconds(p) : 0;
+        _etcdWait = etcd.Sum(ProcFs.RunQueueWaitNanoseconds);
+        _benchWait = ProcFs.RunQueueWaitNanoseconds(Environment.ProcessId);
     }
 
     public static Cpu Start(int? droverd, int[] etcd) => new(droverd, etcd);
 
-    public (double DroverdMs, double EtcdMs, double BenchMs, double MachineBusyPercent) Stop(int creates)
+    public CpuUse Stop(int creates)
     {
         var machine = ProcFs.MachineCpuTicks();
         double PerCreate(long ticks) => ticks * 1000 / ProcFs.TicksPerSecond / creates;
-        return (
+        double WaitPerCreate(long nanoseconds) => nanoseconds / 1e6 / creates;
+        return new CpuUse(
             _droverd is { } pid ? PerCreate(ProcFs.CpuTicks(pid) - _droverdTicks) : double.NaN,
             _etcd.Length == 0 ? double.NaN : PerCreate(_etcd.Sum(ProcFs.CpuTicks) - _etcdTicks),
             (Process.GetCurrentProcess().TotalProcessorTime - _bench).TotalMilliseconds / creates,
-            100.0 * (machine.Busy - _machine.Busy) / Math.Max(1, machine.Total - _machine.Total));
+            100.0 * (machine.Busy - _machine.Busy) / Math.Max(1, machine.Total - _machine.Total),
+            _droverd is { } p ? WaitPerCreate(ProcFs.RunQueueWaitNanoseconds(p) - _droverdWait) : double.NaN,
+            _etcd.Length == 0 ? double.NaN : WaitPerCreate(_etcd.Sum(ProcFs.RunQueueWaitNanoseconds) - _etcdWait),
+            WaitPerCreate(ProcFs.RunQueueWaitNanoseconds(Environment.ProcessId) - _benchWait));
     }
 }
 

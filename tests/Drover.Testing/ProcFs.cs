@@ -48,6 +48,28 @@ public static class ProcFs
     }
 
     /// <summary>
+    /// How long the process's threads have waited on a run queue for a core, in nanoseconds: the second field of each
+    /// /proc/PID/task/TID/schedstat, summed over the threads alive now (a thread that exited takes its share along).
+    /// On a machine with more runnable threads than cores this is the queueing behind a latency tail.
+    /// </summary>
+    public static long RunQueueWaitNanoseconds(int pid)
+    {
+        long sum = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                sum += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // The thread exited between the listing and the read.
+            }
+        }
+        return sum;
+    }
+
+    /// <summary>
     /// The whole machine's CPU time since boot from /proc/stat's first line, in ticks of <see cref="TicksPerSecond"/>
     /// summed over every CPU: busy (everything but idle and iowait) and all.
     /// </summary>
