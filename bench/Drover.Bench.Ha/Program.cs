@@ -23,6 +23,7 @@ var rate = 500;
 var rounds = 2;
 var kills = 5;
 var checkPerf = true;
+var beside = false;
 string? bin = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
@@ -34,6 +35,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--kills": kills = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
         case "--bin": bin = args[i + 1]; break;
         case "--check-perf": checkPerf = args[i + 1] != "false"; break;
+        case "--beside": beside = args[i + 1] == "true"; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -97,6 +99,31 @@ for (var round = 1; round <= rounds; round++)
                 checkPerfOutput = await CheckPerfAsync(etcd);
             }
         }
+    }
+    if (beside)
+    {
+        // droverd on SQLite while 3 etcd members on the same machine take the same write rate from this process: the
+        // CPU the members cost the machine in an etcd run, without droverd's etcd path. What is left between this and
+        // droverd on etcd is the etcd path itself; what is between this and SQLite alone is the co-location.
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] round {round}: sqlite, etcd busy beside");
+        await using var bEtcd = await EtcdCluster.StartAsync(members: 3);
+        await using var bServer = await DroverdProcess.StartFromAsync(binaries, null);
+        using var bClient = bServer.Client(TimeSpan.FromSeconds(30));
+        await using var direct = await EtcdStore.ConnectAsync(new EtcdStoreOptions { Endpoints = bEtcd.ClientUrls, KeyPrefix = "/beside" });
+        for (var n = 0; n < 200; n++)
+        {
+            await bClient.CreateAsync(ResourceTypes.ConfigMaps, Map($"warm-{n}"));
+            await direct.CreateAsync($"/warm/{n}", FloorValue);
+        }
+        var bMeter = Cpu.Start(bServer.Id, [.. Enumerable.Range(0, bEtcd.Count).Select(m => bEtcd.ProcessId(m)!.Value)]);
+        var besideLoad = PacedStoreCreatesAsync(direct, count, rate);
+        var (bStats, bAchieved, bErrors, bFirstError) = await PacedCreatesAsync(bClient, count, rate);
+        var (_, besideAchieved, besideErrors, besideError) = await besideLoad;
+        cpu.Add(("sqlite, etcd beside", round, bMeter.Stop(count)));
+        if ((bFirstError ?? besideError) is { } bError)
+            firstErrors.Add($"round {round} sqlite, etcd beside: {bError}");
+        latency.Add(("sqlite, etcd beside", round, bStats, bAchieved, bErrors, Rss(bServer.Id), ""));
+        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}]   p50 {bStats.P50:0.00} ms p99 {bStats.P99:0.00} ms, {bAchieved:0}/s, {bErrors} errors; etcd beside {besideAchieved:0}/s, {besideErrors} errors");
     }
 }
 
@@ -181,6 +208,8 @@ for (var round = 1; round <= rounds; round++)
     var s = latency.Single(l => l.Round == round && l.Store == "sqlite");
     var e = latency.Single(l => l.Round == round && l.Store == "etcd");
     Console.WriteLine($"| {round} | etcd / sqlite{(KeptUp(s) && KeptUp(e) ? "" : " (a run fell behind the rate: not pooled)")} | {e.Create.P50 / s.Create.P50:0.00}× | {e.Create.P99 / s.Create.P99:0.00}× | | | | |");
+    if (latency.SingleOrDefault(l => l.Round == round && l.Store == "sqlite, etcd beside") is { Store: not null } b)
+        Console.WriteLine($"| {round} | etcd / (sqlite, etcd beside) | {e.Create.P50 / b.Create.P50:0.00}× | {e.Create.P99 / b.Create.P99:0.00}× | | | | |");
 }
 var pooled = Enumerable.Range(1, rounds).Where(r => latency.Where(l => l.Round == r).All(KeptUp)).ToHashSet();
 if (pooled.Count > 0)
