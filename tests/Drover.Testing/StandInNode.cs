@@ -15,6 +15,7 @@ public sealed class StandInNode : IAsyncDisposable
     private readonly TimeSpan _renewEvery;
     private CancellationTokenSource? _heartbeat;
     private Task _renewing = Task.CompletedTask;
+    private long _lastRenewalTicks;
 
     private StandInNode(DroverClient admin, string name, TimeSpan renewEvery)
     {
@@ -24,6 +25,13 @@ public sealed class StandInNode : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>
+    /// The renewTime of the last Lease write the API acknowledged, taken (on this machine's clock) before it was sent:
+    /// droverd cannot have seen the node alive any earlier. A write cancelled by <see cref="StopHeartbeatAsync"/> may still
+    /// have landed, so droverd's last sight of the node may be later, never earlier.
+    /// </summary>
+    public DateTimeOffset LastRenewal => new(Interlocked.Read(ref _lastRenewalTicks), TimeSpan.Zero);
 
     /// <summary>Registers the node (Ready, with the given allocatable) and starts heartbeating.</summary>
     public static async Task<StandInNode> StartAsync(DroverClient admin, string name, string cpu, string memory = "8Gi",
@@ -137,9 +145,12 @@ public sealed class StandInNode : IAsyncDisposable
                 Metadata = new ObjectMeta { Name = Name, Namespace = "kube-node-lease" },
                 Spec = new LeaseSpec { HolderIdentity = Name, LeaseDurationSeconds = 40, RenewTime = now },
             }, ct);
-            return;
         }
-        await _admin.UpdateAsync(ResourceTypes.Leases, existing with { Spec = existing.Spec with { RenewTime = now } }, null, ct);
+        else
+        {
+            await _admin.UpdateAsync(ResourceTypes.Leases, existing with { Spec = existing.Spec with { RenewTime = now } }, null, ct);
+        }
+        Interlocked.Exchange(ref _lastRenewalTicks, now.UtcTicks);
     }
 
     public async ValueTask DisposeAsync() => await StopHeartbeatAsync();

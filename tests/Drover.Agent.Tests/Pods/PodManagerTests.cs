@@ -250,7 +250,7 @@ public sealed class PodManagerTests : IDisposable
         Assert.True(File.Exists(netns), netns);
 
         // Everything the API says about the pod until it goes: the last word is how its container ended.
-        using var watchStop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        using var watchStop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var seen = new List<Pod>();
         var watch = Task.Run(async () =>
         {
@@ -279,12 +279,14 @@ public sealed class PodManagerTests : IDisposable
 
         var watchClock = Stopwatch.StartNew();
         await _node.Api.DeleteAsync(ResourceTypes.Pods, "default", name);
-        await TestPods.WaitGoneAsync(_node.Api, name, TimeSpan.FromSeconds(25));
+        await TestPods.WaitGoneAsync(_node.Api, name, TimeSpan.FromSeconds(60));
         watchClock.Stop();
         await watch.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // 30 s of grace, but the app exits on SIGTERM at once: a graceful stop, not a kill after the grace period.
-        Assert.True(watchClock.Elapsed < TimeSpan.FromSeconds(10), $"deletion took {watchClock.Elapsed}");
+        // 30 s of grace, but the app exits on SIGTERM at once: a graceful stop, not a kill after the grace period. Exit
+        // code 0 below proves it (SIGKILL gives 137); the bound is the "within terminationGracePeriodSeconds"
+        // (a tighter one measured only how loaded the machine was).
+        Assert.True(watchClock.Elapsed < TimeSpan.FromSeconds(30), $"deletion took {watchClock.Elapsed}, the whole grace period");
         Pod[] history;
         lock (seen)
         {
@@ -361,13 +363,14 @@ public sealed class PodManagerTests : IDisposable
 
             await _node.StopManagerAsync();
             _node.StartManager();
-            // Several resyncs and relists of the new agent.
+            // Several resyncs and relists of the new agent, time to (wrongly) restart what it did not adopt; then Ready
+            // is waited for, not read at once: the new agent's readiness probe has to pass again first, which a
+            // loaded machine may put after the delay.
             await Task.Delay(TimeSpan.FromSeconds(5));
 
-            var after = (await TestPods.GetAsync(_node.Api, name))!;
+            var after = await TestPods.WaitForAsync(_node.Api, name, TestPods.IsReady, StartTimeout, "Ready after the restart");
             Assert.Equal(app.ContainerID, TestPods.App(after)!.ContainerID);
             Assert.Equal(app.RestartCount, TestPods.App(after)!.RestartCount);
-            Assert.True(TestPods.IsReady(after));
             var containersAfter = await _node.Cri.ListContainersAsync(new CriV1.ContainerFilter { LabelSelector = { ["io.kubernetes.pod.uid"] = created.Metadata.Uid! } });
             Assert.Equal(containers.Select(c => c.Id).Order(), containersAfter.Select(c => c.Id).Order());
             Assert.Single(await SandboxesAsync(created.Metadata.Uid!));

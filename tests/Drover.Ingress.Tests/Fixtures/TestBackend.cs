@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,8 @@ namespace Drover.Ingress.Testing;
 /// A real HTTP server (Kestrel) that says who it is and what it received: "backend=NAME path=… host=…
 /// xff=… proto=… xfh=…". /echo streams the request body back, /ws echoes WebSocket messages,
 /// /slow?ms=N answers after N ms, /stall?ms=N sends its headers at once and its body after N ms, /held answers once
-/// the test calls <see cref="ReleaseHeld"/> (a request kept in flight for as long as the test needs, whatever the load).
+/// the test calls <see cref="ReleaseHeld"/> (a request kept in flight for as long as the test needs, whatever the load),
+/// and /stall?held sends its headers at once and its body then.
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
@@ -78,11 +80,14 @@ public sealed class TestBackend : IAsyncDisposable
                 await Task.Delay(ms);
             if (request.Path == "/held")
                 await held.Task;
-            if (request.Path == "/stall" && int.TryParse(request.Query["ms"], out var stall))
+            if (request.Path == "/stall" && (request.Query.ContainsKey("held") || int.TryParse(request.Query["ms"], out _)))
             {
                 await context.Response.StartAsync();
                 await context.Response.Body.FlushAsync();
-                await Task.Delay(stall);
+                if (request.Query.ContainsKey("held"))
+                    await held.Task;
+                else
+                    await Task.Delay(int.Parse(request.Query["ms"]!, CultureInfo.InvariantCulture));
             }
             await context.Response.WriteAsync(
                 $"backend={name} path={request.Path}{request.QueryString} host={request.Headers.Host} xff={request.Headers["X-Forwarded-For"]} proto={request.Headers["X-Forwarded-Proto"]} xfh={request.Headers["X-Forwarded-Host"]}");

@@ -40,6 +40,17 @@ public sealed class EtcdClusterFixture : IAsyncLifetime
         return -1;
     }
 
+    /// <summary>
+    /// Whether <paramref name="member"/> knows of a raft leader (etcd's <c>etcd_server_has_leader</c>); a member cut off
+    /// from the others keeps its old leader until its election timeout runs out, and a write to it waits meanwhile.
+    /// </summary>
+    public async Task<bool> HasLeaderAsync(int member)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var metrics = await http.GetStringAsync(new Uri(Cluster.ClientUrls[member], "/metrics"));
+        return !metrics.Split('\n').Contains("etcd_server_has_leader 0");
+    }
+
     /// <summary>Watchers open on every member (etcd's <c>etcd_debugging_mvcc_watcher_total</c>), summed.</summary>
     public async Task<long> EtcdWatchersAsync()
     {
