@@ -3,14 +3,14 @@ using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Cli.Arguments;
-using Drover.Cli.Logs;
+using Drover.Cli.Pods;
 
 namespace Drover.Cli.Commands;
 
 /// <summary>
 /// `drover logs POD|TYPE/NAME [-c CONTAINER | --all-containers] [-f] [--tail N] [--timestamps] [-p]`: a container's
 /// log through droverd, which fetches it from the pod's node. TYPE/NAME (deploy, rs, ds, job, svc) reads one of the
-/// pods the object selects, as kubectl does (<see cref="LogsTarget"/>). Text is written as it arrives, so -f shows
+/// pods the object selects, as kubectl does (<see cref="PodTarget"/>). Text is written as it arrives, so -f shows
 /// lines as they are written; --all-containers reads every container in turn (init containers first), or, with -f,
 /// all at once, whole lines interleaved.
 /// </summary>
@@ -29,11 +29,7 @@ internal static class LogsCommand
         };
         var timestamps = new Option<bool>("--timestamps") { Description = "Prefix each line with the time the runtime recorded it (RFC 3339)" };
         var previous = new Option<bool>("--previous", "-p") { Description = "The log of the previous, terminated run of the container" };
-        var podRunningTimeout = new Option<string>("--pod-running-timeout")
-        {
-            Description = "How long TYPE/NAME waits for the object to select a pod (e.g. 20s, 1m)",
-            DefaultValueFactory = _ => "20s",
-        };
+        var podRunningTimeout = PodRunningTimeout.Option("20s");
         var command = new Command("logs", "Print the logs of a container in a pod");
         command.Arguments.Add(pod);
         command.Options.Add(container);
@@ -51,19 +47,22 @@ internal static class LogsCommand
                 throw new CliException($"error: --all-containers=true should not be specified with container name {named}");
             var request = new LogsRequest(
                 parse.GetValue(pod)!, parse.GetValue(container), all, parse.GetValue(follow),
-                tailLines == -1 ? null : tailLines, parse.GetValue(timestamps), parse.GetValue(previous),
-                GoDuration.Parse(parse.GetValue(podRunningTimeout), "--pod-running-timeout"));
+                tailLines, parse.GetValue(timestamps), parse.GetValue(previous),
+                PodRunningTimeout.Parse(parse.GetValue(podRunningTimeout)));
             return RunAsync(context, parse, request, ct);
         });
         return command;
     }
 
-    private sealed record LogsRequest(string Target, string? Container, bool AllContainers, bool Follow, long? TailLines, bool Timestamps, bool Previous, TimeSpan PodRunningTimeout);
+    private sealed record LogsRequest(string Target, string? Container, bool AllContainers, bool Follow, long TailLines, bool Timestamps, bool Previous, TimeSpan PodRunningTimeout);
 
     private static async Task<int> RunAsync(CliContext context, ParseResult parse, LogsRequest request, CancellationToken ct)
     {
         using var session = CommandSession.Open(parse);
-        var podName = await LogsTarget.PodNameAsync(session.Client, session.Namespace, request.Target, request.PodRunningTimeout, context.Error, context.Time, ct).ConfigureAwait(false);
+        var podName = (await PodTarget.ForLogsAsync(session.Client, session.Namespace, request.Target, request.PodRunningTimeout, context.Error, context.Time, ct).ConfigureAwait(false)).Pod.Metadata.Name!;
+        // kubectl's Validate, which runs once Complete has read the object.
+        if (request.TailLines < -1)
+            throw new CliException("error: --tail must be greater than or equal to -1");
         IReadOnlyList<string?> containers = [request.Container];
         if (request.AllContainers)
         {
@@ -98,7 +97,7 @@ internal static class LogsCommand
 
     private static async Task CopyAsync(CommandSession session, string podName, string? container, LogsRequest request, LineWriter output, CancellationToken ct)
     {
-        var path = DroverClient.PodLogPath(session.Namespace, podName, container, request.Follow, request.TailLines, request.Timestamps, request.Previous);
+        var path = DroverClient.PodLogPath(session.Namespace, podName, container, request.Follow, request.TailLines == -1 ? null : request.TailLines, request.Timestamps, request.Previous);
         using var body = await session.Client.GetStreamAsync(path, ct).ConfigureAwait(false);
         // A line's bytes may be split between reads: the decoder keeps an unfinished character for the next one.
         var decoder = Encoding.UTF8.GetDecoder();

@@ -31,12 +31,23 @@ public sealed class LogsCommandTests(DroverdFixture fixture) : IClassFixture<Dro
     }
 
     [Fact]
-    public async Task Logs_BadTail_ExitsOneNamingTailLines()
+    public async Task Logs_BadTail_RefusedAsKubectl()
     {
-        var result = await CliRunner.RunAsync(_server, "logs", "any", "--tail", "-5");
+        var name = $"tail-{Guid.NewGuid().ToString("N")[..8]}";
+        await _client.CreateAsync(ResourceTypes.Pods, new Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new ObjectMeta { Name = name, Namespace = "default" },
+            Spec = new PodSpec { NodeName = "n1", Containers = [new Container { Name = "a", Image = "x" }] },
+        });
+
+        var result = await CliRunner.RunAsync(_server, "logs", name, "--tail", "-5");
+        var kubectl = await new Kubectl(_server.ClientConfigPath).RunAsync("logs", name, "--tail", "-5");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("tailLines: Invalid value: \"-5\": must be greater than or equal to 0", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("error: --tail must be greater than or equal to -1\n", result.Stderr);
+        Assert.Equal(kubectl.Stderr, result.Stderr);
     }
 
     [Fact]

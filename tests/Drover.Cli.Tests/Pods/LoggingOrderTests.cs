@@ -1,7 +1,7 @@
 using Drover.Api;
-using Drover.Cli.Logs;
+using Drover.Cli.Pods;
 
-namespace Drover.Cli.Logs.Tests;
+namespace Drover.Cli.Pods.Tests;
 
 /// <summary>The pod `logs TYPE/NAME` reads: kubectl's podutils.ByLogging, one rule at a time.</summary>
 public sealed class LoggingOrderTests

@@ -1,0 +1,51 @@
+using Drover.Api;
+using Drover.Cli.Pods;
+
+namespace Drover.Cli.Pods.Tests;
+
+/// <summary>The pod `exec`/`port-forward` TYPE/NAME use: kubectl's sort.Reverse(podutils.ActivePods), one rule at a time.</summary>
+public sealed class AttachOrderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static Pod Pod(string name, string? node = "n1", string phase = "Running", bool ready = true, int readyForSeconds = 60, int restarts = 0, int ageSeconds = 600) => new()
+    {
+        Metadata = new ObjectMeta { Name = name, CreationTimestamp = T0.AddSeconds(-ageSeconds) },
+        Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "app", Image = "app:v1" }] },
+        Status = new PodStatus
+        {
+            Phase = phase,
+            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = T0.AddSeconds(-readyForSeconds) }],
+            ContainerStatuses = [new ContainerStatus { Name = "app", RestartCount = restarts }],
+        },
+    };
+
+    private static string First(params Pod[] pods) => pods.Order(AttachOrder.Instance).First().Metadata.Name!;
+
+    [Fact]
+    public void Order_BoundBeforeUnbound() =>
+        Assert.Equal("bound", First(Pod("unbound", node: null, ageSeconds: 9999), Pod("bound")));
+
+    [Fact]
+    public void Order_RunningBeforeUnknownBeforePending()
+    {
+        Assert.Equal("running", First(Pod("pending", phase: "Pending"), Pod("unknown", phase: "Unknown"), Pod("running", ready: false)));
+        Assert.Equal("unknown", First(Pod("pending", phase: "Pending"), Pod("unknown", phase: "Unknown")));
+    }
+
+    [Fact]
+    public void Order_SucceededRanksWithPending_UnlikeLogs() =>
+        // Succeeded is not in ActivePods' map: it reads as Pending's 0, so a Running pod wins even when younger.
+        Assert.Equal("running", First(Pod("succeeded", phase: "Succeeded", ready: false, ageSeconds: 900), Pod("running", ready: false, ageSeconds: 10)));
+
+    [Fact]
+    public void Order_ReadyBeforeNotReady_ThenReadyLongest() =>
+        Assert.Equal("long-ready", First(Pod("not-ready", ready: false), Pod("just-ready", readyForSeconds: 5), Pod("long-ready", readyForSeconds: 500)));
+
+    [Fact]
+    public void Order_FewerRestartsFirst_UnlikeLogs_ThenOldest()
+    {
+        Assert.Equal("calm", First(Pod("restarted", ready: false, restarts: 2, ageSeconds: 900), Pod("calm", ready: false, ageSeconds: 10)));
+        Assert.Equal("old", First(Pod("young", ready: false, ageSeconds: 10), Pod("old", ready: false, ageSeconds: 900)));
+    }
+}
