@@ -324,13 +324,18 @@ public sealed class DroverClient : IDisposable
     }
 
     /// <summary>The path of a pod's log, with its query (kubectl's parameters).</summary>
-    public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false) =>
+    public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false,
+        long? sinceSeconds = null, DateTimeOffset? sinceTime = null, long? limitBytes = null) =>
         ObjectPath(ResourceTypes.Pods, ns, pod) + "/log" + Query(
             ("container", container),
             ("follow", follow ? "true" : null),
             ("tailLines", tailLines?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("timestamps", timestamps ? "true" : null),
-            ("previous", previous ? "true" : null));
+            ("previous", previous ? "true" : null),
+            ("sinceSeconds", sinceSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            // metav1.Time's wire form: RFC 3339 in UTC, whole seconds.
+            ("sinceTime", sinceTime?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+            ("limitBytes", limitBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Streams watch events until the server ends the stream or <paramref name="ct"/> is cancelled.</summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, string? resourceVersion = null, string? labelSelector = null, string? fieldSelector = null, bool bookmarks = false, [EnumeratorCancellation] CancellationToken ct = default)
