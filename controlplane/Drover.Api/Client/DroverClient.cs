@@ -254,12 +254,7 @@ public sealed class DroverClient : IDisposable
         {
             var code = (int)socket.HttpStatusCode;
             socket.Dispose();
-            throw new ApiClientException(new Status
-            {
-                Code = code,
-                Reason = code == 0 ? "ServiceUnavailable" : ((HttpStatusCode)code).ToString(),
-                Message = code == 0 ? $"cannot reach droverd at {server}: {e.Message}" : $"unable to upgrade connection: HTTP {code} ({(HttpStatusCode)code})",
-            });
+            throw UpgradeFailed(server, code, e.Message);
         }
         catch
         {
@@ -267,6 +262,18 @@ public sealed class DroverClient : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Why a WebSocket or SPDY upgrade failed, one wording for both: no answer at all (<paramref name="code"/> 0:
+    /// "cannot reach droverd", with the transport's <paramref name="error"/>), or an answer that was neither an error
+    /// Status nor 101 Switching Protocols.
+    /// </summary>
+    private static ApiClientException UpgradeFailed(Uri server, int code, string error) => new(new Status
+    {
+        Code = code,
+        Reason = code == 0 ? "ServiceUnavailable" : ((HttpStatusCode)code).ToString(),
+        Message = code == 0 ? $"cannot reach droverd at {server}: {error}" : $"unable to upgrade connection: HTTP {code} ({(HttpStatusCode)code})",
+    });
 
     /// <summary>
     /// Upgrades a request on <paramref name="path"/> to <paramref name="upgrade"/> (SPDY/3.1 for pods/exec, as kubectl's
@@ -300,7 +307,7 @@ public sealed class DroverClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach droverd at {server}: {e.Message}" });
+                throw UpgradeFailed(server, 0, e.Message);
             }
         }
 
@@ -309,8 +316,7 @@ public sealed class DroverClient : IDisposable
             if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
             {
                 await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-                var code = (int)response.StatusCode;
-                throw new ApiClientException(new Status { Code = code, Reason = response.StatusCode.ToString(), Message = $"unable to upgrade connection: HTTP {code} ({response.StatusCode})" });
+                throw UpgradeFailed(server, (int)response.StatusCode, error: "");
             }
             var chosen = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
