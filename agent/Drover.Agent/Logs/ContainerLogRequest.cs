@@ -1,9 +1,10 @@
 using System.Globalization;
+using Drover.Api;
 
 namespace Drover.Agent.Logs;
 
 /// <summary>
-/// <c>GET /containerLogs/{namespace}/{pod}/{container}?follow=&amp;tailLines=&amp;timestamps=&amp;previous=</c>,
+/// <c>GET /containerLogs/{namespace}/{pod}/{container}?follow=&amp;tailLines=&amp;timestamps=&amp;previous=&amp;sinceSeconds=&amp;sinceTime=&amp;limitBytes=</c>,
 /// the kubelet's shape. Parameters are checked strictly: a value the agent would ignore is refused instead.
 /// </summary>
 internal sealed record ContainerLogRequest
@@ -20,6 +21,15 @@ internal sealed record ContainerLogRequest
 
     public bool Timestamps { get; init; }
     public bool Previous { get; init; }
+
+    /// <summary>Lines written in the last N seconds before the request (the kubelet counts from when it is served).</summary>
+    public long? SinceSeconds { get; init; }
+
+    /// <summary>Lines written at or after this time.</summary>
+    public DateTimeOffset? SinceTime { get; init; }
+
+    /// <summary>The stream ends after this many bytes (a line may be cut, as the kubelet cuts it).</summary>
+    public long? LimitBytes { get; init; }
 
     /// <summary>Parses a request target (path and query); throws <see cref="LogRequestException"/> (400 or 404) naming what is wrong.</summary>
     public static ContainerLogRequest Parse(string target)
@@ -51,10 +61,15 @@ internal sealed record ContainerLogRequest
                 "timestamps" => request with { Timestamps = ParseBool(name, value) },
                 "previous" => request with { Previous = ParseBool(name, value) },
                 "tailLines" => request with { TailLines = ParseTail(value) },
-                _ => throw new LogRequestException(400, $"unknown parameter \"{name}\"; supported: follow, tailLines, timestamps, previous"),
+                "sinceSeconds" => request with { SinceSeconds = ParseAtLeastOne(name, value) },
+                "sinceTime" => request with { SinceTime = Rfc3339.TryParse(value, out var time) ? time : throw new LogRequestException(400, $"sinceTime: invalid value \"{value}\": must be an RFC 3339 time") },
+                "limitBytes" => request with { LimitBytes = ParseAtLeastOne(name, value) },
+                _ => throw new LogRequestException(400, $"unknown parameter \"{name}\"; supported: follow, tailLines, timestamps, previous, sinceSeconds, sinceTime, limitBytes"),
             };
         }
 
+        if (request.SinceSeconds is not null && request.SinceTime is not null)
+            throw new LogRequestException(400, "at most one of sinceTime or sinceSeconds may be specified");
         return request;
     }
 
@@ -68,6 +83,11 @@ internal sealed record ContainerLogRequest
 
     private static bool ParseBool(string name, string value) =>
         TryParseBool(value) ?? throw new LogRequestException(400, $"{name}: invalid value \"{value}\": must be true or false");
+
+    private static long ParseAtLeastOne(string name, string value) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1
+            ? number
+            : throw new LogRequestException(400, $"{name}: invalid value \"{value}\": must be a whole number, 1 or more");
 
     private static long ParseTail(string value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var lines)

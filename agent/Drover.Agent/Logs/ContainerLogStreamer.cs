@@ -7,6 +7,8 @@ namespace Drover.Agent.Logs;
 /// Writes a container's log lines to a caller: all of them or the last N, then, when following, new ones
 /// as the container writes them (the file is polled: cheap, and it works on every filesystem). Following
 /// ends when the caller goes away or when the container has exited and everything it wrote was sent.
+/// sinceSeconds/sinceTime drop older lines (<see cref="CriLogDecoder.Since"/>); limitBytes ends the stream once that
+/// many bytes are sent, following or not, cutting the last line as the kubelet's LimitedWriter does.
 /// </summary>
 internal sealed partial class ContainerLogStreamer
 {
@@ -38,7 +40,26 @@ internal sealed partial class ContainerLogStreamer
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(write);
-        var decoder = new CriLogDecoder(request.Timestamps);
+        if (request.LimitBytes is not { } limit)
+        {
+            await StreamCoreAsync(request, location, write, ct).ConfigureAwait(false);
+            return;
+        }
+        using var reached = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        try
+        {
+            await StreamCoreAsync(request, location, new ByteLimit(limit, write, reached).WriteAsync, reached.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (reached.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // limitBytes sent: the stream ends here, as the kubelet's does.
+        }
+    }
+
+    private async Task StreamCoreAsync(ContainerLogRequest request, ContainerLogLocation location, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken ct)
+    {
+        var since = request.SinceTime ?? (request.SinceSeconds is { } seconds ? _time.GetUtcNow().AddSeconds(-seconds) : null);
+        var decoder = new CriLogDecoder(request.Timestamps, since);
         using var reader = new LogFileReader(location.LogPath, decoder);
         var batch = new ArrayBufferWriter<byte>(BatchSize);
         if (reader.TryOpen())
@@ -133,6 +154,23 @@ internal sealed partial class ContainerLogStreamer
             return;
         await write(batch.WrittenMemory, ct).ConfigureAwait(false);
         batch.ResetWrittenCount();
+    }
+
+    /// <summary>Passes on at most a number of bytes, then ends the stream by cancelling <paramref name="reached"/>.</summary>
+    private sealed class ByteLimit(long limit, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationTokenSource reached)
+    {
+        private long _left = limit;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken ct)
+        {
+            var count = (int)Math.Min(bytes.Length, _left);
+            if (count > 0)
+                await write(bytes[..count], ct).ConfigureAwait(false);
+            _left -= count;
+            if (_left == 0)
+                await reached.CancelAsync().ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+        }
     }
 
     private static partial class Log

@@ -254,12 +254,7 @@ public sealed class DroverClient : IDisposable
         {
             var code = (int)socket.HttpStatusCode;
             socket.Dispose();
-            throw new ApiClientException(new Status
-            {
-                Code = code,
-                Reason = code == 0 ? "ServiceUnavailable" : ((HttpStatusCode)code).ToString(),
-                Message = code == 0 ? $"cannot reach droverd at {server}: {e.Message}" : $"unable to upgrade connection: HTTP {code} ({(HttpStatusCode)code})",
-            });
+            throw UpgradeFailed(server, code, e.Message);
         }
         catch
         {
@@ -267,6 +262,18 @@ public sealed class DroverClient : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Why a WebSocket or SPDY upgrade failed, one wording for both: no answer at all (<paramref name="code"/> 0:
+    /// "cannot reach droverd", with the transport's <paramref name="error"/>), or an answer that was neither an error
+    /// Status nor 101 Switching Protocols.
+    /// </summary>
+    private static ApiClientException UpgradeFailed(Uri server, int code, string error) => new(new Status
+    {
+        Code = code,
+        Reason = code == 0 ? "ServiceUnavailable" : ((HttpStatusCode)code).ToString(),
+        Message = code == 0 ? $"cannot reach droverd at {server}: {error}" : $"unable to upgrade connection: HTTP {code} ({(HttpStatusCode)code})",
+    });
 
     /// <summary>
     /// Upgrades a request on <paramref name="path"/> to <paramref name="upgrade"/> (SPDY/3.1 for pods/exec, as kubectl's
@@ -300,7 +307,7 @@ public sealed class DroverClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new ApiClientException(new Status { Code = 0, Reason = "ServiceUnavailable", Message = $"cannot reach droverd at {server}: {e.Message}" });
+                throw UpgradeFailed(server, 0, e.Message);
             }
         }
 
@@ -309,8 +316,7 @@ public sealed class DroverClient : IDisposable
             if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
             {
                 await EnsureSuccessAsync(response, ct).ConfigureAwait(false);
-                var code = (int)response.StatusCode;
-                throw new ApiClientException(new Status { Code = code, Reason = response.StatusCode.ToString(), Message = $"unable to upgrade connection: HTTP {code} ({response.StatusCode})" });
+                throw UpgradeFailed(server, (int)response.StatusCode, error: "");
             }
             var chosen = response.Headers.TryGetValues("X-Stream-Protocol-Version", out var values) ? values.FirstOrDefault() : null;
             var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
@@ -324,13 +330,18 @@ public sealed class DroverClient : IDisposable
     }
 
     /// <summary>The path of a pod's log, with its query (kubectl's parameters).</summary>
-    public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false) =>
+    public static string PodLogPath(string ns, string pod, string? container = null, bool follow = false, long? tailLines = null, bool timestamps = false, bool previous = false,
+        long? sinceSeconds = null, DateTimeOffset? sinceTime = null, long? limitBytes = null) =>
         ObjectPath(ResourceTypes.Pods, ns, pod) + "/log" + Query(
             ("container", container),
             ("follow", follow ? "true" : null),
             ("tailLines", tailLines?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("timestamps", timestamps ? "true" : null),
-            ("previous", previous ? "true" : null));
+            ("previous", previous ? "true" : null),
+            ("sinceSeconds", sinceSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            // metav1.Time's wire form: RFC 3339 in UTC, whole seconds.
+            ("sinceTime", sinceTime?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+            ("limitBytes", limitBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Streams watch events until the server ends the stream or <paramref name="ct"/> is cancelled.</summary>
     public async IAsyncEnumerable<WatchEvent> WatchAsync(ResourceType type, string? ns, string? resourceVersion = null, string? labelSelector = null, string? fieldSelector = null, bool bookmarks = false, [EnumeratorCancellation] CancellationToken ct = default)

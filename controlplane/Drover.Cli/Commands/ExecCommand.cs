@@ -3,58 +3,59 @@ using System.Text;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Cli.Arguments;
+using Drover.Cli.Pods;
 using Drover.Cli.Streams;
 
 namespace Drover.Cli.Commands;
 
 /// <summary>
-/// `drover exec POD [-c CONTAINER] [-i] -- COMMAND [ARG...]`: runs a command in a container through droverd (pods/exec,
-/// the endpoint kubectl uses) over the WebSocket channel protocol v4, or SPDY/3.1 with -i, with kubectl's habits: the first container by
-/// default (named on stderr when the pod has more), stdout and stderr apart, and the command's exit code as drover's
-/// ("command terminated with exit code N" on stderr, as kubectl prints it).
+/// `drover exec POD|TYPE/NAME [-c CONTAINER] [-i] -- COMMAND [ARG...]`: runs a command in a container through droverd
+/// (pods/exec, the endpoint kubectl uses) over the WebSocket channel protocol v4, or SPDY/3.1 with -i, with kubectl's
+/// habits: TYPE/NAME (deploy, rs, ds, job, svc) runs in one of the pods the object selects (<see cref="PodTarget"/>),
+/// the default container is kubectl's (<see cref="DefaultContainer"/>), stdout and stderr apart, and the command's exit
+/// code as drover's ("command terminated with exit code N" on stderr, as kubectl prints it).
 /// </summary>
 internal static class ExecCommand
 {
     public static Command Create(CliContext context)
     {
-        var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME)" };
+        var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME), or TYPE/NAME of a deployment, replicaset, daemonset, job or service: one of the pods it selects" };
         var commandLine = new Argument<string[]>("COMMAND") { Arity = ArgumentArity.OneOrMore, Description = "The command and its arguments, after --" };
-        var container = new Option<string?>("--container", "-c") { Description = "The container; the pod's first when omitted" };
+        var container = new Option<string?>("--container", "-c") { Description = "The container; when omitted, the one the kubectl.kubernetes.io/default-container annotation names, else the pod's first" };
         var stdin = new Option<bool>("--stdin", "-i") { Description = "Pass stdin to the command (over SPDY/3.1, which closes it when stdin ends, as kubectl does)" };
         var tty = new Option<bool>("--tty", "-t") { Description = "Not supported yet: use kubectl exec -it" };
+        var podRunningTimeout = PodRunningTimeout.Option("1m");
         var command = new Command("exec", "Run a command in a container");
         command.Arguments.Add(pod);
         command.Arguments.Add(commandLine);
         command.Options.Add(container);
         command.Options.Add(stdin);
         command.Options.Add(tty);
+        command.Options.Add(podRunningTimeout);
         command.SetAction((parse, ct) =>
         {
             if (parse.GetValue(tty))
                 throw new CliException("error: drover exec has no terminal mode yet (-t); use kubectl exec -it, which works against droverd");
-            return RunAsync(context, parse, PodArgument.Name(parse.GetValue(pod)!, "drover exec runs in pods"), parse.GetValue(container), parse.GetValue(commandLine)!, parse.GetValue(stdin), ct);
+            var request = new ExecRequest(parse.GetValue(pod)!, parse.GetValue(container), parse.GetValue(commandLine)!, parse.GetValue(stdin), PodRunningTimeout.Parse(parse.GetValue(podRunningTimeout)));
+            return RunAsync(context, parse, request, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string podName, string? container, string[] commandLine, bool stdin, CancellationToken ct)
+    private sealed record ExecRequest(string Target, string? Container, string[] CommandLine, bool Stdin, TimeSpan PodRunningTimeout);
+
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, ExecRequest request, CancellationToken ct)
     {
         using var session = CommandSession.Open(parse);
         // As kubectl: read the pod first, so a missing pod, container or a finished pod is named before any upgrade.
-        var pod = await session.Client.GetAsync(ResourceTypes.Pods, session.Namespace, podName, ct).ConfigureAwait(false);
+        var pod = (await PodTarget.AttachableAsync(session.Client, session.Namespace, request.Target, request.PodRunningTimeout, context.Time, ct).ConfigureAwait(false)).Pod;
+        var podName = pod.Metadata.Name!;
         if (pod.Status?.Phase is "Succeeded" or "Failed")
             throw new CliException($"error: cannot exec into a container in a completed pod; current phase is {pod.Status.Phase}");
-        var names = pod.Spec.Containers.Select(c => c.Name).ToList();
-        if (container is null)
-        {
-            container = names.FirstOrDefault() ?? throw new CliException($"error: pod {podName} has no containers");
-            if (names.Count > 1)
-                await context.Error.WriteLineAsync($"Defaulted container \"{container}\" out of: {string.Join(", ", names)}").ConfigureAwait(false);
-        }
-        else if (!names.Contains(container, StringComparer.Ordinal))
-        {
-            throw new CliException($"error: container {container} is not valid for pod {podName}; choose one of: [{string.Join(' ', names)}]");
-        }
+        var container = request.Container ?? DefaultContainer.ForExec(pod, context.Error);
+        if (!DefaultContainer.Exists(pod, container))
+            throw new CliException($"error: container {container} is not valid for pod {podName}; choose one of: [{string.Join(' ', (pod.Spec.InitContainers ?? []).Concat(pod.Spec.Containers).Select(c => c.Name))}]");
+        var (commandLine, stdin) = (request.CommandLine, request.Stdin);
 
         var path = new StringBuilder(DroverClient.ObjectPath(ResourceTypes.Pods, session.Namespace, podName)).Append("/exec?container=").Append(Uri.EscapeDataString(container));
         foreach (var argument in commandLine)

@@ -5,45 +5,45 @@ using System.Net.Sockets;
 using Drover.Api;
 using Drover.Api.Client;
 using Drover.Cli.Arguments;
+using Drover.Cli.Pods;
 using Drover.Cli.Streams;
 
 namespace Drover.Cli.Commands;
 
 /// <summary>
-/// `drover port-forward POD [LOCAL:]REMOTE...`: listens on 127.0.0.1 and forwards each connection to the pod's port
-/// through droverd (pods/portforward, the endpoint kubectl uses), one WebSocket per connection, printing what kubectl
-/// prints ("Forwarding from 127.0.0.1:8080 -> 3000", "Handling connection for 8080"), until interrupted.
+/// `drover port-forward POD|TYPE/NAME [LOCAL:]REMOTE...`: listens on 127.0.0.1 and forwards each connection to the pod's
+/// port through droverd (pods/portforward, the endpoint kubectl uses), one WebSocket per connection, printing what kubectl
+/// prints ("Forwarding from 127.0.0.1:8080 -> 3000", "Handling connection for 8080"), until interrupted. TYPE/NAME (deploy,
+/// rs, ds, job, svc) forwards to one of the pods the object selects (<see cref="PodTarget"/>); ports map as kubectl maps
+/// them (<see cref="ForwardedPorts"/>: named ports, a Service's port to its targetPort).
 /// </summary>
 internal static class PortForwardCommand
 {
     public static Command Create(CliContext context)
     {
-        var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME)" };
-        var ports = new Argument<string[]>("PORTS") { Arity = ArgumentArity.OneOrMore, Description = "LOCAL:REMOTE, REMOTE (the same number locally) or :REMOTE (a free local port)" };
+        var pod = new Argument<string>("POD") { Description = "The pod (NAME or pod/NAME), or TYPE/NAME of a deployment, replicaset, daemonset, job or service: one of the pods it selects" };
+        var ports = new Argument<string[]>("PORTS")
+        {
+            Arity = ArgumentArity.OneOrMore,
+            Description = "LOCAL:REMOTE, REMOTE (the same number locally) or :REMOTE (a free local port); REMOTE may be a port's name, and with svc/NAME is a Service port",
+        };
+        var podRunningTimeout = PodRunningTimeout.Option("1m");
         var command = new Command("port-forward", "Forward local ports to a pod");
         command.Arguments.Add(pod);
         command.Arguments.Add(ports);
+        command.Options.Add(podRunningTimeout);
         command.SetAction((parse, ct) =>
-            RunAsync(context, parse, PodArgument.Name(parse.GetValue(pod)!, "drover port-forward forwards to pods"), parse.GetValue(ports)!.Select(ParsePair).ToList(), ct));
+            RunAsync(context, parse, parse.GetValue(pod)!, parse.GetValue(ports)!, PodRunningTimeout.Parse(parse.GetValue(podRunningTimeout)), ct));
         return command;
     }
 
-    private static (int Local, int Remote) ParsePair(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        var local = colon < 0 ? text : text[..colon];
-        var remote = colon < 0 ? text : text[(colon + 1)..];
-        return (local.Length == 0 ? 0 : Port(local, text, allowZero: true), Port(remote, text, allowZero: false));
-    }
-
-    private static int Port(string value, string pair, bool allowZero) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535 && (allowZero || port > 0)
-            ? port
-            : throw new CliException($"error: Error parsing local port '{pair}': the port must be a number between {(allowZero ? 0 : 1)} and 65535");
-
-    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string podName, List<(int Local, int Remote)> pairs, CancellationToken ct)
+    private static async Task<int> RunAsync(CliContext context, ParseResult parse, string target, string[] ports, TimeSpan podRunningTimeout, CancellationToken ct)
     {
         using var session = CommandSession.Open(parse);
+        var (chosen, service) = await PodTarget.AttachableAsync(session.Client, session.Namespace, target, podRunningTimeout, context.Time, ct).ConfigureAwait(false);
+        var pairs = ForwardedPorts.Resolve(ports, chosen, service);
+        var podName = chosen.Metadata.Name!;
+        // As kubectl's RunPortForward: the pod is read again, as it is when forwarding starts.
         var pod = await session.Client.GetAsync(ResourceTypes.Pods, session.Namespace, podName, ct).ConfigureAwait(false);
         if (pod.Status?.Phase != "Running")
             throw new CliException($"error: unable to forward port because pod is not running. Current status={pod.Status?.Phase ?? "Unknown"}");

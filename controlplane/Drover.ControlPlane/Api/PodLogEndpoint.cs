@@ -200,6 +200,12 @@ public sealed partial class PodLogEndpoint
             Add("timestamps", "true");
         if (options.Previous)
             Add("previous", "true");
+        if (options.SinceSeconds is { } seconds)
+            Add("sinceSeconds", seconds.ToString(CultureInfo.InvariantCulture));
+        if (options.SinceTime is { } time)
+            Add("sinceTime", Uri.EscapeDataString(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)));
+        if (options.LimitBytes is { } limit)
+            Add("limitBytes", limit.ToString(CultureInfo.InvariantCulture));
         return query.ToString();
     }
 

@@ -26,11 +26,26 @@ public sealed class ContainerLogRequestTests
         Assert.True(request.Previous);
     }
 
+    [Fact]
+    public void Parse_SinceAndLimit_Read()
+    {
+        var request = ContainerLogRequest.Parse("/containerLogs/ns/p/c?sinceTime=2026-01-02T15%3A04%3A05.123456789Z&limitBytes=100");
+        var seconds = ContainerLogRequest.Parse("/containerLogs/ns/p/c?sinceSeconds=60");
+
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 15, 4, 5, TimeSpan.Zero).AddTicks(1234567), request.SinceTime);
+        Assert.Equal(100, request.LimitBytes);
+        Assert.Equal(60, seconds.SinceSeconds);
+    }
+
     [Theory]
     [InlineData("/containerLogs/ns/pod/c?tailLines=abc", "tailLines: invalid value \"abc\"")]
     [InlineData("/containerLogs/ns/pod/c?tailLines=-1", "tailLines: invalid value \"-1\"")]
     [InlineData("/containerLogs/ns/pod/c?follow=yes", "follow: invalid value \"yes\"")]
-    [InlineData("/containerLogs/ns/pod/c?sinceSeconds=5", "unknown parameter \"sinceSeconds\"")]
+    [InlineData("/containerLogs/ns/pod/c?since=5", "unknown parameter \"since\"")]
+    [InlineData("/containerLogs/ns/pod/c?sinceSeconds=0", "sinceSeconds: invalid value \"0\"")]
+    [InlineData("/containerLogs/ns/pod/c?limitBytes=-1", "limitBytes: invalid value \"-1\"")]
+    [InlineData("/containerLogs/ns/pod/c?sinceTime=now", "sinceTime: invalid value \"now\"")]
+    [InlineData("/containerLogs/ns/pod/c?sinceTime=2026-01-02T15:04:05Z&sinceSeconds=5", "at most one of sinceTime or sinceSeconds")]
     public void Parse_BadParameter_400NamingIt(string target, string expected)
     {
         var e = Assert.Throws<LogRequestException>(() => ContainerLogRequest.Parse(target));

@@ -69,6 +69,41 @@ public sealed class ContainerLogStreamerTests : IDisposable
     }
 
     [Fact]
+    public async Task StreamAsync_SinceTime_OlderLinesDropped_TailCountsTheRest()
+    {
+        File.WriteAllText(LogPath, "2024-01-01T00:00:01Z stdout F old\n2024-01-01T00:00:02+00:00 stdout F at\n2024-01-01T00:00:03.5Z stdout F new\n");
+        var since = new DateTimeOffset(2024, 1, 1, 0, 0, 2, TimeSpan.Zero);
+
+        await StreamAsync(Request() with { SinceTime = since }, CancellationToken.None);
+        Assert.Equal("at\nnew\n", Output);
+        _output.Clear();
+        await StreamAsync(Request(tail: 5) with { SinceTime = since }, CancellationToken.None);
+        Assert.Equal("at\nnew\n", Output);
+    }
+
+    [Fact]
+    public async Task StreamAsync_SinceSeconds_CountsBackFromNow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        File.WriteAllText(LogPath, $"{now.AddHours(-1):yyyy-MM-dd'T'HH:mm:ss'Z'} stdout F hour-old\n{now.AddMinutes(1):yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'} stdout F fresh\n");
+
+        await StreamAsync(Request() with { SinceSeconds = 600 }, CancellationToken.None);
+
+        Assert.Equal("fresh\n", Output);
+    }
+
+    [Fact]
+    public async Task StreamAsync_LimitBytes_CutsAndEndsEvenWhenFollowing()
+    {
+        File.WriteAllText(LogPath, Line("abc") + Line("def"));
+
+        // Following with no limit would go on until cancelled (the runtime is never reachable here); the limit ends it.
+        await StreamAsync(Request(follow: true) with { LimitBytes = 6 }, CancellationToken.None);
+
+        Assert.Equal("abc\nde", Output);
+    }
+
+    [Fact]
     public async Task StreamAsync_NoFile_EmptyAndEnds()
     {
         await StreamAsync(Request(), CancellationToken.None);

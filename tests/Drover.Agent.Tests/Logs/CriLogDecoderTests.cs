@@ -18,6 +18,20 @@ public sealed class CriLogDecoderTests
     }
 
     [Fact]
+    public void Decode_Since_DropsOlderLines_ByTheirFirstPiece()
+    {
+        var lines = DecodeAll(new CriLogDecoder(timestamps: false, since: new DateTimeOffset(2024, 1, 1, 0, 0, 2, TimeSpan.Zero)),
+            "2024-01-01T00:00:01.999999999Z stdout F early",
+            "2024-01-01T00:00:01Z stdout P begun-",
+            "2024-01-01T00:00:03Z stdout F before",
+            "2024-01-01T01:00:02+01:00 stderr F same-instant",
+            "2024-01-01T00:00:02.000000001Z stdout P late-",
+            "2024-01-01T00:00:04Z stdout F joined");
+
+        Assert.Equal(["same-instant\n", "late-joined\n"], lines);
+    }
+
+    [Fact]
     public void Decode_PartialsThenFull_JoinsIntoOneLine()
     {
         var decoder = new CriLogDecoder(timestamps: false);

@@ -46,6 +46,24 @@ public sealed class DroverClientFailoverTests : IDisposable
         Assert.Equal(2, live.Requests);
     }
 
+    /// <summary>A WebSocket (exec, port-forward) and an SPDY upgrade (exec -i) that reach no droverd say so in the same words.</summary>
+    [Fact]
+    public async Task Upgrades_ServerUnreachable_OneMessageForBoth()
+    {
+        var dead = new Uri($"http://127.0.0.1:{ClosedPort()}/");
+        using var client = new DroverClient(new ClientSettings(dead, "t", "", "default"), TimeSpan.FromSeconds(10));
+
+        var webSocket = await Assert.ThrowsAsync<ApiClientException>(() => client.OpenWebSocketAsync("/api/v1/namespaces/default/pods/p/exec", "v4.channel.k8s.io"));
+        var spdy = await Assert.ThrowsAsync<ApiClientException>(() => client.OpenUpgradeAsync(HttpMethod.Post, "/api/v1/namespaces/default/pods/p/exec", "SPDY/3.1", ["v4.channel.k8s.io"]));
+
+        foreach (var e in new[] { webSocket, spdy })
+        {
+            Assert.Equal(0, e.Status.Code);
+            Assert.Equal("ServiceUnavailable", e.Status.Reason);
+            Assert.StartsWith($"cannot reach droverd at {dead}: ", e.Status.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Get_NoServerReachable_FailsNamingEachReplica()
     {

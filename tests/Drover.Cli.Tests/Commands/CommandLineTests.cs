@@ -28,7 +28,13 @@ public sealed class CommandLineTests
     [InlineData("cordon", "give the name of the node")]
     [InlineData("drain pod/x", "drain works on nodes, not pods")]
     [InlineData("drain node-1 --timeout=forever", "invalid value \"forever\" for --timeout")]
-    [InlineData("logs web -c app --all-containers", "--all-containers=true should not be specified with container name app")]
+    [InlineData("logs", "POD or TYPE/NAME is a required argument for the logs command")]
+    [InlineData("logs web -l app=web", "only a selector (-l) or a POD name is allowed")]
+    [InlineData("logs web --since=soon", "invalid value \"soon\" for --since")]
+    [InlineData("logs web --since-time=yesterday", "invalid value \"yesterday\" for --since-time")]
+    [InlineData("logs web --pod-running-timeout=0", "--pod-running-timeout must be higher than zero")]
+    [InlineData("exec deploy/web --pod-running-timeout=0 -- true", "--pod-running-timeout must be higher than zero")]
+    [InlineData("port-forward svc/web 80 --pod-running-timeout=0", "--pod-running-timeout must be higher than zero")]
     [InlineData("logs deploy/web --pod-running-timeout=soon", "invalid value \"soon\" for --pod-running-timeout")]
     public async Task Run_BadArguments_OneErrorLineExitOne(string commandLine, string expected)
     {

@@ -1,26 +1,13 @@
 using Drover.Api;
-using Drover.Cli.Logs;
+using Drover.Cli.Pods;
+using static Drover.Cli.Pods.Tests.PodOrderSamples;
 
-namespace Drover.Cli.Logs.Tests;
+namespace Drover.Cli.Pods.Tests;
 
 /// <summary>The pod `logs TYPE/NAME` reads: kubectl's podutils.ByLogging, one rule at a time.</summary>
 public sealed class LoggingOrderTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private static Pod Pod(string name, string? node = "n1", string phase = "Running", bool ready = true, int readyForSeconds = 60, int restarts = 0, int ageSeconds = 600) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, CreationTimestamp = T0.AddSeconds(-ageSeconds) },
-        Spec = new PodSpec { NodeName = node, Containers = [new Container { Name = "app", Image = "app:v1" }] },
-        Status = new PodStatus
-        {
-            Phase = phase,
-            Conditions = [new PodCondition { Type = "Ready", Status = ready ? "True" : "False", LastTransitionTime = T0.AddSeconds(-readyForSeconds) }],
-            ContainerStatuses = [new ContainerStatus { Name = "app", RestartCount = restarts }],
-        },
-    };
-
-    private static string First(params Pod[] pods) => pods.Order(LoggingOrder.Instance).First().Metadata.Name!;
+    private static string First(params Pod[] pods) => FirstIn(LoggingOrder.Instance, pods);
 
     [Fact]
     public void Order_BoundBeforeUnbound() =>
