@@ -340,7 +340,7 @@ public sealed class DroverClient : IDisposable
             ("previous", previous ? "true" : null),
             ("sinceSeconds", sinceSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             // metav1.Time's wire form: RFC 3339 in UTC, whole seconds.
-            ("sinceTime", sinceTime?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+            ("sinceTime", sinceTime is { } time ? Rfc3339.FormatUtc(time) : null),
             ("limitBytes", limitBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Streams watch events until the server ends the stream or <paramref name="ct"/> is cancelled.</summary>

@@ -54,6 +54,13 @@ public static class Rfc3339
         }
     }
 
+    /// <summary>
+    /// The time in UTC as Kubernetes writes it: whole seconds (metav1.Time's wire form), or with seven fractional digits
+    /// (all DateTimeOffset keeps) where nothing may be lost, as when droverd passes a client's time on to the agent.
+    /// </summary>
+    public static string FormatUtc(DateTimeOffset time, bool fraction = false) =>
+        time.UtcDateTime.ToString(fraction ? "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'" : "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
     private static bool Digits(ReadOnlySpan<char> text, out int value) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 }

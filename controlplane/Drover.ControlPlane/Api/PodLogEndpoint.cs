@@ -203,7 +203,7 @@ public sealed partial class PodLogEndpoint
         if (options.SinceSeconds is { } seconds)
             Add("sinceSeconds", seconds.ToString(CultureInfo.InvariantCulture));
         if (options.SinceTime is { } time)
-            Add("sinceTime", Uri.EscapeDataString(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture)));
+            Add("sinceTime", Uri.EscapeDataString(Rfc3339.FormatUtc(time, fraction: true)));
         if (options.LimitBytes is { } limit)
             Add("limitBytes", limit.ToString(CultureInfo.InvariantCulture));
         return query.ToString();

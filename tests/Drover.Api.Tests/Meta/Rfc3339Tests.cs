@@ -31,4 +31,15 @@ public sealed class Rfc3339Tests
     [InlineData("+026-01-02T15:04:05Z")]
     [InlineData("2026-01-02T15:04:05Z ")]
     public void TryParse_Invalid(string text) => Assert.False(Rfc3339.TryParse(text, out _));
+
+    [Fact]
+    public void FormatUtc_WritesUtcInWholeSecondsOrWithTheFraction_AndParsesBack()
+    {
+        var time = new DateTimeOffset(2026, 1, 2, 17, 4, 5, TimeSpan.FromHours(2)).AddTicks(1234567);
+
+        Assert.Equal("2026-01-02T15:04:05Z", Rfc3339.FormatUtc(time));
+        Assert.Equal("2026-01-02T15:04:05.1234567Z", Rfc3339.FormatUtc(time, fraction: true));
+        Assert.True(Rfc3339.TryParse(Rfc3339.FormatUtc(time, fraction: true), out var back));
+        Assert.Equal(time, back);
+    }
 }
